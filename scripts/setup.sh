@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what building and testing Laminar needs on Debian 12 (apt; Node from Debian when
+# missing). Idempotent: skips apt when every package is present already.
+set -euo pipefail
+PKGS=(g++ cmake ninja-build pkg-config libboost-dev libsimdjson-dev libpg-query-dev
+  libabsl-dev libzstd-dev liblz4-dev libsnappy-dev libxxhash-dev libfmt-dev libspdlog-dev
+  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev libssl-dev libcurl4-openssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev postgresql-client sqlite3 curl ca-certificates)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if ! command -v node >/dev/null 2>&1; then
+  echo "setup: installing Debian's nodejs and npm"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi

@@ -1,0 +1,85 @@
+// Catalog: the streams and views, defined by SQL DDL and persisted in the data directory
+// (file `<data_dir>/catalog`, JSON, written atomically; format in docs/formats/catalog.md).
+//
+// DDL understood (anything else is Unimplemented/InvalidArgument naming the construct):
+//   CREATE TABLE [IF NOT EXISTS] s (col type [NOT NULL], ...) [WITH (event_time = 'col')]
+//     Types: boolean, bigint (also int, integer, smallint), double precision (also real, float,
+//     numeric), text (also varchar), timestamptz (also timestamp). The event-time column is the
+//     one named by event_time, else the first timestamptz NOT NULL column; a stream without one
+//     is an error. Constraints other than NOT NULL/NULL, and other WITH options, are errors.
+//   CREATE [OR REPLACE] MATERIALIZED VIEW [IF NOT EXISTS] v AS
+//     SELECT <dim>, ..., <agg>, ... FROM stream [WHERE pred] GROUP BY <dims by name, position or
+//     expression>
+//     A dim is a column or date_trunc('second'|'minute'|'hour'|'day'|'week'|'month'|'year', col),
+//     optionally AS alias; every dim must appear in GROUP BY and every GROUP BY item must be a
+//     selected dim. Aggregates: count(*), count(col), sum, min, max, avg (sum/avg of numbers).
+//     DISTINCT, HAVING, ORDER BY, LIMIT, joins, subqueries, window functions are errors.
+//     Output names must be unique. OR REPLACE bumps definition_version.
+//   DROP TABLE [IF EXISTS] s [CASCADE]  — refuses while views use s unless CASCADE.
+//   DROP MATERIALIZED VIEW [IF EXISTS] v  (DROP VIEW is accepted too).
+//
+// Names are case-folded as PostgreSQL does (unquoted → lower case). Stream and view names share
+// one namespace.
+//
+// Thread safety: all methods are thread-safe. Readers take an immutable Snapshot; Execute
+// serialises writers and publishes a new snapshot only after the file is durable.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "ingest/schema.h"
+#include "sql/parser.h"
+#include "views/view_def.h"
+
+namespace laminar::catalog {
+
+using StreamPtr = std::shared_ptr<const ingest::StreamSchema>;
+
+struct Snapshot {
+  std::map<std::string, StreamPtr> streams;
+  std::map<std::string, views::ViewDefPtr> views;
+  std::map<std::string, std::string> stream_sql;  // CREATE TABLE text per stream
+  uint64_t version = 0;                           // +1 per applied change
+};
+using SnapshotPtr = std::shared_ptr<const Snapshot>;
+
+enum class ChangeKind { kCreateStream, kDropStream, kCreateView, kReplaceView, kDropView, kNone };
+
+struct Change {
+  ChangeKind kind = ChangeKind::kNone;
+  std::string name;
+  std::string tag;  // PostgreSQL command tag: "CREATE TABLE", "CREATE MATERIALIZED VIEW", "DROP TABLE"...
+};
+
+class Catalog {
+ public:
+  // Loads `<data_dir>/catalog` (an empty catalog when missing). Corruption if unreadable.
+  static Result<std::unique_ptr<Catalog>> Open(const std::string& data_dir);
+
+  SnapshotPtr snapshot() const;
+
+  // Applies DDL statements in order, each atomically: statement k is persisted before k+1 is
+  // looked at; on the first error the earlier ones stay applied and the error says which
+  // statement failed. Returns one Change per statement (kNone for IF [NOT] EXISTS no-ops).
+  Result<std::vector<Change>> Execute(std::string_view sql);
+  // Same, for statements already parsed (all must be DDL).
+  Result<std::vector<Change>> ExecuteParsed(const std::vector<sql::Statement>& stmts);
+
+  // True for statement kinds this class executes (CreateStmt, CreateTableAsStmt, DropStmt).
+  static bool IsDdl(const sql::Statement& stmt);
+
+ private:
+  explicit Catalog(std::string path) : path_(std::move(path)) {}
+  Status Persist(const Snapshot& s);
+  std::string path_;
+  mutable std::mutex mu_;
+  SnapshotPtr current_;
+};
+
+}  // namespace laminar::catalog

@@ -1,0 +1,63 @@
+#include "common/time_util.h"
+
+#include <gtest/gtest.h>
+
+#include "common/crc32c.h"
+#include "common/types.h"
+
+namespace laminar {
+namespace {
+
+TEST(TimeUtil, ParsesIsoForms) {
+  EXPECT_EQ(ParseTimestamp("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(ParseTimestamp("1970-01-01"), 0);
+  EXPECT_EQ(ParseTimestamp("1970-01-01 00:00:01.5"), 1'500'000);
+  EXPECT_EQ(ParseTimestamp("1970-01-01T02:00:00+02:00"), 0);
+  EXPECT_EQ(ParseTimestamp("1970-01-01T00:00:00-0130"), 90 * kMicrosPerMinute);
+  EXPECT_EQ(ParseTimestamp("2001-01-08T00:00:00.000001Z"), 978'912'000'000'001);
+}
+
+TEST(TimeUtil, RejectsGarbage) {
+  for (const char* bad : {"", "2024", "2024-13-01", "2024-02-30", "2024-01-01T25:00", "yesterday",
+                          "2024-01-01T10:00:00Zjunk", "2024-01-01T10:00:00.Z"}) {
+    EXPECT_FALSE(ParseTimestamp(bad).has_value()) << bad;
+  }
+}
+
+TEST(TimeUtil, FormatsRoundTrip) {
+  EXPECT_EQ(FormatTimestamp(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatTimestamp(1'500'000), "1970-01-01T00:00:01.5Z");
+  EXPECT_EQ(FormatTimestamp(-1), "1969-12-31T23:59:59.999999Z");
+  for (int64_t t : {int64_t{979'084'800'123'456}, int64_t{-86'400'000'001}, int64_t{1}})
+    EXPECT_EQ(ParseTimestamp(FormatTimestamp(t)), t);
+}
+
+TEST(TimeUtil, DateTruncMatchesPostgres) {
+  int64_t t = *ParseTimestamp("2024-03-14T15:09:26.535Z");
+  EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kMinute, t)), "2024-03-14T15:09:00Z");
+  EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kHour, t)), "2024-03-14T15:00:00Z");
+  EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kDay, t)), "2024-03-14T00:00:00Z");
+  EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kWeek, t)), "2024-03-11T00:00:00Z");
+  EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kMonth, t)), "2024-03-01T00:00:00Z");
+  EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kYear, t)), "2024-01-01T00:00:00Z");
+  EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kHour, -1)), "1969-12-31T23:00:00Z");
+}
+
+TEST(Crc32c, KnownVectors) {
+  // RFC 3720 B.4: 32 bytes of zeros.
+  char zeros[32] = {};
+  EXPECT_EQ(crc32c::Value(zeros, 32), 0x8a9136aau);
+  EXPECT_EQ(crc32c::Value("123456789", 9), 0xe3069283u);
+  EXPECT_EQ(crc32c::Extend(crc32c::Value("1234", 4), "56789", 5), 0xe3069283u);
+  EXPECT_EQ(crc32c::Unmask(crc32c::Mask(0x12345678u)), 0x12345678u);
+}
+
+TEST(Value, OrdersNullsLastAndNumbersNumerically) {
+  EXPECT_LT(Value::Compare(Value::Int(1), Value::Double(1.5)), 0);
+  EXPECT_GT(Value::Compare(Value::Null(), Value::Int(1)), 0);
+  EXPECT_EQ(Value::Compare(Value::Text("a"), Value::Text("a")), 0);
+  EXPECT_EQ(Value::Timestamp(0).ToString(), "1970-01-01T00:00:00Z");
+}
+
+}  // namespace
+}  // namespace laminar

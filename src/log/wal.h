@@ -1,0 +1,107 @@
+// The write-ahead log of one stream: where an event becomes durable and gets its sequence
+// number (DESIGN.md contracts 1 and 2). Format: docs/formats/wal.md.
+//
+// A Log is a directory of segment files `<segment_id:020>.wal`. The highest-numbered segment is
+// the active one; every other segment is sealed (immutable). A segment is sealed when it passes
+// Options::segment_max_bytes or has been open for Options::segment_max_age, or on SealActive().
+// Each Append() writes one record holding an opaque payload (an encoded RowBatch) and the
+// range of sequence numbers [first_seq, first_seq + count) given to its events. Sequence numbers
+// start at 1, are strictly increasing per stream and are never reused, also across restarts and
+// after segments are deleted.
+//
+// Thread safety: every method is thread-safe. Append() from many threads is group-committed:
+// one thread writes the pending records of all waiting threads, fsyncs once and wakes them.
+//
+// Durability: when Append() returns OK, the record is on disk (fdatasync) unless
+// Options::sync is false (`durability = "none"`), in which case it is in the OS page cache.
+// Recovery (in Open) keeps every whole record with a valid checksum, truncates a torn or corrupt
+// tail of the last segment (logging file and offset), and reports corruption in the middle of a
+// sealed segment as a Status naming file and offset rather than crashing; see RecoveryReport.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace laminar::wal {
+
+struct Options {
+  uint64_t segment_max_bytes = 64ull << 20;
+  std::chrono::milliseconds segment_max_age{std::chrono::minutes(10)};
+  bool sync = true;                       // false: durability = "none"
+  uint64_t max_record_bytes = 256ull << 20;
+};
+
+struct SegmentInfo {
+  uint64_t id = 0;          // generation number; increases with each new segment
+  uint64_t first_seq = 0;   // first sequence number in it (0 when empty)
+  uint64_t last_seq = 0;    // last sequence number in it (0 when empty)
+  uint64_t bytes = 0;
+  bool sealed = false;
+  std::string path;
+};
+
+struct AppendResult {
+  uint64_t first_seq = 0;
+  uint64_t last_seq = 0;    // first_seq + count - 1
+  uint64_t segment_id = 0;  // the segment (speed-layer generation) the record went to
+};
+
+struct RecoveryReport {
+  uint64_t records = 0;
+  uint64_t truncated_bytes = 0;       // bytes cut from a torn tail
+  std::vector<std::string> messages;  // human-readable, one per finding (file and offset)
+};
+
+// One record as seen by Replay.
+struct Record {
+  uint64_t segment_id;
+  uint64_t first_seq;
+  uint32_t count;
+  std::string_view payload;  // valid only during the callback
+};
+
+class Log {
+ public:
+  // Opens or creates the log in `dir`, running recovery. REQUIRES: one Log per directory.
+  static Result<std::unique_ptr<Log>> Open(const std::string& dir, const Options& options,
+                                           RecoveryReport* report);
+  ~Log();  // does not fsync; call Close() for an orderly stop
+
+  // Appends one record of `count` events (count ≥ 1). Blocks until durable (see class comment).
+  // Errors: InvalidArgument for count 0 or an oversized payload; IOError when a write or fsync
+  // fails — the log then refuses further appends (sticky error) until reopened.
+  Result<AppendResult> Append(std::string_view payload, uint32_t count);
+
+  // Calls fn for every record with last seq ≥ from_seq, in sequence order. Reads the files; safe
+  // concurrently with Append (it sees at least every record appended before it was called).
+  Status Replay(uint64_t from_seq, const std::function<Status(const Record&)>& fn) const;
+
+  // Seals the active segment if it holds any record, so that the next Append starts a new one.
+  // Returns the id of the segment sealed (0 when nothing was sealed).
+  Result<uint64_t> SealActive();
+  // Seals the active segment if it is older than segment_max_age; called by a timer.
+  Status SealIfAged();
+
+  // Deletes sealed segments whose last_seq ≤ seq (retention).
+  Status DeleteSealedThrough(uint64_t seq);
+
+  std::vector<SegmentInfo> Segments() const;
+  uint64_t last_seq() const;  // highest sequence number given, 0 when none
+
+  // Flushes and closes the active file. Further Appends fail with Unavailable.
+  Status Close();
+
+ private:
+  Log() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace laminar::wal
