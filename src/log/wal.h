@@ -13,10 +13,21 @@
 // one thread writes the pending records of all waiting threads, fsyncs once and wakes them.
 //
 // Durability: when Append() returns OK, the record is on disk (fdatasync) unless
-// Options::sync is false (`durability = "none"`), in which case it is in the OS page cache.
+// Options::sync is false (`durability = "none"`), in which case it is in the OS page cache:
+// a machine crash may then lose the unsealed tail, and the sequence numbers of lost records are
+// handed out again (sealed segments are always fsynced).
 // Recovery (in Open) keeps every whole record with a valid checksum, truncates a torn or corrupt
 // tail of the last segment (logging file and offset), and reports corruption in the middle of a
 // sealed segment as a Status naming file and offset rather than crashing; see RecoveryReport.
+// (Precisely: in the last segment the first bad record and all after it are cut; in a sealed
+// segment only an incomplete or zero-filled tail is cut, other damage is Corruption. Rules in
+// log/wal_recovery.h.) After Open every existing segment is sealed; the first Append creates a
+// new one, so nothing is ever appended after a cut tail.
+//
+// Besides the segments the directory holds `LOCK` (flock'ed while a Log is open, enforcing one
+// Log per directory) and, once retention has deleted a segment, `wal.state` (the next sequence
+// number and segment id, so neither is reused when no segment is left). Other files are left
+// alone and reported.
 #pragma once
 
 #include <chrono>
@@ -69,7 +80,9 @@ struct Record {
 
 class Log {
  public:
-  // Opens or creates the log in `dir`, running recovery. REQUIRES: one Log per directory.
+  // Opens or creates the log in `dir`, running recovery. REQUIRES: one Log per directory
+  // (Unavailable when another Log holds it). `report` may be null. Errors: Corruption naming the
+  // file and offset of damage recovery must not cut; IOError.
   static Result<std::unique_ptr<Log>> Open(const std::string& dir, const Options& options,
                                            RecoveryReport* report);
   ~Log();  // does not fsync; call Close() for an orderly stop
@@ -81,21 +94,32 @@ class Log {
 
   // Calls fn for every record with last seq ≥ from_seq, in sequence order. Reads the files; safe
   // concurrently with Append (it sees at least every record appended before it was called).
+  // It reads each segment up to the end known when it started, so records appended meanwhile
+  // may or may not be seen. DeleteSealedThrough waits for running replays: fn must not call it.
+  // Errors: the first non-OK status of fn; Corruption naming file and offset; IOError.
   Status Replay(uint64_t from_seq, const std::function<Status(const Record&)>& fn) const;
 
   // Seals the active segment if it holds any record, so that the next Append starts a new one.
-  // Returns the id of the segment sealed (0 when nothing was sealed).
+  // Returns the id of the segment sealed (0 when nothing was sealed). Sealing fsyncs the file
+  // (whatever Options::sync says) and closes it. Unavailable after Close; the sticky error after
+  // a failed write.
   Result<uint64_t> SealActive();
-  // Seals the active segment if it is older than segment_max_age; called by a timer.
+  // Seals the active segment if it is older than segment_max_age (counted from the segment's
+  // creation, i.e. its first Append); called by a timer.
   Status SealIfAged();
 
-  // Deletes sealed segments whose last_seq ≤ seq (retention).
+  // Deletes sealed segments whose last_seq ≤ seq (retention): the oldest segments, in id order,
+  // stopping at the first that is unsealed or ends after seq (an empty segment ends just before
+  // the sequence number it was created at). Persists the next sequence number and segment id in
+  // `wal.state` first, then unlinks and fsyncs the directory.
   Status DeleteSealedThrough(uint64_t seq);
 
   std::vector<SegmentInfo> Segments() const;
   uint64_t last_seq() const;  // highest sequence number given, 0 when none
 
-  // Flushes and closes the active file. Further Appends fail with Unavailable.
+  // Flushes and closes the active file (fsync, also with sync off; the segment is sealed at the
+  // next Open). Further Appends and SealActive fail with Unavailable; Replay, Segments and
+  // DeleteSealedThrough keep working. Idempotent.
   Status Close();
 
  private:

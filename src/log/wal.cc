@@ -1,0 +1,426 @@
+// Log: group commit, sealing, replay and retention over the segment files. Recovery is in
+// wal_recovery.cc, the byte format in wal_format.cc.
+//
+// Group commit follows leveldb's writer queue (db/db_impl.cc, DBImpl::Write): every Append,
+// SealActive, SealIfAged and Close call queues a Writer and waits. The writer at the front is the
+// leader: it takes the data writers behind it (up to kMaxGroupBytes), gives them sequence numbers
+// in queue order, releases the mutex, writes all their records with one write() and one
+// fdatasync, takes the mutex back, publishes the new end of the segment, wakes the group and
+// hands leadership to the next writer in the queue. Because only the leader touches the active
+// file, control operations (seal, close) go through the same queue and need no other lock.
+#include "log/wal.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <shared_mutex>
+
+#include "common/file_util.h"
+#include "log/wal_file.h"
+#include "log/wal_format.h"
+#include "log/wal_reader.h"
+#include "log/wal_recovery.h"
+
+namespace laminar::wal {
+namespace {
+
+// A group takes more writers while it stays under this size (the first writer always goes).
+constexpr uint64_t kMaxGroupBytes = 1 << 20;
+// After a group larger than this, the leader's buffer is released rather than kept for reuse.
+constexpr size_t kMaxKeptBufferBytes = 4 << 20;
+
+using Clock = std::chrono::steady_clock;
+
+}  // namespace
+
+struct Log::Impl {
+  enum class Kind { kAppend, kSeal, kSealIfAged, kClose };
+
+  // One queued call. Lives on the caller's stack until `done`.
+  struct Writer {
+    Kind kind = Kind::kAppend;
+    std::string_view payload;
+    uint32_t count = 0;
+    bool done = false;       // GUARDED_BY(mu)
+    Status status;           // GUARDED_BY(mu) once queued
+    AppendResult result;     // kAppend
+    uint64_t sealed_id = 0;  // kSeal
+    std::condition_variable cv;
+  };
+
+  struct Segment {
+    uint64_t id = 0;
+    uint64_t base_seq = 0;
+    uint64_t first_seq = 0;
+    uint64_t last_seq = 0;
+    uint64_t bytes = 0;  // durable (or, with sync off, written) end: whole records only
+    bool sealed = false;
+    std::string path;
+  };
+
+  std::string dir;
+  Options options;
+  uint64_t max_payload = 0;
+  internal::FileSystem* fs = nullptr;
+  int lock_fd = -1;
+
+  mutable std::mutex mu;
+  std::deque<Writer*> writers;     // GUARDED_BY(mu)
+  std::vector<Segment> segments;   // GUARDED_BY(mu); id order; the active one is last
+  bool has_active = false;         // GUARDED_BY(mu): segments.back() is open for appends
+  Clock::time_point active_since;  // GUARDED_BY(mu)
+  uint64_t next_seq = 1;           // GUARDED_BY(mu)
+  uint64_t next_segment_id = 1;    // GUARDED_BY(mu)
+  Status sticky;                   // GUARDED_BY(mu): the first failed write, fsync or seal
+  bool closed = false;             // GUARDED_BY(mu)
+
+  // Used only by the current leader.
+  std::unique_ptr<internal::WritableFile> active_file;
+  std::vector<Writer*> group;
+  std::string buffer;
+
+  // Replay holds it shared, DeleteSealedThrough exclusively, so no file a replay reads vanishes
+  // (and state-file writes are serialised).
+  mutable std::shared_mutex retention_mu;
+
+  ~Impl() {
+    if (lock_fd >= 0) ::close(lock_fd);  // releases the flock
+  }
+
+  // Queues w and returns once it is done, leading the queue when it reaches the front.
+  Status Run(Writer* w);
+  // Leader steps. Each expects `l` locked and returns with it locked.
+  void LeadAppendGroup(Writer* leader, std::unique_lock<std::mutex>& l);
+  Status LeadControl(Writer* w, std::unique_lock<std::mutex>& l);
+  Status SealActiveFile(std::unique_lock<std::mutex>& l);
+  // I/O of a new segment; no lock held.
+  Status CreateSegmentFile(uint64_t id, uint64_t base_seq, std::string* path);
+};
+
+Status Log::Impl::Run(Writer* w) {
+  std::unique_lock<std::mutex> l(mu);
+  writers.push_back(w);
+  while (!w->done && w != writers.front()) w->cv.wait(l);
+  if (w->done) return w->status;
+
+  Status st;
+  if (w->kind == Kind::kAppend) {
+    LeadAppendGroup(w, l);
+    st = w->status;
+  } else {
+    st = LeadControl(w, l);
+    writers.pop_front();
+  }
+  if (!writers.empty()) writers.front()->cv.notify_one();
+  return st;
+}
+
+void Log::Impl::LeadAppendGroup(Writer* leader, std::unique_lock<std::mutex>& l) {
+  group.clear();
+  uint64_t group_bytes = 0;
+  for (Writer* w : writers) {
+    if (w->kind != Kind::kAppend) break;
+    uint64_t size = RecordSize(w->payload.size());
+    if (!group.empty() && group_bytes + size > kMaxGroupBytes) break;
+    group.push_back(w);
+    group_bytes += size;
+  }
+
+  Status st = closed ? Unavailable("log {} is closed", dir) : sticky;
+  uint64_t first = next_seq;
+  uint64_t last = first - 1;
+  uint64_t segment_id = 0;
+  if (st.ok()) {
+    bool need_segment = !has_active;
+    uint64_t base = next_seq;
+    // A new segment's id is taken now: never reused, even if creating the file fails.
+    segment_id = need_segment ? next_segment_id++ : segments.back().id;
+    for (Writer* w : group) {
+      w->result.first_seq = last + 1;
+      w->result.last_seq = last + w->count;
+      w->result.segment_id = segment_id;
+      last += w->count;
+    }
+
+    l.unlock();
+    std::string path;
+    if (need_segment) st = CreateSegmentFile(segment_id, base, &path);
+    if (st.ok() && need_segment) {
+      l.lock();
+      Segment seg;
+      seg.id = segment_id;
+      seg.base_seq = base;
+      seg.bytes = kSegmentHeaderSize;
+      seg.path = std::move(path);
+      segments.push_back(std::move(seg));
+      has_active = true;
+      active_since = Clock::now();
+      l.unlock();
+    }
+    if (st.ok()) {
+      buffer.clear();
+      buffer.reserve(group_bytes);
+      for (Writer* w : group) {
+        AppendBatchRecord(&buffer, w->result.first_seq, w->count, w->payload);
+      }
+      st = active_file->Append(buffer);
+      if (st.ok() && options.sync) st = active_file->Sync(/*data_only=*/true);
+      if (buffer.capacity() > kMaxKeptBufferBytes) std::string().swap(buffer);
+    }
+    l.lock();
+    if (st.ok()) {
+      Segment& seg = segments.back();
+      if (seg.first_seq == 0) seg.first_seq = first;
+      seg.last_seq = last;
+      seg.bytes += group_bytes;
+      next_seq = last + 1;
+    } else if (sticky.ok()) {
+      sticky = st;
+      spdlog::error("wal {}: {}; appends fail until the log is reopened", dir, st.ToString());
+    }
+  }
+
+  // The group is writers[0, group.size()) with the leader first. Release the followers now;
+  // the leader stays at the front until it is done with the file, so that no writer arriving
+  // meanwhile takes the lead.
+  for (Writer* w : group) {
+    w->status = st;
+    w->done = true;
+    if (w != leader) w->cv.notify_one();
+  }
+  writers.erase(writers.begin() + 1, writers.begin() + static_cast<ptrdiff_t>(group.size()));
+  // Sealing by size (a failure is sticky and fails the next Append).
+  if (st.ok() && segments.back().bytes >= options.segment_max_bytes) {
+    SealActiveFile(l).IgnoreError();
+  }
+  writers.pop_front();
+}
+
+Status Log::Impl::LeadControl(Writer* w, std::unique_lock<std::mutex>& l) {
+  if (w->kind == Kind::kClose) {
+    if (closed) return Status::OK();
+    closed = true;
+    if (!active_file) return Status::OK();
+    l.unlock();
+    Status st = active_file->Sync(/*data_only=*/false);
+    Status cs = active_file->Close();
+    if (st.ok()) st = cs;
+    active_file.reset();
+    l.lock();
+    return st;
+  }
+  if (closed) return Unavailable("log {} is closed", dir);
+  RETURN_IF_ERROR(sticky);
+  if (!has_active || segments.back().last_seq == 0) return Status::OK();
+  if (w->kind == Kind::kSealIfAged && Clock::now() - active_since < options.segment_max_age) {
+    return Status::OK();
+  }
+  uint64_t id = segments.back().id;
+  RETURN_IF_ERROR(SealActiveFile(l));
+  w->sealed_id = id;
+  return Status::OK();
+}
+
+Status Log::Impl::SealActiveFile(std::unique_lock<std::mutex>& l) {
+  l.unlock();
+  Status st = active_file->Sync(/*data_only=*/false);
+  Status cs = active_file->Close();
+  if (st.ok()) st = cs;
+  active_file.reset();
+  l.lock();
+  has_active = false;
+  if (st.ok()) {
+    segments.back().sealed = true;
+  } else if (sticky.ok()) {
+    sticky = st;
+    spdlog::error("wal {}: sealing failed: {}; appends fail until the log is reopened", dir,
+                  st.ToString());
+  }
+  return st;
+}
+
+Status Log::Impl::CreateSegmentFile(uint64_t id, uint64_t base_seq, std::string* path) {
+  *path = JoinPath(dir, SegmentFileName(id));
+  ASSIGN_OR_RETURN(active_file, fs->NewWritableFile(*path));
+  char header[kSegmentHeaderSize];
+  EncodeSegmentHeader(SegmentHeader{id, base_seq}, header);
+  Status st = active_file->Append(std::string_view(header, sizeof header));
+  if (st.ok()) st = active_file->Sync(/*data_only=*/false);
+  if (st.ok()) st = fs->SyncDir(dir);
+  if (!st.ok()) active_file.reset();
+  return st;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const Options& options,
+                                       RecoveryReport* report) {
+  if (options.segment_max_bytes == 0) return InvalidArgument("segment_max_bytes must be > 0");
+  if (options.max_record_bytes == 0) return InvalidArgument("max_record_bytes must be > 0");
+  RETURN_IF_ERROR(CreateDirs(dir));
+
+  std::unique_ptr<Log> log(new Log());
+  log->impl_ = std::make_unique<Impl>();
+  Impl& impl = *log->impl_;
+  impl.dir = dir;
+  impl.options = options;
+  impl.max_payload = std::min(options.max_record_bytes, kMaxPayloadBytes);
+  impl.fs = internal::CurrentFileSystem();
+
+  std::string lock_path = JoinPath(dir, kLockFileName);
+  impl.lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (impl.lock_fd < 0) return IOError("open {}: {}", lock_path, std::strerror(errno));
+  if (::flock(impl.lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) {
+      return Unavailable("log directory {} is in use by another Log (LOCK is held)", dir);
+    }
+    return IOError("flock {}: {}", lock_path, std::strerror(errno));
+  }
+
+  ASSIGN_OR_RETURN(RecoveredLog recovered, RecoverLog(dir, report));
+  for (RecoveredSegment& r : recovered.segments) {
+    Impl::Segment seg;
+    seg.id = r.id;
+    seg.base_seq = r.base_seq;
+    seg.first_seq = r.first_seq;
+    seg.last_seq = r.last_seq;
+    seg.bytes = r.bytes;
+    seg.sealed = true;  // appends after a restart go to a new segment
+    seg.path = std::move(r.path);
+    impl.segments.push_back(std::move(seg));
+  }
+  impl.next_seq = recovered.next.next_seq;
+  impl.next_segment_id = recovered.next.next_segment_id;
+  return log;
+}
+
+Log::~Log() = default;
+
+Result<AppendResult> Log::Append(std::string_view payload, uint32_t count) {
+  if (count == 0) return InvalidArgument("append of 0 events: a record holds at least one");
+  if (payload.size() > impl_->max_payload) {
+    return InvalidArgument("record of {} bytes exceeds max_record_bytes ({})", payload.size(),
+                           impl_->max_payload);
+  }
+  Impl::Writer w;
+  w.kind = Impl::Kind::kAppend;
+  w.payload = payload;
+  w.count = count;
+  RETURN_IF_ERROR(impl_->Run(&w));
+  return w.result;
+}
+
+Status Log::Replay(uint64_t from_seq, const std::function<Status(const Record&)>& fn) const {
+  std::shared_lock<std::shared_mutex> retention(impl_->retention_mu);
+  struct Slice {
+    uint64_t id;
+    uint64_t end;
+    std::string path;
+  };
+  std::vector<Slice> slices;
+  {
+    std::lock_guard<std::mutex> l(impl_->mu);
+    for (const Impl::Segment& s : impl_->segments) {
+      if (s.last_seq != 0 && s.last_seq >= from_seq) slices.push_back({s.id, s.bytes, s.path});
+    }
+  }
+  ParsedRecord rec;
+  ReadProblem problem;
+  for (const Slice& s : slices) {
+    ASSIGN_OR_RETURN(std::unique_ptr<SegmentReader> reader, SegmentReader::Open(s.path));
+    if (reader->file_size() < s.end) {
+      return Corruption("WAL segment {} is {} bytes, shorter than its {} bytes of records", s.path,
+                        reader->file_size(), s.end);
+    }
+    reader->SetRange(kSegmentHeaderSize, s.end);
+    for (;;) {
+      ASSIGN_OR_RETURN(SegmentReader::Outcome outcome, reader->Next(&rec, &problem));
+      if (outcome == SegmentReader::Outcome::kEnd) break;
+      if (outcome == SegmentReader::Outcome::kProblem) {
+        return Corruption("WAL segment {} is damaged at offset {}: {}", s.path, problem.offset,
+                          problem.reason);
+      }
+      if (rec.first_seq + rec.count - 1 < from_seq) continue;
+      RETURN_IF_ERROR(fn(Record{s.id, rec.first_seq, rec.count, rec.payload}));
+    }
+  }
+  return Status::OK();
+}
+
+Result<uint64_t> Log::SealActive() {
+  Impl::Writer w;
+  w.kind = Impl::Kind::kSeal;
+  RETURN_IF_ERROR(impl_->Run(&w));
+  return w.sealed_id;
+}
+
+Status Log::SealIfAged() {
+  {
+    std::lock_guard<std::mutex> l(impl_->mu);
+    if (impl_->closed || !impl_->has_active || impl_->segments.back().last_seq == 0) {
+      return impl_->sticky;
+    }
+    if (Clock::now() - impl_->active_since < impl_->options.segment_max_age) return Status::OK();
+  }
+  Impl::Writer w;
+  w.kind = Impl::Kind::kSealIfAged;
+  return impl_->Run(&w);
+}
+
+Status Log::DeleteSealedThrough(uint64_t seq) {
+  std::unique_lock<std::shared_mutex> retention(impl_->retention_mu);
+  std::vector<std::string> doomed;
+  LogState state;
+  {
+    std::lock_guard<std::mutex> l(impl_->mu);
+    for (const Impl::Segment& s : impl_->segments) {
+      // An empty segment ends just before its base_seq.
+      uint64_t end = s.last_seq != 0 ? s.last_seq : s.base_seq - 1;
+      if (!s.sealed || end > seq) break;
+      doomed.push_back(s.path);
+    }
+    if (doomed.empty()) return Status::OK();
+    state.next_seq = impl_->next_seq;
+    state.next_segment_id = impl_->next_segment_id;
+  }
+  // Persist the floors first: after the unlinks, the files may no longer show them.
+  RETURN_IF_ERROR(WriteFileAtomic(JoinPath(impl_->dir, kStateFileName), EncodeLogState(state)));
+  {
+    std::lock_guard<std::mutex> l(impl_->mu);
+    impl_->segments.erase(impl_->segments.begin(),
+                          impl_->segments.begin() + static_cast<ptrdiff_t>(doomed.size()));
+  }
+  for (const std::string& path : doomed) RETURN_IF_ERROR(RemoveFile(path));
+  return impl_->fs->SyncDir(impl_->dir);
+}
+
+std::vector<SegmentInfo> Log::Segments() const {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  std::vector<SegmentInfo> out;
+  out.reserve(impl_->segments.size());
+  for (const Impl::Segment& s : impl_->segments) {
+    out.push_back(SegmentInfo{s.id, s.first_seq, s.last_seq, s.bytes, s.sealed, s.path});
+  }
+  return out;
+}
+
+uint64_t Log::last_seq() const {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  return impl_->next_seq - 1;
+}
+
+Status Log::Close() {
+  Impl::Writer w;
+  w.kind = Impl::Kind::kClose;
+  return impl_->Run(&w);
+}
+
+}  // namespace laminar::wal

@@ -1,0 +1,186 @@
+#include "log/wal_recovery.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "common/file_util.h"
+#include "log/wal_reader.h"
+
+namespace laminar::wal {
+namespace {
+
+void Note(RecoveryReport* report, std::string message) {
+  spdlog::warn("wal recovery: {}", message);
+  if (report != nullptr) report->messages.push_back(std::move(message));
+}
+
+// ftruncate + fsync: on OK the file is `size` bytes long, durably.
+Status TruncateFile(const std::string& path, uint64_t size) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return IOError("open {}: {}", path, std::strerror(errno));
+  Status st;
+  if (::ftruncate(fd, static_cast<off_t>(size)) != 0) {
+    st = IOError("truncate {} to {} bytes: {}", path, size, std::strerror(errno));
+  } else if (::fsync(fd) != 0) {
+    st = IOError("fsync {}: {}", path, std::strerror(errno));
+  }
+  ::close(fd);
+  return st;
+}
+
+// True when `bytes` (at most a header long) could be the start of a segment header being
+// written when the process died: zeros, or a prefix of the magic followed by anything.
+bool LooksLikeTornHeader(std::string_view bytes) {
+  if (std::all_of(bytes.begin(), bytes.end(), [](char c) { return c == 0; })) return true;
+  size_t n = std::min(bytes.size(), kSegmentMagic.size());
+  return bytes.substr(0, n) == kSegmentMagic.substr(0, n);
+}
+
+struct SegmentOutcome {
+  bool removed = false;
+  RecoveredSegment segment;
+  uint64_t records = 0;
+};
+
+// Recovers one segment. `min_base` is the lowest sequence number the segment may start at.
+Result<SegmentOutcome> RecoverSegment(const std::string& dir, const std::string& path, uint64_t id,
+                                      bool is_last, uint64_t min_base, RecoveryReport* report) {
+  ASSIGN_OR_RETURN(std::unique_ptr<SegmentReader> reader, SegmentReader::Open(path));
+  const uint64_t size = reader->file_size();
+  SegmentOutcome out;
+
+  ASSIGN_OR_RETURN(std::string_view header_bytes, reader->ReadHeaderBytes());
+  SegmentHeader header;
+  if (Status hs = DecodeSegmentHeader(header_bytes, &header); !hs.ok()) {
+    bool torn_creation = false;
+    if (is_last) {
+      if (size <= kSegmentHeaderSize) {
+        torn_creation = LooksLikeTornHeader(header_bytes);
+      } else {
+        reader->SetRange(0, size);
+        ASSIGN_OR_RETURN(torn_creation, reader->AllZeroFrom(0));
+      }
+    }
+    if (!torn_creation) {
+      return Corruption("WAL segment {} is damaged at offset 0: {}", path, hs.message());
+    }
+    reader.reset();
+    RETURN_IF_ERROR(RemoveFile(path));
+    RETURN_IF_ERROR(FsyncDir(dir));
+    Note(report, fmt::format("{}: segment header cut short ({} bytes; a crash while creating the "
+                             "segment); removed the file, which held no records",
+                             path, size));
+    out.removed = true;
+    return out;
+  }
+  if (header.segment_id != id) {
+    return Corruption("WAL segment {} is damaged at offset 0: its header names segment {}", path,
+                      header.segment_id);
+  }
+  if (header.base_seq < min_base) {
+    return Corruption(
+        "WAL segment {} is damaged at offset 0: it starts at sequence number {}, but earlier "
+        "segments reach {}",
+        path, header.base_seq, min_base - 1);
+  }
+
+  RecoveredSegment& seg = out.segment;
+  seg.id = id;
+  seg.base_seq = header.base_seq;
+  seg.bytes = size;
+  seg.path = path;
+  uint64_t expected = header.base_seq;
+  reader->SetRange(kSegmentHeaderSize, size);
+  ParsedRecord rec;
+  ReadProblem problem;
+  for (;;) {
+    ASSIGN_OR_RETURN(SegmentReader::Outcome outcome, reader->Next(&rec, &problem));
+    if (outcome == SegmentReader::Outcome::kEnd) break;
+    if (outcome == SegmentReader::Outcome::kRecord) {
+      if (rec.count == 0 || rec.first_seq != expected || expected > UINT64_MAX - rec.count) {
+        return Corruption(
+            "WAL segment {} is damaged at offset {}: the record holds sequence numbers {}+{}, "
+            "but {} was expected next",
+            path, rec.offset, rec.first_seq, rec.count, expected);
+      }
+      if (seg.first_seq == 0) seg.first_seq = rec.first_seq;
+      seg.last_seq = rec.first_seq + rec.count - 1;
+      expected += rec.count;
+      ++out.records;
+      continue;
+    }
+    // A bad record at problem.offset.
+    if (problem.kind == ReadProblem::Kind::kMalformed) {
+      return Corruption("WAL segment {} is damaged at offset {}: {}", path, problem.offset,
+                        problem.reason);
+    }
+    bool torn_tail = is_last || problem.kind == ReadProblem::Kind::kIncomplete;
+    if (!torn_tail) {
+      ASSIGN_OR_RETURN(torn_tail, reader->AllZeroFrom(problem.offset));
+    }
+    if (!torn_tail) {
+      return Corruption(
+          "WAL segment {} is damaged at offset {}: {}; the segment is sealed and the damage is "
+          "followed by data, so it is not a torn tail. Restore the file from a backup, or move "
+          "it out of the directory to start without its records",
+          path, problem.offset, problem.reason);
+    }
+    uint64_t cut = size - problem.offset;
+    reader.reset();
+    RETURN_IF_ERROR(TruncateFile(path, problem.offset));
+    seg.bytes = problem.offset;
+    if (report != nullptr) report->truncated_bytes += cut;
+    Note(report, fmt::format("{}: torn tail at offset {}: {}; truncated {} bytes", path,
+                             problem.offset, problem.reason, cut));
+    break;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<RecoveredLog> RecoverLog(const std::string& dir, RecoveryReport* report) {
+  ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(dir));
+  RecoveredLog log;
+  std::vector<uint64_t> ids;
+  const std::string state_tmp = std::string(kStateFileName) + ".tmp";
+  for (const std::string& name : names) {
+    uint64_t id = 0;
+    std::string path = JoinPath(dir, name);
+    if (ParseSegmentFileName(name, &id)) {
+      ids.push_back(id);
+    } else if (name == kStateFileName) {
+      ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
+      Status st = DecodeLogState(bytes, &log.next);
+      if (!st.ok()) return st.WithContext(fmt::format("WAL state file {}", path));
+    } else if (name == state_tmp) {
+      RETURN_IF_ERROR(RemoveFile(path));  // an interrupted atomic write of the state file
+    } else if (name != kLockFileName) {
+      Note(report, fmt::format("{}: not a WAL segment name; ignored", path));
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+
+  uint64_t min_base = 1;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    std::string path = JoinPath(dir, SegmentFileName(ids[i]));
+    ASSIGN_OR_RETURN(SegmentOutcome outcome,
+                     RecoverSegment(dir, path, ids[i], i + 1 == ids.size(), min_base, report));
+    log.next.next_segment_id = std::max(log.next.next_segment_id, ids[i] + 1);
+    if (outcome.removed) continue;
+    const RecoveredSegment& seg = outcome.segment;
+    min_base = seg.last_seq != 0 ? seg.last_seq + 1 : seg.base_seq;
+    log.next.next_seq = std::max(log.next.next_seq, min_base);
+    if (report != nullptr) report->records += outcome.records;
+    log.segments.push_back(outcome.segment);
+  }
+  return log;
+}
+
+}  // namespace laminar::wal

@@ -1,0 +1,53 @@
+// Recovery of a log directory, run by Log::Open before anything is appended.
+//
+// Scans every segment in id order and checks each record's checksum and sequence numbers:
+//  - In the last segment, the first bad record and everything after it is a torn tail (a crash
+//    during a group write): the file is truncated there (ftruncate + fsync), and the cut is
+//    reported (file, offset, bytes) in RecoveryReport::messages and as an spdlog warning.
+//  - In an earlier (sealed) segment, only an incomplete tail — a record header or body cut off
+//    by the end of the file, or a zero-filled remainder — is cut the same way; any other bad
+//    record (a whole record failing its checksum with data after it) is Corruption naming the
+//    file and offset: sealed segments were fsynced, so the damage is not a crash's doing and
+//    records after it would be lost.
+//  - A record with a valid checksum but an unknown type, or sequence numbers that do not follow
+//    on, is always Corruption.
+//  - The last segment with a header cut short (a crash while creating it) holds no records and
+//    is removed; any other bad segment header is Corruption.
+//  - Files whose names are not segment names are left alone and reported.
+//
+// Thread safety: REQUIRES exclusive access to the directory (Log holds its LOCK file).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "log/wal.h"
+#include "log/wal_format.h"
+
+namespace laminar::wal {
+
+struct RecoveredSegment {
+  uint64_t id = 0;
+  uint64_t base_seq = 0;
+  uint64_t first_seq = 0;  // 0 when the segment holds no record
+  uint64_t last_seq = 0;   // 0 when the segment holds no record
+  uint64_t bytes = 0;      // file size after any truncation
+  std::string path;
+};
+
+struct RecoveredLog {
+  std::vector<RecoveredSegment> segments;  // in id order
+  // The next sequence number and segment id to hand out.
+  LogState next;
+};
+
+// Recovers `dir` as described above. `report` may be null. Errors: Corruption naming the file
+// and offset; IOError when reading, truncating or syncing fails.
+Result<RecoveredLog> RecoverLog(const std::string& dir, RecoveryReport* report);
+
+// Names in the log directory that belong to the log but are not segments.
+inline constexpr std::string_view kLockFileName = "LOCK";
+
+}  // namespace laminar::wal

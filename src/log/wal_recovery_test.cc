@@ -1,0 +1,263 @@
+// Log recovery as a spec: torn and corrupt tails, damaged sealed segments, stray files in the
+// directory, failed writes and simulated power loss (through FaultFs).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "log/wal.h"
+#include "log/wal_test_util.h"
+
+namespace laminar::wal {
+namespace {
+
+using test_util::FaultFs;
+using test_util::Strings;
+using test_util::WalTest;
+
+// --- Recovery: torn and corrupt tails ---------------------------------------------------------
+
+class WalRecoveryTest : public WalTest {
+ protected:
+  // Three records in segment 1, then closed; remembers where the last record starts.
+  void WriteThree() {
+    Reopen();
+    Write("first");
+    Write("second");
+    Write("third-record-payload");
+    ASSERT_TRUE(log_->Close().ok());
+    log_.reset();
+    last_record_start_ = kSegmentHeaderSize + RecordSize(5) + RecordSize(6);
+    full_ = Bytes(SegmentPath(1));
+    ASSERT_EQ(last_record_start_ + RecordSize(20), full_.size());
+  }
+
+  uint64_t last_record_start_ = 0;
+  std::string full_;
+};
+
+TEST_F(WalRecoveryTest, TornTailAtEveryOffsetKeepsTheWholeRecordsBeforeIt) {
+  WriteThree();
+  for (uint64_t cut = last_record_start_; cut < full_.size(); ++cut) {
+    SCOPED_TRACE("cut at " + std::to_string(cut));
+    SetBytes(SegmentPath(1), std::string_view(full_).substr(0, cut));
+    std::filesystem::remove(SegmentPath(2));
+    Reopen();
+    EXPECT_EQ((Strings{"1:first", "2:second"}), Read());
+    EXPECT_EQ(cut - last_record_start_, report_.truncated_bytes);
+    if (cut > last_record_start_) {
+      EXPECT_TRUE(MessagesMention(SegmentPath(1), "offset " + std::to_string(last_record_start_)));
+    } else {
+      EXPECT_TRUE(report_.messages.empty());
+    }
+    EXPECT_EQ(last_record_start_, std::filesystem::file_size(SegmentPath(1)));
+    EXPECT_EQ(3u, Write("again").first_seq);  // seq 3 was never acked
+    EXPECT_EQ((Strings{"1:first", "2:second", "3:again"}), Read());
+    log_.reset();
+  }
+}
+
+TEST_F(WalRecoveryTest, FlippedByteInTheLastRecordCutsThere) {
+  WriteThree();
+  for (uint64_t at = last_record_start_; at < full_.size(); ++at) {
+    SCOPED_TRACE("flip at " + std::to_string(at));
+    std::string damaged = full_;
+    damaged[at] = static_cast<char>(damaged[at] ^ 0x01);
+    SetBytes(SegmentPath(1), damaged);
+    std::filesystem::remove(SegmentPath(2));
+    Reopen();
+    EXPECT_EQ((Strings{"1:first", "2:second"}), Read());
+    EXPECT_EQ(full_.size() - last_record_start_, report_.truncated_bytes);
+    EXPECT_TRUE(MessagesMention(SegmentPath(1), "offset " + std::to_string(last_record_start_)));
+    log_.reset();
+  }
+}
+
+TEST_F(WalRecoveryTest, ZeroFilledTailIsCut) {
+  WriteThree();
+  SetBytes(SegmentPath(1), full_ + std::string(4096, '\0'));
+  Reopen();
+  EXPECT_EQ(3u, Read().size());
+  EXPECT_EQ(4096u, report_.truncated_bytes);
+}
+
+TEST_F(WalRecoveryTest, BadRecordInTheLastSegmentCutsEverythingAfterIt) {
+  WriteThree();
+  FlipByte(SegmentPath(1), kSegmentHeaderSize + RecordSize(5) + 3);  // in record 2's length
+  Reopen();
+  EXPECT_EQ(Strings{"1:first"}, Read());
+  EXPECT_TRUE(MessagesMention(SegmentPath(1),
+                              "offset " + std::to_string(kSegmentHeaderSize + RecordSize(5))));
+}
+
+// Segment 1 (sealed, records 1..3) and segment 2 (record 4).
+class WalSealedSegmentTest : public WalRecoveryTest {
+ protected:
+  void SetUp() override {
+    WalRecoveryTest::SetUp();
+    WriteThree();
+    Reopen();
+    Write("fourth");
+    ASSERT_TRUE(log_->Close().ok());
+    log_.reset();
+  }
+};
+
+TEST_F(WalSealedSegmentTest, CorruptionInTheMiddleIsReportedWithFileAndOffset) {
+  uint64_t second = kSegmentHeaderSize + RecordSize(5);
+  FlipByte(SegmentPath(1), second + kRecordHeaderSize + kBatchBodyPrefix + 2);
+  Status st = TryOpen();
+  EXPECT_EQ(StatusCode::kCorruption, st.code());
+  EXPECT_NE(std::string::npos, st.message().find(SegmentPath(1))) << st.ToString();
+  EXPECT_NE(std::string::npos, st.message().find("offset " + std::to_string(second)))
+      << st.ToString();
+  EXPECT_EQ(full_.size(), std::filesystem::file_size(SegmentPath(1)));  // nothing was cut
+  // And it stays refused.
+  EXPECT_EQ(StatusCode::kCorruption, TryOpen().code());
+}
+
+TEST_F(WalSealedSegmentTest, DamagedLastRecordOfASealedSegmentIsCorruption) {
+  FlipByte(SegmentPath(1), last_record_start_ + kRecordHeaderSize + kBatchBodyPrefix);
+  Status st = TryOpen();
+  EXPECT_EQ(StatusCode::kCorruption, st.code());
+  EXPECT_NE(std::string::npos, st.message().find(SegmentPath(1))) << st.ToString();
+}
+
+TEST_F(WalSealedSegmentTest, IncompleteTailOfASealedSegmentIsCut) {
+  // As if segment 1 had been active at a crash and segment 2 created before recovery cut it.
+  SetBytes(SegmentPath(1), std::string_view(full_).substr(0, full_.size() - 4));
+  Reopen();
+  EXPECT_EQ((Strings{"1:first", "2:second", "4:fourth"}), Read());
+  EXPECT_TRUE(MessagesMention(SegmentPath(1), "offset " + std::to_string(last_record_start_)));
+  EXPECT_EQ(5u, Write("fifth").first_seq);
+}
+
+TEST_F(WalSealedSegmentTest, SegmentWithADamagedHeaderIsCorruption) {
+  FlipByte(SegmentPath(1), 10);
+  Status st = TryOpen();
+  EXPECT_EQ(StatusCode::kCorruption, st.code());
+  EXPECT_NE(std::string::npos, st.message().find(SegmentPath(1))) << st.ToString();
+}
+
+// --- Recovery: the directory -------------------------------------------------------------------
+
+TEST_F(WalTest, ForeignFilesAreIgnoredAndReported) {
+  Reopen();
+  Write("a");
+  log_.reset();
+  SetBytes(JoinPath(dir_, "notes.txt"), "hello");
+  Reopen();
+  EXPECT_EQ(Strings{"1:a"}, Read());
+  EXPECT_TRUE(MessagesMention("notes.txt", "ignored"));
+  EXPECT_TRUE(std::filesystem::exists(JoinPath(dir_, "notes.txt")));
+}
+
+TEST_F(WalTest, GarbageWithASegmentNameIsCorruption) {
+  Reopen();
+  Write("a");
+  log_.reset();
+  SetBytes(SegmentPath(7), "this is not a write-ahead log segment, just some text");
+  Status st = TryOpen();
+  EXPECT_EQ(StatusCode::kCorruption, st.code());
+  EXPECT_NE(std::string::npos, st.message().find(SegmentPath(7))) << st.ToString();
+  EXPECT_NE(std::string::npos, st.message().find("magic")) << st.ToString();
+
+  SetBytes(SegmentPath(7), "hi");  // too short to be a header, and not the start of one
+  EXPECT_EQ(StatusCode::kCorruption, TryOpen().code());
+  EXPECT_TRUE(std::filesystem::exists(SegmentPath(7)));  // never deleted
+}
+
+TEST_F(WalTest, LastSegmentWithATornHeaderIsRemoved) {
+  Reopen();
+  Write("a");
+  log_.reset();
+  char header[kSegmentHeaderSize];
+  EncodeSegmentHeader(SegmentHeader{2, 2}, header);
+  SetBytes(SegmentPath(2), std::string_view(header, 11));  // a crash while creating segment 2
+  Reopen();
+  EXPECT_FALSE(std::filesystem::exists(SegmentPath(2)));
+  EXPECT_TRUE(MessagesMention(SegmentPath(2), "removed"));
+  EXPECT_EQ(Strings{"1:a"}, Read());
+  EXPECT_EQ(2u, Write("b").first_seq);
+}
+
+// --- Faults and crashes ------------------------------------------------------------------------
+
+TEST_F(WalTest, FailedWriteIsSticky) {
+  FaultFs fs;
+  internal::SetFileSystemForTesting(&fs);
+  Reopen();
+  Write("a");
+  fs.fail_writes = true;
+  EXPECT_EQ(StatusCode::kIOError, log_->Append("b", 1).status().code());
+  fs.fail_writes = false;
+  EXPECT_EQ(StatusCode::kIOError, log_->Append("c", 1).status().code());
+  EXPECT_EQ(StatusCode::kIOError, log_->SealActive().status().code());
+  EXPECT_EQ(1u, log_->last_seq());
+  internal::SetFileSystemForTesting(nullptr);
+  Reopen();
+  EXPECT_EQ(Strings{"1:a"}, Read());
+  EXPECT_EQ(2u, Write("d").first_seq);
+}
+
+TEST_F(WalTest, FailedSyncIsSticky) {
+  FaultFs fs;
+  internal::SetFileSystemForTesting(&fs);
+  Reopen();
+  Write("a");
+  fs.fail_syncs = true;
+  EXPECT_EQ(StatusCode::kIOError, log_->Append("b", 1).status().code());
+  fs.fail_syncs = false;
+  EXPECT_EQ(StatusCode::kIOError, log_->Append("c", 1).status().code());
+}
+
+TEST_F(WalTest, CrashKeepsEverySyncedRecordWhateverPartOfTheRestSurvives) {
+  const uint64_t d_size = RecordSize(std::string_view("dddd").size());
+  for (uint64_t keep = 0; keep <= d_size; ++keep) {
+    SCOPED_TRACE("unsynced bytes kept: " + std::to_string(keep));
+    std::filesystem::remove_all(dir_);
+    FaultFs fs;
+    internal::SetFileSystemForTesting(&fs);
+    Reopen();
+    Write("a");
+    Write("b");
+    Write("c");
+    fs.fail_syncs = true;  // D reaches the page cache; its fdatasync fails; the power goes
+    EXPECT_EQ(StatusCode::kIOError, log_->Append("dddd", 1).status().code());
+    log_.reset();
+    fs.DropUnsyncedData(keep);
+    internal::SetFileSystemForTesting(nullptr);
+
+    Reopen();
+    if (keep < d_size) {
+      EXPECT_EQ((Strings{"1:a", "2:b", "3:c"}), Read());
+      EXPECT_EQ(keep, report_.truncated_bytes);
+    } else {
+      EXPECT_EQ((Strings{"1:a", "2:b", "3:c", "4:dddd"}), Read());  // unacked, yet whole
+    }
+    uint64_t last = log_->last_seq();
+    EXPECT_EQ(last + 1, Write("e").first_seq);
+    log_.reset();
+  }
+}
+
+TEST_F(WalTest, CrashWithSyncOffKeepsSealedSegments) {
+  FaultFs fs;
+  internal::SetFileSystemForTesting(&fs);
+  options_.sync = false;
+  Reopen();
+  Write("a");
+  Write("b");
+  ASSERT_EQ(1u, *log_->SealActive());  // sealing fsyncs
+  Write("c");                          // acked, but only in the page cache
+  log_.reset();
+  fs.DropUnsyncedData();
+  internal::SetFileSystemForTesting(nullptr);
+  Reopen();
+  EXPECT_EQ((Strings{"1:a", "2:b"}), Read());
+  AppendResult d = Write("d");
+  EXPECT_EQ(3u, d.segment_id);  // segment 2 survives empty; ids are not reused
+  EXPECT_EQ(3u, d.first_seq);   // durability "none": seq 3 was lost with its record
+}
+
+}  // namespace
+}  // namespace laminar::wal
