@@ -76,9 +76,11 @@ class Catalog {
 
  private:
   explicit Catalog(std::string path) : path_(std::move(path)) {}
+  // Writes `s` to path_ atomically and durably (WriteFileAtomic); creates the directory if needed.
   Status Persist(const Snapshot& s);
   std::string path_;
-  mutable std::mutex mu_;
+  std::mutex write_mu_;   // held by ExecuteParsed: one writer at a time
+  mutable std::mutex mu_;  // guards current_ (held only to read or swap the pointer)
   SnapshotPtr current_;
 };
 

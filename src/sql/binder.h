@@ -59,6 +59,11 @@ Result<Value> ConstValue(const nlohmann::json& node);
 // If the node is a column reference, its (last) name; otherwise "".
 std::string ColumnRefName(const nlohmann::json& node);
 
+// True for the names of PostgreSQL's aggregate functions (count, sum, stddev, string_agg, ...),
+// whether or not Laminar supports them; BindExpr refuses them ("aggregate function count is not
+// allowed here"), so callers that accept aggregates look for them first.
+bool IsAggregateName(const std::string& name);
+
 // Casts a text literal to a type, as PostgreSQL input functions do ("true"/"t"/"yes"/"1" for
 // boolean, ISO-8601 for timestamptz, numbers). InvalidArgument on bad input.
 Result<Value> CastText(const std::string& text, Type type);

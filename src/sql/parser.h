@@ -30,9 +30,16 @@ struct Statement {
 // Parses one or more statements separated by ';'. InvalidArgument on a syntax error, with
 // PostgreSQL's message and the position: `syntax error at or near "FORM" (at character 10)`.
 // Empty input (only whitespace/comments) gives an empty vector.
+// Also InvalidArgument for a statement with more than 10,000 operators or a tree nested deeper
+// than about 500 expression levels (libpg_query and recursive walks would overflow the stack).
+// Works around libpg_query 15 dropping zero/negative integer constants from its JSON: every
+// A_Const "ival" in the returned trees carries its value.
 Result<std::vector<Statement>> Parse(std::string_view sql);
 
 // Helpers for walking the tree.
+// obj[key] without copying, or a JSON null (which iterates as empty, size 0) when obj has no such
+// key or is not an object. Prefer it to json::value(key, default), which copies the subtree.
+const nlohmann::json& Field(const nlohmann::json& obj, const char* key);
 // The string of a {"String": {"sval": "..."}} node (PostgreSQL 15 JSON), or "" if not one.
 std::string StringValue(const nlohmann::json& node);
 // Joins a list of String nodes with '.', e.g. a qualified name ["public","pv"] → "public.pv".

@@ -1,0 +1,273 @@
+#include "catalog/catalog.h"
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/ddl.h"
+#include "common/file_util.h"
+
+namespace laminar::catalog {
+namespace {
+
+using json = nlohmann::json;
+using internal::BuildStream;
+using internal::BuildView;
+using internal::DropObjectName;
+using internal::RelationName;
+
+constexpr const char* kFormat = "laminar-catalog";
+constexpr int kFormatVersion = 1;
+
+Change MakeChange(ChangeKind kind, std::string name, std::string tag) {
+  Change c;
+  c.kind = kind;
+  c.name = std::move(name);
+  c.tag = std::move(tag);
+  return c;
+}
+
+Status CreateStream(const sql::Statement& stmt, Snapshot* s, Change* change) {
+  const json& cs = stmt.node["CreateStmt"];
+  ASSIGN_OR_RETURN(std::string name, RelationName(sql::Field(cs, "relation")));
+  if (s->streams.count(name) || s->views.count(name)) {
+    if (cs.value("if_not_exists", false)) {
+      *change = MakeChange(ChangeKind::kNone, name, "CREATE TABLE");
+      return Status::OK();
+    }
+    return AlreadyExists("relation \"{}\" already exists", name);
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<ingest::StreamSchema> schema, BuildStream(cs));
+  s->streams[name] = std::move(schema);
+  s->stream_sql[name] = stmt.text;
+  *change = MakeChange(ChangeKind::kCreateStream, name, "CREATE TABLE");
+  return Status::OK();
+}
+
+Status CreateView(const sql::Statement& stmt, Snapshot* s, Change* change) {
+  const json& ctas = stmt.node["CreateTableAsStmt"];
+  if (ctas.value("objtype", "") != "OBJECT_MATVIEW")
+    return Unimplemented("CREATE TABLE ... AS is not supported: use CREATE MATERIALIZED VIEW");
+  ASSIGN_OR_RETURN(std::string name, RelationName(sql::Field(sql::Field(ctas, "into"), "rel")));
+  bool if_not_exists = ctas.value("if_not_exists", false);
+  const char* tag = "CREATE MATERIALIZED VIEW";
+  if (stmt.or_replace && if_not_exists)
+    return InvalidArgument("OR REPLACE and IF NOT EXISTS cannot be used together");
+  uint64_t version = 1;
+  if (s->streams.count(name)) {
+    if (if_not_exists) {
+      *change = MakeChange(ChangeKind::kNone, name, tag);
+      return Status::OK();
+    }
+    if (stmt.or_replace) return InvalidArgument("\"{}\" is not a materialized view", name);
+    return AlreadyExists("relation \"{}\" already exists", name);
+  }
+  auto existing = s->views.find(name);
+  if (existing != s->views.end()) {
+    if (if_not_exists) {
+      *change = MakeChange(ChangeKind::kNone, name, tag);
+      return Status::OK();
+    }
+    if (!stmt.or_replace)
+      return AlreadyExists(
+          "relation \"{}\" already exists (use CREATE OR REPLACE MATERIALIZED VIEW to "
+          "redefine it)",
+          name);
+    version = existing->second->definition_version + 1;
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<views::ViewDef> def, BuildView(stmt, *s));
+  def->definition_version = version;
+  s->views[name] = std::move(def);
+  *change = MakeChange(version > 1 ? ChangeKind::kReplaceView : ChangeKind::kCreateView, name, tag);
+  return Status::OK();
+}
+
+Status Drop(const sql::Statement& stmt, Snapshot* s, Change* change) {
+  const json& ds = stmt.node["DropStmt"];
+  std::string type = ds.value("removeType", "");
+  bool missing_ok = ds.value("missing_ok", false);
+  bool cascade = ds.value("behavior", "") == "DROP_CASCADE";
+  if (ds.value("concurrent", false)) return Unimplemented("DROP ... CONCURRENTLY is not supported");
+  bool table = type == "OBJECT_TABLE";
+  bool view = type == "OBJECT_MATVIEW" || type == "OBJECT_VIEW";
+  if (!table && !view) {
+    std::string what = type.rfind("OBJECT_", 0) == 0 ? type.substr(7) : type;
+    for (char& c : what)
+      if (c == '_') c = ' ';
+    return Unimplemented("DROP {} is not supported", what);
+  }
+  std::string tag = table ? "DROP TABLE" : type == "OBJECT_VIEW" ? "DROP VIEW" : "DROP MATERIALIZED VIEW";
+
+  std::vector<std::string> dropped;
+  for (const auto& object : sql::Field(ds, "objects")) {
+    ASSIGN_OR_RETURN(std::string name, DropObjectName(object));
+    if (table) {
+      if (s->views.count(name))
+        return InvalidArgument("\"{}\" is not a table (use DROP MATERIALIZED VIEW)", name);
+      if (!s->streams.count(name)) {
+        if (missing_ok) continue;
+        return NotFound("table \"{}\" does not exist", name);
+      }
+      std::vector<std::string> dependents;
+      for (const auto& [vname, def] : s->views)
+        if (def->stream == name) dependents.push_back(vname);
+      if (!dependents.empty() && !cascade) {
+        std::string list;
+        for (const auto& d : dependents) list += (list.empty() ? "" : ", ") + d;
+        return InvalidArgument(
+            "cannot drop table {} because other objects depend on it: materialized "
+            "view {} (use DROP TABLE ... CASCADE to drop them too)",
+            name, list);
+      }
+      for (const auto& d : dependents) s->views.erase(d);
+      s->streams.erase(name);
+      s->stream_sql.erase(name);
+    } else {
+      if (s->streams.count(name))
+        return InvalidArgument("\"{}\" is not a materialized view (use DROP TABLE)", name);
+      if (!s->views.count(name)) {
+        if (missing_ok) continue;
+        return NotFound("materialized view \"{}\" does not exist", name);
+      }
+      s->views.erase(name);
+    }
+    dropped.push_back(name);
+  }
+  if (dropped.empty()) {
+    *change = MakeChange(ChangeKind::kNone, "", tag);
+    return Status::OK();
+  }
+  std::string names;
+  for (const auto& n : dropped) names += (names.empty() ? "" : ", ") + n;
+  *change = MakeChange(table ? ChangeKind::kDropStream : ChangeKind::kDropView, names, tag);
+  return Status::OK();
+}
+
+// Applies one DDL statement to `s` (a private copy). `change->kind` is kNone for a no-op.
+Status Apply(const sql::Statement& stmt, Snapshot* s, Change* change) {
+  if (stmt.kind == "CreateStmt") return CreateStream(stmt, s, change);
+  if (stmt.kind == "CreateTableAsStmt") return CreateView(stmt, s, change);
+  if (stmt.kind == "DropStmt") return Drop(stmt, s, change);
+  return InvalidArgument("not a DDL statement: {}", sql::DescribeKind(stmt.kind));
+}
+
+// Rebuilds a snapshot from the catalog file's JSON. Streams first: views read them.
+Status Load(const json& doc, Snapshot* s) {
+  if (!doc.is_object() || doc.value("format", "") != kFormat)
+    return Corruption("not a Laminar catalog (format is not \"{}\")", kFormat);
+  int fv = doc.value("format_version", 0);
+  if (fv != kFormatVersion) return Corruption("unsupported catalog format_version {}", fv);
+  s->version = doc.value("version", uint64_t{0});
+  auto parse_one = [](const json& obj, const char* what) -> Result<sql::Statement> {
+    if (!obj.is_object() || !obj.contains("name") || !obj.contains("sql") || !obj["sql"].is_string())
+      return Corruption("a {} entry lacks name or sql", what);
+    auto parsed = sql::Parse(obj["sql"].get<std::string>());
+    if (!parsed.ok())
+      return Corruption("{} \"{}\": {}", what, obj.value("name", ""), parsed.status().message());
+    if (parsed->size() != 1)
+      return Corruption("{} \"{}\": expected one statement, found {}", what, obj.value("name", ""),
+                        parsed->size());
+    return std::move((*parsed)[0]);
+  };
+  for (const auto& obj : sql::Field(doc, "streams")) {
+    ASSIGN_OR_RETURN(sql::Statement stmt, parse_one(obj, "stream"));
+    std::string name = obj.value("name", "");
+    if (stmt.kind != "CreateStmt") return Corruption("stream \"{}\": not a CREATE TABLE statement", name);
+    auto schema = BuildStream(stmt.node["CreateStmt"]);
+    if (!schema.ok()) return Corruption("stream \"{}\": {}", name, schema.status().message());
+    if ((*schema)->name != name || s->streams.count(name))
+      return Corruption("stream \"{}\": name mismatch or duplicate", name);
+    s->streams[name] = *schema;
+    s->stream_sql[name] = stmt.text;
+  }
+  for (const auto& obj : sql::Field(doc, "views")) {
+    ASSIGN_OR_RETURN(sql::Statement stmt, parse_one(obj, "view"));
+    std::string name = obj.value("name", "");
+    if (stmt.kind != "CreateTableAsStmt")
+      return Corruption("view \"{}\": not a CREATE MATERIALIZED VIEW statement", name);
+    auto def = BuildView(stmt, *s);
+    if (!def.ok()) return Corruption("view \"{}\": {}", name, def.status().message());
+    if ((*def)->name != name || s->views.count(name) || s->streams.count(name))
+      return Corruption("view \"{}\": name mismatch or duplicate", name);
+    (*def)->definition_version = obj.value("definition_version", uint64_t{1});
+    s->views[name] = *def;
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& data_dir) {
+  std::unique_ptr<Catalog> cat(new Catalog(JoinPath(data_dir, "catalog")));
+  auto snap = std::make_shared<Snapshot>();
+  auto text = ReadFile(cat->path_);
+  if (text.ok()) {
+    json doc = json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded()) return Corruption("catalog {}: not valid JSON", cat->path_);
+    Status st = Load(doc, snap.get());
+    if (!st.ok()) return st.WithContext("catalog " + cat->path_);
+  } else if (text.status().code() != StatusCode::kNotFound) {
+    return text.status();
+  }
+  cat->current_ = std::move(snap);
+  return cat;
+}
+
+SnapshotPtr Catalog::snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return current_;
+}
+
+bool Catalog::IsDdl(const sql::Statement& stmt) {
+  return stmt.kind == "CreateStmt" || stmt.kind == "CreateTableAsStmt" || stmt.kind == "DropStmt";
+}
+
+Status Catalog::Persist(const Snapshot& s) {
+  json doc;
+  doc["format"] = kFormat;
+  doc["format_version"] = kFormatVersion;
+  doc["version"] = s.version;
+  doc["streams"] = json::array();
+  for (const auto& [name, schema] : s.streams) {
+    auto it = s.stream_sql.find(name);
+    doc["streams"].push_back({{"name", name}, {"sql", it == s.stream_sql.end() ? "" : it->second}});
+  }
+  doc["views"] = json::array();
+  for (const auto& [name, def] : s.views)
+    doc["views"].push_back(
+        {{"name", name}, {"sql", def->sql}, {"definition_version", def->definition_version}});
+  std::string dir =
+      path_.substr(0, path_.find_last_of('/') == std::string::npos ? 0 : path_.find_last_of('/'));
+  if (!dir.empty()) RETURN_IF_ERROR(CreateDirs(dir));
+  return WriteFileAtomic(path_, doc.dump(2) + "\n");
+}
+
+Result<std::vector<Change>> Catalog::Execute(std::string_view sql) {
+  ASSIGN_OR_RETURN(std::vector<sql::Statement> stmts, sql::Parse(sql));
+  return ExecuteParsed(stmts);
+}
+
+Result<std::vector<Change>> Catalog::ExecuteParsed(const std::vector<sql::Statement>& stmts) {
+  std::lock_guard<std::mutex> writer(write_mu_);
+  std::vector<Change> changes;
+  for (size_t i = 0; i < stmts.size(); i++) {
+    const sql::Statement& stmt = stmts[i];
+    auto fail = [&](const Status& st) {
+      return stmts.size() == 1 ? st : st.WithContext(fmt::format("statement {}", i + 1));
+    };
+    if (!IsDdl(stmt)) return fail(InvalidArgument("not a DDL statement: {}", sql::DescribeKind(stmt.kind)));
+    auto next = std::make_shared<Snapshot>(*snapshot());
+    Change change;
+    Status st = Apply(stmt, next.get(), &change);
+    if (!st.ok()) return fail(st);
+    if (change.kind != ChangeKind::kNone) {
+      next->version++;
+      st = Persist(*next);
+      if (!st.ok()) return fail(st);
+      std::lock_guard<std::mutex> lock(mu_);
+      current_ = std::move(next);
+    }
+    changes.push_back(std::move(change));
+  }
+  return changes;
+}
+
+}  // namespace laminar::catalog

@@ -1,0 +1,194 @@
+// CREATE TABLE → StreamSchema, and the name rules shared by every DDL statement.
+#include <cctype>
+
+#include "catalog/ddl.h"
+#include "common/types.h"
+
+namespace laminar::catalog::internal {
+namespace {
+
+using json = nlohmann::json;
+
+// Hive-style partition keys of the lake (DESIGN.md, "Lake commit"): a stream column with one of these
+// names would be silently replaced by the partition value in Spark, Trino, Athena and DuckDB.
+constexpr const char* kPartitionKeys[] = {"event_date", "event_hour"};
+
+const char* ConstraintName(const std::string& contype) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"CONSTR_DEFAULT", "DEFAULT"},
+      {"CONSTR_IDENTITY", "GENERATED ... AS IDENTITY"},
+      {"CONSTR_GENERATED", "GENERATED"},
+      {"CONSTR_CHECK", "CHECK"},
+      {"CONSTR_PRIMARY", "PRIMARY KEY"},
+      {"CONSTR_UNIQUE", "UNIQUE"},
+      {"CONSTR_EXCLUSION", "EXCLUDE"},
+      {"CONSTR_FOREIGN", "REFERENCES (foreign key)"},
+      {"CONSTR_ATTR_DEFERRABLE", "DEFERRABLE"},
+      {"CONSTR_ATTR_NOT_DEFERRABLE", "NOT DEFERRABLE"},
+      {"CONSTR_ATTR_DEFERRED", "INITIALLY DEFERRED"},
+      {"CONSTR_ATTR_IMMEDIATE", "INITIALLY IMMEDIATE"}};
+  for (const auto& [k, name] : kNames)
+    if (contype == k) return name;
+  return "this constraint";
+}
+
+Result<Type> ColumnType(const std::string& column, const json& type_name) {
+  const json& names = sql::Field(type_name, "names");
+  std::string name = names.empty() ? "" : sql::StringValue(names.back());
+  if (type_name.contains("arrayBounds"))
+    return Unimplemented("column \"{}\": array types are not supported", column);
+  if (type_name.value("setof", false)) return Unimplemented("column \"{}\": SETOF is not supported", column);
+  auto t = TypeFromSqlName(name);
+  if (!t)
+    return InvalidArgument(
+        "column \"{}\": type \"{}\" is not supported (use boolean, bigint, double precision, text or "
+        "timestamptz)",
+        column, name);
+  return *t;
+}
+
+// WITH (event_time = 'col') or WITH (event_time = col).
+Result<std::string> OptionText(const json& def_elem) {
+  const json& arg = sql::Field(def_elem, "arg");
+  std::string s = sql::StringValue(arg);
+  if (!s.empty()) return s;
+  if (arg.contains("TypeName")) {
+    const json& names = sql::Field(arg["TypeName"], "names");
+    if (names.size() == 1) return sql::StringValue(names[0]);
+  }
+  return InvalidArgument("option {} needs a column name, e.g. {} = 'ts'", def_elem.value("defname", ""),
+                         def_elem.value("defname", ""));
+}
+
+}  // namespace
+
+Status CheckObjectName(const std::string& name, const char* what) {
+  bool ok = !name.empty() && name.size() <= 63 &&
+            (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_');
+  for (char c : name)
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+          c == '_'))
+      ok = false;
+  if (!ok)
+    return InvalidArgument(
+        "invalid {} name \"{}\": use lower-case letters, digits and underscores, starting with a "
+        "letter or underscore (at most 63)",
+        what, name);
+  return Status::OK();
+}
+
+Result<std::string> RelationName(const json& rv) {
+  std::string name = rv.value("relname", "");
+  if (rv.contains("catalogname"))
+    return Unimplemented("cross-database references are not supported: {}.{}.{}", rv.value("catalogname", ""),
+                         rv.value("schemaname", ""), name);
+  std::string schema = rv.value("schemaname", "");
+  if (!schema.empty() && schema != "public")
+    return InvalidArgument("schema \"{}\" does not exist (Laminar has only the public schema)", schema);
+  std::string persistence = rv.value("relpersistence", "p");
+  if (persistence == "t") return Unimplemented("temporary tables are not supported: {}", name);
+  if (persistence == "u") return Unimplemented("UNLOGGED is not supported: {}", name);
+  return name;
+}
+
+Result<std::string> DropObjectName(const json& object) {
+  const json& items = sql::Field(sql::Field(object, "List"), "items");
+  if (items.empty() || items.size() > 2)
+    return InvalidArgument("improper relation name: {}", sql::NameList(items));
+  if (items.size() == 2 && sql::StringValue(items[0]) != "public")
+    return InvalidArgument("schema \"{}\" does not exist (Laminar has only the public schema)",
+                           sql::StringValue(items[0]));
+  return sql::StringValue(items.back());
+}
+
+Result<std::shared_ptr<ingest::StreamSchema>> BuildStream(const json& cs) {
+  auto schema = std::make_shared<ingest::StreamSchema>();
+  ASSIGN_OR_RETURN(schema->name, RelationName(sql::Field(cs, "relation")));
+  RETURN_IF_ERROR(CheckObjectName(schema->name, "stream"));
+  static const std::pair<const char*, const char*> kUnsupported[] = {
+      {"inhRelations", "INHERITS"},        {"partspec", "PARTITION BY"},     {"partbound", "PARTITION OF"},
+      {"ofTypename", "OF type"},           {"tablespacename", "TABLESPACE"}, {"accessMethod", "USING"},
+      {"constraints", "table constraints"}};
+  for (const auto& [key, what] : kUnsupported)
+    if (cs.contains(key)) return Unimplemented("CREATE TABLE ... {} is not supported", what);
+  std::string oncommit = cs.value("oncommit", "ONCOMMIT_NOOP");
+  if (oncommit != "ONCOMMIT_NOOP") return Unimplemented("CREATE TABLE ... ON COMMIT is not supported");
+
+  for (const auto& elt : sql::Field(cs, "tableElts")) {
+    if (elt.contains("Constraint")) {
+      return Unimplemented("table constraint {} is not supported (only NOT NULL on a column)",
+                           ConstraintName(elt["Constraint"].value("contype", "")));
+    }
+    if (elt.contains("TableLikeClause")) return Unimplemented("CREATE TABLE ... (LIKE ...) is not supported");
+    if (!elt.contains("ColumnDef")) return Unimplemented("unsupported table element: {}", elt.begin().key());
+    const json& cd = elt["ColumnDef"];
+    ingest::ColumnDef col;
+    col.name = cd.value("colname", "");
+    if (col.name.empty() || col.name.size() > 63)
+      return InvalidArgument("invalid column name \"{}\"", col.name);
+    for (char c : col.name)
+      if (static_cast<unsigned char>(c) < 0x20)
+        return InvalidArgument("invalid column name \"{}\": control characters", col.name);
+    for (const char* key : kPartitionKeys)
+      if (col.name == key)
+        return InvalidArgument("column name \"{}\" is reserved: it is a partition key of the lake", col.name);
+    if (schema->FindColumn(col.name) >= 0)
+      return InvalidArgument("column \"{}\" specified more than once", col.name);
+    ASSIGN_OR_RETURN(col.type, ColumnType(col.name, sql::Field(cd, "typeName")));
+    if (cd.contains("collClause")) return Unimplemented("column \"{}\": COLLATE is not supported", col.name);
+    if (cd.contains("raw_default")) return Unimplemented("column \"{}\": DEFAULT is not supported", col.name);
+    bool saw_null = false;
+    for (const auto& c : sql::Field(cd, "constraints")) {
+      std::string contype = c.contains("Constraint") ? c["Constraint"].value("contype", "") : "";
+      if (contype == "CONSTR_NOTNULL") {
+        col.not_null = true;
+      } else if (contype == "CONSTR_NULL") {
+        saw_null = true;
+      } else {
+        return Unimplemented("column \"{}\": constraint {} is not supported (only NOT NULL)", col.name,
+                             ConstraintName(contype));
+      }
+    }
+    if (saw_null && col.not_null)
+      return InvalidArgument("conflicting NULL/NOT NULL declarations for column \"{}\"", col.name);
+    schema->columns.push_back(std::move(col));
+  }
+  if (schema->columns.empty()) return InvalidArgument("stream \"{}\" has no columns", schema->name);
+
+  std::string event_time;
+  bool event_time_given = false;
+  for (const auto& opt : sql::Field(cs, "options")) {
+    const json& de = sql::Field(opt, "DefElem");
+    std::string name = de.value("defname", "");
+    if (de.contains("defnamespace") || name != "event_time")
+      return InvalidArgument("unrecognized parameter \"{}\" (CREATE TABLE knows WITH (event_time = 'col'))",
+                             de.contains("defnamespace") ? de.value("defnamespace", "") + "." + name : name);
+    if (event_time_given) return InvalidArgument("parameter \"event_time\" specified more than once");
+    ASSIGN_OR_RETURN(event_time, OptionText(de));
+    event_time_given = true;
+  }
+  if (event_time_given) {
+    int idx = schema->FindColumn(event_time);
+    if (idx < 0) return InvalidArgument("event_time column \"{}\" does not exist", event_time);
+    const ingest::ColumnDef& c = schema->columns[idx];
+    if (c.type != Type::kTimestamp || !c.not_null)
+      return InvalidArgument("event_time column \"{}\" must be timestamptz NOT NULL, not {}{}", event_time,
+                             TypeName(c.type), c.not_null ? " NOT NULL" : "");
+    schema->event_time_index = idx;
+  } else {
+    for (size_t i = 0; i < schema->columns.size(); i++) {
+      if (schema->columns[i].type == Type::kTimestamp && schema->columns[i].not_null) {
+        schema->event_time_index = static_cast<int>(i);
+        break;
+      }
+    }
+    if (schema->event_time_index < 0)
+      return InvalidArgument(
+          "stream \"{}\" has no event-time column: add a timestamptz NOT NULL column, or name one with "
+          "WITH (event_time = 'col')",
+          schema->name);
+  }
+  return schema;
+}
+
+}  // namespace laminar::catalog::internal

@@ -1,0 +1,40 @@
+// Internal to catalog/: turning parsed DDL into catalog objects. Pure functions over a parse tree
+// and a snapshot; the Catalog class (catalog.cc) sequences them, persists and publishes.
+//
+// Errors name the construct: InvalidArgument for wrong input (`relation "pv" already exists` is
+// AlreadyExists, a missing relation NotFound), Unimplemented for valid PostgreSQL that Laminar
+// does not support (`JOIN is not supported in a materialized view ...`).
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "catalog/catalog.h"
+#include "common/status.h"
+#include "ingest/schema.h"
+#include "sql/parser.h"
+#include "views/view_def.h"
+
+namespace laminar::catalog::internal {
+
+// A stream or view name must be a plain lower-case identifier ([a-z_][a-z0-9_]*, at most 63
+// bytes): it names directories in the data directory and the lake. `what` is "stream"/"view".
+Status CheckObjectName(const std::string& name, const char* what);
+
+// The name of a RangeVar ({"relname": ..., "schemaname": ...}); the schema may only be absent
+// or "public"; TEMPORARY and UNLOGGED relations are refused.
+Result<std::string> RelationName(const nlohmann::json& range_var);
+
+// The name of a DROP object (a List of String nodes, optionally schema-qualified with public).
+Result<std::string> DropObjectName(const nlohmann::json& object);
+
+// CREATE TABLE (a CreateStmt node body) → the stream's schema. Does not look at the catalog.
+Result<std::shared_ptr<ingest::StreamSchema>> BuildStream(const nlohmann::json& create_stmt);
+
+// CREATE MATERIALIZED VIEW (a statement whose node is a CreateTableAsStmt with objtype
+// OBJECT_MATVIEW) → the view definition, resolved against the streams of `snap`.
+// definition_version is 1; the caller sets it for replacements and when loading.
+Result<std::shared_ptr<views::ViewDef>> BuildView(const sql::Statement& stmt, const Snapshot& snap);
+
+}  // namespace laminar::catalog::internal
