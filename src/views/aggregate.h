@@ -1,0 +1,52 @@
+// Aggregate states: the mergeable partial states behind every view measure.
+//
+// Exactness (DESIGN.md contract 5): merging states built over any split of the events, in any
+// order, gives the same final value bit for bit as one pass over all events. count and bigint
+// sums are integers (bigint sums accumulate in 128 bits). Double sums keep Shewchuk's
+// non-overlapping partials (as Python's math.fsum), so the state represents the exact real sum
+// and the final value is that sum correctly rounded: independent of order and grouping.
+// ±Infinity and NaN inputs are counted beside the partials (IEEE semantics for the result).
+//
+// Thread safety: values; not synchronised.
+// Memory: a double sum holds at most a few dozen partials (bounded by the exponent range);
+// typically one to three.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/types.h"
+#include "views/view_def.h"
+
+namespace laminar::views {
+
+class ExactSum {
+ public:
+  void Add(double x);
+  void Merge(const ExactSum& other);
+  // The exact sum of every added value, correctly rounded to double.
+  double Result() const;
+  bool operator==(const ExactSum& o) const;
+
+ private:
+  std::vector<double> partials_;
+  uint32_t pos_inf_ = 0, neg_inf_ = 0, nan_ = 0;
+};
+
+// The partial state of one measure in one group. Which fields are used depends on the AggKind:
+// count(*)/count(col): count. sum/avg: count (non-null inputs) and isum (bigint) or fsum
+// (double). min/max: count and extreme.
+struct AggState {
+  int64_t count = 0;
+  __int128 isum = 0;
+  ExactSum fsum;
+  Value extreme;  // min or max so far; NULL when count == 0
+
+  void Merge(AggKind kind, const AggState& other);
+  // The SQL result: count → bigint; sum → NULL when no input, else bigint or double
+  // (a bigint sum beyond int64 is returned as double); avg → double or NULL; min/max → value.
+  Value Finalize(const MeasureDef& m) const;
+  bool operator==(const AggState& o) const;
+};
+
+}  // namespace laminar::views

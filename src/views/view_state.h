@@ -1,0 +1,59 @@
+// ViewState: the groups of one view and their measures' partial states — the shared unit of the
+// speed layer (one per log segment), and, later, of the batch layer and query merging.
+//
+// Apply() runs the view's definition over stream rows: rows failing the WHERE filter are
+// skipped; the dimension expressions give the group key; every measure's state is updated.
+// Merge() combines two states of the same definition group by group (exact; see aggregate.h).
+//
+// Thread safety: none; callers synchronise (speed/ holds a mutex per view).
+// Memory: one Group per distinct dimension tuple; ApproxBytes() estimates it.
+#pragma once
+
+#include <absl/container/flat_hash_map.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ingest/row_batch.h"
+#include "views/aggregate.h"
+#include "views/view_def.h"
+
+namespace laminar::views {
+
+struct Group {
+  std::vector<Value> dims;      // one per ViewDef::dims
+  std::vector<AggState> aggs;   // one per ViewDef::measures
+};
+
+class ViewState {
+ public:
+  ViewState() = default;
+  explicit ViewState(ViewDefPtr def) : def_(std::move(def)) {}
+
+  const ViewDefPtr& def() const { return def_; }
+  // Applies every row of a batch of the view's stream. Returns how many rows passed the filter.
+  size_t Apply(const ingest::RowBatch& batch);
+  // Merges `other` (same definition) into this state.
+  void Merge(const ViewState& other);
+
+  size_t num_groups() const { return groups_.size(); }
+  const std::vector<Group>& groups() const { return groups_; }
+  size_t ApproxBytes() const;
+
+  // Finds or creates the group for `dims`.
+  Group& GroupFor(const std::vector<Value>& dims);
+
+  // Equal groups (as sets) with equal states; for verification and tests.
+  bool SameAs(const ViewState& other) const;
+
+ private:
+  static void EncodeKey(const std::vector<Value>& dims, std::string* key);
+
+  ViewDefPtr def_;
+  absl::flat_hash_map<std::string, uint32_t> index_;
+  std::vector<Group> groups_;
+  std::string key_buf_;
+};
+
+}  // namespace laminar::views
