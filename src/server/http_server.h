@@ -2,15 +2,22 @@
 //
 // Threads: Options::threads I/O threads run the connections; a Handler runs on an I/O thread and
 // may block (e.g. for a group-commit fsync); other connections proceed on the other threads.
-// Keep-alive is supported; each connection serves requests one at a time.
+// Keep-alive is supported; each connection serves requests one at a time (pipelined requests
+// are answered in order). At most Options::threads Handlers run at once: a Handler that blocks
+// holds one I/O thread, so with threads == 1 a slow Handler delays every connection.
 //
 // Limits (explicit, all in Options): request body bytes (413 before the body is read when
 // Content-Length says so, else once the limit is passed), header bytes, concurrent connections
 // (beyond it new connections get 503 and are closed), idle/read timeout per request.
+// Error answers are JSON {"error": "..."}: 400 malformed HTTP or percent-encoding, 413 body too
+// large, 431 header too large, 503 too many connections (these close the connection), 500 a
+// Handler that threw (the connection stays open).
 //
 // Thread safety: Start/Stop from one thread; the Handler must be thread-safe.
 // Lifetime: Stop() closes the listener, lets in-flight requests finish (up to a grace period),
-// then joins the threads; the destructor calls Stop().
+// then joins the threads; the destructor calls Stop(). Idle keep-alive connections are closed at
+// once. A Handler still running after the grace period delays Stop() until it returns (a thread
+// cannot be interrupted), and its answer may be lost.
 #pragma once
 
 #include <cstdint>
@@ -26,8 +33,9 @@ namespace laminar::server {
 struct HttpRequest {
   std::string method;                         // "GET", "POST", ...
   std::string path;                           // target without the query string, percent-decoded
-  std::map<std::string, std::string> query;   // decoded query parameters
-  std::map<std::string, std::string> headers; // lower-case names
+  std::map<std::string, std::string> query;   // decoded query parameters ('+' is a space);
+                                              // a repeated key keeps its last value
+  std::map<std::string, std::string> headers; // lower-case names; repeats joined with ", "
   std::string body;                           // raw (not decompressed)
   std::string remote;                         // "ip:port"
 
@@ -41,7 +49,10 @@ struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
-  std::map<std::string, std::string> headers;  // extra headers
+  // Extra headers. Content-Length, Transfer-Encoding and Server are set by the server and
+  // ignored here; "Connection: close" closes the connection after the answer.
+  // From HttpCall: every header of the answer, lower-case names (content-type included).
+  std::map<std::string, std::string> headers;
 };
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
@@ -53,7 +64,8 @@ struct HttpOptions {
   size_t max_body_bytes = 64u << 20;
   size_t max_header_bytes = 64u << 10;
   size_t max_connections = 1024;
-  int request_timeout_seconds = 60;
+  int request_timeout_seconds = 60;  // reading one request, writing its answer, keep-alive idle
+  int shutdown_grace_seconds = 5;    // Stop() waits this long for in-flight requests
 };
 
 class HttpServer {
@@ -72,13 +84,17 @@ class HttpServer {
 
 // A small blocking HTTP/1.1 client for the CLI (laminar ingest/query) and tests.
 // One request per call, new connection each time. IOError on connection failure naming
-// host:port; the response is returned whatever its status.
+// host:port; DeadlineExceeded naming host:port when the whole exchange takes longer than
+// timeout_seconds; the response is returned whatever its status. Sets Host, User-Agent and
+// Content-Length (when there is a body or the method is POST/PUT/PATCH) unless given.
+// `target` is sent as is (percent-encode it yourself).
 Result<HttpResponse> HttpCall(const std::string& host, uint16_t port, const std::string& method,
                               const std::string& target, const std::string& body,
                               const std::map<std::string, std::string>& headers = {},
                               int timeout_seconds = 60);
 
-// Splits "host:port" (also "[::1]:port", ":port" → 127.0.0.1). InvalidArgument on bad input.
+// Splits "host:port" (also "[::1]:port" → "::1", ":port" → 127.0.0.1). Port 0..65535.
+// InvalidArgument on bad input (no port, non-numeric or out-of-range port, unbracketed IPv6).
 Status ParseHostPort(const std::string& text, std::string* host, uint16_t* port);
 
 }  // namespace laminar::server

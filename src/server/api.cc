@@ -1,0 +1,202 @@
+#include "server/api.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+#include "common/time_util.h"
+
+namespace laminar::server {
+namespace {
+
+using nlohmann::json;
+
+HttpResponse Json(int status, const json& j) {
+  HttpResponse r;
+  r.status = status;
+  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+// `query`: errors of a query are 400 whatever the cause (an unknown relation included), except
+// time-outs and server faults.
+HttpResponse Error(const Status& st, bool body_limit = false, bool query = false) {
+  int code = 500;
+  switch (st.code()) {
+    case StatusCode::kNotFound: code = query ? 400 : 404; break;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kUnimplemented: code = 400; break;
+    case StatusCode::kAlreadyExists: code = 409; break;
+    case StatusCode::kResourceExhausted: code = body_limit ? 413 : 400; break;
+    case StatusCode::kDeadlineExceeded: code = 408; break;
+    case StatusCode::kUnavailable: code = 503; break;
+    default: code = 500;
+  }
+  return Json(code, {{"error", st.message()}, {"code", StatusCodeName(st.code())}});
+}
+
+json ValueJson(const Value& v) {
+  if (v.is_null()) return nullptr;
+  switch (v.type()) {
+    case Type::kBool: return v.as_bool();
+    case Type::kInt64: return v.as_int();
+    case Type::kDouble: {
+      double d = v.as_double();
+      if (std::isfinite(d)) return d;
+      return v.ToString();  // "NaN", "Infinity": JSON has no such numbers
+    }
+    case Type::kText: return v.as_text();
+    case Type::kTimestamp: return FormatTimestamp(v.as_int());
+  }
+  return nullptr;
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+bool StartsWith(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
+
+std::string MediaType(const std::string& content_type) {
+  std::string t = content_type.substr(0, content_type.find(';'));
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return t;
+}
+
+HttpResponse HandleIngest(engine::Engine* e, const HttpRequest& req, const std::string& stream) {
+  auto r = e->Ingest(stream, MediaType(req.Header("content-type")), req.Header("content-encoding"), req.body);
+  if (!r.ok()) return Error(r.status(), /*body_limit=*/true);
+  json errors = json::array();
+  for (const auto& err : r->errors) {
+    json j = {{"index", err.index}, {"reason", err.reason}};
+    if (!err.field.empty()) j["field"] = err.field;
+    errors.push_back(j);
+  }
+  json body = {{"accepted", r->accepted}, {"rejected", r->rejected}, {"errors", errors}};
+  body["first_seq"] = r->accepted ? json(r->first_seq) : json(nullptr);
+  body["last_seq"] = r->accepted ? json(r->last_seq) : json(nullptr);
+  return Json(200, body);
+}
+
+HttpResponse HandleQuery(engine::Engine* e, const HttpRequest& req) {
+  std::string sql;
+  std::string ct = MediaType(req.Header("content-type"));
+  if (ct == "application/json" || (ct.empty() && !req.body.empty() && req.body[0] == '{')) {
+    json j = json::parse(req.body, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("sql") || !j["sql"].is_string())
+      return Error(InvalidArgument("request body must be a JSON object {{\"sql\": \"SELECT ...\"}}"));
+    sql = j["sql"].get<std::string>();
+  } else {
+    sql = req.body;  // text/plain or application/sql
+  }
+  auto r = e->Query(sql);
+  if (!r.ok()) return Error(r.status(), false, /*query=*/true);
+  std::string accept = req.Header("accept");
+  if (accept.find("text/csv") != std::string::npos) {
+    HttpResponse resp;
+    resp.content_type = "text/csv; charset=utf-8";
+    resp.body = QueryResultCsv(*r);
+    return resp;
+  }
+  HttpResponse resp;
+  resp.body = QueryResultJson(*r);
+  return resp;
+}
+
+HttpResponse HandleSql(engine::Engine* e, const HttpRequest& req) {
+  auto r = e->ExecuteSql(req.body);
+  if (!r.ok()) return Error(r.status(), false, /*query=*/true);
+  json results = json::array();
+  for (const auto& sr : *r) {
+    if (sr.is_query) results.push_back(json::parse(QueryResultJson(sr.query)));
+    else results.push_back({{"tag", sr.tag}});
+  }
+  return Json(200, {{"results", results}});
+}
+
+const char* kIndexHtml = R"(<!doctype html><html><head><meta charset="utf-8"><title>Laminar</title></head>
+<body><h1>Laminar</h1><p>Batch and real-time analytics in one binary.</p><ul>
+<li>POST /v1/sql — DDL (CREATE TABLE, CREATE MATERIALIZED VIEW, DROP)</li>
+<li>POST /v1/streams/{stream}/events — NDJSON or a JSON array</li>
+<li>POST /v1/query — {"sql": "SELECT ..."}</li>
+<li><a href="/v1/streams">GET /v1/streams</a>, <a href="/v1/views">GET /v1/views</a></li>
+<li><a href="/metrics">GET /metrics</a>, <a href="/healthz">GET /healthz</a></li></ul></body></html>)";
+
+}  // namespace
+
+std::string QueryResultJson(const serving::QueryResult& r) {
+  json cols = json::array();
+  for (const auto& c : r.columns) cols.push_back({{"name", c.name}, {"type", TypeShortName(c.type)}});
+  json rows = json::array();
+  for (const auto& row : r.rows) {
+    json jr = json::array();
+    for (const auto& v : row) jr.push_back(ValueJson(v));
+    rows.push_back(std::move(jr));
+  }
+  const serving::QueryStats& s = r.stats;
+  json stats = {{"relation", s.relation}, {"batch_version", s.batch_version}, {"horizon", s.horizon},
+                {"rows_from_batch", s.batch_rows}, {"rows_from_speed", s.speed_rows},
+                {"speed_generations", s.speed_generations}, {"speed_max_seq", s.speed_max_seq},
+                {"elapsed_ms", double(s.elapsed_micros) / 1000.0}};
+  json out = {{"columns", cols}, {"rows", rows}, {"row_count", r.rows.size()}, {"stats", stats}};
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string QueryResultCsv(const serving::QueryResult& r) {
+  std::string out;
+  for (size_t i = 0; i < r.columns.size(); i++) out += (i ? "," : "") + CsvField(r.columns[i].name);
+  out += "\r\n";
+  for (const auto& row : r.rows) {
+    for (size_t i = 0; i < row.size(); i++) out += (i ? "," : "") + CsvField(row[i].ToString());
+    out += "\r\n";
+  }
+  return out;
+}
+
+Handler MakeApiHandler(engine::Engine* e) {
+  return [e](const HttpRequest& req) -> HttpResponse {
+    const std::string& p = req.path;
+    bool get = req.method == "GET" || req.method == "HEAD", post = req.method == "POST";
+    if (p == "/healthz" && get) return Json(200, {{"status", "ok"}});
+    if (p == "/v1/query" && post) return HandleQuery(e, req);
+    if (p == "/v1/sql" && post) return HandleSql(e, req);
+    if (StartsWith(p, "/v1/streams/") && p.size() > 19 && p.substr(p.size() - 7) == "/events") {
+      std::string stream = p.substr(12, p.size() - 12 - 7);
+      if (!post) return Json(405, {{"error", "use POST to send events"}});
+      if (stream.empty() || stream.find('/') != std::string::npos)
+        return Json(404, {{"error", "no such endpoint: " + p}});
+      return HandleIngest(e, req, stream);
+    }
+    if (p == "/v1/streams" && get) {
+      HttpResponse r;
+      r.body = e->DescribeStreamsJson();
+      return r;
+    }
+    if (p == "/v1/views" && get) {
+      HttpResponse r;
+      r.body = e->DescribeViewsJson();
+      return r;
+    }
+    if (p == "/metrics" && get) {
+      HttpResponse r;
+      r.content_type = "text/plain; version=0.0.4";
+      r.body = e->MetricsText();
+      return r;
+    }
+    if (p == "/" && get) {
+      HttpResponse r;
+      r.content_type = "text/html; charset=utf-8";
+      r.body = kIndexHtml;
+      return r;
+    }
+    if (p == "/v1/query" || p == "/v1/sql" || p == "/v1/streams" || p == "/v1/views")
+      return Json(405, {{"error", "method " + req.method + " not allowed on " + p}});
+    return Json(404, {{"error", "no such endpoint: " + req.method + " " + p}});
+  };
+}
+
+}  // namespace laminar::server

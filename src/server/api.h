@@ -1,0 +1,32 @@
+// The HTTP API (DESIGN.md "Interfaces"): maps requests to Engine calls and Statuses to HTTP
+// status codes — the only place besides pgwire that does so.
+//
+//   GET  /healthz                       200 {"status":"ok"} once the engine is open
+//   POST /v1/sql                        DDL (and queries), text body, several statements
+//   POST /v1/streams/{stream}/events    NDJSON or JSON array, gzip/zstd; see ingest/event_parser.h
+//   POST /v1/query                      {"sql": "..."} → {"columns", "rows", "stats"} or CSV
+//                                       (Accept: text/csv)
+//   GET  /v1/streams, GET /v1/views     descriptions
+//   GET  /metrics                       Prometheus text
+//   GET  /                              a short HTML page naming the endpoints
+//
+// Status mapping: InvalidArgument/Unimplemented → 400, NotFound → 404, AlreadyExists → 409,
+// ResourceExhausted → 413 for bodies and 400 for queries; every error of a SQL statement is 400 (an unknown relation too), DeadlineExceeded → 408,
+// Unavailable → 503, others → 500. Error bodies: {"error": "message", "code": "InvalidArgument"}.
+//
+// Thread safety: the handler is thread-safe (the Engine is).
+#pragma once
+
+#include "engine/engine.h"
+#include "server/http_server.h"
+
+namespace laminar::server {
+
+Handler MakeApiHandler(engine::Engine* engine);
+
+// JSON text of a query result: {"columns":[{"name","type"}],"rows":[[...]],"stats":{...}}.
+std::string QueryResultJson(const serving::QueryResult& r);
+// CSV with a header row (RFC 4180 quoting).
+std::string QueryResultCsv(const serving::QueryResult& r);
+
+}  // namespace laminar::server
