@@ -1,18 +1,398 @@
 #include "app/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "app/config.h"
+#include "app/gen.h"
+#include "common/file_util.h"
+#include "common/time_util.h"
+#include "server/api.h"
 
 namespace laminar::app {
+namespace {
+
+using nlohmann::json;
+
+// Blocks SIGINT/SIGTERM in every thread (call before starting any), so that WaitForSignal
+// receives them.
+sigset_t BlockStopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+int WaitForSignal(const sigset_t& set) {
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
+}
+
+int Fail(const Status& st) {
+  std::fprintf(stderr, "laminar: %s\n", st.message().c_str());
+  return 1;
+}
+
+struct Running {
+  std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<server::HttpServer> http;
+};
+
+Result<Running> StartServer(const ServerConfig& cfg, const std::string& catalog_file) {
+  Running r;
+  ASSIGN_OR_RETURN(r.engine, engine::Engine::Open(cfg.engine));
+  if (!catalog_file.empty()) {
+    ASSIGN_OR_RETURN(std::string text, ReadFile(catalog_file));
+    RETURN_IF_ERROR(r.engine->ApplyCatalogFile(text));
+  }
+  ASSIGN_OR_RETURN(r.http, server::HttpServer::Start(cfg.http, server::MakeApiHandler(r.engine.get())));
+  return r;
+}
+
+void Shutdown(Running& r) {
+  spdlog::info("shutting down");
+  if (r.http) r.http->Stop();
+  if (r.engine) {
+    Status st = r.engine->Close();
+    if (!st.ok()) spdlog::error("closing the engine: {}", st.ToString());
+  }
+}
+
+std::string Table(const json& result) {
+  const auto& cols = result["columns"];
+  const auto& rows = result["rows"];
+  std::vector<std::vector<std::string>> cells;
+  std::vector<size_t> width(cols.size());
+  std::vector<std::string> header;
+  for (size_t i = 0; i < cols.size(); i++) {
+    header.push_back(cols[i]["name"].get<std::string>());
+    width[i] = header[i].size();
+  }
+  for (const auto& row : rows) {
+    std::vector<std::string> line;
+    for (size_t i = 0; i < row.size(); i++) {
+      std::string s = row[i].is_null() ? "" : row[i].is_string() ? row[i].get<std::string>() : row[i].dump();
+      width[i] = std::max(width[i], s.size());
+      line.push_back(std::move(s));
+    }
+    cells.push_back(std::move(line));
+  }
+  auto fmt_line = [&](const std::vector<std::string>& l, bool right_numbers) {
+    std::string out;
+    for (size_t i = 0; i < l.size(); i++) {
+      std::string type = cols[i]["type"].get<std::string>();
+      bool num = right_numbers && (type == "bigint" || type == "double");
+      std::string pad(width[i] - l[i].size(), ' ');
+      out += (i ? " | " : " ") + (num ? pad + l[i] : l[i] + pad);
+    }
+    return out + "\n";
+  };
+  std::string out = fmt_line(header, false);
+  for (size_t i = 0; i < width.size(); i++) out += (i ? "-+-" : "-") + std::string(width[i], '-');
+  out += "-\n";
+  for (const auto& l : cells) out += fmt_line(l, true);
+  out += fmt::format("({} row{})\n", cells.size(), cells.size() == 1 ? "" : "s");
+  return out;
+}
+
+const char* kDemoCatalog = R"(
+CREATE MATERIALIZED VIEW pv_minute AS
+  SELECT date_trunc('minute', ts) AS minute, url, count(*) AS views, avg(latency_ms) AS avg_latency,
+         max(latency_ms) AS max_latency, sum(bytes) AS bytes
+  FROM pageviews GROUP BY 1, 2;
+CREATE MATERIALIZED VIEW pv_country_hourly AS
+  SELECT date_trunc('hour', ts) AS hour, country, device, count(*) AS views,
+         count(referrer) AS referred, avg(latency_ms) AS avg_latency
+  FROM pageviews GROUP BY 1, 2, 3;
+CREATE MATERIALIZED VIEW status_codes AS
+  SELECT date_trunc('minute', ts) AS minute, status, count(*) AS responses, min(latency_ms) AS min_latency
+  FROM pageviews GROUP BY 1, 2;
+)";
+
+int RunDemo(ServerConfig cfg, double rate) {
+  sigset_t signals = BlockStopSignals();
+  std::string catalog = std::string(kPageviewsDdl) + ";\n" + kDemoCatalog;
+  std::string tmp = JoinPath(cfg.engine.data_dir, "demo-catalog.sql");
+  if (Status st = CreateDirs(cfg.engine.data_dir); !st.ok()) return Fail(st);
+  if (Status st = WriteFileAtomic(tmp, catalog); !st.ok()) return Fail(st);
+  auto r = StartServer(cfg, tmp);
+  if (!r.ok()) return Fail(r.status());
+  std::string addr = fmt::format("{}:{}", cfg.http.host, r->http->port());
+  std::printf(
+      "Laminar demo: serving on http://%s (data in %s), generating %.0f pageviews/s.\n\n"
+      "Try:\n"
+      "  curl -s http://%s/v1/views\n"
+      "  curl -s http://%s/v1/query -d '{\"sql\": \"SELECT url, sum(views) AS views, avg(avg_latency) AS latency FROM pv_minute GROUP BY url ORDER BY views DESC LIMIT 5\"}'\n"
+      "  curl -s http://%s/v1/query -H 'Accept: text/csv' -d '{\"sql\": \"SELECT country, device, views FROM pv_country_hourly ORDER BY views DESC LIMIT 10\"}'\n"
+      "  curl -s http://%s/v1/query -d '{\"sql\": \"SELECT status, sum(responses) FROM status_codes GROUP BY 1 ORDER BY 1\"}'\n"
+      "  laminar query --http %s \"SELECT minute, url, views FROM pv_minute ORDER BY minute DESC, views DESC LIMIT 10\"\n"
+      "  curl -s http://%s/v1/streams/pageviews/events -H 'Content-Type: application/x-ndjson' \\\n"
+      "       --data-binary '{\"ts\": \"2024-01-01T00:00:00Z\", \"url\": \"/hello\", \"country\": \"US\"}'\n\n"
+      "Ctrl-C stops.\n",
+      addr.c_str(), cfg.engine.data_dir.c_str(), rate, addr.c_str(), addr.c_str(), addr.c_str(),
+      addr.c_str(), addr.c_str(), addr.c_str());
+  std::fflush(stdout);
+  std::atomic<bool> stop{false};
+  std::thread gen([&] {
+    GenOptions o;
+    o.events = UINT64_MAX;
+    o.seed = static_cast<uint64_t>(NowMicros());
+    o.start_micros = NowMicros();
+    o.rate = rate;
+    PageviewGenerator g(o);
+    const int kBatchesPerSecond = 10;
+    size_t per_batch = std::max<size_t>(1, size_t(rate / kBatchesPerSecond));
+    int64_t next = MonotonicMicros();
+    while (!stop) {
+      std::string body;
+      for (size_t i = 0; i < per_batch; i++) body += g.NextLine() + "\n";
+      auto res = r->engine->Ingest("pageviews", "application/x-ndjson", "", body);
+      if (!res.ok()) spdlog::warn("demo generator: {}", res.status().ToString());
+      next += 1'000'000 / kBatchesPerSecond;
+      int64_t wait = next - MonotonicMicros();
+      if (wait > 0) std::this_thread::sleep_for(std::chrono::microseconds(wait));
+    }
+  });
+  WaitForSignal(signals);
+  stop = true;
+  gen.join();
+  Shutdown(*r);
+  return 0;
+}
+
+}  // namespace
 
 int RunCli(int argc, char** argv) {
   CLI::App app{"laminar: batch and real-time analytics in one binary"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "laminar 0.1.0");
+
   auto* version = app.add_subcommand("version", "print the version");
   version->callback([] { std::printf("laminar 0.1.0\n"); });
-  CLI11_PARSE(app, argc, argv);
-  return 0;
+
+  // serve / demo share the server options.
+  ServerConfig cfg;
+  std::string http_addr, config_file, catalog_file, durability, data_dir;
+  auto add_server_opts = [&](CLI::App* c) {
+    c->add_option("--data-dir", data_dir, "data directory (default ./laminar-data)");
+    c->add_option("--http", http_addr, "HTTP listen address HOST:PORT (default 127.0.0.1:8080)");
+    c->add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
+    c->add_option("--durability", durability, "fsync (default) or none");
+  };
+  auto resolve_config = [&](const std::string& default_dir) -> Status {
+    cfg.engine.data_dir = default_dir;
+    if (!config_file.empty()) RETURN_IF_ERROR(LoadConfigFile(config_file, &cfg));
+    if (!data_dir.empty()) cfg.engine.data_dir = data_dir;
+    if (!http_addr.empty()) RETURN_IF_ERROR(server::ParseHostPort(http_addr, &cfg.http.host, &cfg.http.port));
+    if (!durability.empty()) {
+      ASSIGN_OR_RETURN(cfg.engine.log.sync, ParseDurability(durability));
+    }
+    cfg.http.max_body_bytes = std::max(cfg.http.max_body_bytes, cfg.engine.ingest.max_body_bytes);
+    return Status::OK();
+  };
+
+  auto* serve = app.add_subcommand("serve", "run the server");
+  add_server_opts(serve);
+  serve->add_option("--catalog", catalog_file, "SQL file of streams and views to apply at start")
+      ->check(CLI::ExistingFile);
+  int exit_code = 0;
+  serve->callback([&] {
+    if (Status st = resolve_config("laminar-data"); !st.ok()) {
+      exit_code = Fail(st);
+      return;
+    }
+    sigset_t signals = BlockStopSignals();
+    auto r = StartServer(cfg, catalog_file);
+    if (!r.ok()) {
+      exit_code = Fail(r.status());
+      return;
+    }
+    spdlog::info("laminar serving HTTP on {}:{}, data dir {}", cfg.http.host, r->http->port(), cfg.engine.data_dir);
+    std::printf("laminar: listening on http://%s:%u\n", cfg.http.host.c_str(), unsigned(r->http->port()));
+    std::fflush(stdout);
+    WaitForSignal(signals);
+    Shutdown(*r);
+  });
+
+  auto* demo = app.add_subcommand("demo", "serve with a built-in pageviews stream, views and a live generator");
+  add_server_opts(demo);
+  double demo_rate = 2000;
+  demo->add_option("--rate", demo_rate, "generated events per second")->check(CLI::Range(1.0, 1e6));
+  demo->callback([&] {
+    if (Status st = resolve_config("laminar-demo-data"); !st.ok()) {
+      exit_code = Fail(st);
+      return;
+    }
+    exit_code = RunDemo(cfg, demo_rate);
+  });
+
+  auto* gen = app.add_subcommand("gen", "print synthetic events as NDJSON");
+  std::string gen_kind;
+  GenOptions gen_opts;
+  gen_opts.events = 1000;
+  std::string gen_start;
+  gen->add_option("kind", gen_kind, "what to generate: pageviews")->required()->check(CLI::IsMember({"pageviews"}));
+  gen->add_option("--events", gen_opts.events, "how many events");
+  gen->add_option("--seed", gen_opts.seed, "random seed");
+  gen->add_option("--start", gen_start, "event time of the first event (ISO-8601; default now)");
+  gen->add_option("--rate", gen_opts.rate, "events per second of event time");
+  bool gen_ddl = false;
+  gen->add_flag("--ddl", gen_ddl, "print the stream's CREATE TABLE instead of events");
+  gen->callback([&] {
+    if (gen_ddl) {
+      std::printf("%s;\n", kPageviewsDdl);
+      return;
+    }
+    gen_opts.start_micros = NowMicros();
+    if (!gen_start.empty()) {
+      auto t = ParseTimestamp(gen_start);
+      if (!t) {
+        exit_code = Fail(InvalidArgument("--start: invalid timestamp \"{}\"", gen_start));
+        return;
+      }
+      gen_opts.start_micros = *t;
+    }
+    PageviewGenerator g(gen_opts);
+    std::string buf;
+    for (uint64_t i = 0; i < gen_opts.events; i++) {
+      buf += g.NextLine();
+      buf += '\n';
+      if (buf.size() > (1 << 20)) {
+        std::fwrite(buf.data(), 1, buf.size(), stdout);
+        buf.clear();
+      }
+    }
+    std::fwrite(buf.data(), 1, buf.size(), stdout);
+  });
+
+  auto* ingest_cmd = app.add_subcommand("ingest", "send an NDJSON file to a running server");
+  std::string ing_stream, ing_file, client_http = "127.0.0.1:8080";
+  size_t ing_batch = 5000;
+  bool quiet = false;
+  ingest_cmd->add_option("stream", ing_stream, "stream name")->required();
+  ingest_cmd->add_option("file", ing_file, "NDJSON file ('-' for standard input)")->required();
+  ingest_cmd->add_option("--http", client_http, "server address HOST:PORT");
+  ingest_cmd->add_option("--batch", ing_batch, "events per request")->check(CLI::Range(size_t{1}, size_t{1000000}));
+  ingest_cmd->add_flag("--quiet", quiet, "no progress output");
+  ingest_cmd->callback([&] {
+    std::string host;
+    uint16_t port;
+    if (Status st = server::ParseHostPort(client_http, &host, &port); !st.ok()) {
+      exit_code = Fail(st);
+      return;
+    }
+    std::ifstream file_in;
+    std::istream* in = &std::cin;
+    if (ing_file != "-") {
+      file_in.open(ing_file);
+      if (!file_in) {
+        exit_code = Fail(NotFound("cannot open {}", ing_file));
+        return;
+      }
+      in = &file_in;
+    }
+    uint64_t accepted = 0, rejected = 0, sent = 0;
+    int64_t start = MonotonicMicros();
+    std::string body, line;
+    size_t n = 0;
+    auto flush = [&]() -> Status {
+      if (n == 0) return Status::OK();
+      ASSIGN_OR_RETURN(server::HttpResponse resp,
+                       server::HttpCall(host, port, "POST", "/v1/streams/" + ing_stream + "/events", body,
+                                        {{"Content-Type", "application/x-ndjson"}}));
+      json j = json::parse(resp.body, nullptr, false);
+      if (resp.status != 200)
+        return InvalidArgument("server answered {}: {}", resp.status,
+                               j.is_object() && j.contains("error") ? j["error"].get<std::string>() : resp.body);
+      accepted += j.value("accepted", uint64_t{0});
+      uint64_t rej = j.value("rejected", uint64_t{0});
+      if (rej && !quiet)
+        for (const auto& e : j["errors"])
+          std::fprintf(stderr, "record %llu: %s\n", (unsigned long long)(sent + e.value("index", uint64_t{0})),
+                       e.value("reason", std::string()).c_str());
+      rejected += rej;
+      sent += n;
+      body.clear();
+      n = 0;
+      if (!quiet)
+        std::fprintf(stderr, "\r%llu events sent, %llu accepted, %llu rejected",
+                     (unsigned long long)sent, (unsigned long long)accepted, (unsigned long long)rejected);
+      return Status::OK();
+    };
+    while (std::getline(*in, line)) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      body += line;
+      body += '\n';
+      if (++n >= ing_batch) {
+        if (Status st = flush(); !st.ok()) {
+          exit_code = Fail(st);
+          return;
+        }
+      }
+    }
+    if (Status st = flush(); !st.ok()) {
+      exit_code = Fail(st);
+      return;
+    }
+    double secs = double(MonotonicMicros() - start) / 1e6;
+    std::fprintf(stderr, "%sdone: %llu accepted, %llu rejected in %.2f s (%.0f events/s)\n", quiet ? "" : "\n",
+                 (unsigned long long)accepted, (unsigned long long)rejected, secs,
+                 secs > 0 ? double(accepted) / secs : 0.0);
+    if (rejected) exit_code = 2;
+  });
+
+  auto* query_cmd = app.add_subcommand("query", "run a SQL query against a running server");
+  std::string q_sql, q_format = "table";
+  query_cmd->add_option("sql", q_sql, "the SQL query")->required();
+  query_cmd->add_option("--http", client_http, "server address HOST:PORT");
+  query_cmd->add_option("--format", q_format, "table, csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
+  query_cmd->callback([&] {
+    std::string host;
+    uint16_t port;
+    if (Status st = server::ParseHostPort(client_http, &host, &port); !st.ok()) {
+      exit_code = Fail(st);
+      return;
+    }
+    std::map<std::string, std::string> headers = {{"Content-Type", "application/json"}};
+    if (q_format == "csv") headers["Accept"] = "text/csv";
+    auto resp = server::HttpCall(host, port, "POST", "/v1/query", json({{"sql", q_sql}}).dump(), headers);
+    if (!resp.ok()) {
+      exit_code = Fail(resp.status());
+      return;
+    }
+    if (resp->status != 200) {
+      json j = json::parse(resp->body, nullptr, false);
+      std::fprintf(stderr, "ERROR: %s\n",
+                   j.is_object() && j.contains("error") ? j["error"].get<std::string>().c_str() : resp->body.c_str());
+      exit_code = 1;
+      return;
+    }
+    if (q_format != "table") {
+      std::fwrite(resp->body.data(), 1, resp->body.size(), stdout);
+      if (q_format == "json") std::printf("\n");
+      return;
+    }
+    std::string t = Table(json::parse(resp->body));
+    std::fwrite(t.data(), 1, t.size(), stdout);
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
 }
 
 }  // namespace laminar::app

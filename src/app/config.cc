@@ -1,0 +1,106 @@
+#include "app/config.h"
+
+#include <toml++/toml.h>
+
+#include <set>
+
+namespace laminar::app {
+
+Result<bool> ParseDurability(const std::string& text) {
+  if (text == "fsync") return true;
+  if (text == "none") return false;
+  return InvalidArgument("durability must be \"fsync\" or \"none\", not \"{}\"", text);
+}
+
+namespace {
+
+template <typename T>
+Status Read(const toml::table& t, const std::string& section, const std::string& key, T* out) {
+  const toml::node* n = t.get(key);
+  if (!n) return Status::OK();
+  auto v = n->value<T>();
+  if (!v) return InvalidArgument("config: [{}] {} has the wrong type", section, key);
+  *out = *v;
+  return Status::OK();
+}
+
+Status CheckKeys(const toml::table& t, const std::string& section, const std::set<std::string>& known) {
+  for (const auto& [k, v] : t) {
+    std::string key(k.str());
+    if (!known.count(key))
+      return InvalidArgument("config: unknown key \"{}\"{}", key, section.empty() ? "" : " in [" + section + "]");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status LoadConfigFile(const std::string& path, ServerConfig* c) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return InvalidArgument("config {}: {} (line {})", path, std::string(e.description()),
+                           e.source().begin.line);
+  }
+  RETURN_IF_ERROR(CheckKeys(root, "", {"data_dir", "server", "log", "ingest", "query"}));
+  RETURN_IF_ERROR(Read(root, "", "data_dir", &c->engine.data_dir));
+  if (auto* s = root["server"].as_table()) {
+    RETURN_IF_ERROR(CheckKeys(*s, "server", {"http", "threads", "max_connections"}));
+    std::string http;
+    RETURN_IF_ERROR(Read(*s, "server", "http", &http));
+    if (!http.empty()) RETURN_IF_ERROR(server::ParseHostPort(http, &c->http.host, &c->http.port));
+    int64_t threads = c->http.threads, conns = int64_t(c->http.max_connections);
+    RETURN_IF_ERROR(Read(*s, "server", "threads", &threads));
+    RETURN_IF_ERROR(Read(*s, "server", "max_connections", &conns));
+    if (threads < 1 || threads > 1024) return InvalidArgument("config: [server] threads must be 1..1024");
+    c->http.threads = int(threads);
+    c->http.max_connections = size_t(std::max<int64_t>(conns, 1));
+  }
+  if (auto* s = root["log"].as_table()) {
+    RETURN_IF_ERROR(CheckKeys(*s, "log", {"durability", "segment_max_bytes", "segment_max_age_seconds"}));
+    std::string d;
+    RETURN_IF_ERROR(Read(*s, "log", "durability", &d));
+    if (!d.empty()) {
+      ASSIGN_OR_RETURN(c->engine.log.sync, ParseDurability(d));
+    }
+    int64_t bytes = int64_t(c->engine.log.segment_max_bytes), age = c->engine.log.segment_max_age.count() / 1000;
+    RETURN_IF_ERROR(Read(*s, "log", "segment_max_bytes", &bytes));
+    RETURN_IF_ERROR(Read(*s, "log", "segment_max_age_seconds", &age));
+    if (bytes < 4096) return InvalidArgument("config: [log] segment_max_bytes must be at least 4096");
+    if (age < 1) return InvalidArgument("config: [log] segment_max_age_seconds must be at least 1");
+    c->engine.log.segment_max_bytes = uint64_t(bytes);
+    c->engine.log.segment_max_age = std::chrono::seconds(age);
+  }
+  if (auto* s = root["ingest"].as_table()) {
+    RETURN_IF_ERROR(CheckKeys(*s, "ingest", {"max_body_bytes", "max_events_per_request", "max_text_bytes",
+                                             "ignore_unknown_fields"}));
+    int64_t body = int64_t(c->engine.ingest.max_body_bytes), events = int64_t(c->engine.ingest.max_events_per_request),
+            text = int64_t(c->engine.ingest.max_text_bytes);
+    RETURN_IF_ERROR(Read(*s, "ingest", "max_body_bytes", &body));
+    RETURN_IF_ERROR(Read(*s, "ingest", "max_events_per_request", &events));
+    RETURN_IF_ERROR(Read(*s, "ingest", "max_text_bytes", &text));
+    RETURN_IF_ERROR(Read(*s, "ingest", "ignore_unknown_fields", &c->engine.ingest.ignore_unknown_fields));
+    if (body < 1 || events < 1 || text < 1) return InvalidArgument("config: [ingest] limits must be positive");
+    c->engine.ingest.max_body_bytes = size_t(body);
+    c->http.max_body_bytes = size_t(body);
+    c->engine.ingest.max_events_per_request = size_t(events);
+    c->engine.ingest.max_text_bytes = size_t(text);
+  }
+  if (auto* s = root["query"].as_table()) {
+    RETURN_IF_ERROR(CheckKeys(*s, "query", {"timeout_seconds", "max_result_rows"}));
+    double timeout = double(c->engine.query.timeout_micros) / 1e6;
+    int64_t rows = int64_t(c->engine.query.max_result_rows);
+    if (const toml::node* n = s->get("timeout_seconds")) {
+      if (auto d = n->value<double>()) timeout = *d;
+      else return InvalidArgument("config: [query] timeout_seconds has the wrong type");
+    }
+    RETURN_IF_ERROR(Read(*s, "query", "max_result_rows", &rows));
+    if (timeout <= 0 || rows < 1) return InvalidArgument("config: [query] limits must be positive");
+    c->engine.query.timeout_micros = int64_t(timeout * 1e6);
+    c->engine.query.max_result_rows = size_t(rows);
+  }
+  return Status::OK();
+}
+
+}  // namespace laminar::app

@@ -1,0 +1,30 @@
+// Server configuration: defaults, then a TOML file (--config), then command-line flags.
+// Keys (all optional):
+//   data_dir = "laminar-data"
+//   [server]  http = "127.0.0.1:8080"   threads = 16   max_connections = 1024
+//   [log]     durability = "fsync" | "none"   segment_max_bytes = 67108864
+//             segment_max_age_seconds = 600
+//   [ingest]  max_body_bytes = 67108864   max_events_per_request = 1000000
+//             max_text_bytes = 65536   ignore_unknown_fields = false
+//   [query]   timeout_seconds = 30   max_result_rows = 1000000
+// Unknown keys are errors naming the key (a typo must not silently keep a default).
+#pragma once
+
+#include <string>
+
+#include "common/status.h"
+#include "engine/engine.h"
+#include "server/http_server.h"
+
+namespace laminar::app {
+
+struct ServerConfig {
+  engine::EngineOptions engine;
+  server::HttpOptions http;
+};
+
+Status LoadConfigFile(const std::string& path, ServerConfig* config);
+// "fsync" → true, "none" → false; InvalidArgument otherwise.
+Result<bool> ParseDurability(const std::string& text);
+
+}  // namespace laminar::app

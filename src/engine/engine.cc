@@ -1,0 +1,408 @@
+#include "engine/engine.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+#include <filesystem>
+
+#include "common/file_util.h"
+#include "common/time_util.h"
+
+namespace laminar::engine {
+
+using nlohmann::json;
+
+Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
+  std::unique_ptr<Engine> e(new Engine(options));
+  const std::string& dir = options.data_dir;
+  RETURN_IF_ERROR(CreateDirs(JoinPath(dir, "log")));
+  RETURN_IF_ERROR(CreateDirs(JoinPath(dir, "deadletter")));
+  ASSIGN_OR_RETURN(e->catalog_, catalog::Catalog::Open(dir));
+  e->deadletter_ = std::make_unique<ingest::DeadLetter>(JoinPath(dir, "deadletter"));
+  catalog::SnapshotPtr snap = e->catalog_->snapshot();
+  for (const auto& [name, schema] : snap->streams) RETURN_IF_ERROR(e->OpenStream(schema));
+  for (const auto& [name, def] : snap->views) RETURN_IF_ERROR(e->InstallView(def));
+  e->bg_ = std::thread([raw = e.get()] { raw->BackgroundLoop(); });
+  return e;
+}
+
+Engine::~Engine() { Close().IgnoreError(); }
+
+Status Engine::Close() {
+  {
+    std::lock_guard<std::mutex> lock(bg_mu_);
+    if (stopping_) return Status::OK();
+    stopping_ = true;
+  }
+  bg_cv_.notify_all();
+  if (bg_.joinable()) bg_.join();
+  std::lock_guard<std::mutex> lock(mu_);
+  Status first;
+  for (auto& [name, rt] : streams_) {
+    std::unique_lock<std::shared_mutex> l(rt->apply_mu);
+    Status st = rt->log->Close();
+    if (!st.ok() && first.ok()) first = st;
+  }
+  return first;
+}
+
+void Engine::BackgroundLoop() {
+  std::unique_lock<std::mutex> lock(bg_mu_);
+  while (!stopping_) {
+    bg_cv_.wait_for(lock, std::chrono::milliseconds(options_.seal_check_interval_ms));
+    if (stopping_) break;
+    lock.unlock();
+    std::vector<std::shared_ptr<StreamRuntime>> streams;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      for (auto& [n, rt] : streams_) streams.push_back(rt);
+    }
+    for (auto& rt : streams) {
+      Status st = rt->log->SealIfAged();
+      if (!st.ok()) spdlog::warn("stream {}: sealing the log segment failed: {}", rt->schema->name, st.ToString());
+    }
+    lock.lock();
+  }
+}
+
+Status Engine::OpenStream(const catalog::StreamPtr& schema) {
+  auto rt = std::make_shared<StreamRuntime>();
+  rt->schema = schema;
+  wal::RecoveryReport report;
+  std::string dir = JoinPath(JoinPath(options_.data_dir, "log"), schema->name);
+  RETURN_IF_ERROR(CreateDirs(dir));
+  auto log = wal::Log::Open(dir, options_.log, &report);
+  if (!log.ok()) return log.status().WithContext("stream " + schema->name);
+  rt->log = std::move(log).value();
+  for (const auto& m : report.messages) spdlog::warn("stream {}: log recovery: {}", schema->name, m);
+  spdlog::info("stream {}: log recovered, {} records, last seq {}", schema->name, report.records,
+               rt->log->last_seq());
+  std::lock_guard<std::mutex> lock(mu_);
+  streams_[schema->name] = rt;
+  return Status::OK();
+}
+
+Status Engine::DropStream(const std::string& name) {
+  std::shared_ptr<StreamRuntime> rt;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = streams_.find(name);
+    if (it == streams_.end()) return Status::OK();
+    rt = it->second;
+    streams_.erase(it);
+  }
+  std::unique_lock<std::shared_mutex> l(rt->apply_mu);
+  rt->log->Close().IgnoreError();
+  std::string dir = JoinPath(JoinPath(options_.data_dir, "log"), name);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  if (ec) return IOError("removing {}: {}", dir, ec.message());
+  return FsyncDir(JoinPath(options_.data_dir, "log"));
+}
+
+std::shared_ptr<Engine::StreamRuntime> Engine::FindStream(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = streams_.find(name);
+  return it == streams_.end() ? nullptr : it->second;
+}
+
+Status Engine::InstallView(const views::ViewDefPtr& def) {
+  auto rt = FindStream(def->stream);
+  if (!rt) return Internal("view {} refers to stream {} which is not open", def->name, def->stream);
+  auto sv = std::make_shared<speed::SpeedView>(def);
+  std::unique_lock<std::shared_mutex> lock(rt->apply_mu);
+  const ingest::StreamSchema& schema = *rt->schema;
+  int64_t start = MonotonicMicros();
+  uint64_t events = 0;
+  Status st = rt->log->Replay(0, [&](const wal::Record& r) -> Status {
+    ASSIGN_OR_RETURN(ingest::RowBatch batch, ingest::RowBatch::Decode(r.payload, schema));
+    sv->Apply(r.segment_id, r.first_seq + r.count - 1, batch);
+    events += r.count;
+    return Status::OK();
+  });
+  if (!st.ok()) return st.WithContext("view " + def->name + ": replaying the log of " + def->stream);
+  rt->views[def->name] = sv;
+  {
+    std::lock_guard<std::mutex> l(views_mu_);
+    speed_views_[def->name] = sv;
+  }
+  spdlog::info("view {}: built from {} logged events in {} ms", def->name, events,
+               (MonotonicMicros() - start) / 1000);
+  return Status::OK();
+}
+
+void Engine::DropView(const std::string& name) {
+  {
+    std::lock_guard<std::mutex> l(views_mu_);
+    speed_views_.erase(name);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [sname, rt] : streams_) {
+    std::unique_lock<std::shared_mutex> l(rt->apply_mu);
+    rt->views.erase(name);
+  }
+}
+
+std::shared_ptr<speed::SpeedView> Engine::FindSpeedView(const std::string& view) const {
+  std::lock_guard<std::mutex> lock(views_mu_);
+  auto it = speed_views_.find(view);
+  return it == speed_views_.end() ? nullptr : it->second;
+}
+
+Status Engine::ApplyCatalogChanges(const catalog::Snapshot& before, const catalog::Snapshot& after) {
+  // Objects are compared by definition (DDL text, view definition version), not by pointer.
+  auto stream_sql = [](const catalog::Snapshot& s, const std::string& n) {
+    auto it = s.stream_sql.find(n);
+    return it == s.stream_sql.end() ? std::string() : it->second;
+  };
+  auto same_view = [](const views::ViewDefPtr& a, const views::ViewDefPtr& b) {
+    return a->sql == b->sql && a->definition_version == b->definition_version && a->stream == b->stream;
+  };
+  // Views that disappeared go first, then streams.
+  for (const auto& [name, def] : before.views)
+    if (!after.views.count(name)) DropView(name);
+  for (const auto& [name, schema] : before.streams) {
+    if (!after.streams.count(name) || stream_sql(before, name) != stream_sql(after, name))
+      RETURN_IF_ERROR(DropStream(name));
+  }
+  for (const auto& [name, schema] : after.streams) {
+    if (!before.streams.count(name) || stream_sql(before, name) != stream_sql(after, name))
+      RETURN_IF_ERROR(OpenStream(schema));
+  }
+  for (const auto& [name, def] : after.views) {
+    auto it = before.views.find(name);
+    if (it == before.views.end() || !same_view(it->second, def) || !FindSpeedView(name))
+      RETURN_IF_ERROR(InstallView(def));
+  }
+  return Status::OK();
+}
+
+Result<std::vector<StatementResult>> Engine::ExecuteSql(std::string_view text) {
+  ASSIGN_OR_RETURN(std::vector<sql::Statement> stmts, sql::Parse(text));
+  if (stmts.empty()) return InvalidArgument("no SQL statement given");
+  std::vector<StatementResult> results;
+  for (size_t i = 0; i < stmts.size(); i++) {
+    const sql::Statement& stmt = stmts[i];
+    auto context = [&](const Status& st) {
+      return stmts.size() == 1 ? st : st.WithContext(fmt::format("statement {} ({})", i + 1, stmt.text.substr(0, 60)));
+    };
+    if (stmt.kind == "SelectStmt") {
+      auto q = Query(stmt.text);
+      if (!q.ok()) return context(q.status());
+      StatementResult r;
+      r.is_query = true;
+      r.tag = q->tag;
+      r.query = std::move(q).value();
+      results.push_back(std::move(r));
+      continue;
+    }
+    if (!catalog::Catalog::IsDdl(stmt))
+      return context(Unimplemented("unsupported statement: {}", sql::DescribeKind(stmt.kind)));
+    std::lock_guard<std::mutex> lock(ddl_mu_);
+    catalog::SnapshotPtr before = catalog_->snapshot();
+    auto changes = catalog_->ExecuteParsed({stmt});
+    if (!changes.ok()) return context(changes.status());
+    catalog::SnapshotPtr after = catalog_->snapshot();
+    Status st = ApplyCatalogChanges(*before, *after);
+    if (!st.ok()) return context(st);
+    metrics_.ddl_statements++;
+    StatementResult r;
+    r.tag = changes->empty() ? "" : changes->front().tag;
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+namespace {
+std::string NormalizeSql(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  while (!out.empty() && out.back() == ';') out.pop_back();
+  return out;
+}
+}  // namespace
+
+Status Engine::ApplyCatalogFile(std::string_view text) {
+  ASSIGN_OR_RETURN(std::vector<sql::Statement> stmts, sql::Parse(text));
+  for (const sql::Statement& stmt : stmts) {
+    catalog::SnapshotPtr snap = catalog_->snapshot();
+    std::string sql_text = stmt.text;
+    if (stmt.kind == "CreateStmt") {
+      std::string name = stmt.node["CreateStmt"]["relation"].value("relname", "");
+      auto it = snap->stream_sql.find(name);
+      if (it != snap->stream_sql.end()) {
+        if (NormalizeSql(it->second) == NormalizeSql(stmt.text)) continue;
+        return InvalidArgument("catalog file: stream \"{}\" exists with a different definition ({}); "
+                               "drop it first to change it", name, it->second);
+      }
+    } else if (stmt.kind == "CreateTableAsStmt") {
+      std::string name = stmt.node["CreateTableAsStmt"]["into"]["rel"].value("relname", "");
+      auto it = snap->views.find(name);
+      if (it != snap->views.end()) {
+        if (NormalizeSql(it->second->sql) == NormalizeSql(stmt.text)) continue;
+        if (!stmt.or_replace) {
+          std::string t = stmt.text;
+          auto pos = NormalizeSql(t).find("create materialized view");
+          if (pos == 0) sql_text = "CREATE OR REPLACE" + t.substr(6);
+        }
+      }
+    }
+    auto r = ExecuteSql(sql_text);
+    if (!r.ok()) return r.status().WithContext("catalog file");
+  }
+  return Status::OK();
+}
+
+Result<serving::QueryResult> Engine::Query(std::string_view text) {
+  int64_t start = MonotonicMicros();
+  metrics_.queries++;
+  auto fail = [&](Status st) -> Status {
+    metrics_.query_errors++;
+    return st;
+  };
+  auto parsed = sql::Parse(text);
+  if (!parsed.ok()) return fail(parsed.status());
+  if (parsed->size() != 1) return fail(InvalidArgument("expected one SELECT statement, got {}", parsed->size()));
+  const sql::Statement& stmt = parsed->front();
+  if (stmt.kind != "SelectStmt") return fail(InvalidArgument("not a query: {}", sql::DescribeKind(stmt.kind)));
+  // Plan against the view definitions the speed layer holds now, so that a view being
+  // redefined keeps answering from its current version until the new one is built.
+  catalog::Snapshot cat = *catalog_->snapshot();
+  for (auto& [name, def] : cat.views) {
+    auto sv = FindSpeedView(name);
+    if (sv) def = sv->def();
+  }
+  serving::ViewSnapshotFn fn = [this](const views::ViewDefPtr& def) -> Result<serving::ViewSnapshot> {
+    auto sv = FindSpeedView(def->name);
+    if (!sv) return NotFound("view \"{}\" is not ready", def->name);
+    speed::SpeedSnapshot s = sv->Snapshot(0);
+    serving::ViewSnapshot out{std::move(s.state), {}};
+    out.stats.speed_rows = out.state.num_groups();
+    out.stats.speed_generations = s.generations;
+    out.stats.speed_max_seq = s.max_seq;
+    return out;
+  };
+  auto r = serving::ExecuteSelect(stmt, cat, fn, options_.query);
+  if (!r.ok()) return fail(r.status());
+  metrics_.query_micros_total += static_cast<uint64_t>(MonotonicMicros() - start);
+  return r;
+}
+
+Result<IngestResult> Engine::Ingest(const std::string& stream, std::string_view content_type,
+                                    std::string_view content_encoding, std::string_view body) {
+  int64_t start = MonotonicMicros();
+  metrics_.ingest_requests++;
+  auto rt = FindStream(stream);
+  if (!rt) return NotFound("stream \"{}\" does not exist", stream);
+  std::string decompressed;
+  std::string_view data = body;
+  if (!content_encoding.empty() && content_encoding != "identity") {
+    ASSIGN_OR_RETURN(decompressed, ingest::Decompress(content_encoding, body, options_.ingest.max_body_bytes));
+    data = decompressed;
+  } else if (body.size() > options_.ingest.max_body_bytes) {
+    return ResourceExhausted("request body exceeds {} bytes", options_.ingest.max_body_bytes);
+  }
+  ASSIGN_OR_RETURN(ingest::BodyFormat format, ingest::DetectFormat(content_type, data));
+  ASSIGN_OR_RETURN(ingest::ParseResult parsed, ingest::ParseEvents(*rt->schema, data, format, options_.ingest));
+  IngestResult out;
+  out.accepted = parsed.rows.num_rows();
+  out.rejected = parsed.errors.size();
+  if (!parsed.errors.empty()) RETURN_IF_ERROR(deadletter_->Write(stream, parsed.errors));
+  out.errors = std::move(parsed.errors);
+  if (out.accepted > 0) {
+    std::string payload = parsed.rows.Encode();
+    std::shared_lock<std::shared_mutex> lock(rt->apply_mu);
+    ASSIGN_OR_RETURN(wal::AppendResult a, rt->log->Append(payload, static_cast<uint32_t>(out.accepted)));
+    for (auto& [name, sv] : rt->views) sv->Apply(a.segment_id, a.last_seq, parsed.rows);
+    out.first_seq = a.first_seq;
+    out.last_seq = a.last_seq;
+  }
+  metrics_.events_accepted += out.accepted;
+  metrics_.events_rejected += out.rejected;
+  metrics_.ingest_micros_total += static_cast<uint64_t>(MonotonicMicros() - start);
+  return out;
+}
+
+std::string Engine::DescribeStreamsJson() const {
+  catalog::SnapshotPtr snap = catalog_->snapshot();
+  json streams = json::array();
+  for (const auto& [name, s] : snap->streams) {
+    json cols = json::array();
+    for (const auto& c : s->columns)
+      cols.push_back({{"name", c.name}, {"type", TypeName(c.type)}, {"not_null", c.not_null}});
+    json j = {{"name", name}, {"columns", cols},
+              {"event_time", s->columns[s->event_time_index].name}};
+    auto it = snap->stream_sql.find(name);
+    if (it != snap->stream_sql.end()) j["sql"] = it->second;
+    json views = json::array();
+    for (const auto& [vn, v] : snap->views)
+      if (v->stream == name) views.push_back(vn);
+    j["views"] = views;
+    if (auto rt = FindStream(name)) {
+      uint64_t bytes = 0;
+      auto segs = rt->log->Segments();
+      for (const auto& sg : segs) bytes += sg.bytes;
+      j["log"] = {{"last_seq", rt->log->last_seq()}, {"segments", segs.size()}, {"bytes", bytes}};
+    }
+    streams.push_back(j);
+  }
+  return json({{"streams", streams}}).dump();
+}
+
+std::string Engine::DescribeViewsJson() const {
+  catalog::SnapshotPtr snap = catalog_->snapshot();
+  json out = json::array();
+  for (const auto& [name, v] : snap->views) {
+    json dims = json::array(), measures = json::array(), cols = json::array();
+    for (const auto& d : v->dims)
+      dims.push_back({{"name", d.name}, {"type", TypeName(d.type)}, {"expression", d.expr->ToString()}});
+    for (const auto& m : v->measures)
+      measures.push_back({{"name", m.name}, {"type", TypeName(m.output_type)},
+                          {"aggregate", views::AggKindName(m.kind)}});
+    for (const auto& c : v->columns)
+      cols.push_back({{"name", v->ColumnName(c)}, {"type", TypeName(v->ColumnType(c))},
+                      {"role", c.is_dimension ? "dimension" : "measure"}});
+    json j = {{"name", name}, {"stream", v->stream}, {"sql", v->sql},
+              {"definition_version", v->definition_version}, {"columns", cols},
+              {"dimensions", dims}, {"measures", measures}};
+    if (auto sv = FindSpeedView(name)) {
+      speed::SpeedSnapshot s = sv->Snapshot(0);
+      j["speed"] = {{"generations", s.generations}, {"rows", s.state.num_groups()},
+                    {"max_seq", s.max_seq}, {"approx_bytes", sv->ApproxBytes()}};
+    }
+    out.push_back(j);
+  }
+  return json({{"views", out}}).dump();
+}
+
+std::string Engine::MetricsText() const {
+  std::string out;
+  auto counter = [&](const char* name, const char* help, uint64_t v) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} counter\n{} {}\n", name, help, name, name, v);
+  };
+  counter("laminar_events_accepted_total", "Events accepted and acked.", metrics_.events_accepted);
+  counter("laminar_events_rejected_total", "Events rejected (dead-lettered).", metrics_.events_rejected);
+  counter("laminar_ingest_requests_total", "Ingest requests.", metrics_.ingest_requests);
+  counter("laminar_ingest_seconds_total", "Time spent in ingest requests (micros/1e6).",
+          metrics_.ingest_micros_total / 1000000);
+  counter("laminar_queries_total", "Queries run.", metrics_.queries);
+  counter("laminar_query_errors_total", "Queries that failed.", metrics_.query_errors);
+  counter("laminar_ddl_statements_total", "DDL statements applied.", metrics_.ddl_statements);
+  std::lock_guard<std::mutex> lock(mu_);
+  out += "# HELP laminar_log_last_seq Last sequence number per stream.\n# TYPE laminar_log_last_seq gauge\n";
+  for (const auto& [name, rt] : streams_)
+    out += fmt::format("laminar_log_last_seq{{stream=\"{}\"}} {}\n", name, rt->log->last_seq());
+  return out;
+}
+
+}  // namespace laminar::engine

@@ -1,0 +1,139 @@
+// Helpers for end-to-end tests: start the real `laminar` binary on a free port with a temporary
+// data directory and talk to it over HTTP as a client would.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const BIN = process.env.LAMINAR_BIN;
+if (!BIN) throw new Error('LAMINAR_BIN must point at the laminar binary');
+
+export function tempDir(prefix = 'laminar-e2e-') {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function removeDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Starts `laminar serve` and waits for /healthz. Returns a handle with url, proc and helpers.
+export async function startServer({ dataDir, args = [], port, env = {} } = {}) {
+  port = port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const proc = spawn(BIN, ['serve', '--data-dir', dataDir, '--http', `127.0.0.1:${port}`, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let output = '';
+  proc.stdout.on('data', (d) => (output += d));
+  proc.stderr.on('data', (d) => (output += d));
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    const state = await Promise.race([exited.then((e) => ({ exited: e })), sleep(50).then(() => null)]);
+    if (state?.exited) throw new Error(`laminar exited early (${JSON.stringify(state.exited)}):\n${output}`);
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.status === 200) break;
+    } catch {}
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`laminar did not become healthy:\n${output}`);
+    }
+  }
+  const server = {
+    url,
+    port,
+    proc,
+    exited,
+    output: () => output,
+    async stop() {
+      proc.kill('SIGTERM');
+      return exited;
+    },
+    async kill() {
+      proc.kill('SIGKILL');
+      return exited;
+    },
+    sql: (text) => postText(`${url}/v1/sql`, text),
+    query: (sql, headers = {}) => postJson(`${url}/v1/query`, { sql }, headers),
+    ingest: (stream, body, headers = { 'content-type': 'application/x-ndjson' }) =>
+      postRaw(`${url}/v1/streams/${stream}/events`, body, headers),
+    get: async (p) => {
+      const r = await fetch(`${url}${p}`);
+      const text = await r.text();
+      return { status: r.status, text, json: tryJson(text), headers: r.headers };
+    },
+  };
+  return server;
+}
+
+function tryJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function postRaw(url, body, headers = {}) {
+  const r = await fetch(url, { method: 'POST', body, headers });
+  const text = await r.text();
+  return { status: r.status, text, json: tryJson(text), headers: r.headers };
+}
+
+export const postText = (url, text) => postRaw(url, text, { 'content-type': 'text/plain' });
+export const postJson = (url, obj, headers = {}) =>
+  postRaw(url, JSON.stringify(obj), { 'content-type': 'application/json', ...headers });
+
+export const ndjson = (records) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+
+// Exact (correctly rounded) sum of doubles, order independent: Shewchuk's algorithm, the same
+// contract as Laminar's sum/avg states — for reference answers computed in the tests.
+export function fsum(xs) {
+  const partials = [];
+  for (let x of xs) {
+    let i = 0;
+    for (let y of partials) {
+      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+      const hi = x + y;
+      const lo = y - (hi - x);
+      if (lo) partials[i++] = lo;
+      x = hi;
+    }
+    partials.length = i;
+    partials.push(x);
+  }
+  let n = partials.length;
+  if (n === 0) return 0;
+  let hi = partials[--n];
+  let lo = 0;
+  while (n > 0) {
+    const x = hi;
+    const y = partials[--n];
+    hi = x + y;
+    lo = y - (hi - x);
+    if (lo) break;
+  }
+  if (n > 0 && ((lo < 0 && partials[n - 1] < 0) || (lo > 0 && partials[n - 1] > 0))) {
+    const y = lo * 2;
+    const x = hi + y;
+    if (y === x - hi) hi = x;
+  }
+  return hi;
+}
