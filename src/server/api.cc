@@ -84,8 +84,10 @@ HttpResponse HandleIngest(engine::Engine* e, const HttpRequest& req, const std::
 
 HttpResponse HandleQuery(engine::Engine* e, const HttpRequest& req) {
   std::string sql;
-  std::string ct = MediaType(req.Header("content-type"));
-  if (ct == "application/json" || (ct.empty() && !req.body.empty() && req.body[0] == '{')) {
+  // A JSON object ({"sql": ...}) whatever the content type says (curl -d sends a form type);
+  // otherwise the body is the SQL text itself (SQL never starts with '{').
+  size_t first = req.body.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && req.body[first] == '{') {
     json j = json::parse(req.body, nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("sql") || !j["sql"].is_string())
       return Error(InvalidArgument("request body must be a JSON object {{\"sql\": \"SELECT ...\"}}"));

@@ -42,10 +42,6 @@ struct Plan {
   int64_t limit = -1, offset = 0;
 };
 
-bool IsAggregateName(const std::string& n) {
-  return n == "count" || n == "sum" || n == "min" || n == "max" || n == "avg";
-}
-
 std::string FuncName(const json& fc) {
   const json& names = fc.at("funcname");
   return sql::StringValue(names.back());
@@ -54,7 +50,7 @@ std::string FuncName(const json& fc) {
 bool HasAggregate(const json& node) {
   if (node.is_object()) {
     auto it = node.find("FuncCall");
-    if (it != node.end() && IsAggregateName(FuncName(*it))) return true;
+    if (it != node.end() && sql::IsAggregateName(FuncName(*it))) return true;
     for (const auto& [k, v] : node.items())
       if (HasAggregate(v)) return true;
   } else if (node.is_array()) {
@@ -116,6 +112,8 @@ Result<int64_t> ConstInt(const json& node, const char* what) {
 Result<Item> BindAggregate(const json& fc, const Plan& p, std::string name) {
   std::string fn = FuncName(fc);
   const views::ViewDef& v = *p.view;
+  if (fn != "count" && fn != "sum" && fn != "min" && fn != "max" && fn != "avg")
+    return Unimplemented("aggregate function {}() is not supported over a view", fn);
   if (fc.value("agg_distinct", false))
     return Unimplemented("{}(DISTINCT ...) over a view is not supported", fn);
   if (fc.contains("over")) return Unimplemented("window function {}() is not supported", fn);
@@ -262,7 +260,7 @@ Result<Plan> MakePlan(const json& s, const catalog::Snapshot& cat) {
   // Select items.
   for (const auto& t : targets) {
     const json& node = t.node;
-    if (node.contains("FuncCall") && IsAggregateName(FuncName(node["FuncCall"]))) {
+    if (node.contains("FuncCall") && sql::IsAggregateName(FuncName(node["FuncCall"]))) {
       ASSIGN_OR_RETURN(Item it, BindAggregate(node["FuncCall"], p, t.name));
       p.items.push_back(std::move(it));
       continue;

@@ -147,12 +147,23 @@ test('CSV output when the client asks for it', async () => {
   assert.equal(r.text, 'url,views\r\n/a,4\r\n/b,1\r\n/c,1\r\n');
 });
 
+test('a query body is a JSON object whatever the content type (curl -d), or plain SQL text', async () => {
+  const { postRaw } = await import('./lib.mjs');
+  const form = await postRaw(`${srv.url}/v1/query`, JSON.stringify({ sql: 'SELECT sum(views) FROM pv_hourly' }),
+    { 'content-type': 'application/x-www-form-urlencoded' });
+  assert.equal(form.status, 200, form.text);
+  assert.deepEqual(form.json.rows, [[6]]);
+  const text = await postRaw(`${srv.url}/v1/query`, 'SELECT sum(views) FROM pv_hourly', { 'content-type': 'text/plain' });
+  assert.deepEqual(text.json.rows, [[6]]);
+});
+
 test('query errors are 400 and name the problem', async () => {
   assert.match(await queryError('SELECT nope FROM pv_hourly'), /column "nope" does not exist/);
   assert.match(await queryError('SELECT * FROM nowhere'), /relation "nowhere" does not exist/);
   assert.match(await queryError('SELEC * FROM pv_hourly'), /syntax error/);
   assert.match(await queryError('SELECT views FROM pv_hourly WHERE views > 1'), /measure/);
   assert.match(await queryError('SELECT sum(avg_latency) FROM pv_hourly'), /avg_latency/);
+  assert.match(await queryError('SELECT stddev(views) FROM pv_hourly'), /stddev/);
   assert.match(await queryError("SELECT url, country, views FROM pv_hourly GROUP BY url"), /GROUP BY/);
   assert.match(await queryError('SELECT * FROM pv_hourly a JOIN errors_by_minute b ON true'), /join/i);
   assert.match(await queryError("SELECT * FROM pv_hourly WHERE hour > 'yesterday'"), /yesterday/);
