@@ -5,7 +5,7 @@ set -euo pipefail
 PKGS=(g++ cmake ninja-build pkg-config libboost-dev libsimdjson-dev libpg-query-dev
   libabsl-dev libzstd-dev liblz4-dev libsnappy-dev libxxhash-dev libfmt-dev libspdlog-dev
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev libssl-dev libcurl4-openssl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev postgresql-client sqlite3 curl ca-certificates)
+  thrift-compiler libthrift-dev libgtest-dev libgmock-dev libbenchmark-dev postgresql-client sqlite3 curl ca-certificates)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -20,4 +20,8 @@ if ! command -v node >/dev/null 2>&1; then
   echo "setup: installing Debian's nodejs and npm"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+# Test oracles from npm (DuckDB reads and writes Parquet), pinned by package-lock.json.
+if [ ! -d tests/oracle/node_modules/@duckdb/node-api ]; then
+  (cd "$(dirname "$0")/../tests/oracle" && npm ci --no-audit --no-fund --loglevel=error)
 fi
