@@ -174,6 +174,9 @@ int RunDemo(ServerConfig cfg, double rate) {
 }  // namespace
 
 int RunCli(int argc, char** argv) {
+  // Create spdlog's registry before any thread exists (it is otherwise created lazily by the
+  // first log call, which may race with the server's threads).
+  spdlog::set_level(spdlog::level::info);
   CLI::App app{"laminar: batch and real-time analytics in one binary"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "laminar 0.1.0");
