@@ -20,6 +20,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   RETURN_IF_ERROR(CreateDirs(JoinPath(dir, "deadletter")));
   ASSIGN_OR_RETURN(e->catalog_, catalog::Catalog::Open(dir));
   e->deadletter_ = std::make_unique<ingest::DeadLetter>(JoinPath(dir, "deadletter"));
+  RETURN_IF_ERROR(CreateDirs(JoinPath(dir, "lake")));
+  e->lake_ = std::make_unique<lake::Lake>(JoinPath(dir, "lake"), options.lake);
   catalog::SnapshotPtr snap = e->catalog_->snapshot();
   for (const auto& [name, schema] : snap->streams) RETURN_IF_ERROR(e->OpenStream(schema));
   for (const auto& [name, def] : snap->views) RETURN_IF_ERROR(e->InstallView(def));
@@ -61,6 +63,14 @@ void Engine::BackgroundLoop() {
     for (auto& rt : streams) {
       Status st = rt->log->SealIfAged();
       if (!st.ok()) spdlog::warn("stream {}: sealing the log segment failed: {}", rt->schema->name, st.ToString());
+      // Under the stream's lock (shared with ingest), and only while the stream still exists:
+      // DropStream takes the lock exclusively before it removes the log and the lake files.
+      std::shared_lock<std::shared_mutex> l(rt->apply_mu);
+      if (FindStream(rt->schema->name) != rt) continue;
+      auto committed = lake_->CommitSealedSegments(*rt->schema, *rt->log);
+      if (!committed.ok())
+        spdlog::warn("stream {}: committing to the lake failed (will retry): {}", rt->schema->name,
+                     committed.status().ToString());
     }
     lock.lock();
   }
@@ -98,6 +108,9 @@ Status Engine::DropStream(const std::string& name) {
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   if (ec) return IOError("removing {}: {}", dir, ec.message());
+  std::string lake_dir = JoinPath(JoinPath(options_.data_dir, "lake"), name);
+  std::filesystem::remove_all(lake_dir, ec);
+  if (ec) return IOError("removing {}: {}", lake_dir, ec.message());
   return FsyncDir(JoinPath(options_.data_dir, "log"));
 }
 
@@ -353,6 +366,14 @@ std::string Engine::DescribeStreamsJson() const {
       auto segs = rt->log->Segments();
       for (const auto& sg : segs) bytes += sg.bytes;
       j["log"] = {{"last_seq", rt->log->last_seq()}, {"segments", segs.size()}, {"bytes", bytes}};
+      auto m = lake_->LoadManifest(name);
+      if (m.ok()) {
+        uint64_t files = 0, rows = 0, lbytes = 0;
+        for (const auto& sg : m->segments)
+          for (const auto& f : sg.files) files++, rows += f.rows, lbytes += f.bytes;
+        j["lake"] = {{"last_seq", m->last_seq()}, {"segments", m->segments.size()}, {"files", files},
+                     {"rows", rows}, {"bytes", lbytes}, {"manifest_version", m->version}};
+      }
     }
     streams.push_back(j);
   }

@@ -1,8 +1,11 @@
 // Engine: the wiring of Laminar's stages on one machine — catalog, per-stream write-ahead logs,
 // ingest, the speed layer and serving. The HTTP and CLI front ends call only this class.
 //
-// Data directory (DESIGN.md): catalog, log/<stream>/, deadletter/<stream>/ (lake/ and views/
-// come with the batch layer).
+// Data directory (DESIGN.md): catalog, log/<stream>/, deadletter/<stream>/, lake/<stream>/
+// (views/ comes with the batch layer).
+//
+// Lake: the background thread seals aged log segments and commits every sealed segment to the
+// Parquet lake (lake/lake.h), in segment order.
 //
 // Ingest path (contract 1): parse → dead-letter the bad records → Log::Append (group commit,
 // fsync) → apply the batch to every view of the stream in the speed layer → return (the ack).
@@ -31,6 +34,7 @@
 #include "common/status.h"
 #include "ingest/deadletter.h"
 #include "ingest/event_parser.h"
+#include "lake/lake.h"
 #include "log/wal.h"
 #include "serving/query.h"
 #include "speed/speed_view.h"
@@ -42,6 +46,7 @@ struct EngineOptions {
   wal::Options log;
   ingest::Limits ingest;
   serving::QueryLimits query;
+  lake::WriterOptions lake;
   int seal_check_interval_ms = 1000;
 };
 
@@ -124,6 +129,7 @@ class Engine {
   EngineOptions options_;
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<ingest::DeadLetter> deadletter_;
+  std::unique_ptr<lake::Lake> lake_;
   mutable std::mutex mu_;  // guards streams_
   std::map<std::string, std::shared_ptr<StreamRuntime>> streams_;
   std::mutex ddl_mu_;      // serialises DDL
