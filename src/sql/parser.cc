@@ -154,20 +154,20 @@ constexpr int kMaxTreeDepth = 1000;
 // Returns the tree's depth, stopping early once it passes kMaxTreeDepth.
 template <typename Fn>
 int ForEachObject(json& root, Fn&& fn) {
-  std::vector<std::pair<json*, int>> todo = {{&root, 1}};
+  std::vector<std::pair<json*, int>> pending = {{&root, 1}};
   int max_depth = 0;
-  while (!todo.empty()) {
-    auto [node, depth] = todo.back();
-    todo.pop_back();
+  while (!pending.empty()) {
+    auto [node, depth] = pending.back();
+    pending.pop_back();
     max_depth = std::max(max_depth, depth);
     if (max_depth > kMaxTreeDepth) break;
     if (node->is_object()) fn(*node);
     if (node->is_object()) {
       for (auto& [key, child] : node->items())
-        if (child.is_structured()) todo.push_back({&child, depth + 1});
+        if (child.is_structured()) pending.push_back({&child, depth + 1});
     } else if (node->is_array()) {
       for (auto& child : *node)
-        if (child.is_structured()) todo.push_back({&child, depth + 1});
+        if (child.is_structured()) pending.push_back({&child, depth + 1});
     }
   }
   return max_depth;
