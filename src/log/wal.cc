@@ -101,6 +101,8 @@ struct Log::Impl {
   void LeadAppendGroup(Writer* leader, std::unique_lock<std::mutex>& l);
   Status LeadControl(Writer* w, std::unique_lock<std::mutex>& l);
   Status SealActiveFile(std::unique_lock<std::mutex>& l);
+  // fsyncs and closes the active file with the mutex released; REQUIRES: active_file.
+  Status SyncAndCloseActive(std::unique_lock<std::mutex>& l);
   // I/O of a new segment; no lock held.
   Status CreateSegmentFile(uint64_t id, uint64_t base_seq, std::string* path);
 };
@@ -209,13 +211,7 @@ Status Log::Impl::LeadControl(Writer* w, std::unique_lock<std::mutex>& l) {
     if (closed) return Status::OK();
     closed = true;
     if (!active_file) return Status::OK();
-    l.unlock();
-    Status st = active_file->Sync(/*data_only=*/false);
-    Status cs = active_file->Close();
-    if (st.ok()) st = cs;
-    active_file.reset();
-    l.lock();
-    return st;
+    return SyncAndCloseActive(l);
   }
   if (closed) return Unavailable("log {} is closed", dir);
   RETURN_IF_ERROR(sticky);
@@ -229,13 +225,18 @@ Status Log::Impl::LeadControl(Writer* w, std::unique_lock<std::mutex>& l) {
   return Status::OK();
 }
 
-Status Log::Impl::SealActiveFile(std::unique_lock<std::mutex>& l) {
+Status Log::Impl::SyncAndCloseActive(std::unique_lock<std::mutex>& l) {
   l.unlock();
   Status st = active_file->Sync(/*data_only=*/false);
   Status cs = active_file->Close();
   if (st.ok()) st = cs;
   active_file.reset();
   l.lock();
+  return st;
+}
+
+Status Log::Impl::SealActiveFile(std::unique_lock<std::mutex>& l) {
+  Status st = SyncAndCloseActive(l);
   has_active = false;
   if (st.ok()) {
     segments.back().sealed = true;

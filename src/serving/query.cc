@@ -370,26 +370,6 @@ struct OutGroup {
   int64_t rows = 0;
 };
 
-void EncodeValue(const Value& v, std::string* out) {
-  if (v.is_null()) {
-    out->push_back('\0');
-    return;
-  }
-  out->push_back(static_cast<char>(1 + static_cast<int>(v.type())));
-  if (v.type() == Type::kText) {
-    uint32_t n = static_cast<uint32_t>(v.as_text().size());
-    out->append(reinterpret_cast<const char*>(&n), sizeof n);
-    out->append(v.as_text());
-  } else if (v.type() == Type::kDouble) {
-    double d = v.as_double();
-    if (d == 0) d = 0;
-    out->append(reinterpret_cast<const char*>(&d), sizeof d);
-  } else {
-    int64_t i = v.as_int();
-    out->append(reinterpret_cast<const char*>(&i), sizeof i);
-  }
-}
-
 }  // namespace
 
 Result<QueryResult> ExecuteSelect(const sql::Statement& stmt, const catalog::Snapshot& cat,
@@ -425,7 +405,7 @@ Result<QueryResult> ExecuteSelect(const sql::Statement& stmt, const catalog::Sna
     key.clear();
     for (size_t k = 0; k < p.keys.size(); k++) {
       keys[k] = sql::Eval(*p.keys[k], vg.dims.data());
-      EncodeValue(keys[k], &key);
+      views::AppendGroupKey(keys[k], &key);
     }
     auto [it, inserted] = index.try_emplace(key, static_cast<uint32_t>(groups.size()));
     if (inserted) {

@@ -4,36 +4,38 @@
 
 namespace laminar::views {
 
-void ViewState::EncodeKey(const std::vector<Value>& dims, std::string* key) {
-  key->clear();
-  for (const Value& v : dims) {
-    if (v.is_null()) {
-      key->push_back('\0');
-      continue;
+void AppendGroupKey(const Value& v, std::string* key) {
+  if (v.is_null()) {
+    key->push_back('\0');
+    return;
+  }
+  key->push_back(static_cast<char>(1 + static_cast<int>(v.type())));
+  switch (v.type()) {
+    case Type::kBool:
+    case Type::kInt64:
+    case Type::kTimestamp: {
+      int64_t i = v.as_int();
+      key->append(reinterpret_cast<const char*>(&i), sizeof i);
+      break;
     }
-    key->push_back(static_cast<char>(1 + static_cast<int>(v.type())));
-    switch (v.type()) {
-      case Type::kBool:
-      case Type::kInt64:
-      case Type::kTimestamp: {
-        int64_t i = v.as_int();
-        key->append(reinterpret_cast<const char*>(&i), sizeof i);
-        break;
-      }
-      case Type::kDouble: {
-        double d = v.as_double();
-        if (d == 0) d = 0;  // -0.0 and 0.0 group together
-        key->append(reinterpret_cast<const char*>(&d), sizeof d);
-        break;
-      }
-      case Type::kText: {
-        uint32_t n = static_cast<uint32_t>(v.as_text().size());
-        key->append(reinterpret_cast<const char*>(&n), sizeof n);
-        key->append(v.as_text());
-        break;
-      }
+    case Type::kDouble: {
+      double d = v.as_double();
+      if (d == 0) d = 0;  // -0.0 and 0.0 group together
+      key->append(reinterpret_cast<const char*>(&d), sizeof d);
+      break;
+    }
+    case Type::kText: {
+      uint32_t n = static_cast<uint32_t>(v.as_text().size());
+      key->append(reinterpret_cast<const char*>(&n), sizeof n);
+      key->append(v.as_text());
+      break;
     }
   }
+}
+
+void ViewState::EncodeKey(const std::vector<Value>& dims, std::string* key) {
+  key->clear();
+  for (const Value& v : dims) AppendGroupKey(v, key);
 }
 
 Group& ViewState::GroupFor(const std::vector<Value>& dims) {

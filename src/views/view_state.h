@@ -21,6 +21,10 @@
 
 namespace laminar::views {
 
+// Appends a binary encoding of `v` to `key`, such that two values encode alike exactly when
+// they group together (NULLs together; -0.0 with 0.0). Used for group-by hash keys.
+void AppendGroupKey(const Value& v, std::string* key);
+
 struct Group {
   std::vector<Value> dims;      // one per ViewDef::dims
   std::vector<AggState> aggs;   // one per ViewDef::measures
