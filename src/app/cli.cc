@@ -390,6 +390,105 @@ int RunCli(int argc, char** argv) {
     std::fwrite(t.data(), 1, t.size(), stdout);
   });
 
+  // Client calls that POST a JSON body and print or check the JSON answer.
+  auto post_json = [&](const std::string& path, const json& body) -> Result<json> {
+    std::string host;
+    uint16_t port;
+    RETURN_IF_ERROR(server::ParseHostPort(client_http, &host, &port));
+    ASSIGN_OR_RETURN(auto resp, server::HttpCall(host, port, "POST", path, body.dump(),
+                                                 {{"Content-Type", "application/json"}}));
+    json j = json::parse(resp.body, nullptr, false);
+    if (resp.status != 200)
+      return Status(StatusCode::kUnavailable, j.is_object() && j.contains("error") ? j["error"].get<std::string>() : resp.body);
+    if (j.is_discarded()) return Internal("the server answered with invalid JSON");
+    return j;
+  };
+
+  auto* batch_cmd = app.add_subcommand("batch", "the batch layer");
+  auto* batch_run = batch_cmd->add_subcommand("run", "run the batch layer now on a running server");
+  batch_cmd->require_subcommand(1);
+  bool b_full = false;
+  std::string b_view;
+  batch_run->add_flag("--full", b_full, "recompute from the whole lake instead of incrementally");
+  batch_run->add_option("--view", b_view, "only this view");
+  batch_run->add_option("--http", client_http, "server address HOST:PORT");
+  batch_run->callback([&] {
+    json body = {{"full", b_full}};
+    if (!b_view.empty()) body["view"] = b_view;
+    auto r = post_json("/v1/batch/run", body);
+    if (!r.ok()) {
+      exit_code = Fail(r.status());
+      return;
+    }
+    for (const auto& v : (*r)["views"])
+      std::printf("%-24s version %-6llu horizon %-10llu rows %-8llu %s %.1f ms%s\n",
+                  v["view"].get<std::string>().c_str(), (unsigned long long)v["version"].get<uint64_t>(),
+                  (unsigned long long)v["horizon"].get<uint64_t>(), (unsigned long long)v["rows"].get<uint64_t>(),
+                  v["published"].get<bool>() ? (v["full"].get<bool>() ? "published (full)" : "published (incremental)")
+                                             : "unchanged",
+                  v["build_ms"].get<double>(), "");
+    std::printf("log segments deleted: %llu, lake files dropped: %llu, %.1f ms\n",
+                (unsigned long long)(*r)["log_segments_deleted"].get<uint64_t>(),
+                (unsigned long long)(*r)["lake_files_dropped"].get<uint64_t>(), (*r)["elapsed_ms"].get<double>());
+  });
+
+  auto* verify_cmd = app.add_subcommand(
+      "verify", "recompute views from scratch (lake + log tail) and compare with what serving answers");
+  std::string v_view, v_http;
+  verify_cmd->add_option("--view", v_view, "only this view");
+  verify_cmd->add_option("--data-dir", data_dir, "offline: a data directory whose server is stopped");
+  verify_cmd->add_option("--config", config_file, "TOML configuration file (offline)")->check(CLI::ExistingFile);
+  verify_cmd->add_option("--http", v_http, "online: a running server HOST:PORT");
+  verify_cmd->callback([&] {
+    json report;
+    if (!v_http.empty()) {
+      if (!data_dir.empty()) {
+        exit_code = Fail(InvalidArgument("give either --data-dir (offline) or --http (online), not both"));
+        return;
+      }
+      client_http = v_http;
+      json body = json::object();
+      if (!v_view.empty()) body["view"] = v_view;
+      auto r = post_json("/v1/verify", body);
+      if (!r.ok()) {
+        exit_code = Fail(r.status());
+        return;
+      }
+      report = *r;
+    } else {
+      if (Status st = resolve_config("laminar-data"); !st.ok()) {
+        exit_code = Fail(st);
+        return;
+      }
+      cfg.engine.read_only = true;
+      auto e = engine::Engine::Open(cfg.engine);
+      if (!e.ok()) {
+        exit_code = Fail(e.status().WithContext(
+            e.status().code() == StatusCode::kUnavailable ? "is the server running? use --http" : "opening the data dir"));
+        return;
+      }
+      auto r = (*e)->Verify(v_view);
+      (*e)->Close().IgnoreError();
+      if (!r.ok()) {
+        exit_code = Fail(r.status());
+        return;
+      }
+      report = json::parse(server::VerifyJson(*r));
+    }
+    for (const auto& v : report["views"]) {
+      std::printf("%s: %s — %llu rows served, %llu from scratch (batch version %llu, horizon %llu, %llu events)\n",
+                  v["view"].get<std::string>().c_str(), v["ok"].get<bool>() ? "OK" : "DIFFERS",
+                  (unsigned long long)v["served_rows"].get<uint64_t>(),
+                  (unsigned long long)v["reference_rows"].get<uint64_t>(),
+                  (unsigned long long)v["batch_version"].get<uint64_t>(),
+                  (unsigned long long)v["horizon"].get<uint64_t>(), (unsigned long long)v["events"].get<uint64_t>());
+      for (const auto& d : v["diffs"])
+        std::printf("  (%s): served [%s] from scratch [%s]\n", d["key"].get<std::string>().c_str(),
+                    d["served"].get<std::string>().c_str(), d["reference"].get<std::string>().c_str());
+    }
+    if (!report["ok"].get<bool>()) exit_code = 1;
+  });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <cctype>
 #include <set>
 
 namespace laminar::app {
@@ -33,7 +34,39 @@ Status CheckKeys(const toml::table& t, const std::string& section, const std::se
   return Status::OK();
 }
 
+// A duration: a number of seconds, or a string "<n>s|m|h|d" ("90s", "5m", "12h", "30d").
+Result<int64_t> ReadDurationMicros(const toml::table& t, const std::string& section, const std::string& key,
+                                   int64_t dflt) {
+  const toml::node* n = t.get(key);
+  if (!n) return dflt;
+  if (auto i = n->value<int64_t>()) {
+    if (*i < 0) return InvalidArgument("config: [{}] {} must not be negative", section, key);
+    return *i * 1'000'000;
+  }
+  auto str = n->value<std::string>();
+  if (!str) return InvalidArgument("config: [{}] {} must be seconds or a string like \"5m\"", section, key);
+  if (*str == "forever") return int64_t{0};
+  auto d = ParseDuration(*str);
+  if (!d.ok()) return InvalidArgument("config: [{}] {}: {}", section, key, d.status().message());
+  return *d;
+}
+
 }  // namespace
+
+Result<int64_t> ParseDuration(const std::string& text) {
+  size_t i = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) i++;
+  if (i == 0 || i + 1 != text.size() || i > 12)
+    return InvalidArgument("bad duration \"{}\" (expected a number and s, m, h or d, e.g. \"30d\")", text);
+  int64_t n = std::stoll(text.substr(0, i));
+  switch (text[i]) {
+    case 's': return n * 1'000'000;
+    case 'm': return n * 60'000'000;
+    case 'h': return n * 3'600'000'000;
+    case 'd': return n * 86'400'000'000;
+  }
+  return InvalidArgument("bad duration \"{}\": unit must be s, m, h or d", text);
+}
 
 Status LoadConfigFile(const std::string& path, ServerConfig* c) {
   toml::table root;
@@ -43,7 +76,7 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
     return InvalidArgument("config {}: {} (line {})", path, std::string(e.description()),
                            e.source().begin.line);
   }
-  RETURN_IF_ERROR(CheckKeys(root, "", {"data_dir", "server", "log", "ingest", "query"}));
+  RETURN_IF_ERROR(CheckKeys(root, "", {"data_dir", "server", "log", "ingest", "query", "batch", "lake"}));
   RETURN_IF_ERROR(Read(root, "", "data_dir", &c->engine.data_dir));
   if (auto* s = root["server"].as_table()) {
     RETURN_IF_ERROR(CheckKeys(*s, "server", {"http", "threads", "max_connections"}));
@@ -99,6 +132,20 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
     if (timeout <= 0 || rows < 1) return InvalidArgument("config: [query] limits must be positive");
     c->engine.query.timeout_micros = int64_t(timeout * 1e6);
     c->engine.query.max_result_rows = size_t(rows);
+  }
+  if (auto* s = root["batch"].as_table()) {
+    RETURN_IF_ERROR(CheckKeys(*s, "batch", {"interval", "retain_versions"}));
+    ASSIGN_OR_RETURN(int64_t interval, ReadDurationMicros(*s, "batch", "interval", c->engine.batch_interval_ms * 1000));
+    c->engine.batch_interval_ms = interval / 1000;
+    int64_t retain = int64_t(c->engine.retain_versions);
+    RETURN_IF_ERROR(Read(*s, "batch", "retain_versions", &retain));
+    if (retain < 1 || retain > 1000) return InvalidArgument("config: [batch] retain_versions must be 1..1000");
+    c->engine.retain_versions = size_t(retain);
+  }
+  if (auto* s = root["lake"].as_table()) {
+    RETURN_IF_ERROR(CheckKeys(*s, "lake", {"retention"}));
+    ASSIGN_OR_RETURN(c->engine.lake_retention_micros,
+                     ReadDurationMicros(*s, "lake", "retention", c->engine.lake_retention_micros));
   }
   return Status::OK();
 }

@@ -7,6 +7,8 @@
 //   [ingest]  max_body_bytes = 67108864   max_events_per_request = 1000000
 //             max_text_bytes = 65536   ignore_unknown_fields = false
 //   [query]   timeout_seconds = 30   max_result_rows = 1000000
+//   [batch]   interval = "60s" (or seconds; 0 turns periodic runs off)   retain_versions = 3
+//   [lake]    retention = "forever" | "<n>d" | "<n>h" ... (drops whole older partitions)
 // Unknown keys are errors naming the key (a typo must not silently keep a default).
 #pragma once
 
@@ -26,5 +28,7 @@ struct ServerConfig {
 Status LoadConfigFile(const std::string& path, ServerConfig* config);
 // "fsync" → true, "none" → false; InvalidArgument otherwise.
 Result<bool> ParseDurability(const std::string& text);
+// "90s", "5m", "12h", "30d" → microseconds; InvalidArgument otherwise.
+Result<int64_t> ParseDuration(const std::string& text);
 
 }  // namespace laminar::app

@@ -1,5 +1,7 @@
 #include "common/file_util.h"
 
+#include "common/crash_point.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -75,7 +77,7 @@ Status FsyncDir(const std::string& dir) {
   return st;
 }
 
-Status WriteFileAtomic(const std::string& path, std::string_view data) {
+Status WriteFileAtomic(const std::string& path, std::string_view data, const char* crash_point) {
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Errno("create", tmp);
@@ -83,6 +85,7 @@ Status WriteFileAtomic(const std::string& path, std::string_view data) {
   if (st.ok() && ::fsync(fd) != 0) st = Errno("fsync", tmp);
   ::close(fd);
   if (!st.ok()) return st;
+  if (crash_point) CrashPoint(crash_point);
   if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("rename", tmp);
   return FsyncDir(Parent(path));
 }

@@ -17,7 +17,8 @@ Result<std::string> ReadFile(const std::string& path);
 
 // Writes `data` to path.tmp, fsyncs it, renames it over `path` and fsyncs the directory:
 // on OK the new contents are durable and a crash leaves either the old or the new file.
-Status WriteFileAtomic(const std::string& path, std::string_view data);
+// `crash_point` (common/crash_point.h), when given, is passed between the fsync and the rename.
+Status WriteFileAtomic(const std::string& path, std::string_view data, const char* crash_point = nullptr);
 
 // fsync on a directory, making renames and creations inside it durable.
 Status FsyncDir(const std::string& dir);

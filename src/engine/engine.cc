@@ -6,6 +6,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "batch/builder.h"
 #include "common/file_util.h"
 #include "common/time_util.h"
 
@@ -22,10 +23,18 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   e->deadletter_ = std::make_unique<ingest::DeadLetter>(JoinPath(dir, "deadletter"));
   RETURN_IF_ERROR(CreateDirs(JoinPath(dir, "lake")));
   e->lake_ = std::make_unique<lake::Lake>(JoinPath(dir, "lake"), options.lake);
+  RETURN_IF_ERROR(CreateDirs(JoinPath(dir, "views")));
+  e->store_ = std::make_unique<batch::VersionStore>(JoinPath(dir, "views"), options.retain_versions);
   catalog::SnapshotPtr snap = e->catalog_->snapshot();
   for (const auto& [name, schema] : snap->streams) RETURN_IF_ERROR(e->OpenStream(schema));
-  for (const auto& [name, def] : snap->views) RETURN_IF_ERROR(e->InstallView(def));
-  e->bg_ = std::thread([raw = e.get()] { raw->BackgroundLoop(); });
+  {
+    std::lock_guard<std::mutex> lock(e->batch_mu_);
+    for (const auto& [name, def] : snap->views) RETURN_IF_ERROR(e->InstallView(def));
+  }
+  if (!options.read_only) {
+    e->bg_ = std::thread([raw = e.get()] { raw->BackgroundLoop(); });
+    if (options.batch_interval_ms > 0) e->batch_thread_ = std::thread([raw = e.get()] { raw->BatchLoop(); });
+  }
   return e;
 }
 
@@ -39,6 +48,7 @@ Status Engine::Close() {
   }
   bg_cv_.notify_all();
   if (bg_.joinable()) bg_.join();
+  if (batch_thread_.joinable()) batch_thread_.join();
   std::lock_guard<std::mutex> lock(mu_);
   Status first;
   for (auto& [name, rt] : streams_) {
@@ -63,17 +73,134 @@ void Engine::BackgroundLoop() {
     for (auto& rt : streams) {
       Status st = rt->log->SealIfAged();
       if (!st.ok()) spdlog::warn("stream {}: sealing the log segment failed: {}", rt->schema->name, st.ToString());
-      // Under the stream's lock (shared with ingest), and only while the stream still exists:
-      // DropStream takes the lock exclusively before it removes the log and the lake files.
-      std::shared_lock<std::shared_mutex> l(rt->apply_mu);
-      if (FindStream(rt->schema->name) != rt) continue;
-      auto committed = lake_->CommitSealedSegments(*rt->schema, *rt->log);
-      if (!committed.ok())
-        spdlog::warn("stream {}: committing to the lake failed (will retry): {}", rt->schema->name,
-                     committed.status().ToString());
+      st = CommitStream(rt, false);
+      if (!st.ok())
+        spdlog::warn("stream {}: committing to the lake failed (will retry): {}", rt->schema->name, st.ToString());
     }
     lock.lock();
   }
+}
+
+void Engine::BatchLoop() {
+  std::unique_lock<std::mutex> lock(bg_mu_);
+  while (!stopping_) {
+    bg_cv_.wait_for(lock, std::chrono::milliseconds(options_.batch_interval_ms));
+    if (stopping_) break;
+    lock.unlock();
+    BatchRunOptions opts;
+    opts.seal = false;
+    auto r = RunBatch(opts);
+    if (!r.ok()) spdlog::warn("batch run failed (will retry): {}", r.status().ToString());
+    lock.lock();
+  }
+}
+
+Status Engine::CommitStream(const std::shared_ptr<StreamRuntime>& rt, bool seal) {
+  // Under the stream's lock (shared with ingest), and only while the stream still exists:
+  // DropStream takes the lock exclusively before it removes the log and the lake files.
+  std::shared_lock<std::shared_mutex> l(rt->apply_mu);
+  if (FindStream(rt->schema->name) != rt) return Status::OK();
+  if (seal) {
+    auto sealed = rt->log->SealActive();
+    if (!sealed.ok()) return sealed.status().WithContext("stream " + rt->schema->name + ": sealing the log");
+  }
+  auto committed = lake_->CommitSealedSegments(*rt->schema, *rt->log);
+  return committed.status();
+}
+
+Status Engine::PublishVersion(ViewRuntime* vr, batch::BatchVersion v, size_t* dropped) {
+  if (!options_.read_only) RETURN_IF_ERROR(store_->Publish(*vr->def, &v.info, *v.state));
+  *dropped = vr->live->Publish(v.info.version, v.info.horizon, v.state);
+  {
+    std::lock_guard<std::mutex> l(views_mu_);
+    vr->info = v.info;
+  }
+  vr->current = std::move(v);
+  return Status::OK();
+}
+
+Result<size_t> Engine::ApplyLogRetention(const std::shared_ptr<StreamRuntime>& rt) {
+  const std::string& name = rt->schema->name;
+  ASSIGN_OR_RETURN(lake::Manifest m, lake_->LoadManifest(name));
+  uint64_t bound = m.last_seq();
+  {
+    std::lock_guard<std::mutex> l(views_mu_);
+    for (const auto& [vn, vr] : views_)
+      if (vr->def->stream == name) bound = std::min(bound, vr->live->horizon());
+  }
+  if (bound == 0) return size_t{0};
+  size_t before = rt->log->Segments().size();
+  RETURN_IF_ERROR(rt->log->DeleteSealedThrough(bound));
+  size_t deleted = before - rt->log->Segments().size();
+  if (deleted > 0) spdlog::info("stream {}: retention deleted {} log segments through seq {}", name, deleted, bound);
+  return deleted;
+}
+
+Result<BatchRunResult> Engine::RunBatch(const BatchRunOptions& opts) {
+  if (options_.read_only) return Unavailable("the engine is open read-only");
+  int64_t start = MonotonicMicros();
+  std::lock_guard<std::mutex> batch_lock(batch_mu_);
+  BatchRunResult out;
+  std::vector<std::shared_ptr<ViewRuntime>> targets;
+  {
+    std::lock_guard<std::mutex> l(views_mu_);
+    if (!opts.view.empty()) {
+      auto it = views_.find(opts.view);
+      if (it == views_.end()) return NotFound("view \"{}\" does not exist", opts.view);
+      targets.push_back(it->second);
+    } else {
+      for (const auto& [n, vr] : views_) targets.push_back(vr);
+    }
+  }
+  std::vector<std::shared_ptr<StreamRuntime>> streams;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    for (const auto& [n, rt] : streams_)
+      if (opts.view.empty() || n == targets.front()->def->stream) streams.push_back(rt);
+  }
+  for (const auto& rt : streams) RETURN_IF_ERROR(CommitStream(rt, opts.seal));
+  if (options_.lake_retention_micros > 0 && opts.view.empty()) {
+    int64_t cutoff = std::chrono::duration_cast<std::chrono::microseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count() -
+                     options_.lake_retention_micros;
+    for (const auto& rt : streams) {
+      ASSIGN_OR_RETURN(size_t dropped, lake_->DropPartitionsBefore(rt->schema->name, cutoff));
+      out.lake_files_dropped += dropped;
+    }
+  }
+  for (const auto& vr : targets) {
+    auto rt = FindStream(vr->def->stream);
+    if (!rt) continue;
+    ASSIGN_OR_RETURN(lake::Manifest m, lake_->LoadManifest(rt->schema->name));
+    batch::BuildRequest req;
+    req.def = vr->def;
+    req.schema = rt->schema.get();
+    req.lake = lake_.get();
+    req.manifest = &m;
+    req.previous = vr->current.state ? &vr->current : nullptr;
+    req.full = opts.full;
+    req.version = std::max(store_->MaxVersion(vr->def->name), vr->current.info.version) + 1;
+    auto built = batch::Build(req);
+    if (!built.ok()) return built.status().WithContext("view " + vr->def->name);
+    BatchViewResult r;
+    r.view = vr->def->name;
+    if (built->has_value()) {
+      RETURN_IF_ERROR(PublishVersion(vr.get(), std::move(**built), &r.speed_generations_dropped));
+      r.published = true;
+      spdlog::info("view {}: version {} published (horizon {}, {} rows, {} files, {} ms{})", r.view,
+                   vr->current.info.version, vr->current.info.horizon, vr->current.info.rows,
+                   vr->current.info.files_read, vr->current.info.build_micros / 1000,
+                   vr->current.info.full ? ", full" : "");
+    }
+    r.info = vr->current.info;
+    out.views.push_back(std::move(r));
+  }
+  for (const auto& rt : streams) {
+    ASSIGN_OR_RETURN(size_t deleted, ApplyLogRetention(rt));
+    out.log_segments_deleted += deleted;
+  }
+  out.elapsed_micros = MonotonicMicros() - start;
+  return out;
 }
 
 Status Engine::OpenStream(const catalog::StreamPtr& schema) {
@@ -123,24 +250,56 @@ std::shared_ptr<Engine::StreamRuntime> Engine::FindStream(const std::string& nam
 Status Engine::InstallView(const views::ViewDefPtr& def) {
   auto rt = FindStream(def->stream);
   if (!rt) return Internal("view {} refers to stream {} which is not open", def->name, def->stream);
-  auto sv = std::make_shared<speed::SpeedView>(def);
+  int64_t start = MonotonicMicros();
+  auto vr = std::make_shared<ViewRuntime>();
+  vr->def = def;
+  vr->live = std::make_shared<speed::SpeedView>(def);
+  // The batch part: the newest version on disk for this definition, if it still matches the
+  // lake; else a full build from the lake (published, so the next start finds it).
+  ASSIGN_OR_RETURN(lake::Manifest m, lake_->LoadManifest(def->stream));
+  std::vector<std::string> problems;
+  ASSIGN_OR_RETURN(std::optional<batch::BatchVersion> loaded, store_->LoadLatest(def, &problems));
+  for (const auto& p : problems) spdlog::warn("view {}: skipping a damaged version: {}", def->name, p);
+  size_t dropped = 0;
+  if (loaded && batch::CanExtend(*loaded, *def, m)) {
+    vr->live->Publish(loaded->info.version, loaded->info.horizon, loaded->state);
+    vr->info = loaded->info;
+    vr->current = std::move(*loaded);
+  } else {
+    if (loaded)
+      spdlog::warn("view {}: version {} does not match the lake (retention dropped partitions); recomputing",
+                   def->name, loaded->info.version);
+    batch::BuildRequest req;
+    req.def = def;
+    req.schema = rt->schema.get();
+    req.lake = lake_.get();
+    req.manifest = &m;
+    req.full = true;
+    req.version = store_->MaxVersion(def->name) + 1;
+    auto built = batch::Build(req);
+    if (!built.ok()) return built.status().WithContext("view " + def->name + ": building from the lake");
+    RETURN_IF_ERROR(PublishVersion(vr.get(), std::move(**built), &dropped));
+  }
+  // The speed part: the log above the horizon, with ingest paused so that every event is
+  // counted exactly once.
+  const uint64_t horizon = vr->current.info.horizon;
   std::unique_lock<std::shared_mutex> lock(rt->apply_mu);
   const ingest::StreamSchema& schema = *rt->schema;
-  int64_t start = MonotonicMicros();
   uint64_t events = 0;
-  Status st = rt->log->Replay(0, [&](const wal::Record& r) -> Status {
+  Status st = rt->log->Replay(horizon + 1, [&](const wal::Record& r) -> Status {
     ASSIGN_OR_RETURN(ingest::RowBatch batch, ingest::RowBatch::Decode(r.payload, schema));
-    sv->Apply(r.segment_id, r.first_seq + r.count - 1, batch);
+    vr->live->Apply(r.segment_id, r.first_seq + r.count - 1, batch);
     events += r.count;
     return Status::OK();
   });
   if (!st.ok()) return st.WithContext("view " + def->name + ": replaying the log of " + def->stream);
-  rt->views[def->name] = sv;
+  rt->views[def->name] = vr->live;
   {
     std::lock_guard<std::mutex> l(views_mu_);
-    speed_views_[def->name] = sv;
+    views_[def->name] = vr;
   }
-  spdlog::info("view {}: built from {} logged events in {} ms", def->name, events,
+  spdlog::info("view {}: installed from batch version {} (horizon {}, {} rows) and {} logged events in {} ms",
+               def->name, vr->current.info.version, horizon, vr->current.info.rows, events,
                (MonotonicMicros() - start) / 1000);
   return Status::OK();
 }
@@ -148,19 +307,38 @@ Status Engine::InstallView(const views::ViewDefPtr& def) {
 void Engine::DropView(const std::string& name) {
   {
     std::lock_guard<std::mutex> l(views_mu_);
-    speed_views_.erase(name);
+    views_.erase(name);
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  for (auto& [sname, rt] : streams_) {
-    std::unique_lock<std::shared_mutex> l(rt->apply_mu);
-    rt->views.erase(name);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [sname, rt] : streams_) {
+      std::unique_lock<std::shared_mutex> l(rt->apply_mu);
+      rt->views.erase(name);
+    }
+  }
+  if (!options_.read_only) {
+    Status st = store_->Drop(name);
+    if (!st.ok()) spdlog::warn("view {}: removing its versions: {}", name, st.ToString());
   }
 }
 
-std::shared_ptr<speed::SpeedView> Engine::FindSpeedView(const std::string& view) const {
+std::shared_ptr<Engine::ViewRuntime> Engine::FindView(const std::string& view) const {
   std::lock_guard<std::mutex> lock(views_mu_);
-  auto it = speed_views_.find(view);
-  return it == speed_views_.end() ? nullptr : it->second;
+  auto it = views_.find(view);
+  return it == views_.end() ? nullptr : it->second;
+}
+
+serving::ViewSnapshot Engine::SnapshotOf(const ViewRuntime& vr) const {
+  speed::SpeedSnapshot s = vr.live->Snapshot();
+  serving::ViewSnapshot out{s.base, std::move(s.state), {}};
+  out.stats.batch_version = s.base_version;
+  out.stats.horizon = s.horizon;
+  out.stats.batch_rows = s.base ? s.base->num_groups() : 0;
+  out.stats.speed_rows = out.state.num_groups();
+  out.stats.speed_generations = s.generations;
+  out.stats.speed_max_seq = s.max_seq;
+  out.stats.definition_version = vr.def->definition_version;
+  return out;
 }
 
 Status Engine::ApplyCatalogChanges(const catalog::Snapshot& before, const catalog::Snapshot& after) {
@@ -185,7 +363,7 @@ Status Engine::ApplyCatalogChanges(const catalog::Snapshot& before, const catalo
   }
   for (const auto& [name, def] : after.views) {
     auto it = before.views.find(name);
-    if (it == before.views.end() || !same_view(it->second, def) || !FindSpeedView(name))
+    if (it == before.views.end() || !same_view(it->second, def) || !FindView(name))
       RETURN_IF_ERROR(InstallView(def));
   }
   return Status::OK();
@@ -213,6 +391,7 @@ Result<std::vector<StatementResult>> Engine::ExecuteSql(std::string_view text) {
     if (!catalog::Catalog::IsDdl(stmt))
       return context(Unimplemented("unsupported statement: {}", sql::DescribeKind(stmt.kind)));
     std::lock_guard<std::mutex> lock(ddl_mu_);
+    std::lock_guard<std::mutex> batch_lock(batch_mu_);
     catalog::SnapshotPtr before = catalog_->snapshot();
     auto changes = catalog_->ExecuteParsed({stmt});
     if (!changes.ok()) return context(changes.status());
@@ -291,19 +470,16 @@ Result<serving::QueryResult> Engine::Query(std::string_view text) {
   // Plan against the view definitions the speed layer holds now, so that a view being
   // redefined keeps answering from its current version until the new one is built.
   catalog::Snapshot cat = *catalog_->snapshot();
+  std::map<std::string, std::shared_ptr<ViewRuntime>> runtimes;
   for (auto& [name, def] : cat.views) {
-    auto sv = FindSpeedView(name);
-    if (sv) def = sv->def();
+    auto vr = FindView(name);
+    if (vr) def = vr->def;
+    runtimes[name] = std::move(vr);
   }
-  serving::ViewSnapshotFn fn = [this](const views::ViewDefPtr& def) -> Result<serving::ViewSnapshot> {
-    auto sv = FindSpeedView(def->name);
-    if (!sv) return NotFound("view \"{}\" is not ready", def->name);
-    speed::SpeedSnapshot s = sv->Snapshot(0);
-    serving::ViewSnapshot out{std::move(s.state), {}};
-    out.stats.speed_rows = out.state.num_groups();
-    out.stats.speed_generations = s.generations;
-    out.stats.speed_max_seq = s.max_seq;
-    return out;
+  serving::ViewSnapshotFn fn = [this, &runtimes](const views::ViewDefPtr& def) -> Result<serving::ViewSnapshot> {
+    auto it = runtimes.find(def->name);
+    if (it == runtimes.end() || !it->second) return NotFound("view \"{}\" is not ready", def->name);
+    return SnapshotOf(*it->second);
   };
   auto r = serving::ExecuteSelect(stmt, cat, fn, options_.query);
   if (!r.ok()) return fail(r.status());
@@ -396,10 +572,21 @@ std::string Engine::DescribeViewsJson() const {
     json j = {{"name", name}, {"stream", v->stream}, {"sql", v->sql},
               {"definition_version", v->definition_version}, {"columns", cols},
               {"dimensions", dims}, {"measures", measures}};
-    if (auto sv = FindSpeedView(name)) {
-      speed::SpeedSnapshot s = sv->Snapshot(0);
+    if (auto vr = FindView(name)) {
+      speed::SpeedSnapshot s = vr->live->Snapshot();
+      batch::VersionInfo info;
+      {
+        std::lock_guard<std::mutex> l(views_mu_);
+        info = vr->info;
+      }
+      j["batch"] = {{"version", info.version}, {"horizon", info.horizon}, {"rows", info.rows},
+                    {"events", info.events}, {"build_ms", info.build_micros / 1000.0}, {"full", info.full},
+                    {"files_read", info.files_read}, {"through_segment", info.through_segment},
+                    {"created_at", FormatTimestamp(info.created_at)}};
       j["speed"] = {{"generations", s.generations}, {"rows", s.state.num_groups()},
-                    {"max_seq", s.max_seq}, {"approx_bytes", sv->ApproxBytes()}};
+                    {"max_seq", s.max_seq}, {"approx_bytes", vr->live->ApproxBytes()}};
+      j["serving_definition_version"] = vr->def->definition_version;
+      j["rebuilding"] = vr->def->definition_version != v->definition_version || vr->def->sql != v->sql;
     }
     out.push_back(j);
   }

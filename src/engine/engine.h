@@ -1,11 +1,24 @@
 // Engine: the wiring of Laminar's stages on one machine — catalog, per-stream write-ahead logs,
-// ingest, the speed layer and serving. The HTTP and CLI front ends call only this class.
+// ingest, the lake, the batch layer, the speed layer and serving. The HTTP and CLI front ends
+// call only this class.
 //
-// Data directory (DESIGN.md): catalog, log/<stream>/, deadletter/<stream>/, lake/<stream>/
-// (views/ comes with the batch layer).
+// Data directory (DESIGN.md): catalog, log/<stream>/, deadletter/<stream>/, lake/<stream>/,
+// views/<view>/.
 //
-// Lake: the background thread seals aged log segments and commits every sealed segment to the
+// Lake: a background thread seals aged log segments and commits every sealed segment to the
 // Parquet lake (lake/lake.h), in segment order.
+//
+// Batch layer: a second background thread runs RunBatch every batch_interval; RunBatch is also
+// called on demand (POST /v1/batch/run, `laminar batch run`). A run on demand first seals the
+// open log segments and commits them, so its versions cover every event acked before the call.
+// Each view's new version (previous ⊕ new lake files, or a full recompute) is written to
+// views/<view>/ and then published to the view's live state together with its horizon H, which
+// drops the speed generations ≤ H (speed/speed_view.h): a query reads one batch version and the
+// generations above its H as one snapshot. One run at a time (batch_mu_); DDL waits for a run.
+//
+// Retention (contract 6): after a run, each stream's log segments that are in the lake and at or
+// below every view's horizon are deleted; with lake_retention set, lake partitions older than it
+// are dropped first (lake/lake.h) and the views, built on the old lake, are recomputed in full.
 //
 // Ingest path (contract 1): parse → dead-letter the bad records → Log::Append (group commit,
 // fsync) → apply the batch to every view of the stream in the speed layer → return (the ack).
@@ -13,8 +26,11 @@
 // A per-stream reader/writer lock orders ingest (shared) against view creation (exclusive: the
 // new view replays the log with no append in flight, so it counts every event exactly once).
 //
-// Restart: the catalog is loaded, each stream's log recovered, and every view's speed state
-// rebuilt by replaying its stream's log (generation = log segment).
+// Views (install, restart, redefinition): the view's newest version on disk for its definition is
+// loaded — or, when there is none (a new or redefined view), built in full from the lake and
+// published — and the speed state is rebuilt by replaying the log above its horizon. A redefined
+// view keeps answering from its old definition until the new one is installed; query stats say
+// which definition answered.
 //
 // Thread safety: all public methods are thread-safe.
 #pragma once
@@ -30,6 +46,7 @@
 #include <thread>
 #include <vector>
 
+#include "batch/version_store.h"
 #include "catalog/catalog.h"
 #include "common/status.h"
 #include "ingest/deadletter.h"
@@ -48,6 +65,47 @@ struct EngineOptions {
   serving::QueryLimits query;
   lake::WriterOptions lake;
   int seal_check_interval_ms = 1000;
+  int64_t batch_interval_ms = 60'000;  // 0: no periodic batch runs
+  size_t retain_versions = 3;          // batch view versions kept on disk per view
+  int64_t lake_retention_micros = 0;   // 0: keep the lake forever
+  // Offline inspection (`laminar verify --data-dir`): no background threads, nothing written
+  // (versions that are missing are built in memory only). Log recovery still runs.
+  bool read_only = false;
+};
+
+struct BatchRunOptions {
+  bool full = false;
+  std::string view;   // empty: every view
+  bool seal = true;   // seal and commit open log segments first (runs on demand)
+};
+
+struct BatchViewResult {
+  std::string view;
+  bool published = false;            // false: nothing new since the current version
+  batch::VersionInfo info;           // the current version after the run
+  size_t speed_generations_dropped = 0;
+};
+
+struct BatchRunResult {
+  std::vector<BatchViewResult> views;
+  size_t log_segments_deleted = 0;
+  size_t lake_files_dropped = 0;
+  int64_t elapsed_micros = 0;
+};
+
+// One difference between what serving answers and the from-scratch computation.
+struct VerifyDiff {
+  std::string key;        // the view row's dimensions, as text
+  std::string served;     // the served row ("(missing)" when absent)
+  std::string reference;  // the from-scratch row ("(missing)" when absent)
+};
+
+struct VerifyReport {
+  std::string view;
+  size_t served_rows = 0, reference_rows = 0;
+  uint64_t batch_version = 0, horizon = 0, log_last_seq = 0, lake_last_seq = 0;
+  uint64_t events = 0;            // events the reference aggregated (lake + log tail)
+  std::vector<VerifyDiff> diffs;  // empty: identical, bit for bit
 };
 
 struct IngestResult {
@@ -94,6 +152,15 @@ class Engine {
   Result<IngestResult> Ingest(const std::string& stream, std::string_view content_type,
                               std::string_view content_encoding, std::string_view body);
 
+  // Runs the batch layer now (see class comment) and returns when the versions are published.
+  // NotFound for an unknown view.
+  Result<BatchRunResult> RunBatch(const BatchRunOptions& options);
+
+  // Recomputes each view (or the one named) from scratch over the lake plus the log tail and
+  // compares it row by row with what serving answers (SELECT * over the view), at one instant:
+  // ingest and batch runs pause while the served snapshot is taken.
+  Result<std::vector<VerifyReport>> Verify(const std::string& view);
+
   // JSON descriptions for GET /v1/streams and GET /v1/views.
   std::string DescribeStreamsJson() const;
   std::string DescribeViewsJson() const;
@@ -114,6 +181,13 @@ class Engine {
     std::shared_mutex apply_mu;  // shared: ingest; exclusive: view creation/replacement
     std::map<std::string, std::shared_ptr<speed::SpeedView>> views;  // GUARDED_BY(apply_mu)
   };
+  // The live state of one installed view definition.
+  struct ViewRuntime {
+    views::ViewDefPtr def;
+    std::shared_ptr<speed::SpeedView> live;    // batch version ⊕ speed generations
+    batch::BatchVersion current;               // GUARDED_BY(batch_mu_) the published version
+    batch::VersionInfo info;                   // GUARDED_BY(views_mu_) copy for descriptions
+  };
 
   explicit Engine(EngineOptions options) : options_(std::move(options)) {}
   Status OpenStream(const catalog::StreamPtr& schema);
@@ -122,27 +196,38 @@ class Engine {
   Status InstallView(const views::ViewDefPtr& def);
   void DropView(const std::string& name);
   std::shared_ptr<StreamRuntime> FindStream(const std::string& name) const;
-  std::shared_ptr<speed::SpeedView> FindSpeedView(const std::string& view) const;
+  std::shared_ptr<ViewRuntime> FindView(const std::string& view) const;
   Status ApplyCatalogChanges(const catalog::Snapshot& before, const catalog::Snapshot& after);
   void BackgroundLoop();
+  void BatchLoop();
+  // Seals (when asked) and commits the stream's sealed segments to the lake.
+  Status CommitStream(const std::shared_ptr<StreamRuntime>& rt, bool seal);
+  // Publishes `v` for the view: disk first (unless read_only), then the live state. REQUIRES batch_mu_.
+  Status PublishVersion(ViewRuntime* vr, batch::BatchVersion v, size_t* dropped);
+  // Deletes the stream's log segments every view's horizon has passed. REQUIRES batch_mu_.
+  Result<size_t> ApplyLogRetention(const std::shared_ptr<StreamRuntime>& rt);
+  Result<VerifyReport> VerifyView(const std::shared_ptr<ViewRuntime>& vr);
+  serving::ViewSnapshot SnapshotOf(const ViewRuntime& vr) const;
 
   EngineOptions options_;
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<ingest::DeadLetter> deadletter_;
   std::unique_ptr<lake::Lake> lake_;
+  std::unique_ptr<batch::VersionStore> store_;
   mutable std::mutex mu_;  // guards streams_
   std::map<std::string, std::shared_ptr<StreamRuntime>> streams_;
-  std::mutex ddl_mu_;      // serialises DDL
+  std::mutex ddl_mu_;      // serialises DDL; taken before batch_mu_
+  std::mutex batch_mu_;    // one batch run, view install or retention at a time
   // Installed speed views by view name: what queries read. Swapped whole when a rebuilt view is
   // ready, so queries never wait for a rebuild.
   mutable std::mutex views_mu_;
-  std::map<std::string, std::shared_ptr<speed::SpeedView>> speed_views_;  // GUARDED_BY(views_mu_)
+  std::map<std::string, std::shared_ptr<ViewRuntime>> views_;  // GUARDED_BY(views_mu_)
   Metrics metrics_;
 
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;
   bool stopping_ = false;
-  std::thread bg_;
+  std::thread bg_, batch_thread_;
 };
 
 }  // namespace laminar::engine

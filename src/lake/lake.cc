@@ -4,8 +4,15 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <set>
+
+#include "common/crash_point.h"
 #include "common/file_util.h"
 #include "common/time_util.h"
 #include "ingest/row_batch.h"
@@ -37,9 +44,10 @@ std::string Manifest::ToJson() const {
     segs.push_back({{"segment_id", s.segment_id}, {"first_seq", s.first_seq}, {"last_seq", s.last_seq},
                     {"files", files}});
   }
-  return json({{"format", "laminar-lake-manifest"}, {"format_version", 1}, {"version", version},
-               {"segments", segs}})
-      .dump(1);
+  json j = {{"format", "laminar-lake-manifest"}, {"format_version", 1}, {"version", version},
+            {"retention_epoch", retention_epoch}, {"segments", segs}};
+  if (dropped_before != 0) j["dropped_before"] = FormatTimestamp(dropped_before);
+  return j.dump(1);
 }
 
 Result<Manifest> Manifest::FromJson(const std::string& text, const std::string& path) {
@@ -51,6 +59,12 @@ Result<Manifest> Manifest::FromJson(const std::string& text, const std::string& 
   Manifest m;
   try {
     m.version = j.at("version").get<uint64_t>();
+    m.retention_epoch = j.value("retention_epoch", uint64_t{0});
+    if (j.contains("dropped_before")) {
+      auto t = ParseTimestamp(j.at("dropped_before").get<std::string>());
+      if (!t) return Corruption("{}: bad dropped_before", path);
+      m.dropped_before = *t;
+    }
     for (const auto& s : j.at("segments")) {
       SegmentEntry e;
       e.segment_id = s.at("segment_id").get<uint64_t>();
@@ -163,13 +177,84 @@ Status Lake::CommitSegment(const ingest::StreamSchema& schema, const wal::Log& l
       entry.files.push_back(std::move(f));
     }
   }
+  CrashPoint("lake.before_manifest");
   Manifest next = *m;
   next.version++;
   next.segments.push_back(std::move(entry));
-  RETURN_IF_ERROR(WriteFileAtomic(JoinPath(stream_dir, "_manifest.json"), next.ToJson()));
+  RETURN_IF_ERROR(WriteFileAtomic(JoinPath(stream_dir, "_manifest.json"), next.ToJson(), "lake.manifest_before_rename"));
   *m = std::move(next);
+  CrashPoint("lake.after_manifest");
   spdlog::info("lake: stream {} segment {} (seq {}..{}) committed", schema.name, seg.id, seg.first_seq, seg.last_seq);
   return Status::OK();
+}
+
+std::string Lake::FilePath(const std::string& stream, const LakeFile& f) const {
+  return JoinPath(JoinPath(dir_, stream), f.path);
+}
+
+Result<size_t> Lake::DropPartitionsBefore(const std::string& stream, int64_t cutoff) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(Manifest m, LoadManifest(stream));
+  Manifest next = m;
+  size_t dropped = 0;
+  for (SegmentEntry& seg : next.segments) {
+    std::vector<LakeFile> keep;
+    for (LakeFile& f : seg.files) {
+      // Files hold one event hour each: the partition ends an hour after its first micro.
+      if (DateTrunc(TimeUnit::kHour, f.min_event_time) + kMicrosPerHour <= cutoff) {
+        dropped++;
+      } else {
+        keep.push_back(std::move(f));
+      }
+    }
+    seg.files = std::move(keep);
+  }
+  if (dropped > 0) {
+    next.version++;
+    next.retention_epoch++;
+    next.dropped_before = std::max(m.dropped_before, cutoff);
+    RETURN_IF_ERROR(WriteFileAtomic(JoinPath(JoinPath(dir_, stream), "_manifest.json"), next.ToJson()));
+    spdlog::info("lake: stream {}: retention dropped {} files of partitions before {}", stream, dropped,
+                 FormatTimestamp(cutoff));
+    CrashPoint("lake.retention_after_manifest");
+  }
+  RETURN_IF_ERROR(DeleteUnlisted(stream, next));
+  return dropped;
+}
+
+Status Lake::DeleteUnlisted(const std::string& stream, const Manifest& m) {
+  std::set<std::string> listed;
+  std::set<uint64_t> committed;
+  for (const auto& seg : m.segments) {
+    committed.insert(seg.segment_id);
+    for (const auto& f : seg.files) listed.insert(f.path);
+  }
+  std::string stream_dir = JoinPath(dir_, stream);
+  std::error_code ec;
+  if (!std::filesystem::exists(stream_dir, ec)) return Status::OK();
+  std::vector<std::filesystem::path> empty_dirs;
+  for (auto it = std::filesystem::recursive_directory_iterator(stream_dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    const auto& p = it->path();
+    if (it->is_directory()) {
+      empty_dirs.push_back(p);
+      continue;
+    }
+    std::string name = p.filename().string();
+    unsigned long long id = 0;
+    if (std::sscanf(name.c_str(), "seg-%llu.parquet", &id) != 1 || name.size() != 32) continue;
+    std::string rel = std::filesystem::relative(p, stream_dir).string();
+    if (committed.count(id) && !listed.count(rel)) {
+      if (::unlink(p.c_str()) != 0 && errno != ENOENT) return IOError("unlink {}: {}", p.string(), std::strerror(errno));
+    }
+  }
+  if (ec) return IOError("listing {}: {}", stream_dir, ec.message());
+  // Remove partition directories left empty, deepest first.
+  for (auto it = empty_dirs.rbegin(); it != empty_dirs.rend(); ++it) {
+    std::filesystem::remove(*it, ec);  // fails (harmlessly) when not empty
+    ec.clear();
+  }
+  return FsyncDir(stream_dir);
 }
 
 }  // namespace laminar::lake

@@ -46,6 +46,10 @@ struct SegmentEntry {
 struct Manifest {
   uint64_t version = 0;                 // +1 per commit
   std::vector<SegmentEntry> segments;   // in segment order
+  // +1 each time retention drops partitions: a batch view built on an older epoch holds events
+  // the lake no longer has and must be recomputed in full.
+  uint64_t retention_epoch = 0;
+  int64_t dropped_before = 0;           // micros: partitions older than this were dropped (0: none)
   // Highest sequence number in the lake (0 when none). Empty segments have last_seq 0.
   uint64_t last_seq() const;
   bool Contains(uint64_t segment_id) const;
@@ -67,7 +71,18 @@ class Lake {
   // Segments are committed in order only: a segment waits for every earlier one.
   Result<size_t> CommitSealedSegments(const ingest::StreamSchema& schema, const wal::Log& log);
 
+  // Retention (lake.retention): drops every whole partition (event hour) ending at or before
+  // `cutoff` (micros UTC). The manifest is committed first (files removed, retention_epoch + 1),
+  // then the files are deleted; files of committed segments that the manifest no longer names
+  // (left by a crash between the two steps) are deleted on every call. Returns the number of
+  // files dropped.
+  Result<size_t> DropPartitionsBefore(const std::string& stream, int64_t cutoff);
+
+  // Absolute path of a manifest file entry.
+  std::string FilePath(const std::string& stream, const LakeFile& f) const;
+
  private:
+  Status DeleteUnlisted(const std::string& stream, const Manifest& m);
   Status CommitSegment(const ingest::StreamSchema& schema, const wal::Log& log,
                        const wal::SegmentInfo& seg, Manifest* manifest);
   std::string dir_;

@@ -120,11 +120,68 @@ HttpResponse HandleSql(engine::Engine* e, const HttpRequest& req) {
   return Json(200, {{"results", results}});
 }
 
+json VersionJson(const batch::VersionInfo& i) {
+  return {{"version", i.version}, {"horizon", i.horizon}, {"rows", i.rows}, {"events", i.events},
+          {"full", i.full}, {"files_read", i.files_read}, {"events_read", i.events_read},
+          {"build_ms", double(i.build_micros) / 1000.0}, {"through_segment", i.through_segment}};
+}
+
+// Optional JSON object body; an empty body is {}.
+Result<json> BodyObject(const HttpRequest& req) {
+  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
+  json j = json::parse(req.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return InvalidArgument("the body must be a JSON object");
+  return j;
+}
+
+// POST /v1/batch/run {"full": bool, "view": "name"}: answers once the versions are published.
+HttpResponse HandleBatchRun(engine::Engine* e, const HttpRequest& req) {
+  auto body = BodyObject(req);
+  if (!body.ok()) return Error(body.status());
+  engine::BatchRunOptions opts;
+  for (const auto& [k, v] : body->items()) {
+    if (k == "full" && v.is_boolean()) opts.full = v.get<bool>();
+    else if (k == "view" && v.is_string()) opts.view = v.get<std::string>();
+    else return Error(InvalidArgument("unknown or mistyped field \"{}\" (expected \"full\": bool, \"view\": string)", k));
+  }
+  auto r = e->RunBatch(opts);
+  if (!r.ok()) return Error(r.status());
+  json views = json::array();
+  for (const auto& v : r->views) {
+    json j = VersionJson(v.info);
+    j["view"] = v.view;
+    j["published"] = v.published;
+    j["speed_generations_dropped"] = v.speed_generations_dropped;
+    views.push_back(j);
+  }
+  return Json(200, {{"views", views}, {"log_segments_deleted", r->log_segments_deleted},
+                    {"lake_files_dropped", r->lake_files_dropped},
+                    {"elapsed_ms", double(r->elapsed_micros) / 1000.0}});
+}
+
+// POST /v1/verify {"view": "name"}: serving against a from-scratch computation.
+HttpResponse HandleVerify(engine::Engine* e, const HttpRequest& req) {
+  auto body = BodyObject(req);
+  if (!body.ok()) return Error(body.status());
+  std::string view;
+  for (const auto& [k, v] : body->items()) {
+    if (k == "view" && v.is_string()) view = v.get<std::string>();
+    else return Error(InvalidArgument("unknown or mistyped field \"{}\" (expected \"view\": string)", k));
+  }
+  auto r = e->Verify(view);
+  if (!r.ok()) return Error(r.status());
+  HttpResponse resp;
+  resp.body = VerifyJson(*r);
+  return resp;
+}
+
 const char* kIndexHtml = R"(<!doctype html><html><head><meta charset="utf-8"><title>Laminar</title></head>
 <body><h1>Laminar</h1><p>Batch and real-time analytics in one binary.</p><ul>
 <li>POST /v1/sql — DDL (CREATE TABLE, CREATE MATERIALIZED VIEW, DROP)</li>
 <li>POST /v1/streams/{stream}/events — NDJSON or a JSON array</li>
 <li>POST /v1/query — {"sql": "SELECT ..."}</li>
+<li>POST /v1/batch/run — {"full": false, "view": "name"}</li>
+<li>POST /v1/verify — {"view": "name"}</li>
 <li><a href="/v1/streams">GET /v1/streams</a>, <a href="/v1/views">GET /v1/views</a></li>
 <li><a href="/metrics">GET /metrics</a>, <a href="/healthz">GET /healthz</a></li></ul></body></html>)";
 
@@ -143,9 +200,25 @@ std::string QueryResultJson(const serving::QueryResult& r) {
   json stats = {{"relation", s.relation}, {"batch_version", s.batch_version}, {"horizon", s.horizon},
                 {"rows_from_batch", s.batch_rows}, {"rows_from_speed", s.speed_rows},
                 {"speed_generations", s.speed_generations}, {"speed_max_seq", s.speed_max_seq},
+                {"definition_version", s.definition_version},
                 {"elapsed_ms", double(s.elapsed_micros) / 1000.0}};
   json out = {{"columns", cols}, {"rows", rows}, {"row_count", r.rows.size()}, {"stats", stats}};
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string VerifyJson(const std::vector<engine::VerifyReport>& reports) {
+  json out = json::array();
+  bool ok = true;
+  for (const auto& rep : reports) {
+    json diffs = json::array();
+    for (const auto& d : rep.diffs) diffs.push_back({{"key", d.key}, {"served", d.served}, {"reference", d.reference}});
+    ok = ok && rep.diffs.empty();
+    out.push_back({{"view", rep.view}, {"ok", rep.diffs.empty()}, {"served_rows", rep.served_rows},
+                   {"reference_rows", rep.reference_rows}, {"batch_version", rep.batch_version},
+                   {"horizon", rep.horizon}, {"log_last_seq", rep.log_last_seq},
+                   {"lake_last_seq", rep.lake_last_seq}, {"events", rep.events}, {"diffs", diffs}});
+  }
+  return json({{"ok", ok}, {"views", out}}).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string QueryResultCsv(const serving::QueryResult& r) {
@@ -166,6 +239,8 @@ Handler MakeApiHandler(engine::Engine* e) {
     if (p == "/healthz" && get) return Json(200, {{"status", "ok"}});
     if (p == "/v1/query" && post) return HandleQuery(e, req);
     if (p == "/v1/sql" && post) return HandleSql(e, req);
+    if (p == "/v1/batch/run" && post) return HandleBatchRun(e, req);
+    if (p == "/v1/verify" && post) return HandleVerify(e, req);
     if (StartsWith(p, "/v1/streams/") && p.size() > 19 && p.substr(p.size() - 7) == "/events") {
       std::string stream = p.substr(12, p.size() - 12 - 7);
       if (!post) return Json(405, {{"error", "use POST to send events"}});
@@ -195,7 +270,8 @@ Handler MakeApiHandler(engine::Engine* e) {
       r.body = kIndexHtml;
       return r;
     }
-    if (p == "/v1/query" || p == "/v1/sql" || p == "/v1/streams" || p == "/v1/views")
+    if (p == "/v1/query" || p == "/v1/sql" || p == "/v1/streams" || p == "/v1/views" || p == "/v1/batch/run" ||
+        p == "/v1/verify")
       return Json(405, {{"error", "method " + req.method + " not allowed on " + p}});
     return Json(404, {{"error", "no such endpoint: " + req.method + " " + p}});
   };

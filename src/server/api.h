@@ -6,6 +6,9 @@
 //   POST /v1/streams/{stream}/events    NDJSON or JSON array, gzip/zstd; see ingest/event_parser.h
 //   POST /v1/query                      {"sql": "..."} → {"columns", "rows", "stats"} or CSV
 //                                       (Accept: text/csv)
+//   POST /v1/batch/run                  {"full": bool, "view": "name"} (optional) → the published
+//                                       versions, once published
+//   POST /v1/verify                     {"view": "name"} (optional) → per view: ok, diffs
 //   GET  /v1/streams, GET /v1/views     descriptions
 //   GET  /metrics                       Prometheus text
 //   GET  /                              a short HTML page naming the endpoints
@@ -28,5 +31,7 @@ Handler MakeApiHandler(engine::Engine* engine);
 std::string QueryResultJson(const serving::QueryResult& r);
 // CSV with a header row (RFC 4180 quoting).
 std::string QueryResultCsv(const serving::QueryResult& r);
+// JSON text of verification reports: {"ok": bool, "views": [{"view", "ok", "diffs", ...}]}.
+std::string VerifyJson(const std::vector<engine::VerifyReport>& reports);
 
 }  // namespace laminar::server

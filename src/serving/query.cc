@@ -398,10 +398,12 @@ Result<QueryResult> ExecuteSelect(const sql::Statement& stmt, const catalog::Sna
     new_group({});
     index[""] = 0;
   }
-  for (const views::Group& vg : snap.state.groups()) {
+  // A speed group whose dimensions the batch version also holds is the same view row.
+  std::string probe;
+  auto visit = [&](const views::Group& vg, bool from_speed) -> Status {
     if ((++n & 4095) == 0 && MonotonicMicros() - start > limits.timeout_micros)
       return DeadlineExceeded("query exceeded the time limit of {} ms", limits.timeout_micros / 1000);
-    if (p.where && !sql::EvalPredicate(*p.where, vg.dims.data())) continue;
+    if (p.where && !sql::EvalPredicate(*p.where, vg.dims.data())) return Status::OK();
     key.clear();
     for (size_t k = 0; k < p.keys.size(); k++) {
       keys[k] = sql::Eval(*p.keys[k], vg.dims.data());
@@ -416,20 +418,24 @@ Result<QueryResult> ExecuteSelect(const sql::Statement& stmt, const catalog::Sna
     }
     OutGroup& g = groups[it->second];
     if (g.rep_dims.empty()) g.rep_dims = vg.dims;
-    g.rows++;
+    if (!from_speed || !snap.base || !snap.base->Find(vg.dims, &probe)) g.rows++;
     for (size_t i = 0; i < p.items.size(); i++) {
       const Item& item = p.items[i];
       if (item.kind == ItemKind::kMeasure) {
         g.aggs[i].Merge(v.measures[item.measure].kind, vg.aggs[item.measure]);
       } else if (item.kind == ItemKind::kDimMin || item.kind == ItemKind::kDimMax) {
         Value x = sql::Eval(*item.expr, vg.dims.data());
-        if (x.is_null()) continue;
+        if (x.is_null()) continue;  // next item
         Value& cur = g.extremes[i];
         int c = cur.is_null() ? 0 : Value::Compare(x, cur);
         if (cur.is_null() || (item.kind == ItemKind::kDimMin ? c < 0 : c > 0)) cur = std::move(x);
       }
     }
-  }
+    return Status::OK();
+  };
+  if (snap.base)
+    for (const views::Group& vg : snap.base->groups()) RETURN_IF_ERROR(visit(vg, false));
+  for (const views::Group& vg : snap.state.groups()) RETURN_IF_ERROR(visit(vg, true));
 
   QueryResult out;
   out.stats = snap.stats;

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,7 @@ struct QueryStats {
   size_t batch_rows = 0;         // view groups read from the batch version
   size_t speed_rows = 0;         // view groups read from the speed layer
   size_t speed_generations = 0;
+  uint64_t definition_version = 0;  // the view definition that answered (see redefinition)
   int64_t elapsed_micros = 0;
 };
 
@@ -55,8 +57,10 @@ struct QueryResult {
   std::string tag;               // "SELECT n"
 };
 
-// The merged state of one view at one instant.
+// The state of one view at one instant: the batch version (may be null) ⊕ the speed state above
+// its horizon. A dimension tuple present in both is one view row whose states merge.
 struct ViewSnapshot {
+  std::shared_ptr<const views::ViewState> base;
   views::ViewState state;
   QueryStats stats;              // relation, versions and row counts filled in by the provider
 };

@@ -194,17 +194,26 @@ TEST(QueryReference, RandomQueriesOverRandomGenerationsMatchFromScratch) {
     size_t n = 1 + rng() % 2000;
     for (size_t i = 0; i < n; i++) evs.push_back(RandomEvent(rng));
     // Split into batches spread over random generations, applied in random order.
+    // The first part goes to a batch version (generation 1), the rest to later generations.
     speed::SpeedView sv(def);
-    uint64_t seq = 0;
-    for (size_t i = 0; i < evs.size();) {
+    auto base = std::make_shared<views::ViewState>(def);
+    size_t in_base = rng() % 3 == 0 ? 0 : rng() % (evs.size() + 1);
+    if (in_base > 0) {
+      std::vector<Event> part(evs.begin(), evs.begin() + in_base);
+      base->Apply(ToBatch(schema, part));
+      sv.Publish(1, in_base, base);
+    }
+    uint64_t seq = in_base;
+    for (size_t i = in_base; i < evs.size();) {
       size_t len = std::min(evs.size() - i, size_t(1 + rng() % 200));
       std::vector<Event> part(evs.begin() + i, evs.begin() + i + len);
       seq += len;
-      sv.Apply(1 + rng() % 5, seq, ToBatch(schema, part));
+      sv.Apply(2 + rng() % 5, seq, ToBatch(schema, part));
       i += len;
     }
     ViewSnapshotFn fn = [&](const views::ViewDefPtr&) -> Result<ViewSnapshot> {
-      return ViewSnapshot{sv.Snapshot(0).state, {}};
+      speed::SpeedSnapshot s = sv.Snapshot();
+      return ViewSnapshot{s.base, std::move(s.state), {}};
     };
     for (int k = 0; k < 15; k++) {
       RandomQuery q = MakeQuery(rng);

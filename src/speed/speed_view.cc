@@ -4,6 +4,7 @@ namespace laminar::speed {
 
 void SpeedView::Apply(uint64_t generation, uint64_t last_seq, const ingest::RowBatch& batch) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (last_seq <= horizon_) return;
   auto it = generations_.find(generation);
   if (it == generations_.end())
     it = generations_.emplace(generation, Generation{views::ViewState(def_), 0}).first;
@@ -11,8 +12,11 @@ void SpeedView::Apply(uint64_t generation, uint64_t last_seq, const ingest::RowB
   if (last_seq > it->second.max_seq) it->second.max_seq = last_seq;
 }
 
-size_t SpeedView::DropThrough(uint64_t horizon) {
+size_t SpeedView::Publish(uint64_t version, uint64_t horizon, std::shared_ptr<const views::ViewState> state) {
   std::lock_guard<std::mutex> lock(mu_);
+  base_ = std::move(state);
+  base_version_ = version;
+  horizon_ = horizon;
   size_t dropped = 0;
   for (auto it = generations_.begin(); it != generations_.end();) {
     if (it->second.max_seq <= horizon) {
@@ -25,16 +29,28 @@ size_t SpeedView::DropThrough(uint64_t horizon) {
   return dropped;
 }
 
-SpeedSnapshot SpeedView::Snapshot(uint64_t horizon) const {
-  SpeedSnapshot snap{views::ViewState(def_), 0, 0};
+SpeedSnapshot SpeedView::Snapshot() const {
+  SpeedSnapshot snap{nullptr, 0, 0, views::ViewState(def_), 0, 0};
   std::lock_guard<std::mutex> lock(mu_);
+  snap.base = base_;
+  snap.base_version = base_version_;
+  snap.horizon = horizon_;
   for (const auto& [gen, g] : generations_) {
-    if (g.max_seq <= horizon) continue;
     snap.state.Merge(g.state);
     snap.max_seq = std::max(snap.max_seq, g.max_seq);
     snap.generations++;
   }
   return snap;
+}
+
+uint64_t SpeedView::horizon() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return horizon_;
+}
+
+uint64_t SpeedView::base_version() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return base_version_;
 }
 
 size_t SpeedView::num_generations() const {

@@ -28,6 +28,21 @@ class ExactSum {
   double Result() const;
   bool operator==(const ExactSum& o) const;
 
+  // The state as stored (views/state_codec.h): the non-overlapping partials and the counts of
+  // infinite and NaN inputs.
+  const std::vector<double>& partials() const { return partials_; }
+  uint32_t pos_inf() const { return pos_inf_; }
+  uint32_t neg_inf() const { return neg_inf_; }
+  uint32_t nan() const { return nan_; }
+  static ExactSum FromParts(std::vector<double> partials, uint32_t pos_inf, uint32_t neg_inf, uint32_t nan) {
+    ExactSum s;
+    s.partials_ = std::move(partials);
+    s.pos_inf_ = pos_inf;
+    s.neg_inf_ = neg_inf;
+    s.nan_ = nan;
+    return s;
+  }
+
  private:
   std::vector<double> partials_;
   uint32_t pos_inf_ = 0, neg_inf_ = 0, nan_ = 0;

@@ -50,6 +50,12 @@ Group& ViewState::GroupFor(const std::vector<Value>& dims) {
   return groups_[it->second];
 }
 
+const Group* ViewState::Find(const std::vector<Value>& dims, std::string* scratch) const {
+  EncodeKey(dims, scratch);
+  auto it = index_.find(*scratch);
+  return it == index_.end() ? nullptr : &groups_[it->second];
+}
+
 size_t ViewState::Apply(const ingest::RowBatch& batch) {
   const ViewDef& def = *def_;
   // Materialise only the columns the filter and the dimensions read.

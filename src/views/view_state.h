@@ -47,6 +47,9 @@ class ViewState {
 
   // Finds or creates the group for `dims`.
   Group& GroupFor(const std::vector<Value>& dims);
+  // The group for `dims`, or null. `scratch` is a caller-owned key buffer (so that const
+  // lookups from several threads need no shared buffer).
+  const Group* Find(const std::vector<Value>& dims, std::string* scratch) const;
 
   // Equal groups (as sets) with equal states; for verification and tests.
   bool SameAs(const ViewState& other) const;

@@ -1,0 +1,89 @@
+// VersionStore: the batch layer's published view versions on disk, `<data>/views/<view>/`
+// (format: docs/formats/views.md).
+//
+// A version is one file `v-<version:020>.state` holding a JSON header (VersionInfo) and the
+// encoded ViewState (views/state_codec.h), checksummed (CRC32C) as a whole. Publish writes a
+// temporary file, fsyncs it, renames it into place and fsyncs the directory: the rename is the
+// publish, so a crash at any step leaves the old version or the new one, never a mix. The
+// newest valid file whose definition matches the catalog's is the current version; a damaged
+// file is skipped (and reported), falling back to an older one. After each publish the store
+// keeps the newest `retain` versions of the current definition and deletes the rest (including
+// every version of an older definition).
+//
+// Thread safety: not synchronised; the engine serialises publishes (one batch run at a time).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "views/view_state.h"
+
+namespace laminar::batch {
+
+struct VersionInfo {
+  std::string view;
+  uint64_t version = 0;             // per view, +1 per publish, across definitions
+  uint64_t definition_version = 0;  // ViewDef::definition_version it was built for
+  std::string definition_sql;       // ViewDef::sql it was built for
+  uint64_t horizon = 0;             // covers exactly the events with seq ≤ horizon
+  uint64_t through_segment = 0;     // last lake segment covered (0: none)
+  uint64_t manifest_version = 0;    // lake manifest it was built from
+  uint64_t retention_epoch = 0;     // the manifest's retention epoch then
+  uint64_t rows = 0;                // view rows (groups)
+  uint64_t events = 0;              // events aggregated in total
+  uint64_t files_read = 0;          // Parquet files read by this build
+  uint64_t events_read = 0;         // events read by this build
+  bool full = false;                // full recompute (else previous version ⊕ new files)
+  int64_t build_micros = 0;
+  int64_t created_at = 0;           // wall clock, micros since the epoch
+  std::string path;                 // the file (set when loaded or published)
+
+  std::string ToJson() const;
+};
+
+struct BatchVersion {
+  VersionInfo info;
+  std::shared_ptr<const views::ViewState> state;
+};
+
+class VersionStore {
+ public:
+  // `dir` is `<data>/views`; `retain` ≥ 1.
+  VersionStore(std::string dir, size_t retain) : dir_(std::move(dir)), retain_(retain < 1 ? 1 : retain) {}
+
+  // The newest readable version built for `def` (same definition_version and SQL), or nullopt.
+  // Damaged or unreadable files are skipped; each is described in *problems when given.
+  Result<std::optional<BatchVersion>> LoadLatest(const views::ViewDefPtr& def,
+                                                 std::vector<std::string>* problems = nullptr) const;
+  // Headers of every version file of `view`, oldest first (damaged files are left out).
+  std::vector<VersionInfo> List(const std::string& view) const;
+  // The highest version number on disk for `view`, 0 when none.
+  uint64_t MaxVersion(const std::string& view) const;
+
+  // Durably publishes a version (see class comment) and prunes old ones. Sets info->path.
+  Status Publish(const views::ViewDef& def, VersionInfo* info, const views::ViewState& state);
+
+  // Removes the view's directory (DROP).
+  Status Drop(const std::string& view);
+
+  std::string ViewDir(const std::string& view) const;
+
+ private:
+  struct FileRef {
+    uint64_t version;
+    std::string path;
+  };
+  std::vector<FileRef> Files(const std::string& view) const;
+  std::string dir_;
+  size_t retain_;
+};
+
+// Reads one version file. Corruption names the file and what is wrong. With def null only the
+// header is read (state left null).
+Result<BatchVersion> ReadVersionFile(const std::string& path, const views::ViewDefPtr& def);
+
+}  // namespace laminar::batch

@@ -1,0 +1,150 @@
+#include "views/state_codec.h"
+
+#include <cstring>
+
+namespace laminar::views {
+namespace {
+
+template <typename T>
+void Put(std::string* out, T v) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+void PutValue(std::string* out, const Value& v) {
+  if (v.is_null()) {
+    out->push_back(0);
+    return;
+  }
+  out->push_back(static_cast<char>(1 + static_cast<int>(v.type())));
+  switch (v.type()) {
+    case Type::kBool:
+    case Type::kInt64:
+    case Type::kTimestamp: Put<int64_t>(out, v.as_int()); break;
+    case Type::kDouble: Put<double>(out, v.as_double()); break;
+    case Type::kText:
+      Put<uint32_t>(out, static_cast<uint32_t>(v.as_text().size()));
+      out->append(v.as_text());
+      break;
+  }
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view d) : d_(d) {}
+  template <typename T>
+  bool Get(T* v) {
+    if (d_.size() - pos_ < sizeof(T)) return false;
+    std::memcpy(v, d_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return true;
+  }
+  bool GetValue(Value* v) {
+    uint8_t tag;
+    if (!Get(&tag)) return false;
+    if (tag == 0) {
+      *v = Value::Null();
+      return true;
+    }
+    if (tag > 1 + static_cast<int>(Type::kTimestamp)) return false;
+    Type t = static_cast<Type>(tag - 1);
+    switch (t) {
+      case Type::kBool:
+      case Type::kInt64:
+      case Type::kTimestamp: {
+        int64_t i;
+        if (!Get(&i)) return false;
+        *v = t == Type::kBool ? Value::Bool(i != 0) : t == Type::kInt64 ? Value::Int(i) : Value::Timestamp(i);
+        return true;
+      }
+      case Type::kDouble: {
+        double x;
+        if (!Get(&x)) return false;
+        *v = Value::Double(x);
+        return true;
+      }
+      case Type::kText: {
+        uint32_t n;
+        if (!Get(&n) || d_.size() - pos_ < n) return false;
+        *v = Value::Text(std::string(d_.substr(pos_, n)));
+        pos_ += n;
+        return true;
+      }
+    }
+    return false;
+  }
+  size_t remaining() const { return d_.size() - pos_; }
+  size_t pos() const { return pos_; }
+
+ private:
+  std::string_view d_;
+  size_t pos_ = 0;
+};
+
+// Values of a column of type `want` may be NULL; bigint measures of double input are not mixed.
+bool TypeFits(const Value& v, Type want) { return v.is_null() || v.type() == want; }
+
+}  // namespace
+
+void EncodeViewState(const ViewState& state, std::string* out) {
+  Put<uint64_t>(out, state.num_groups());
+  for (const Group& g : state.groups()) {
+    for (const Value& v : g.dims) PutValue(out, v);
+    for (const AggState& a : g.aggs) {
+      Put<int64_t>(out, a.count);
+      unsigned __int128 u = static_cast<unsigned __int128>(a.isum);
+      Put<uint64_t>(out, static_cast<uint64_t>(u));
+      Put<uint64_t>(out, static_cast<uint64_t>(u >> 64));
+      Put<uint32_t>(out, static_cast<uint32_t>(a.fsum.partials().size()));
+      for (double p : a.fsum.partials()) Put<double>(out, p);
+      Put<uint32_t>(out, a.fsum.pos_inf());
+      Put<uint32_t>(out, a.fsum.neg_inf());
+      Put<uint32_t>(out, a.fsum.nan());
+      PutValue(out, a.extreme);
+    }
+  }
+}
+
+Result<ViewState> DecodeViewState(std::string_view data, const ViewDefPtr& def) {
+  Reader r(data);
+  ViewState state(def);
+  uint64_t n;
+  auto bad = [&](const char* what) {
+    return Corruption("view state of {}: {} at byte {}", def->name, what, r.pos());
+  };
+  if (!r.Get(&n)) return bad("truncated group count");
+  // Each group takes at least one byte per dimension and 36 per measure.
+  size_t min_group = def->dims.size() + def->measures.size() * 36;
+  if (min_group > 0 && n > r.remaining() / min_group) return bad("group count larger than the data");
+  std::vector<Value> dims(def->dims.size());
+  for (uint64_t i = 0; i < n; i++) {
+    for (size_t d = 0; d < dims.size(); d++) {
+      if (!r.GetValue(&dims[d])) return bad("bad dimension value");
+      if (!TypeFits(dims[d], def->dims[d].type)) return bad("dimension value of the wrong type");
+    }
+    size_t before = state.num_groups();
+    Group& g = state.GroupFor(dims);
+    if (state.num_groups() == before) return bad("duplicate group");
+    for (size_t m = 0; m < def->measures.size(); m++) {
+      AggState& a = g.aggs[m];
+      uint64_t lo, hi;
+      uint32_t np, pinf, ninf, nan;
+      if (!r.Get(&a.count) || !r.Get(&lo) || !r.Get(&hi) || !r.Get(&np)) return bad("truncated measure");
+      if (a.count < 0) return bad("negative count");
+      a.isum = static_cast<__int128>((static_cast<unsigned __int128>(hi) << 64) | lo);
+      if (np > r.remaining() / sizeof(double)) return bad("partial count larger than the data");
+      std::vector<double> partials(np);
+      for (auto& p : partials)
+        if (!r.Get(&p)) return bad("truncated partials");
+      if (!r.Get(&pinf) || !r.Get(&ninf) || !r.Get(&nan)) return bad("truncated measure");
+      a.fsum = ExactSum::FromParts(std::move(partials), pinf, ninf, nan);
+      if (!r.GetValue(&a.extreme)) return bad("bad extreme value");
+      const MeasureDef& md = def->measures[m];
+      if ((md.kind == AggKind::kMin || md.kind == AggKind::kMax) && !TypeFits(a.extreme, md.input_type))
+        return bad("min/max value of the wrong type");
+    }
+  }
+  if (r.remaining() != 0) return bad("trailing bytes");
+  return state;
+}
+
+}  // namespace laminar::views
