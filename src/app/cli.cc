@@ -137,11 +137,13 @@ int RunDemo(ServerConfig cfg, double rate) {
       "  curl -s http://%s/v1/query -H 'Accept: text/csv' -d '{\"sql\": \"SELECT country, device, views FROM pv_country_hourly ORDER BY views DESC LIMIT 10\"}'\n"
       "  curl -s http://%s/v1/query -d '{\"sql\": \"SELECT status, sum(responses) FROM status_codes GROUP BY 1 ORDER BY 1\"}'\n"
       "  laminar query --http %s \"SELECT minute, url, views FROM pv_minute ORDER BY minute DESC, views DESC LIMIT 10\"\n"
+      "  laminar batch run --http %s        # publish new batch view versions now\n"
+      "  laminar verify --http %s           # compare every view with a from-scratch recompute\n"
       "  curl -s http://%s/v1/streams/pageviews/events -H 'Content-Type: application/x-ndjson' \\\n"
       "       --data-binary '{\"ts\": \"2024-01-01T00:00:00Z\", \"url\": \"/hello\", \"country\": \"US\"}'\n\n"
       "Ctrl-C stops.\n",
       addr.c_str(), cfg.engine.data_dir.c_str(), rate, addr.c_str(), addr.c_str(), addr.c_str(),
-      addr.c_str(), addr.c_str(), addr.c_str());
+      addr.c_str(), addr.c_str(), addr.c_str(), addr.c_str(), addr.c_str());
   std::fflush(stdout);
   std::atomic<bool> stop{false};
   std::thread gen([&] {
@@ -236,6 +238,11 @@ int RunCli(int argc, char** argv) {
     if (Status st = resolve_config("laminar-demo-data"); !st.ok()) {
       exit_code = Fail(st);
       return;
+    }
+    if (config_file.empty()) {
+      // Show the whole pipeline within seconds: segments sealed every 10 s, batch runs every 15 s.
+      cfg.engine.log.segment_max_age = std::chrono::seconds(10);
+      cfg.engine.batch_interval_ms = 15'000;
     }
     exit_code = RunDemo(cfg, demo_rate);
   });
