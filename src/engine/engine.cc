@@ -309,12 +309,15 @@ void Engine::DropView(const std::string& name) {
     std::lock_guard<std::mutex> l(views_mu_);
     views_.erase(name);
   }
+  // Not under mu_: CommitStream holds a stream's apply_mu while it looks the stream up (mu_).
+  std::vector<std::shared_ptr<StreamRuntime>> streams;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (auto& [sname, rt] : streams_) {
-      std::unique_lock<std::shared_mutex> l(rt->apply_mu);
-      rt->views.erase(name);
-    }
+    for (auto& [sname, rt] : streams_) streams.push_back(rt);
+  }
+  for (auto& rt : streams) {
+    std::unique_lock<std::shared_mutex> l(rt->apply_mu);
+    rt->views.erase(name);
   }
   if (!options_.read_only) {
     Status st = store_->Drop(name);
