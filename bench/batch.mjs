@@ -240,7 +240,7 @@ let lamTop;
     stats = j.stats;
     lamTop = j.rows;
   }
-  console.log(`laminar query (top urls over pv_minute, over HTTP, after the full run): p50 ${pct(qMs, 0.5).toFixed(2)} ms p99 ${pct(qMs, 0.99).toFixed(2)} ms (batch version ${stats.batch_version}, batch_rows ${stats.batch_rows}, speed_rows ${stats.speed_rows})`);
+  console.log(`laminar query (top urls over pv_minute, over HTTP, after the full run): p50 ${pct(qMs, 0.5).toFixed(2)} ms p99 ${pct(qMs, 0.99).toFixed(2)} ms (batch version ${stats.batch_version}, rows_from_batch ${stats.rows_from_batch}, rows_from_speed ${stats.rows_from_speed})`);
 }
 {
   const peerTop = `SELECT url, count(*) FROM ${read} GROUP BY url ORDER BY 2 DESC LIMIT 10`;
