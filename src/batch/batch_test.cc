@@ -116,6 +116,25 @@ TEST_F(BatchTest, IncrementalBuildsEqualAFullRecompute) {
   for (const auto& g : (*v1)->state->groups()) v1_count += g.aggs[0].count;
   EXPECT_EQ(v1_count, 100);
 
+  // Several views built together (one incremental, one full, one with nothing new) read each
+  // file once and give the same states as separate builds.
+  {
+    lake::Manifest m = Manifest();
+    BuildRequest inc{def_, &schema_, lake_.get(), &m, &**v1, false, 10};
+    BuildRequest whole{def_, &schema_, lake_.get(), &m, nullptr, false, 11};
+    BuildRequest same{def_, &schema_, lake_.get(), &m, &**v2, false, 12};
+    auto all = BuildAll({inc, whole, same});
+    ASSERT_TRUE(all.ok()) << all.status().ToString();
+    ASSERT_EQ(all->size(), 3u);
+    ASSERT_TRUE((*all)[0].has_value() && (*all)[1].has_value());
+    EXPECT_FALSE((*all)[2].has_value());
+    EXPECT_EQ((*all)[0]->info.events_read, 233u);
+    EXPECT_EQ((*all)[1]->info.events_read, 333u);
+    EXPECT_EQ((*all)[0]->info.version, 10u);
+    EXPECT_TRUE((*all)[0]->state->SameAs(all_));
+    EXPECT_TRUE((*all)[1]->state->SameAs(all_));
+  }
+
   auto full = BuildNext(&**v2, true, 3);
   ASSERT_TRUE(full.ok() && full->has_value());
   EXPECT_TRUE((*full)->info.full);

@@ -17,10 +17,43 @@ bool CanExtend(const BatchVersion& prev, const views::ViewDef& def, const lake::
   return false;
 }
 
-Status AggregateLake(const lake::Lake& lake, const ingest::StreamSchema& schema, const lake::Manifest& m,
-                     uint64_t after_segment, views::ViewState* state, uint64_t* files, uint64_t* events) {
+Result<std::optional<BatchVersion>> Build(const BuildRequest& req) {
+  ASSIGN_OR_RETURN(auto all, BuildAll({req}));
+  return std::move(all.front());
+}
+
+Result<std::vector<std::optional<BatchVersion>>> BuildAll(const std::vector<BuildRequest>& reqs) {
+  int64_t start = MonotonicMicros();
+  std::vector<std::optional<BatchVersion>> out(reqs.size());
+  if (reqs.empty()) return out;
+  const lake::Manifest& m = *reqs.front().manifest;
+  const ingest::StreamSchema& schema = *reqs.front().schema;
+  const lake::Lake& lake = *reqs.front().lake;
+  uint64_t last_segment = m.segments.empty() ? 0 : m.segments.back().segment_id;
+  std::vector<uint64_t> after(reqs.size());  // segments ≤ after[i] are already in view i's state
+  std::vector<std::shared_ptr<views::ViewState>> states(reqs.size());
+  std::vector<size_t> active;
+  for (size_t i = 0; i < reqs.size(); i++) {
+    const BuildRequest& req = reqs[i];
+    bool full = req.full || !req.previous || !CanExtend(*req.previous, *req.def, m);
+    if (!full && last_segment == req.previous->info.through_segment) continue;  // nothing new
+    after[i] = full ? 0 : req.previous->info.through_segment;
+    states[i] = full ? std::make_shared<views::ViewState>(req.def)
+                     : std::make_shared<views::ViewState>(*req.previous->state);
+    VersionInfo& info = out[i].emplace().info;
+    info.view = req.def->name;
+    info.version = req.version;
+    info.definition_version = req.def->definition_version;
+    info.definition_sql = req.def->sql;
+    info.full = full;
+    info.events = full ? 0 : req.previous->info.events;
+    active.push_back(i);
+  }
+  if (active.empty()) return out;
+  uint64_t min_after = UINT64_MAX;
+  for (size_t i : active) min_after = std::min(min_after, after[i]);
   for (const auto& seg : m.segments) {
-    if (seg.segment_id <= after_segment) continue;
+    if (seg.segment_id <= min_after) continue;
     for (const auto& f : seg.files) {
       std::string path = lake.FilePath(schema.name, f);
       ASSIGN_OR_RETURN(auto reader, lake::ParquetReader::Open(path));
@@ -28,46 +61,34 @@ Status AggregateLake(const lake::Lake& lake, const ingest::StreamSchema& schema,
       for (int g = 0; g < reader->num_row_groups(); g++) {
         auto batch = reader->ReadRowGroup(g, schema);
         if (!batch.ok()) return batch.status().WithContext(path);
-        state->Apply(*batch);
+        for (size_t i : active)
+          if (seg.segment_id > after[i]) states[i]->Apply(*batch);
         rows += batch->num_rows();
       }
       if (rows != f.rows)
         return Corruption("{}: holds {} rows but the lake manifest says {}", path, rows, f.rows);
-      (*files)++;
-      *events += rows;
+      for (size_t i : active) {
+        if (seg.segment_id <= after[i]) continue;
+        out[i]->info.files_read++;
+        out[i]->info.events_read += rows;
+      }
     }
   }
-  return Status::OK();
-}
-
-Result<std::optional<BatchVersion>> Build(const BuildRequest& req) {
-  int64_t start = MonotonicMicros();
-  const lake::Manifest& m = *req.manifest;
-  bool full = req.full || !req.previous || !CanExtend(*req.previous, *req.def, m);
-  uint64_t last_segment = m.segments.empty() ? 0 : m.segments.back().segment_id;
-  if (!full && last_segment == req.previous->info.through_segment) return std::optional<BatchVersion>();
-
-  auto state = full ? std::make_shared<views::ViewState>(req.def)
-                    : std::make_shared<views::ViewState>(*req.previous->state);
-  VersionInfo info;
-  info.view = req.def->name;
-  info.version = req.version;
-  info.definition_version = req.def->definition_version;
-  info.definition_sql = req.def->sql;
-  info.full = full;
-  info.events = full ? 0 : req.previous->info.events;
-  RETURN_IF_ERROR(AggregateLake(*req.lake, *req.schema, m, full ? 0 : req.previous->info.through_segment,
-                                state.get(), &info.files_read, &info.events_read));
-  info.events += info.events_read;
-  info.through_segment = last_segment;
-  info.horizon = m.last_seq();
-  info.manifest_version = m.version;
-  info.retention_epoch = m.retention_epoch;
-  info.rows = state->num_groups();
-  info.build_micros = MonotonicMicros() - start;
-  info.created_at = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::system_clock::now().time_since_epoch()).count();
-  return std::optional<BatchVersion>(BatchVersion{std::move(info), std::move(state)});
+  int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  for (size_t i : active) {
+    VersionInfo& info = out[i]->info;
+    info.events += info.events_read;
+    info.through_segment = last_segment;
+    info.horizon = m.last_seq();
+    info.manifest_version = m.version;
+    info.retention_epoch = m.retention_epoch;
+    info.rows = states[i]->num_groups();
+    info.build_micros = MonotonicMicros() - start;
+    info.created_at = now;
+    out[i]->state = std::move(states[i]);
+  }
+  return out;
 }
 
 }  // namespace laminar::batch

@@ -6,7 +6,7 @@
 // states merge exactly. The new version covers the manifest's segments in order, through its
 // last one: horizon H = the highest last_seq among them.
 //
-// AggregateLake() is the from-scratch computation used by full builds and by verification.
+// A full build is also the from-scratch computation `laminar verify` compares against.
 //
 // Thread safety: pure functions over their inputs (they read lake files).
 #pragma once
@@ -38,9 +38,9 @@ bool CanExtend(const BatchVersion& previous, const views::ViewDef& def, const la
 // cannot be extended. Errors: Corruption/IOError naming the lake file.
 Result<std::optional<BatchVersion>> Build(const BuildRequest& req);
 
-// Applies every row of the manifest's files of segments after `after_segment` to `state`.
-// Counts files and events read.
-Status AggregateLake(const lake::Lake& lake, const ingest::StreamSchema& schema, const lake::Manifest& manifest,
-                     uint64_t after_segment, views::ViewState* state, uint64_t* files, uint64_t* events);
+// Build() for several views of one stream over one manifest, reading each lake file once and
+// applying its rows to every view that needs it. build_micros is the shared elapsed time.
+// REQUIRES: every request names the same stream, lake and manifest.
+Result<std::vector<std::optional<BatchVersion>>> BuildAll(const std::vector<BuildRequest>& reqs);
 
 }  // namespace laminar::batch

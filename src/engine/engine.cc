@@ -168,32 +168,41 @@ Result<BatchRunResult> Engine::RunBatch(const BatchRunOptions& opts) {
       out.lake_files_dropped += dropped;
     }
   }
-  for (const auto& vr : targets) {
-    auto rt = FindStream(vr->def->stream);
+  // Views of one stream are built together: each lake file is read once.
+  std::map<std::string, std::vector<std::shared_ptr<ViewRuntime>>> by_stream;
+  for (const auto& vr : targets) by_stream[vr->def->stream].push_back(vr);
+  for (const auto& [sname, vrs] : by_stream) {
+    auto rt = FindStream(sname);
     if (!rt) continue;
-    ASSIGN_OR_RETURN(lake::Manifest m, lake_->LoadManifest(rt->schema->name));
-    batch::BuildRequest req;
-    req.def = vr->def;
-    req.schema = rt->schema.get();
-    req.lake = lake_.get();
-    req.manifest = &m;
-    req.previous = vr->current.state ? &vr->current : nullptr;
-    req.full = opts.full;
-    req.version = std::max(store_->MaxVersion(vr->def->name), vr->current.info.version) + 1;
-    auto built = batch::Build(req);
-    if (!built.ok()) return built.status().WithContext("view " + vr->def->name);
-    BatchViewResult r;
-    r.view = vr->def->name;
-    if (built->has_value()) {
-      RETURN_IF_ERROR(PublishVersion(vr.get(), std::move(**built), &r.speed_generations_dropped));
-      r.published = true;
-      spdlog::info("view {}: version {} published (horizon {}, {} rows, {} files, {} ms{})", r.view,
-                   vr->current.info.version, vr->current.info.horizon, vr->current.info.rows,
-                   vr->current.info.files_read, vr->current.info.build_micros / 1000,
-                   vr->current.info.full ? ", full" : "");
+    ASSIGN_OR_RETURN(lake::Manifest m, lake_->LoadManifest(sname));
+    std::vector<batch::BuildRequest> reqs;
+    for (const auto& vr : vrs) {
+      batch::BuildRequest req;
+      req.def = vr->def;
+      req.schema = rt->schema.get();
+      req.lake = lake_.get();
+      req.manifest = &m;
+      req.previous = vr->current.state ? &vr->current : nullptr;
+      req.full = opts.full;
+      req.version = std::max(store_->MaxVersion(vr->def->name), vr->current.info.version) + 1;
+      reqs.push_back(std::move(req));
     }
-    r.info = vr->current.info;
-    out.views.push_back(std::move(r));
+    auto built = batch::BuildAll(reqs);
+    if (!built.ok()) return built.status().WithContext("stream " + sname + ": building views");
+    for (size_t i = 0; i < vrs.size(); i++) {
+      ViewRuntime* vr = vrs[i].get();
+      BatchViewResult r;
+      r.view = vr->def->name;
+      if ((*built)[i].has_value()) {
+        RETURN_IF_ERROR(PublishVersion(vr, std::move(*(*built)[i]), &r.speed_generations_dropped));
+        r.published = true;
+        const batch::VersionInfo& info = vr->current.info;
+        spdlog::info("view {}: version {} published (horizon {}, {} rows, {} files, {} ms{})", r.view, info.version,
+                     info.horizon, info.rows, info.files_read, info.build_micros / 1000, info.full ? ", full" : "");
+      }
+      r.info = vr->current.info;
+      out.views.push_back(std::move(r));
+    }
   }
   for (const auto& rt : streams) {
     ASSIGN_OR_RETURN(size_t deleted, ApplyLogRetention(rt));

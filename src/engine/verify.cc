@@ -79,9 +79,15 @@ Result<VerifyReport> Engine::VerifyView(const std::shared_ptr<ViewRuntime>& vr) 
   ASSIGN_OR_RETURN(auto served, ServedRows(def, std::move(snap), options_.query));
 
   // From scratch: every lake file, then the log records above the lake, up to the log end seen.
-  auto ref = std::make_shared<views::ViewState>(def);
-  uint64_t files = 0;
-  RETURN_IF_ERROR(batch::AggregateLake(*lake_, *rt->schema, m, 0, ref.get(), &files, &rep.events));
+  batch::BuildRequest req;
+  req.def = def;
+  req.schema = rt->schema.get();
+  req.lake = lake_.get();
+  req.manifest = &m;
+  req.full = true;
+  ASSIGN_OR_RETURN(std::optional<batch::BatchVersion> scratch, batch::Build(req));
+  auto ref = std::make_shared<views::ViewState>(*scratch->state);
+  rep.events = scratch->info.events_read;
   const ingest::StreamSchema& schema = *rt->schema;
   Status st = rt->log->Replay(rep.lake_last_seq + 1, [&](const wal::Record& r) -> Status {
     if (r.first_seq > rep.log_last_seq) return Status::OK();
