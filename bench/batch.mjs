@@ -176,13 +176,14 @@ const mib = (b) => `${(b / 1048576).toFixed(1)} MiB`;
 const full = await batchRun({ full: true });
 {
   const { wallMs, j } = full;
-  const evRead = j.views.reduce((a, v) => a + v.events_read, 0);
-  const buildMs = j.views.reduce((a, v) => a + v.build_ms, 0);
+  // The views of a stream are built in one pass over the lake files: build_ms is shared.
+  const evRead = Math.max(...j.views.map((v) => v.events_read));
+  const buildMs = Math.max(...j.views.map((v) => v.build_ms));
   console.log(`laminar batch run full: wall ${fmtMs(wallMs)} (server elapsed ${fmtMs(j.elapsed_ms)}; seals the open segment, commits it to the lake, builds ${j.views.length} views from the lake); log segments deleted ${j.log_segments_deleted}`);
   for (const v of j.views) {
     console.log(`laminar batch full view ${v.view}: build ${fmtMs(v.build_ms)}, events ${v.events}, rows ${v.rows}, files_read ${v.files_read}, events_read ${v.events_read} = ${Math.round(v.events_read / (v.build_ms / 1000))} events/s`);
   }
-  console.log(`laminar batch full build total: ${fmtMs(buildMs)} for ${evRead} events read (${j.views.length} views, each reads the lake) = ${Math.round(evRead / (buildMs / 1000))} events/s`);
+  console.log(`laminar batch full build: ${fmtMs(buildMs)} for ${j.views.length} views in one pass over ${evRead} events = ${Math.round(evRead / (buildMs / 1000))} events/s (DuckDB below runs one view's aggregation)`);
 }
 const fullRows = Object.fromEntries(full.j.views.map((v) => [v.view, v.rows]));
 
