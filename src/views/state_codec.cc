@@ -123,7 +123,8 @@ Result<ViewState> DecodeViewState(std::string_view data, const ViewDefPtr& def) 
     }
     size_t before = state.num_groups();
     Group& g = state.GroupFor(dims);
-    if (state.num_groups() == before) return bad("duplicate group");
+    // (The one group of a view without dimensions exists from the start.)
+    if (state.num_groups() == before && !(dims.empty() && i == 0)) return bad("duplicate group");
     for (size_t m = 0; m < def->measures.size(); m++) {
       AggState& a = g.aggs[m];
       uint64_t lo, hi;

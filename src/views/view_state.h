@@ -33,7 +33,11 @@ struct Group {
 class ViewState {
  public:
   ViewState() = default;
-  explicit ViewState(ViewDefPtr def) : def_(std::move(def)) {}
+  // A view without dimensions holds exactly one row, also over no events (as SELECT count(*)
+  // does in SQL): its one group exists from the start.
+  explicit ViewState(ViewDefPtr def) : def_(std::move(def)) {
+    if (def_ && def_->dims.empty()) GroupFor({});
+  }
 
   const ViewDefPtr& def() const { return def_; }
   // Applies every row of a batch of the view's stream. Returns how many rows passed the filter.

@@ -7,7 +7,8 @@
 // whole view versions and a well-formed lake manifest (a kill mid-publish leaves the old version or
 // the new one, never a mix). At the end `laminar verify --data-dir` (offline) passes.
 //
-// Reproduce a run: EXACTNESS_SEED=<seed> EXACTNESS_STEPS=<n> (the seed is printed).
+// Reproduce a run: EXACTNESS_SEED=<seed> EXACTNESS_STEPS=<n> (the seed is printed; the seed fixes
+// the events and the steps, the timing only where a kill lands). EXACTNESS_VERBOSE=1 prints the steps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -16,7 +17,7 @@ import path from 'node:path';
 import { BIN, startServer, tempDir, removeDir, sleep, ndjson, fsum } from './lib.mjs';
 
 const SEED = Number(process.env.EXACTNESS_SEED ?? 20261124) >>> 0;
-const STEPS = Number(process.env.EXACTNESS_STEPS ?? 90);
+const STEPS = Number(process.env.EXACTNESS_STEPS ?? 75);
 
 // ---------------------------------------------------------------- seeded randomness
 
@@ -136,7 +137,7 @@ function measure(kind, col, events) {
     let s;
     if (col === 'n') {
       const big = vals.reduce((a, v) => a + v, 0n);
-      assert.ok(big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= -BigInt(Number.MAX_SAFE_INTEGER), 'test keeps sums safe');
+      assert.ok(big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= -BigInt(Number.MAX_SAFE_INTEGER), `test keeps sums safe: ${big} (${vals.length} values)`);
       s = Number(big);
     } else {
       s = fsum(vals);
@@ -150,6 +151,16 @@ function measure(kind, col, events) {
   if (col === 'ts') return iso(best);
   if (col === 'n') return Number(best);
   return best;
+}
+
+// Column names and types as the docs give them: count → bigint, sum → the column's type, avg →
+// double, min/max → the column's type; dimensions h, d are timestamptz buckets.
+const COL_TYPE = { ts: 'timestamptz', k: 'text', x: 'double', n: 'bigint', b: 'bigint' };
+function columnTypes(view) {
+  const dims = view.dims.map(([n]) => `${n}:${n === 'h' || n === 'd' ? 'timestamptz' : COL_TYPE[n]}`);
+  const ms = view.measures.map(([n, kind, col]) =>
+    `${n}:${kind.startsWith('count') ? 'bigint' : kind === 'avg' ? 'double' : COL_TYPE[col]}`);
+  return [...dims, ...ms];
 }
 
 function referenceRows(view, events, dims = view.dims, measures = view.measures) {
@@ -212,11 +223,12 @@ function randomX() {
 }
 
 function randomN() {
-  return weighted([
+  const v = weighted([
     [8, null], [5, undefined],
     [60, () => BigInt(randint(-1000, 1000))],
     [27, () => BigInt((rand() < 0.5 ? -1 : 1) * Math.floor(rand() * 2 ** 36))],
   ]);
+  return typeof v === 'function' ? v() : v;
 }
 
 // Stream time moves over ~2 days during the run; many events are late (hours, up to a day before
@@ -238,7 +250,7 @@ function randomTs(progress) {
 
 let nextBatchId = 1;
 // One ingest request: its events (reference form), its body, and how many are good.
-function randomBatch(progress, size = randint(1, 60)) {
+function randomBatch(progress, size = randint(1, 40)) {
   const b = nextBatchId++;
   const good = [];
   const records = [];
@@ -373,8 +385,13 @@ async function post(srv, p, body, contentType = 'application/json', timeoutMs = 
   return { status: r.status, text, json };
 }
 
-const withTimeout = (promise, ms, what) =>
-  Promise.race([promise, sleep(ms).then(() => { throw new Error(`timed out after ${ms} ms: ${what}`); })]);
+function withTimeout(promise, ms, what) {
+  let timer;
+  const expire = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  return Promise.race([promise, expire]).finally(() => clearTimeout(timer));
+}
 
 // ---------------------------------------------------------------- the property
 
@@ -393,8 +410,11 @@ test(`random streams, batch runs, restarts and kills: every view equals the from
   let maxAckedSeq = 0;
   let lastBatchMs = 50;
   const counts = {};
+  const crashes = {};        // crash-point outcomes: killed / died (while starting) / not (reached)
   let srv = null;
   let step = -1;
+  let expectAfter = null;    // after a crash point: which views serve the old or the new version
+  let runOrder = VIEWS.map((v) => v.name).sort(); // the order runs publish views in (as they report it)
 
   const note = (s) => history.push(`step ${step}: ${s}`);
   const progress = () => Math.min(1, (step + 1) / STEPS);
@@ -487,7 +507,7 @@ test(`random streams, batch runs, restarts and kills: every view equals the from
     for (const view of VIEWS) {
       const r = await post(srv, '/v1/query', { sql: `SELECT * FROM ${view.name}` });
       assert.equal(r.status, 200, `${label}: ${view.name}: ${r.text}`);
-      assert.deepEqual(r.json.columns.map((c) => c.name), [...view.dims, ...view.measures].map(([n]) => n));
+      assert.deepEqual(r.json.columns.map((c) => `${c.name}:${c.type}`), columnTypes(view), `${label}: ${view.name} columns`);
       compareRows(`${label}: SELECT * FROM ${view.name} (stats ${JSON.stringify(r.json.stats)})`, r.json.rows, referenceRows(view, acked), view.dims.length);
       const st = r.json.stats;
       const prev = lastStats[view.name];
@@ -540,8 +560,27 @@ test(`random streams, batch runs, restarts and kills: every view equals the from
         }
         case 'batch': {
           const body = randomRunBody();
-          const r = await batchRun(srv, body, false);
-          note(`batch run ${JSON.stringify(body)}: ${r.views.map((v) => `${v.view} v${v.version} h${v.horizon}${v.published ? '' : ' unchanged'}`).join(', ')}; log segments deleted ${r.log_segments_deleted}`);
+          // Queries while the run swaps versions in: each answer is one snapshot, so it equals the
+          // reference (nothing is ingested meanwhile), whichever side of the swap it reads.
+          const probes = [...new Set([body.view ?? pick(VIEWS).name, 'v_all'])].map((n) => VIEWS.find((v) => v.name === n));
+          const want = probes.map((v) => referenceRows(v, acked));
+          let done = false;
+          let probed = 0;
+          const prober = (async () => {
+            while (!done) {
+              for (const [i, v] of probes.entries()) {
+                const q = await post(srv, '/v1/query', { sql: `SELECT * FROM ${v.name}` });
+                assert.equal(q.status, 200, q.text);
+                compareRows(`${label}: SELECT * FROM ${v.name} during batch run ${JSON.stringify(body)} (stats ${JSON.stringify(q.json.stats)})`, q.json.rows, want[i], v.dims.length);
+                probed++;
+              }
+              await sleep(10);
+            }
+          })();
+          const r = await batchRun(srv, body, false).finally(() => (done = true));
+          await prober;
+          if (!body.view) runOrder = r.views.map((v) => v.view);
+          note(`batch run ${JSON.stringify(body)} (${probed} queries during it): ${r.views.map((v) => `${v.view} v${v.version} h${v.horizon}${v.published ? '' : ' unchanged'}`).join(', ')}; log segments deleted ${r.log_segments_deleted}`);
           // The run sealed the log: what it covers, it covers up to the last acked event.
           for (const v of r.views) assert.ok(v.horizon >= maxAckedSeq, `${label}: ${v.view} horizon ${v.horizon} < last acked seq ${maxAckedSeq} after ${JSON.stringify(body)}`);
           break;
@@ -561,28 +600,30 @@ test(`random streams, batch runs, restarts and kills: every view equals the from
           break;
         }
         case 'kill_ingest': {
+          // The requests are drawn up front, so the seed fixes everything but where the kill lands.
           let stop = false;
-          const sentIds = [];
-          const client = async () => {
-            while (!stop) {
-              const b = randomBatch(progress(), randint(1, 40));
-              sentIds.push(b.b);
+          let sent = 0;
+          const queues = Array.from({ length: randint(1, 3) }, () => Array.from({ length: 30 }, () => randomBatch(progress(), randint(1, 25))));
+          const client = async (queue) => {
+            for (const b of queue) {
+              if (stop) break;
+              sent++;
               if (!(await send(srv, b, true))) break;
             }
           };
-          const clients = Array.from({ length: randint(1, 3) }, client);
-          const delay = randint(5, 400);
+          const clients = queues.map(client);
+          const delay = randint(5, 80);
           await sleep(delay);
           await srv.kill();
           stop = true;
           await Promise.all(clients);
-          note(`SIGKILL after ${delay} ms of ingest (${sentIds.length} requests, ${pending.length} unanswered)`);
+          note(`SIGKILL after ${delay} ms of ingest (${sent} requests sent, ${pending.length} unanswered)`);
           await afterDeath(label);
           srv = await start();
           break;
         }
         case 'kill_batch': {
-          for (let i = randint(0, 3); i > 0; i--) await send(srv, randomBatch(progress()), false);
+          for (const b of Array.from({ length: randint(0, 3) }, () => randomBatch(progress()))) await send(srv, b, false);
           const body = randomRunBody();
           const run = batchRun(srv, body, true);
           const delay = Math.floor(rand() * lastBatchMs * 1.5);
@@ -598,6 +639,7 @@ test(`random streams, batch runs, restarts and kills: every view equals the from
           const name = pick(CRASH_POINTS);
           const nth = rand() < 0.6 ? 1 : randint(2, 4);
           const at = nth === 1 ? name : `${name}:${nth}`;
+          const old = structuredClone(lastStats);
           const e = await withTimeout(srv.stop(), 30000, 'SIGTERM shutdown');
           assert.equal(e.code, 0, `${label}: SIGTERM exit ${JSON.stringify(e)}`);
           srv = await start({ LAMINAR_CRASH_AT: at });
@@ -606,35 +648,76 @@ test(`random streams, batch runs, restarts and kills: every view equals the from
             how = 'died while starting';
           } else {
             let ackedNow = 0;
-            for (let i = randint(1, 4); i > 0; i--) {
-              // The background commit may reach a lake.* point while these are in flight.
-              if (await send(srv, randomBatch(progress()), true)) ackedNow++;
-              else break;
-            }
+            let diedInIngest = false;
+            const batches = Array.from({ length: randint(1, 4) }, () => randomBatch(progress()));
             const body = randomRunBody();
-            const r = await batchRun(srv, body, true);
+            for (const b of batches) {
+              // The background commit may reach a lake.* point while these are in flight.
+              if (await send(srv, b, true)) ackedNow++;
+              else {
+                diedInIngest = true;
+                break;
+              }
+            }
+            // Now and then give the background commit (every second) time to reach a lake.* point.
+            let diedIdle = false;
+            if (!diedInIngest && rand() < 0.3) {
+              diedIdle = await Promise.race([srv.exited.then(() => true), sleep(1500).then(() => false)]);
+            }
+            const r = diedInIngest || diedIdle ? null : await batchRun(srv, body, true);
+            // Every view has new data, so a run over all views publishes each of them, in the
+            // order runs report them; a lake commit comes before any publish.
+            const targets = body.view ? [body.view] : runOrder;
             if (r) {
               // The point was not reached (n-th pass beyond this run's passes).
-              assert.ok(nth > 1 || ackedNow === 0, `${label}: ${at} not reached by batch run ${JSON.stringify(body)} after ${ackedNow} acked requests: ${JSON.stringify(r)}`);
+              assert.ok(name.startsWith('lake.') ? nth > 1 : nth > targets.length,
+                `${label}: ${at} not reached by batch run ${JSON.stringify(body)} after ${ackedNow} acked requests: ${JSON.stringify(r)}`);
               const ex = await withTimeout(srv.stop(), 30000, 'SIGTERM shutdown');
               assert.equal(ex.code, 0, `${label}: SIGTERM exit ${JSON.stringify(ex)}`);
               how = `not reached by batch run ${JSON.stringify(body)}`;
             } else {
               const ex = await withTimeout(srv.exited, 30000, `death at ${at}`);
               assert.equal(ex.signal, 'SIGKILL', `${label}: expected death at ${at}, got ${JSON.stringify(ex)}:\n${srv.output().slice(-3000)}`);
-              how = `killed itself during ${ackedNow < 1 ? 'ingest' : `batch run ${JSON.stringify(body)}`}`;
+              how = `killed itself during ${diedInIngest ? `ingest (${ackedNow} requests acked)` : diedIdle ? 'the background lake commit' : `batch run ${JSON.stringify(body)}`}`;
+              // Which views must show the version from before the run, which the new one.
+              expectAfter = { old, want: {} };
+              for (const v of VIEWS) expectAfter.want[v.name] = 'old';
+              if (name.startsWith('publish.') && !diedInIngest && !diedIdle) {
+                const killed = targets[nth - 1];
+                for (let i = 0; i < nth - 1; i++) expectAfter.want[targets[i]] = 'new';
+                expectAfter.want[killed] = name === 'publish.after_rename' ? 'new' : 'old';
+                if (name === 'publish.before_rename') {
+                  assert.ok(readdirSync(path.join(dir, 'views', killed)).some((f) => f.endsWith('.state.tmp')),
+                    `${label}: no written version file (.tmp) in views/${killed} after a kill at ${at}`);
+                }
+              }
             }
             if (how !== undefined && !how.startsWith('not reached')) {
               assert.match(srv.output(), new RegExp(`crash point ${name.replace('.', '\\.')} reached`), `${label}: died, but not at ${at}:\n${srv.output().slice(-3000)}`);
             }
           }
           note(`LAMINAR_CRASH_AT=${at}: ${how}`);
+          crashes[how.split(' ')[0]] = (crashes[how.split(' ')[0]] ?? 0) + 1;
           await afterDeath(label);
           srv = await start();
           break;
         }
       }
       await check(label);
+      if (expectAfter) {
+        for (const [v, want] of Object.entries(expectAfter.want)) {
+          const was = expectAfter.old[v];
+          const now = lastStats[v];
+          if (want === 'old') {
+            assert.deepEqual([now.batch_version, now.horizon], [was.batch_version, was.horizon], `${label}: ${v} should still serve version ${was.batch_version} (horizon ${was.horizon})`);
+          } else {
+            assert.ok(now.batch_version > was.batch_version && now.horizon >= maxAckedSeq,
+              `${label}: ${v} should serve the version published before the kill: was ${JSON.stringify(was)}, now ${JSON.stringify(now)}, last acked seq ${maxAckedSeq}`);
+          }
+        }
+        note(`versions after the kill as expected: ${JSON.stringify(expectAfter.want)}`);
+        expectAfter = null;
+      }
       if (step % 15 === 14) {
         const r = await runCli(['verify', '--http', `127.0.0.1:${srv.port}`]);
         assert.equal(r.code, 0, `${label}: laminar verify --http:\n${r.out}`);
@@ -647,10 +730,11 @@ test(`random streams, batch runs, restarts and kills: every view equals the from
     inspectDataDir(dir, 'end');
     const r = await runCli(['verify', '--data-dir', dir]);
     assert.equal(r.code, 0, `laminar verify --data-dir at the end:\n${r.out}`);
+    if (process.env.EXACTNESS_VERBOSE) console.log(history.join('\n'));
     console.log(`exactness: seed ${SEED}: ${STEPS} steps in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${acked.length} events, ` +
-      `${nextBatchId - 1} requests; steps ${JSON.stringify(counts)}`);
+      `${nextBatchId - 1} requests; steps ${JSON.stringify(counts)}; crash points ${JSON.stringify(crashes)}`);
   } catch (err) {
-    err.message += `\n\nEXACTNESS_SEED=${SEED} EXACTNESS_STEPS=${STEPS}; last steps:\n  ${history.slice(-20).join('\n  ')}` +
+    err.message += `\n\nEXACTNESS_SEED=${SEED} EXACTNESS_STEPS=${STEPS}; data dir ${dir} (kept); last steps:\n  ${history.slice(-20).join('\n  ')}` +
       outputs.map((o, i) => `\n--- server output ${i - outputs.length + 1} (tail) ---\n${o().slice(-4000)}`).join('');
     throw err;
   } finally {
@@ -660,25 +744,42 @@ test(`random streams, batch runs, restarts and kills: every view equals the from
   removeDir(cfg);
 });
 
-// A view without GROUP BY holds one row, as PostgreSQL's SELECT count(*) FROM t does: also while
-// its stream is empty and when its filter passes nothing.
+// A view without GROUP BY holds one row, as PostgreSQL's SELECT count(*) FROM t does (and as
+// docs/sql.md says): also while its stream is empty and when its filter passes nothing, from the
+// speed layer and from a batch version.
 test('a view without dimensions holds one row over no events', async () => {
   const dir = tempDir('laminar-exactness-');
-  const srv = await startServer({ dataDir: dir });
+  const cfg = `${dir}.toml`;
+  writeFileSync(cfg, '[batch]\ninterval = 0\n');
+  const srv = await startServer({ dataDir: dir, args: ['--config', cfg] });
   try {
     const ddl = await srv.sql(`${DDL_TABLE};
       CREATE MATERIALIZED VIEW v_all AS SELECT count(*) AS c, count(n) AS cn, sum(x) AS sx, min(x) AS mnx, max(ts) AS t1 FROM ev;
       CREATE MATERIALIZED VIEW v_none AS SELECT count(*) AS c, sum(n) AS sn FROM ev WHERE k = 'never'`);
     assert.equal(ddl.status, 200, ddl.text);
-    const empty = await srv.query('SELECT * FROM v_all');
-    assert.equal(empty.status, 200, empty.text);
-    assert.deepEqual(empty.json.rows, [[0, 0, null, null, null]], `SELECT * FROM v_all over no events: ${empty.text}`);
+    const rows = async (view) => {
+      const r = await srv.query(`SELECT * FROM ${view}`);
+      assert.equal(r.status, 200, r.text);
+      return r.json.rows;
+    };
+    const got = {};
+    got['v_all, empty stream'] = await rows('v_all');
     const r = await srv.ingest('ev', ndjson([{ ts: iso(BASE), k: 'a', n: 1 }]));
     assert.equal(r.status, 200, r.text);
-    const none = await srv.query('SELECT * FROM v_none');
-    assert.deepEqual(none.json.rows, [[0, null]], `SELECT * FROM v_none (filter passes nothing): ${none.text}`);
+    got['v_none, speed layer'] = await rows('v_none');
+    const run = await post(srv, '/v1/batch/run', {});
+    assert.equal(run.status, 200, run.text);
+    got['v_none, batch version'] = await rows('v_none');
+    got['v_all, batch version'] = await rows('v_all');
+    assert.deepEqual(got, {
+      'v_all, empty stream': [[0, 0, null, null, null]],
+      'v_none, speed layer': [[0, null]],
+      'v_none, batch version': [[0, null]],
+      'v_all, batch version': [[1, 1, null, null, iso(BASE)]],
+    });
   } finally {
     await srv.stop();
     removeDir(dir);
+    removeDir(cfg);
   }
 });
