@@ -49,9 +49,13 @@ Status Engine::Close() {
   bg_cv_.notify_all();
   if (bg_.joinable()) bg_.join();
   if (batch_thread_.joinable()) batch_thread_.join();
-  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, std::shared_ptr<StreamRuntime>> streams;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    streams = streams_;
+  }
   Status first;
-  for (auto& [name, rt] : streams_) {
+  for (auto& [name, rt] : streams) {
     std::unique_lock<std::shared_mutex> l(rt->apply_mu);
     Status st = rt->log->Close();
     if (!st.ok() && first.ok()) first = st;
@@ -99,7 +103,7 @@ Status Engine::CommitStream(const std::shared_ptr<StreamRuntime>& rt, bool seal)
   // Under the stream's lock (shared with ingest), and only while the stream still exists:
   // DropStream takes the lock exclusively before it removes the log and the lake files.
   std::shared_lock<std::shared_mutex> l(rt->apply_mu);
-  if (FindStream(rt->schema->name) != rt) return Status::OK();
+  if (rt->dropped) return Status::OK();
   if (seal) {
     auto sealed = rt->log->SealActive();
     if (!sealed.ok()) return sealed.status().WithContext("stream " + rt->schema->name + ": sealing the log");
@@ -239,6 +243,7 @@ Status Engine::DropStream(const std::string& name) {
     streams_.erase(it);
   }
   std::unique_lock<std::shared_mutex> l(rt->apply_mu);
+  rt->dropped = true;
   rt->log->Close().IgnoreError();
   std::string dir = JoinPath(JoinPath(options_.data_dir, "log"), name);
   std::error_code ec;
@@ -318,7 +323,7 @@ void Engine::DropView(const std::string& name) {
     std::lock_guard<std::mutex> l(views_mu_);
     views_.erase(name);
   }
-  // Not under mu_: CommitStream holds a stream's apply_mu while it looks the stream up (mu_).
+  // A stream's apply_mu is never taken under mu_ (lock order: apply_mu before the maps' mutexes).
   std::vector<std::shared_ptr<StreamRuntime>> streams;
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -180,6 +180,7 @@ class Engine {
     std::unique_ptr<wal::Log> log;
     std::shared_mutex apply_mu;  // shared: ingest; exclusive: view creation/replacement
     std::map<std::string, std::shared_ptr<speed::SpeedView>> views;  // GUARDED_BY(apply_mu)
+    bool dropped = false;  // GUARDED_BY(apply_mu): set by DropStream before it removes the files
   };
   // The live state of one installed view definition.
   struct ViewRuntime {
