@@ -181,11 +181,7 @@ Result<BatchRunResult> Engine::RunBatch(const BatchRunOptions& opts) {
     ASSIGN_OR_RETURN(lake::Manifest m, lake_->LoadManifest(sname));
     std::vector<batch::BuildRequest> reqs;
     for (const auto& vr : vrs) {
-      batch::BuildRequest req;
-      req.def = vr->def;
-      req.schema = rt->schema.get();
-      req.lake = lake_.get();
-      req.manifest = &m;
+      batch::BuildRequest req = FullBuildRequest(vr->def, *rt, m);
       req.previous = vr->current.state ? &vr->current : nullptr;
       req.full = opts.full;
       req.version = std::max(store_->MaxVersion(vr->def->name), vr->current.info.version) + 1;
@@ -283,12 +279,7 @@ Status Engine::InstallView(const views::ViewDefPtr& def) {
     if (loaded)
       spdlog::warn("view {}: version {} does not match the lake (retention dropped partitions); recomputing",
                    def->name, loaded->info.version);
-    batch::BuildRequest req;
-    req.def = def;
-    req.schema = rt->schema.get();
-    req.lake = lake_.get();
-    req.manifest = &m;
-    req.full = true;
+    batch::BuildRequest req = FullBuildRequest(def, *rt, m);
     req.version = store_->MaxVersion(def->name) + 1;
     auto built = batch::Build(req);
     if (!built.ok()) return built.status().WithContext("view " + def->name + ": building from the lake");
@@ -343,6 +334,17 @@ std::shared_ptr<Engine::ViewRuntime> Engine::FindView(const std::string& view) c
   std::lock_guard<std::mutex> lock(views_mu_);
   auto it = views_.find(view);
   return it == views_.end() ? nullptr : it->second;
+}
+
+batch::BuildRequest Engine::FullBuildRequest(const views::ViewDefPtr& def, const StreamRuntime& rt,
+                                             const lake::Manifest& m) const {
+  batch::BuildRequest req;
+  req.def = def;
+  req.schema = rt.schema.get();
+  req.lake = lake_.get();
+  req.manifest = &m;
+  req.full = true;
+  return req;
 }
 
 serving::ViewSnapshot Engine::SnapshotOf(const ViewRuntime& vr) const {

@@ -46,6 +46,7 @@
 #include <thread>
 #include <vector>
 
+#include "batch/builder.h"
 #include "batch/version_store.h"
 #include "catalog/catalog.h"
 #include "common/status.h"
@@ -209,6 +210,9 @@ class Engine {
   Result<size_t> ApplyLogRetention(const std::shared_ptr<StreamRuntime>& rt);
   Result<VerifyReport> VerifyView(const std::shared_ptr<ViewRuntime>& vr);
   serving::ViewSnapshot SnapshotOf(const ViewRuntime& vr) const;
+  // A build request for `def` over the stream's lake manifest `m` (full unless changed).
+  batch::BuildRequest FullBuildRequest(const views::ViewDefPtr& def, const StreamRuntime& rt,
+                                       const lake::Manifest& m) const;
 
   EngineOptions options_;
   std::unique_ptr<catalog::Catalog> catalog_;

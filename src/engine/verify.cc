@@ -79,13 +79,7 @@ Result<VerifyReport> Engine::VerifyView(const std::shared_ptr<ViewRuntime>& vr) 
   ASSIGN_OR_RETURN(auto served, ServedRows(def, std::move(snap), options_.query));
 
   // From scratch: every lake file, then the log records above the lake, up to the log end seen.
-  batch::BuildRequest req;
-  req.def = def;
-  req.schema = rt->schema.get();
-  req.lake = lake_.get();
-  req.manifest = &m;
-  req.full = true;
-  ASSIGN_OR_RETURN(std::optional<batch::BatchVersion> scratch, batch::Build(req));
+  ASSIGN_OR_RETURN(std::optional<batch::BatchVersion> scratch, batch::Build(FullBuildRequest(def, *rt, m)));
   auto ref = std::make_shared<views::ViewState>(*scratch->state);
   rep.events = scratch->info.events_read;
   const ingest::StreamSchema& schema = *rt->schema;
