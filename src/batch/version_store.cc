@@ -11,6 +11,7 @@
 #include "common/crash_point.h"
 #include "common/crc32c.h"
 #include "common/file_util.h"
+#include "common/time_util.h"
 #include "views/state_codec.h"
 
 namespace laminar::batch {
@@ -62,6 +63,12 @@ std::string VersionInfo::ToJson() const {
                {"events", events}, {"files_read", files_read}, {"events_read", events_read}, {"full", full},
                {"build_micros", build_micros}, {"created_at", created_at}})
       .dump();
+}
+
+json VersionInfo::Summary() const {
+  return {{"version", version}, {"horizon", horizon}, {"rows", rows}, {"events", events}, {"full", full},
+          {"files_read", files_read}, {"events_read", events_read}, {"build_ms", double(build_micros) / 1000.0},
+          {"through_segment", through_segment}, {"created_at", FormatTimestamp(created_at)}};
 }
 
 Result<BatchVersion> ReadVersionFile(const std::string& path, const views::ViewDefPtr& def) {

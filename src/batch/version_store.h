@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/status.h"
 #include "views/view_state.h"
 
@@ -42,7 +44,10 @@ struct VersionInfo {
   int64_t created_at = 0;           // wall clock, micros since the epoch
   std::string path;                 // the file (set when loaded or published)
 
-  std::string ToJson() const;
+  std::string ToJson() const;  // the whole header, as stored
+  // What users see (GET /v1/views, POST /v1/batch/run): version, horizon, rows, events, full,
+  // files_read, events_read, build_ms, through_segment, created_at.
+  nlohmann::json Summary() const;
 };
 
 struct BatchVersion {

@@ -490,14 +490,18 @@ Result<serving::QueryResult> Engine::Query(std::string_view text) {
   // redefined keeps answering from its current version until the new one is built.
   catalog::Snapshot cat = *catalog_->snapshot();
   std::map<std::string, std::shared_ptr<ViewRuntime>> runtimes;
-  for (auto& [name, def] : cat.views) {
-    auto vr = FindView(name);
-    if (vr) def = vr->def;
-    runtimes[name] = std::move(vr);
+  {
+    std::lock_guard<std::mutex> l(views_mu_);
+    for (auto& [name, def] : cat.views) {
+      auto it = views_.find(name);
+      if (it == views_.end()) continue;
+      def = it->second->def;
+      runtimes[name] = it->second;
+    }
   }
   serving::ViewSnapshotFn fn = [this, &runtimes](const views::ViewDefPtr& def) -> Result<serving::ViewSnapshot> {
     auto it = runtimes.find(def->name);
-    if (it == runtimes.end() || !it->second) return NotFound("view \"{}\" is not ready", def->name);
+    if (it == runtimes.end()) return NotFound("view \"{}\" is not ready", def->name);
     return SnapshotOf(*it->second);
   };
   auto r = serving::ExecuteSelect(stmt, cat, fn, options_.query);
@@ -598,10 +602,7 @@ std::string Engine::DescribeViewsJson() const {
         std::lock_guard<std::mutex> l(views_mu_);
         info = vr->info;
       }
-      j["batch"] = {{"version", info.version}, {"horizon", info.horizon}, {"rows", info.rows},
-                    {"events", info.events}, {"build_ms", info.build_micros / 1000.0}, {"full", info.full},
-                    {"files_read", info.files_read}, {"through_segment", info.through_segment},
-                    {"created_at", FormatTimestamp(info.created_at)}};
+      j["batch"] = info.Summary();
       j["speed"] = {{"generations", s.generations}, {"rows", s.state.num_groups()},
                     {"max_seq", s.max_seq}, {"approx_bytes", vr->live->ApproxBytes()}};
       j["serving_definition_version"] = vr->def->definition_version;

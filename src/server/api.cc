@@ -120,12 +120,6 @@ HttpResponse HandleSql(engine::Engine* e, const HttpRequest& req) {
   return Json(200, {{"results", results}});
 }
 
-json VersionJson(const batch::VersionInfo& i) {
-  return {{"version", i.version}, {"horizon", i.horizon}, {"rows", i.rows}, {"events", i.events},
-          {"full", i.full}, {"files_read", i.files_read}, {"events_read", i.events_read},
-          {"build_ms", double(i.build_micros) / 1000.0}, {"through_segment", i.through_segment}};
-}
-
 // Optional JSON object body; an empty body is {}.
 Result<json> BodyObject(const HttpRequest& req) {
   if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
@@ -148,7 +142,7 @@ HttpResponse HandleBatchRun(engine::Engine* e, const HttpRequest& req) {
   if (!r.ok()) return Error(r.status());
   json views = json::array();
   for (const auto& v : r->views) {
-    json j = VersionJson(v.info);
+    json j = v.info.Summary();
     j["view"] = v.view;
     j["published"] = v.published;
     j["speed_generations_dropped"] = v.speed_generations_dropped;

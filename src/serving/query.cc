@@ -398,8 +398,11 @@ Result<QueryResult> ExecuteSelect(const sql::Statement& stmt, const catalog::Sna
     new_group({});
     index[""] = 0;
   }
-  // A speed group whose dimensions the batch version also holds is the same view row.
+  // A speed group whose dimensions the batch version also holds is the same view row; only
+  // count(*) over view rows needs to know.
   std::string probe;
+  bool counts_rows = false;
+  for (const Item& item : p.items) counts_rows = counts_rows || item.kind == ItemKind::kCountRows;
   auto visit = [&](const views::Group& vg, bool from_speed) -> Status {
     if ((++n & 4095) == 0 && MonotonicMicros() - start > limits.timeout_micros)
       return DeadlineExceeded("query exceeded the time limit of {} ms", limits.timeout_micros / 1000);
@@ -418,7 +421,7 @@ Result<QueryResult> ExecuteSelect(const sql::Statement& stmt, const catalog::Sna
     }
     OutGroup& g = groups[it->second];
     if (g.rep_dims.empty()) g.rep_dims = vg.dims;
-    if (!from_speed || !snap.base || !snap.base->Find(vg.dims, &probe)) g.rows++;
+    if (!from_speed || !counts_rows || !snap.base || !snap.base->Find(vg.dims, &probe)) g.rows++;
     for (size_t i = 0; i < p.items.size(); i++) {
       const Item& item = p.items[i];
       if (item.kind == ItemKind::kMeasure) {

@@ -89,7 +89,7 @@ TEST(BinderTest, Comparisons) {
   EXPECT_EQ(Type::kBool, TypeOf("n = 7"));
 }
 
-TEST(BinderTest, IntegerLiteralNextToDoubleBecomesDouble) {
+TEST(BinderTest, IntegerLiteralBesideADoubleBecomesDouble) {
   auto e = Bind("d = 2");
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(Type::kDouble, (*e)->children[1]->type);

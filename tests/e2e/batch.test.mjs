@@ -7,22 +7,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BIN, startServer, tempDir, removeDir, sleep, ndjson, fsum, postJson } from './lib.mjs';
+import { BIN, startServer, tempDir, removeDir, sleep, ndjson, fsum, postJson, mulberry32 } from './lib.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers (local to this file).
 
-// Deterministic PRNG (mulberry32) so that a failure can be reproduced.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const HOUR = 3600e3;
 const DAY = 24 * HOUR;

@@ -14,22 +14,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync, readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { BIN, startServer, tempDir, removeDir, sleep, ndjson, fsum } from './lib.mjs';
+import { BIN, startServer, tempDir, removeDir, sleep, ndjson, fsum, mulberry32 } from './lib.mjs';
 
 const SEED = Number(process.env.EXACTNESS_SEED ?? 20261124) >>> 0;
 const STEPS = Number(process.env.EXACTNESS_STEPS ?? 75);
 
 // ---------------------------------------------------------------- seeded randomness
 
-function mulberry32(a) {
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = mulberry32(SEED);
 const randint = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1)); // inclusive
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];
