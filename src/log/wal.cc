@@ -42,7 +42,7 @@ using Clock = std::chrono::steady_clock;
 }  // namespace
 
 struct Log::Impl {
-  enum class Kind { kAppend, kSeal, kSealIfAged, kClose };
+  enum class Kind { kAppend, kSeal, kSealIfAged, kClose, kReserve };
 
   // One queued call. Lives on the caller's stack until `done`.
   struct Writer {
@@ -51,7 +51,8 @@ struct Log::Impl {
     uint32_t count = 0;
     bool done = false;       // GUARDED_BY(mu)
     Status status;           // GUARDED_BY(mu) once queued
-    AppendResult result;     // kAppend
+    AppendResult result;     // kAppend, kReserve
+    uint64_t reserve = 0;    // kReserve: how many sequence numbers
     uint64_t sealed_id = 0;  // kSeal
     std::condition_variable cv;
   };
@@ -101,6 +102,7 @@ struct Log::Impl {
   void LeadAppendGroup(Writer* leader, std::unique_lock<std::mutex>& l);
   Status LeadControl(Writer* w, std::unique_lock<std::mutex>& l);
   Status SealActiveFile(std::unique_lock<std::mutex>& l);
+  Status LeadReserve(Writer* w, std::unique_lock<std::mutex>& l);
   // fsyncs and closes the active file with the mutex released; REQUIRES: active_file.
   Status SyncAndCloseActive(std::unique_lock<std::mutex>& l);
   // I/O of a new segment; no lock held.
@@ -215,6 +217,7 @@ Status Log::Impl::LeadControl(Writer* w, std::unique_lock<std::mutex>& l) {
   }
   if (closed) return Unavailable("log {} is closed", dir);
   RETURN_IF_ERROR(sticky);
+  if (w->kind == Kind::kReserve) return LeadReserve(w, l);
   if (!has_active || segments.back().last_seq == 0) return Status::OK();
   if (w->kind == Kind::kSealIfAged && Clock::now() - active_since < options.segment_max_age) {
     return Status::OK();
@@ -222,6 +225,26 @@ Status Log::Impl::LeadControl(Writer* w, std::unique_lock<std::mutex>& l) {
   uint64_t id = segments.back().id;
   RETURN_IF_ERROR(SealActiveFile(l));
   w->sealed_id = id;
+  return Status::OK();
+}
+
+Status Log::Impl::LeadReserve(Writer* w, std::unique_lock<std::mutex>& l) {
+  // The next record must start a new segment whose base_seq is past the reserved range, so the
+  // active segment is sealed even when it holds no record yet.
+  if (has_active) RETURN_IF_ERROR(SealActiveFile(l));
+  w->result.segment_id = next_segment_id;
+  w->result.first_seq = next_seq;
+  w->result.last_seq = next_seq + w->reserve - 1;
+  LogState state;
+  state.next_seq = next_seq + w->reserve;
+  state.next_segment_id = next_segment_id + 1;
+  l.unlock();
+  Status st = WriteFileAtomic(JoinPath(dir, kStateFileName), EncodeLogState(state));
+  l.lock();
+  if (!st.ok()) return st.WithContext("reserving sequence numbers");
+  // Durable: recovery takes the state file's floors (the range and the id are never reused).
+  next_seq = state.next_seq;
+  next_segment_id = state.next_segment_id;
   return Status::OK();
 }
 
@@ -361,6 +384,17 @@ Result<uint64_t> Log::SealActive() {
   w.kind = Impl::Kind::kSeal;
   RETURN_IF_ERROR(impl_->Run(&w));
   return w.sealed_id;
+}
+
+Result<AppendResult> Log::Reserve(uint64_t count) {
+  if (count == 0) return InvalidArgument("reserving 0 sequence numbers");
+  // The state file is also written by DeleteSealedThrough: serialise with it.
+  std::unique_lock<std::shared_mutex> retention(impl_->retention_mu);
+  Impl::Writer w;
+  w.kind = Impl::Kind::kReserve;
+  w.reserve = count;
+  RETURN_IF_ERROR(impl_->Run(&w));
+  return w.result;
 }
 
 Status Log::SealIfAged() {

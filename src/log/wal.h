@@ -104,6 +104,17 @@ class Log {
   // (whatever Options::sync says) and closes it. Unavailable after Close; the sticky error after
   // a failed write.
   Result<uint64_t> SealActive();
+  // Reserves `count` sequence numbers and one segment id for events that never pass through the
+  // log (rows attached to the lake as history: `laminar lake attach`). Seals the active segment
+  // (even an empty one), then gives the range [first_seq, last_seq] and segment_id to the caller
+  // and persists the new floors in `wal.state` before returning, so neither is ever handed out
+  // again, also after a crash. No segment file is created for the reservation. The next Append
+  // starts a new segment after it. Errors: InvalidArgument for count 0; IOError (the
+  // reservation did not happen); Unavailable after Close.
+  // Note: it waits for running Replays (it shares DeleteSealedThrough's lock); not from a
+  // Replay callback.
+  Result<AppendResult> Reserve(uint64_t count);
+
   // Seals the active segment if it is older than segment_max_age (counted from the segment's
   // creation, i.e. its first Append); called by a timer.
   Status SealIfAged();

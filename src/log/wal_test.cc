@@ -179,6 +179,58 @@ TEST_F(WalTest, EmptySegmentLeftByACrashKeepsTheNextSequenceNumber) {
   EXPECT_EQ((Strings{"1:a", "2:c"}), Read());
 }
 
+// --- Reserving sequence numbers (lake attach) ---------------------------------------------
+
+TEST_F(WalTest, ReserveGivesARangeAndASegmentIdNeverHandedOutAgain) {
+  Reopen();
+  Write("a", 2);
+  auto r = log_->Reserve(10);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(3u, r->first_seq);
+  EXPECT_EQ(12u, r->last_seq);
+  EXPECT_EQ(2u, r->segment_id);
+  EXPECT_EQ(12u, log_->last_seq());
+  ASSERT_EQ(1u, log_->Segments().size());
+  EXPECT_TRUE(log_->Segments()[0].sealed);  // the active segment was sealed first
+  AppendResult b = Write("b");
+  EXPECT_EQ(13u, b.first_seq);
+  EXPECT_EQ(3u, b.segment_id);
+  EXPECT_EQ((Strings{"1+2:a", "13:b"}), Read());
+  ASSERT_TRUE(log_->Close().ok());
+  Reopen();
+  EXPECT_EQ(14u, Write("c").first_seq);
+  EXPECT_EQ((Strings{"1+2:a", "13:b", "14:c"}), Read());
+}
+
+TEST_F(WalTest, ReserveSurvivesACrashBeforeAnyAppend) {
+  Reopen();
+  Write("a");
+  ASSERT_TRUE(log_->Reserve(5).ok());
+  log_.reset();  // no Close, nothing appended after the reservation
+  Reopen();
+  EXPECT_EQ(6u, log_->last_seq());
+  AppendResult b = Write("b");
+  EXPECT_EQ(7u, b.first_seq);
+  EXPECT_EQ(3u, b.segment_id);  // id 2 was the reservation's
+}
+
+TEST_F(WalTest, ReserveSealsAnEmptyActiveSegment) {
+  Reopen();
+  Write("a");
+  ASSERT_EQ(1u, *log_->SealActive());
+  auto r1 = log_->Reserve(3);
+  ASSERT_TRUE(r1.ok());
+  auto r2 = log_->Reserve(1);  // back to back
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(5u, r2->first_seq);
+  EXPECT_EQ(r1->segment_id + 1, r2->segment_id);
+  EXPECT_EQ(StatusCode::kInvalidArgument, log_->Reserve(0).status().code());
+  Write("b");
+  log_.reset();
+  Reopen();
+  EXPECT_EQ((Strings{"1:a", "6:b"}), Read());
+}
+
 // --- Sealing ---------------------------------------------------------------------------------
 
 TEST_F(WalTest, SealsWhenTheSegmentReachesMaxBytes) {
