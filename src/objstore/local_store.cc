@@ -120,7 +120,10 @@ class LocalStore final : public ObjectStore {
       if (errno == ENOENT) return Status::OK();
       return IOError("unlink {}: {}", path, Errno());
     }
-    return FsyncDir(DirOf(path));
+    // Directories left empty go too (a dropped partition), up to the root.
+    std::string dir = DirOf(path);
+    while (dir.size() > root_.size() && ::rmdir(dir.c_str()) == 0) dir = DirOf(dir);
+    return FsyncDir(dir);
   }
 
   std::string LocalPath(const std::string& key) const override { return JoinPath(root_, key); }
@@ -134,6 +137,10 @@ class LocalStore final : public ObjectStore {
     RETURN_IF_ERROR(CreateDirs(dir));
     *tmp = TempName(*path);
     int fd = ::open(tmp->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == ENOENT) {  // a Delete removed the directory just now
+      RETURN_IF_ERROR(CreateDirs(dir));
+      fd = ::open(tmp->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    }
     if (fd < 0) return IOError("create {}: {}", *tmp, Errno());
     Status st = WriteAll(fd, data, *tmp);
     if (st.ok() && ::fsync(fd) != 0) st = IOError("fsync {}: {}", *tmp, Errno());

@@ -57,7 +57,8 @@ class ObjectStore {
   // Every object whose key starts with `prefix` (a plain string prefix; "" lists all), in key
   // order. Temporary files of the local store are not listed.
   virtual Result<std::vector<ObjectInfo>> List(const std::string& prefix) const = 0;
-  // Removes the object; OK when there is none.
+  // Removes the object; OK when there is none. (Local store: directories left empty are removed
+  // too, up to the root.)
   virtual Status Delete(const std::string& key) = 0;
 
   // The local file holding `key`, for a local store (so DuckDB or a user can read the lake in
