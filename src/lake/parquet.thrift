@@ -65,9 +65,21 @@ struct Statistics {
   8: optional bool is_min_value_exact;
 }
 
-// Logical types (annotations on physical types).
+// Logical types (annotations on physical types). Types Laminar does not map are declared so that
+// a reader can name them (their fields, when any, are skipped).
 struct StringType {}
+struct MapType {}
+struct ListType {}
+struct EnumType {}
 struct DateType {}
+struct NullType {}
+struct JsonType {}
+struct BsonType {}
+struct UUIDType {}
+struct Float16Type {}
+struct VariantType {}
+struct GeometryType {}
+struct GeographyType {}
 struct DecimalType {
   1: required i32 scale;
   2: required i32 precision;
@@ -84,16 +96,32 @@ struct TimestampType {
   1: required bool isAdjustedToUTC;
   2: required TimeUnit unit;
 }
+struct TimeType {
+  1: required bool isAdjustedToUTC;
+  2: required TimeUnit unit;
+}
 struct IntType {
   1: required i8 bitWidth;
   2: required bool isSigned;
 }
 union LogicalType {
   1: StringType STRING;
+  2: MapType MAP;
+  3: ListType LIST;
+  4: EnumType ENUM;
   5: DecimalType DECIMAL;
   6: DateType DATE;
+  7: TimeType TIME;
   8: TimestampType TIMESTAMP;
   10: IntType INTEGER;
+  11: NullType UNKNOWN;
+  12: JsonType JSON;
+  13: BsonType BSON;
+  14: UUIDType UUID;
+  15: Float16Type FLOAT16;
+  16: VariantType VARIANT;
+  17: GeometryType GEOMETRY;
+  18: GeographyType GEOGRAPHY;
 }
 
 // One node of the flattened schema tree (depth-first; the root comes first).
@@ -200,10 +228,30 @@ struct ColumnMetaData {
   12: optional Statistics statistics;
 }
 
+// Modular encryption: Laminar does not decrypt; these are declared to recognise encrypted files.
+struct EncryptionWithFooterKey {}
+struct EncryptionWithColumnKey {}
+union ColumnCryptoMetaData {
+  1: EncryptionWithFooterKey ENCRYPTION_WITH_FOOTER_KEY;
+  2: EncryptionWithColumnKey ENCRYPTION_WITH_COLUMN_KEY;
+}
+struct AesGcmV1 {}
+struct AesGcmCtrV1 {}
+union EncryptionAlgorithm {
+  1: AesGcmV1 AES_GCM_V1;
+  2: AesGcmCtrV1 AES_GCM_CTR_V1;
+}
+
 struct ColumnChunk {
   1: optional string file_path;
   2: required i64 file_offset;
   3: optional ColumnMetaData meta_data;
+  4: optional i64 offset_index_offset;
+  5: optional i32 offset_index_length;
+  6: optional i64 column_index_offset;
+  7: optional i32 column_index_length;
+  8: optional ColumnCryptoMetaData crypto_metadata;
+  9: optional binary encrypted_column_metadata;
 }
 
 struct RowGroup {
@@ -229,4 +277,6 @@ struct FileMetaData {
   5: optional list<KeyValue> key_value_metadata;
   6: optional string created_by;
   7: optional list<ColumnOrder> column_orders;
+  8: optional EncryptionAlgorithm encryption_algorithm;
+  9: optional binary footer_signing_key_metadata;
 }

@@ -1,91 +1,91 @@
 #include "lake/parquet_reader.h"
 
-#include <zstd.h>
-
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <string_view>
 
-#include <thrift/protocol/TCompactProtocol.h>
-#include <thrift/transport/TBufferTransports.h>
-
 #include "common/file_util.h"
-#include "parquet_types.h"
+#include "lake/parquet_codec.h"
+#include "lake/parquet_internal.h"
 
 namespace laminar::lake {
 namespace pq = ::laminar::parquet_format;
+using internal::Conv;
+using internal::Enum;
+using internal::LE32;
+using internal::LE64;
+
+struct ParquetReader::ColumnInfo {
+  internal::ColumnMapping map;
+  int64_t fixed_size = 0;  // bytes of one PLAIN value of a fixed-size physical type (0: BYTE_ARRAY)
+};
+
 namespace {
 
-constexpr char kMagic[] = "PAR1";
-// Limits that keep a lying file from making the reader allocate without bound.
-constexpr int64_t kMaxPageBytes = 256LL << 20;     // one decompressed page
-constexpr int64_t kMaxRowGroupRows = 1LL << 28;    // rows of one row group
-constexpr int32_t kMaxThriftContainer = 1 << 20;   // elements of a list in the footer
+constexpr uint64_t kMaxText = std::numeric_limits<uint32_t>::max();  // text bytes per row group
+// DELTA_BINARY_PACKED block sizes above this are treated as damage (writers use 128..4096).
+constexpr uint64_t kMaxDeltaBlock = 1u << 20;
 
-uint32_t LE32(const uint8_t* p) {
-  return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
-}
-uint64_t LE64(const uint8_t* p) {
+// Reads an unsigned LEB128 varint of at most 64 bits.
+bool ReadUleb(const uint8_t* p, size_t n, size_t* pos, uint64_t* out) {
   uint64_t v = 0;
-  for (int i = 0; i < 8; i++) v |= uint64_t{p[i]} << (8 * i);
-  return v;
-}
-
-// The value of an enum field decoded from the file. Thrift stores whatever number the file holds,
-// which need not be a declared enumerator: read it as an integer (loading it as the enum type would
-// be undefined behaviour).
-template <typename E>
-int32_t Enum(const E& field) {
-  static_assert(sizeof(E) == sizeof(int32_t));
-  int32_t v;
-  std::memcpy(&v, &field, sizeof v);
-  return v;
-}
-
-// Decodes one Thrift compact struct from [data, data + size). On success *consumed is the number
-// of bytes it took. Returns false (with *error) on malformed input.
-template <typename T>
-bool DecodeThrift(const uint8_t* data, size_t size, T* obj, size_t* consumed, std::string* error) {
-  // A struct never needs more than 2 GiB; the limit also keeps the sizes below fit Thrift's types.
-  size = std::min<size_t>(size, std::numeric_limits<int32_t>::max());
-  try {
-    auto config = std::make_shared<apache::thrift::TConfiguration>(static_cast<int>(size));
-    auto buffer = std::make_shared<apache::thrift::transport::TMemoryBuffer>(
-        const_cast<uint8_t*>(data), static_cast<uint32_t>(size),
-        apache::thrift::transport::TMemoryBuffer::OBSERVE, config);
-    apache::thrift::protocol::TCompactProtocolT<apache::thrift::transport::TMemoryBuffer> proto(
-        buffer, static_cast<int32_t>(size), kMaxThriftContainer);
-    obj->read(&proto);
-    *consumed = size - buffer->available_read();
-    return true;
-  } catch (const std::exception& e) {
-    *error = e.what();
-    return false;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (*pos >= n) return false;
+    uint8_t b = p[(*pos)++];
+    v |= uint64_t{b & 0x7fu} << shift;
+    if (!(b & 0x80)) {
+      *out = v;
+      return true;
+    }
   }
+  return false;
+}
+bool ReadZigzag(const uint8_t* p, size_t n, size_t* pos, int64_t* out) {
+  uint64_t u;
+  if (!ReadUleb(p, n, pos, &u)) return false;
+  *out = static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
+  return true;
 }
 
-// Decoder of the RLE/bit-packed hybrid encoding, bounds-checked.
+// Reads `bw` (0..64) bits at bit offset `bit` of [p, p + n), LSB first. REQUIRES: the bits lie
+// inside the buffer.
+inline uint64_t ReadBits(const uint8_t* p, size_t n, uint64_t bit, int bw) {
+  if (bw == 0) return 0;
+  size_t byte = static_cast<size_t>(bit / 8);
+  int shift = static_cast<int>(bit % 8);
+  if (bw <= 56 && byte + 8 <= n) {
+    uint64_t w = LE64(p + byte);
+    return (w >> shift) & ((uint64_t{1} << bw) - 1) ;
+  }
+  unsigned __int128 acc = 0;
+  int need = (shift + bw + 7) / 8;
+  for (int b = 0; b < need && byte + static_cast<size_t>(b) < n; b++)
+    acc |= static_cast<unsigned __int128>(p[byte + b]) << (8 * b);
+  acc >>= shift;
+  return bw == 64 ? static_cast<uint64_t>(acc) : static_cast<uint64_t>(acc) & ((uint64_t{1} << bw) - 1);
+}
+
+// Decoder of the RLE/bit-packed hybrid encoding (bit width 0..32), bounds-checked.
 class RleDecoder {
  public:
-  RleDecoder(const uint8_t* p, size_t n, int bit_width) : p_(p), end_(p + n), bw_(bit_width) {}
+  RleDecoder(const uint8_t* p, size_t n, int bit_width) : p_(p), n_(n), bw_(bit_width) {}
 
-  // Appends `count` values to *out; false when the data ends early or is malformed.
-  bool Get(size_t count, std::vector<uint32_t>* out) {
+  // Writes the next `count` values to out[0..count); false when the data ends early or is
+  // malformed.
+  template <typename T>
+  bool Get(size_t count, T* out) {
     while (count > 0) {
       if (run_left_ > 0) {
-        size_t take = std::min<uint64_t>(run_left_, count);
-        out->insert(out->end(), take, run_value_);
+        size_t take = static_cast<size_t>(std::min<uint64_t>(run_left_, count));
+        std::fill(out, out + take, static_cast<T>(run_value_));
+        out += take;
         run_left_ -= take;
         count -= take;
       } else if (lit_left_ > 0) {
-        size_t take = std::min<uint64_t>(lit_left_, count);
+        size_t take = static_cast<size_t>(std::min<uint64_t>(lit_left_, count));
         for (size_t i = 0; i < take; i++) {
-          uint64_t acc = 0;
-          size_t byte = lit_bit_ / 8;
-          int shift = static_cast<int>(lit_bit_ % 8);
-          int need = (shift + bw_ + 7) / 8;
-          for (int b = 0; b < need; b++) acc |= uint64_t{lit_[byte + b]} << (8 * b);
-          out->push_back(static_cast<uint32_t>((acc >> shift) & ((uint64_t{1} << bw_) - 1)));
+          *out++ = static_cast<T>(ReadBits(lit_, lit_n_, lit_bit_, bw_));
           lit_bit_ += static_cast<uint64_t>(bw_);
         }
         lit_left_ -= take;
@@ -100,92 +100,174 @@ class RleDecoder {
  private:
   bool NextRun() {
     uint64_t header = 0;
-    for (int shift = 0;; shift += 7) {
-      if (p_ >= end_ || shift > 35) return false;
-      uint8_t b = *p_++;
-      header |= uint64_t{b & 0x7fu} << shift;
-      if (!(b & 0x80)) break;
-    }
+    if (!ReadUleb(p_, n_, &pos_, &header) || header > (uint64_t{1} << 40)) return false;
     if (header & 1) {
       uint64_t groups = header >> 1;
+      if (groups == 0) return false;
       uint64_t bytes = groups * static_cast<uint64_t>(bw_);
-      if (groups == 0 || bytes > static_cast<uint64_t>(end_ - p_)) return false;
-      lit_ = p_;
-      lit_bit_ = 0;
+      uint64_t avail = n_ - pos_;
       lit_left_ = groups * 8;
-      p_ += bytes;
+      if (bytes > avail) {
+        // A last run cut short: keep the values that are there.
+        if (bw_ == 0) return false;
+        lit_left_ = avail * 8 / static_cast<uint64_t>(bw_);
+        bytes = avail;
+        if (lit_left_ == 0) return false;
+      }
+      lit_ = p_ + pos_;
+      lit_n_ = static_cast<size_t>(bytes);
+      lit_bit_ = 0;
+      pos_ += static_cast<size_t>(bytes);
     } else {
       run_left_ = header >> 1;
-      int bytes = (bw_ + 7) / 8;
-      if (run_left_ == 0 || bytes > end_ - p_) return false;
-      run_value_ = 0;
-      for (int b = 0; b < bytes; b++) run_value_ |= uint32_t{p_[b]} << (8 * b);
-      p_ += bytes;
+      size_t bytes = static_cast<size_t>((bw_ + 7) / 8);
+      if (run_left_ == 0 || bytes > n_ - pos_) return false;
+      uint64_t v = 0;
+      for (size_t b = 0; b < bytes; b++) v |= uint64_t{p_[pos_ + b]} << (8 * b);
+      if (bw_ < 32 && (v >> bw_) != 0) return false;  // a value wider than the bit width
+      run_value_ = static_cast<uint32_t>(v);
+      pos_ += bytes;
     }
     return true;
   }
 
   const uint8_t* p_;
-  const uint8_t* end_;
+  size_t n_;
+  size_t pos_ = 0;
   int bw_;
   uint64_t run_left_ = 0;
   uint32_t run_value_ = 0;
   const uint8_t* lit_ = nullptr;
+  size_t lit_n_ = 0;
   uint64_t lit_bit_ = 0;
   uint64_t lit_left_ = 0;
 };
 
-// PLAIN-decodes `count` non-null values from [p, p + n) into `values` (a Column used as a plain
-// value list: every value valid). Returns the bytes consumed, or -1 when the data is short.
-int64_t DecodePlain(const uint8_t* p, size_t n, size_t count, ingest::Column* values) {
-  switch (values->type) {
-    case Type::kBool: {
-      if ((count + 7) / 8 > n) return -1;
-      for (size_t i = 0; i < count; i++) values->AppendInt((p[i / 8] >> (i % 8)) & 1);
-      return static_cast<int64_t>((count + 7) / 8);
-    }
-    case Type::kDouble: {
-      if (count > n / 8) return -1;
-      for (size_t i = 0; i < count; i++) {
-        uint64_t bits = LE64(p + 8 * i);
-        double d;
-        std::memcpy(&d, &bits, 8);
-        values->AppendDouble(d);
+// DELTA_BINARY_PACKED: decodes `count` values into *out (uint64 arithmetic, so INT32 columns wrap
+// as the format requires once truncated). With `exact`, the header must promise exactly `count`
+// values and *consumed is set to the end of the encoded data. Returns an error text or "".
+std::string DecodeDelta(const uint8_t* p, size_t n, size_t count, bool exact,
+                        std::vector<int64_t>* out, size_t* consumed) {
+  size_t pos = 0;
+  uint64_t block, mini, total;
+  int64_t first;
+  if (!ReadUleb(p, n, &pos, &block) || !ReadUleb(p, n, &pos, &mini) ||
+      !ReadUleb(p, n, &pos, &total) || !ReadZigzag(p, n, &pos, &first))
+    return "DELTA_BINARY_PACKED header is truncated";
+  if (block == 0 || block % 128 != 0 || block > kMaxDeltaBlock || mini == 0 || block % mini != 0 ||
+      (block / mini) % 32 != 0)
+    return fmt::format("DELTA_BINARY_PACKED header has block size {} with {} miniblocks", block,
+                       mini);
+  if (total < count || (exact && total != count))
+    return fmt::format("DELTA_BINARY_PACKED header holds {} values where {} are needed", total,
+                       count);
+  const uint64_t per_mini = block / mini;
+  out->resize(count);
+  if (count > 0) (*out)[0] = first;
+  uint64_t last = static_cast<uint64_t>(first);
+  size_t i = 1;
+  while (i < count) {
+    int64_t min_delta;
+    if (!ReadZigzag(p, n, &pos, &min_delta)) return "DELTA_BINARY_PACKED block is truncated";
+    if (mini > n - pos) return "DELTA_BINARY_PACKED bit widths are truncated";
+    const uint8_t* widths = p + pos;
+    pos += static_cast<size_t>(mini);
+    for (uint64_t m = 0; m < mini && i < count; m++) {
+      int bw = widths[m];
+      if (bw > 64) return fmt::format("DELTA_BINARY_PACKED bit width {}", bw);
+      const uint64_t take = std::min<uint64_t>(per_mini, count - i);
+      const uint64_t need = (take * static_cast<uint64_t>(bw) + 7) / 8;
+      const uint64_t full = per_mini * static_cast<uint64_t>(bw) / 8;
+      const size_t avail = n - pos;
+      if (need > avail) return "DELTA_BINARY_PACKED miniblock is truncated";
+      const uint8_t* mb = p + pos;
+      const size_t mb_n = static_cast<size_t>(std::min<uint64_t>(full, avail));
+      for (uint64_t k = 0; k < take; k++) {
+        last += static_cast<uint64_t>(min_delta) + ReadBits(mb, mb_n, k * static_cast<uint64_t>(bw), bw);
+        (*out)[i++] = static_cast<int64_t>(last);
       }
-      return static_cast<int64_t>(8 * count);
-    }
-    case Type::kText: {
-      size_t pos = 0;
-      for (size_t i = 0; i < count; i++) {
-        if (n - pos < 4) return -1;
-        uint32_t len = LE32(p + pos);
-        pos += 4;
-        if (len > n - pos) return -1;
-        if (values->text_data.size() + len > std::numeric_limits<uint32_t>::max()) return -1;
-        values->AppendText(std::string_view(reinterpret_cast<const char*>(p + pos), len));
-        pos += len;
-      }
-      return static_cast<int64_t>(pos);
-    }
-    default: {
-      if (count > n / 8) return -1;
-      for (size_t i = 0; i < count; i++) values->AppendInt(static_cast<int64_t>(LE64(p + 8 * i)));
-      return static_cast<int64_t>(8 * count);
+      pos += mb_n;
     }
   }
+  *consumed = pos;
+  return "";
 }
 
-// Appends value i of `from` (all valid) to `to`, scaling timestamps.
-void AppendFrom(const ingest::Column& from, size_t i, int64_t ts_scale, ingest::Column* to) {
-  switch (from.type) {
-    case Type::kDouble: to->AppendDouble(from.doubles[i]); break;
-    case Type::kText: to->AppendText(from.text(i)); break;
-    default: {
-      int64_t v = from.ints[i];
-      if (ts_scale == 1000)  // millis: saturate rather than overflow
-        v = v > INT64_MAX / 1000 ? INT64_MAX : v < INT64_MIN / 1000 ? INT64_MIN : v * 1000;
-      if (ts_scale == -1000) v /= 1000;
-      to->AppendInt(v);
+// Values of one page (or dictionary), physical, before conversion.
+struct Physical {
+  std::vector<int64_t> ints;          // BOOLEAN, INT32 (sign-extended), INT64
+  std::vector<double> doubles;        // FLOAT, DOUBLE
+  std::vector<std::string_view> bytes;  // BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY, INT96
+  std::string arena;                  // storage for rebuilt values (DELTA_BYTE_ARRAY, splits)
+  std::vector<int64_t> lengths, prefixes;  // scratch
+  void Clear() {
+    ints.clear();
+    doubles.clear();
+    bytes.clear();
+  }
+};
+
+// PLAIN-decodes `count` values of physical type `phys` (fixed width `width` for FLBA/INT96).
+// Returns an error text or "".
+std::string DecodePlain(int32_t phys, int64_t width, const uint8_t* p, size_t n, size_t count,
+                        Physical* out) {
+  switch (phys) {
+    case pq::Type::BOOLEAN: {
+      if ((count + 7) / 8 > n) return "PLAIN booleans are truncated";
+      out->ints.resize(count);
+      for (size_t i = 0; i < count; i++) out->ints[i] = (p[i / 8] >> (i % 8)) & 1;
+      return "";
+    }
+    case pq::Type::INT32:
+    case pq::Type::FLOAT: {
+      if (count > n / 4) return "PLAIN values are truncated";
+      if (phys == pq::Type::INT32) {
+        out->ints.resize(count);
+        for (size_t i = 0; i < count; i++) out->ints[i] = static_cast<int32_t>(LE32(p + 4 * i));
+      } else {
+        out->doubles.resize(count);
+        for (size_t i = 0; i < count; i++) {
+          float f;
+          std::memcpy(&f, p + 4 * i, 4);
+          out->doubles[i] = f;
+        }
+      }
+      return "";
+    }
+    case pq::Type::INT64:
+    case pq::Type::DOUBLE: {
+      if (count > n / 8) return "PLAIN values are truncated";
+      if (count == 0) return "";
+      if (phys == pq::Type::INT64) {
+        out->ints.resize(count);
+        std::memcpy(out->ints.data(), p, 8 * count);
+      } else {
+        out->doubles.resize(count);
+        std::memcpy(out->doubles.data(), p, 8 * count);
+      }
+      return "";
+    }
+    case pq::Type::BYTE_ARRAY: {
+      if (count > n / 4) return "PLAIN byte arrays are truncated";
+      out->bytes.resize(count);
+      size_t pos = 0;
+      for (size_t i = 0; i < count; i++) {
+        if (n - pos < 4) return "PLAIN byte arrays are truncated";
+        uint32_t len = LE32(p + pos);
+        pos += 4;
+        if (len > n - pos) return fmt::format("PLAIN byte array of {} bytes overruns the page", len);
+        out->bytes[i] = std::string_view(reinterpret_cast<const char*>(p + pos), len);
+        pos += len;
+      }
+      return "";
+    }
+    default: {  // FIXED_LEN_BYTE_ARRAY, INT96
+      const size_t w = static_cast<size_t>(width);
+      if (count > n / w) return "PLAIN fixed-size values are truncated";
+      out->bytes.resize(count);
+      for (size_t i = 0; i < count; i++)
+        out->bytes[i] = std::string_view(reinterpret_cast<const char*>(p + w * i), w);
+      return "";
     }
   }
 }
@@ -207,78 +289,71 @@ std::optional<std::string> ParquetReader::GetMetadata(const std::string& key) co
   return it->second;
 }
 
-Result<std::unique_ptr<ParquetReader>> ParquetReader::Open(const std::string& path) {
+Result<std::unique_ptr<ParquetReader>> ParquetReader::Open(const std::string& path,
+                                                           const ReaderOptions& options) {
+  ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  return OpenBuffer(path, std::move(data), options);
+}
+
+Result<std::unique_ptr<ParquetReader>> ParquetReader::OpenBuffer(std::string name, std::string data,
+                                                                 const ReaderOptions& options) {
   std::unique_ptr<ParquetReader> r(new ParquetReader());
-  r->path_ = path;
-  ASSIGN_OR_RETURN(r->data_, ReadFile(path));
-  const std::string& d = r->data_;
-  const auto* bytes = reinterpret_cast<const uint8_t*>(d.data());
-  if (d.size() < 12) return Corruption("parquet {}: file of {} bytes is too short", path, d.size());
-  if (std::memcmp(d.data(), kMagic, 4) != 0 || std::memcmp(d.data() + d.size() - 4, kMagic, 4) != 0)
-    return Corruption("parquet {}: bad magic (not a Parquet file)", path);
-  const uint64_t footer_len = LE32(bytes + d.size() - 8);
-  if (footer_len == 0 || footer_len > d.size() - 12)
-    return Corruption("parquet {}: footer length {} does not fit in a file of {} bytes", path,
-                      footer_len, d.size());
-  const size_t footer_start = d.size() - 8 - footer_len;
+  r->path_ = std::move(name);
+  r->data_ = std::move(data);
+  r->options_ = options;
+  const std::string& path = r->path_;
   r->meta_ = std::make_unique<pq::FileMetaData>();
-  size_t consumed = 0;
-  std::string error;
-  if (!DecodeThrift(bytes + footer_start, footer_len, r->meta_.get(), &consumed, &error))
-    return Corruption("parquet {}: footer: {}", path, error);
+  size_t footer_start = 0;
+  RETURN_IF_ERROR(internal::ParseFooter(path, r->data_, r->meta_.get(), &footer_start));
   const pq::FileMetaData& m = *r->meta_;
 
   // Schema: a root and flat leaves.
   if (m.schema.empty()) return Corruption("parquet {}: empty schema", path);
   const size_t leaves = m.schema.size() - 1;
+  for (size_t i = 1; i <= leaves; i++) {
+    const pq::SchemaElement& e = m.schema[i];
+    if ((e.__isset.num_children && e.num_children > 0) || !e.__isset.type) {
+      std::string kind = internal::LogicalTypeName(e);
+      if (kind.empty() && e.__isset.converted_type)
+        kind = internal::ConvertedTypeName(Enum(e.converted_type));
+      return Unimplemented("parquet {}: column \"{}\" is a group{} (nested schema): nested "
+                           "columns are not supported", path, e.name,
+                           kind.empty() ? "" : " (" + kind + ")");
+    }
+  }
   if (!m.schema[0].__isset.num_children || m.schema[0].num_children < 0 ||
       static_cast<size_t>(m.schema[0].num_children) != leaves)
     return Unimplemented("parquet {}: nested schema (root has {} children, {} elements)", path,
                          m.schema[0].num_children, leaves);
   for (size_t i = 1; i <= leaves; i++) {
     const pq::SchemaElement& e = m.schema[i];
-    if ((e.__isset.num_children && e.num_children > 0) || !e.__isset.type)
-      return Unimplemented("parquet {}: column \"{}\" is a group (nested schema)", path, e.name);
-    if (e.__isset.repetition_type && Enum(e.repetition_type) == pq::FieldRepetitionType::REPEATED)
-      return Unimplemented("parquet {}: column \"{}\" is REPEATED", path, e.name);
     if (r->schema_.FindColumn(e.name) >= 0)
       return Corruption("parquet {}: duplicate column \"{}\"", path, e.name);
-    ingest::ColumnDef def;
-    def.name = e.name;
-    def.not_null = e.__isset.repetition_type && Enum(e.repetition_type) == pq::FieldRepetitionType::REQUIRED;
-    int64_t scale = 1;
-    switch (Enum(e.type)) {
-      case pq::Type::BOOLEAN: def.type = Type::kBool; break;
-      case pq::Type::DOUBLE: def.type = Type::kDouble; break;
-      case pq::Type::BYTE_ARRAY: def.type = Type::kText; break;
-      case pq::Type::INT64: {
-        def.type = Type::kInt64;
-        if (e.__isset.logicalType && e.logicalType.__isset.TIMESTAMP) {
-          def.type = Type::kTimestamp;
-          const pq::TimeUnit& u = e.logicalType.TIMESTAMP.unit;
-          scale = u.__isset.MILLIS ? 1000 : u.__isset.NANOS ? -1000 : 1;
-        } else if (e.__isset.converted_type &&
-                   (Enum(e.converted_type) == pq::ConvertedType::TIMESTAMP_MICROS ||
-                    Enum(e.converted_type) == pq::ConvertedType::TIMESTAMP_MILLIS)) {
-          def.type = Type::kTimestamp;
-          scale = Enum(e.converted_type) == pq::ConvertedType::TIMESTAMP_MILLIS ? 1000 : 1;
-        }
-        break;
-      }
-      default:
-        return Unimplemented("parquet {}: column \"{}\" has physical type {}, which Laminar does "
-                             "not read yet", path, e.name, Enum(e.type));
+    ColumnInfo info;
+    info.map = internal::MapColumn(e);
+    if (!info.map.status.ok())
+      return Status(info.map.status.code(), fmt::format("parquet {}: column \"{}\": {}", path,
+                                                        e.name, info.map.status.message()));
+    switch (info.map.physical) {
+      case pq::Type::INT32:
+      case pq::Type::FLOAT: info.fixed_size = 4; break;
+      case pq::Type::INT64:
+      case pq::Type::DOUBLE: info.fixed_size = 8; break;
+      case pq::Type::INT96: info.fixed_size = 12; break;
+      case pq::Type::FIXED_LEN_BYTE_ARRAY: info.fixed_size = info.map.type_length; break;
+      default: info.fixed_size = 0;
     }
-    r->schema_.columns.push_back(def);
-    r->timestamp_scale_.push_back(scale);
+    r->schema_.columns.push_back({e.name, info.map.type, info.map.not_null});
+    r->columns_.push_back(std::move(info));
   }
 
   // Row groups and column chunks: every offset inside the data region.
   int64_t total_rows = 0;
   for (size_t g = 0; g < m.row_groups.size(); g++) {
     const pq::RowGroup& rg = m.row_groups[g];
-    if (rg.num_rows < 0 || rg.num_rows > kMaxRowGroupRows)
-      return Corruption("parquet {}: row group {} has {} rows", path, g, rg.num_rows);
+    if (rg.num_rows < 0 || rg.num_rows > options.max_row_group_rows)
+      return Corruption("parquet {}: row group {} has {} rows (limit {})", path, g, rg.num_rows,
+                        options.max_row_group_rows);
     total_rows += rg.num_rows;
     if (rg.columns.size() != leaves)
       return Corruption("parquet {}: row group {} has {} columns, schema {}", path, g,
@@ -286,6 +361,9 @@ Result<std::unique_ptr<ParquetReader>> ParquetReader::Open(const std::string& pa
     for (size_t c = 0; c < leaves; c++) {
       const pq::ColumnChunk& cc = rg.columns[c];
       const std::string& name = r->schema_.columns[c].name;
+      if (cc.__isset.crypto_metadata || cc.__isset.encrypted_column_metadata)
+        return Unimplemented("parquet {}: column \"{}\" of row group {} is encrypted: Parquet "
+                             "modular encryption is not supported", path, name, g);
       if (!cc.__isset.meta_data || (cc.__isset.file_path && !cc.file_path.empty()))
         return Unimplemented("parquet {}: column \"{}\" of row group {} is in another file", path,
                              name, g);
@@ -305,6 +383,10 @@ Result<std::unique_ptr<ParquetReader>> ParquetReader::Open(const std::string& pa
           static_cast<uint64_t>(md.total_compressed_size) > footer_start - static_cast<uint64_t>(start))
         return Corruption("parquet {}: column \"{}\" of row group {} lies outside the data "
                           "(offset {}, {} bytes)", path, name, g, start, md.total_compressed_size);
+      if (md.data_page_offset < start || md.data_page_offset - start >= std::max<int64_t>(md.total_compressed_size, 1))
+        return Corruption("parquet {}: column \"{}\" of row group {}: data page offset {} lies "
+                          "outside its chunk (offset {}, {} bytes)", path, name, g,
+                          md.data_page_offset, start, md.total_compressed_size);
     }
   }
   if (m.num_rows != total_rows)
@@ -316,19 +398,47 @@ Result<std::unique_ptr<ParquetReader>> ParquetReader::Open(const std::string& pa
   return r;
 }
 
+namespace {
+
+// Decoded values of one page in Laminar form, ready to be scattered over the rows.
+struct Converted {
+  std::vector<int64_t> ints;
+  std::vector<double> doubles;
+  std::vector<std::string_view> texts;
+  std::string arena;  // UUID text
+};
+
+// A column chunk's dictionary in Laminar form.
+struct Dictionary {
+  bool present = false;
+  size_t size = 0;
+  std::vector<int64_t> ints;
+  std::vector<double> doubles;
+  std::string text;
+  std::vector<uint32_t> offsets{0};
+};
+
+}  // namespace
+
 Status ParquetReader::ReadColumnChunk(int row_group, int file_column, ingest::Column* out) const {
   const pq::ColumnMetaData& md =
       meta_->row_groups[static_cast<size_t>(row_group)].columns[static_cast<size_t>(file_column)].meta_data;
   const ingest::ColumnDef& def = schema_.columns[static_cast<size_t>(file_column)];
-  const int64_t ts_scale = timestamp_scale_[static_cast<size_t>(file_column)];
+  const ColumnInfo& info = columns_[static_cast<size_t>(file_column)];
+  const internal::ColumnMapping& map = info.map;
+  const int32_t phys = map.physical;
+  size_t page_offset = 0;  // of the page being decoded, for messages
   auto corrupt = [&](const std::string& what) {
-    return Corruption("parquet {}: column \"{}\" of row group {}: {}", path_, def.name, row_group,
-                      what);
+    return Corruption("parquet {}: column \"{}\" of row group {}, page at offset {}: {}", path_,
+                      def.name, row_group, page_offset, what);
+  };
+  auto unimplemented = [&](const std::string& what) {
+    return Unimplemented("parquet {}: column \"{}\" of row group {}: {}", path_, def.name,
+                         row_group, what);
   };
   const int32_t codec = Enum(md.codec);
-  if (codec != pq::CompressionCodec::UNCOMPRESSED && codec != pq::CompressionCodec::ZSTD)
-    return Unimplemented("parquet {}: column \"{}\": compression codec {} is not supported", path_,
-                         def.name, codec);
+  if (!CodecSupported(codec))
+    return unimplemented(fmt::format("compression codec {} is not supported", CodecName(codec)));
   const auto* file = reinterpret_cast<const uint8_t*>(data_.data());
   size_t pos = static_cast<size_t>(
       md.__isset.dictionary_page_offset && md.dictionary_page_offset > 0
@@ -338,128 +448,431 @@ Status ParquetReader::ReadColumnChunk(int row_group, int file_column, ingest::Co
   const int64_t expected = md.num_values;
   int64_t read = 0;
 
-  ingest::Column dict;
-  dict.type = def.type;
-  bool have_dict = false;
-  std::string page;
-  std::vector<uint32_t> levels, indices;
-  ingest::Column plain;
+  Dictionary dict;
+  std::string page_buf;
+  std::vector<uint8_t> defs;
+  std::vector<uint32_t> indices;
+  Physical phy;
+  Converted conv;
+  std::string split_buf;
+
+  // Physical → Laminar values (conv), for `count` decoded values.
+  auto convert = [&](size_t count) -> Status {
+    conv.ints.clear();
+    conv.doubles.clear();
+    conv.texts.clear();
+    switch (map.conv) {
+      case Conv::kBool:
+      case Conv::kInt32:
+      case Conv::kInt64:
+      case Conv::kTimestampMicros:
+        conv.ints.swap(phy.ints);
+        break;
+      case Conv::kUInt32:
+        conv.ints.resize(count);
+        for (size_t i = 0; i < count; i++) conv.ints[i] = static_cast<uint32_t>(phy.ints[i]);
+        break;
+      case Conv::kUInt64:
+        for (size_t i = 0; i < count; i++)
+          if (phy.ints[i] < 0)
+            return unimplemented(fmt::format("UINT64 value {} exceeds the bigint range",
+                                             static_cast<uint64_t>(phy.ints[i])));
+        conv.ints.swap(phy.ints);
+        break;
+      case Conv::kTimestampMillis:
+      case Conv::kTimestampNanos:
+      case Conv::kDate:
+        conv.ints.resize(count);
+        for (size_t i = 0; i < count; i++)
+          if (!internal::ScaleTimestamp(map.conv, phy.ints[i], &conv.ints[i]))
+            return unimplemented(fmt::format("value {} is outside the timestamptz range",
+                                             phy.ints[i]));
+        break;
+      case Conv::kInt96:
+        conv.ints.resize(count);
+        for (size_t i = 0; i < count; i++)
+          if (!internal::TimestampFromInt96(reinterpret_cast<const uint8_t*>(phy.bytes[i].data()),
+                                            &conv.ints[i]))
+            return unimplemented("an INT96 timestamp is outside the timestamptz range");
+        break;
+      case Conv::kFloat:
+      case Conv::kDouble:
+        conv.doubles.swap(phy.doubles);
+        break;
+      case Conv::kDecimal:
+        conv.doubles.resize(count);
+        if (phys == pq::Type::INT32 || phys == pq::Type::INT64) {
+          for (size_t i = 0; i < count; i++)
+            conv.doubles[i] = internal::DecimalFromInt(phy.ints[i], map.scale);
+        } else {
+          for (size_t i = 0; i < count; i++)
+            conv.doubles[i] = internal::DecimalFromBigEndian(
+                reinterpret_cast<const uint8_t*>(phy.bytes[i].data()), phy.bytes[i].size(), map.scale);
+        }
+        break;
+      case Conv::kText:
+        conv.texts.swap(phy.bytes);
+        break;
+      case Conv::kUuid:
+        conv.arena.clear();
+        conv.arena.reserve(36 * count);
+        for (size_t i = 0; i < count; i++)
+          internal::FormatUuid(reinterpret_cast<const uint8_t*>(phy.bytes[i].data()), &conv.arena);
+        conv.texts.resize(count);
+        for (size_t i = 0; i < count; i++)
+          conv.texts[i] = std::string_view(conv.arena).substr(36 * i, 36);
+        break;
+    }
+    return Status::OK();
+  };
+
+  // Decodes `count` values encoded with `encoding` from [p, p + n) into phy. Dictionary indices
+  // are handled by the caller.
+  auto decode_values = [&](int32_t encoding, const uint8_t* p, size_t n, size_t count) -> Status {
+    phy.Clear();
+    std::string err;
+    switch (encoding) {
+      case pq::Encoding::PLAIN:
+        err = DecodePlain(phys, info.fixed_size, p, n, count, &phy);
+        break;
+      case pq::Encoding::RLE: {
+        if (phys != pq::Type::BOOLEAN) return unimplemented("RLE encoding of a non-boolean column");
+        if (n < 4) return corrupt("RLE booleans without a length");
+        uint32_t len = LE32(p);
+        if (len > n - 4) return corrupt("RLE booleans longer than the page");
+        std::vector<uint8_t> bits(count);
+        RleDecoder dec(p + 4, len, 1);
+        if (!dec.Get(count, bits.data())) return corrupt("RLE booleans are truncated or malformed");
+        phy.ints.assign(bits.begin(), bits.end());
+        break;
+      }
+      case pq::Encoding::DELTA_BINARY_PACKED: {
+        if (phys != pq::Type::INT32 && phys != pq::Type::INT64)
+          return corrupt("DELTA_BINARY_PACKED encoding of a column that is not INT32/INT64");
+        size_t used;
+        err = DecodeDelta(p, n, count, false, &phy.ints, &used);
+        if (err.empty() && phys == pq::Type::INT32)
+          for (auto& v : phy.ints) v = static_cast<int32_t>(static_cast<uint32_t>(v));
+        break;
+      }
+      case pq::Encoding::DELTA_LENGTH_BYTE_ARRAY:
+      case pq::Encoding::DELTA_BYTE_ARRAY: {
+        if (phys != pq::Type::BYTE_ARRAY &&
+            !(phys == pq::Type::FIXED_LEN_BYTE_ARRAY && encoding == pq::Encoding::DELTA_BYTE_ARRAY))
+          return corrupt(fmt::format("{} encoding of a {} column", internal::EncodingName(encoding),
+                                     internal::PhysicalTypeName(phys)));
+        size_t at = 0;
+        if (encoding == pq::Encoding::DELTA_BYTE_ARRAY) {
+          err = DecodeDelta(p, n, count, true, &phy.prefixes, &at);
+          if (!err.empty()) break;
+        }
+        size_t used = 0;
+        err = DecodeDelta(p + at, n - at, count, true, &phy.lengths, &used);
+        if (!err.empty()) break;
+        at += used;
+        phy.bytes.resize(count);
+        for (size_t i = 0; i < count; i++) {
+          const int64_t len = phy.lengths[i];
+          if (len < 0 || static_cast<uint64_t>(len) > n - at) {
+            err = fmt::format("byte array length {} overruns the page", len);
+            break;
+          }
+          phy.bytes[i] = std::string_view(reinterpret_cast<const char*>(p + at), static_cast<size_t>(len));
+          at += static_cast<size_t>(len);
+        }
+        if (!err.empty() || encoding == pq::Encoding::DELTA_LENGTH_BYTE_ARRAY) break;
+        // DELTA_BYTE_ARRAY: value i = the first prefixes[i] bytes of value i-1, then suffix i.
+        uint64_t total = 0, prev = 0;
+        for (size_t i = 0; i < count; i++) {
+          const int64_t pre = phy.prefixes[i];
+          if (pre < 0 || static_cast<uint64_t>(pre) > prev) {
+            err = fmt::format("DELTA_BYTE_ARRAY prefix of {} bytes after a value of {}", pre, prev);
+            break;
+          }
+          prev = static_cast<uint64_t>(pre) + phy.bytes[i].size();
+          total += prev;
+          if (total > static_cast<uint64_t>(options_.max_page_bytes)) {
+            err = fmt::format("DELTA_BYTE_ARRAY values exceed {} bytes in one page",
+                              options_.max_page_bytes);
+            break;
+          }
+        }
+        if (!err.empty()) break;
+        phy.arena.clear();
+        phy.arena.reserve(static_cast<size_t>(total));
+        size_t prev_start = 0;
+        for (size_t i = 0; i < count; i++) {
+          const size_t start = phy.arena.size();
+          phy.arena.append(phy.arena.data() + prev_start, static_cast<size_t>(phy.prefixes[i]));
+          phy.arena.append(phy.bytes[i]);
+          prev_start = start;
+        }
+        size_t off = 0;
+        for (size_t i = 0; i < count; i++) {
+          size_t len = static_cast<size_t>(phy.prefixes[i]) + phy.bytes[i].size();
+          phy.bytes[i] = std::string_view(phy.arena).substr(off, len);
+          off += len;
+          if (phys == pq::Type::FIXED_LEN_BYTE_ARRAY && len != static_cast<size_t>(info.fixed_size)) {
+            err = fmt::format("DELTA_BYTE_ARRAY value of {} bytes in a FIXED_LEN_BYTE_ARRAY({})",
+                              len, info.fixed_size);
+            break;
+          }
+        }
+        break;
+      }
+      case pq::Encoding::BYTE_STREAM_SPLIT: {
+        if (info.fixed_size == 0 || phys == pq::Type::INT96)
+          return corrupt(fmt::format("BYTE_STREAM_SPLIT encoding of a {} column",
+                                     internal::PhysicalTypeName(phys)));
+        const size_t w = static_cast<size_t>(info.fixed_size);
+        if (count > n / w) return corrupt("BYTE_STREAM_SPLIT values are truncated");
+        split_buf.resize(w * count);
+        for (size_t b = 0; b < w; b++) {
+          const uint8_t* stream = p + b * count;
+          for (size_t i = 0; i < count; i++) split_buf[i * w + b] = static_cast<char>(stream[i]);
+        }
+        // The values now live in split_buf (kept until the page is converted).
+        err = DecodePlain(phys, info.fixed_size, reinterpret_cast<const uint8_t*>(split_buf.data()),
+                          split_buf.size(), count, &phy);
+        break;
+      }
+      default:
+        return unimplemented(fmt::format("value encoding {} is not supported",
+                                         internal::EncodingName(encoding)));
+    }
+    if (!err.empty()) return corrupt(err);
+    return convert(count);
+  };
+
   while (read < expected) {
     if (pos >= end)
-      return corrupt(fmt::format("pages end after {} of {} values", read, expected));
+      return Corruption("parquet {}: column \"{}\" of row group {}: pages end after {} of {} values",
+                        path_, def.name, row_group, read, expected);
+    page_offset = pos;
     pq::PageHeader h;
     size_t used = 0;
     std::string error;
-    if (!DecodeThrift(file + pos, end - pos, &h, &used, &error))
-      return corrupt(fmt::format("page header at offset {}: {}", pos, error));
+    if (!internal::DecodeThrift(file + pos, end - pos, &h, &used, &error))
+      return corrupt(fmt::format("page header: {}", error));
     pos += used;
     if (h.compressed_page_size < 0 || static_cast<size_t>(h.compressed_page_size) > end - pos ||
-        h.uncompressed_page_size < 0 || h.uncompressed_page_size > kMaxPageBytes)
-      return corrupt(fmt::format("page at offset {} has bad sizes ({} compressed, {} raw)", pos,
-                                 h.compressed_page_size, h.uncompressed_page_size));
+        h.uncompressed_page_size < 0 || h.uncompressed_page_size > options_.max_page_bytes)
+      return corrupt(fmt::format("bad page sizes ({} compressed, {} uncompressed; {} bytes left "
+                                 "in the chunk, limit {})", h.compressed_page_size,
+                                 h.uncompressed_page_size, end - pos, options_.max_page_bytes));
     const uint8_t* src = file + pos;
     const size_t csize = static_cast<size_t>(h.compressed_page_size);
+    const size_t usize = static_cast<size_t>(h.uncompressed_page_size);
     pos += csize;
     const int32_t page_type = Enum(h.type);
-    if (page_type != pq::PageType::DICTIONARY_PAGE && page_type != pq::PageType::DATA_PAGE) {
-      if (page_type == pq::PageType::DATA_PAGE_V2)
-        return Unimplemented("parquet {}: column \"{}\": data page v2 is not supported", path_,
-                             def.name);
+    if (page_type != pq::PageType::DICTIONARY_PAGE && page_type != pq::PageType::DATA_PAGE &&
+        page_type != pq::PageType::DATA_PAGE_V2)
       continue;  // index pages and unknown page types carry no values
-    }
-    const size_t usize = static_cast<size_t>(h.uncompressed_page_size);
-    if (codec == pq::CompressionCodec::ZSTD) {
-      page.resize(usize);
-      size_t n = ZSTD_decompress(page.data(), usize, src, csize);
-      if (ZSTD_isError(n) || n != usize)
-        return corrupt(fmt::format("page at offset {} does not decompress to {} bytes{}{}",
-                                   pos - csize, usize, ZSTD_isError(n) ? ": " : "",
-                                   ZSTD_isError(n) ? ZSTD_getErrorName(n) : ""));
+
+    // The page body: levels (v2: uncompressed, outside the compressed part) and values.
+    const uint8_t* levels_p = nullptr;
+    size_t levels_n = 0;
+    const uint8_t* p;
+    size_t n;
+    size_t v2_def_len = 0;
+    const bool v2 = page_type == pq::PageType::DATA_PAGE_V2;
+    if (v2) {
+      if (!h.__isset.data_page_header_v2) return corrupt("data page v2 without its header");
+      const pq::DataPageHeaderV2& dh = h.data_page_header_v2;
+      if (dh.definition_levels_byte_length < 0 || dh.repetition_levels_byte_length < 0)
+        return corrupt("negative level lengths");
+      const uint64_t lev = static_cast<uint64_t>(dh.definition_levels_byte_length) +
+                           static_cast<uint64_t>(dh.repetition_levels_byte_length);
+      if (lev > csize || lev > usize)
+        return corrupt(fmt::format("levels of {} bytes in a page of {} ({} uncompressed)", lev,
+                                   csize, usize));
+      // Repetition levels come first; a flat column has none worth reading.
+      levels_p = src + dh.repetition_levels_byte_length;
+      levels_n = static_cast<size_t>(dh.definition_levels_byte_length);
+      v2_def_len = levels_n;
+      const bool compressed = !dh.__isset.is_compressed || dh.is_compressed;
+      const size_t vc = csize - static_cast<size_t>(lev), vu = usize - static_cast<size_t>(lev);
+      if (codec == pq::CompressionCodec::UNCOMPRESSED || !compressed) {
+        if (vc != vu) return corrupt(fmt::format("uncompressed values of {} bytes declare {}", vc, vu));
+        p = src + lev;
+        n = vc;
+      } else {
+        Status st = DecompressPage(codec, src + lev, vc, vu, &page_buf);
+        if (!st.ok()) return corrupt(st.message());
+        p = reinterpret_cast<const uint8_t*>(page_buf.data());
+        n = vu;
+      }
+    } else if (codec == pq::CompressionCodec::UNCOMPRESSED) {
+      if (csize != usize) return corrupt(fmt::format("uncompressed page of {} bytes declares {}", csize, usize));
+      p = src;
+      n = csize;
     } else {
-      if (usize != csize) return corrupt("uncompressed page with two different sizes");
-      page.assign(reinterpret_cast<const char*>(src), csize);
+      Status st = DecompressPage(codec, src, csize, usize, &page_buf);
+      if (!st.ok()) return corrupt(st.message());
+      p = reinterpret_cast<const uint8_t*>(page_buf.data());
+      n = usize;
     }
-    const auto* p = reinterpret_cast<const uint8_t*>(page.data());
-    const size_t n = page.size();
 
     if (page_type == pq::PageType::DICTIONARY_PAGE) {
-      if (have_dict || read > 0 || !h.__isset.dictionary_page_header)
+      if (dict.present || read > 0 || !h.__isset.dictionary_page_header)
         return corrupt("unexpected dictionary page");
       const pq::DictionaryPageHeader& dh = h.dictionary_page_header;
       if (Enum(dh.encoding) != pq::Encoding::PLAIN && Enum(dh.encoding) != pq::Encoding::PLAIN_DICTIONARY)
-        return corrupt("dictionary page is not PLAIN");
-      if (dh.num_values < 0 || static_cast<size_t>(dh.num_values) > n)
+        return corrupt(fmt::format("dictionary page encoded {}", internal::EncodingName(Enum(dh.encoding))));
+      if (dh.num_values < 0 || static_cast<uint64_t>(dh.num_values) > uint64_t{n} * 8)
         return corrupt(fmt::format("dictionary of {} values in {} bytes", dh.num_values, n));
-      if (DecodePlain(p, n, static_cast<size_t>(dh.num_values), &dict) < 0)
-        return corrupt("dictionary page is truncated");
-      have_dict = true;
+      const size_t count = static_cast<size_t>(dh.num_values);
+      RETURN_IF_ERROR(decode_values(pq::Encoding::PLAIN, p, n, count));
+      dict.present = true;
+      dict.size = count;
+      if (def.type == Type::kText) {
+        size_t total = 0;
+        for (auto t : conv.texts) total += t.size();
+        if (total > kMaxText) return corrupt("dictionary exceeds 4 GiB");
+        dict.text.reserve(total);
+        dict.offsets.reserve(count + 1);
+        for (auto t : conv.texts) {
+          dict.text.append(t);
+          dict.offsets.push_back(static_cast<uint32_t>(dict.text.size()));
+        }
+      } else if (def.type == Type::kDouble) {
+        dict.doubles = std::move(conv.doubles);
+        conv.doubles = {};
+      } else {
+        dict.ints = std::move(conv.ints);
+        conv.ints = {};
+      }
       continue;
     }
 
-    if (!h.__isset.data_page_header) return corrupt("data page without a data page header");
-    const pq::DataPageHeader& dh = h.data_page_header;
-    if (dh.num_values < 0 || dh.num_values > expected - read)
-      return corrupt(fmt::format("page of {} values where {} remain", dh.num_values, expected - read));
-    const size_t nv = static_cast<size_t>(dh.num_values);
-    size_t at = 0;
-    levels.clear();
-    if (!def.not_null) {
-      if (Enum(dh.definition_level_encoding) != pq::Encoding::RLE)
-        return Unimplemented("parquet {}: column \"{}\": definition level encoding {}", path_,
-                             def.name, Enum(dh.definition_level_encoding));
-      if (n < 4) return corrupt("page too short for its definition levels");
-      uint32_t len = LE32(p);
-      if (len > n - 4) return corrupt("definition levels longer than the page");
-      RleDecoder dec(p + 4, len, 1);
-      if (!dec.Get(nv, &levels)) return corrupt("definition levels are truncated or malformed");
-      at = 4 + len;
+    // Data page v1 or v2.
+    int32_t nv_raw, encoding;
+    if (v2) {
+      const pq::DataPageHeaderV2& dh = h.data_page_header_v2;
+      nv_raw = dh.num_values;
+      encoding = Enum(dh.encoding);
+      if (dh.num_nulls < 0 || dh.num_nulls > dh.num_values || dh.num_rows != dh.num_values)
+        return corrupt(fmt::format("data page v2 with {} values, {} nulls, {} rows", dh.num_values,
+                                   dh.num_nulls, dh.num_rows));
     } else {
-      levels.assign(nv, 1);
+      if (!h.__isset.data_page_header) return corrupt("data page without a data page header");
+      nv_raw = h.data_page_header.num_values;
+      encoding = Enum(h.data_page_header.encoding);
     }
-    size_t non_null = 0;
-    for (uint32_t l : levels) non_null += l;
-
-    plain = ingest::Column();
-    plain.type = def.type;
-    const int32_t encoding = Enum(dh.encoding);
-    if (encoding == pq::Encoding::PLAIN) {
-      if (DecodePlain(p + at, n - at, non_null, &plain) < 0) return corrupt("values are truncated");
-      if (out->text_data.size() + plain.text_data.size() > std::numeric_limits<uint32_t>::max())
-        return corrupt("text exceeds 4 GiB in one row group");
-      size_t k = 0;
-      for (size_t i = 0; i < nv; i++) {
-        if (levels[i]) AppendFrom(plain, k++, ts_scale, out);
-        else out->AppendNull();
-      }
-    } else if (encoding == pq::Encoding::RLE_DICTIONARY ||
-               encoding == pq::Encoding::PLAIN_DICTIONARY) {
-      if (!have_dict) return corrupt("dictionary-encoded page without a dictionary");
-      if (at >= n && non_null > 0) return corrupt("dictionary indices missing");
-      indices.clear();
-      if (non_null > 0) {
-        int bw = p[at];
-        if (bw > 32) return corrupt(fmt::format("dictionary index bit width {}", bw));
-        RleDecoder dec(p + at + 1, n - at - 1, bw);
-        if (!dec.Get(non_null, &indices)) return corrupt("dictionary indices are truncated");
-      }
-      const size_t dict_size = dict.valid.size();
-      size_t k = 0;
-      for (size_t i = 0; i < nv; i++) {
-        if (!levels[i]) {
-          out->AppendNull();
-          continue;
+    if (nv_raw < 0 || nv_raw > expected - read)
+      return corrupt(fmt::format("page of {} values where {} remain", nv_raw, expected - read));
+    const size_t nv = static_cast<size_t>(nv_raw);
+    size_t at = 0;  // start of the values in [p, p + n)
+    size_t non_null = nv;
+    const bool optional = !def.not_null;
+    if (optional) {
+      defs.resize(nv);
+      if (v2) {
+        RleDecoder dec(levels_p, levels_n, 1);
+        if (!dec.Get(nv, defs.data())) return corrupt("definition levels are truncated or malformed");
+        (void)v2_def_len;
+      } else {
+        const int32_t lenc = Enum(h.data_page_header.definition_level_encoding);
+        if (lenc == pq::Encoding::RLE) {
+          if (n < 4) return corrupt("page too short for its definition levels");
+          uint32_t len = LE32(p);
+          if (len > n - 4) return corrupt("definition levels longer than the page");
+          RleDecoder dec(p + 4, len, 1);
+          if (!dec.Get(nv, defs.data())) return corrupt("definition levels are truncated or malformed");
+          at = 4 + len;
+        } else if (lenc == pq::Encoding::BIT_PACKED) {
+          // Deprecated: bit width 1, most significant bit first, no length prefix.
+          const size_t bytes = (nv + 7) / 8;
+          if (bytes > n) return corrupt("definition levels are truncated");
+          for (size_t i = 0; i < nv; i++) defs[i] = (p[i / 8] >> (7 - i % 8)) & 1;
+          at = bytes;
+        } else {
+          return corrupt(fmt::format("definition level encoding {}", internal::EncodingName(lenc)));
         }
-        uint32_t idx = indices[k++];
-        if (idx >= dict_size)
-          return corrupt(fmt::format("dictionary index {} of a dictionary of {}", idx, dict_size));
-        if (def.type == Type::kText &&
-            out->text_data.size() + dict.text(idx).size() > std::numeric_limits<uint32_t>::max())
-          return corrupt("text exceeds 4 GiB in one row group");
-        AppendFrom(dict, idx, ts_scale, out);
+      }
+      non_null = 0;
+      for (size_t i = 0; i < nv; i++) non_null += defs[i];
+      if (v2 && non_null + static_cast<size_t>(h.data_page_header_v2.num_nulls) != nv)
+        return corrupt(fmt::format("data page v2 says {} nulls, its levels {}",
+                                   h.data_page_header_v2.num_nulls, nv - non_null));
+    } else if (v2 && h.data_page_header_v2.num_nulls != 0) {
+      return corrupt(fmt::format("{} nulls in a REQUIRED column", h.data_page_header_v2.num_nulls));
+    }
+    const uint8_t* vp = p + at;
+    const size_t vn = n - at;
+
+    const size_t base = out->valid.size();
+    if (encoding == pq::Encoding::RLE_DICTIONARY || encoding == pq::Encoding::PLAIN_DICTIONARY) {
+      if (!dict.present) return corrupt("dictionary-encoded page without a dictionary");
+      indices.resize(non_null);
+      if (non_null > 0) {
+        if (vn < 1) return corrupt("dictionary indices missing");
+        int bw = vp[0];
+        if (bw > 32) return corrupt(fmt::format("dictionary index bit width {}", bw));
+        RleDecoder dec(vp + 1, vn - 1, bw);
+        if (!dec.Get(non_null, indices.data())) return corrupt("dictionary indices are truncated or malformed");
+        for (uint32_t idx : indices)
+          if (idx >= dict.size)
+            return corrupt(fmt::format("dictionary index {} of a dictionary of {}", idx, dict.size));
+      }
+      out->valid.resize(base + nv, 1);
+      if (optional && nv > 0) std::memcpy(out->valid.data() + base, defs.data(), nv);
+      size_t k = 0;
+      if (def.type == Type::kText) {
+        uint64_t total = out->text_data.size();
+        for (uint32_t idx : indices) total += dict.offsets[idx + 1] - dict.offsets[idx];
+        if (total > kMaxText) return corrupt("text exceeds 4 GiB in one row group");
+        out->text_data.reserve(static_cast<size_t>(total));
+        for (size_t i = 0; i < nv; i++) {
+          if (!optional || defs[i]) {
+            uint32_t idx = indices[k++];
+            out->text_data.append(dict.text, dict.offsets[idx], dict.offsets[idx + 1] - dict.offsets[idx]);
+          }
+          out->text_offsets.push_back(static_cast<uint32_t>(out->text_data.size()));
+        }
+      } else if (def.type == Type::kDouble) {
+        out->doubles.resize(base + nv);
+        double* d = out->doubles.data() + base;
+        for (size_t i = 0; i < nv; i++) d[i] = (!optional || defs[i]) ? dict.doubles[indices[k++]] : 0.0;
+      } else {
+        out->ints.resize(base + nv);
+        int64_t* d = out->ints.data() + base;
+        for (size_t i = 0; i < nv; i++) d[i] = (!optional || defs[i]) ? dict.ints[indices[k++]] : 0;
       }
     } else {
-      return Unimplemented("parquet {}: column \"{}\": value encoding {} is not supported", path_,
-                           def.name, encoding);
+      RETURN_IF_ERROR(decode_values(encoding, vp, vn, non_null));
+      out->valid.resize(base + nv, 1);
+      if (optional && nv > 0) std::memcpy(out->valid.data() + base, defs.data(), nv);
+      const bool dense = non_null == nv;
+      if (def.type == Type::kText) {
+        uint64_t total = out->text_data.size();
+        for (auto t : conv.texts) total += t.size();
+        if (total > kMaxText) return corrupt("text exceeds 4 GiB in one row group");
+        out->text_data.reserve(static_cast<size_t>(total));
+        size_t k = 0;
+        for (size_t i = 0; i < nv; i++) {
+          if (dense || defs[i]) out->text_data.append(conv.texts[k++]);
+          out->text_offsets.push_back(static_cast<uint32_t>(out->text_data.size()));
+        }
+      } else if (def.type == Type::kDouble) {
+        out->doubles.resize(base + nv);
+        double* d = out->doubles.data() + base;
+        if (dense) {
+          if (nv > 0) std::memcpy(d, conv.doubles.data(), nv * sizeof(double));
+        } else {
+          size_t k = 0;
+          for (size_t i = 0; i < nv; i++) d[i] = defs[i] ? conv.doubles[k++] : 0.0;
+        }
+      } else {
+        out->ints.resize(base + nv);
+        int64_t* d = out->ints.data() + base;
+        if (dense) {
+          if (nv > 0) std::memcpy(d, conv.ints.data(), nv * sizeof(int64_t));
+        } else {
+          size_t k = 0;
+          for (size_t i = 0; i < nv; i++) d[i] = defs[i] ? conv.ints[k++] : 0;
+        }
+      }
     }
     read += static_cast<int64_t>(nv);
   }
