@@ -31,7 +31,7 @@ class BatchTest : public ::testing::Test {
     auto log = wal::Log::Open((root_ / "log").string(), wal::Options{}, &rep);
     ASSERT_TRUE(log.ok()) << log.status().ToString();
     log_ = std::move(log).value();
-    lake_ = std::make_unique<lake::Lake>((root_ / "lake").string(), lake::WriterOptions{});
+    lake_ = std::make_unique<lake::Lake>(Store("lake"), (root_ / "staging").string(), lake::WriterOptions{});
     def_ = MakeDef("SELECT ... v1", 1);
   }
   void TearDown() override {
@@ -77,6 +77,12 @@ class BatchTest : public ::testing::Test {
     lake::Manifest m = Manifest();
     BuildRequest req{def_, &schema_, lake_.get(), &m, prev, full, version};
     return Build(req);
+  }
+
+  std::shared_ptr<objstore::ObjectStore> Store(const char* name) {
+    auto s = objstore::OpenLocal((root_ / name).string());
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return std::move(s).value();
   }
 
   fs::path root_;
@@ -174,7 +180,7 @@ TEST_F(BatchTest, AnotherDefinitionOrARetentionDropForcesAFullBuild) {
 
 TEST_F(BatchTest, StorePublishesAtomicallyKeepsTheNewestAndSkipsDamage) {
   all_ = views::ViewState(def_);
-  VersionStore store((root_ / "views").string(), 2);
+  VersionStore store(Store("views"), 2);
   std::vector<std::string> problems;
   auto none = store.LoadLatest(def_, &problems);
   ASSERT_TRUE(none.ok());
@@ -202,7 +208,8 @@ TEST_F(BatchTest, StorePublishesAtomicallyKeepsTheNewestAndSkipsDamage) {
   EXPECT_EQ(store.MaxVersion("v"), 4u);
 
   // A damaged newest file is skipped: the previous version answers.
-  std::string path = (*latest)->info.path;
+  EXPECT_EQ("file://" + fs::canonical(root_ / "views").string() + "/v/v-00000000000000000004.state", (*latest)->info.path);
+  std::string path = (root_ / "views" / "v" / "v-00000000000000000004.state").string();
   {
     std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(200);
@@ -229,7 +236,8 @@ TEST_F(BatchTest, StorePublishesAtomicallyKeepsTheNewestAndSkipsDamage) {
   ASSERT_EQ(after.size(), 1u);
   EXPECT_EQ(after[0].version, 6u);
   ASSERT_TRUE(store.Drop("v").ok());
-  EXPECT_FALSE(fs::exists(root_ / "views" / "v"));
+  EXPECT_TRUE(store.List("v").empty());
+  EXPECT_FALSE(fs::exists(root_ / "views" / "v" / "v-00000000000000000006.state"));
 }
 
 }  // namespace

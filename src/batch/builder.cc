@@ -55,8 +55,9 @@ Result<std::vector<std::optional<BatchVersion>>> BuildAll(const std::vector<Buil
   for (const auto& seg : m.segments) {
     if (seg.segment_id <= min_after) continue;
     for (const auto& f : seg.files) {
-      std::string path = lake.FilePath(schema.name, f);
-      ASSIGN_OR_RETURN(auto reader, lake::ParquetReader::Open(path));
+      std::string path = lake.FileKey(schema.name, f);
+      ASSIGN_OR_RETURN(std::string data, lake.ReadFile(schema.name, f));
+      ASSIGN_OR_RETURN(auto reader, lake::ParquetReader::OpenBuffer(path, std::move(data)));
       uint64_t rows = 0;
       for (int g = 0; g < reader->num_row_groups(); g++) {
         auto batch = reader->ReadRowGroup(g, schema);

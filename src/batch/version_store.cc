@@ -71,8 +71,7 @@ json VersionInfo::Summary() const {
           {"through_segment", through_segment}, {"created_at", FormatTimestamp(created_at)}};
 }
 
-Result<BatchVersion> ReadVersionFile(const std::string& path, const views::ViewDefPtr& def) {
-  ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+Result<BatchVersion> ParseVersionFile(std::string_view data, const std::string& path, const views::ViewDefPtr& def) {
   // magic, u32 header length, header, u64 state length, state, u32 masked crc of all before.
   if (data.size() < sizeof kMagic + 4 + 8 + 4 || std::memcmp(data.data(), kMagic, sizeof kMagic) != 0)
     return Corruption("{}: not a Laminar view version file", path);
@@ -85,31 +84,48 @@ Result<BatchVersion> ReadVersionFile(const std::string& path, const views::ViewD
   std::memcpy(&hlen, data.data() + pos, 4);
   pos += 4;
   if (hlen > data.size() - pos - 12) return Corruption("{}: header length {} past the end", path, hlen);
-  ASSIGN_OR_RETURN(VersionInfo info, InfoFromJson(data.substr(pos, hlen), path));
+  ASSIGN_OR_RETURN(VersionInfo info, InfoFromJson(std::string(data.substr(pos, hlen)), path));
   pos += hlen;
   uint64_t slen;
   std::memcpy(&slen, data.data() + pos, 8);
   pos += 8;
   if (slen != data.size() - pos - 4) return Corruption("{}: state length {} does not match the file", path, slen);
+  info.path = path;
   BatchVersion v{std::move(info), nullptr};
   if (def) {
-    auto state = views::DecodeViewState(std::string_view(data).substr(pos, slen), def);
+    auto state = views::DecodeViewState(data.substr(pos, slen), def);
     if (!state.ok()) return state.status().WithContext(path);
     v.state = std::make_shared<const views::ViewState>(std::move(state).value());
   }
   return v;
 }
 
-std::string VersionStore::ViewDir(const std::string& view) const { return JoinPath(dir_, view); }
+Result<BatchVersion> VersionStore::Read(const std::string& key, const views::ViewDefPtr& def) const {
+  if (!def) {
+    std::lock_guard<std::mutex> l(cache_mu_);
+    auto it = headers_.find(key);
+    if (it != headers_.end()) return BatchVersion{it->second, nullptr};
+  }
+  ASSIGN_OR_RETURN(std::string data, store_->Get(key));
+  ASSIGN_OR_RETURN(BatchVersion v, ParseVersionFile(data, store_->url() + "/" + key, def));
+  std::lock_guard<std::mutex> l(cache_mu_);
+  headers_[key] = v.info;
+  return v;
+}
 
 std::vector<VersionStore::FileRef> VersionStore::Files(const std::string& view) const {
   std::vector<FileRef> out;
-  auto names = ListDir(ViewDir(view));
-  if (!names.ok()) return out;
-  for (const std::string& n : *names) {
+  const std::string prefix = view + "/v-";
+  auto objects = store_->List(prefix);
+  if (!objects.ok()) {
+    spdlog::warn("view {}: listing versions: {}", view, objects.status().ToString());
+    return out;
+  }
+  for (const auto& o : *objects) {
+    std::string name = o.key.substr(view.size() + 1);
     unsigned long long v = 0;
-    if (n.size() != 28 || std::sscanf(n.c_str(), "v-%llu.state", &v) != 1) continue;
-    out.push_back({v, JoinPath(ViewDir(view), n)});
+    if (name.size() != 28 || std::sscanf(name.c_str(), "v-%llu.state", &v) != 1) continue;
+    out.push_back({v, o.key});
   }
   std::sort(out.begin(), out.end(), [](const FileRef& a, const FileRef& b) { return a.version < b.version; });
   return out;
@@ -123,7 +139,7 @@ uint64_t VersionStore::MaxVersion(const std::string& view) const {
 std::vector<VersionInfo> VersionStore::List(const std::string& view) const {
   std::vector<VersionInfo> out;
   for (const FileRef& f : Files(view)) {
-    auto v = ReadVersionFile(f.path, nullptr);
+    auto v = Read(f.key, nullptr);
     if (v.ok()) out.push_back(std::move(v->info));
   }
   return out;
@@ -133,11 +149,11 @@ Result<std::optional<BatchVersion>> VersionStore::LoadLatest(const views::ViewDe
                                                              std::vector<std::string>* problems) const {
   auto files = Files(def->name);
   for (auto it = files.rbegin(); it != files.rend(); ++it) {
-    auto header = ReadVersionFile(it->path, nullptr);
+    auto header = Read(it->key, nullptr);
     if (header.ok() && (header->info.definition_version != def->definition_version ||
                         header->info.definition_sql != def->sql || header->info.view != def->name))
       continue;  // another definition of the view
-    auto v = header.ok() ? ReadVersionFile(it->path, def) : header;
+    auto v = header.ok() ? Read(it->key, def) : header;
     if (!v.ok()) {
       if (problems) problems->push_back(v.status().ToString());
       continue;
@@ -148,8 +164,6 @@ Result<std::optional<BatchVersion>> VersionStore::LoadLatest(const views::ViewDe
 }
 
 Status VersionStore::Publish(const views::ViewDef& def, VersionInfo* info, const views::ViewState& state) {
-  std::string dir = ViewDir(def.name);
-  RETURN_IF_ERROR(CreateDirs(dir));
   std::string header = info->ToJson();
   std::string data(kMagic, sizeof kMagic);
   Put<uint32_t>(&data, static_cast<uint32_t>(header.size()));
@@ -159,34 +173,41 @@ Status VersionStore::Publish(const views::ViewDef& def, VersionInfo* info, const
   Put<uint64_t>(&data, encoded.size());
   data += encoded;
   Put<uint32_t>(&data, crc32c::Mask(crc32c::Value(data.data(), data.size())));
-  std::string path = JoinPath(dir, fmt::format("v-{:020}.state", info->version));
-  // WriteFileAtomic: temporary file, fsync, rename (the publish), directory fsync.
+  std::string key = fmt::format("{}/v-{:020}.state", def.name, info->version);
   CrashPoint("publish.before_write");
-  RETURN_IF_ERROR(WriteFileAtomic(path, data, "publish.before_rename"));
-  info->path = path;
-  CrashPoint("publish.after_rename");
+  RETURN_IF_ERROR(store_->Put(key, data));  // the publish
+  info->path = store_->url() + "/" + key;
+  {
+    std::lock_guard<std::mutex> l(cache_mu_);
+    headers_[key] = *info;
+  }
+  CrashPoint("publish.after_write");
   // Prune: the newest `retain_` of this definition stay; everything else goes.
   size_t kept = 0;
   auto files = Files(def.name);
   for (auto it = files.rbegin(); it != files.rend(); ++it) {
-    auto h = ReadVersionFile(it->path, nullptr);
+    auto h = Read(it->key, nullptr);
     bool same = h.ok() && h->info.definition_version == def.definition_version && h->info.definition_sql == def.sql;
     if (same && kept < retain_) {
       kept++;
       continue;
     }
     if (it->version > info->version) continue;  // never delete a newer file than the one published
-    Status st = RemoveFile(it->path);
-    if (!st.ok()) spdlog::warn("view {}: pruning {}: {}", def.name, it->path, st.ToString());
+    Status st = store_->Delete(it->key);
+    if (!st.ok()) spdlog::warn("view {}: pruning {}: {}", def.name, it->key, st.ToString());
+    std::lock_guard<std::mutex> l(cache_mu_);
+    headers_.erase(it->key);
   }
   return Status::OK();
 }
 
 Status VersionStore::Drop(const std::string& view) {
-  std::error_code ec;
-  std::filesystem::remove_all(ViewDir(view), ec);
-  if (ec) return IOError("removing {}: {}", ViewDir(view), ec.message());
-  return FsyncDir(dir_);
+  for (const FileRef& f : Files(view)) {
+    RETURN_IF_ERROR(store_->Delete(f.key));
+    std::lock_guard<std::mutex> l(cache_mu_);
+    headers_.erase(f.key);
+  }
+  return Status::OK();
 }
 
 }  // namespace laminar::batch

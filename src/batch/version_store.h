@@ -1,20 +1,23 @@
-// VersionStore: the batch layer's published view versions on disk, `<data>/views/<view>/`
-// (format: docs/formats/views.md).
+// VersionStore: the batch layer's published view versions, objects `<view>/v-<version:020>.state`
+// in an ObjectStore (`<data>/views/` locally, `prefix/views/` in S3; format: docs/formats/views.md).
 //
-// A version is one file `v-<version:020>.state` holding a JSON header (VersionInfo) and the
-// encoded ViewState (views/state_codec.h), checksummed (CRC32C) as a whole. Publish writes a
-// temporary file, fsyncs it, renames it into place and fsyncs the directory: the rename is the
-// publish, so a crash at any step leaves the old version or the new one, never a mix. The
+// A version is one object holding a JSON header (VersionInfo) and the encoded ViewState
+// (views/state_codec.h), checksummed (CRC32C) as a whole. Publish is one ObjectStore::Put (locally
+// a fsynced temporary file renamed into place; in S3 one PUT): a crash at any step leaves the old
+// version or the new one, never a mix. The
 // newest valid file whose definition matches the catalog's is the current version; a damaged
 // file is skipped (and reported), falling back to an older one. After each publish the store
 // keeps the newest `retain` versions of the current definition and deletes the rest (including
 // every version of an older definition).
 //
-// Thread safety: not synchronised; the engine serialises publishes (one batch run at a time).
+// Thread safety: reads may run concurrently; the engine serialises publishes (one batch run at a
+// time). Headers read are cached by key (a version object never changes once written).
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
+#include "objstore/object_store.h"
 #include "views/view_state.h"
 
 namespace laminar::batch {
@@ -42,7 +46,7 @@ struct VersionInfo {
   bool full = false;                // full recompute (else previous version ⊕ new files)
   int64_t build_micros = 0;
   int64_t created_at = 0;           // wall clock, micros since the epoch
-  std::string path;                 // the file (set when loaded or published)
+  std::string path;                 // where the object is (store URL + key; set when loaded or published)
 
   std::string ToJson() const;  // the whole header, as stored
   // What users see (GET /v1/views, POST /v1/batch/run): version, horizon, rows, events, full,
@@ -57,38 +61,43 @@ struct BatchVersion {
 
 class VersionStore {
  public:
-  // `dir` is `<data>/views`; `retain` ≥ 1.
-  VersionStore(std::string dir, size_t retain) : dir_(std::move(dir)), retain_(retain < 1 ? 1 : retain) {}
+  // `retain` ≥ 1.
+  VersionStore(std::shared_ptr<objstore::ObjectStore> store, size_t retain)
+      : store_(std::move(store)), retain_(retain < 1 ? 1 : retain) {}
 
   // The newest readable version built for `def` (same definition_version and SQL), or nullopt.
-  // Damaged or unreadable files are skipped; each is described in *problems when given.
+  // Damaged or unreadable objects are skipped; each is described in *problems when given.
   Result<std::optional<BatchVersion>> LoadLatest(const views::ViewDefPtr& def,
                                                  std::vector<std::string>* problems = nullptr) const;
-  // Headers of every version file of `view`, oldest first (damaged files are left out).
+  // Headers of every version of `view`, oldest first (damaged objects are left out).
   std::vector<VersionInfo> List(const std::string& view) const;
-  // The highest version number on disk for `view`, 0 when none.
+  // The highest version number stored for `view`, 0 when none.
   uint64_t MaxVersion(const std::string& view) const;
 
   // Durably publishes a version (see class comment) and prunes old ones. Sets info->path.
   Status Publish(const views::ViewDef& def, VersionInfo* info, const views::ViewState& state);
 
-  // Removes the view's directory (DROP).
+  // Removes every version of the view (DROP).
   Status Drop(const std::string& view);
 
-  std::string ViewDir(const std::string& view) const;
+  const objstore::ObjectStore& store() const { return *store_; }
 
  private:
   struct FileRef {
     uint64_t version;
-    std::string path;
+    std::string key;
   };
   std::vector<FileRef> Files(const std::string& view) const;
-  std::string dir_;
+  Result<BatchVersion> Read(const std::string& key, const views::ViewDefPtr& def) const;
+  std::shared_ptr<objstore::ObjectStore> store_;
   size_t retain_;
+  mutable std::mutex cache_mu_;
+  mutable std::map<std::string, VersionInfo> headers_;  // by key
 };
 
-// Reads one version file. Corruption names the file and what is wrong. With def null only the
-// header is read (state left null).
-Result<BatchVersion> ReadVersionFile(const std::string& path, const views::ViewDefPtr& def);
+// Parses one version file's bytes; `where` names it in errors. Corruption names the file and
+// what is wrong. With def null only the header is decoded (state left null).
+Result<BatchVersion> ParseVersionFile(std::string_view data, const std::string& where,
+                                      const views::ViewDefPtr& def);
 
 }  // namespace laminar::batch

@@ -14,6 +14,44 @@ namespace laminar::engine {
 
 using nlohmann::json;
 
+namespace {
+
+// The lake's and the views' stores for options.lake_url (see EngineOptions).
+Status OpenStores(const EngineOptions& options, std::shared_ptr<objstore::ObjectStore>* lake,
+                  std::shared_ptr<objstore::ObjectStore>* views) {
+  const std::string& url = options.lake_url;
+  if (url.rfind("s3://", 0) == 0) {
+    objstore::S3Options o = options.s3;
+    RETURN_IF_ERROR(objstore::ParseS3Url(url, &o));
+    objstore::ApplyAwsEnvironment(&o);
+    std::string base = o.prefix;
+    for (const char* part : {"lake", "views"}) {
+      o.prefix = base.empty() ? part : base + "/" + part;
+      ASSIGN_OR_RETURN(auto store, objstore::OpenS3(o));
+      (std::string(part) == "lake" ? *lake : *views) = std::move(store);
+    }
+    // Fail at start, with S3's own words, when the bucket cannot be reached or refuses us.
+    auto probe = (*lake)->List("_probe/");
+    if (!probe.ok()) return probe.status().WithContext("lake " + url);
+    return Status::OK();
+  }
+  std::string root;
+  if (url.empty()) {
+    root = options.data_dir;
+  } else if (url.rfind("file://", 0) == 0) {
+    root = url.substr(7);
+  } else {
+    return InvalidArgument("lake url '{}': expected s3://bucket/prefix or file:///dir", url);
+  }
+  ASSIGN_OR_RETURN(auto l, objstore::OpenLocal(JoinPath(root, "lake")));
+  ASSIGN_OR_RETURN(auto v, objstore::OpenLocal(JoinPath(root, "views")));
+  *lake = std::move(l);
+  *views = std::move(v);
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   std::unique_ptr<Engine> e(new Engine(options));
   const std::string& dir = options.data_dir;
@@ -21,10 +59,15 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   RETURN_IF_ERROR(CreateDirs(JoinPath(dir, "deadletter")));
   ASSIGN_OR_RETURN(e->catalog_, catalog::Catalog::Open(dir));
   e->deadletter_ = std::make_unique<ingest::DeadLetter>(JoinPath(dir, "deadletter"));
-  RETURN_IF_ERROR(CreateDirs(JoinPath(dir, "lake")));
-  e->lake_ = std::make_unique<lake::Lake>(JoinPath(dir, "lake"), options.lake);
-  RETURN_IF_ERROR(CreateDirs(JoinPath(dir, "views")));
-  e->store_ = std::make_unique<batch::VersionStore>(JoinPath(dir, "views"), options.retain_versions);
+  std::shared_ptr<objstore::ObjectStore> lake_store, views_store;
+  RETURN_IF_ERROR(OpenStores(options, &lake_store, &views_store));
+  // Files being written for the lake wait here until they are uploaded (renamed, locally).
+  std::string staging = JoinPath(JoinPath(dir, "tmp"), "lake");
+  std::error_code ec;
+  std::filesystem::remove_all(staging, ec);  // left by a crash
+  RETURN_IF_ERROR(CreateDirs(staging));
+  e->lake_ = std::make_unique<lake::Lake>(lake_store, staging, options.lake);
+  e->store_ = std::make_unique<batch::VersionStore>(views_store, options.retain_versions);
   catalog::SnapshotPtr snap = e->catalog_->snapshot();
   for (const auto& [name, schema] : snap->streams) RETURN_IF_ERROR(e->OpenStream(schema));
   {
@@ -245,10 +288,8 @@ Status Engine::DropStream(const std::string& name) {
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   if (ec) return IOError("removing {}: {}", dir, ec.message());
-  std::string lake_dir = JoinPath(JoinPath(options_.data_dir, "lake"), name);
-  std::filesystem::remove_all(lake_dir, ec);
-  if (ec) return IOError("removing {}: {}", lake_dir, ec.message());
-  return FsyncDir(JoinPath(options_.data_dir, "log"));
+  RETURN_IF_ERROR(FsyncDir(JoinPath(options_.data_dir, "log")));
+  return lake_->DropStream(name);
 }
 
 std::shared_ptr<Engine::StreamRuntime> Engine::FindStream(const std::string& name) const {
@@ -377,6 +418,10 @@ Status Engine::ApplyCatalogChanges(const catalog::Snapshot& before, const catalo
       RETURN_IF_ERROR(DropStream(name));
   }
   for (const auto& [name, schema] : after.streams) {
+    if (!before.streams.count(name)) {
+      // A new stream starts with an empty lake, whatever an interrupted DROP left behind.
+      RETURN_IF_ERROR(lake_->DropStream(name));
+    }
     if (!before.streams.count(name) || stream_sql(before, name) != stream_sql(after, name))
       RETURN_IF_ERROR(OpenStream(schema));
   }

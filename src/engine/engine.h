@@ -54,6 +54,7 @@
 #include "ingest/event_parser.h"
 #include "lake/lake.h"
 #include "log/wal.h"
+#include "objstore/object_store.h"
 #include "serving/query.h"
 #include "speed/speed_view.h"
 
@@ -69,6 +70,13 @@ struct EngineOptions {
   int64_t batch_interval_ms = 60'000;  // 0: no periodic batch runs
   size_t retain_versions = 3;          // batch view versions kept on disk per view
   int64_t lake_retention_micros = 0;   // 0: keep the lake forever
+  // Where the lake and the batch views live: empty for `<data_dir>/lake` and `<data_dir>/views`;
+  // "file:///dir" for `dir/lake` and `dir/views`; "s3://bucket/prefix" for `prefix/lake/` and
+  // `prefix/views/` in S3, with the endpoint, region and credentials of `s3` (empty fields taken
+  // from the AWS_* environment variables). The log always stays in the data directory.
+  std::string lake_url;
+  objstore::S3Options s3;
+  uint64_t attach_max_rows = 50'000'000;  // rows one `lake attach` may bring
   // Offline inspection (`laminar verify --data-dir`): no background threads, nothing written
   // (versions that are missing are built in memory only). Log recovery still runs.
   bool read_only = false;
@@ -107,6 +115,12 @@ struct VerifyReport {
   uint64_t batch_version = 0, horizon = 0, log_last_seq = 0, lake_last_seq = 0;
   uint64_t events = 0;            // events the reference aggregated (lake + log tail)
   std::vector<VerifyDiff> diffs;  // empty: identical, bit for bit
+};
+
+struct AttachResult {
+  std::string stream;
+  lake::SegmentEntry entry;   // the lake segment the rows became (sequence range, files)
+  BatchRunResult batch;       // the batch run that followed, so the views include the rows
 };
 
 struct IngestResult {
@@ -161,6 +175,20 @@ class Engine {
   // compares it row by row with what serving answers (SELECT * over the view), at one instant:
   // ingest and batch runs pause while the served snapshot is taken.
   Result<std::vector<VerifyReport>> Verify(const std::string& view);
+
+  // Attaches the rows of a Parquet file (a path on the server) to the stream's lake as history
+  // (lake/lake.h Lake::Attach), then runs the batch layer so every view includes them. Columns
+  // are matched by name (exactly, else ignoring case); every file column must be a stream
+  // column, stream columns missing from the file read as NULL; a file column's type must be the
+  // stream column's (as the reader maps it: int32 → bigint, timestamp → timestamptz, ...) or
+  // bigint into double precision. Errors: NotFound (stream, file), InvalidArgument naming the
+  // column or row, Unimplemented (Parquet features the reader refuses), ResourceExhausted
+  // (attach_max_rows), Unavailable (read-only engine).
+  Result<AttachResult> AttachFile(const std::string& stream, const std::string& path);
+
+  // JSON for GET /v1/lake[/{stream}]: the lake's URL and, per stream, its manifest's files.
+  // NotFound for an unknown stream.
+  Result<std::string> DescribeLakeJson(const std::string& stream) const;
 
   // JSON descriptions for GET /v1/streams and GET /v1/views.
   std::string DescribeStreamsJson() const;

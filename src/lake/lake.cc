@@ -4,22 +4,54 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
+#include <algorithm>
 #include <set>
 
 #include "common/crash_point.h"
 #include "common/file_util.h"
 #include "common/time_util.h"
-#include "ingest/row_batch.h"
 
 namespace laminar::lake {
 
 using nlohmann::json;
+
+namespace {
+
+constexpr const char* kManifestDir = "_manifest/";
+
+std::string ManifestPrefix(const std::string& stream) { return stream + "/" + kManifestDir; }
+std::string ManifestKey(const std::string& stream, uint64_t version) {
+  return fmt::format("{}{:020}.json", ManifestPrefix(stream), version);
+}
+// The version of a manifest key, 0 when the key is not one.
+uint64_t ManifestVersion(const std::string& key, const std::string& prefix) {
+  if (key.size() != prefix.size() + 25 || key.compare(0, prefix.size(), prefix) != 0) return 0;
+  if (key.compare(key.size() - 5, 5, ".json") != 0) return 0;
+  uint64_t v = 0;
+  for (size_t i = prefix.size(); i < prefix.size() + 20; i++) {
+    if (key[i] < '0' || key[i] > '9') return 0;
+    v = v * 10 + uint64_t(key[i] - '0');
+  }
+  return v;
+}
+
+std::string PartitionOf(int64_t hour) {
+  int64_t y;
+  unsigned mo, d;
+  int64_t day = DateTrunc(TimeUnit::kDay, hour);
+  CivilFromDays(day / kMicrosPerDay, &y, &mo, &d);
+  int h = int((hour - day) / kMicrosPerHour);
+  return fmt::format("event_date={:04}-{:02}-{:02}/event_hour={:02}", y, mo, d, h);
+}
+
+bool IsLakeDataFile(const std::string& key) {
+  size_t slash = key.rfind('/');
+  std::string name = key.substr(slash + 1);
+  return name.size() == 32 && (name.rfind("seg-", 0) == 0 || name.rfind("att-", 0) == 0) &&
+         name.compare(24, 8, ".parquet") == 0;
+}
+
+}  // namespace
 
 bool Manifest::Contains(uint64_t segment_id) const {
   for (const auto& s : segments)
@@ -41,8 +73,10 @@ std::string Manifest::ToJson() const {
       files.push_back({{"path", f.path}, {"rows", f.rows}, {"bytes", f.bytes},
                        {"min_event_time", FormatTimestamp(f.min_event_time)},
                        {"max_event_time", FormatTimestamp(f.max_event_time)}});
-    segs.push_back({{"segment_id", s.segment_id}, {"first_seq", s.first_seq}, {"last_seq", s.last_seq},
-                    {"files", files}});
+    json e = {{"segment_id", s.segment_id}, {"first_seq", s.first_seq}, {"last_seq", s.last_seq},
+              {"files", files}};
+    if (!s.attached_from.empty()) e["attached_from"] = s.attached_from;
+    segs.push_back(std::move(e));
   }
   json j = {{"format", "laminar-lake-manifest"}, {"format_version", 1}, {"version", version},
             {"retention_epoch", retention_epoch}, {"segments", segs}};
@@ -70,6 +104,7 @@ Result<Manifest> Manifest::FromJson(const std::string& text, const std::string& 
       e.segment_id = s.at("segment_id").get<uint64_t>();
       e.first_seq = s.at("first_seq").get<uint64_t>();
       e.last_seq = s.at("last_seq").get<uint64_t>();
+      e.attached_from = s.value("attached_from", "");
       for (const auto& f : s.at("files")) {
         LakeFile lf;
         lf.path = f.at("path").get<std::string>();
@@ -90,38 +125,156 @@ Result<Manifest> Manifest::FromJson(const std::string& text, const std::string& 
   return m;
 }
 
-Result<Manifest> Lake::LoadManifest(const std::string& stream) const {
-  std::string path = JoinPath(JoinPath(dir_, stream), "_manifest.json");
-  auto text = ReadFile(path);
-  if (!text.ok()) {
-    if (text.status().code() == StatusCode::kNotFound) return Manifest{};
-    return text.status();
+void SplitByHour(const ingest::StreamSchema& schema, const ingest::RowBatch& batch,
+                 std::map<int64_t, ingest::RowBatch>* hours) {
+  const ingest::Column& ts = batch.column(schema.event_time_index);
+  for (size_t i = 0; i < batch.num_rows(); i++) {
+    int64_t hour = DateTrunc(TimeUnit::kHour, ts.ints[i]);
+    auto it = hours->find(hour);
+    if (it == hours->end()) it = hours->emplace(hour, ingest::RowBatch(schema)).first;
+    it->second.AppendRow(batch.GetRow(i));
   }
-  return Manifest::FromJson(*text, path);
+}
+
+Lake::Lake(std::shared_ptr<objstore::ObjectStore> store, std::string staging_dir, WriterOptions options)
+    : store_(std::move(store)), staging_dir_(std::move(staging_dir)), options_(options) {}
+
+std::string Lake::FileKey(const std::string& stream, const LakeFile& f) const { return stream + "/" + f.path; }
+std::string Lake::LocalPath(const std::string& stream, const LakeFile& f) const {
+  return store_->LocalPath(FileKey(stream, f));
+}
+Result<std::string> Lake::ReadFile(const std::string& stream, const LakeFile& f) const {
+  auto data = store_->Get(FileKey(stream, f));
+  if (!data.ok()) return data.status().WithContext("lake file of the manifest");
+  return data;
+}
+
+Result<Manifest> Lake::LoadManifest(const std::string& stream) const {
+  {
+    std::lock_guard<std::mutex> l(cache_mu_);
+    auto it = cache_.find(stream);
+    if (it != cache_.end()) return it->second;
+  }
+  ASSIGN_OR_RETURN(Manifest m, LoadFromStore(stream));
+  std::lock_guard<std::mutex> l(cache_mu_);
+  return cache_.try_emplace(stream, std::move(m)).first->second;  // a commit meanwhile wins
+}
+
+Result<Manifest> Lake::LoadFromStore(const std::string& stream) const {
+  const std::string prefix = ManifestPrefix(stream);
+  ASSIGN_OR_RETURN(auto objects, store_->List(prefix));
+  uint64_t newest = 0;
+  std::string key;
+  for (const auto& o : objects) {
+    uint64_t v = ManifestVersion(o.key, prefix);
+    if (v > newest) {
+      newest = v;
+      key = o.key;
+    }
+  }
+  if (newest == 0) return Manifest{};
+  ASSIGN_OR_RETURN(std::string text, store_->Get(key));
+  std::string where = store_->url() + "/" + key;
+  ASSIGN_OR_RETURN(Manifest m, Manifest::FromJson(text, where));
+  if (m.version != newest) return Corruption("{}: holds version {}", where, m.version);
+  // Old versions beyond the kept ones (a crash may have skipped their deletion).
+  for (const auto& o : objects) {
+    uint64_t v = ManifestVersion(o.key, prefix);
+    if (v != 0 && v + kKeepManifests <= newest) store_->Delete(o.key).IgnoreError();
+  }
+  return m;
+}
+
+Status Lake::CommitManifest(const std::string& stream, Manifest next) {
+  Status st = PutManifest(stream, next);
+  std::lock_guard<std::mutex> l(cache_mu_);
+  if (st.ok()) {
+    cache_[stream] = std::move(next);
+  } else {
+    // The put may have happened although it failed for us (an answer lost after the retries):
+    // the next load asks the store.
+    cache_.erase(stream);
+  }
+  return st;
+}
+
+Status Lake::PutManifest(const std::string& stream, const Manifest& next) {
+  const std::string key = ManifestKey(stream, next.version);
+  const std::string text = next.ToJson();
+  Status st = store_->PutIfAbsent(key, text);
+  if (st.code() == StatusCode::kAlreadyExists) {
+    // Ours already, when a retried request had in fact succeeded; else another writer's.
+    auto there = store_->Get(key);
+    if (!there.ok() || *there != text) {
+      return Unavailable("lake manifest {} of stream {} was committed by another writer: is a second "
+                         "Laminar using the lake {}?", next.version, stream, store_->url());
+    }
+    st = Status::OK();
+  }
+  RETURN_IF_ERROR(st);
+  if (next.version > kKeepManifests) store_->Delete(ManifestKey(stream, next.version - kKeepManifests)).IgnoreError();
+  return Status::OK();
 }
 
 Result<size_t> Lake::CommitSealedSegments(const ingest::StreamSchema& schema, const wal::Log& log) {
   std::lock_guard<std::mutex> lock(mu_);
+  return CommitSealedLocked(schema, log);
+}
+
+Result<size_t> Lake::CommitSealedLocked(const ingest::StreamSchema& schema, const wal::Log& log) {
   ASSIGN_OR_RETURN(Manifest m, LoadManifest(schema.name));
+  uint64_t last_id = m.segments.empty() ? 0 : m.segments.back().segment_id;
   size_t committed = 0;
   for (const wal::SegmentInfo& seg : log.Segments()) {
     if (!seg.sealed) break;  // in order: stop at the active segment
-    if (m.Contains(seg.id)) continue;
+    if (seg.id <= last_id) continue;  // committed (or before an attached range)
     RETURN_IF_ERROR(CommitSegment(schema, log, seg, &m));
     committed++;
   }
   return committed;
 }
 
+Result<std::vector<LakeFile>> Lake::WriteHours(const ingest::StreamSchema& schema,
+                                               std::map<int64_t, ingest::RowBatch>& hours,
+                                               const std::string& file_prefix, const SegmentEntry& entry) {
+  RETURN_IF_ERROR(CreateDirs(staging_dir_));
+  std::vector<LakeFile> files;
+  const int et = schema.event_time_index;
+  for (auto& [hour, rows] : hours) {
+    std::string part = PartitionOf(hour);
+    std::string name = fmt::format("{}-{:020}.parquet", file_prefix, entry.segment_id);
+    std::string staged = JoinPath(staging_dir_, fmt::format("{}.{}.{}", schema.name, hour, name));
+    ASSIGN_OR_RETURN(auto writer, ParquetWriter::Open(staged, schema, options_));
+    writer->AddMetadata("laminar.stream", schema.name);
+    writer->AddMetadata("laminar.segment_id", std::to_string(entry.segment_id));
+    writer->AddMetadata("laminar.first_seq", std::to_string(entry.first_seq));
+    writer->AddMetadata("laminar.last_seq", std::to_string(entry.last_seq));
+    if (!entry.attached_from.empty()) writer->AddMetadata("laminar.attached_from", entry.attached_from);
+    Status ws = writer->Write(rows);
+    if (ws.ok()) ws = writer->Finish();
+    if (!ws.ok()) {
+      writer->Abandon();
+      return ws.WithContext("lake: writing " + part + "/" + name);
+    }
+    LakeFile f;
+    f.path = part + "/" + name;
+    f.rows = rows.num_rows();
+    f.bytes = static_cast<uint64_t>(writer->bytes_written());
+    const ingest::Column& ts = rows.column(et);
+    f.min_event_time = *std::min_element(ts.ints.begin(), ts.ints.end());
+    f.max_event_time = *std::max_element(ts.ints.begin(), ts.ints.end());
+    RETURN_IF_ERROR(store_->Upload(FileKey(schema.name, f), staged));
+    files.push_back(std::move(f));
+  }
+  return files;
+}
+
 Status Lake::CommitSegment(const ingest::StreamSchema& schema, const wal::Log& log,
                            const wal::SegmentInfo& seg, Manifest* m) {
-  std::string stream_dir = JoinPath(dir_, schema.name);
-  RETURN_IF_ERROR(CreateDirs(stream_dir));
-  SegmentEntry entry{seg.id, seg.first_seq, seg.last_seq, {}};
+  SegmentEntry entry{seg.id, seg.first_seq, seg.last_seq, {}, ""};
   if (seg.first_seq != 0) {
     // Split the segment's events by event hour, keeping log order within each hour.
     std::map<int64_t, ingest::RowBatch> hours;
-    const int et = schema.event_time_index;
     bool past = false;
     Status st = log.Replay(seg.first_seq, [&](const wal::Record& r) -> Status {
       if (r.segment_id < seg.id) return Status::OK();
@@ -130,66 +283,66 @@ Status Lake::CommitSegment(const ingest::StreamSchema& schema, const wal::Log& l
         return Unavailable("past the segment");  // stops the replay; `past` tells it apart
       }
       ASSIGN_OR_RETURN(ingest::RowBatch batch, ingest::RowBatch::Decode(r.payload, schema));
-      const ingest::Column& ts = batch.column(et);
-      for (size_t i = 0; i < batch.num_rows(); i++) {
-        int64_t hour = DateTrunc(TimeUnit::kHour, ts.ints[i]);
-        auto it = hours.find(hour);
-        if (it == hours.end()) it = hours.emplace(hour, ingest::RowBatch(schema)).first;
-        it->second.AppendRow(batch.GetRow(i));
-      }
+      SplitByHour(schema, batch, &hours);
       return Status::OK();
     });
     if (!st.ok() && !past) return st.WithContext(fmt::format("lake: reading segment {} of {}", seg.id, schema.name));
-    for (auto& [hour, rows] : hours) {
-      int64_t y;
-      unsigned mo, d;
-      CivilFromDays(hour / kMicrosPerDay - (hour % kMicrosPerDay < 0), &y, &mo, &d);
-      int h = int((hour - DateTrunc(TimeUnit::kDay, hour)) / kMicrosPerHour);
-      std::string part = fmt::format("event_date={:04}-{:02}-{:02}/event_hour={:02}", y, mo, d, h);
-      std::string name = fmt::format("seg-{:020}.parquet", seg.id);
-      std::string dir = JoinPath(stream_dir, part);
-      RETURN_IF_ERROR(CreateDirs(dir));
-      std::string path = JoinPath(dir, name), tmp = path + ".tmp";
-      ASSIGN_OR_RETURN(auto writer, ParquetWriter::Open(tmp, schema, options_));
-      writer->AddMetadata("laminar.stream", schema.name);
-      writer->AddMetadata("laminar.segment_id", std::to_string(seg.id));
-      writer->AddMetadata("laminar.first_seq", std::to_string(seg.first_seq));
-      writer->AddMetadata("laminar.last_seq", std::to_string(seg.last_seq));
-      Status ws = writer->Write(rows);
-      if (ws.ok()) ws = writer->Finish();
-      if (!ws.ok()) {
-        writer->Abandon();
-        return ws.WithContext("lake: writing " + path);
-      }
-      if (std::rename(tmp.c_str(), path.c_str()) != 0) return IOError("rename {} → {}", tmp, path);
-      RETURN_IF_ERROR(FsyncDir(dir));
-      LakeFile f;
-      f.path = JoinPath(part, name);
-      f.rows = rows.num_rows();
-      f.bytes = static_cast<uint64_t>(writer->bytes_written());
-      f.min_event_time = hour;
-      f.max_event_time = hour;
-      const ingest::Column& ts = rows.column(et);
-      if (!ts.ints.empty()) {
-        f.min_event_time = *std::min_element(ts.ints.begin(), ts.ints.end());
-        f.max_event_time = *std::max_element(ts.ints.begin(), ts.ints.end());
-      }
-      entry.files.push_back(std::move(f));
-    }
+    ASSIGN_OR_RETURN(entry.files, WriteHours(schema, hours, "seg", entry));
   }
   CrashPoint("lake.before_manifest");
   Manifest next = *m;
   next.version++;
   next.segments.push_back(std::move(entry));
-  RETURN_IF_ERROR(WriteFileAtomic(JoinPath(stream_dir, "_manifest.json"), next.ToJson(), "lake.manifest_before_rename"));
+  RETURN_IF_ERROR(CommitManifest(schema.name, next));
   *m = std::move(next);
   CrashPoint("lake.after_manifest");
   spdlog::info("lake: stream {} segment {} (seq {}..{}) committed", schema.name, seg.id, seg.first_seq, seg.last_seq);
   return Status::OK();
 }
 
-std::string Lake::FilePath(const std::string& stream, const LakeFile& f) const {
-  return JoinPath(JoinPath(dir_, stream), f.path);
+Result<SegmentEntry> Lake::Attach(const ingest::StreamSchema& schema, wal::Log* log,
+                                  const std::string& source_name, const RowSource& rows, uint64_t max_rows) {
+  // Read and check everything before anything is reserved or written.
+  std::map<int64_t, ingest::RowBatch> hours;
+  uint64_t n = 0;
+  const int et = schema.event_time_index;
+  RETURN_IF_ERROR(rows([&](ingest::RowBatch&& batch) -> Status {
+    if (batch.num_columns() != schema.columns.size()) return Internal("attach: batch of another schema");
+    const ingest::Column& ts = batch.column(et);
+    for (size_t i = 0; i < batch.num_rows(); i++) {
+      if (ts.is_null(i)) {
+        return InvalidArgument("row {} of {} has no event time (column {} is null)", n + i + 1, source_name,
+                               schema.columns[et].name);
+      }
+    }
+    n += batch.num_rows();
+    if (n > max_rows) {
+      return ResourceExhausted("{} holds more than {} rows, the limit of one attach (lake.attach_max_rows)",
+                               source_name, max_rows);
+    }
+    SplitByHour(schema, batch, &hours);
+    return Status::OK();
+  }));
+  if (n == 0) return InvalidArgument("{} holds no rows to attach", source_name);
+
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(wal::AppendResult r, log->Reserve(n));
+  // Every segment before the reserved id is sealed now: commit them first, so the manifest stays
+  // in sequence order.
+  ASSIGN_OR_RETURN(size_t committed, CommitSealedLocked(schema, *log));
+  (void)committed;
+  ASSIGN_OR_RETURN(Manifest m, LoadManifest(schema.name));
+  SegmentEntry entry{r.segment_id, r.first_seq, r.last_seq, {}, source_name};
+  ASSIGN_OR_RETURN(entry.files, WriteHours(schema, hours, "att", entry));
+  CrashPoint("lake.before_manifest");
+  Manifest next = m;
+  next.version++;
+  next.segments.push_back(entry);
+  RETURN_IF_ERROR(CommitManifest(schema.name, next));
+  CrashPoint("lake.after_manifest");
+  spdlog::info("lake: stream {}: attached {} rows of {} as segment {} (seq {}..{}) in {} files", schema.name, n,
+               source_name, entry.segment_id, entry.first_seq, entry.last_seq, entry.files.size());
+  return entry;
 }
 
 Result<size_t> Lake::DropPartitionsBefore(const std::string& stream, int64_t cutoff) {
@@ -213,7 +366,7 @@ Result<size_t> Lake::DropPartitionsBefore(const std::string& stream, int64_t cut
     next.version++;
     next.retention_epoch++;
     next.dropped_before = std::max(m.dropped_before, cutoff);
-    RETURN_IF_ERROR(WriteFileAtomic(JoinPath(JoinPath(dir_, stream), "_manifest.json"), next.ToJson()));
+    RETURN_IF_ERROR(CommitManifest(stream, next));
     spdlog::info("lake: stream {}: retention dropped {} files of partitions before {}", stream, dropped,
                  FormatTimestamp(cutoff));
     CrashPoint("lake.retention_after_manifest");
@@ -224,37 +377,30 @@ Result<size_t> Lake::DropPartitionsBefore(const std::string& stream, int64_t cut
 
 Status Lake::DeleteUnlisted(const std::string& stream, const Manifest& m) {
   std::set<std::string> listed;
-  std::set<uint64_t> committed;
-  for (const auto& seg : m.segments) {
-    committed.insert(seg.segment_id);
-    for (const auto& f : seg.files) listed.insert(f.path);
+  for (const auto& seg : m.segments)
+    for (const auto& f : seg.files) listed.insert(FileKey(stream, f));
+  ASSIGN_OR_RETURN(auto objects, store_->List(stream + "/event_date="));
+  for (const auto& o : objects) {
+    // Runs under mu_: no commit is writing files meanwhile, so an unlisted file is garbage (a
+    // dropped partition, or a commit or attach that never reached its manifest).
+    if (IsLakeDataFile(o.key) && !listed.count(o.key)) RETURN_IF_ERROR(store_->Delete(o.key));
   }
-  std::string stream_dir = JoinPath(dir_, stream);
-  std::error_code ec;
-  if (!std::filesystem::exists(stream_dir, ec)) return Status::OK();
-  std::vector<std::filesystem::path> empty_dirs;
-  for (auto it = std::filesystem::recursive_directory_iterator(stream_dir, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    const auto& p = it->path();
-    if (it->is_directory()) {
-      empty_dirs.push_back(p);
-      continue;
-    }
-    std::string name = p.filename().string();
-    unsigned long long id = 0;
-    if (std::sscanf(name.c_str(), "seg-%llu.parquet", &id) != 1 || name.size() != 32) continue;
-    std::string rel = std::filesystem::relative(p, stream_dir).string();
-    if (committed.count(id) && !listed.count(rel)) {
-      if (::unlink(p.c_str()) != 0 && errno != ENOENT) return IOError("unlink {}: {}", p.string(), std::strerror(errno));
-    }
+  return Status::OK();
+}
+
+Status Lake::DropStream(const std::string& stream) {
+  std::lock_guard<std::mutex> lock(mu_);
+  {
+    std::lock_guard<std::mutex> l(cache_mu_);
+    cache_.erase(stream);
   }
-  if (ec) return IOError("listing {}: {}", stream_dir, ec.message());
-  // Remove partition directories left empty, deepest first.
-  for (auto it = empty_dirs.rbegin(); it != empty_dirs.rend(); ++it) {
-    std::filesystem::remove(*it, ec);  // fails (harmlessly) when not empty
-    ec.clear();
-  }
-  return FsyncDir(stream_dir);
+  ASSIGN_OR_RETURN(auto manifests, store_->List(ManifestPrefix(stream)));
+  // Oldest first: a crash midway leaves the newest manifest, whose files still exist. (The engine
+  // drops a stream's leftovers again before a stream of the same name is created.)
+  for (const auto& o : manifests) RETURN_IF_ERROR(store_->Delete(o.key));
+  ASSIGN_OR_RETURN(auto objects, store_->List(stream + "/"));
+  for (const auto& o : objects) RETURN_IF_ERROR(store_->Delete(o.key));
+  return Status::OK();
 }
 
 }  // namespace laminar::lake

@@ -128,6 +128,19 @@ Result<json> BodyObject(const HttpRequest& req) {
   return j;
 }
 
+json BatchRunJson(const engine::BatchRunResult& r) {
+  json views = json::array();
+  for (const auto& v : r.views) {
+    json j = v.info.Summary();
+    j["view"] = v.view;
+    j["published"] = v.published;
+    j["speed_generations_dropped"] = v.speed_generations_dropped;
+    views.push_back(j);
+  }
+  return {{"views", views}, {"log_segments_deleted", r.log_segments_deleted},
+          {"lake_files_dropped", r.lake_files_dropped}, {"elapsed_ms", double(r.elapsed_micros) / 1000.0}};
+}
+
 // POST /v1/batch/run {"full": bool, "view": "name"}: answers once the versions are published.
 HttpResponse HandleBatchRun(engine::Engine* e, const HttpRequest& req) {
   auto body = BodyObject(req);
@@ -140,17 +153,42 @@ HttpResponse HandleBatchRun(engine::Engine* e, const HttpRequest& req) {
   }
   auto r = e->RunBatch(opts);
   if (!r.ok()) return Error(r.status());
-  json views = json::array();
-  for (const auto& v : r->views) {
-    json j = v.info.Summary();
-    j["view"] = v.view;
-    j["published"] = v.published;
-    j["speed_generations_dropped"] = v.speed_generations_dropped;
-    views.push_back(j);
+  return Json(200, BatchRunJson(*r));
+}
+
+// POST /v1/lake/attach {"stream": "s", "path": "/abs/file.parquet"}: the file is read by the
+// server, so the path is one on the server's machine.
+HttpResponse HandleLakeAttach(engine::Engine* e, const HttpRequest& req) {
+  auto body = BodyObject(req);
+  if (!body.ok()) return Error(body.status());
+  std::string stream, path;
+  for (const auto& [k, v] : body->items()) {
+    if (k == "stream" && v.is_string()) stream = v.get<std::string>();
+    else if (k == "path" && v.is_string()) path = v.get<std::string>();
+    else return Error(InvalidArgument("unknown or mistyped field \"{}\" (expected \"stream\" and \"path\": strings)", k));
   }
-  return Json(200, {{"views", views}, {"log_segments_deleted", r->log_segments_deleted},
-                    {"lake_files_dropped", r->lake_files_dropped},
-                    {"elapsed_ms", double(r->elapsed_micros) / 1000.0}});
+  if (stream.empty() || path.empty()) return Error(InvalidArgument("\"stream\" and \"path\" are required"));
+  auto r = e->AttachFile(stream, path);
+  if (!r.ok()) return Error(r.status());
+  json files = json::array();
+  uint64_t bytes = 0;
+  for (const auto& f : r->entry.files) {
+    files.push_back({{"path", f.path}, {"rows", f.rows}, {"bytes", f.bytes}});
+    bytes += f.bytes;
+  }
+  return Json(200, {{"stream", stream}, {"rows", r->entry.last_seq - r->entry.first_seq + 1},
+                    {"first_seq", r->entry.first_seq}, {"last_seq", r->entry.last_seq},
+                    {"segment_id", r->entry.segment_id}, {"bytes", bytes}, {"files", files},
+                    {"batch", BatchRunJson(r->batch)}});
+}
+
+// GET /v1/lake and /v1/lake/{stream}.
+HttpResponse HandleLakeList(engine::Engine* e, const std::string& stream) {
+  auto r = e->DescribeLakeJson(stream);
+  if (!r.ok()) return Error(r.status());
+  HttpResponse resp;
+  resp.body = std::move(r).value();
+  return resp;
 }
 
 // POST /v1/verify {"view": "name"}: serving against a from-scratch computation.
@@ -176,6 +214,7 @@ const char* kIndexHtml = R"(<!doctype html><html><head><meta charset="utf-8"><ti
 <li>POST /v1/query — {"sql": "SELECT ..."}</li>
 <li>POST /v1/batch/run — {"full": false, "view": "name"}</li>
 <li>POST /v1/verify — {"view": "name"}</li>
+<li>POST /v1/lake/attach — {"stream": "name", "path": "/file.parquet"}; <a href="/v1/lake">GET /v1/lake</a></li>
 <li><a href="/v1/streams">GET /v1/streams</a>, <a href="/v1/views">GET /v1/views</a></li>
 <li><a href="/metrics">GET /metrics</a>, <a href="/healthz">GET /healthz</a></li></ul></body></html>)";
 
@@ -235,6 +274,14 @@ Handler MakeApiHandler(engine::Engine* e) {
     if (p == "/v1/sql" && post) return HandleSql(e, req);
     if (p == "/v1/batch/run" && post) return HandleBatchRun(e, req);
     if (p == "/v1/verify" && post) return HandleVerify(e, req);
+    if (p == "/v1/lake/attach" && post) return HandleLakeAttach(e, req);
+    if (p == "/v1/lake" && get) return HandleLakeList(e, "");
+    if (StartsWith(p, "/v1/lake/") && p != "/v1/lake/attach" && get) {
+      std::string stream = p.substr(9);
+      if (stream.empty() || stream.find('/') != std::string::npos)
+        return Json(404, {{"error", "no such endpoint: " + p}});
+      return HandleLakeList(e, stream);
+    }
     if (StartsWith(p, "/v1/streams/") && p.size() > 19 && p.substr(p.size() - 7) == "/events") {
       std::string stream = p.substr(12, p.size() - 12 - 7);
       if (!post) return Json(405, {{"error", "use POST to send events"}});
@@ -265,7 +312,7 @@ Handler MakeApiHandler(engine::Engine* e) {
       return r;
     }
     if (p == "/v1/query" || p == "/v1/sql" || p == "/v1/streams" || p == "/v1/views" || p == "/v1/batch/run" ||
-        p == "/v1/verify")
+        p == "/v1/verify" || p == "/v1/lake" || p == "/v1/lake/attach")
       return Json(405, {{"error", "method " + req.method + " not allowed on " + p}});
     return Json(404, {{"error", "no such endpoint: " + req.method + " " + p}});
   };

@@ -321,8 +321,11 @@ function inspectDataDir(dir, label) {
     }
     versions[view] = max;
   }
-  const mpath = path.join(dir, 'lake', 'ev', '_manifest.json');
-  if (existsSync(mpath)) {
+  // The manifest is the highest version in lake/ev/_manifest/.
+  const mdir = path.join(dir, 'lake', 'ev', '_manifest');
+  const mnames = existsSync(mdir) ? readdirSync(mdir).filter((f) => /^\d{20}\.json$/.test(f)).sort() : [];
+  const mpath = mnames.length ? path.join(mdir, mnames[mnames.length - 1]) : null;
+  if (mpath) {
     const text = readFileSync(mpath, 'utf8');
     let m;
     assert.doesNotThrow(() => (m = JSON.parse(text)), `${label}: lake manifest is not whole JSON`);
@@ -527,8 +530,10 @@ test(`random streams, batch runs, restarts and kills: every view equals the from
   const STEP_KINDS = [
     [30, 'ingest'], [18, 'batch'], [9, 'restart'], [6, 'kill_idle'], [10, 'kill_ingest'], [9, 'kill_batch'], [18, 'crash_point'],
   ];
-  const CRASH_POINTS = ['lake.before_manifest', 'lake.manifest_before_rename', 'lake.after_manifest',
-                        'publish.before_write', 'publish.before_rename', 'publish.after_rename'];
+  // objstore.before_publish: any object of the local lake or views store is written and fsynced
+  // under a temporary name, not yet visible (which object depends on n).
+  const CRASH_POINTS = ['lake.before_manifest', 'lake.after_manifest', 'objstore.before_publish',
+                        'publish.before_write', 'publish.after_write'];
 
   try {
     srv = await start();
@@ -661,7 +666,7 @@ test(`random streams, batch runs, restarts and kills: every view equals the from
             const targets = body.view ? [body.view] : runOrder;
             if (r) {
               // The point was not reached (n-th pass beyond this run's passes).
-              assert.ok(name.startsWith('lake.') ? nth > 1 : nth > targets.length,
+              assert.ok(name.startsWith('objstore.') || (name.startsWith('lake.') ? nth > 1 : nth > targets.length),
                 `${label}: ${at} not reached by batch run ${JSON.stringify(body)} after ${ackedNow} acked requests: ${JSON.stringify(r)}`);
               const ex = await withTimeout(srv.stop(), 30000, 'SIGTERM shutdown');
               assert.equal(ex.code, 0, `${label}: SIGTERM exit ${JSON.stringify(ex)}`);
@@ -671,16 +676,13 @@ test(`random streams, batch runs, restarts and kills: every view equals the from
               assert.equal(ex.signal, 'SIGKILL', `${label}: expected death at ${at}, got ${JSON.stringify(ex)}:\n${srv.output().slice(-3000)}`);
               how = `killed itself during ${diedInIngest ? `ingest (${ackedNow} requests acked)` : diedIdle ? 'the background lake commit' : `batch run ${JSON.stringify(body)}`}`;
               // Which views must show the version from before the run, which the new one.
-              expectAfter = { old, want: {} };
-              for (const v of VIEWS) expectAfter.want[v.name] = 'old';
+              // (Which object a kill at objstore.before_publish hit is not known: no expectation.)
+              expectAfter = name.startsWith('objstore.') ? null : { old, want: {} };
+              if (expectAfter) for (const v of VIEWS) expectAfter.want[v.name] = 'old';
               if (name.startsWith('publish.') && !diedInIngest && !diedIdle) {
                 const killed = targets[nth - 1];
                 for (let i = 0; i < nth - 1; i++) expectAfter.want[targets[i]] = 'new';
-                expectAfter.want[killed] = name === 'publish.after_rename' ? 'new' : 'old';
-                if (name === 'publish.before_rename') {
-                  assert.ok(readdirSync(path.join(dir, 'views', killed)).some((f) => f.endsWith('.state.tmp')),
-                    `${label}: no written version file (.tmp) in views/${killed} after a kill at ${at}`);
-                }
+                expectAfter.want[killed] = name === 'publish.after_write' ? 'new' : 'old';
               }
             }
             if (how !== undefined && !how.startsWith('not reached')) {

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startServer, tempDir, removeDir, sleep, ndjson } from './lib.mjs';
+import { startServer, tempDir, removeDir, sleep, ndjson, postJson } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const oracle = path.join(here, '..', 'oracle');
@@ -89,6 +89,94 @@ test('sealed segments land in the lake and DuckDB reads exactly the acked rows',
       assert.equal(Number(row.h), new Date(a.ts).getUTCHours());
       assert.equal(row.d, a.ts.slice(0, 10));
     }
+  } finally {
+    await srv.stop();
+    removeDir(dir);
+  }
+});
+
+test('a Parquet file written by DuckDB is attached as history: views include it, restart and verify agree', async () => {
+  const dir = tempDir();
+  const cfg = `${dir}.toml`;
+  writeFileSync(cfg, '[batch]\ninterval = 0\n');
+  let srv = await startServer({ dataDir: dir, args: ['--config', cfg] });
+  try {
+    const ddl = await srv.sql(`CREATE TABLE ev (ts timestamptz NOT NULL, k bigint NOT NULL, name text, x double precision);
+      CREATE MATERIALIZED VIEW per_name AS SELECT name, count(*) AS n, sum(k) AS sk, sum(x) AS sx FROM ev GROUP BY name`);
+    assert.equal(ddl.status, 200, ddl.text);
+    // Live events first, some still in the open log segment when the attach comes.
+    const live = Array.from({ length: 50 }, (_, k) => ({ ts: `2026-11-24T0${k % 3}:00:00Z`, k, name: `n${k % 4}`, x: k / 2 }));
+    assert.equal((await srv.ingest('ev', ndjson(live))).status, 200);
+
+    const con = await duckdb();
+    // Columns in another order, other names' case, int32 and float types, timestamp_ms, nulls,
+    // no x column (reads as NULL): 5000 rows over 3 days.
+    const good = `${dir}-good.parquet`;
+    await con.run(`COPY (SELECT (i % 4)::VARCHAR AS "NAME", (i * 3)::INTEGER AS k,
+                          (TIMESTAMP '2026-11-01' + INTERVAL (i) MINUTE)::TIMESTAMP_MS AS ts
+                   FROM range(5000) t(i)) TO '${good}' (FORMAT parquet, COMPRESSION gzip, ROW_GROUP_SIZE 1000)`);
+    const bad1 = `${dir}-extra.parquet`;
+    await con.run(`COPY (SELECT TIMESTAMP '2026-11-01' AS ts, 1::BIGINT AS k, 'x' AS surprise) TO '${bad1}' (FORMAT parquet)`);
+    const bad2 = `${dir}-type.parquet`;
+    await con.run(`COPY (SELECT TIMESTAMP '2026-11-01' AS ts, 'one' AS k) TO '${bad2}' (FORMAT parquet)`);
+    const bad3 = `${dir}-null-ts.parquet`;
+    await con.run(`COPY (SELECT CASE WHEN i = 7 THEN NULL ELSE TIMESTAMP '2026-11-01' END AS ts, i AS k FROM range(10) t(i)) TO '${bad3}' (FORMAT parquet)`);
+
+    const attach = (p) => postJson(`${srv.url}/v1/lake/attach`, { stream: 'ev', path: p });
+    let r = await attach(bad1);
+    assert.equal(r.status, 400, r.text);
+    assert.match(r.json.error, /columns that stream ev does not: surprise/);
+    r = await attach(bad2);
+    assert.equal(r.status, 400, r.text);
+    assert.match(r.json.error, /column k of .* is text, but stream ev column k is bigint/);
+    r = await attach(bad3);
+    assert.equal(r.status, 400, r.text);
+    assert.match(r.json.error, /row 8 of .*null-ts\.parquet: column ts is NULL/);
+    r = await attach(`${dir}-missing.parquet`);
+    assert.equal(r.status, 404, r.text);
+    r = await postJson(`${srv.url}/v1/lake/attach`, { stream: 'nope', path: good });
+    assert.equal(r.status, 404, r.text);
+
+    r = await attach(good);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.rows, 5000);
+    assert.equal(r.json.first_seq, 51);   // after every live event
+    assert.equal(r.json.last_seq, 5050);
+    assert.equal(r.json.files.length, 84);  // one per event hour: 5000 minutes
+    // More live events after it get later sequence numbers.
+    const after = await srv.ingest('ev', ndjson([{ ts: '2026-11-24T05:00:00Z', k: 1000000, name: 'n0', x: 1 }]));
+    assert.equal(after.json.last_seq, 5051);
+
+    const want = new Map();
+    const add = (name, k, x) => {
+      const e = want.get(name) ?? { n: 0, sk: 0, sx: null };
+      e.n++;
+      e.sk += k;
+      if (x !== null) e.sx = (e.sx ?? 0) + x;
+      want.set(name, e);
+    };
+    for (const e of live) add(e.name, e.k, e.x);
+    for (let i = 0; i < 5000; i++) add(String(i % 4), i * 3, null);
+    add('n0', 1000000, 1);
+    const expect = [...want.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, e]) => [n, e.n, e.sk, e.sx]);
+    const q = async () => (await srv.query('SELECT name, n, sk, sx FROM per_name ORDER BY name')).json.rows;
+    assert.deepEqual(await q(), expect);
+
+    // The lake lists the attached files; DuckDB reads the whole lake with the same count.
+    const lake = await srv.get('/v1/lake/ev');
+    assert.equal(lake.json.streams[0].files.filter((f) => f.source === 'attached').length, 84);
+    const n = (await con.runAndReadAll(
+      `SELECT count(*)::BIGINT AS n FROM read_parquet('${path.join(dir, 'lake', 'ev', '*', '*', '*.parquet')}', hive_partitioning = true)`)).getRowObjects()[0].n;
+    assert.equal(Number(n), 50 + 5000);  // the last live event is still in the log
+
+    assert.equal((await srv.stop()).code, 0);
+    srv = await startServer({ dataDir: dir, args: ['--config', cfg] });
+    assert.deepEqual(await q(), expect);
+    const full = await postJson(`${srv.url}/v1/batch/run`, { full: true });
+    assert.equal(full.status, 200, full.text);
+    assert.deepEqual(await q(), expect);
+    const v = await postJson(`${srv.url}/v1/verify`, {});
+    assert.equal(v.json.ok, true, v.text);
   } finally {
     await srv.stop();
     removeDir(dir);
