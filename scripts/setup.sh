@@ -22,6 +22,6 @@ if ! command -v node >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
 fi
 # Test oracles from npm (DuckDB reads and writes Parquet), pinned by package-lock.json.
-if [ ! -d tests/oracle/node_modules/@duckdb/node-api ]; then
+if [ ! -d tests/oracle/node_modules/@duckdb/node-api ] || [ ! -d tests/oracle/node_modules/s3rver ]; then
   (cd "$(dirname "$0")/../tests/oracle" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -143,9 +143,49 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
     c->engine.retain_versions = size_t(retain);
   }
   if (auto* s = root["lake"].as_table()) {
-    RETURN_IF_ERROR(CheckKeys(*s, "lake", {"retention"}));
+    RETURN_IF_ERROR(CheckKeys(*s, "lake", {"retention", "url", "endpoint", "region", "access_key_id",
+                                           "secret_access_key", "session_token", "path_style", "max_retries",
+                                           "multipart_threshold", "part_size", "row_group_bytes", "page_bytes",
+                                           "dictionary_max_bytes", "zstd_level", "attach_max_rows"}));
     ASSIGN_OR_RETURN(c->engine.lake_retention_micros,
                      ReadDurationMicros(*s, "lake", "retention", c->engine.lake_retention_micros));
+    engine::EngineOptions& e = c->engine;
+    RETURN_IF_ERROR(Read(*s, "lake", "url", &e.lake_url));
+    if (!e.lake_url.empty() && e.lake_url.rfind("s3://", 0) != 0 && e.lake_url.rfind("file://", 0) != 0)
+      return InvalidArgument("config: [lake] url \"{}\" must start with s3:// or file://", e.lake_url);
+    RETURN_IF_ERROR(Read(*s, "lake", "endpoint", &e.s3.endpoint));
+    RETURN_IF_ERROR(Read(*s, "lake", "region", &e.s3.region));
+    RETURN_IF_ERROR(Read(*s, "lake", "access_key_id", &e.s3.access_key_id));
+    RETURN_IF_ERROR(Read(*s, "lake", "secret_access_key", &e.s3.secret_access_key));
+    RETURN_IF_ERROR(Read(*s, "lake", "session_token", &e.s3.session_token));
+    RETURN_IF_ERROR(Read(*s, "lake", "path_style", &e.s3.path_style));
+    int64_t retries = e.s3.max_retries, threshold = int64_t(e.s3.multipart_threshold), part = int64_t(e.s3.part_size);
+    RETURN_IF_ERROR(Read(*s, "lake", "max_retries", &retries));
+    RETURN_IF_ERROR(Read(*s, "lake", "multipart_threshold", &threshold));
+    RETURN_IF_ERROR(Read(*s, "lake", "part_size", &part));
+    if (retries < 0 || retries > 100) return InvalidArgument("config: [lake] max_retries must be 0..100");
+    if (part < (5 << 20)) return InvalidArgument("config: [lake] part_size must be at least 5 MiB (S3's minimum)");
+    if (threshold < part) return InvalidArgument("config: [lake] multipart_threshold must be at least part_size");
+    e.s3.max_retries = int(retries);
+    e.s3.multipart_threshold = uint64_t(threshold);
+    e.s3.part_size = uint64_t(part);
+    int64_t rg = e.lake.row_group_bytes, page = e.lake.page_bytes, dict = e.lake.dictionary_max_bytes,
+            level = e.lake.zstd_level, attach = int64_t(e.attach_max_rows);
+    RETURN_IF_ERROR(Read(*s, "lake", "row_group_bytes", &rg));
+    RETURN_IF_ERROR(Read(*s, "lake", "page_bytes", &page));
+    RETURN_IF_ERROR(Read(*s, "lake", "dictionary_max_bytes", &dict));
+    RETURN_IF_ERROR(Read(*s, "lake", "zstd_level", &level));
+    RETURN_IF_ERROR(Read(*s, "lake", "attach_max_rows", &attach));
+    if (rg < 4096 || page < 1024 || page > rg || dict < 0)
+      return InvalidArgument("config: [lake] row_group_bytes must be ≥ 4096, page_bytes 1024..row_group_bytes, "
+                             "dictionary_max_bytes ≥ 0");
+    if (level < 1 || level > 22) return InvalidArgument("config: [lake] zstd_level must be 1..22");
+    if (attach < 1) return InvalidArgument("config: [lake] attach_max_rows must be positive");
+    e.lake.row_group_bytes = rg;
+    e.lake.page_bytes = page;
+    e.lake.dictionary_max_bytes = dict;
+    e.lake.zstd_level = int(level);
+    e.attach_max_rows = uint64_t(attach);
   }
   return Status::OK();
 }

@@ -9,6 +9,12 @@
 //   [query]   timeout_seconds = 30   max_result_rows = 1000000
 //   [batch]   interval = "60s" (or seconds; 0 turns periodic runs off)   retain_versions = 3
 //   [lake]    retention = "forever" | "<n>d" | "<n>h" ... (drops whole older partitions)
+//             url = "s3://bucket/prefix" | "file:///dir" (default: the data directory)
+//             endpoint = "http://127.0.0.1:9000"   region = "us-east-1"   path_style = true
+//             access_key_id, secret_access_key, session_token (default: AWS_* variables)
+//             max_retries = 5   multipart_threshold = 67108864   part_size = 16777216
+//             row_group_bytes = 134217728   page_bytes = 1048576   dictionary_max_bytes = 1048576
+//             zstd_level = 3   attach_max_rows = 50000000
 // Unknown keys are errors naming the key (a typo must not silently keep a default).
 #pragma once
 
