@@ -13,6 +13,8 @@
 
 #include "app/config.h"
 #include "app/gen.h"
+#include "app/import.h"
+#include "app/lake_cli.h"
 #include "common/file_util.h"
 #include "common/time_util.h"
 #include "server/api.h"
@@ -286,80 +288,34 @@ int RunCli(int argc, char** argv) {
     std::fwrite(buf.data(), 1, buf.size(), stdout);
   });
 
-  auto* ingest_cmd = app.add_subcommand("ingest", "send an NDJSON file to a running server");
-  std::string ing_stream, ing_file, client_http = "127.0.0.1:8080";
-  size_t ing_batch = 5000;
-  bool quiet = false;
-  ingest_cmd->add_option("stream", ing_stream, "stream name")->required();
-  ingest_cmd->add_option("file", ing_file, "NDJSON file ('-' for standard input)")->required();
+  auto* ingest_cmd = app.add_subcommand("ingest", "import an NDJSON, CSV or Parquet file into a stream of a running server");
+  std::string client_http = "127.0.0.1:8080";
+  IngestCommand ing;
+  std::string ing_format = "auto", ing_delimiter, ing_null;
+  ingest_cmd->add_option("stream", ing.stream, "stream name")->required();
+  ingest_cmd->add_option("file", ing.file, "file to import: .ndjson/.jsonl/.json, .csv/.tsv, .parquet; gzip/zstd "
+                                           "compressed NDJSON/CSV too ('-' for standard input)")->required();
   ingest_cmd->add_option("--http", client_http, "server address HOST:PORT");
-  ingest_cmd->add_option("--batch", ing_batch, "events per request")->check(CLI::Range(size_t{1}, size_t{1000000}));
-  ingest_cmd->add_flag("--quiet", quiet, "no progress output");
+  ingest_cmd->add_option("--batch", ing.batch, "rows per request")->check(CLI::Range(size_t{1}, size_t{1000000}));
+  ingest_cmd->add_option("--format", ing_format, "auto (by name, then content), ndjson, csv or parquet")
+      ->check(CLI::IsMember({"auto", "ndjson", "jsonl", "json", "csv", "parquet"}));
+  ingest_cmd->add_option("--delimiter", ing_delimiter, "CSV field delimiter, one character or \\t (default , or tab for .tsv)");
+  ingest_cmd->add_option("--null-string", ing_null, "CSV: an unquoted field equal to this is NULL (empty unquoted fields always are)");
+  ingest_cmd->add_flag("--ignore-unknown", ing.options.ignore_unknown, "skip file columns the stream does not have");
+  ingest_cmd->add_option("--errors", ing.errors_file, "write every rejected row to this file as NDJSON");
+  ingest_cmd->add_flag("--compress", ing.compress, "send zstd-compressed request bodies");
+  ingest_cmd->add_flag("--quiet", ing.quiet, "no progress output");
   ingest_cmd->callback([&] {
-    std::string host;
-    uint16_t port;
-    if (Status st = server::ParseHostPort(client_http, &host, &port); !st.ok()) {
-      exit_code = Fail(st);
+    ing.http = client_http;
+    ing.options.format = *ParseFileFormat(ing_format);
+    if (ingest_cmd->count("--null-string")) ing.options.null_string = ing_null;
+    if (ing_delimiter == "\\t" || ing_delimiter == "tab") ing_delimiter = "\t";
+    if (ing_delimiter.size() > 1 || ing_delimiter == "\"" || ing_delimiter == "\n" || ing_delimiter == "\r") {
+      exit_code = Fail(InvalidArgument("--delimiter must be one character other than a quote or a newline"));
       return;
     }
-    std::ifstream file_in;
-    std::istream* in = &std::cin;
-    if (ing_file != "-") {
-      file_in.open(ing_file);
-      if (!file_in) {
-        exit_code = Fail(NotFound("cannot open {}", ing_file));
-        return;
-      }
-      in = &file_in;
-    }
-    uint64_t accepted = 0, rejected = 0, sent = 0;
-    int64_t start = MonotonicMicros();
-    std::string body, line;
-    size_t n = 0;
-    auto flush = [&]() -> Status {
-      if (n == 0) return Status::OK();
-      ASSIGN_OR_RETURN(server::HttpResponse resp,
-                       server::HttpCall(host, port, "POST", "/v1/streams/" + ing_stream + "/events", body,
-                                        {{"Content-Type", "application/x-ndjson"}}));
-      json j = json::parse(resp.body, nullptr, false);
-      if (resp.status != 200)
-        return InvalidArgument("server answered {}: {}", resp.status,
-                               j.is_object() && j.contains("error") ? j["error"].get<std::string>() : resp.body);
-      accepted += j.value("accepted", uint64_t{0});
-      uint64_t rej = j.value("rejected", uint64_t{0});
-      if (rej && !quiet)
-        for (const auto& e : j["errors"])
-          std::fprintf(stderr, "record %llu: %s\n", (unsigned long long)(sent + e.value("index", uint64_t{0})),
-                       e.value("reason", std::string()).c_str());
-      rejected += rej;
-      sent += n;
-      body.clear();
-      n = 0;
-      if (!quiet)
-        std::fprintf(stderr, "\r%llu events sent, %llu accepted, %llu rejected",
-                     (unsigned long long)sent, (unsigned long long)accepted, (unsigned long long)rejected);
-      return Status::OK();
-    };
-    while (std::getline(*in, line)) {
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      body += line;
-      body += '\n';
-      if (++n >= ing_batch) {
-        if (Status st = flush(); !st.ok()) {
-          exit_code = Fail(st);
-          return;
-        }
-      }
-    }
-    if (Status st = flush(); !st.ok()) {
-      exit_code = Fail(st);
-      return;
-    }
-    double secs = double(MonotonicMicros() - start) / 1e6;
-    std::fprintf(stderr, "%sdone: %llu accepted, %llu rejected in %.2f s (%.0f events/s)\n", quiet ? "" : "\n",
-                 (unsigned long long)accepted, (unsigned long long)rejected, secs,
-                 secs > 0 ? double(accepted) / secs : 0.0);
-    if (rejected) exit_code = 2;
+    if (!ing_delimiter.empty()) ing.options.delimiter = ing_delimiter[0];
+    exit_code = RunIngestCommand(ing);
   });
 
   auto* query_cmd = app.add_subcommand("query", "run a SQL query against a running server");
@@ -495,6 +451,8 @@ int RunCli(int argc, char** argv) {
     }
     if (!report["ok"].get<bool>()) exit_code = 1;
   });
+
+  RegisterLakeCommands(app, &client_http, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,1144 @@
+// File import (see import.h). In order: byte sources and decompressors, format detection,
+// schema and column mapping, value conversion, the three record readers (NDJSON, CSV, Parquet),
+// the batching loop and the `laminar ingest` command around it. Over 1,000 lines in one file
+// because the pieces are small and only meaningful together; the CSV tokenizer is csv.cc.
+#include "app/import.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <future>
+#include <map>
+#include <unordered_map>
+
+#include "common/time_util.h"
+#include "lake/parquet_reader.h"
+#include "server/http_server.h"
+
+namespace laminar::app {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kReadChunk = 256u << 10;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Shortened for messages.
+std::string Quote(std::string_view s) {
+  std::string out = "\"";
+  out += s.size() > 64 ? std::string(s.substr(0, 61)) + "..." : std::string(s);
+  return out + "\"";
+}
+
+// ---- Byte sources -----------------------------------------------------------------------------
+
+class FdSource : public ByteSource {
+ public:
+  FdSource(int fd, std::string name, bool owned) : fd_(fd), name_(std::move(name)), owned_(owned) {}
+  ~FdSource() override {
+    if (owned_) ::close(fd_);
+  }
+  Result<size_t> Read(char* buf, size_t cap) override {
+    for (;;) {
+      ssize_t n = ::read(fd_, buf, cap);
+      if (n >= 0) return static_cast<size_t>(n);
+      if (errno == EINTR) continue;
+      return IOError("reading {}: {}", name_, std::strerror(errno));
+    }
+  }
+
+ private:
+  int fd_;
+  std::string name_;
+  bool owned_;
+};
+
+// Replays `prefix` (bytes already read to detect the format), then reads from `rest`.
+class PrefixedSource : public ByteSource {
+ public:
+  PrefixedSource(std::string prefix, std::unique_ptr<ByteSource> rest)
+      : prefix_(std::move(prefix)), rest_(std::move(rest)) {}
+  Result<size_t> Read(char* buf, size_t cap) override {
+    if (pos_ < prefix_.size()) {
+      size_t n = std::min(cap, prefix_.size() - pos_);
+      std::memcpy(buf, prefix_.data() + pos_, n);
+      pos_ += n;
+      return n;
+    }
+    return rest_->Read(buf, cap);
+  }
+
+ private:
+  std::string prefix_;
+  size_t pos_ = 0;
+  std::unique_ptr<ByteSource> rest_;
+};
+
+// Reads up to n bytes (fewer only at the end of the input).
+Result<std::string> ReadUpTo(ByteSource* src, size_t n) {
+  std::string out(n, '\0');
+  size_t got = 0;
+  while (got < n) {
+    ASSIGN_OR_RETURN(size_t r, src->Read(out.data() + got, n - got));
+    if (r == 0) break;
+    got += r;
+  }
+  out.resize(got);
+  return out;
+}
+
+class GzipSource : public ByteSource {
+ public:
+  explicit GzipSource(std::unique_ptr<ByteSource> in) : in_(std::move(in)), buf_(kReadChunk, '\0') {
+    ok_ = inflateInit2(&zs_, 16 + MAX_WBITS) == Z_OK;
+  }
+  ~GzipSource() override {
+    if (ok_) inflateEnd(&zs_);
+  }
+  Result<size_t> Read(char* out, size_t cap) override {
+    if (!ok_) return Internal("inflateInit2 failed");
+    cap = std::min<size_t>(cap, 1u << 30);
+    for (;;) {
+      if (zs_.avail_in == 0 && !in_eof_) {
+        ASSIGN_OR_RETURN(size_t n, in_->Read(buf_.data(), buf_.size()));
+        if (n == 0) {
+          in_eof_ = true;
+        } else {
+          zs_.next_in = reinterpret_cast<Bytef*>(buf_.data());
+          zs_.avail_in = static_cast<uInt>(n);
+        }
+      }
+      if (member_ended_) {
+        if (zs_.avail_in == 0 && in_eof_) return size_t{0};
+        if (zs_.avail_in == 0) continue;
+        inflateReset(&zs_);  // another gzip member follows (concatenated files)
+        member_ended_ = false;
+      }
+      zs_.next_out = reinterpret_cast<Bytef*>(out);
+      zs_.avail_out = static_cast<uInt>(cap);
+      int rc = inflate(&zs_, Z_NO_FLUSH);
+      size_t produced = cap - zs_.avail_out;
+      if (rc == Z_STREAM_END) {
+        member_ended_ = true;
+      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        return InvalidArgument("corrupt gzip data: {}", zs_.msg ? zs_.msg : "inflate failed");
+      }
+      if (produced > 0) return produced;
+      if (!member_ended_ && zs_.avail_in == 0 && in_eof_) return InvalidArgument("truncated gzip data");
+    }
+  }
+
+ private:
+  std::unique_ptr<ByteSource> in_;
+  std::string buf_;
+  z_stream zs_{};
+  bool ok_ = false;
+  bool in_eof_ = false;
+  bool member_ended_ = false;
+};
+
+class ZstdSource : public ByteSource {
+ public:
+  explicit ZstdSource(std::unique_ptr<ByteSource> in)
+      : in_(std::move(in)), buf_(ZSTD_DStreamInSize(), '\0'), dctx_(ZSTD_createDCtx()) {
+    // A window above 128 MiB would let a hostile file claim that much memory.
+    ZSTD_DCtx_setParameter(dctx_, ZSTD_d_windowLogMax, 27);
+  }
+  ~ZstdSource() override { ZSTD_freeDCtx(dctx_); }
+  Result<size_t> Read(char* out, size_t cap) override {
+    for (;;) {
+      if (in_buf_.pos == in_buf_.size && !in_eof_) {
+        ASSIGN_OR_RETURN(size_t n, in_->Read(buf_.data(), buf_.size()));
+        if (n == 0) in_eof_ = true;
+        in_buf_ = {buf_.data(), n, 0};
+      }
+      if (in_buf_.pos == in_buf_.size && in_eof_ && !frame_open_) return size_t{0};
+      ZSTD_outBuffer ob{out, cap, 0};
+      size_t r = ZSTD_decompressStream(dctx_, &ob, &in_buf_);
+      if (ZSTD_isError(r)) return InvalidArgument("corrupt zstd data: {}", ZSTD_getErrorName(r));
+      frame_open_ = r != 0;
+      if (ob.pos > 0) return ob.pos;
+      if (in_buf_.pos == in_buf_.size && in_eof_ && frame_open_) return InvalidArgument("truncated zstd data");
+    }
+  }
+
+ private:
+  std::unique_ptr<ByteSource> in_;
+  std::string buf_;
+  ZSTD_DCtx* dctx_;
+  ZSTD_inBuffer in_buf_{nullptr, 0, 0};
+  bool in_eof_ = false;
+  bool frame_open_ = false;
+};
+
+// Splits a byte source into lines (LF or CRLF), reporting over-long lines instead of buffering
+// them.
+class LineReader {
+ public:
+  LineReader(ByteSource* src, size_t max_line) : src_(src), max_line_(max_line) {}
+  // false at the end. *too_long: the line exceeded max_line (its text is dropped).
+  Result<bool> Next(std::string* line, bool* too_long) {
+    line->clear();
+    *too_long = false;
+    for (;;) {
+      if (pos_ == end_) {
+        if (eof_) {
+          if (line->empty() && !*too_long && !pending_) return false;
+          pending_ = false;
+          break;
+        }
+        if (buf_.empty()) buf_.resize(kReadChunk);
+        ASSIGN_OR_RETURN(size_t n, src_->Read(buf_.data(), buf_.size()));
+        pos_ = 0;
+        end_ = n;
+        if (n == 0) eof_ = true;
+        continue;
+      }
+      pending_ = true;
+      const char* start = buf_.data() + pos_;
+      const char* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - pos_));
+      size_t take = nl ? size_t(nl - start) : end_ - pos_;
+      if (!*too_long) {
+        if (line->size() + take > max_line_) {
+          *too_long = true;
+          line->clear();
+        } else {
+          line->append(start, take);
+        }
+      }
+      pos_ += take;
+      if (nl) {
+        pos_++;
+        pending_ = false;
+        break;
+      }
+    }
+    if (!line->empty() && line->back() == '\r') line->pop_back();
+    return true;
+  }
+
+ private:
+  ByteSource* src_;
+  size_t max_line_;
+  std::string buf_;
+  size_t pos_ = 0, end_ = 0;
+  bool eof_ = false;
+  bool pending_ = false;  // bytes of an unfinished line have been consumed
+};
+
+// ---- Conversion -------------------------------------------------------------------------------
+
+Status AppendInt64Text(std::string_view t, std::string* out) {
+  std::string_view s = t;
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec == std::errc::result_out_of_range) return InvalidArgument("{} is out of range for bigint", Quote(t));
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty())
+    return InvalidArgument("invalid bigint {}", Quote(t));
+  *out += std::to_string(v);
+  return Status::OK();
+}
+
+// Parses a finite double from text; nullopt with *why set otherwise.
+std::optional<double> ParseDouble(std::string_view t, std::string* why) {
+  std::string_view s = t;
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, std::chars_format::general);
+  if (ec == std::errc::result_out_of_range) {
+    *why = fmt::format("{} is out of range for double precision", Quote(t));
+    return std::nullopt;
+  }
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) {
+    *why = fmt::format("invalid number {}", Quote(t));
+    return std::nullopt;
+  }
+  if (!std::isfinite(v)) {
+    *why = fmt::format("{} is not a finite number (JSON cannot carry NaN or Infinity)", Quote(t));
+    return std::nullopt;
+  }
+  return v;
+}
+
+void AppendDouble(double d, std::string* out) { fmt::format_to(std::back_inserter(*out), "{}", d); }
+
+std::optional<bool> ParseBool(std::string_view t) {
+  std::string s = Lower(t);
+  if (s == "true" || s == "t" || s == "yes" || s == "y" || s == "on" || s == "1") return true;
+  if (s == "false" || s == "f" || s == "no" || s == "n" || s == "off" || s == "0") return false;
+  return std::nullopt;
+}
+
+bool LooksNumeric(std::string_view s) {
+  if (s.empty()) return false;
+  size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  return i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.');
+}
+
+// How a Parquet column of type `from` goes into a stream column of type `to`.
+bool Convertible(Type from, Type to) {
+  if (from == to || to == Type::kText || from == Type::kText) return true;
+  switch (to) {
+    case Type::kInt64:
+    case Type::kDouble: return from == Type::kInt64 || from == Type::kDouble;
+    case Type::kTimestamp: return from == Type::kInt64 || from == Type::kDouble;
+    default: return false;
+  }
+}
+
+// Appends `"name":` for a stream column.
+void AppendKey(const std::string& name, bool first, std::string* out) {
+  if (!first) out->push_back(',');
+  AppendJsonString(name, out);
+  out->push_back(':');
+}
+
+// ---- Readers ----------------------------------------------------------------------------------
+
+class NdjsonReader : public RecordReader {
+ public:
+  NdjsonReader(std::unique_ptr<ByteSource> src, const ingest::StreamSchema& schema, const ImportOptions& o)
+      : src_(std::move(src)), lines_(src_.get(), o.max_line_bytes), schema_(schema), options_(o) {}
+
+  Result<bool> Next(ImportRecord* rec) override {
+    std::string line;
+    bool too_long = false;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool more, lines_.Next(&line, &too_long));
+      if (!more) return false;
+      line_no_++;
+      if (too_long || Trim(line).find_first_not_of("\r\n\f\v") != std::string_view::npos) break;
+    }
+    rec->row = ++row_;
+    rec->line = line_no_;
+    rec->json.clear();
+    rec->error.clear();
+    if (too_long) {
+      rec->error = fmt::format("line is longer than {} bytes", options_.max_line_bytes);
+      return true;
+    }
+    if (row_ == 1 && Trim(line).front() == '[')
+      return InvalidArgument("line {}: the file looks like a JSON array; laminar ingest reads NDJSON "
+                             "(one JSON object per line)", line_no_);
+    // ordered_json: a rewritten record keeps the file's field order.
+    nlohmann::ordered_json j = nlohmann::ordered_json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) {
+      rec->error = "malformed JSON";
+      return true;
+    }
+    if (!j.is_object()) {
+      rec->error = fmt::format("expected a JSON object, got {}", j.type_name());
+      return true;
+    }
+    bool rewrite = false;
+    std::vector<std::string> unknown;
+    std::vector<int> targets;
+    targets.reserve(j.size());
+    std::vector<bool> seen(schema_.columns.size());
+    for (const auto& [key, value] : j.items()) {
+      int t = Target(key);
+      targets.push_back(t);
+      if (t < 0) {
+        unknown.push_back(key);
+        rewrite = true;
+        continue;
+      }
+      if (seen[t]) {
+        rec->error = fmt::format("two fields map to column \"{}\"", schema_.columns[t].name);
+        return true;
+      }
+      seen[t] = true;
+      if (schema_.columns[t].name != key) rewrite = true;
+    }
+    if (!unknown.empty() && !options_.ignore_unknown) {
+      std::string names;
+      for (const auto& u : unknown) names += (names.empty() ? "" : ", ") + Quote(u);
+      rec->error = fmt::format("unknown field{} {} (--ignore-unknown skips them)", unknown.size() > 1 ? "s" : "", names);
+      return true;
+    }
+    if (!rewrite) {
+      std::string_view t = Trim(line);
+      rec->json.assign(t.data(), t.size());
+      return true;
+    }
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    size_t i = 0;
+    for (auto& [key, value] : j.items()) {
+      int t = targets[i++];
+      if (t >= 0) out[schema_.columns[t].name] = std::move(value);
+    }
+    rec->json = out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    return true;
+  }
+
+ private:
+  int Target(const std::string& key) {
+    auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second;
+    int t = MatchColumn(schema_, key);
+    if (cache_.size() < 10000) cache_.emplace(key, t);
+    return t;
+  }
+
+  std::unique_ptr<ByteSource> src_;
+  LineReader lines_;
+  ingest::StreamSchema schema_;
+  ImportOptions options_;
+  std::unordered_map<std::string, int> cache_;
+  int64_t row_ = 0, line_no_ = 0;
+};
+
+class CsvRecordReader : public RecordReader {
+ public:
+  CsvRecordReader(std::unique_ptr<ByteSource> src, const ingest::StreamSchema& schema, const ImportOptions& o)
+      : src_(std::move(src)), csv_(src_.get(), o.csv), schema_(schema), options_(o) {}
+
+  Status ReadHeader() {
+    ASSIGN_OR_RETURN(bool any, csv_.Next(&fields_));
+    if (!any) return InvalidArgument("the CSV file is empty (it needs a header row naming the columns)");
+    std::vector<std::string> names;
+    for (auto& f : fields_) {
+      std::string_view n = f.quoted ? std::string_view(f.value) : Trim(f.value);
+      names.emplace_back(n);
+    }
+    ASSIGN_OR_RETURN(map_, MapColumns(names, schema_, options_.ignore_unknown));
+    for (const auto& m : map_.missing_not_null)
+      warnings_.push_back(fmt::format("NOT NULL column \"{}\" is not in the file: every row will be rejected", m));
+    return Status::OK();
+  }
+
+  Result<bool> Next(ImportRecord* rec) override {
+    ASSIGN_OR_RETURN(bool any, csv_.Next(&fields_));
+    if (!any) return false;
+    rec->row = ++row_;
+    rec->line = csv_.record_line();
+    rec->json.clear();
+    rec->error.clear();
+    if (fields_.size() != map_.target.size()) {
+      rec->error = fmt::format("expected {} fields (as in the header), got {}", map_.target.size(), fields_.size());
+      return true;
+    }
+    std::string& out = rec->json;
+    out.push_back('{');
+    bool first = true;
+    for (size_t i = 0; i < fields_.size(); i++) {
+      int t = map_.target[i];
+      if (t < 0) continue;
+      const CsvField& f = fields_[i];
+      if (!f.quoted && (f.value.empty() || (options_.null_string && f.value == *options_.null_string))) continue;
+      const ingest::ColumnDef& col = schema_.columns[t];
+      AppendKey(col.name, first, &out);
+      first = false;
+      Status st = AppendTextAsJson(f.value, col.type, &out);
+      if (!st.ok()) {
+        rec->json.clear();
+        rec->error = fmt::format("column \"{}\": {}", col.name, st.message());
+        return true;
+      }
+    }
+    out.push_back('}');
+    return true;
+  }
+
+ private:
+  std::unique_ptr<ByteSource> src_;
+  CsvReader csv_;
+  ingest::StreamSchema schema_;
+  ImportOptions options_;
+  ColumnMap map_;
+  std::vector<CsvField> fields_;
+  int64_t row_ = 0;
+};
+
+class ParquetRecordReader : public RecordReader {
+ public:
+  ParquetRecordReader(std::unique_ptr<lake::ParquetReader> file, const ingest::StreamSchema& schema,
+                      const ImportOptions& o)
+      : file_(std::move(file)), schema_(schema), options_(o) {}
+
+  Status Init() {
+    const ingest::StreamSchema& fs = file_->schema();
+    std::vector<std::string> names;
+    for (const auto& c : fs.columns) names.push_back(c.name);
+    ASSIGN_OR_RETURN(ColumnMap map, MapColumns(names, schema_, options_.ignore_unknown));
+    std::vector<std::string> bad;
+    for (size_t i = 0; i < fs.columns.size(); i++) {
+      int t = map.target[i];
+      if (t < 0) continue;
+      Type from = fs.columns[i].type, to = schema_.columns[t].type;
+      if (!Convertible(from, to)) {
+        bad.push_back(fmt::format("file column \"{}\" ({}) cannot go into stream column \"{}\" ({})",
+                                  fs.columns[i].name, TypeShortName(from), schema_.columns[t].name, TypeShortName(to)));
+        continue;
+      }
+      read_schema_.columns.push_back(fs.columns[i]);
+      targets_.push_back(t);
+    }
+    if (!bad.empty()) {
+      std::string msg;
+      for (const auto& b : bad) msg += (msg.empty() ? "" : "; ") + b;
+      return InvalidArgument("{}", msg);
+    }
+    for (const auto& m : map.missing_not_null)
+      warnings_.push_back(fmt::format("NOT NULL column \"{}\" is not in the file: every row will be rejected", m));
+    return Status::OK();
+  }
+
+  Result<bool> Next(ImportRecord* rec) override {
+    while (batch_row_ >= batch_.num_rows()) {
+      if (group_ >= file_->num_row_groups()) return false;
+      ASSIGN_OR_RETURN(batch_, file_->ReadRowGroup(group_, read_schema_));
+      group_++;
+      batch_row_ = 0;
+    }
+    size_t r = batch_row_++;
+    rec->row = ++row_;
+    rec->line = 0;
+    rec->json.clear();
+    rec->error.clear();
+    std::string& out = rec->json;
+    out.push_back('{');
+    bool first = true;
+    for (size_t c = 0; c < targets_.size(); c++) {
+      const ingest::Column& col = batch_.column(c);
+      if (col.is_null(r)) continue;
+      const ingest::ColumnDef& to = schema_.columns[targets_[c]];
+      AppendKey(to.name, first, &out);
+      first = false;
+      Status st = AppendValue(col, r, to.type, &out);
+      if (!st.ok()) {
+        rec->json.clear();
+        rec->error = fmt::format("column \"{}\": {}", to.name, st.message());
+        return true;
+      }
+    }
+    out.push_back('}');
+    return true;
+  }
+
+ private:
+  static Status AppendValue(const ingest::Column& col, size_t r, Type to, std::string* out) {
+    switch (col.type) {
+      case Type::kText: {
+        std::string_view s = col.text(r);
+        if (to == Type::kText) {
+          if (!IsValidUtf8(s)) return InvalidArgument("invalid UTF-8");
+          AppendJsonString(s, out);
+          return Status::OK();
+        }
+        return AppendTextAsJson(s, to, out);
+      }
+      case Type::kBool:
+        if (to == Type::kText) AppendJsonString(col.ints[r] ? "true" : "false", out);
+        else *out += col.ints[r] ? "true" : "false";
+        return Status::OK();
+      case Type::kInt64:
+        if (to == Type::kText) AppendJsonString(std::to_string(col.ints[r]), out);
+        else *out += std::to_string(col.ints[r]);  // bigint, double, timestamptz (epoch rule)
+        return Status::OK();
+      case Type::kTimestamp:
+        AppendJsonString(FormatTimestamp(col.ints[r]), out);  // timestamptz or text
+        return Status::OK();
+      case Type::kDouble: {
+        double d = col.doubles[r];
+        if (to == Type::kText) {
+          AppendJsonString(Value::Double(d).ToString(), out);
+          return Status::OK();
+        }
+        if (!std::isfinite(d)) return InvalidArgument("{} is not a finite number (JSON cannot carry it)", Value::Double(d).ToString());
+        if (to == Type::kInt64) {
+          if (d != std::trunc(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0)
+            return InvalidArgument("{} is not an integer in the range of bigint", Value::Double(d).ToString());
+          *out += std::to_string(static_cast<int64_t>(d));
+          return Status::OK();
+        }
+        AppendDouble(d, out);
+        return Status::OK();
+      }
+    }
+    return Internal("unknown type");
+  }
+
+  std::unique_ptr<lake::ParquetReader> file_;
+  ingest::StreamSchema schema_;
+  ImportOptions options_;
+  ingest::StreamSchema read_schema_;  // the mapped file columns, with the file's types
+  std::vector<int> targets_;          // stream column of each read_schema_ column
+  ingest::RowBatch batch_;
+  int group_ = 0;
+  size_t batch_row_ = 0;
+  int64_t row_ = 0;
+};
+
+}  // namespace
+
+// ---- Public helpers ---------------------------------------------------------------------------
+
+const char* FileFormatName(FileFormat f) {
+  switch (f) {
+    case FileFormat::kAuto: return "auto";
+    case FileFormat::kNdjson: return "ndjson";
+    case FileFormat::kCsv: return "csv";
+    case FileFormat::kParquet: return "parquet";
+  }
+  return "?";
+}
+
+const char* CompressionName(Compression c) {
+  switch (c) {
+    case Compression::kNone: return "none";
+    case Compression::kGzip: return "gzip";
+    case Compression::kZstd: return "zstd";
+  }
+  return "?";
+}
+
+Result<FileFormat> ParseFileFormat(std::string_view name) {
+  std::string n = Lower(name);
+  if (n == "auto") return FileFormat::kAuto;
+  if (n == "ndjson" || n == "jsonl" || n == "json") return FileFormat::kNdjson;
+  if (n == "csv") return FileFormat::kCsv;
+  if (n == "parquet") return FileFormat::kParquet;
+  return InvalidArgument("unknown format \"{}\" (auto, ndjson, csv or parquet)", name);
+}
+
+Compression DetectCompression(std::string_view head) {
+  if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f && static_cast<unsigned char>(head[1]) == 0x8b)
+    return Compression::kGzip;
+  if (head.size() >= 4 && std::memcmp(head.data(), "\x28\xb5\x2f\xfd", 4) == 0) return Compression::kZstd;
+  return Compression::kNone;
+}
+
+FileFormat FormatFromName(const std::string& path) {
+  std::string n = Lower(path);
+  for (const char* s : {".gz", ".gzip", ".zst", ".zstd"}) {
+    if (EndsWith(n, s)) {
+      n.resize(n.size() - std::strlen(s));
+      break;
+    }
+  }
+  if (EndsWith(n, ".csv") || EndsWith(n, ".tsv")) return FileFormat::kCsv;
+  if (EndsWith(n, ".ndjson") || EndsWith(n, ".jsonl") || EndsWith(n, ".json")) return FileFormat::kNdjson;
+  if (EndsWith(n, ".parquet") || EndsWith(n, ".pq")) return FileFormat::kParquet;
+  return FileFormat::kAuto;
+}
+
+Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path) {
+  if (path == "-") return std::unique_ptr<ByteSource>(new FdSource(0, "standard input", false));
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return NotFound("{}: no such file", path);
+    return IOError("cannot open {}: {}", path, std::strerror(errno));
+  }
+  return std::unique_ptr<ByteSource>(new FdSource(fd, path, true));
+}
+
+std::unique_ptr<ByteSource> NewDecompressor(std::unique_ptr<ByteSource> source, Compression c) {
+  switch (c) {
+    case Compression::kGzip: return std::make_unique<GzipSource>(std::move(source));
+    case Compression::kZstd: return std::make_unique<ZstdSource>(std::move(source));
+    case Compression::kNone: break;
+  }
+  return source;
+}
+
+Result<ingest::StreamSchema> StreamSchemaFromJson(std::string_view streams_json, const std::string& stream) {
+  json j = json::parse(streams_json, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("streams") || !j["streams"].is_array())
+    return InvalidArgument("unexpected answer from GET /v1/streams (no \"streams\" array)");
+  std::vector<std::string> names;
+  for (const auto& s : j["streams"]) {
+    if (!s.is_object() || !s.contains("name") || !s["name"].is_string()) continue;
+    std::string name = s["name"].get<std::string>();
+    names.push_back(name);
+    if (name != stream) continue;
+    ingest::StreamSchema schema;
+    schema.name = name;
+    if (!s.contains("columns") || !s["columns"].is_array())
+      return InvalidArgument("stream \"{}\" has no \"columns\" array in GET /v1/streams", name);
+    for (const auto& c : s["columns"]) {
+      if (!c.is_object() || !c.contains("name") || !c.contains("type") || !c["name"].is_string() ||
+          !c["type"].is_string())
+        return InvalidArgument("stream \"{}\": a column without name or type in GET /v1/streams", name);
+      ingest::ColumnDef def;
+      def.name = c["name"].get<std::string>();
+      std::string type = c["type"].get<std::string>();
+      auto t = TypeFromSqlName(type);
+      if (!t) return InvalidArgument("stream \"{}\": column \"{}\" has unknown type \"{}\"", name, def.name, type);
+      def.type = *t;
+      def.not_null = c.value("not_null", false);
+      schema.columns.push_back(std::move(def));
+    }
+    if (s.contains("event_time") && s["event_time"].is_string())
+      schema.event_time_index = schema.FindColumn(s["event_time"].get<std::string>());
+    return schema;
+  }
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  return NotFound("no stream \"{}\" on the server (streams: {})", stream, list.empty() ? "none" : list);
+}
+
+int MatchColumn(const ingest::StreamSchema& schema, std::string_view name) {
+  int exact = schema.FindColumn(std::string(name));
+  if (exact >= 0) return exact;
+  std::string lower = Lower(name);
+  int found = -1;
+  for (size_t i = 0; i < schema.columns.size(); i++) {
+    if (Lower(schema.columns[i].name) != lower) continue;
+    if (found >= 0) return -1;  // ambiguous
+    found = static_cast<int>(i);
+  }
+  return found;
+}
+
+Result<ColumnMap> MapColumns(const std::vector<std::string>& file_columns, const ingest::StreamSchema& schema,
+                             bool ignore_unknown) {
+  ColumnMap m;
+  std::vector<int> source(schema.columns.size(), -1);
+  std::vector<std::string> unknown;
+  for (size_t i = 0; i < file_columns.size(); i++) {
+    int t = MatchColumn(schema, file_columns[i]);
+    m.target.push_back(t);
+    if (t < 0) {
+      unknown.push_back(file_columns[i]);
+      continue;
+    }
+    if (source[t] >= 0)
+      return InvalidArgument("file columns \"{}\" and \"{}\" both map to stream column \"{}\"",
+                             file_columns[source[t]], file_columns[i], schema.columns[t].name);
+    source[t] = static_cast<int>(i);
+  }
+  if (!unknown.empty() && !ignore_unknown) {
+    std::string list;
+    for (const auto& u : unknown) list += (list.empty() ? "" : ", ") + Quote(u);
+    std::string cols;
+    for (const auto& c : schema.columns) cols += (cols.empty() ? "" : ", ") + c.name;
+    return InvalidArgument("file column{} {} {} not in stream \"{}\" (columns: {}); --ignore-unknown skips them",
+                           unknown.size() > 1 ? "s" : "", list, unknown.size() > 1 ? "are" : "is", schema.name, cols);
+  }
+  if (unknown.size() == file_columns.size())
+    return InvalidArgument("none of the file's columns is in stream \"{}\"", schema.name);
+  for (size_t i = 0; i < schema.columns.size(); i++) {
+    if (source[i] >= 0) continue;
+    m.missing.push_back(schema.columns[i].name);
+    if (schema.columns[i].not_null) m.missing_not_null.push_back(schema.columns[i].name);
+  }
+  return m;
+}
+
+bool IsValidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      p++;
+      continue;
+    }
+    int n;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) n = 1, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0) n = 2, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0) n = 3, cp = c & 0x07;
+    else return false;
+    if (end - p <= n) return false;
+    for (int i = 1; i <= n; i++) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    p += n + 1;
+  }
+  return true;
+}
+
+void AppendJsonString(std::string_view s, std::string* out) {
+  static const char* kHex = "0123456789abcdef";
+  out->push_back('"');
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          *out += "\\u00";
+          out->push_back(kHex[c >> 4]);
+          out->push_back(kHex[c & 15]);
+        } else {
+          out->push_back(ch);
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+Status AppendTextAsJson(std::string_view s, Type type, std::string* out) {
+  switch (type) {
+    case Type::kText:
+      if (!IsValidUtf8(s)) return InvalidArgument("invalid UTF-8");
+      AppendJsonString(s, out);
+      return Status::OK();
+    case Type::kInt64: return AppendInt64Text(Trim(s), out);
+    case Type::kDouble: {
+      std::string why;
+      auto d = ParseDouble(Trim(s), &why);
+      if (!d) return InvalidArgument("{}", why);
+      AppendDouble(*d, out);
+      return Status::OK();
+    }
+    case Type::kBool: {
+      auto b = ParseBool(Trim(s));
+      if (!b) return InvalidArgument("invalid boolean {} (true/false, t/f, yes/no, 1/0)", Quote(s));
+      *out += *b ? "true" : "false";
+      return Status::OK();
+    }
+    case Type::kTimestamp: {
+      std::string_view t = Trim(s);
+      if (LooksNumeric(t)) {
+        // An epoch number: integer text stays exact, otherwise a double.
+        std::string tmp;
+        if (AppendInt64Text(t, &tmp).ok()) {
+          *out += tmp;
+          return Status::OK();
+        }
+        std::string why;
+        if (auto d = ParseDouble(t, &why)) {
+          AppendDouble(*d, out);
+          return Status::OK();
+        }
+      }
+      if (!ParseTimestamp(t)) return InvalidArgument("invalid timestamp {}", Quote(s));
+      if (!IsValidUtf8(t)) return InvalidArgument("invalid UTF-8");
+      AppendJsonString(t, out);
+      return Status::OK();
+    }
+  }
+  return Internal("unknown type");
+}
+
+std::string DescribeReject(const RejectedRow& r) {
+  std::string where = r.line > 0 ? fmt::format("row {} (line {})", r.row, r.line) : fmt::format("row {}", r.row);
+  std::string what = r.reason;
+  if (r.by_server && !r.field.empty()) what = fmt::format("column \"{}\": {}", r.field, what);
+  return fmt::format("{}: {}{}", where, what, r.by_server ? " (server)" : "");
+}
+
+Result<std::unique_ptr<RecordReader>> RecordReader::Open(const std::string& path, const ingest::StreamSchema& schema,
+                                                         const ImportOptions& options) {
+  FileFormat format = options.format;
+  if (format == FileFormat::kAuto && path != "-") format = FormatFromName(path);
+  ImportOptions opts = options;
+  if (opts.delimiter == 0) {
+    std::string n = Lower(path);
+    opts.delimiter = (EndsWith(n, ".tsv") || EndsWith(n, ".tsv.gz") || EndsWith(n, ".tsv.zst")) ? '\t' : ',';
+  }
+  opts.csv.delimiter = opts.delimiter;
+
+  ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> raw, OpenFileSource(path));
+  ASSIGN_OR_RETURN(std::string head, ReadUpTo(raw.get(), 4));
+  Compression compression = DetectCompression(head);
+  const bool is_par1 = head == "PAR1";
+  if (format == FileFormat::kParquet && compression != Compression::kNone)
+    return InvalidArgument("{}: a Parquet file is never compressed as a whole ({} data found); decompress it first",
+                           path, CompressionName(compression));
+  if (format == FileFormat::kAuto && is_par1) format = FileFormat::kParquet;
+
+  if (format == FileFormat::kParquet) {
+    if (path == "-") return InvalidArgument("Parquet input must be a file, not standard input");
+    if (!is_par1) return InvalidArgument("{}: not a Parquet file (no PAR1 magic at the start)", path);
+    raw.reset();
+    ASSIGN_OR_RETURN(std::unique_ptr<lake::ParquetReader> file, lake::ParquetReader::Open(path));
+    auto r = std::make_unique<ParquetRecordReader>(std::move(file), schema, opts);
+    RETURN_IF_ERROR(r->Init());
+    r->format_ = FileFormat::kParquet;
+    return std::unique_ptr<RecordReader>(std::move(r));
+  }
+
+  std::unique_ptr<ByteSource> src =
+      NewDecompressor(std::make_unique<PrefixedSource>(std::move(head), std::move(raw)), compression);
+  if (format == FileFormat::kAuto) {
+    // Sniff the (decompressed) content: '{' first → NDJSON, else CSV.
+    ASSIGN_OR_RETURN(std::string peek, ReadUpTo(src.get(), 4096));
+    std::string_view p = peek;
+    if (p.substr(0, 3) == "\xEF\xBB\xBF") p.remove_prefix(3);
+    size_t first = p.find_first_not_of(" \t\r\n");
+    format = first != std::string_view::npos && (p[first] == '{' || p[first] == '[') ? FileFormat::kNdjson
+                                                                                     : FileFormat::kCsv;
+    src = std::make_unique<PrefixedSource>(std::move(peek), std::move(src));
+  }
+  if (format == FileFormat::kNdjson) {
+    auto r = std::make_unique<NdjsonReader>(std::move(src), schema, opts);
+    r->format_ = format;
+    r->compression_ = compression;
+    return std::unique_ptr<RecordReader>(std::move(r));
+  }
+  auto r = std::make_unique<CsvRecordReader>(std::move(src), schema, opts);
+  RETURN_IF_ERROR(r->ReadHeader());
+  r->format_ = FileFormat::kCsv;
+  r->compression_ = compression;
+  return std::unique_ptr<RecordReader>(std::move(r));
+}
+
+// ---- The batching loop ------------------------------------------------------------------------
+
+namespace {
+
+struct Batch {
+  std::string body;
+  std::vector<ImportRecord> rows;  // json kept for the errors file; row/line for mapping
+};
+
+// Applies the server's answer for `batch`.
+Status ApplyAnswer(const Batch& batch, const std::string& answer, const ImportHooks& hooks, ImportProgress* progress) {
+  json j = json::parse(answer, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Internal("the server answered with invalid JSON: {}", answer.substr(0, 200));
+  uint64_t accepted = j.value("accepted", uint64_t{0});
+  uint64_t rejected = j.value("rejected", uint64_t{0});
+  progress->accepted += accepted;
+  progress->rejected += rejected;
+  if (j.contains("errors") && j["errors"].is_array()) {
+    for (const auto& e : j["errors"]) {
+      RejectedRow r;
+      size_t index = e.value("index", size_t{0});
+      if (index < batch.rows.size()) {
+        r.row = batch.rows[index].row;
+        r.line = batch.rows[index].line;
+        r.record = batch.rows[index].json;
+      }
+      r.field = e.value("field", std::string());
+      r.reason = e.value("reason", std::string());
+      r.by_server = true;
+      if (hooks.on_reject) hooks.on_reject(r);
+    }
+  }
+  if (accepted + rejected != batch.rows.size())
+    return Internal("the server answered for {} records, {} were sent", accepted + rejected, batch.rows.size());
+  return Status::OK();
+}
+
+}  // namespace
+
+Status RunImport(RecordReader* reader, size_t batch_rows, size_t batch_bytes, const ImportHooks& hooks,
+                 ImportProgress* progress) {
+  batch_rows = std::max<size_t>(batch_rows, 1);
+  Batch building;
+  std::optional<Batch> in_flight;
+  std::future<Result<std::string>> answer;
+
+  // Waits for the request in flight and applies its answer.
+  auto collect = [&]() -> Status {
+    if (!in_flight) return Status::OK();
+    Result<std::string> a = answer.get();
+    Batch done = std::move(*in_flight);
+    in_flight.reset();
+    if (!a.ok()) return a.status();
+    RETURN_IF_ERROR(ApplyAnswer(done, *a, hooks, progress));
+    if (hooks.on_batch_done) hooks.on_batch_done(*progress);
+    return Status::OK();
+  };
+  auto send = [&]() -> Status {
+    RETURN_IF_ERROR(collect());
+    if (building.rows.empty()) return Status::OK();
+    in_flight = std::move(building);
+    building = Batch();
+    const std::string* body = &in_flight->body;
+    answer = std::async(std::launch::async, [&hooks, body] { return hooks.post(*body); });
+    return Status::OK();
+  };
+
+  Status status;
+  ImportRecord rec;
+  for (;;) {
+    auto more = reader->Next(&rec);
+    if (!more.ok()) {
+      // The rows read before a damaged part of the file are sent, as they would have been had
+      // the batch boundary fallen just before it.
+      Status sent = send();
+      status = more.status();
+      if (!sent.ok()) status = sent;
+      break;
+    }
+    if (!*more) break;
+    progress->read++;
+    if (!rec.error.empty()) {
+      progress->rejected++;
+      if (hooks.on_reject) hooks.on_reject(RejectedRow{rec.row, rec.line, "", rec.error, false, ""});
+      continue;
+    }
+    building.body += rec.json;
+    building.body.push_back('\n');
+    building.rows.push_back(std::move(rec));
+    rec = ImportRecord();
+    if (building.rows.size() >= batch_rows || building.body.size() >= batch_bytes) {
+      status = send();
+      if (!status.ok()) break;
+    }
+  }
+  if (status.ok()) status = send();
+  Status last = collect();  // never leave a request running
+  return status.ok() ? last : status;
+}
+
+// ---- laminar ingest ---------------------------------------------------------------------------
+
+namespace {
+
+std::string Compress(const std::string& body) {
+  std::string out(ZSTD_compressBound(body.size()), '\0');
+  size_t n = ZSTD_compress(out.data(), out.size(), body.data(), body.size(), 1);
+  if (ZSTD_isError(n)) return std::string();
+  out.resize(n);
+  return out;
+}
+
+std::string ServerError(const server::HttpResponse& resp) {
+  json j = json::parse(resp.body, nullptr, false);
+  std::string msg = j.is_object() && j.contains("error") && j["error"].is_string() ? j["error"].get<std::string>()
+                                                                                   : resp.body.substr(0, 500);
+  return fmt::format("the server answered {}: {}", resp.status, msg);
+}
+
+}  // namespace
+
+int RunIngestCommand(const IngestCommand& cmd) {
+  auto fail = [](const Status& st) {
+    std::fprintf(stderr, "laminar: %s\n", st.message().c_str());
+    return 1;
+  };
+  std::string host;
+  uint16_t port = 0;
+  if (Status st = server::ParseHostPort(cmd.http, &host, &port); !st.ok()) return fail(st);
+
+  auto streams = server::HttpCall(host, port, "GET", "/v1/streams", "");
+  if (!streams.ok()) return fail(streams.status().WithContext(fmt::format("cannot reach the server at {}", cmd.http)));
+  if (streams->status != 200) return fail(InvalidArgument("GET /v1/streams: {}", ServerError(*streams)));
+  auto schema = StreamSchemaFromJson(streams->body, cmd.stream);
+  if (!schema.ok()) return fail(schema.status());
+
+  auto reader = RecordReader::Open(cmd.file, *schema, cmd.options);
+  if (!reader.ok()) {
+    const Status& st = reader.status();
+    return fail(st.message().find(cmd.file) == std::string::npos ? st.WithContext(cmd.file) : st);
+  }
+  if (!cmd.quiet) {
+    for (const auto& w : (*reader)->warnings()) std::fprintf(stderr, "laminar: warning: %s\n", w.c_str());
+  }
+
+  std::FILE* errors_out = nullptr;
+  if (!cmd.errors_file.empty()) {
+    errors_out = std::fopen(cmd.errors_file.c_str(), "w");
+    if (!errors_out) return fail(IOError("cannot write {}: {}", cmd.errors_file, std::strerror(errno)));
+  }
+  constexpr size_t kShown = 5;
+  std::vector<std::string> first_rejects;
+
+  const bool tty = isatty(2);
+  const int64_t start = MonotonicMicros();
+  int64_t last_print = start;
+  bool printed = false;
+  auto print_progress = [&](const ImportProgress& p, bool final) {
+    if (cmd.quiet) return;
+    int64_t now = MonotonicMicros();
+    if (!final && now - last_print < 500'000) return;
+    last_print = now;
+    double secs = double(now - start) / 1e6;
+    double rate = secs > 0 ? double(p.read) / secs : 0;
+    if (final) {
+      std::fprintf(stderr, "%sdone: %llu rows read, %llu accepted, %llu rejected in %.2f s (%.0f rows/s)\n",
+                   printed && tty ? "\n" : "", (unsigned long long)p.read, (unsigned long long)p.accepted,
+                   (unsigned long long)p.rejected, secs, rate);
+    } else {
+      std::fprintf(stderr, "%s%llu rows read, %llu accepted, %llu rejected, %.0f rows/s%s", tty ? "\r" : "",
+                   (unsigned long long)p.read, (unsigned long long)p.accepted, (unsigned long long)p.rejected, rate,
+                   tty ? "" : "\n");
+      printed = true;
+    }
+  };
+
+  ImportHooks hooks;
+  const std::string target = "/v1/streams/" + cmd.stream + "/events";
+  hooks.post = [&](const std::string& body) -> Result<std::string> {
+    std::map<std::string, std::string> headers = {{"Content-Type", "application/x-ndjson"}};
+    std::string compressed;
+    if (cmd.compress) {
+      compressed = Compress(body);
+      if (!compressed.empty()) headers["Content-Encoding"] = "zstd";
+    }
+    ASSIGN_OR_RETURN(server::HttpResponse resp,
+                     server::HttpCall(host, port, "POST", target, compressed.empty() ? body : compressed, headers));
+    if (resp.status != 200) {
+      if (resp.status == 413)
+        return InvalidArgument("{} (use a smaller --batch)", ServerError(resp));
+      return InvalidArgument("{}", ServerError(resp));
+    }
+    return std::move(resp.body);
+  };
+  hooks.on_reject = [&](const RejectedRow& r) {
+    if (first_rejects.size() < kShown) first_rejects.push_back(DescribeReject(r));
+    if (errors_out) {
+      json j = {{"row", r.row}};
+      if (r.line > 0) j["line"] = r.line;
+      if (!r.field.empty()) j["field"] = r.field;
+      j["reason"] = r.reason;
+      j["source"] = r.by_server ? "server" : "client";
+      if (!r.record.empty()) {
+        json rec = json::parse(r.record, nullptr, false);
+        if (!rec.is_discarded()) j["record"] = std::move(rec);
+      }
+      std::string line = j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+      std::fwrite(line.data(), 1, line.size(), errors_out);
+    }
+  };
+  ImportProgress progress;
+  hooks.on_batch_done = [&](const ImportProgress& p) { print_progress(p, false); };
+
+  Status st = RunImport(reader->get(), cmd.batch, 16u << 20, hooks, &progress);
+  print_progress(progress, true);
+  if (errors_out) std::fclose(errors_out);
+
+  std::printf("accepted %llu, rejected %llu\n", (unsigned long long)progress.accepted,
+              (unsigned long long)progress.rejected);
+  for (const auto& r : first_rejects) std::printf("  %s\n", r.c_str());
+  if (progress.rejected > first_rejects.size())
+    std::printf("  ... and %llu more%s\n", (unsigned long long)(progress.rejected - first_rejects.size()),
+                cmd.errors_file.empty() ? " (--errors FILE lists them all)" : "");
+  std::fflush(stdout);
+  if (!st.ok()) return fail(st);
+  return progress.rejected ? 2 : 0;
+}
+
+}  // namespace laminar::app
