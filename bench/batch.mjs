@@ -28,15 +28,12 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, writeFileSync, readdirSync, statSync, readFileSync, openSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs, freePort, sleep, pct } from './lib.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
-  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
-  return acc;
-}, []));
+const args = parseArgs();
 const EVENTS = Number(args.events ?? 1000000);
 const EXTRA = Math.round(EVENTS / 10);
 const BATCH = Number(args.batch ?? 1000);
@@ -49,12 +46,6 @@ const PEER_QUERIES = 20;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const oracle = path.join(here, '..', 'tests', 'oracle');
 
-const freePort = () => new Promise((res) => {
-  const s = net.createServer();
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
-});
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 const fmtMs = (ms) => `${ms.toFixed(1)} ms`;
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'laminar-bench-batch-'));

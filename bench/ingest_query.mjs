@@ -7,26 +7,17 @@
 // Prints one line per figure: "laminar ..." and "sqlite3 ..." from the same run.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs, freePort, sleep, pct } from './lib.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
-  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
-  return acc;
-}, []));
+const args = parseArgs();
 const EVENTS = Number(args.events ?? 200000);
 const BATCH = Number(args.batch ?? 1000);
 const CLIENTS = Number(args.clients ?? 8);
 const BIN = args.bin ?? path.resolve('build/release/src/app/laminar');
 const QUERIES = 200;
 
-const freePort = () => new Promise((res) => {
-  const s = net.createServer();
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
-});
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'laminar-bench-'));
 const lines = execFileSync(BIN, ['gen', 'pageviews', '--events', String(EVENTS), '--seed', '1', '--start', '2024-05-01T00:00:00Z', '--rate', '2000'], { maxBuffer: 1 << 30 }).toString().trim().split('\n');

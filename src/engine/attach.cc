@@ -135,6 +135,7 @@ Result<AttachResult> Engine::AttachFile(const std::string& stream, const std::st
   }
   BatchRunOptions run;
   run.seal = false;
+  run.stream = stream;
   ASSIGN_OR_RETURN(result.batch, RunBatch(run));
   return result;
 }

@@ -196,17 +196,21 @@ Result<BatchRunResult> Engine::RunBatch(const BatchRunOptions& opts) {
       if (it == views_.end()) return NotFound("view \"{}\" does not exist", opts.view);
       targets.push_back(it->second);
     } else {
-      for (const auto& [n, vr] : views_) targets.push_back(vr);
+      for (const auto& [n, vr] : views_)
+        if (opts.stream.empty() || vr->def->stream == opts.stream) targets.push_back(vr);
     }
   }
   std::vector<std::shared_ptr<StreamRuntime>> streams;
   {
     std::lock_guard<std::mutex> l(mu_);
-    for (const auto& [n, rt] : streams_)
-      if (opts.view.empty() || n == targets.front()->def->stream) streams.push_back(rt);
+    for (const auto& [n, rt] : streams_) {
+      if (!opts.view.empty() && n != targets.front()->def->stream) continue;
+      if (!opts.stream.empty() && n != opts.stream) continue;
+      streams.push_back(rt);
+    }
   }
   for (const auto& rt : streams) RETURN_IF_ERROR(CommitStream(rt, opts.seal));
-  if (options_.lake_retention_micros > 0 && opts.view.empty()) {
+  if (options_.lake_retention_micros > 0 && opts.view.empty() && opts.stream.empty()) {
     int64_t cutoff = std::chrono::duration_cast<std::chrono::microseconds>(
                          std::chrono::system_clock::now().time_since_epoch()).count() -
                      options_.lake_retention_micros;

@@ -85,6 +85,7 @@ struct EngineOptions {
 struct BatchRunOptions {
   bool full = false;
   std::string view;   // empty: every view
+  std::string stream; // non-empty: only this stream's views (and no lake retention)
   bool seal = true;   // seal and commit open log segments first (runs on demand)
 };
 

@@ -483,15 +483,15 @@ TEST_F(ParquetDuckDbTest, LaminarReadsDuckDbFilesOfEveryCodecAndVersion) {
 TEST_F(ParquetDuckDbTest, LaminarReadsALargeDuckDbDictionary) {
   const std::vector<OracleColumn> cols = {
       {"id", "i::BIGINT", Kind::kInt},
-      {"s", "'customer-' || ((i * 7919) % 50000)", Kind::kText},
-      {"n", "CASE WHEN i % 3 = 0 THEN NULL ELSE (i * 7919) % 50000 END::BIGINT", Kind::kInt}};
-  const int64_t rows = 200000;
+      {"s", "'customer-' || ((i * 7919) % 20000)", Kind::kText},
+      {"n", "CASE WHEN i % 3 = 0 THEN NULL ELSE (i * 7919) % 20000 END::BIGINT", Kind::kInt}};
+  const int64_t rows = 60000;  // 20k distinct strings (kept modest: the test runs under ASan)
   for (const char* version : {"V2"}) {
     SCOPED_TRACE(version);
     const std::string file = dir_ + "/dict_" + version + ".parquet";
     std::string error;
     DuckDbQuery(dir_, {MakeTableSql(cols, rows), "COPY t TO '" + file + "' (FORMAT parquet, PARQUET_VERSION " +
-                           version + ", ROW_GROUP_SIZE 100000)"}, "", &error);
+                           version + ", ROW_GROUP_SIZE 25000)"}, "", &error);
     ASSERT_TRUE(error.empty()) << error;
     CompareWithDuckDb(dir_, file, cols, static_cast<size_t>(rows));
   }
@@ -522,10 +522,10 @@ TEST_F(ParquetDuckDbTest, DuckDbReadsLaminarFilesRowForRow) {
   b.AppendRow({Value::Timestamp(-1), Value::Int(INT64_MAX), Value::Double(inf), Value::Text("héllo 🚀"), Value::Null()});
   b.AppendRow({Value::Timestamp(0), Value::Null(), Value::Double(std::nan("")), Value::Null(), Value::Bool(true)});
   b.AppendRow({Value::Timestamp(1), Value::Int(0), Value::Double(-0.0), Value::Text("\"quote\" \\ \n"), Value::Bool(true)});
-  // A large dictionary: 200k rows, 50k distinct strings.
-  for (int64_t i = 0; i < 200000; i++)
+  // A large dictionary: 60k rows, 20k distinct strings.
+  for (int64_t i = 0; i < 60000; i++)
     b.AppendRow({Value::Timestamp(1700000000000000 + i), i % 10 ? Value::Int(i * 31) : Value::Null(),
-                 Value::Double(static_cast<double>(i) / 3), Value::Text("customer-" + std::to_string((i * 7919) % 50000)),
+                 Value::Double(static_cast<double>(i) / 3), Value::Text("customer-" + std::to_string((i * 7919) % 20000)),
                  Value::Bool(i % 2)});
   ASSERT_TRUE((*w)->Write(b).ok());
   ASSERT_TRUE((*w)->Finish().ok());
