@@ -49,6 +49,7 @@ int Fail(const Status& st) {
 struct Running {
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<server::HttpServer> http;
+  std::unique_ptr<pgwire::PgServer> pg;  // null with --pg off
 };
 
 Result<Running> StartServer(const ServerConfig& cfg, const std::string& catalog_file) {
@@ -59,11 +60,22 @@ Result<Running> StartServer(const ServerConfig& cfg, const std::string& catalog_
     RETURN_IF_ERROR(r.engine->ApplyCatalogFile(text));
   }
   ASSIGN_OR_RETURN(r.http, server::HttpServer::Start(cfg.http, server::MakeApiHandler(r.engine.get())));
+  if (cfg.pg_enabled) {
+    auto pg = pgwire::PgServer::Start(cfg.pg, r.engine.get());
+    if (!pg.ok() && cfg.pg_explicit) return pg.status();
+    if (!pg.ok()) {
+      spdlog::warn("PostgreSQL protocol not started: {}", pg.status().message());
+    } else {
+      r.pg = std::move(pg).value();
+      spdlog::info("PostgreSQL protocol on {}:{} (no authentication, no TLS)", cfg.pg.host, r.pg->port());
+    }
+  }
   return r;
 }
 
 void Shutdown(Running& r) {
   spdlog::info("shutting down");
+  if (r.pg) r.pg->Stop();
   if (r.http) r.http->Stop();
   if (r.engine) {
     Status st = r.engine->Close();
@@ -146,6 +158,8 @@ int RunDemo(ServerConfig cfg, double rate) {
       "Ctrl-C stops.\n",
       addr.c_str(), cfg.engine.data_dir.c_str(), rate, addr.c_str(), addr.c_str(), addr.c_str(),
       addr.c_str(), addr.c_str(), addr.c_str(), addr.c_str(), addr.c_str());
+  if (r->pg) std::printf("PostgreSQL protocol: psql \"host=%s port=%u user=demo dbname=laminar\"\n", cfg.pg.host.c_str(),
+                         unsigned(r->pg->port()));
   std::fflush(stdout);
   std::atomic<bool> stop{false};
   std::thread gen([&] {
@@ -190,12 +204,14 @@ int RunCli(int argc, char** argv) {
 
   // serve / demo share the server options.
   ServerConfig cfg;
+  std::string pg_addr;
   std::string http_addr, config_file, catalog_file, durability, data_dir;
   auto add_server_opts = [&](CLI::App* c) {
     c->add_option("--data-dir", data_dir, "data directory (default ./laminar-data)");
     c->add_option("--http", http_addr, "HTTP listen address HOST:PORT (default 127.0.0.1:8080)");
     c->add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
     c->add_option("--durability", durability, "fsync (default) or none");
+    c->add_option("--pg", pg_addr, "PostgreSQL protocol listen address HOST:PORT (default 127.0.0.1:5433), or off");
   };
   auto resolve_config = [&](const std::string& default_dir) -> Status {
     cfg.engine.data_dir = default_dir;
@@ -205,6 +221,7 @@ int RunCli(int argc, char** argv) {
     if (!durability.empty()) {
       ASSIGN_OR_RETURN(cfg.engine.log.sync, ParseDurability(durability));
     }
+    if (!pg_addr.empty()) RETURN_IF_ERROR(ParsePgAddress(pg_addr, &cfg).WithContext("--pg"));
     cfg.http.max_body_bytes = std::max(cfg.http.max_body_bytes, cfg.engine.ingest.max_body_bytes);
     return Status::OK();
   };

@@ -53,6 +53,16 @@ Result<int64_t> ReadDurationMicros(const toml::table& t, const std::string& sect
 
 }  // namespace
 
+Status ParsePgAddress(const std::string& text, ServerConfig* c) {
+  if (text == "off") {
+    c->pg_enabled = false;
+    return Status::OK();
+  }
+  c->pg_enabled = true;
+  c->pg_explicit = true;
+  return server::ParseHostPort(text, &c->pg.host, &c->pg.port);
+}
+
 Result<int64_t> ParseDuration(const std::string& text) {
   size_t i = 0;
   while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) i++;
@@ -79,7 +89,10 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
   RETURN_IF_ERROR(CheckKeys(root, "", {"data_dir", "server", "log", "ingest", "query", "batch", "lake"}));
   RETURN_IF_ERROR(Read(root, "", "data_dir", &c->engine.data_dir));
   if (auto* s = root["server"].as_table()) {
-    RETURN_IF_ERROR(CheckKeys(*s, "server", {"http", "threads", "max_connections"}));
+    RETURN_IF_ERROR(CheckKeys(*s, "server", {"http", "threads", "max_connections", "pg"}));
+    std::string pg;
+    RETURN_IF_ERROR(Read(*s, "server", "pg", &pg));
+    if (!pg.empty()) RETURN_IF_ERROR(ParsePgAddress(pg, c).WithContext("config: [server] pg"));
     std::string http;
     RETURN_IF_ERROR(Read(*s, "server", "http", &http));
     if (!http.empty()) RETURN_IF_ERROR(server::ParseHostPort(http, &c->http.host, &c->http.port));

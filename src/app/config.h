@@ -2,6 +2,7 @@
 // Keys (all optional):
 //   data_dir = "laminar-data"
 //   [server]  http = "127.0.0.1:8080"   threads = 16   max_connections = 1024
+//             pg = "127.0.0.1:5433" (PostgreSQL wire protocol, src/pgwire; "off" disables it)
 //   [log]     durability = "fsync" | "none"   segment_max_bytes = 67108864
 //             segment_max_age_seconds = 600
 //   [ingest]  max_body_bytes = 67108864   max_events_per_request = 1000000
@@ -22,6 +23,7 @@
 
 #include "common/status.h"
 #include "engine/engine.h"
+#include "pgwire/pg_server.h"
 #include "server/http_server.h"
 
 namespace laminar::app {
@@ -29,7 +31,15 @@ namespace laminar::app {
 struct ServerConfig {
   engine::EngineOptions engine;
   server::HttpOptions http;
+  bool pg_enabled = true;
+  // Set when the address was given (--pg, [server] pg): then failing to bind it is an error;
+  // the default address that is taken (another server, a PostgreSQL) only gives a warning.
+  bool pg_explicit = false;
+  pgwire::PgOptions pg;
 };
+
+// "HOST:PORT" or "off" for the PostgreSQL listener.
+Status ParsePgAddress(const std::string& text, ServerConfig* config);
 
 Status LoadConfigFile(const std::string& path, ServerConfig* config);
 // "fsync" → true, "none" → false; InvalidArgument otherwise.

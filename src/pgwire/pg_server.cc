@@ -1,0 +1,747 @@
+// PgServer: an Asio acceptor thread and one blocking thread per connection (see pg_server.h).
+//
+// A connection's socket is owned by its Session; its I/O uses the native descriptor directly:
+// poll() with the idle timeout before every read (Asio's blocking reads cannot time out) and
+// blocking send() with SO_SNDTIMEO. Stop() wakes sessions by shutting their descriptors down.
+#include <utility>  // before Asio: GCC 12 + C++20 needs std::exchange declared (TOOLCHAIN.md)
+
+#include "pgwire/pg_server.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <cctype>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "pgwire/message.h"
+#include "sql/parser.h"
+
+namespace laminar::pgwire {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr const char* kServerVersion = "16.0 (Laminar)";
+constexpr const char* kVersionString = "PostgreSQL 16.0 (Laminar 0.1.0) on x86_64-pc-linux-gnu";
+// Connections over max_connections still get an error answer, up to this many at once.
+constexpr size_t kMaxRejecting = 16;
+
+// The parameters reported at startup, canonical spelling first; SHOW answers them, SET changes
+// them (and reports the change).
+const std::vector<std::pair<std::string, std::string>>& DefaultParams() {
+  static const std::vector<std::pair<std::string, std::string>> kParams = {
+      {"server_version", kServerVersion}, {"server_encoding", "UTF8"}, {"client_encoding", "UTF8"},
+      {"DateStyle", "ISO, MDY"},          {"TimeZone", "UTC"},         {"integer_datetimes", "on"},
+      {"standard_conforming_strings", "on"}, {"IntervalStyle", "postgres"}, {"is_superuser", "off"},
+      {"application_name", ""}};
+  return kParams;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = char(std::tolower(uint8_t(c)));
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (std::isspace(uint8_t(s.front())) || s.front() == ';')) s.remove_prefix(1);
+  while (!s.empty() && (std::isspace(uint8_t(s.back())) || s.back() == ';')) s.remove_suffix(1);
+  return s;
+}
+
+// Lower-case with runs of white space as one space.
+std::string Normalize(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : Trim(s)) {
+    if (std::isspace(uint8_t(c))) {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += char(std::tolower(uint8_t(c)));
+  }
+  return out;
+}
+
+// 'text' → text ('' undone); "name" → name; else as is.
+std::string Unquote(std::string_view s) {
+  s = Trim(s);
+  if (s.size() >= 2 && (s.front() == '\'' || s.front() == '"') && s.back() == s.front()) {
+    char q = s.front();
+    std::string out;
+    for (size_t i = 1; i + 1 < s.size(); i++) {
+      out += s[i];
+      if (s[i] == q && i + 2 < s.size() && s[i + 1] == q) i++;
+    }
+    return out;
+  }
+  return std::string(s);
+}
+
+// The result of one statement.
+struct Outcome {
+  bool returns_rows = false;
+  std::vector<serving::ResultColumn> columns;
+  std::vector<std::vector<Value>> rows;
+  std::string tag;
+  std::vector<std::pair<std::string, std::string>> reports;  // ParameterStatus to send (SET)
+};
+
+// A tag for a statement the engine answered without one (e.g. CREATE ... IF NOT EXISTS that
+// changed nothing): its leading keywords.
+std::string FallbackTag(std::string_view text) {
+  std::string n = Normalize(text);
+  std::string tag = n.substr(0, n.find(' '));
+  for (const char* t : {"create materialized view", "create table", "drop materialized view", "drop table"}) {
+    if (n.starts_with(t)) tag = t;
+  }
+  for (char& c : tag) c = char(std::toupper(uint8_t(c)));
+  return tag;
+}
+
+struct PreparedStatement {
+  std::string sql;
+  std::vector<uint32_t> param_types;  // one per parameter; 0 = unspecified
+  bool empty = false;
+  bool returns_rows = false;
+};
+
+struct Portal {
+  std::shared_ptr<PreparedStatement> stmt;
+  std::string sql;                     // with the parameters substituted
+  std::vector<int16_t> result_formats;
+  std::optional<Outcome> outcome;      // computed at the first Describe or Execute
+  size_t next_row = 0;
+  bool completed = false;
+};
+
+}  // namespace
+
+struct PgServer::Impl {
+  PgOptions options;
+  engine::Engine* engine = nullptr;
+  asio::io_context ioc;
+  std::optional<tcp::acceptor> acceptor;
+  std::thread accept_thread;
+  uint16_t port = 0;
+  std::atomic<bool> stopping{false};
+  bool stopped = false;
+
+  std::mutex mu;
+  std::condition_variable idle_cv;
+  size_t live = 0;                 // GUARDED_BY(mu) session threads running
+  size_t rejecting = 0;            // GUARDED_BY(mu) of which answering "too many connections"
+  std::map<int32_t, int> fds;      // GUARDED_BY(mu) session id → descriptor
+  int32_t next_id = 1;             // GUARDED_BY(mu)
+  std::mt19937 rng{std::random_device{}()};  // GUARDED_BY(mu)
+
+  void Accept();
+  void StartSession(tcp::socket socket);
+};
+
+namespace {
+
+class Session {
+ public:
+  Session(PgServer::Impl* srv, tcp::socket socket, int32_t id, int32_t key, bool reject)
+      : srv_(srv), socket_(std::move(socket)), fd_(socket_.native_handle()), id_(id), key_(key), reject_(reject) {
+    for (const auto& [k, v] : DefaultParams()) params_[Lower(k)] = {k, v};
+  }
+
+  void Run() {
+    int timeout = srv_->options.idle_timeout_seconds;
+    if (timeout > 0) {
+      timeval tv{timeout, 0};
+      setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    }
+    boost::system::error_code ec;
+    socket_.set_option(tcp::no_delay(true), ec);
+    if (!Startup()) return;
+    while (!srv_->stopping.load()) {
+      if (!Flush()) return;
+      uint8_t head[5];
+      ReadStatus rs = ReadExact(head, 5);
+      if (rs != ReadStatus::kOk) {
+        if (rs == ReadStatus::kTimeout) Fatal("57P05", "terminating connection due to idle-session timeout");
+        return;
+      }
+      auto len = DecodeMessageLength(char(head[0]), head + 1, srv_->options.max_message_bytes);
+      if (!len.ok()) {
+        Fatal("08P01", "invalid message: " + len.status().message());
+        return;
+      }
+      std::string body(*len, '\0');
+      if (*len > 0 && ReadExact(body.data(), *len) != ReadStatus::kOk) return;
+      auto msg = DecodeFrontendBody(char(head[0]), body);
+      if (!msg.ok()) {
+        Fatal("08P01", "invalid message: " + msg.status().message());
+        return;
+      }
+      if (msg->type == 'X') return;
+      Handle(*msg);
+    }
+  }
+
+ private:
+  enum class ReadStatus { kOk, kClosed, kTimeout };
+
+  ReadStatus ReadExact(void* buf, size_t n) {
+    auto* p = static_cast<char*>(buf);
+    int timeout_ms = srv_->options.idle_timeout_seconds > 0 ? srv_->options.idle_timeout_seconds * 1000 : -1;
+    while (n > 0) {
+      pollfd pfd{fd_, POLLIN, 0};
+      int r = ::poll(&pfd, 1, timeout_ms);
+      if (r < 0 && errno == EINTR) continue;
+      if (r == 0) return ReadStatus::kTimeout;
+      if (r < 0) return ReadStatus::kClosed;
+      ssize_t got = ::recv(fd_, p, n, 0);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) return ReadStatus::kClosed;
+      p += got;
+      n -= size_t(got);
+    }
+    return ReadStatus::kOk;
+  }
+
+  bool Flush() {
+    size_t off = 0;
+    while (off < out_.size()) {
+      ssize_t n = ::send(fd_, out_.data() + off, out_.size() - off, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        out_.clear();
+        return false;
+      }
+      off += size_t(n);
+    }
+    out_.clear();
+    return true;
+  }
+
+  void Fatal(const std::string& sqlstate, const std::string& message) {
+    WriteErrorResponse(&out_, "FATAL", sqlstate, message);
+    Flush();
+  }
+
+  // Reads the startup packet (answering SSL/GSS requests 'N') and greets. False: close.
+  bool Startup() {
+    for (int round = 0; round < 4; round++) {
+      uint8_t head[4];
+      if (ReadExact(head, 4) != ReadStatus::kOk) return false;
+      // The startup packet is small; 10,000 bytes as PostgreSQL allows.
+      auto len = DecodeStartupLength(head, std::min<size_t>(10'000, srv_->options.max_message_bytes));
+      if (!len.ok()) {
+        Fatal("08P01", "invalid startup packet: " + len.status().message());
+        return false;
+      }
+      std::string body(*len - 4, '\0');
+      if (ReadExact(body.data(), body.size()) != ReadStatus::kOk) return false;
+      auto p = DecodeStartupBody(body);
+      if (!p.ok()) {
+        Fatal(p.status().code() == StatusCode::kUnimplemented ? "0A000" : "08P01", p.status().message());
+        return false;
+      }
+      switch (p->kind) {
+        case StartupPacket::Kind::kSslRequest:
+        case StartupPacket::Kind::kGssEncRequest:
+          out_ = "N";
+          if (!Flush()) return false;
+          continue;
+        case StartupPacket::Kind::kCancelRequest:
+          return false;  // accepted; running queries are not interrupted (pg_server.h)
+        case StartupPacket::Kind::kStartup: break;
+      }
+      if (reject_) {
+        Fatal("53300", fmt::format("sorry, too many clients already (limit {})", srv_->options.max_connections));
+        return false;
+      }
+      if (auto it = p->params.find("application_name"); it != p->params.end())
+        params_["application_name"].second = it->second;
+      WriteAuthenticationOk(&out_);
+      for (const auto& [k, v] : DefaultParams()) WriteParameterStatus(&out_, k, params_[Lower(k)].second);
+      WriteBackendKeyData(&out_, id_, key_);
+      WriteReadyForQuery(&out_, 'I');
+      return true;
+    }
+    Fatal("08P01", "too many SSL/GSS negotiation requests");
+    return false;
+  }
+
+  void SendError(const Status& st) { SendError(SqlStateFor(st), st.message()); }
+  void SendError(std::string_view sqlstate, std::string_view message) {
+    WriteErrorResponse(&out_, "ERROR", sqlstate, message);
+    in_extended_error_ = true;
+  }
+
+  void Handle(const FrontendMessage& m) {
+    if (in_extended_error_ && m.type != 'S' && m.type != 'Q') return;  // discard until Sync
+    switch (m.type) {
+      case 'Q': HandleQuery(m.sql); break;
+      case 'P': HandleParse(m); break;
+      case 'B': HandleBind(m); break;
+      case 'D': HandleDescribe(m); break;
+      case 'E': HandleExecute(m); break;
+      case 'C':
+        if (m.target == 'S') {
+          statements_.erase(m.name);
+        } else {
+          portals_.erase(m.name);
+        }
+        WriteCloseComplete(&out_);
+        break;
+      case 'S':
+        in_extended_error_ = false;
+        portals_.clear();
+        WriteReadyForQuery(&out_, 'I');
+        break;
+      case 'H': break;  // the loop flushes before every read
+    }
+  }
+
+  // ---- Statements ----
+
+  // SELECT version(), SET, RESET and SHOW, answered here; nullopt for everything else.
+  std::optional<Result<Outcome>> PreDispatch(std::string_view text) {
+    std::string n = Normalize(text);
+    if (n == "select version()" || n == "select pg_catalog.version()") {
+      Outcome o;
+      o.returns_rows = true;
+      o.columns = {{"version", Type::kText}};
+      o.rows = {{Value::Text(kVersionString)}};
+      o.tag = "SELECT 1";
+      return Result<Outcome>(std::move(o));
+    }
+    if (n.starts_with("set ")) return Result<Outcome>(Set(Trim(text).substr(4)));
+    if (n.starts_with("reset ")) {
+      std::string name = Lower(Unquote(Trim(text).substr(6)));
+      Outcome o;
+      o.tag = "RESET";
+      for (const auto& [k, v] : DefaultParams()) {
+        if (Lower(k) == name) {
+          params_[name] = {k, v};
+          o.reports.push_back({k, v});
+        }
+      }
+      if (!o.reports.empty() || !params_.count(name)) return Result<Outcome>(std::move(o));
+      params_.erase(name);
+      return Result<Outcome>(std::move(o));
+    }
+    if (n.starts_with("show ")) {
+      std::string name = Unquote(Trim(text).substr(5));
+      if (Lower(name) == "time zone") name = "TimeZone";
+      auto it = params_.find(Lower(name));
+      if (it == params_.end())
+        return Result<Outcome>(InvalidArgument("unrecognized configuration parameter \"{}\"", name));
+      Outcome o;
+      o.returns_rows = true;
+      o.columns = {{Lower(name), Type::kText}};
+      o.rows = {{Value::Text(it->second.second)}};
+      o.tag = "SHOW";
+      return Result<Outcome>(std::move(o));
+    }
+    return std::nullopt;
+  }
+
+  // `[SESSION|LOCAL] name {=|TO} value`, `TIME ZONE value`.
+  Result<Outcome> Set(std::string_view rest) {
+    rest = Trim(rest);
+    for (std::string_view kw : {"session ", "local "}) {
+      if (Lower(rest.substr(0, kw.size())) == kw) rest = Trim(rest.substr(kw.size()));
+    }
+    std::string name, value;
+    if (Lower(rest.substr(0, 10)) == "time zone ") {
+      name = "TimeZone";
+      value = Unquote(rest.substr(10));
+    } else {
+      size_t end = rest.find_first_of(" \t\n=");
+      if (end == std::string_view::npos || end == 0) return InvalidArgument("syntax error in SET: \"{}\"", rest);
+      name = Unquote(rest.substr(0, end));
+      std::string_view v = Trim(rest.substr(end));
+      if (!v.empty() && v.front() == '=') {
+        v = v.substr(1);
+      } else if (Lower(v.substr(0, 3)) == "to " || Lower(v.substr(0, 3)) == "to\t") {
+        v = v.substr(3);
+      } else {
+        return InvalidArgument("syntax error in SET: expected = or TO after \"{}\"", name);
+      }
+      v = Trim(v);
+      if (v.empty()) return InvalidArgument("syntax error in SET: no value for \"{}\"", name);
+      // A list keeps its text ("ISO, MDY"); a single quoted value is unquoted.
+      value = Unquote(v);
+    }
+    Outcome o;
+    o.tag = "SET";
+    std::string key = Lower(name);
+    std::string canonical = name;
+    const std::pair<std::string, std::string>* dflt = nullptr;
+    for (const auto& p : DefaultParams()) {
+      if (Lower(p.first) == key) dflt = &p;
+    }
+    if (dflt) canonical = dflt->first;
+    if (Lower(value) == "default") {
+      if (dflt) {
+        value = dflt->second;
+      } else {
+        params_.erase(key);
+        return o;
+      }
+    }
+    if (dflt && (key == "server_version" || key == "server_encoding" || key == "integer_datetimes" ||
+                 key == "is_superuser"))
+      return InvalidArgument("parameter \"{}\" cannot be changed", canonical);
+    params_[key] = {canonical, value};
+    if (dflt) o.reports.push_back({canonical, value});
+    return o;
+  }
+
+  // Runs one statement: the pre-dispatch, else the engine.
+  Result<Outcome> RunStatement(std::string_view text) {
+    if (auto pre = PreDispatch(text)) return std::move(*pre);
+    ASSIGN_OR_RETURN(std::vector<engine::StatementResult> results, srv_->engine->ExecuteSql(text));
+    Outcome o;
+    if (results.empty()) return Internal("the engine returned no result");
+    engine::StatementResult& r = results.front();
+    o.tag = r.tag.empty() ? FallbackTag(text) : r.tag;
+    if (r.is_query) {
+      o.returns_rows = true;
+      o.columns = std::move(r.query.columns);
+      o.rows = std::move(r.query.rows);
+      if (r.query.tag.empty()) o.tag = fmt::format("SELECT {}", o.rows.size());
+    }
+    return o;
+  }
+
+  // format_codes: none → text, one → all, else one per column (checked by the caller).
+  static int16_t FormatOf(const std::vector<int16_t>& formats, size_t i) {
+    if (formats.empty()) return 0;
+    return formats.size() == 1 ? formats[0] : formats[i];
+  }
+
+  void WriteDescription(const Outcome& o, const std::vector<int16_t>& formats) {
+    std::vector<FieldDescription> fields;
+    for (size_t i = 0; i < o.columns.size(); i++)
+      fields.push_back({o.columns[i].name, TypeOid(o.columns[i].type), FormatOf(formats, i)});
+    WriteRowDescription(&out_, fields);
+  }
+
+  // Writes rows [from, to) of o; false when the connection failed.
+  bool WriteRows(const Outcome& o, const std::vector<int16_t>& formats, size_t from, size_t to) {
+    std::vector<std::optional<std::string>> cells;
+    for (size_t r = from; r < to; r++) {
+      cells.clear();
+      const auto& row = o.rows[r];
+      for (size_t i = 0; i < o.columns.size(); i++) {
+        if (i >= row.size() || row[i].is_null()) {
+          cells.emplace_back();
+          continue;
+        }
+        Type t = o.columns[i].type;
+        cells.emplace_back(FormatOf(formats, i) == 1 ? EncodeBinary(row[i], t) : EncodeText(row[i], t));
+      }
+      WriteDataRow(&out_, cells);
+      if (out_.size() > (256u << 10) && !Flush()) return false;
+    }
+    return true;
+  }
+
+  void WriteReports(const Outcome& o) {
+    for (const auto& [k, v] : o.reports) WriteParameterStatus(&out_, k, v);
+  }
+
+  void HandleQuery(const std::string& text) {
+    in_extended_error_ = false;
+    portals_.erase("");
+    auto parsed = sql::Parse(text);
+    if (!parsed.ok()) {
+      SendError(parsed.status());
+    } else if (parsed->empty()) {
+      WriteEmptyQueryResponse(&out_);
+    } else {
+      for (const sql::Statement& stmt : *parsed) {
+        auto o = RunStatement(stmt.text);
+        if (!o.ok()) {
+          SendError(o.status());
+          break;
+        }
+        WriteReports(*o);
+        if (o->returns_rows) {
+          WriteDescription(*o, {});
+          if (!WriteRows(*o, {}, 0, o->rows.size())) return;
+        }
+        WriteCommandComplete(&out_, o->tag);
+      }
+    }
+    in_extended_error_ = false;
+    WriteReadyForQuery(&out_, 'I');
+  }
+
+  // The statement text with every parameter NULL: to parse and describe before Bind.
+  static Result<std::string> WithNullParams(const PreparedStatement& s) {
+    return SubstituteParams(s.sql, std::vector<std::string>(s.param_types.size(), "NULL"));
+  }
+
+  void HandleParse(const FrontendMessage& m) {
+    if (!m.name.empty() && statements_.count(m.name)) {
+      SendError("42P05", fmt::format("prepared statement \"{}\" already exists", m.name));
+      return;
+    }
+    auto s = std::make_shared<PreparedStatement>();
+    s->sql = m.sql;
+    s->param_types = m.param_types;
+    size_t n = CountParams(m.sql);
+    if (n > 65535) {
+      SendError("54000", "too many parameters");
+      return;
+    }
+    if (s->param_types.size() < n) s->param_types.resize(n, kOidUnspecified);
+    auto text = WithNullParams(*s);
+    if (!text.ok()) {
+      SendError(text.status());
+      return;
+    }
+    auto parsed = sql::Parse(*text);
+    if (!parsed.ok()) {
+      SendError(parsed.status());
+      return;
+    }
+    if (parsed->size() > 1) {
+      SendError("42601", "cannot insert multiple commands into a prepared statement");
+      return;
+    }
+    s->empty = parsed->empty();
+    s->returns_rows = !s->empty && (parsed->front().kind == "SelectStmt" || parsed->front().kind == "VariableShowStmt");
+    statements_[m.name] = std::move(s);
+    WriteParseComplete(&out_);
+  }
+
+  void HandleBind(const FrontendMessage& m) {
+    auto it = statements_.find(m.name);
+    if (it == statements_.end()) {
+      SendError("26000", fmt::format("prepared statement \"{}\" does not exist", m.name));
+      return;
+    }
+    if (!m.portal.empty() && portals_.count(m.portal)) {
+      SendError("42P03", fmt::format("portal \"{}\" already exists", m.portal));
+      return;
+    }
+    const PreparedStatement& s = *it->second;
+    if (m.params.size() != s.param_types.size()) {
+      SendError("08P01", fmt::format("bind message supplies {} parameters, but prepared statement \"{}\" requires {}",
+                                     m.params.size(), m.name, s.param_types.size()));
+      return;
+    }
+    std::vector<std::string> literals;
+    for (size_t i = 0; i < m.params.size(); i++) {
+      auto lit = ParamToLiteral(m.params[i], FormatOf(m.param_formats, i), s.param_types[i]);
+      if (!lit.ok()) {
+        SendError(lit.status().WithContext(fmt::format("parameter ${}", i + 1)));
+        return;
+      }
+      literals.push_back(std::move(*lit));
+    }
+    auto text = SubstituteParams(s.sql, literals);
+    if (!text.ok()) {
+      SendError(text.status());
+      return;
+    }
+    Portal p;
+    p.stmt = it->second;
+    p.sql = std::move(*text);
+    p.result_formats = m.result_formats;
+    portals_[m.portal] = std::move(p);
+    WriteBindComplete(&out_);
+  }
+
+  // Runs the portal's statement once; false after sending an error.
+  bool Materialize(Portal* p) {
+    if (p->outcome) return true;
+    auto o = RunStatement(p->sql);
+    if (!o.ok()) {
+      SendError(o.status());
+      return false;
+    }
+    if (p->result_formats.size() > 1 && p->result_formats.size() != o->columns.size()) {
+      SendError("08P01", fmt::format("bind message has {} result formats but query has {} columns",
+                                     p->result_formats.size(), o->columns.size()));
+      return false;
+    }
+    WriteReports(*o);
+    p->outcome = std::move(*o);
+    return true;
+  }
+
+  void HandleDescribe(const FrontendMessage& m) {
+    if (m.target == 'S') {
+      auto it = statements_.find(m.name);
+      if (it == statements_.end()) {
+        SendError("26000", fmt::format("prepared statement \"{}\" does not exist", m.name));
+        return;
+      }
+      const PreparedStatement& s = *it->second;
+      std::vector<uint32_t> oids;
+      for (uint32_t oid : s.param_types) oids.push_back(oid == kOidUnspecified ? kOidText : oid);
+      if (!s.returns_rows) {
+        WriteParameterDescription(&out_, oids);
+        WriteNoData(&out_);
+        return;
+      }
+      // The columns: the statement run with NULL parameters.
+      auto text = WithNullParams(s);
+      auto o = text.ok() ? RunStatement(*text) : Result<Outcome>(text.status());
+      if (!o.ok()) {
+        SendError(o.status());
+        return;
+      }
+      WriteParameterDescription(&out_, oids);
+      WriteDescription(*o, {});
+      return;
+    }
+    auto it = portals_.find(m.name);
+    if (it == portals_.end()) {
+      SendError("34000", fmt::format("portal \"{}\" does not exist", m.name));
+      return;
+    }
+    Portal& p = it->second;
+    if (!p.stmt->returns_rows) {
+      WriteNoData(&out_);
+      return;
+    }
+    if (!Materialize(&p)) return;
+    WriteDescription(*p.outcome, p.result_formats);
+  }
+
+  void HandleExecute(const FrontendMessage& m) {
+    auto it = portals_.find(m.portal);
+    if (it == portals_.end()) {
+      SendError("34000", fmt::format("portal \"{}\" does not exist", m.portal));
+      return;
+    }
+    Portal& p = it->second;
+    if (p.stmt->empty) {
+      WriteEmptyQueryResponse(&out_);
+      return;
+    }
+    if (!Materialize(&p)) return;
+    const Outcome& o = *p.outcome;
+    if (!o.returns_rows) {
+      WriteCommandComplete(&out_, o.tag);
+      return;
+    }
+    size_t total = o.rows.size();
+    size_t end = m.max_rows > 0 ? std::min(total, p.next_row + size_t(m.max_rows)) : total;
+    size_t from = p.next_row;
+    if (!WriteRows(o, p.result_formats, from, end)) return;
+    p.next_row = end;
+    if (end < total) {
+      WritePortalSuspended(&out_);
+    } else {
+      WriteCommandComplete(&out_, o.tag == "SHOW" ? o.tag : fmt::format("SELECT {}", end - from));
+    }
+  }
+
+  PgServer::Impl* srv_;
+  tcp::socket socket_;
+  int fd_;
+  int32_t id_, key_;
+  bool reject_;
+  std::string out_;
+  bool in_extended_error_ = false;
+  std::map<std::string, std::pair<std::string, std::string>> params_;  // lower name → (name, value)
+  std::map<std::string, std::shared_ptr<PreparedStatement>> statements_;
+  std::map<std::string, Portal> portals_;
+};
+
+}  // namespace
+
+void PgServer::Impl::Accept() {
+  acceptor->async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+    if (stopping.load()) return;
+    if (!ec) StartSession(std::move(socket));
+    Accept();
+  });
+}
+
+void PgServer::Impl::StartSession(tcp::socket socket) {
+  int32_t id, key;
+  bool reject;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    reject = live - rejecting >= options.max_connections;
+    if (reject && rejecting >= kMaxRejecting) return;  // the socket closes
+    id = next_id++;
+    key = int32_t(rng());
+    live++;
+    if (reject) rejecting++;
+    fds[id] = socket.native_handle();
+  }
+  std::thread([this, s = std::move(socket), id, key, reject]() mutable {
+    {
+      Session session(this, std::move(s), id, key, reject);
+      session.Run();
+      std::lock_guard<std::mutex> lock(mu);
+      fds.erase(id);
+    }  // the socket closes here
+    std::lock_guard<std::mutex> lock(mu);
+    live--;
+    if (reject) rejecting--;
+    idle_cv.notify_all();
+  }).detach();
+}
+
+Result<std::unique_ptr<PgServer>> PgServer::Start(const PgOptions& options, engine::Engine* engine) {
+  std::unique_ptr<PgServer> s(new PgServer());
+  s->impl_ = std::make_unique<Impl>();
+  Impl& impl = *s->impl_;
+  impl.options = options;
+  impl.engine = engine;
+  std::string where = fmt::format("{}:{}", options.host, options.port);
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(options.host, ec);
+  if (ec) return InvalidArgument("pg: invalid listen address {}: {}", options.host, ec.message());
+  tcp::endpoint ep(addr, options.port);
+  impl.acceptor.emplace(impl.ioc);
+  if (impl.acceptor->open(ep.protocol(), ec); ec) return IOError("pg: cannot listen on {}: {}", where, ec.message());
+  impl.acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+  if (impl.acceptor->bind(ep, ec); ec) return IOError("pg: cannot listen on {}: {}", where, ec.message());
+  if (impl.acceptor->listen(asio::socket_base::max_listen_connections, ec); ec)
+    return IOError("pg: cannot listen on {}: {}", where, ec.message());
+  impl.port = impl.acceptor->local_endpoint(ec).port();
+  impl.Accept();
+  impl.accept_thread = std::thread([&impl] { impl.ioc.run(); });
+  return s;
+}
+
+uint16_t PgServer::port() const { return impl_->port; }
+
+void PgServer::Stop() {
+  if (!impl_ || impl_->stopped) return;
+  Impl& impl = *impl_;
+  impl.stopped = true;
+  impl.stopping = true;
+  impl.ioc.stop();
+  if (impl.accept_thread.joinable()) impl.accept_thread.join();
+  boost::system::error_code ec;
+  impl.acceptor->close(ec);  // no thread runs the io_context any more
+  std::unique_lock<std::mutex> lock(impl.mu);
+  for (const auto& [id, fd] : impl.fds) ::shutdown(fd, SHUT_RDWR);
+  impl.idle_cv.wait(lock, [&] { return impl.live == 0; });
+}
+
+PgServer::~PgServer() { Stop(); }
+
+}  // namespace laminar::pgwire

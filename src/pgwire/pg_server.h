@@ -1,0 +1,71 @@
+// PgServer: a PostgreSQL wire-protocol (3.0) server in front of the Engine, so psql and libpq
+// clients can run DDL and queries. See src/pgwire/README.md for what is supported.
+//
+// Connection setup: SSLRequest and GSSENCRequest are answered 'N' (no TLS yet); the startup
+// packet's user and database are accepted without a password ("trust": there is no
+// authentication yet — bind to loopback only). The server then sends AuthenticationOk,
+// ParameterStatus (server_version "16.0 (Laminar)", encodings UTF8, DateStyle "ISO, MDY",
+// TimeZone UTC, integer_datetimes and standard_conforming_strings on), BackendKeyData and
+// ReadyForQuery 'I'. A CancelRequest is accepted and the connection closed: a running query is
+// not interrupted (it ends by the engine's query timeout).
+//
+// Simple query: each statement of a Query message runs through Engine::ExecuteSql on its own and
+// gets its own result (RowDescription + DataRows + CommandComplete); the first error stops the
+// rest (earlier statements stay applied). Before the engine, a small pre-dispatch answers
+// `SELECT version()`, `SET name = value` / `SET name TO value` (remembered per session) and
+// `SHOW name` without touching the engine.
+//
+// Extended query: named and unnamed statements and portals. Parameters are not sent to the
+// engine as values: Bind turns each into a SQL literal (message.h ParamToLiteral: typed and
+// validated, text quoted with '' doubled) and substitutes it for $n in the statement text outside
+// literals and comments; the resulting text is what runs. A portal's rows are computed at its
+// first Describe or Execute and kept, so Execute with a row limit returns them in pieces
+// (PortalSuspended). Every Sync ends the implicit transaction: all portals are dropped. After an
+// error, messages up to the next Sync are discarded.
+//
+// Threads: one acceptor thread (an Asio io_context) and one thread per connection, doing blocking
+// reads with poll() for the idle timeout. At most Options::max_connections connections; beyond
+// it a new connection gets ErrorResponse 53300 and is closed.
+//
+// Limits (explicit): max_connections, max_message_bytes (a message declaring more is refused
+// with 08P01 and the connection closed), idle_timeout_seconds (waiting for a message or for the
+// rest of one; past it the connection gets FATAL 57P05 and is closed).
+//
+// Thread safety: Start/Stop from one thread. The Engine must outlive the server.
+// Lifetime: Stop() closes the listener, shuts every connection's socket down and waits for the
+// connection threads; a query that is running finishes first. The destructor calls Stop().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "engine/engine.h"
+
+namespace laminar::pgwire {
+
+struct PgOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 5433;            // 0 picks a free port (see PgServer::port())
+  size_t max_connections = 64;
+  size_t max_message_bytes = 1u << 20;
+  int idle_timeout_seconds = 600;  // 0: no timeout
+};
+
+class PgServer {
+ public:
+  // Binds and starts accepting. IOError naming host:port when the address cannot be bound.
+  static Result<std::unique_ptr<PgServer>> Start(const PgOptions& options, engine::Engine* engine);
+  ~PgServer();
+  uint16_t port() const;
+  void Stop();
+
+  struct Impl;  // internal (pg_server.cc); public so that its sessions can name it
+
+ private:
+  PgServer() = default;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace laminar::pgwire
