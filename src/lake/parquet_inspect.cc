@@ -12,6 +12,7 @@
 #include "lake/parquet_codec.h"
 #include "lake/parquet_internal.h"
 #include "lake/parquet_reader.h"
+#include "common/utf8.h"
 
 namespace laminar::lake {
 namespace pq = ::laminar::parquet_format;
@@ -152,24 +153,6 @@ PageWalk WalkPages(const std::string& data, size_t footer_start, const pq::Colum
       w.encodings.insert(internal::EncodingName(Enum(h.dictionary_page_header.encoding)));
   }
   return w;
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 }  // namespace
