@@ -15,7 +15,6 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mulberry32 } from '../e2e/lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, '..', 'oracle', 'package.json'));
@@ -109,8 +108,18 @@ const opts = {
 const log = opts.verbose ? (...m) => process.stderr.write(m.join(' ') + '\n') : () => {};
 
 // ---------------------------------------------------------------------------------------------
-// Deterministic fault choice: mulberry32 from the e2e tests' lib.mjs (prng = mulberry32).
-const prng = mulberry32;
+// Deterministic fault choice (mulberry32)
+
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 let rng = prng(opts.seed);
 const FAULTS = ['error500', 'slowdown503', 'reset', 'stall', 'after'];
 const stats = {
