@@ -313,6 +313,51 @@ TEST_F(CatalogTest, ViewErrors) {
   EXPECT_TRUE(cat_->snapshot()->views.size() == 1);
 }
 
+TEST_F(CatalogTest, ApproximateAggregates) {
+  MustExec(kPageviews);
+  MustExec(
+      "CREATE MATERIALIZED VIEW v AS SELECT country, approx_count_distinct(user_id), "
+      "approx_count_distinct(ok) AS distinct_ok, approx_percentile(latency_ms, 0.95) AS p95, "
+      "approx_percentile(bytes, 1) AS top FROM pageviews GROUP BY 1");
+  auto v = View("v");
+  ASSERT_NE(nullptr, v);
+  ASSERT_EQ(4u, v->measures.size());
+  EXPECT_EQ("approx_count_distinct", v->measures[0].name);
+  EXPECT_EQ(views::AggKind::kApproxCountDistinct, v->measures[0].kind);
+  EXPECT_EQ(Type::kInt64, v->measures[0].output_type);
+  EXPECT_EQ(Type::kBool, v->measures[1].input_type);
+  EXPECT_EQ(views::AggKind::kApproxPercentile, v->measures[2].kind);
+  EXPECT_EQ(Type::kDouble, v->measures[2].output_type);
+  EXPECT_EQ(0.95, v->measures[2].quantile);
+  EXPECT_EQ(1.0, v->measures[3].quantile);
+  EXPECT_EQ(Type::kInt64, v->measures[3].input_type);
+
+  auto err = [&](const std::string& select) { return Error("CREATE MATERIALIZED VIEW w AS " + select); };
+  EXPECT_TRUE(Contains(err("SELECT approx_percentile(url, 0.5) FROM pageviews"),
+                       "function approx_percentile(text, double precision) does not exist"));
+  EXPECT_TRUE(Contains(err("SELECT approx_percentile(latency_ms) FROM pageviews"),
+                       "approx_percentile takes two arguments"));
+  EXPECT_TRUE(Contains(err("SELECT approx_percentile(latency_ms, 1.5) FROM pageviews"),
+                       "quantile of approx_percentile must be between 0 and 1"));
+  EXPECT_TRUE(Contains(err("SELECT approx_percentile(latency_ms, -0.1) FROM pageviews"),
+                       "between 0 and 1"));
+  EXPECT_TRUE(Contains(err("SELECT approx_percentile(latency_ms, bytes) FROM pageviews"),
+                       "second argument of approx_percentile must be a numeric constant"));
+  EXPECT_TRUE(Contains(err("SELECT approx_percentile(latency_ms, 'x') FROM pageviews"),
+                       "numeric constant"));
+  EXPECT_TRUE(Contains(err("SELECT approx_percentile(latency_ms, NULL) FROM pageviews"),
+                       "numeric constant"));
+  EXPECT_EQ(StatusCode::kUnimplemented,
+            Code("CREATE MATERIALIZED VIEW w AS SELECT approx_percentile(latency_ms, ARRAY[0.5, 0.9]) FROM pageviews"));
+  EXPECT_TRUE(Contains(err("SELECT approx_percentile(latency_ms, ARRAY[0.5, 0.9]) FROM pageviews"),
+                       "ARRAY"));
+  EXPECT_TRUE(Contains(err("SELECT approx_count_distinct(user_id, url) FROM pageviews"),
+                       "function approx_count_distinct takes one argument, got 2"));
+  EXPECT_TRUE(Contains(err("SELECT approx_count_distinct(*) FROM pageviews"), "only count(*) is"));
+  EXPECT_TRUE(Contains(err("SELECT approx_count_distinct(DISTINCT user_id) FROM pageviews"), "DISTINCT"));
+  EXPECT_TRUE(Contains(err("SELECT approx_count_distinct(lower(url)) FROM pageviews"), "lower"));
+}
+
 TEST_F(CatalogTest, CreateOrReplaceBumpsDefinitionVersion) {
   MustExec(kPageviews);
   MustExec("CREATE OR REPLACE MATERIALIZED VIEW v AS SELECT country, count(*) FROM pageviews GROUP BY 1");

@@ -1,10 +1,12 @@
 // CREATE MATERIALIZED VIEW ... AS SELECT → ViewDef: one stream in FROM, dimensions (columns or
-// date_trunc of a column), aggregates whose states merge (count, sum, min, max, avg), a WHERE
+// date_trunc of a column), aggregates whose states merge (count, sum, min, max, avg,
+// approx_count_distinct, approx_percentile), a WHERE
 // filter, and a GROUP BY that names exactly the selected dimensions.
 #include <optional>
 
 #include "catalog/ddl.h"
 #include "sql/binder.h"
+#include "views/sketch_sql.h"
 
 namespace laminar::catalog::internal {
 namespace {
@@ -74,7 +76,9 @@ constexpr AggName kAggs[] = {{"count", views::AggKind::kCount},
                              {"sum", views::AggKind::kSum},
                              {"min", views::AggKind::kMin},
                              {"max", views::AggKind::kMax},
-                             {"avg", views::AggKind::kAvg}};
+                             {"avg", views::AggKind::kAvg},
+                             {"approx_count_distinct", views::AggKind::kApproxCountDistinct},
+                             {"approx_percentile", views::AggKind::kApproxPercentile}};
 
 // The function name of a FuncCall if it is an aggregate (supported or not), else "".
 std::string AggregateName(const json& fc) {
@@ -92,7 +96,7 @@ Result<views::MeasureDef> BuildMeasure(const std::string& name, const json& fc, 
   if (!kind)
     return Unimplemented(
         "unsupported aggregate function: {} (a materialized view supports count, sum, "
-        "min, max and avg)",
+        "min, max, avg, approx_count_distinct and approx_percentile)",
         name);
   if (fc.value("agg_distinct", false)) return NotInView(name + "(DISTINCT ...)");
   if (fc.contains("agg_filter")) return NotInView(name + "(...) FILTER");
@@ -111,7 +115,14 @@ Result<views::MeasureDef> BuildMeasure(const std::string& name, const json& fc, 
     m.output_type = Type::kInt64;
     return m;
   }
-  if (args.size() != 1) return InvalidArgument("function {} takes one argument, got {}", name, args.size());
+  if (*kind == views::AggKind::kApproxPercentile) {
+    if (args.size() != 2)
+      return InvalidArgument("function approx_percentile takes two arguments (a column and a quantile q), got {}",
+                             args.size());
+    ASSIGN_OR_RETURN(m.quantile, views::BindQuantileArg(args[1], name));
+  } else if (args.size() != 1) {
+    return InvalidArgument("function {} takes one argument, got {}", name, args.size());
+  }
   ASSIGN_OR_RETURN(sql::ExprPtr arg, sql::BindExpr(args[0], scope));
   if (arg->kind != sql::ExprKind::kColumn)
     return Unimplemented("the argument of {} in a materialized view must be a stream column, not {}", name,
@@ -134,6 +145,17 @@ Result<views::MeasureDef> BuildMeasure(const std::string& name, const json& fc, 
     case views::AggKind::kMin:
     case views::AggKind::kMax:
       m.output_type = m.input_type;
+      break;
+    case views::AggKind::kApproxCountDistinct:
+      m.output_type = Type::kInt64;
+      break;
+    case views::AggKind::kApproxPercentile:
+      if (m.input_type != Type::kInt64 && m.input_type != Type::kDouble)
+        return InvalidArgument(
+            "function approx_percentile({}, double precision) does not exist: approx_percentile needs a "
+            "bigint or double precision column",
+            TypeName(m.input_type));
+      m.output_type = Type::kDouble;
       break;
   }
   return m;

@@ -6,6 +6,7 @@
 
 #include "common/time_util.h"
 #include "sql/binder.h"
+#include "views/sketch_sql.h"
 
 namespace laminar::serving {
 namespace {
@@ -23,6 +24,7 @@ struct Item {
   int measure = -1;      // kMeasure: index into ViewDef::measures
   sql::ExprPtr expr;     // kExpr, kDimMin, kDimMax: over the view's dims
   std::string expr_text; // for matching ORDER BY / GROUP BY expressions
+  double quantile = -1;  // kMeasure over an approx_percentile: the q asked for (else the measure's)
 };
 
 struct SortKey {
@@ -112,7 +114,8 @@ Result<int64_t> ConstInt(const json& node, const char* what) {
 Result<Item> BindAggregate(const json& fc, const Plan& p, std::string name) {
   std::string fn = FuncName(fc);
   const views::ViewDef& v = *p.view;
-  if (fn != "count" && fn != "sum" && fn != "min" && fn != "max" && fn != "avg")
+  bool approx = fn == "approx_count_distinct" || fn == "approx_percentile";
+  if (fn != "count" && fn != "sum" && fn != "min" && fn != "max" && fn != "avg" && !approx)
     return Unimplemented("aggregate function {}() is not supported over a view", fn);
   if (fc.value("agg_distinct", false))
     return Unimplemented("{}(DISTINCT ...) over a view is not supported", fn);
@@ -127,7 +130,13 @@ Result<Item> BindAggregate(const json& fc, const Plan& p, std::string name) {
     return it;
   }
   const json args = fc.value("args", json::array());
-  if (args.size() != 1) return InvalidArgument("{}() takes one argument", fn);
+  if (fn == "approx_percentile") {
+    if (args.size() != 2)
+      return InvalidArgument("approx_percentile() takes two arguments (a measure and a quantile q)");
+    ASSIGN_OR_RETURN(it.quantile, views::BindQuantileArg(args[1], fn));
+  } else if (args.size() != 1) {
+    return InvalidArgument("{}() takes one argument", fn);
+  }
   std::string col = sql::ColumnRefName(args[0]);
   int m = col.empty() ? -1 : FindMeasure(v, col);
   if (m >= 0) {
@@ -136,13 +145,16 @@ Result<Item> BindAggregate(const json& fc, const Plan& p, std::string name) {
                                md.kind == AggKind::kSum)) ||
               (fn == "min" && md.kind == AggKind::kMin) ||
               (fn == "max" && md.kind == AggKind::kMax) ||
-              (fn == "avg" && md.kind == AggKind::kAvg);
+              (fn == "avg" && md.kind == AggKind::kAvg) ||
+              (fn == "approx_count_distinct" && md.kind == AggKind::kApproxCountDistinct) ||
+              (fn == "approx_percentile" && md.kind == AggKind::kApproxPercentile);
     if (!ok) {
       const char* merge = md.kind == AggKind::kCountStar || md.kind == AggKind::kCount ? "sum"
                                                                                          : views::AggKindName(md.kind);
       return InvalidArgument(
-          "{}({}): measure \"{}\" is a {} and re-aggregates only with {}({}) or by naming it",
-          fn, col, col, views::AggKindName(md.kind), merge, col);
+          "{}({}): measure \"{}\" is a {} and re-aggregates only with {}({}{}) or by naming it",
+          fn, col, col, views::AggKindName(md.kind), merge, col,
+          md.kind == AggKind::kApproxPercentile ? ", q" : "");
     }
     it.kind = ItemKind::kMeasure;
     it.measure = m;
@@ -152,8 +164,9 @@ Result<Item> BindAggregate(const json& fc, const Plan& p, std::string name) {
   }
   if (fn != "min" && fn != "max")
     return InvalidArgument(
-        "{}() over a view takes a measure of the view; {} is not one (measures: see GET /v1/views)",
-        fn, col.empty() ? std::string("the argument") : "\"" + col + "\"");
+        "{}() over a view takes a measure of the view; {} is not one (measures: see GET /v1/views){}",
+        fn, col.empty() ? std::string("the argument") : "\"" + col + "\"",
+        approx ? fmt::format(" — define {}(col) in the view to query it", fn) : std::string());
   ASSIGN_OR_RETURN(sql::ExprPtr e, sql::BindExpr(args[0], p.dim_scope));
   it.kind = fn == "min" ? ItemKind::kDimMin : ItemKind::kDimMax;
   it.expr = e;
@@ -455,7 +468,8 @@ Result<QueryResult> ExecuteSelect(const sql::Statement& stmt, const catalog::Sna
         case ItemKind::kExpr: row.push_back(sql::Eval(*item.expr, g.rep_dims.data())); break;
         case ItemKind::kMeasure:
           // Over no view rows every aggregate but count(*) is NULL, as sum() is in PostgreSQL.
-          row.push_back(g.rows == 0 ? Value::Null() : g.aggs[i].Finalize(v.measures[item.measure]));
+          row.push_back(g.rows == 0 ? Value::Null()
+                                    : g.aggs[i].Finalize(v.measures[item.measure], item.quantile));
           break;
         case ItemKind::kCountRows: row.push_back(Value::Int(g.rows)); break;
         case ItemKind::kDimMin:

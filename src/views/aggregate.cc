@@ -13,6 +13,8 @@ const char* AggKindName(AggKind k) {
     case AggKind::kMin: return "min";
     case AggKind::kMax: return "max";
     case AggKind::kAvg: return "avg";
+    case AggKind::kApproxCountDistinct: return "approx_count_distinct";
+    case AggKind::kApproxPercentile: return "approx_percentile";
   }
   return "?";
 }
@@ -95,10 +97,18 @@ void AggState::Merge(AggKind kind, const AggState& o) {
       }
       count += o.count;
       break;
+    case AggKind::kApproxCountDistinct:
+      count += o.count;
+      if (o.hll) hll.GetOrCreate().Merge(*o.hll);
+      break;
+    case AggKind::kApproxPercentile:
+      count += o.count;
+      if (o.dd) dd.GetOrCreate().Merge(*o.dd);
+      break;
   }
 }
 
-Value AggState::Finalize(const MeasureDef& m) const {
+Value AggState::Finalize(const MeasureDef& m, double quantile) const {
   switch (m.kind) {
     case AggKind::kCountStar:
     case AggKind::kCount: return Value::Int(count);
@@ -114,13 +124,28 @@ Value AggState::Finalize(const MeasureDef& m) const {
       return Value::Double(static_cast<double>(isum) / double(count));
     case AggKind::kMin:
     case AggKind::kMax: return count == 0 ? Value::Null() : extreme;
+    case AggKind::kApproxCountDistinct:
+      return Value::Int(hll ? std::llround(hll->Estimate()) : 0);
+    case AggKind::kApproxPercentile:
+      if (!dd || dd->count() == 0) return Value::Null();
+      return Value::Double(dd->Quantile(quantile >= 0 ? quantile : m.quantile));
   }
   return Value::Null();
 }
 
+namespace {
+// A null sketch is the empty one.
+template <typename T>
+bool SameSketch(const SketchPtr<T>& a, const SketchPtr<T>& b) {
+  static const T kEmpty;
+  return (a ? *a : kEmpty) == (b ? *b : kEmpty);
+}
+}  // namespace
+
 bool AggState::operator==(const AggState& o) const {
   return count == o.count && isum == o.isum && fsum == o.fsum &&
-         (extreme.is_null() ? o.extreme.is_null() : (!o.extreme.is_null() && extreme == o.extreme));
+         (extreme.is_null() ? o.extreme.is_null() : (!o.extreme.is_null() && extreme == o.extreme)) &&
+         SameSketch(hll, o.hll) && SameSketch(dd, o.dd);
 }
 
 }  // namespace laminar::views

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/types.h"
+#include "views/sketch.h"
 #include "views/view_def.h"
 
 namespace laminar::views {
@@ -50,17 +51,23 @@ class ExactSum {
 
 // The partial state of one measure in one group. Which fields are used depends on the AggKind:
 // count(*)/count(col): count. sum/avg: count (non-null inputs) and isum (bigint) or fsum
-// (double). min/max: count and extreme.
+// (double). min/max: count and extreme. approx_count_distinct: count (non-null inputs) and hll
+// (null until the first input). approx_percentile: count (finite inputs; NaN and ±Infinity are
+// skipped) and dd (null until the first input).
 struct AggState {
   int64_t count = 0;
   __int128 isum = 0;
   ExactSum fsum;
   Value extreme;  // min or max so far; NULL when count == 0
+  SketchPtr<Hll> hll;
+  SketchPtr<DDSketch> dd;
 
   void Merge(AggKind kind, const AggState& other);
   // The SQL result: count → bigint; sum → NULL when no input, else bigint or double
-  // (a bigint sum beyond int64 is returned as double); avg → double or NULL; min/max → value.
-  Value Finalize(const MeasureDef& m) const;
+  // (a bigint sum beyond int64 is returned as double); avg → double or NULL; min/max → value;
+  // approx_count_distinct → bigint (0 over no input); approx_percentile → double or NULL.
+  // `quantile` overrides m.quantile when ≥ 0 (a query may ask a stored sketch for another q).
+  Value Finalize(const MeasureDef& m, double quantile = -1) const;
   bool operator==(const AggState& o) const;
 };
 

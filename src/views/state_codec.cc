@@ -80,6 +80,48 @@ class Reader {
   size_t pos_ = 0;
 };
 
+// Sketch encodings (docs/formats/views.md). Each starts with a format byte, so a later format can
+// be added without breaking files written now.
+constexpr uint8_t kHllFormat = 1;
+constexpr uint8_t kDDSketchFormat = 1;
+enum : uint8_t { kHllEmpty = 0, kHllSparse = 1, kHllDense = 2 };
+
+void PutHll(std::string* out, const Hll* h) {
+  out->push_back(static_cast<char>(kHllFormat));
+  out->push_back(static_cast<char>(Hll::kP));
+  if (!h || h->empty()) {
+    out->push_back(static_cast<char>(kHllEmpty));
+  } else if (!h->is_dense()) {
+    out->push_back(static_cast<char>(kHllSparse));
+    Put<uint32_t>(out, static_cast<uint32_t>(h->sparse().size()));
+    for (uint32_t e : h->sparse()) Put<uint32_t>(out, e);
+  } else {
+    out->push_back(static_cast<char>(kHllDense));
+    out->append(reinterpret_cast<const char*>(h->registers().data()), h->registers().size());
+  }
+}
+
+void PutStore(std::string* out, const DDSketch::Store& s) {
+  Put<int32_t>(out, s.offset);
+  Put<uint32_t>(out, static_cast<uint32_t>(s.counts.size()));
+  for (int64_t c : s.counts) Put<int64_t>(out, c);
+}
+
+void PutDDSketch(std::string* out, const DDSketch* d) {
+  out->push_back(static_cast<char>(kDDSketchFormat));
+  if (!d || d->count() == 0) {
+    out->push_back(0);
+    return;
+  }
+  out->push_back(1);
+  Put<double>(out, DDSketch::kAlpha);
+  Put<int64_t>(out, d->zero_count());
+  Put<double>(out, d->min());
+  Put<double>(out, d->max());
+  PutStore(out, d->negative());
+  PutStore(out, d->positive());
+}
+
 // Values of a column of type `want` may be NULL; bigint measures of double input are not mixed.
 bool TypeFits(const Value& v, Type want) { return v.is_null() || v.type() == want; }
 
@@ -100,6 +142,9 @@ void EncodeViewState(const ViewState& state, std::string* out) {
       Put<uint32_t>(out, a.fsum.neg_inf());
       Put<uint32_t>(out, a.fsum.nan());
       PutValue(out, a.extreme);
+      AggKind kind = state.def()->measures[&a - g.aggs.data()].kind;
+      if (kind == AggKind::kApproxCountDistinct) PutHll(out, a.hll.get());
+      if (kind == AggKind::kApproxPercentile) PutDDSketch(out, a.dd.get());
     }
   }
 }
@@ -142,6 +187,55 @@ Result<ViewState> DecodeViewState(std::string_view data, const ViewDefPtr& def) 
       const MeasureDef& md = def->measures[m];
       if ((md.kind == AggKind::kMin || md.kind == AggKind::kMax) && !TypeFits(a.extreme, md.input_type))
         return bad("min/max value of the wrong type");
+      if (md.kind == AggKind::kApproxCountDistinct) {
+        uint8_t format, p, form;
+        if (!r.Get(&format) || !r.Get(&p) || !r.Get(&form)) return bad("truncated sketch");
+        if (format != kHllFormat) return bad("unknown HyperLogLog format");
+        if (p != Hll::kP) return bad("unsupported HyperLogLog precision");
+        if (form == kHllEmpty) {
+          if (a.count != 0) return bad("empty HyperLogLog with a non-zero count");
+        } else if (form == kHllSparse) {
+          uint32_t ne;
+          if (!r.Get(&ne) || ne > r.remaining() / 4) return bad("truncated sparse HyperLogLog");
+          std::vector<uint32_t> entries(ne);
+          for (auto& e : entries)
+            if (!r.Get(&e)) return bad("truncated sparse HyperLogLog");
+          if (!Hll::FromSparse(std::move(entries), &a.hll.GetOrCreate())) return bad("invalid sparse HyperLogLog");
+        } else if (form == kHllDense) {
+          if (r.remaining() < Hll::kM) return bad("truncated dense HyperLogLog");
+          std::vector<uint8_t> regs(Hll::kM);
+          for (auto& x : regs) r.Get(&x);
+          if (!Hll::FromDense(std::move(regs), &a.hll.GetOrCreate())) return bad("invalid dense HyperLogLog");
+        } else {
+          return bad("unknown HyperLogLog form");
+        }
+        if (form != kHllEmpty && a.count == 0) return bad("non-empty HyperLogLog with a zero count");
+      }
+      if (md.kind == AggKind::kApproxPercentile) {
+        uint8_t format, present;
+        if (!r.Get(&format) || !r.Get(&present)) return bad("truncated sketch");
+        if (format != kDDSketchFormat) return bad("unknown DDSketch format");
+        if (present > 1) return bad("bad DDSketch flag");
+        if (present == 0) {
+          if (a.count != 0) return bad("empty DDSketch with a non-zero count");
+        } else {
+          double alpha, mn, mx;
+          int64_t zero;
+          DDSketch::Store stores[2];
+          if (!r.Get(&alpha) || !r.Get(&zero) || !r.Get(&mn) || !r.Get(&mx)) return bad("truncated DDSketch");
+          if (alpha != DDSketch::kAlpha) return bad("unsupported DDSketch accuracy");
+          for (auto& st : stores) {
+            uint32_t nb;
+            if (!r.Get(&st.offset) || !r.Get(&nb) || nb > r.remaining() / 8) return bad("truncated DDSketch");
+            st.counts.resize(nb);
+            for (auto& c : st.counts)
+              if (!r.Get(&c)) return bad("truncated DDSketch");
+          }
+          if (!DDSketch::FromParts(std::move(stores[0]), std::move(stores[1]), zero, mn, mx, &a.dd.GetOrCreate()))
+            return bad("invalid DDSketch");
+          if (a.dd->count() != a.count) return bad("DDSketch count does not match the measure's count");
+        }
+      }
     }
   }
   if (r.remaining() != 0) return bad("trailing bytes");

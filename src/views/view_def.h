@@ -17,9 +17,10 @@
 
 namespace laminar::views {
 
-enum class AggKind { kCountStar, kCount, kSum, kMin, kMax, kAvg };
+enum class AggKind { kCountStar, kCount, kSum, kMin, kMax, kAvg, kApproxCountDistinct, kApproxPercentile };
 
-// "count", "sum", ... as written in SQL (count(*) is "count").
+// "count", "sum", ..., "approx_count_distinct", "approx_percentile" as written in SQL (count(*)
+// is "count").
 const char* AggKindName(AggKind k);
 
 struct DimensionDef {
@@ -38,8 +39,10 @@ struct MeasureDef {
   int column = -1;             // stream column aggregated; -1 for count(*)
   Type input_type = Type::kInt64;
   // count → bigint; sum(bigint) → bigint; sum(double) → double; avg → double;
-  // min/max → input type.
+  // min/max → input type; approx_count_distinct → bigint; approx_percentile → double.
   Type output_type = Type::kInt64;
+  // approx_percentile: the constant q in [0, 1].
+  double quantile = 0;
 };
 
 struct OutputColumn {

@@ -1,5 +1,6 @@
 #include "views/view_state.h"
 
+#include <cmath>
 #include <cstring>
 
 namespace laminar::views {
@@ -103,6 +104,17 @@ size_t ViewState::Apply(const ingest::RowBatch& batch) {
           s.count++;
           break;
         }
+        case AggKind::kApproxCountDistinct:
+          s.count++;
+          s.hll.GetOrCreate().AddHash(HashColumnValue(col, r));
+          break;
+        case AggKind::kApproxPercentile: {
+          double x = md.input_type == Type::kDouble ? col.doubles[r] : static_cast<double>(col.ints[r]);
+          if (!std::isfinite(x)) break;  // NaN and ±Infinity are skipped (docs/sql.md)
+          s.count++;
+          s.dd.GetOrCreate().Add(x);
+          break;
+        }
       }
     }
   }
@@ -120,7 +132,16 @@ void ViewState::Merge(const ViewState& other) {
 size_t ViewState::ApproxBytes() const {
   size_t per_group = sizeof(Group) + def_->dims.size() * (sizeof(Value) + 16) +
                      def_->measures.size() * (sizeof(AggState) + 16) + 48;
-  return groups_.size() * per_group;
+  size_t sketches = 0;
+  for (const MeasureDef& m : def_->measures) {
+    if (m.kind != AggKind::kApproxCountDistinct && m.kind != AggKind::kApproxPercentile) continue;
+    size_t i = &m - def_->measures.data();
+    for (const Group& g : groups_) {
+      if (g.aggs[i].hll) sketches += g.aggs[i].hll->ApproxBytes();
+      if (g.aggs[i].dd) sketches += g.aggs[i].dd->ApproxBytes();
+    }
+  }
+  return groups_.size() * per_group + sketches;
 }
 
 bool ViewState::SameAs(const ViewState& other) const {
