@@ -9,18 +9,11 @@ import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BIN, startServer, tempDir, removeDir, freePort, mulberry32 } from './lib.mjs';
+import { BIN, startServer, tempDir, removeDir, freePort, mulberry32, duckdb } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const oracle = path.join(here, '..', 'oracle');
 const haveDuckdb = existsSync(path.join(oracle, 'node_modules', '@duckdb', 'node-api'));
-
-async function duckdb() {
-  const require = createRequire(path.join(oracle, 'package.json'));
-  const { DuckDBInstance } = await import(pathToFileURL(require.resolve('@duckdb/node-api')).href);
-  const db = await DuckDBInstance.create(':memory:');
-  return db.connect();
-}
 
 function run(args) {
   const r = spawnSync(BIN, args, { maxBuffer: 64 << 20 });

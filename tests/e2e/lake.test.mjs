@@ -6,17 +6,10 @@ import { createRequire } from 'node:module';
 import { writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startServer, tempDir, removeDir, sleep, ndjson, postJson } from './lib.mjs';
+import { startServer, tempDir, removeDir, sleep, ndjson, postJson, duckdb } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const oracle = path.join(here, '..', 'oracle');
-
-async function duckdb() {
-  const require = createRequire(path.join(oracle, 'package.json'));
-  const { DuckDBInstance } = await import(pathToFileURL(require.resolve('@duckdb/node-api')).href);
-  const db = await DuckDBInstance.create(':memory:');
-  return db.connect();
-}
 
 test('sealed segments land in the lake and DuckDB reads exactly the acked rows', async () => {
   assert.ok(existsSync(path.join(oracle, 'node_modules', '@duckdb', 'node-api')), 'run scripts/setup.sh (npm ci in tests/oracle)');

@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const BIN = process.env.LAMINAR_BIN;
 if (!BIN) throw new Error('LAMINAR_BIN must point at the laminar binary');
@@ -148,4 +150,13 @@ export function mulberry32(seed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+// A connection to an in-memory DuckDB (the npm package in tests/oracle): the test oracle.
+const oracle = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'oracle');
+export async function duckdb() {
+  const require = createRequire(path.join(oracle, 'package.json'));
+  const { DuckDBInstance } = await import(pathToFileURL(require.resolve('@duckdb/node-api')).href);
+  const db = await DuckDBInstance.create(':memory:');
+  return db.connect();
 }

@@ -9,19 +9,12 @@ import { createRequire } from 'node:module';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BIN, startServer, tempDir, removeDir, sleep, ndjson, postJson, mulberry32 } from './lib.mjs';
+import { BIN, startServer, tempDir, removeDir, sleep, ndjson, postJson, mulberry32, duckdb } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const oracle = path.join(here, '..', 'oracle');
 const KEY = 'AKIDLAMINARTEST';
 const SECRET = 'laminar-test-secret';
-
-async function duckdb() {
-  const require = createRequire(path.join(oracle, 'package.json'));
-  const { DuckDBInstance } = await import(pathToFileURL(require.resolve('@duckdb/node-api')).href);
-  const db = await DuckDBInstance.create(':memory:');
-  return db.connect();
-}
 
 // Starts the S3 test server; resolves once it printed its ready line.
 async function startS3({ failRate = 0, seed = 1, stallMs } = {}) {

@@ -10,17 +10,10 @@ import { createRequire } from 'node:module';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startServer, tempDir, removeDir, ndjson, postJson, mulberry32 } from './lib.mjs';
+import { startServer, tempDir, removeDir, ndjson, postJson, mulberry32, duckdb } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const oracle = path.join(here, '..', 'oracle');
-
-async function duckdb() {
-  const require = createRequire(path.join(oracle, 'package.json'));
-  const { DuckDBInstance } = await import(pathToFileURL(require.resolve('@duckdb/node-api')).href);
-  const db = await DuckDBInstance.create(':memory:');
-  return db.connect();
-}
 
 async function ok(resPromise, what) {
   const r = await resPromise;
