@@ -90,8 +90,7 @@ struct ColumnMap {
 Result<ColumnMap> MapColumns(const std::vector<std::string>& file_columns, const ingest::StreamSchema& schema,
                              bool ignore_unknown);
 
-// Appends `s` as a JSON string literal (quotes included). REQUIRES: valid UTF-8.
-void AppendJsonString(std::string_view s, std::string* out);
+// Whether `s` is well-formed UTF-8 (simdjson's validator).
 bool IsValidUtf8(std::string_view s);
 // Appends the JSON value for text `s` going into a column of type `type` (rules above; `s` is
 // not NULL here). InvalidArgument with the reason (no column name) when it does not convert.
