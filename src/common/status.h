@@ -27,6 +27,7 @@ enum class StatusCode {
   kDeadlineExceeded,  // a query ran past its time limit
   kInternal,          // a bug: an invariant did not hold
   kUnimplemented,     // valid input that Laminar does not support (names the construct)
+  kCancelled,         // the client cancelled the operation (PostgreSQL cancel request)
 };
 
 const char* StatusCodeName(StatusCode code);
@@ -86,6 +87,10 @@ Status Internal(fmt::format_string<Args...> f, Args&&... args) {
 template <typename... Args>
 Status Unimplemented(fmt::format_string<Args...> f, Args&&... args) {
   return Status(StatusCode::kUnimplemented, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args>
+Status Cancelled(fmt::format_string<Args...> f, Args&&... args) {
+  return Status(StatusCode::kCancelled, fmt::format(f, std::forward<Args>(args)...));
 }
 template <typename... Args>
 Status DeadlineExceeded(fmt::format_string<Args...> f, Args&&... args) {

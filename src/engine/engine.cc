@@ -70,6 +70,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   e->store_ = std::make_unique<batch::VersionStore>(views_store, options.retain_versions);
   catalog::SnapshotPtr snap = e->catalog_->snapshot();
   for (const auto& [name, schema] : snap->streams) RETURN_IF_ERROR(e->OpenStream(schema));
+  RETURN_IF_ERROR(e->OpenDimensions());
   {
     std::lock_guard<std::mutex> lock(e->batch_mu_);
     for (const auto& [name, def] : snap->views) RETURN_IF_ERROR(e->InstallView(def));
@@ -434,10 +435,10 @@ Status Engine::ApplyCatalogChanges(const catalog::Snapshot& before, const catalo
     if (it == before.views.end() || !same_view(it->second, def) || !FindView(name))
       RETURN_IF_ERROR(InstallView(def));
   }
-  return Status::OK();
+  return ApplyDimensionChanges(before, after);
 }
 
-Result<std::vector<StatementResult>> Engine::ExecuteSql(std::string_view text) {
+Result<std::vector<StatementResult>> Engine::ExecuteSql(std::string_view text, const std::atomic<bool>* cancel) {
   ASSIGN_OR_RETURN(std::vector<sql::Statement> stmts, sql::Parse(text));
   if (stmts.empty()) return InvalidArgument("no SQL statement given");
   std::vector<StatementResult> results;
@@ -447,13 +448,19 @@ Result<std::vector<StatementResult>> Engine::ExecuteSql(std::string_view text) {
       return stmts.size() == 1 ? st : st.WithContext(fmt::format("statement {} ({})", i + 1, stmt.text.substr(0, 60)));
     };
     if (stmt.kind == "SelectStmt") {
-      auto q = Query(stmt.text);
+      auto q = Query(stmt.text, cancel);
       if (!q.ok()) return context(q.status());
       StatementResult r;
       r.is_query = true;
       r.tag = q->tag;
       r.query = std::move(q).value();
       results.push_back(std::move(r));
+      continue;
+    }
+    if (stmt.kind == "CopyStmt") {
+      auto r = Copy(stmt);
+      if (!r.ok()) return context(r.status());
+      results.push_back(std::move(r).value());
       continue;
     }
     if (!catalog::Catalog::IsDdl(stmt))
@@ -523,7 +530,7 @@ Status Engine::ApplyCatalogFile(std::string_view text) {
   return Status::OK();
 }
 
-Result<serving::QueryResult> Engine::Query(std::string_view text) {
+Result<serving::QueryResult> Engine::Query(std::string_view text, const std::atomic<bool>* cancel) {
   int64_t start = MonotonicMicros();
   metrics_.queries++;
   auto fail = [&](Status st) -> Status {
@@ -553,7 +560,9 @@ Result<serving::QueryResult> Engine::Query(std::string_view text) {
     if (it == runtimes.end()) return NotFound("view \"{}\" is not ready", def->name);
     return SnapshotOf(*it->second);
   };
-  auto r = serving::ExecuteSelect(stmt, cat, fn, options_.query);
+  serving::QueryLimits limits = options_.query;
+  limits.cancel = cancel;
+  auto r = serving::ExecuteSelect(stmt, cat, fn, limits);
   if (!r.ok()) return fail(r.status());
   metrics_.query_micros_total += static_cast<uint64_t>(MonotonicMicros() - start);
   return r;

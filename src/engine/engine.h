@@ -57,6 +57,7 @@
 #include "objstore/object_store.h"
 #include "serving/query.h"
 #include "speed/speed_view.h"
+#include "engine/dimension_store.h"
 
 namespace laminar::engine {
 
@@ -154,7 +155,9 @@ class Engine {
 
   // Runs DDL and/or SELECT statements in order; stops at the first error (earlier statements
   // stay applied). The catalog file given at start goes through here too.
-  Result<std::vector<StatementResult>> ExecuteSql(std::string_view sql);
+  // `cancel`, when given, is polled by queries: set → the query ends with Cancelled.
+  Result<std::vector<StatementResult>> ExecuteSql(std::string_view sql,
+                                                  const std::atomic<bool>* cancel = nullptr);
   // Applies a catalog file given at start (--catalog): like ExecuteSql, except that a CREATE
   // of an object that exists with the same definition text is skipped, so the same file can be
   // given at every start. A CREATE TABLE whose stream exists with a different definition is an
@@ -162,7 +165,7 @@ class Engine {
   Status ApplyCatalogFile(std::string_view sql);
 
   // Runs exactly one SELECT.
-  Result<serving::QueryResult> Query(std::string_view sql);
+  Result<serving::QueryResult> Query(std::string_view sql, const std::atomic<bool>* cancel = nullptr);
 
   // Ingests a request body into a stream (see class comment). NotFound for an unknown stream.
   Result<IngestResult> Ingest(const std::string& stream, std::string_view content_type,
@@ -226,6 +229,11 @@ class Engine {
   // Creates or replaces the speed view, replaying the stream's log. REQUIRES: no lock held.
   Status InstallView(const views::ViewDefPtr& def);
   void DropView(const std::string& name);
+  // Dimension tables (engine/dimension.cc): loads every dimension table of the catalog at Open;
+  // applies created/dropped dimension tables after DDL; runs COPY ... FROM (replaces a table).
+  Status OpenDimensions();
+  Status ApplyDimensionChanges(const catalog::Snapshot& before, const catalog::Snapshot& after);
+  Result<StatementResult> Copy(const sql::Statement& stmt);
   std::shared_ptr<StreamRuntime> FindStream(const std::string& name) const;
   std::shared_ptr<ViewRuntime> FindView(const std::string& view) const;
   Status ApplyCatalogChanges(const catalog::Snapshot& before, const catalog::Snapshot& after);
@@ -248,6 +256,7 @@ class Engine {
   std::unique_ptr<ingest::DeadLetter> deadletter_;
   std::unique_ptr<lake::Lake> lake_;
   std::unique_ptr<batch::VersionStore> store_;
+  std::unique_ptr<DimensionStore> dimensions_;  // engine/dimension_store.h
   mutable std::mutex mu_;  // guards streams_
   std::map<std::string, std::shared_ptr<StreamRuntime>> streams_;
   std::mutex ddl_mu_;      // serialises DDL; taken before batch_mu_

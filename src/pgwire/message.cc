@@ -670,6 +670,7 @@ const char* SqlStateFor(const Status& st) {
     case StatusCode::kUnimplemented: return "0A000";
     case StatusCode::kResourceExhausted: return "54000";
     case StatusCode::kDeadlineExceeded: return "57014";
+    case StatusCode::kCancelled: return "57014";
     case StatusCode::kUnavailable: return "57P03";
     case StatusCode::kCorruption: return "XX001";
     case StatusCode::kIOError: return "58030";

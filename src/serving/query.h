@@ -18,6 +18,7 @@
 // Thread safety: pure functions over their inputs.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -67,8 +68,13 @@ struct ViewSnapshot {
 using ViewSnapshotFn = std::function<Result<ViewSnapshot>(const views::ViewDefPtr& view)>;
 
 struct QueryLimits {
-  size_t max_result_rows = 1'000'000;  // more → ResourceExhausted
-  int64_t timeout_micros = 30'000'000; // checked while grouping; past it → DeadlineExceeded
+  size_t max_result_rows = 1'000'000;  // more → ResourceExhausted (unless the rows are streamed)
+  int64_t timeout_micros = 30'000'000; // checked while scanning and grouping; past it → DeadlineExceeded
+  // Memory one query may hold (groups, distinct sets, sort buffers, join tables, result rows),
+  // counted approximately; more → ResourceExhausted.
+  size_t max_memory_bytes = 512ull << 20;
+  // Set by another thread (a PostgreSQL cancel request) to end the query with Cancelled.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Plans and runs one SELECT statement. InvalidArgument/Unimplemented name the problem (an
