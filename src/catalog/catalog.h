@@ -45,6 +45,10 @@ struct Snapshot {
   std::map<std::string, StreamPtr> streams;
   std::map<std::string, views::ViewDefPtr> views;
   std::map<std::string, std::string> stream_sql;  // CREATE TABLE text per stream
+  // Dimension tables (CREATE TABLE ... WITH (kind = 'dimension')): small tables loaded whole by
+  // COPY, joined to streams and views; no event-time column (event_time_index -1), not logged.
+  std::map<std::string, StreamPtr> dimensions;
+  std::map<std::string, std::string> dimension_sql;  // CREATE TABLE text per dimension table
   uint64_t version = 0;                           // +1 per applied change
 };
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
