@@ -1,25 +1,43 @@
 // Binding: turns libpg_query expression nodes (JSON) into typed sql::Expr trees, resolving
-// column names against a Scope and casting literals as PostgreSQL does.
+// column names against a Scope and typing literals and operators as PostgreSQL does.
 //
-// Supported expression nodes: ColumnRef (unqualified, or qualified with the relation name or
-// alias, which is ignored), A_Const (integer, float, string, boolean, NULL), TypeCast of a
-// constant or column ('2024-01-01'::timestamptz, CAST(x AS bigint)), A_Expr (=, <>, !=, <, <=,
-// >, >=, +, -, *, /, %, IN, NOT IN, BETWEEN, NOT BETWEEN), BoolExpr (AND, OR, NOT), NullTest
-// (IS [NOT] NULL), FuncCall date_trunc('unit', expr) with a constant unit, unary minus.
-// Anything else is Unimplemented naming the construct: `unsupported expression: CASE`.
+// Supported expression nodes (docs/sql.md, "Expressions", is the user-facing list):
+//  - ColumnRef: `c`, `t.c` (see Scope::Resolve); A_Const (integer, float, string, boolean, NULL);
+//  - TypeCast of any expression (`CAST(x AS t)`, `x::t`, `timestamptz '...'`) to the five types,
+//    where PostgreSQL has the cast (`cannot cast type timestamp with time zone to bigint`);
+//    `interval '...'` constants (no months or years) as operands of timestamptz + and -;
+//  - A_Expr: = <> != < <= > >= + - * / % ||, IN, NOT IN, BETWEEN, NOT BETWEEN, [NOT] LIKE,
+//    [NOT] ILIKE (with ESCAPE), NULLIF; BoolExpr (AND, OR, NOT); NullTest (IS [NOT] NULL);
+//  - CaseExpr (searched and simple), CoalesceExpr, MinMaxExpr (GREATEST, LEAST);
+//  - FuncCall of the scalar functions of sql::Func, date_trunc, extract/date_part, now() (and
+//    SQLValueFunction CURRENT_TIMESTAMP/LOCALTIMESTAMP), `AT TIME ZONE 'UTC'`; names may be
+//    qualified with pg_catalog.
+// Anything else is Unimplemented naming the construct: `unsupported expression: IS DISTINCT
+// FROM`, `unsupported function: md5`.
 //
-// Literal casting: a string literal compared with (or IN-listed against, or BETWEEN-ed with) a
-// typed expression is cast to that expression's type: `hour >= '2001-01-08'` parses the text as
-// a timestamptz; a bad literal is InvalidArgument (`invalid input syntax for type timestamp
-// with time zone: "yesterday"`). Integer literals compared with double columns become doubles.
-// Comparing incompatible types (text with bigint) is InvalidArgument naming both types.
+// Typing: a string literal compared with (or IN-listed against, or BETWEEN-ed with) a typed
+// expression is cast to that expression's type: `hour >= '2001-01-08'` parses the text as a
+// timestamptz; a bad literal is InvalidArgument (`invalid input syntax for type timestamp with
+// time zone: "yesterday"`). Integer literals compared with double columns become doubles.
+// Comparing incompatible types (text with bigint) is InvalidArgument naming both types. CASE,
+// COALESCE, GREATEST and LEAST take the common type of their branches as PostgreSQL's
+// select_common_type does (bigint with double is double; NULL and string literals adopt the
+// others' type; `CASE types text and bigint cannot be matched`).
 //
-// Thread safety: pure functions.
+// Constant subexpressions (no column reads) are evaluated at bind time and become literals, as
+// PostgreSQL's planner folds them; an error while folding (`bigint out of range`) is returned
+// as InvalidArgument. now() and CURRENT_TIMESTAMP are the statement's time: the instant pinned by
+// a ScopedStatementTime on the thread, else the clock read once per BindExpr/BindPredicate call.
+//
+// Thread safety: pure functions (ScopedStatementTime is per thread).
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -31,26 +49,68 @@ namespace laminar::sql {
 struct ScopeColumn {
   std::string name;
   Type type;
+  // The table name or alias the column belongs to (for joins: `t.c`); empty for a scope of one
+  // relation, whose columns are referred to unqualified (a qualifier is then not checked).
+  std::string relation;
 };
 
 // The columns an expression may read; a ColumnRef resolves to its index here (Expr::column).
 struct Scope {
   std::vector<ScopeColumn> columns;
   std::string relation;  // table/view name, for messages: `column "x" does not exist in "pv"`
+
+  // The first column named `name`, whatever its relation, or -1.
   int Find(const std::string& name) const {
     for (size_t i = 0; i < columns.size(); i++)
       if (columns[i].name == name) return static_cast<int>(i);
     return -1;
   }
+
+  // Full resolution of a column reference `qualifier.name` (qualifier empty: unqualified), as
+  // PostgreSQL resolves names over its FROM list. When no column has a relation set, the
+  // qualifier is ignored and this is Find. Otherwise:
+  //  - `t.c` is the column c of relation t; InvalidArgument `missing FROM-clause entry for table
+  //    "t"` when no column belongs to t, `column t.c does not exist` when t has no column c;
+  //  - `c` is the column named c; InvalidArgument `column reference "c" is ambiguous` when
+  //    columns of two different relations are named c.
+  // A missing column is InvalidArgument `column "c" does not exist` (` in "relation"` when
+  // Scope::relation is set).
+  Result<int> Resolve(std::string_view qualifier, std::string_view name) const;
 };
+
+// Called by the binder for every expression node it is about to bind: the root and each
+// sub-expression, with the node object itself ({"FuncCall": {...}}, {"ColumnRef": {...}}, ...),
+// before anything else. A non-null result is used as the bound expression of that node (its
+// children are not looked at); null means "bind it normally" (its children are then offered to
+// the hook in turn); an error is returned as is. The query planner uses it to replace aggregate
+// calls with the columns holding their results. When the hook returns null for an aggregate
+// call, the binder still refuses it: `aggregate function count is not allowed here`. Constants
+// that are part of a construct's syntax are read directly and not offered: date_trunc's unit,
+// extract's field, AT TIME ZONE's zone, and the like_escape() wrapper libpg_query puts around a
+// `LIKE ... ESCAPE` pattern (the pattern itself is offered).
+using BindHook = std::function<Result<ExprPtr>(const nlohmann::json& node)>;
 
 // Binds a scalar expression. NotFound-like problems are InvalidArgument with PostgreSQL-style
 // text: `column "foo" does not exist`.
-Result<ExprPtr> BindExpr(const nlohmann::json& node, const Scope& scope);
+Result<ExprPtr> BindExpr(const nlohmann::json& node, const Scope& scope, const BindHook* hook = nullptr);
 
 // Binds a boolean expression (a WHERE clause); InvalidArgument if its type is not boolean:
 // `argument of WHERE must be type boolean, not type bigint`.
-Result<ExprPtr> BindPredicate(const nlohmann::json& node, const Scope& scope);
+Result<ExprPtr> BindPredicate(const nlohmann::json& node, const Scope& scope, const BindHook* hook = nullptr);
+
+// Pins the value of now() / CURRENT_TIMESTAMP for the binds of this thread while it lives (one
+// statement's expressions then see one instant, as in PostgreSQL, so that equal expressions
+// print equal ToString). Nests: the innermost wins.
+class ScopedStatementTime {
+ public:
+  explicit ScopedStatementTime(int64_t micros);
+  ~ScopedStatementTime();
+  ScopedStatementTime(const ScopedStatementTime&) = delete;
+  ScopedStatementTime& operator=(const ScopedStatementTime&) = delete;
+
+ private:
+  std::optional<int64_t> previous_;
+};
 
 // Reads a constant node (A_Const, possibly under TypeCast or unary minus) as a Value; used for
 // LIMIT/OFFSET, date_trunc units, WITH options. InvalidArgument if not a constant.

@@ -1,18 +1,32 @@
-// Scalar expressions: the bound, typed form of SQL WHERE clauses, view dimensions and query
-// group keys. Built by the binder (sql/binder.h) from libpg_query's parse tree; evaluated over a
-// row of Values whose positions the binder resolved.
+// Scalar expressions: the bound, typed form of SQL WHERE clauses, view dimensions, query group
+// keys and select-list expressions. Built by the binder (sql/binder.h) from libpg_query's parse
+// tree; evaluated row by row over a row of Values whose positions the binder resolved.
 //
 // Semantics follow PostgreSQL: three-valued logic (a comparison with NULL is NULL; AND/OR use
 // Kleene logic), numeric comparisons across bigint/double, text compared bytewise (C collation),
-// date_trunc in UTC.
+// date_trunc and extract in UTC. The deviations are listed in docs/sql.md ("Expressions").
 //
-// Thread safety: an Expr is immutable after binding and shared (ExprPtr) freely across threads.
+// Runtime errors. Eval returns a Value and never fails: it runs once per row. A problem that
+// only shows on some rows (text that does not parse in a cast, bigint overflow, a negative
+// substring length, the square root of a negative number, ...) makes that expression NULL and
+// records the FIRST such error of the thread in a thread_local slot, in PostgreSQL's words
+// (`invalid input syntax for type bigint: "abc"`, `bigint out of range`). A caller that wants
+// PostgreSQL's behaviour (the statement fails) checks HasEvalError() after evaluating (a
+// thread_local bool: cheap enough per row or per batch) and reports TakeEvalError(). Call
+// TakeEvalError() (or ClearEvalError()) before a run of evaluations whose errors matter, since
+// the slot keeps the first error until it is taken. Division (and modulo) by zero is not an
+// error: it yields NULL (a documented deviation: PostgreSQL raises `division by zero`).
+//
+// Thread safety: an Expr is immutable after binding and shared (ExprPtr) freely across threads;
+// Eval is thread-safe (the error slot is per thread).
 #pragma once
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "common/status.h"
 #include "common/time_util.h"
 #include "common/types.h"
 
@@ -29,12 +43,70 @@ enum class ExprKind {
   kBetween,    // children[0] [NOT] BETWEEN children[1] AND children[2]
   kIsNull,     // children[0] IS [NOT] NULL
   kDateTrunc,  // date_trunc(unit, children[0])
-  kArith,      // children[0] arith_op children[1]  (+ - * / %) over bigint/double
+  kArith,      // children[0] arith_op children[1]  (+ - * / %) over bigint/double; with
+               // type timestamptz: children[0] (timestamptz) ± children[1] (an interval, as
+               // bigint microseconds; + and - only)
   kNegate,     // -children[0]
+  kCase,       // CASE [children[0] if has_operand] WHEN c THEN r ... ELSE children.back() END:
+               // children = [operand], when_1, then_1, ..., when_n, then_n, else (always present:
+               // a NULL literal when the SQL has no ELSE). Searched CASE: each when is boolean;
+               // simple CASE: each when is compared with the operand (=).
+  kCoalesce,   // COALESCE(children...): the first non-NULL
+  kNullIf,     // NULLIF(children[0], children[1])
+  kMinMax,     // GREATEST(children...) or LEAST (least == true); NULLs are ignored
+  kCast,       // CAST(children[0] AS type) (the source type is children[0]->type)
+  kFunc,       // func(children...): a scalar function, see Func
+  kLike,       // children[0] [NOT] LIKE/ILIKE children[1] [ESCAPE escape]
+  kExtract,    // extract(field FROM children[0]) (also date_part('field', ...)), double precision
 };
 
 enum class CompareOp { kEq, kNe, kLt, kLe, kGt, kGe };
 enum class ArithOp { kAdd, kSub, kMul, kDiv, kMod };
+
+// Scalar functions of ExprKind::kFunc. Argument and result types are fixed at bind time.
+enum class Func {
+  kLower,        // lower(text): ASCII letters only (the C locale)
+  kUpper,        // upper(text): ASCII letters only
+  kLength,       // length/char_length/character_length(text) → bigint, in UTF-8 code points
+  kSubstr,       // substr/substring(text, from bigint [, count bigint]), in characters
+  kConcat,       // concat(any...) → text; NULL arguments are skipped
+  kConcatOp,     // text || text (non-text operands are cast to text by the binder); NULL → NULL
+  kBtrim,        // btrim/trim(text [, characters text])
+  kLtrim,        // ltrim(text [, characters text])
+  kRtrim,        // rtrim(text [, characters text])
+  kReplace,      // replace(text, from text, to text)
+  kStrpos,       // strpos(text, sub text) / position(sub IN text) → bigint (1-based chars, 0: none)
+  kAbs,          // abs(x): bigint or double
+  kRound,        // round(x) (bigint stays bigint), round(x, n bigint) → double; half away from 0
+  kTrunc,        // trunc(x) (bigint stays bigint), trunc(x, n bigint) → double
+  kFloor,        // floor(x) (bigint stays bigint)
+  kCeil,         // ceil/ceiling(x) (bigint stays bigint)
+  kMod,          // mod(a, b): bigint if both are, else double
+  kSqrt,         // sqrt(double)
+  kPower,        // power/pow(double, double)
+  kLn,           // ln(double)
+  kLog10,        // log(double) / log10(double): base 10
+  kExp,          // exp(double)
+  kSign,         // sign(double) → double (-1, 0, 1)
+  kToTimestamp,  // to_timestamp(double seconds since the epoch) → timestamptz
+};
+
+// Fields of extract(field FROM ts) / date_part('field', ts), in UTC.
+enum class DatePart {
+  kYear, kQuarter, kMonth, kWeek, kDay, kDow, kIsoDow, kDoy, kHour, kMinute, kSecond,
+  kMilliseconds, kMicroseconds, kEpoch, kIsoYear, kDecade, kCentury, kMillennium, kTimezone,
+  kTimezoneHour, kTimezoneMinute,
+};
+
+// Shapes of a constant LIKE pattern, recognised at bind time (kLike::like_shape).
+enum class LikeShape {
+  kGeneral,   // matched by the general matcher against children[1]
+  kExact,     // no wildcards: equality with like_text
+  kPrefix,    // 'abc%'
+  kSuffix,    // '%abc'
+  kContains,  // '%abc%'
+  kAny,       // '%' (or '%%...'): true for any non-NULL text
+};
 
 struct Expr;
 using ExprPtr = std::shared_ptr<const Expr>;
@@ -48,10 +120,22 @@ struct Expr {
   CompareOp op = CompareOp::kEq;
   ArithOp arith = ArithOp::kAdd;
   TimeUnit unit = TimeUnit::kHour;  // kDateTrunc
-  bool negated = false;       // kIn: NOT IN; kBetween: NOT BETWEEN; kIsNull: IS NOT NULL
+  bool negated = false;       // kIn: NOT IN; kBetween: NOT BETWEEN; kIsNull: IS NOT NULL;
+                              // kLike: NOT LIKE / NOT ILIKE
+  bool has_operand = false;   // kCase: simple CASE (children[0] is the operand)
+  bool least = false;         // kMinMax: LEAST (else GREATEST)
+  bool ilike = false;         // kLike: ILIKE (ASCII case-insensitive)
+  char escape = '\\';         // kLike: escape character ('\0': none, ESCAPE '')
+  LikeShape like_shape = LikeShape::kGeneral;  // kLike with a constant pattern
+  std::string like_text;      // kLike, shapes other than kGeneral/kAny: the literal part
+  Func func = Func::kLower;   // kFunc
+  DatePart field = DatePart::kYear;  // kExtract
   std::vector<ExprPtr> children;
 
-  // SQL text of the expression, e.g. "date_trunc('hour', ts)", "(country = 'US')".
+  // SQL text of the expression, canonical (two expressions with the same text compute the same
+  // thing; the planner matches GROUP BY items against select-list expressions by it), e.g.
+  // "date_trunc('hour', ts)", "(country = 'US')", "CASE WHEN (x > 1) THEN 'a' ELSE 'b' END",
+  // "lower(url)", "CAST(x AS bigint)", "extract(hour FROM ts)", "(ts - interval '01:30:00')".
   std::string ToString() const;
 };
 
@@ -60,12 +144,54 @@ ExprPtr MakeColumn(int index, std::string name, Type type);
 ExprPtr MakeLiteral(Value v, Type type);
 ExprPtr MakeCompare(CompareOp op, ExprPtr a, ExprPtr b);
 ExprPtr MakeDateTrunc(TimeUnit unit, ExprPtr arg);
+// CAST(arg AS to). REQUIRES: the cast is one CastAllowed accepts.
+ExprPtr MakeCast(ExprPtr arg, Type to);
 
-// Evaluates over `row` (indexed by Expr::column). Division by zero yields NULL (documented
-// deviation: PostgreSQL raises an error).
+// Evaluates over `row` (indexed by Expr::column). Never fails: see "Runtime errors" above.
 Value Eval(const Expr& e, const Value* row);
 // WHERE semantics: true only when the value is true (NULL and false are both "no").
 bool EvalPredicate(const Expr& e, const Value* row);
+
+namespace internal {
+inline constinit thread_local bool eval_error = false;
+}  // namespace internal
+
+// True when an Eval on this thread recorded a runtime error not yet taken.
+inline bool HasEvalError() { return internal::eval_error; }
+// The first runtime error recorded on this thread since the last Take/Clear, as InvalidArgument
+// with PostgreSQL's message (e.g. `invalid input syntax for type bigint: "abc"`); OK when none.
+// Clears the slot.
+Status TakeEvalError();
+inline void ClearEvalError() {
+  if (internal::eval_error) TakeEvalError().IgnoreError();
+}
+
+// True when the expression reads no column (only literals and functions of them).
+bool IsConstant(const Expr& e);
+
+// Whether PostgreSQL has a cast (explicit or implicit) between the two types; the binder refuses
+// the others: `cannot cast type timestamp with time zone to bigint`.
+bool CastAllowed(Type from, Type to);
+
+// PostgreSQL's text output of a value of type `t`, as psql shows it with DateStyle ISO and
+// TimeZone UTC (what CAST(x AS text) gives): doubles in shortest round-trip form ("0.1",
+// "1e+20", "NaN", "Infinity"), timestamps as "2024-01-02 03:04:05.123+00", booleans as
+// "true"/"false". NULL gives "".
+std::string PgText(const Value& v, Type t);
+// PostgreSQL's float8 output (shortest round-trip; exponent form below 1e-4 and from 1e15).
+std::string FormatFloat8(double d);
+// PostgreSQL's timestamptz output in UTC: "2024-01-02 03:04:05+00", ".123456" fraction trimmed
+// of trailing zeros, " BC" for years before 1.
+std::string FormatTimestamptz(int64_t micros);
+// PostgreSQL's interval output for a number of microseconds: "01:30:00", "1 day 02:00:00",
+// "-3 days", "00:00:00.5".
+std::string FormatInterval(int64_t micros);
+
+// SQL LIKE: `%` matches any sequence, `_` one character (UTF-8 code point), `escape` ('\0' for
+// none) makes the next pattern character literal; `fold_case`: ASCII case-insensitive (ILIKE).
+// Returns false with *bad_escape set when the pattern ends with the escape character.
+bool LikeMatch(std::string_view text, std::string_view pattern, char escape, bool fold_case,
+               bool* bad_escape);
 
 // Calls fn(column_index) for every column the expression reads.
 template <typename Fn>

@@ -150,5 +150,62 @@ TEST(ParserTest, LongOperatorChainsAreRefusedNotACrash) {
   EXPECT_EQ(1u, r->size());
 }
 
+// The binder (binder.cc) relies on these shapes of libpg_query 15's JSON for SQL-syntax
+// constructs; a libpg_query upgrade that changes them fails here first.
+TEST(ParserTest, ExpressionShapesTheBinderReliesOn) {
+  auto val = [](const std::string& expr) {
+    auto r = Parse("SELECT " + expr + " FROM t");
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? (*r)[0].node["SelectStmt"]["targetList"][0]["ResTarget"]["val"] : nlohmann::json();
+  };
+  auto names = [](const nlohmann::json& fc) { return NameList(fc["funcname"]); };
+  // extract(field FROM x): pg_catalog.extract with the field as a string constant.
+  nlohmann::json j = val("extract(hour FROM ts)");
+  ASSERT_TRUE(j.contains("FuncCall"));
+  EXPECT_EQ("pg_catalog.extract", names(j["FuncCall"]));
+  EXPECT_EQ("hour", j["FuncCall"]["args"][0]["A_Const"]["sval"]["sval"]);
+  // substring(s FROM a FOR b) and substring(s FOR b): pg_catalog.substring(s, a, b) / (s, 1, b).
+  j = val("substring(s FROM 2 FOR 3)");
+  EXPECT_EQ("pg_catalog.substring", names(j["FuncCall"]));
+  EXPECT_EQ(3u, j["FuncCall"]["args"].size());
+  j = val("substring(s FOR 3)");
+  EXPECT_EQ(3u, j["FuncCall"]["args"].size());
+  EXPECT_EQ(1, j["FuncCall"]["args"][1]["A_Const"]["ival"]["ival"]);
+  // position(a IN b): pg_catalog.position(b, a).
+  j = val("position('x' IN s)");
+  EXPECT_EQ("pg_catalog.position", names(j["FuncCall"]));
+  EXPECT_TRUE(j["FuncCall"]["args"][0].contains("ColumnRef"));
+  // trim(...) forms: btrim/ltrim/rtrim(s [, chars]).
+  j = val("trim(leading 'x' FROM s)");
+  EXPECT_EQ("pg_catalog.ltrim", names(j["FuncCall"]));
+  EXPECT_TRUE(j["FuncCall"]["args"][0].contains("ColumnRef"));
+  // LIKE ... ESCAPE: the pattern is wrapped in like_escape(pattern, escape).
+  j = val("s NOT LIKE 'a!%' ESCAPE '!'");
+  EXPECT_EQ("AEXPR_LIKE", j["A_Expr"]["kind"]);
+  EXPECT_EQ("!~~", StringValue(j["A_Expr"]["name"][0]));
+  EXPECT_EQ("pg_catalog.like_escape", names(j["A_Expr"]["rexpr"]["FuncCall"]));
+  j = val("s ILIKE 'a'");
+  EXPECT_EQ("AEXPR_ILIKE", j["A_Expr"]["kind"]);
+  EXPECT_EQ("~~*", StringValue(j["A_Expr"]["name"][0]));
+  // NULLIF is an A_Expr; COALESCE, GREATEST/LEAST and CASE have their own nodes.
+  EXPECT_EQ("AEXPR_NULLIF", val("nullif(a, b)")["A_Expr"]["kind"]);
+  EXPECT_TRUE(val("coalesce(a, b)").contains("CoalesceExpr"));
+  EXPECT_EQ("IS_LEAST", val("least(a, b)")["MinMaxExpr"]["op"]);
+  j = val("CASE x WHEN 1 THEN 'a' END");
+  EXPECT_TRUE(j["CaseExpr"].contains("arg"));
+  EXPECT_FALSE(j["CaseExpr"].contains("defresult"));
+  // interval '...' is a TypeCast to pg_catalog.interval; a field qualifier is a typmod mask.
+  j = val("interval '90' minute");
+  EXPECT_EQ("pg_catalog.interval", NameList(j["TypeCast"]["typeName"]["names"]));
+  EXPECT_EQ(1 << 11, j["TypeCast"]["typeName"]["typmods"][0]["A_Const"]["ival"]["ival"]);
+  // CURRENT_TIMESTAMP(0): the zero precision is left out of the JSON.
+  j = val("current_timestamp(0)");
+  EXPECT_EQ("SVFOP_CURRENT_TIMESTAMP_N", j["SQLValueFunction"]["op"]);
+  EXPECT_FALSE(j["SQLValueFunction"].contains("typmod"));
+  // ts AT TIME ZONE 'UTC' is pg_catalog.timezone('UTC', ts).
+  j = val("ts AT TIME ZONE 'UTC'");
+  EXPECT_EQ("pg_catalog.timezone", names(j["FuncCall"]));
+}
+
 }  // namespace
 }  // namespace laminar::sql
