@@ -134,9 +134,13 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
     c->engine.ingest.max_text_bytes = size_t(text);
   }
   if (auto* s = root["query"].as_table()) {
-    RETURN_IF_ERROR(CheckKeys(*s, "query", {"timeout_seconds", "max_result_rows"}));
+    RETURN_IF_ERROR(CheckKeys(*s, "query", {"timeout_seconds", "max_result_rows", "max_memory_mb"}));
     double timeout = double(c->engine.query.timeout_micros) / 1e6;
     int64_t rows = int64_t(c->engine.query.max_result_rows);
+    int64_t memory_mb = int64_t(c->engine.query.max_memory_bytes >> 20);
+    RETURN_IF_ERROR(Read(*s, "query", "max_memory_mb", &memory_mb));
+    if (memory_mb < 1) return InvalidArgument("config: [query] max_memory_mb must be positive");
+    c->engine.query.max_memory_bytes = size_t(memory_mb) << 20;
     if (const toml::node* n = s->get("timeout_seconds")) {
       if (auto d = n->value<double>()) timeout = *d;
       else return InvalidArgument("config: [query] timeout_seconds has the wrong type");

@@ -1,5 +1,7 @@
 #include "engine/engine.h"
 
+#include "engine/scan.h"
+
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -177,6 +179,7 @@ Result<size_t> Engine::ApplyLogRetention(const std::shared_ptr<StreamRuntime>& r
       if (vr->def->stream == name) bound = std::min(bound, vr->live->horizon());
   }
   if (bound == 0) return size_t{0};
+  std::unique_lock<std::shared_mutex> scan_lock(scan_mu_);
   size_t before = rt->log->Segments().size();
   RETURN_IF_ERROR(rt->log->DeleteSealedThrough(bound));
   size_t deleted = before - rt->log->Segments().size();
@@ -215,6 +218,7 @@ Result<BatchRunResult> Engine::RunBatch(const BatchRunOptions& opts) {
     int64_t cutoff = std::chrono::duration_cast<std::chrono::microseconds>(
                          std::chrono::system_clock::now().time_since_epoch()).count() -
                      options_.lake_retention_micros;
+    std::unique_lock<std::shared_mutex> scan_lock(scan_mu_);
     for (const auto& rt : streams) {
       ASSIGN_OR_RETURN(size_t dropped, lake_->DropPartitionsBefore(rt->schema->name, cutoff));
       out.lake_files_dropped += dropped;
@@ -286,6 +290,7 @@ Status Engine::DropStream(const std::string& name) {
     rt = it->second;
     streams_.erase(it);
   }
+  std::unique_lock<std::shared_mutex> scan_lock(scan_mu_);  // no raw scan reads its files now
   std::unique_lock<std::shared_mutex> l(rt->apply_mu);
   rt->dropped = true;
   rt->log->Close().IgnoreError();
@@ -530,7 +535,8 @@ Status Engine::ApplyCatalogFile(std::string_view text) {
   return Status::OK();
 }
 
-Result<serving::QueryResult> Engine::Query(std::string_view text, const std::atomic<bool>* cancel) {
+Result<serving::QueryResult> Engine::Query(std::string_view text, const std::atomic<bool>* cancel,
+                                           const serving::RowSink* sink) {
   int64_t start = MonotonicMicros();
   metrics_.queries++;
   auto fail = [&](Status st) -> Status {
@@ -562,7 +568,18 @@ Result<serving::QueryResult> Engine::Query(std::string_view text, const std::ato
   };
   serving::QueryLimits limits = options_.query;
   limits.cancel = cancel;
-  auto r = serving::ExecuteSelect(stmt, cat, fn, limits);
+  Result<serving::QueryResult> r = Status::OK();
+  if (serving::IsSingleViewQuery(stmt, cat)) {
+    r = serving::ExecuteSelect(stmt, cat, fn, limits);
+    if (r.ok() && sink) {
+      RETURN_IF_ERROR(sink->begin(r->columns));
+      for (auto& row : r->rows) RETURN_IF_ERROR(sink->row(std::move(row)));
+      r->rows.clear();
+    }
+  } else {
+    EngineRelations relations(this, cat, fn);
+    r = serving::ExecuteRawSelect(stmt, relations, limits, sink);
+  }
   if (!r.ok()) return fail(r.status());
   metrics_.query_micros_total += static_cast<uint64_t>(MonotonicMicros() - start);
   return r;

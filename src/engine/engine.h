@@ -56,6 +56,7 @@
 #include "log/wal.h"
 #include "objstore/object_store.h"
 #include "serving/query.h"
+#include "serving/raw_query.h"
 #include "speed/speed_view.h"
 #include "engine/dimension_store.h"
 
@@ -165,7 +166,11 @@ class Engine {
   Status ApplyCatalogFile(std::string_view sql);
 
   // Runs exactly one SELECT.
-  Result<serving::QueryResult> Query(std::string_view sql, const std::atomic<bool>* cancel = nullptr);
+  // A query over one view merges its measures (serving/query.h); any other SELECT reads raw rows
+  // (serving/raw_query.h: streams as lake + log tail, dimension tables, views as tables, joins).
+  // With a sink, the rows are streamed to it and max_result_rows does not apply.
+  Result<serving::QueryResult> Query(std::string_view sql, const std::atomic<bool>* cancel = nullptr,
+                                     const serving::RowSink* sink = nullptr);
 
   // Ingests a request body into a stream (see class comment). NotFound for an unknown stream.
   Result<IngestResult> Ingest(const std::string& stream, std::string_view content_type,
@@ -223,6 +228,7 @@ class Engine {
     batch::VersionInfo info;                   // GUARDED_BY(views_mu_) copy for descriptions
   };
 
+  friend class EngineRelations;  // engine/scan.cc: the relations raw queries read
   explicit Engine(EngineOptions options) : options_(std::move(options)) {}
   Status OpenStream(const catalog::StreamPtr& schema);
   Status DropStream(const std::string& name);
@@ -261,6 +267,9 @@ class Engine {
   std::map<std::string, std::shared_ptr<StreamRuntime>> streams_;
   std::mutex ddl_mu_;      // serialises DDL; taken before batch_mu_
   std::mutex batch_mu_;    // one batch run, view install or retention at a time
+  // Raw scans (shared) against deleting log segments and lake files (exclusive: retention and
+  // DROP), so that a scan's manifest and log tail stay readable while it runs.
+  mutable std::shared_mutex scan_mu_;
   // Installed speed views by view name: what queries read. Swapped whole when a rebuilt view is
   // ready, so queries never wait for a rebuild.
   mutable std::mutex views_mu_;

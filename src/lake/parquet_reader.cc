@@ -1,6 +1,7 @@
 #include "lake/parquet_reader.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <string_view>
@@ -877,6 +878,80 @@ Status ParquetReader::ReadColumnChunk(int row_group, int file_column, ingest::Co
     read += static_cast<int64_t>(nv);
   }
   return Status::OK();
+}
+
+namespace {
+
+// A statistics value (PLAIN bytes, no length prefix) as a Laminar value; false when unusable.
+bool StatToValue(const internal::ColumnMapping& m, const std::string& v, Value* out) {
+  const auto* p = reinterpret_cast<const uint8_t*>(v.data());
+  const size_t n = v.size();
+  switch (m.conv) {
+    case internal::Conv::kBool:
+      if (n != 1) return false;
+      *out = Value::Bool(p[0] != 0);
+      return true;
+    case internal::Conv::kInt32:
+      if (n != 4) return false;
+      *out = Value::Int(static_cast<int32_t>(internal::LE32(p)));
+      return true;
+    case internal::Conv::kInt64:
+      if (n != 8) return false;
+      *out = Value::Int(static_cast<int64_t>(internal::LE64(p)));
+      return true;
+    case internal::Conv::kDouble: {
+      if (n != 8) return false;
+      double d;
+      uint64_t bits = internal::LE64(p);
+      std::memcpy(&d, &bits, 8);
+      if (std::isnan(d)) return false;
+      *out = Value::Double(d);
+      return true;
+    }
+    case internal::Conv::kText:
+      *out = Value::Text(v);
+      return true;
+    case internal::Conv::kTimestampMillis:
+    case internal::Conv::kTimestampMicros:
+    case internal::Conv::kTimestampNanos:
+    case internal::Conv::kDate: {
+      int64_t x;
+      if (m.physical == pq::Type::INT32 && n == 4) x = static_cast<int32_t>(internal::LE32(p));
+      else if (m.physical == pq::Type::INT64 && n == 8) x = static_cast<int64_t>(internal::LE64(p));
+      else return false;
+      int64_t us;
+      if (!internal::ScaleTimestamp(m.conv, x, &us)) return false;
+      *out = Value::Timestamp(us);
+      return true;
+    }
+    default: return false;  // unsigned, decimal, float, uuid, INT96: not used for skipping
+  }
+}
+
+}  // namespace
+
+bool ParquetReader::RowGroupMinMax(int i, const std::string& name, Value* min, Value* max) const {
+  if (i < 0 || i >= num_row_groups()) return false;
+  const int fc = schema_.FindColumn(name);
+  if (fc < 0) return false;
+  const auto& rg = meta_->row_groups[static_cast<size_t>(i)];
+  if (static_cast<size_t>(fc) >= rg.columns.size() || !rg.columns[static_cast<size_t>(fc)].__isset.meta_data) return false;
+  const pq::ColumnMetaData& md = rg.columns[static_cast<size_t>(fc)].meta_data;
+  if (!md.__isset.statistics) return false;
+  const pq::Statistics& st = md.statistics;
+  const internal::ColumnMapping& m = columns_[static_cast<size_t>(fc)].map;
+  if (!m.status.ok()) return false;
+  if (st.__isset.null_count && st.null_count == rg.num_rows && rg.num_rows > 0) {
+    *min = Value();
+    *max = Value();
+    return true;
+  }
+  if (st.__isset.min_value && st.__isset.max_value)
+    return StatToValue(m, st.min_value, min) && StatToValue(m, st.max_value, max);
+  // The deprecated min/max compare byte arrays as signed bytes: not safe for text.
+  if (st.__isset.min && st.__isset.max && m.conv != internal::Conv::kText)
+    return StatToValue(m, st.min, min) && StatToValue(m, st.max, max);
+  return false;
 }
 
 Result<ingest::RowBatch> ParquetReader::ReadRowGroup(int i, const ingest::StreamSchema& schema) const {

@@ -86,6 +86,12 @@ class ParquetReader {
   // unsupported encoding or codec, or a value outside the range of its Laminar type.
   Result<ingest::RowBatch> ReadRowGroup(int i, const ingest::StreamSchema& schema) const;
 
+  // The min and max of column `name` in row group i, from the column chunk's statistics, as
+  // Laminar values; false when the file has no usable statistics for it (none written, only the
+  // deprecated signed min/max of a byte array, NaN bounds, unsigned or decimal columns). Both are
+  // NULL (and true is returned) when the chunk holds only nulls per its null_count.
+  bool RowGroupMinMax(int i, const std::string& name, Value* min, Value* max) const;
+
  private:
   ParquetReader() = default;
   Status ReadColumnChunk(int row_group, int file_column, ingest::Column* out) const;

@@ -83,8 +83,58 @@ HttpResponse HandleIngest(engine::Engine* e, const HttpRequest& req, const std::
   return Json(200, body);
 }
 
+// A streamed query (`"stream": true` or Accept: application/x-ndjson): NDJSON, chunked, rows as
+// they are produced and without max_result_rows — {"columns": [...]}, one JSON array per row, then
+// {"row_count": n, "stats": {...}} or, when the query fails after the answer began, {"error": ...,
+// "code": ...}. SQL that does not parse gets an ordinary 400; once it parses the answer is 200
+// and any later error (unknown column, a limit, a timeout) is that last line.
+HttpResponse StreamQuery(engine::Engine* e, std::string sql) {
+  // Plan first, so that bad SQL gets a proper 400: the statement runs inside the stream.
+  auto parsed = sql::Parse(sql);
+  if (!parsed.ok()) return Error(parsed.status(), false, /*query=*/true);
+  if (parsed->size() != 1 || parsed->front().kind != "SelectStmt")
+    return Error(InvalidArgument("a streamed query must be one SELECT statement"), false, true);
+  HttpResponse resp;
+  resp.content_type = "application/x-ndjson";
+  resp.stream = [e, sql = std::move(sql)](const HttpResponse::Writer& write) {
+    std::string buf;
+    std::atomic<bool> gone{false};
+    auto flush = [&](bool force) -> Status {
+      if (buf.size() < (64u << 10) && !force) return Status::OK();
+      Status st = write(buf);
+      buf.clear();
+      if (!st.ok()) gone = true;
+      return st.ok() ? st : Cancelled("the client closed the connection");
+    };
+    serving::RowSink sink;
+    sink.begin = [&](const std::vector<serving::ResultColumn>& cols) -> Status {
+      json jc = json::array();
+      for (const auto& c : cols) jc.push_back({{"name", c.name}, {"type", TypeShortName(c.type)}});
+      buf += json({{"columns", jc}}).dump() + "\n";
+      return flush(true);
+    };
+    sink.row = [&](std::vector<Value>&& row) -> Status {
+      json jr = json::array();
+      for (const auto& v : row) jr.push_back(ValueJson(v));
+      buf += jr.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+      return flush(false);
+    };
+    auto r = e->Query(sql, &gone, &sink);
+    if (gone) return;
+    if (!r.ok()) {
+      buf += json({{"error", r.status().message()}, {"code", StatusCodeName(r.status().code())}}).dump() + "\n";
+    } else {
+      json stats = json::parse(QueryResultJson(*r))["stats"];
+      buf += json({{"row_count", std::stoull(r->tag.substr(r->tag.find(' ') + 1))}, {"stats", stats}}).dump() + "\n";
+    }
+    flush(true).IgnoreError();
+  };
+  return resp;
+}
+
 HttpResponse HandleQuery(engine::Engine* e, const HttpRequest& req) {
   std::string sql;
+  bool stream = false;
   // A JSON object ({"sql": ...}) whatever the content type says (curl -d sends a form type);
   // otherwise the body is the SQL text itself (SQL never starts with '{').
   size_t first = req.body.find_first_not_of(" \t\r\n");
@@ -93,9 +143,14 @@ HttpResponse HandleQuery(engine::Engine* e, const HttpRequest& req) {
     if (j.is_discarded() || !j.is_object() || !j.contains("sql") || !j["sql"].is_string())
       return Error(InvalidArgument("request body must be a JSON object {{\"sql\": \"SELECT ...\"}}"));
     sql = j["sql"].get<std::string>();
+    if (j.contains("stream") && !j["stream"].is_boolean())
+      return Error(InvalidArgument("\"stream\" must be true or false"));
+    stream = j.value("stream", false);
   } else {
     sql = req.body;  // text/plain or application/sql
   }
+  if (stream || req.Header("accept").find("application/x-ndjson") != std::string::npos)
+    return StreamQuery(e, std::move(sql));
   auto r = e->Query(sql);
   if (!r.ok()) return Error(r.status(), false, /*query=*/true);
   std::string accept = req.Header("accept");
@@ -236,6 +291,14 @@ std::string QueryResultJson(const serving::QueryResult& r) {
                 {"speed_generations", s.speed_generations}, {"speed_max_seq", s.speed_max_seq},
                 {"definition_version", s.definition_version},
                 {"elapsed_ms", double(s.elapsed_micros) / 1000.0}};
+  if (s.raw) {
+    stats = {{"relation", s.relation}, {"raw", true}, {"lake_last_seq", s.lake_last_seq},
+             {"log_last_seq", s.log_last_seq}, {"lake_files", s.lake_files},
+             {"lake_files_skipped", s.lake_files_skipped}, {"row_groups", s.row_groups},
+             {"row_groups_skipped", s.row_groups_skipped}, {"lake_rows", s.lake_rows},
+             {"log_rows", s.log_rows}, {"other_rows", s.other_rows},
+             {"elapsed_ms", double(s.elapsed_micros) / 1000.0}};
+  }
   json out = {{"columns", cols}, {"rows", rows}, {"row_count", r.rows.size()}, {"stats", stats}};
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }

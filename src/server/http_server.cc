@@ -350,6 +350,10 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       res_->set(name, value);
     }
+    if (out.stream && !head) {
+      SendStreamed(std::move(out.stream), keep_alive);
+      return;
+    }
     if (head) {
       size_t n = out.body.size();
       res_->content_length(n);
@@ -373,6 +377,41 @@ class Session : public std::enable_shared_from_this<Session> {
                           self->ReadHeader();
                         }
                       });
+  }
+
+  // A chunked answer written synchronously on this I/O thread (the handler's thread): the
+  // header, then a chunk per write, then the last chunk.
+  void SendStreamed(std::function<void(const HttpResponse::Writer&)> producer, bool keep_alive) {
+    res_->chunked(true);
+    res_->keep_alive(keep_alive);
+    beast::error_code ec;
+    http::response_serializer<http::string_body> sr{*res_};
+    http::write_header(stream_.socket(), sr, ec);
+    bool failed = static_cast<bool>(ec);
+    HttpResponse::Writer write = [&](std::string_view chunk) -> Status {
+      if (failed) return IOError("the client closed the connection");
+      if (chunk.empty()) return Status::OK();
+      asio::write(stream_.socket(), http::make_chunk(asio::buffer(chunk.data(), chunk.size())), ec);
+      if (ec) {
+        failed = true;
+        return IOError("writing to the client: {}", ec.message());
+      }
+      return Status::OK();
+    };
+    if (!failed) {
+      try {
+        producer(write);
+      } catch (...) {
+        failed = true;  // the status is sent: cut the answer short
+      }
+    }
+    if (!failed) asio::write(stream_.socket(), http::make_chunk_last(), ec);
+    res_.reset();
+    if (failed || ec || !keep_alive) {
+      Close();
+    } else {
+      ReadHeader();
+    }
   }
 
   // After an error answer: stop sending, read and discard until the client closes or

@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 
@@ -53,6 +54,13 @@ struct HttpResponse {
   // ignored here; "Connection: close" closes the connection after the answer.
   // From HttpCall: every header of the answer, lower-case names (content-type included).
   std::map<std::string, std::string> headers;
+  // A streamed body (instead of `body`): after the status line and headers go out with
+  // Transfer-Encoding: chunked, the server calls `stream` on the I/O thread, and every `write`
+  // sends one chunk at once (blocking). `write` fails (IOError) once the client is gone; the
+  // producer should then stop. The status is already sent, so errors are the producer's to
+  // report inside the body. Not for HEAD (answered without a body).
+  using Writer = std::function<Status(std::string_view chunk)>;
+  std::function<void(const Writer& write)> stream;
 };
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;

@@ -25,6 +25,7 @@ struct Item {
   sql::ExprPtr expr;     // kExpr, kDimMin, kDimMax: over the view's dims
   std::string expr_text; // for matching ORDER BY / GROUP BY expressions
   double quantile = -1;  // kMeasure over an approx_percentile: the q asked for (else the measure's)
+  std::vector<double> quantiles;  // approx_percentile(measure, ARRAY[...]): several, as a text array
 };
 
 struct SortKey {
@@ -133,7 +134,10 @@ Result<Item> BindAggregate(const json& fc, const Plan& p, std::string name) {
   if (fn == "approx_percentile") {
     if (args.size() != 2)
       return InvalidArgument("approx_percentile() takes two arguments (a measure and a quantile q)");
-    ASSIGN_OR_RETURN(it.quantile, views::BindQuantileArg(args[1], fn));
+    bool is_array = false;
+    ASSIGN_OR_RETURN(std::vector<double> qs, views::BindQuantiles(args[1], fn, &is_array));
+    if (is_array) it.quantiles = std::move(qs);
+    else it.quantile = qs.front();
   } else if (args.size() != 1) {
     return InvalidArgument("{}() takes one argument", fn);
   }
@@ -158,7 +162,7 @@ Result<Item> BindAggregate(const json& fc, const Plan& p, std::string name) {
     }
     it.kind = ItemKind::kMeasure;
     it.measure = m;
-    it.type = md.output_type;
+    it.type = it.quantiles.empty() ? md.output_type : Type::kText;
     it.name = name.empty() ? fn : name;
     return it;
   }
@@ -468,6 +472,13 @@ Result<QueryResult> ExecuteSelect(const sql::Statement& stmt, const catalog::Sna
         case ItemKind::kExpr: row.push_back(sql::Eval(*item.expr, g.rep_dims.data())); break;
         case ItemKind::kMeasure:
           // Over no view rows every aggregate but count(*) is NULL, as sum() is in PostgreSQL.
+          if (!item.quantiles.empty()) {
+            std::vector<Value> vals;
+            for (double q : item.quantiles)
+              vals.push_back(g.rows == 0 ? Value::Null() : g.aggs[i].Finalize(v.measures[item.measure], q));
+            row.push_back(g.rows == 0 || vals.front().is_null() ? Value::Null() : Value::Text(views::ArrayText(vals)));
+            break;
+          }
           row.push_back(g.rows == 0 ? Value::Null()
                                     : g.aggs[i].Finalize(v.measures[item.measure], item.quantile));
           break;

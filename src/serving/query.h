@@ -49,6 +49,13 @@ struct QueryStats {
   size_t speed_generations = 0;
   uint64_t definition_version = 0;  // the view definition that answered (see redefinition)
   int64_t elapsed_micros = 0;
+  // Queries over raw rows (serving/raw_query.h): what the scan read and skipped.
+  bool raw = false;
+  uint64_t lake_last_seq = 0;        // the lake manifest's last seq (lake rows have seq ≤ it)
+  uint64_t log_last_seq = 0;         // the log end read (log-tail rows have seq in (lake, log])
+  size_t lake_files = 0, lake_files_skipped = 0;    // skipped: partition pruning on event time
+  size_t row_groups = 0, row_groups_skipped = 0;    // skipped: min/max statistics
+  size_t lake_rows = 0, log_rows = 0, other_rows = 0;  // rows scanned from each source
 };
 
 struct QueryResult {

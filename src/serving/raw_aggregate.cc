@@ -1,0 +1,239 @@
+#include "serving/raw_aggregate.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "views/sketch.h"
+#include "views/sketch_sql.h"
+#include "views/view_state.h"
+
+namespace laminar::serving {
+namespace {
+
+bool Numeric(Type t) { return t == Type::kInt64 || t == Type::kDouble; }
+
+double AsDouble(const Value& v) { return v.type() == Type::kDouble ? v.as_double() : static_cast<double>(v.as_int()); }
+
+size_t ValueBytes(const Value& v) {
+  return sizeof(Value) + (!v.is_null() && v.type() == Type::kText ? v.as_text().size() : 0);
+}
+
+// The views::MeasureDef that makes views::AggState::Finalize give this aggregate's result.
+views::MeasureDef MeasureFor(const RawAggSpec& spec) {
+  views::MeasureDef m;
+  m.input_type = spec.input_type;
+  m.output_type = spec.output_type;
+  switch (spec.kind) {
+    case RawAggKind::kCountStar: m.kind = views::AggKind::kCountStar; break;
+    case RawAggKind::kCount: m.kind = views::AggKind::kCount; break;
+    case RawAggKind::kSum: m.kind = views::AggKind::kSum; break;
+    case RawAggKind::kAvg: m.kind = views::AggKind::kAvg; break;
+    case RawAggKind::kMin: m.kind = views::AggKind::kMin; break;
+    case RawAggKind::kMax: m.kind = views::AggKind::kMax; break;
+    case RawAggKind::kApproxCountDistinct: m.kind = views::AggKind::kApproxCountDistinct; break;
+    default: m.kind = views::AggKind::kApproxPercentile; break;
+  }
+  return m;
+}
+
+}  // namespace
+
+Status ResolveRawAggregate(const std::string& name, RawAggSpec* spec) {
+  Type t = spec->input_type;
+  auto need_numeric = [&]() -> Status {
+    if (!Numeric(t)) return InvalidArgument("function {}({}) does not exist", name, TypeName(t));
+    return Status::OK();
+  };
+  if (name == "count") {
+    spec->output_type = Type::kInt64;
+    return Status::OK();
+  }
+  if (name == "sum") {
+    spec->kind = RawAggKind::kSum;
+    RETURN_IF_ERROR(need_numeric());
+    spec->output_type = t;
+    return Status::OK();
+  }
+  if (name == "avg") {
+    spec->kind = RawAggKind::kAvg;
+    RETURN_IF_ERROR(need_numeric());
+    spec->output_type = Type::kDouble;
+    return Status::OK();
+  }
+  if (name == "min" || name == "max") {
+    spec->kind = name == "min" ? RawAggKind::kMin : RawAggKind::kMax;
+    spec->output_type = t;
+    return Status::OK();
+  }
+  if (name == "approx_count_distinct") {
+    spec->kind = RawAggKind::kApproxCountDistinct;
+    spec->output_type = Type::kInt64;
+    return Status::OK();
+  }
+  if (name == "approx_percentile" || name == "percentile_cont") {
+    spec->kind = name == "approx_percentile" ? RawAggKind::kApproxPercentile : RawAggKind::kPercentileCont;
+    RETURN_IF_ERROR(need_numeric());
+    spec->output_type = spec->quantile_array ? Type::kText : Type::kDouble;
+    return Status::OK();
+  }
+  if (name == "percentile_disc") {
+    spec->kind = RawAggKind::kPercentileDisc;
+    spec->output_type = spec->quantile_array ? Type::kText : t;
+    return Status::OK();
+  }
+  if (name == "bool_and" || name == "bool_or" || name == "every") {
+    spec->kind = name == "bool_or" ? RawAggKind::kBoolOr : RawAggKind::kBoolAnd;
+    if (t != Type::kBool) return InvalidArgument("function {}({}) does not exist", name, TypeName(t));
+    spec->output_type = Type::kBool;
+    return Status::OK();
+  }
+  if (name == "stddev" || name == "stddev_samp" || name == "stddev_pop" || name == "variance" ||
+      name == "var_samp" || name == "var_pop") {
+    RETURN_IF_ERROR(need_numeric());
+    spec->kind = name == "stddev_pop"                     ? RawAggKind::kStddevPop
+                 : name == "var_pop"                      ? RawAggKind::kVarPop
+                 : name == "variance" || name == "var_samp" ? RawAggKind::kVarSamp
+                                                          : RawAggKind::kStddevSamp;
+    spec->output_type = Type::kDouble;
+    return Status::OK();
+  }
+  return Unimplemented("aggregate function {}() is not supported", name);
+}
+
+size_t RawAggAcc::Add(const RawAggSpec& spec, const Value& v) {
+  if (spec.kind == RawAggKind::kCountStar) {
+    state_.count++;
+    return 0;
+  }
+  if (v.is_null()) return 0;
+  if (spec.distinct) {
+    if (!seen_) seen_ = std::make_unique<absl::flat_hash_set<std::string>>();
+    std::string key;
+    views::AppendGroupKey(v, &key);
+    size_t bytes = key.size() + 48;
+    if (!seen_->insert(std::move(key)).second) return 0;
+    values_.push_back(v);
+    return bytes + ValueBytes(v);
+  }
+  return AddPlain(spec, v);
+}
+
+size_t RawAggAcc::AddPlain(const RawAggSpec& spec, const Value& v) {
+  views::AggState& s = state_;
+  switch (spec.kind) {
+    case RawAggKind::kCountStar:
+    case RawAggKind::kCount: s.count++; return 0;
+    case RawAggKind::kSum:
+    case RawAggKind::kAvg:
+      s.count++;
+      if (v.type() == Type::kDouble) s.fsum.Add(v.as_double());
+      else s.isum += v.as_int();
+      return 0;
+    case RawAggKind::kMin:
+    case RawAggKind::kMax: {
+      int c = s.count == 0 ? 0 : Value::Compare(v, s.extreme);
+      if (s.count == 0 || (spec.kind == RawAggKind::kMin ? c < 0 : c > 0)) s.extreme = v;
+      s.count++;
+      return 0;
+    }
+    case RawAggKind::kApproxCountDistinct: {
+      bool fresh = !s.hll;
+      s.count++;
+      s.hll.GetOrCreate().AddHash(views::HashValue(v));
+      return fresh ? 16 * 1024 : 0;
+    }
+    case RawAggKind::kApproxPercentile: {
+      double x = AsDouble(v);
+      if (!std::isfinite(x)) return 0;  // as the view measure (docs/sql.md)
+      bool fresh = !s.dd;
+      s.count++;
+      s.dd.GetOrCreate().Add(x);
+      return fresh ? 32 * 1024 : 0;
+    }
+    case RawAggKind::kPercentileCont:
+    case RawAggKind::kPercentileDisc:
+      values_.push_back(v);
+      return ValueBytes(v);
+    case RawAggKind::kBoolAnd:
+    case RawAggKind::kBoolOr:
+      if (s.count == 0) s.extreme = v;
+      else if (spec.kind == RawAggKind::kBoolAnd ? !v.as_bool() : v.as_bool()) s.extreme = v;
+      s.count++;
+      return 0;
+    case RawAggKind::kStddevSamp:
+    case RawAggKind::kStddevPop:
+    case RawAggKind::kVarSamp:
+    case RawAggKind::kVarPop: {
+      double x = AsDouble(v);
+      s.count++;
+      double d = x - mean_;
+      mean_ += d / static_cast<double>(s.count);
+      m2_ += d * (x - mean_);
+      return 0;
+    }
+  }
+  return 0;
+}
+
+Value RawAggAcc::Finalize(const RawAggSpec& spec) const {
+  if (spec.distinct) {
+    RawAggSpec plain = spec;
+    plain.distinct = false;
+    RawAggAcc acc;
+    for (const Value& v : values_) acc.AddPlain(plain, v);
+    return acc.Finalize(plain);
+  }
+  const views::AggState& s = state_;
+  switch (spec.kind) {
+    case RawAggKind::kPercentileCont:
+    case RawAggKind::kPercentileDisc: {
+      if (values_.empty()) return Value::Null();
+      std::vector<Value> sorted = values_;
+      std::sort(sorted.begin(), sorted.end(), [&](const Value& a, const Value& b) {
+        int c = Value::Compare(a, b);
+        return spec.descending ? c > 0 : c < 0;
+      });
+      std::vector<Value> out;
+      size_t n = sorted.size();
+      for (double q : spec.quantiles) {
+        if (spec.kind == RawAggKind::kPercentileDisc) {
+          // The first value whose position reaches q·n (PostgreSQL: ceil(q·n), at least 1).
+          size_t k = static_cast<size_t>(std::ceil(q * static_cast<double>(n)));
+          out.push_back(sorted[k == 0 ? 0 : std::min(k, n) - 1]);
+        } else {
+          double pos = q * static_cast<double>(n - 1);
+          size_t lo = static_cast<size_t>(std::floor(pos));
+          size_t hi = static_cast<size_t>(std::ceil(pos));
+          double a = AsDouble(sorted[lo]), b = AsDouble(sorted[hi]);
+          out.push_back(Value::Double(lo == hi ? a : a + (pos - static_cast<double>(lo)) * (b - a)));
+        }
+      }
+      if (spec.quantile_array) return Value::Text(views::ArrayText(out));
+      return out.front();
+    }
+    case RawAggKind::kApproxPercentile: {
+      if (!spec.quantile_array) {
+        views::MeasureDef m = MeasureFor(spec);
+        return s.Finalize(m, spec.quantiles.front());
+      }
+      if (!s.dd || s.dd->count() == 0) return Value::Null();
+      std::vector<Value> out;
+      for (double q : spec.quantiles) out.push_back(Value::Double(s.dd->Quantile(q)));
+      return Value::Text(views::ArrayText(out));
+    }
+    case RawAggKind::kBoolAnd:
+    case RawAggKind::kBoolOr: return s.count == 0 ? Value::Null() : s.extreme;
+    case RawAggKind::kStddevSamp:
+    case RawAggKind::kVarSamp:
+      if (s.count < 2) return Value::Null();
+      return Value::Double(spec.kind == RawAggKind::kVarSamp ? m2_ / double(s.count - 1)
+                                                             : std::sqrt(m2_ / double(s.count - 1)));
+    case RawAggKind::kStddevPop:
+    case RawAggKind::kVarPop:
+      if (s.count < 1) return Value::Null();
+      return Value::Double(spec.kind == RawAggKind::kVarPop ? m2_ / double(s.count) : std::sqrt(m2_ / double(s.count)));
+    default: return s.Finalize(MeasureFor(spec));
+  }
+}
+
+}  // namespace laminar::serving
