@@ -134,7 +134,11 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
     c->engine.ingest.max_text_bytes = size_t(text);
   }
   if (auto* s = root["query"].as_table()) {
-    RETURN_IF_ERROR(CheckKeys(*s, "query", {"timeout_seconds", "max_result_rows", "max_memory_mb"}));
+    RETURN_IF_ERROR(CheckKeys(*s, "query", {"timeout_seconds", "max_result_rows", "max_memory_mb", "dimension_max_rows"}));
+    int64_t dim_rows = int64_t(c->engine.dimension_max_rows);
+    RETURN_IF_ERROR(Read(*s, "query", "dimension_max_rows", &dim_rows));
+    if (dim_rows < 1) return InvalidArgument("config: [query] dimension_max_rows must be positive");
+    c->engine.dimension_max_rows = uint64_t(dim_rows);
     double timeout = double(c->engine.query.timeout_micros) / 1e6;
     int64_t rows = int64_t(c->engine.query.max_result_rows);
     int64_t memory_mb = int64_t(c->engine.query.max_memory_bytes >> 20);

@@ -7,7 +7,8 @@
 //             segment_max_age_seconds = 600
 //   [ingest]  max_body_bytes = 67108864   max_events_per_request = 1000000
 //             max_text_bytes = 65536   ignore_unknown_fields = false
-//   [query]   timeout_seconds = 30   max_result_rows = 1000000
+//   [query]   timeout_seconds = 30   max_result_rows = 1000000   max_memory_mb = 512
+//             dimension_max_rows = 10000000
 //   [batch]   interval = "60s" (or seconds; 0 turns periodic runs off)   retain_versions = 3
 //   [lake]    retention = "forever" | "<n>d" | "<n>h" ... (drops whole older partitions)
 //             url = "s3://bucket/prefix" | "file:///dir" (default: the data directory)

@@ -1,16 +1,14 @@
-// File import (see import.h). In order: byte sources and decompressors, format detection,
-// schema and column mapping, value conversion, the three record readers (NDJSON, CSV, Parquet),
-// the batching loop and the `laminar ingest` command around it. Over 1,000 lines in one file
-// because the pieces are small and only meaningful together; the CSV tokenizer is csv.cc.
+// File import (see import.h). In order: format detection, schema and column mapping, value
+// conversion, the three record readers (NDJSON, CSV, Parquet), the batching loop and the
+// `laminar ingest` command around it. The byte sources and decompressors
+// (ingest/byte_source.cc), the CSV tokenizer (ingest/csv.cc) and the text parsers
+// (ingest/text_value.cc) live in ingest/, shared with the engine's COPY.
 #include "app/import.h"
 
 #include <fcntl.h>
 #include <unistd.h>
-#include <zlib.h>
-#include <zstd.h>
 
 #include <nlohmann/json.hpp>
-#include <simdjson.h>
 
 #include <algorithm>
 #include <cctype>
@@ -32,6 +30,8 @@
 namespace laminar::app {
 
 using lake::AppendJsonString;  // a JSON string literal (the lake's, shared with `lake cat`)
+using ingest::PrefixedSource;
+using ingest::ReadUpTo;
 namespace {
 
 using nlohmann::json;
@@ -60,147 +60,6 @@ std::string Quote(std::string_view s) {
   out += s.size() > 64 ? std::string(s.substr(0, 61)) + "..." : std::string(s);
   return out + "\"";
 }
-
-// ---- Byte sources -----------------------------------------------------------------------------
-
-class FdSource : public ByteSource {
- public:
-  FdSource(int fd, std::string name, bool owned) : fd_(fd), name_(std::move(name)), owned_(owned) {}
-  ~FdSource() override {
-    if (owned_) ::close(fd_);
-  }
-  Result<size_t> Read(char* buf, size_t cap) override {
-    for (;;) {
-      ssize_t n = ::read(fd_, buf, cap);
-      if (n >= 0) return static_cast<size_t>(n);
-      if (errno == EINTR) continue;
-      return IOError("reading {}: {}", name_, std::strerror(errno));
-    }
-  }
-
- private:
-  int fd_;
-  std::string name_;
-  bool owned_;
-};
-
-// Replays `prefix` (bytes already read to detect the format), then reads from `rest`.
-class PrefixedSource : public ByteSource {
- public:
-  PrefixedSource(std::string prefix, std::unique_ptr<ByteSource> rest)
-      : prefix_(std::move(prefix)), rest_(std::move(rest)) {}
-  Result<size_t> Read(char* buf, size_t cap) override {
-    if (pos_ < prefix_.size()) {
-      size_t n = std::min(cap, prefix_.size() - pos_);
-      std::memcpy(buf, prefix_.data() + pos_, n);
-      pos_ += n;
-      return n;
-    }
-    return rest_->Read(buf, cap);
-  }
-
- private:
-  std::string prefix_;
-  size_t pos_ = 0;
-  std::unique_ptr<ByteSource> rest_;
-};
-
-// Reads up to n bytes (fewer only at the end of the input).
-Result<std::string> ReadUpTo(ByteSource* src, size_t n) {
-  std::string out(n, '\0');
-  size_t got = 0;
-  while (got < n) {
-    ASSIGN_OR_RETURN(size_t r, src->Read(out.data() + got, n - got));
-    if (r == 0) break;
-    got += r;
-  }
-  out.resize(got);
-  return out;
-}
-
-class GzipSource : public ByteSource {
- public:
-  explicit GzipSource(std::unique_ptr<ByteSource> in) : in_(std::move(in)), buf_(kReadChunk, '\0') {
-    ok_ = inflateInit2(&zs_, 16 + MAX_WBITS) == Z_OK;
-  }
-  ~GzipSource() override {
-    if (ok_) inflateEnd(&zs_);
-  }
-  Result<size_t> Read(char* out, size_t cap) override {
-    if (!ok_) return Internal("inflateInit2 failed");
-    cap = std::min<size_t>(cap, 1u << 30);
-    for (;;) {
-      if (zs_.avail_in == 0 && !in_eof_) {
-        ASSIGN_OR_RETURN(size_t n, in_->Read(buf_.data(), buf_.size()));
-        if (n == 0) {
-          in_eof_ = true;
-        } else {
-          zs_.next_in = reinterpret_cast<Bytef*>(buf_.data());
-          zs_.avail_in = static_cast<uInt>(n);
-        }
-      }
-      if (member_ended_) {
-        if (zs_.avail_in == 0 && in_eof_) return size_t{0};
-        if (zs_.avail_in == 0) continue;
-        inflateReset(&zs_);  // another gzip member follows (concatenated files)
-        member_ended_ = false;
-      }
-      zs_.next_out = reinterpret_cast<Bytef*>(out);
-      zs_.avail_out = static_cast<uInt>(cap);
-      int rc = inflate(&zs_, Z_NO_FLUSH);
-      size_t produced = cap - zs_.avail_out;
-      if (rc == Z_STREAM_END) {
-        member_ended_ = true;
-      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-        return InvalidArgument("corrupt gzip data: {}", zs_.msg ? zs_.msg : "inflate failed");
-      }
-      if (produced > 0) return produced;
-      if (!member_ended_ && zs_.avail_in == 0 && in_eof_) return InvalidArgument("truncated gzip data");
-    }
-  }
-
- private:
-  std::unique_ptr<ByteSource> in_;
-  std::string buf_;
-  z_stream zs_{};
-  bool ok_ = false;
-  bool in_eof_ = false;
-  bool member_ended_ = false;
-};
-
-class ZstdSource : public ByteSource {
- public:
-  explicit ZstdSource(std::unique_ptr<ByteSource> in)
-      : in_(std::move(in)), buf_(ZSTD_DStreamInSize(), '\0'), dctx_(ZSTD_createDCtx()) {
-    // A window above 128 MiB would let a hostile file claim that much memory.
-    ZSTD_DCtx_setParameter(dctx_, ZSTD_d_windowLogMax, 27);
-  }
-  ~ZstdSource() override { ZSTD_freeDCtx(dctx_); }
-  Result<size_t> Read(char* out, size_t cap) override {
-    for (;;) {
-      if (in_buf_.pos == in_buf_.size && !in_eof_) {
-        ASSIGN_OR_RETURN(size_t n, in_->Read(buf_.data(), buf_.size()));
-        if (n == 0) in_eof_ = true;
-        in_buf_ = {buf_.data(), n, 0};
-      }
-      if (in_buf_.pos == in_buf_.size && in_eof_ && !frame_open_) return size_t{0};
-      ZSTD_outBuffer ob{out, cap, 0};
-      size_t r = ZSTD_decompressStream(dctx_, &ob, &in_buf_);
-      if (ZSTD_isError(r)) return InvalidArgument("corrupt zstd data: {}", ZSTD_getErrorName(r));
-      frame_open_ = r != 0;
-      if (ob.pos > 0) return ob.pos;
-      if (in_buf_.pos == in_buf_.size && in_eof_ && frame_open_) return InvalidArgument("truncated zstd data");
-    }
-  }
-
- private:
-  std::unique_ptr<ByteSource> in_;
-  std::string buf_;
-  ZSTD_DCtx* dctx_;
-  ZSTD_inBuffer in_buf_{nullptr, 0, 0};
-  bool in_eof_ = false;
-  bool frame_open_ = false;
-};
 
 // Splits a byte source into lines (LF or CRLF), reporting over-long lines instead of buffering
 // them.
@@ -259,53 +118,16 @@ class LineReader {
 
 // ---- Conversion -------------------------------------------------------------------------------
 
+// The text parsers are ingest/text_value.h's (shared with COPY ... FROM csv).
 Status AppendInt64Text(std::string_view t, std::string* out) {
-  std::string_view s = t;
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec == std::errc::result_out_of_range) return InvalidArgument("{} is out of range for bigint", Quote(t));
-  if (ec != std::errc() || p != s.data() + s.size() || s.empty())
-    return InvalidArgument("invalid bigint {}", Quote(t));
+  ASSIGN_OR_RETURN(int64_t v, ingest::ParseInt64Text(t));
   *out += std::to_string(v);
   return Status::OK();
 }
 
-// Parses a finite double from text; nullopt with *why set otherwise.
-std::optional<double> ParseDouble(std::string_view t, std::string* why) {
-  std::string_view s = t;
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  double v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, std::chars_format::general);
-  if (ec == std::errc::result_out_of_range) {
-    *why = fmt::format("{} is out of range for double precision", Quote(t));
-    return std::nullopt;
-  }
-  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) {
-    *why = fmt::format("invalid number {}", Quote(t));
-    return std::nullopt;
-  }
-  if (!std::isfinite(v)) {
-    *why = fmt::format("{} is not a finite number (JSON cannot carry NaN or Infinity)", Quote(t));
-    return std::nullopt;
-  }
-  return v;
-}
-
 void AppendDouble(double d, std::string* out) { fmt::format_to(std::back_inserter(*out), "{}", d); }
 
-std::optional<bool> ParseBool(std::string_view t) {
-  std::string s = Lower(t);
-  if (s == "true" || s == "t" || s == "yes" || s == "y" || s == "on" || s == "1") return true;
-  if (s == "false" || s == "f" || s == "no" || s == "n" || s == "off" || s == "0") return false;
-  return std::nullopt;
-}
-
-bool LooksNumeric(std::string_view s) {
-  if (s.empty()) return false;
-  size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
-  return i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.');
-}
+using ingest::LooksNumeric;
 
 // How a Parquet column of type `from` goes into a stream column of type `to`.
 bool Convertible(Type from, Type to) {
@@ -616,15 +438,6 @@ const char* FileFormatName(FileFormat f) {
   return "?";
 }
 
-const char* CompressionName(Compression c) {
-  switch (c) {
-    case Compression::kNone: return "none";
-    case Compression::kGzip: return "gzip";
-    case Compression::kZstd: return "zstd";
-  }
-  return "?";
-}
-
 Result<FileFormat> ParseFileFormat(std::string_view name) {
   std::string n = Lower(name);
   if (n == "auto") return FileFormat::kAuto;
@@ -632,13 +445,6 @@ Result<FileFormat> ParseFileFormat(std::string_view name) {
   if (n == "csv") return FileFormat::kCsv;
   if (n == "parquet") return FileFormat::kParquet;
   return InvalidArgument("unknown format \"{}\" (auto, ndjson, csv or parquet)", name);
-}
-
-Compression DetectCompression(std::string_view head) {
-  if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f && static_cast<unsigned char>(head[1]) == 0x8b)
-    return Compression::kGzip;
-  if (head.size() >= 4 && std::memcmp(head.data(), "\x28\xb5\x2f\xfd", 4) == 0) return Compression::kZstd;
-  return Compression::kNone;
 }
 
 FileFormat FormatFromName(const std::string& path) {
@@ -653,25 +459,6 @@ FileFormat FormatFromName(const std::string& path) {
   if (EndsWith(n, ".ndjson") || EndsWith(n, ".jsonl") || EndsWith(n, ".json")) return FileFormat::kNdjson;
   if (EndsWith(n, ".parquet") || EndsWith(n, ".pq")) return FileFormat::kParquet;
   return FileFormat::kAuto;
-}
-
-Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path) {
-  if (path == "-") return std::unique_ptr<ByteSource>(new FdSource(0, "standard input", false));
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return NotFound("{}: no such file", path);
-    return IOError("cannot open {}: {}", path, std::strerror(errno));
-  }
-  return std::unique_ptr<ByteSource>(new FdSource(fd, path, true));
-}
-
-std::unique_ptr<ByteSource> NewDecompressor(std::unique_ptr<ByteSource> source, Compression c) {
-  switch (c) {
-    case Compression::kGzip: return std::make_unique<GzipSource>(std::move(source));
-    case Compression::kZstd: return std::make_unique<ZstdSource>(std::move(source));
-    case Compression::kNone: break;
-  }
-  return source;
 }
 
 Result<ingest::StreamSchema> StreamSchemaFromJson(std::string_view streams_json, const std::string& stream) {
@@ -758,8 +545,6 @@ Result<ColumnMap> MapColumns(const std::vector<std::string>& file_columns, const
   return m;
 }
 
-bool IsValidUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
-
 Status AppendTextAsJson(std::string_view s, Type type, std::string* out) {
   switch (type) {
     case Type::kText:
@@ -768,14 +553,12 @@ Status AppendTextAsJson(std::string_view s, Type type, std::string* out) {
       return Status::OK();
     case Type::kInt64: return AppendInt64Text(Trim(s), out);
     case Type::kDouble: {
-      std::string why;
-      auto d = ParseDouble(Trim(s), &why);
-      if (!d) return InvalidArgument("{}", why);
-      AppendDouble(*d, out);
+      ASSIGN_OR_RETURN(double d, ingest::ParseDoubleText(Trim(s)));
+      AppendDouble(d, out);
       return Status::OK();
     }
     case Type::kBool: {
-      auto b = ParseBool(Trim(s));
+      auto b = ingest::ParseBoolText(Trim(s));
       if (!b) return InvalidArgument("invalid boolean {} (true/false, t/f, yes/no, 1/0)", Quote(s));
       *out += *b ? "true" : "false";
       return Status::OK();
@@ -789,8 +572,7 @@ Status AppendTextAsJson(std::string_view s, Type type, std::string* out) {
           *out += tmp;
           return Status::OK();
         }
-        std::string why;
-        if (auto d = ParseDouble(t, &why)) {
+        if (auto d = ingest::ParseDoubleText(t); d.ok()) {
           AppendDouble(*d, out);
           return Status::OK();
         }

@@ -44,32 +44,37 @@
 #include <string_view>
 #include <vector>
 
-#include "app/csv.h"
 #include "common/status.h"
 #include "common/types.h"
+#include "ingest/byte_source.h"
+#include "ingest/csv.h"
 #include "ingest/schema.h"
+#include "ingest/text_value.h"
 
 namespace laminar::app {
 
+// The byte sources, decompressors and the CSV reader live in ingest/ (byte_source.h, csv.h),
+// shared with the engine's COPY; app code names them as before.
+using ingest::ByteSource;
+using ingest::Compression;
+using ingest::CompressionName;
+using ingest::CsvField;
+using ingest::CsvOptions;
+using ingest::CsvReader;
+using ingest::DetectCompression;
+using ingest::IsValidUtf8;
+using ingest::NewDecompressor;
+using ingest::OpenFileSource;
+using ingest::StringSource;
+
 enum class FileFormat { kAuto, kNdjson, kCsv, kParquet };
-enum class Compression { kNone, kGzip, kZstd };
 
 const char* FileFormatName(FileFormat f);
-const char* CompressionName(Compression c);
 // "auto", "ndjson" (also "jsonl", "json"), "csv", "parquet". InvalidArgument otherwise.
 Result<FileFormat> ParseFileFormat(std::string_view name);
-// From the first bytes of a file: gzip (1f 8b) or zstd (28 b5 2f fd) magic, else kNone.
-Compression DetectCompression(std::string_view head);
 // From the file name: .csv/.tsv, .ndjson/.jsonl/.json, .parquet/.pq, after dropping a
 // .gz/.gzip/.zst/.zstd suffix; kAuto when the name does not tell.
 FileFormat FormatFromName(const std::string& path);
-
-// Opens a file ("-" is standard input) as a ByteSource. NotFound / IOError.
-Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path);
-// A streaming decompressor over `source` (zlib inflate for gzip, concatenated members included;
-// ZSTD_decompressStream for zstd, several frames included). Corrupt or truncated data gives
-// InvalidArgument from Read(). kNone returns `source` itself.
-std::unique_ptr<ByteSource> NewDecompressor(std::unique_ptr<ByteSource> source, Compression c);
 
 // The schema of `stream` from the answer of GET /v1/streams
 // ({"streams": [{"name", "columns": [{"name", "type", "not_null"}], "event_time"}]}).
@@ -90,8 +95,6 @@ struct ColumnMap {
 Result<ColumnMap> MapColumns(const std::vector<std::string>& file_columns, const ingest::StreamSchema& schema,
                              bool ignore_unknown);
 
-// Whether `s` is well-formed UTF-8 (simdjson's validator).
-bool IsValidUtf8(std::string_view s);
 // Appends the JSON value for text `s` going into a column of type `type` (rules above; `s` is
 // not NULL here). InvalidArgument with the reason (no column name) when it does not convert.
 Status AppendTextAsJson(std::string_view s, Type type, std::string* out);

@@ -10,12 +10,21 @@ namespace {
 
 using json = nlohmann::json;
 using internal::BuildStream;
+using internal::BuildTable;
 using internal::BuildView;
 using internal::DropObjectName;
 using internal::RelationName;
 
 constexpr const char* kFormat = "laminar-catalog";
+// 1: streams and views. 2: also dimension tables — written only when there are some, so a file
+// without them stays readable by older versions, and older versions refuse a file with them
+// rather than silently dropping them on their next write.
 constexpr int kFormatVersion = 1;
+constexpr int kFormatVersionDimensions = 2;
+
+bool NameTaken(const Snapshot& s, const std::string& name) {
+  return s.streams.count(name) || s.views.count(name) || s.dimensions.count(name);
+}
 
 Change MakeChange(ChangeKind kind, std::string name, std::string tag) {
   Change c;
@@ -28,15 +37,21 @@ Change MakeChange(ChangeKind kind, std::string name, std::string tag) {
 Status CreateStream(const sql::Statement& stmt, Snapshot* s, Change* change) {
   const json& cs = stmt.node["CreateStmt"];
   ASSIGN_OR_RETURN(std::string name, RelationName(sql::Field(cs, "relation")));
-  if (s->streams.count(name) || s->views.count(name)) {
+  if (NameTaken(*s, name)) {
     if (cs.value("if_not_exists", false)) {
       *change = MakeChange(ChangeKind::kNone, name, "CREATE TABLE");
       return Status::OK();
     }
     return AlreadyExists("relation \"{}\" already exists", name);
   }
-  ASSIGN_OR_RETURN(std::shared_ptr<ingest::StreamSchema> schema, BuildStream(cs));
-  s->streams[name] = std::move(schema);
+  ASSIGN_OR_RETURN(internal::TableDef def, BuildTable(cs));
+  if (def.dimension) {
+    s->dimensions[name] = std::move(def.schema);
+    s->dimension_sql[name] = stmt.text;
+    *change = MakeChange(ChangeKind::kCreateDimension, name, "CREATE TABLE");
+    return Status::OK();
+  }
+  s->streams[name] = std::move(def.schema);
   s->stream_sql[name] = stmt.text;
   *change = MakeChange(ChangeKind::kCreateStream, name, "CREATE TABLE");
   return Status::OK();
@@ -52,7 +67,7 @@ Status CreateView(const sql::Statement& stmt, Snapshot* s, Change* change) {
   if (stmt.or_replace && if_not_exists)
     return InvalidArgument("OR REPLACE and IF NOT EXISTS cannot be used together");
   uint64_t version = 1;
-  if (s->streams.count(name)) {
+  if (s->streams.count(name) || s->dimensions.count(name)) {
     if (if_not_exists) {
       *change = MakeChange(ChangeKind::kNone, name, tag);
       return Status::OK();
@@ -97,11 +112,18 @@ Status Drop(const sql::Statement& stmt, Snapshot* s, Change* change) {
   std::string tag = table ? "DROP TABLE" : type == "OBJECT_VIEW" ? "DROP VIEW" : "DROP MATERIALIZED VIEW";
 
   std::vector<std::string> dropped;
+  bool dropped_stream = false;
   for (const auto& object : sql::Field(ds, "objects")) {
     ASSIGN_OR_RETURN(std::string name, DropObjectName(object));
     if (table) {
       if (s->views.count(name))
         return InvalidArgument("\"{}\" is not a table (use DROP MATERIALIZED VIEW)", name);
+      if (s->dimensions.count(name)) {  // nothing depends on a dimension table in the catalog
+        s->dimensions.erase(name);
+        s->dimension_sql.erase(name);
+        dropped.push_back(name);
+        continue;
+      }
       if (!s->streams.count(name)) {
         if (missing_ok) continue;
         return NotFound("table \"{}\" does not exist", name);
@@ -120,8 +142,9 @@ Status Drop(const sql::Statement& stmt, Snapshot* s, Change* change) {
       for (const auto& d : dependents) s->views.erase(d);
       s->streams.erase(name);
       s->stream_sql.erase(name);
+      dropped_stream = true;
     } else {
-      if (s->streams.count(name))
+      if (s->streams.count(name) || s->dimensions.count(name))
         return InvalidArgument("\"{}\" is not a materialized view (use DROP TABLE)", name);
       if (!s->views.count(name)) {
         if (missing_ok) continue;
@@ -137,7 +160,9 @@ Status Drop(const sql::Statement& stmt, Snapshot* s, Change* change) {
   }
   std::string names;
   for (const auto& n : dropped) names += (names.empty() ? "" : ", ") + n;
-  *change = MakeChange(table ? ChangeKind::kDropStream : ChangeKind::kDropView, names, tag);
+  // DROP TABLE of dimension tables only is kDropDimension; with any stream among them kDropStream.
+  ChangeKind kind = !table ? ChangeKind::kDropView : dropped_stream ? ChangeKind::kDropStream : ChangeKind::kDropDimension;
+  *change = MakeChange(kind, names, tag);
   return Status::OK();
 }
 
@@ -149,12 +174,14 @@ Status Apply(const sql::Statement& stmt, Snapshot* s, Change* change) {
   return InvalidArgument("not a DDL statement: {}", sql::DescribeKind(stmt.kind));
 }
 
-// Rebuilds a snapshot from the catalog file's JSON. Streams first: views read them.
+// Rebuilds a snapshot from the catalog file's JSON. Streams and dimension tables first: views
+// read streams (and must not reuse a table's name).
 Status Load(const json& doc, Snapshot* s) {
   if (!doc.is_object() || doc.value("format", "") != kFormat)
     return Corruption("not a Laminar catalog (format is not \"{}\")", kFormat);
   int fv = doc.value("format_version", 0);
-  if (fv != kFormatVersion) return Corruption("unsupported catalog format_version {}", fv);
+  if (fv != kFormatVersion && fv != kFormatVersionDimensions)
+    return Corruption("unsupported catalog format_version {}", fv);
   s->version = doc.value("version", uint64_t{0});
   auto parse_one = [](const json& obj, const char* what) -> Result<sql::Statement> {
     if (!obj.is_object() || !obj.contains("name") || !obj.contains("sql") || !obj["sql"].is_string())
@@ -178,6 +205,19 @@ Status Load(const json& doc, Snapshot* s) {
     s->streams[name] = *schema;
     s->stream_sql[name] = stmt.text;
   }
+  for (const auto& obj : sql::Field(doc, "dimensions")) {  // absent before format_version 2
+    ASSIGN_OR_RETURN(sql::Statement stmt, parse_one(obj, "dimension table"));
+    std::string name = obj.value("name", "");
+    if (stmt.kind != "CreateStmt")
+      return Corruption("dimension table \"{}\": not a CREATE TABLE statement", name);
+    auto def = BuildTable(stmt.node["CreateStmt"]);
+    if (!def.ok()) return Corruption("dimension table \"{}\": {}", name, def.status().message());
+    if (!def->dimension) return Corruption("dimension table \"{}\": not WITH (kind = 'dimension')", name);
+    if (def->schema->name != name || NameTaken(*s, name))
+      return Corruption("dimension table \"{}\": name mismatch or duplicate", name);
+    s->dimensions[name] = def->schema;
+    s->dimension_sql[name] = stmt.text;
+  }
   for (const auto& obj : sql::Field(doc, "views")) {
     ASSIGN_OR_RETURN(sql::Statement stmt, parse_one(obj, "view"));
     std::string name = obj.value("name", "");
@@ -185,7 +225,7 @@ Status Load(const json& doc, Snapshot* s) {
       return Corruption("view \"{}\": not a CREATE MATERIALIZED VIEW statement", name);
     auto def = BuildView(stmt, *s);
     if (!def.ok()) return Corruption("view \"{}\": {}", name, def.status().message());
-    if ((*def)->name != name || s->views.count(name) || s->streams.count(name))
+    if ((*def)->name != name || NameTaken(*s, name))
       return Corruption("view \"{}\": name mismatch or duplicate", name);
     (*def)->definition_version = obj.value("definition_version", uint64_t{1});
     s->views[name] = *def;
@@ -223,12 +263,19 @@ bool Catalog::IsDdl(const sql::Statement& stmt) {
 Status Catalog::Persist(const Snapshot& s) {
   json doc;
   doc["format"] = kFormat;
-  doc["format_version"] = kFormatVersion;
+  doc["format_version"] = s.dimensions.empty() ? kFormatVersion : kFormatVersionDimensions;
   doc["version"] = s.version;
   doc["streams"] = json::array();
   for (const auto& [name, schema] : s.streams) {
     auto it = s.stream_sql.find(name);
     doc["streams"].push_back({{"name", name}, {"sql", it == s.stream_sql.end() ? "" : it->second}});
+  }
+  if (!s.dimensions.empty()) {
+    doc["dimensions"] = json::array();
+    for (const auto& [name, schema] : s.dimensions) {
+      auto it = s.dimension_sql.find(name);
+      doc["dimensions"].push_back({{"name", name}, {"sql", it == s.dimension_sql.end() ? "" : it->second}});
+    }
   }
   doc["views"] = json::array();
   for (const auto& [name, def] : s.views)

@@ -1,4 +1,4 @@
-// Catalog: the streams and views, defined by SQL DDL and persisted in the data directory
+// Catalog: the streams, dimension tables and views, defined by SQL DDL and persisted in the data directory
 // (file `<data_dir>/catalog`, JSON, written atomically; format in docs/formats/catalog.md).
 //
 // DDL understood (anything else is Unimplemented/InvalidArgument naming the construct):
@@ -7,6 +7,11 @@
 //     numeric), text (also varchar), timestamptz (also timestamp). The event-time column is the
 //     one named by event_time, else the first timestamptz NOT NULL column; a stream without one
 //     is an error. Constraints other than NOT NULL/NULL, and other WITH options, are errors.
+//   CREATE TABLE [IF NOT EXISTS] d (col type [NOT NULL], ...) WITH (kind = 'dimension')
+//     A dimension table: a small table loaded and replaced whole by COPY (engine/dimension.cc),
+//     joined to streams and views in queries; same types; no event-time column (event_time_index
+//     -1; WITH (event_time = ...) is an error). WITH (kind = 'stream') is the default; any other
+//     kind is InvalidArgument naming it. A materialized view cannot read a dimension table.
 //   CREATE [OR REPLACE] MATERIALIZED VIEW [IF NOT EXISTS] v AS
 //     SELECT <dim>, ..., <agg>, ... FROM stream [WHERE pred] GROUP BY <dims by name, position or
 //     expression>
@@ -15,11 +20,12 @@
 //     selected dim. Aggregates: count(*), count(col), sum, min, max, avg (sum/avg of numbers).
 //     DISTINCT, HAVING, ORDER BY, LIMIT, joins, subqueries, window functions are errors.
 //     Output names must be unique. OR REPLACE bumps definition_version.
-//   DROP TABLE [IF EXISTS] s [CASCADE]  — refuses while views use s unless CASCADE.
+//   DROP TABLE [IF EXISTS] s [CASCADE]  — refuses while views use s unless CASCADE. Also drops
+//     dimension tables (nothing in the catalog depends on them).
 //   DROP MATERIALIZED VIEW [IF EXISTS] v  (DROP VIEW is accepted too).
 //
-// Names are case-folded as PostgreSQL does (unquoted → lower case). Stream and view names share
-// one namespace.
+// Names are case-folded as PostgreSQL does (unquoted → lower case). Stream, dimension table and
+// view names share one namespace (`relation "x" already exists`).
 //
 // Thread safety: all methods are thread-safe. Readers take an immutable Snapshot; Execute
 // serialises writers and publishes a new snapshot only after the file is durable.
@@ -53,7 +59,18 @@ struct Snapshot {
 };
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 
-enum class ChangeKind { kCreateStream, kDropStream, kCreateView, kReplaceView, kDropView, kNone };
+// kCreateDimension/kDropDimension: a dimension table (tags "CREATE TABLE"/"DROP TABLE"). A DROP
+// TABLE naming streams and dimension tables together is one kDropStream change.
+enum class ChangeKind {
+  kCreateStream,
+  kDropStream,
+  kCreateView,
+  kReplaceView,
+  kDropView,
+  kCreateDimension,
+  kDropDimension,
+  kNone
+};
 
 struct Change {
   ChangeKind kind = ChangeKind::kNone;

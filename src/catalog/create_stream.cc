@@ -1,4 +1,5 @@
-// CREATE TABLE → StreamSchema, and the name rules shared by every DDL statement.
+// CREATE TABLE → StreamSchema (a stream or a dimension table), and the name rules shared by every
+// DDL statement.
 #include <cctype>
 
 #include "catalog/ddl.h"
@@ -47,7 +48,7 @@ Result<Type> ColumnType(const std::string& column, const json& type_name) {
   return *t;
 }
 
-// WITH (event_time = 'col') or WITH (event_time = col).
+// WITH (event_time = 'col') or WITH (event_time = col); also WITH (kind = 'dimension').
 Result<std::string> OptionText(const json& def_elem) {
   const json& arg = sql::Field(def_elem, "arg");
   std::string s = sql::StringValue(arg);
@@ -101,10 +102,42 @@ Result<std::string> DropObjectName(const json& object) {
   return sql::StringValue(items.back());
 }
 
-Result<std::shared_ptr<ingest::StreamSchema>> BuildStream(const json& cs) {
+Result<TableDef> BuildTable(const json& cs) {
+  // WITH options first: the kind decides the rules for the rest.
+  std::string event_time, kind = "stream";
+  bool event_time_given = false, kind_given = false;
+  for (const auto& opt : sql::Field(cs, "options")) {
+    const json& de = sql::Field(opt, "DefElem");
+    std::string name = de.value("defname", "");
+    if (de.contains("defnamespace") || (name != "event_time" && name != "kind"))
+      return InvalidArgument(
+          "unrecognized parameter \"{}\" (CREATE TABLE knows WITH (event_time = 'col') and WITH (kind = "
+          "'stream' | 'dimension'))",
+          de.contains("defnamespace") ? de.value("defnamespace", "") + "." + name : name);
+    bool& given = name == "kind" ? kind_given : event_time_given;
+    if (given) return InvalidArgument("parameter \"{}\" specified more than once", name);
+    given = true;
+    if (name == "kind") {
+      auto k = OptionText(de);
+      if (!k.ok()) return InvalidArgument("option kind needs a value: WITH (kind = 'stream') or WITH (kind = 'dimension')");
+      kind = *k;
+      for (char& c : kind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      ASSIGN_OR_RETURN(event_time, OptionText(de));
+    }
+  }
+  if (kind != "stream" && kind != "dimension")
+    return InvalidArgument("unknown table kind \"{}\" (WITH (kind = 'stream') or WITH (kind = 'dimension'))", kind);
+  TableDef def;
+  def.dimension = kind == "dimension";
   auto schema = std::make_shared<ingest::StreamSchema>();
+  def.schema = schema;
   ASSIGN_OR_RETURN(schema->name, RelationName(sql::Field(cs, "relation")));
-  RETURN_IF_ERROR(CheckObjectName(schema->name, "stream"));
+  RETURN_IF_ERROR(CheckObjectName(schema->name, def.dimension ? "table" : "stream"));
+  if (def.dimension && event_time_given)
+    return InvalidArgument(
+        "dimension table \"{}\" has no event-time column: remove WITH (event_time = ...) (only streams have one)",
+        schema->name);
   static const std::pair<const char*, const char*> kUnsupported[] = {
       {"inhRelations", "INHERITS"},        {"partspec", "PARTITION BY"},     {"partbound", "PARTITION OF"},
       {"ofTypename", "OF type"},           {"tablespacename", "TABLESPACE"}, {"accessMethod", "USING"},
@@ -130,7 +163,7 @@ Result<std::shared_ptr<ingest::StreamSchema>> BuildStream(const json& cs) {
       if (static_cast<unsigned char>(c) < 0x20)
         return InvalidArgument("invalid column name \"{}\": control characters", col.name);
     for (const char* key : kPartitionKeys)
-      if (col.name == key)
+      if (col.name == key && !def.dimension)  // dimension tables are not in the partitioned lake
         return InvalidArgument("column name \"{}\" is reserved: it is a partition key of the lake", col.name);
     if (schema->FindColumn(col.name) >= 0)
       return InvalidArgument("column \"{}\" specified more than once", col.name);
@@ -153,20 +186,10 @@ Result<std::shared_ptr<ingest::StreamSchema>> BuildStream(const json& cs) {
       return InvalidArgument("conflicting NULL/NOT NULL declarations for column \"{}\"", col.name);
     schema->columns.push_back(std::move(col));
   }
-  if (schema->columns.empty()) return InvalidArgument("stream \"{}\" has no columns", schema->name);
+  if (schema->columns.empty())
+    return InvalidArgument("{} \"{}\" has no columns", def.dimension ? "table" : "stream", schema->name);
+  if (def.dimension) return def;  // event_time_index stays -1
 
-  std::string event_time;
-  bool event_time_given = false;
-  for (const auto& opt : sql::Field(cs, "options")) {
-    const json& de = sql::Field(opt, "DefElem");
-    std::string name = de.value("defname", "");
-    if (de.contains("defnamespace") || name != "event_time")
-      return InvalidArgument("unrecognized parameter \"{}\" (CREATE TABLE knows WITH (event_time = 'col'))",
-                             de.contains("defnamespace") ? de.value("defnamespace", "") + "." + name : name);
-    if (event_time_given) return InvalidArgument("parameter \"event_time\" specified more than once");
-    ASSIGN_OR_RETURN(event_time, OptionText(de));
-    event_time_given = true;
-  }
   if (event_time_given) {
     int idx = schema->FindColumn(event_time);
     if (idx < 0) return InvalidArgument("event_time column \"{}\" does not exist", event_time);
@@ -188,7 +211,13 @@ Result<std::shared_ptr<ingest::StreamSchema>> BuildStream(const json& cs) {
           "WITH (event_time = 'col')",
           schema->name);
   }
-  return schema;
+  return def;
+}
+
+Result<std::shared_ptr<ingest::StreamSchema>> BuildStream(const json& cs) {
+  ASSIGN_OR_RETURN(TableDef def, BuildTable(cs));
+  if (def.dimension) return InvalidArgument("\"{}\" is a dimension table, not a stream", def.schema->name);
+  return def.schema;
 }
 
 }  // namespace laminar::catalog::internal

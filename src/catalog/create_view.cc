@@ -63,6 +63,8 @@ Result<ingest::StreamSchema const*> FromStream(const json& s, const Snapshot& sn
   ASSIGN_OR_RETURN(std::string name, RelationName(from[0]["RangeVar"]));
   if (snap.views.count(name))
     return InvalidArgument("\"{}\" is a materialized view: a materialized view must read a stream", name);
+  if (snap.dimensions.count(name))
+    return InvalidArgument("\"{}\" is a dimension table; materialized views read streams", name);
   auto it = snap.streams.find(name);
   if (it == snap.streams.end()) return NotFound("relation \"{}\" does not exist", name);
   return it->second.get();
@@ -119,7 +121,13 @@ Result<views::MeasureDef> BuildMeasure(const std::string& name, const json& fc, 
     if (args.size() != 2)
       return InvalidArgument("function approx_percentile takes two arguments (a column and a quantile q), got {}",
                              args.size());
-    ASSIGN_OR_RETURN(m.quantile, views::BindQuantileArg(args[1], name));
+    bool is_array = false;
+    ASSIGN_OR_RETURN(std::vector<double> qs, views::BindQuantiles(args[1], name, &is_array));
+    if (is_array)
+      return Unimplemented("a view measure {}(col, ARRAY[...]) is not supported: define {}(col, q) and query "
+                           "the view with {}(measure, ARRAY[...]) to get several quantiles from its sketch",
+                           name, name, name);
+    m.quantile = qs.front();
   } else if (args.size() != 1) {
     return InvalidArgument("function {} takes one argument, got {}", name, args.size());
   }
@@ -233,6 +241,26 @@ Status ResolveGroupItem(const json& item, const views::ViewDef& v, const sql::Sc
 
 }  // namespace
 
+namespace {
+// True when the expression reads the wall clock (its value would be fixed when bound).
+bool ReadsClock(const nlohmann::json& node) {
+  if (node.is_object()) {
+    if (node.contains("SQLValueFunction")) return true;
+    if (node.contains("FuncCall") && node["FuncCall"].contains("funcname")) {
+      std::string fn = sql::StringValue(node["FuncCall"]["funcname"].back());
+      if (fn == "now" || fn == "transaction_timestamp" || fn == "statement_timestamp" || fn == "clock_timestamp")
+        return true;
+    }
+    for (const auto& [k, v] : node.items())
+      if (ReadsClock(v)) return true;
+  } else if (node.is_array()) {
+    for (const auto& v : node)
+      if (ReadsClock(v)) return true;
+  }
+  return false;
+}
+}  // namespace
+
 Result<std::shared_ptr<views::ViewDef>> BuildView(const sql::Statement& stmt, const Snapshot& snap) {
   const json& ctas = stmt.node["CreateTableAsStmt"];
   const json& into = sql::Field(ctas, "into");
@@ -330,6 +358,9 @@ Result<std::shared_ptr<views::ViewDef>> BuildView(const sql::Statement& stmt, co
   }
 
   if (s.contains("whereClause")) {
+    if (ReadsClock(s["whereClause"]))
+      return InvalidArgument("a materialized view's WHERE cannot read the clock (now(), current_timestamp, ...): "
+                             "it would be fixed at creation; filter by time when querying the view");
     ASSIGN_OR_RETURN(v->filter, sql::BindPredicate(s["whereClause"], scope));
   }
   return v;

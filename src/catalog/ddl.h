@@ -19,7 +19,7 @@
 namespace laminar::catalog::internal {
 
 // A stream or view name must be a plain lower-case identifier ([a-z_][a-z0-9_]*, at most 63
-// bytes): it names directories in the data directory and the lake. `what` is "stream"/"view".
+// bytes): it names directories in the data directory and the lake. `what` is "stream"/"view"/"table".
 Status CheckObjectName(const std::string& name, const char* what);
 
 // The name of a RangeVar ({"relname": ..., "schemaname": ...}); the schema may only be absent
@@ -29,7 +29,16 @@ Result<std::string> RelationName(const nlohmann::json& range_var);
 // The name of a DROP object (a List of String nodes, optionally schema-qualified with public).
 Result<std::string> DropObjectName(const nlohmann::json& object);
 
-// CREATE TABLE (a CreateStmt node body) → the stream's schema. Does not look at the catalog.
+// CREATE TABLE (a CreateStmt node body) → a stream's or a dimension table's schema
+// (WITH (kind = 'stream' | 'dimension'), default stream). A dimension table has no event-time
+// column (event_time_index -1; WITH (event_time = ...) is an error) and may use the lake's
+// partition-key names as column names. Does not look at the catalog.
+struct TableDef {
+  std::shared_ptr<ingest::StreamSchema> schema;
+  bool dimension = false;
+};
+Result<TableDef> BuildTable(const nlohmann::json& create_stmt);
+// BuildTable for a statement that must define a stream (InvalidArgument for a dimension table).
 Result<std::shared_ptr<ingest::StreamSchema>> BuildStream(const nlohmann::json& create_stmt);
 
 // CREATE MATERIALIZED VIEW (a statement whose node is a CreateTableAsStmt with objtype

@@ -1,18 +1,517 @@
-// Engine: dimension tables (being built).
+// Engine: dimension tables — loading them at open, following CREATE/DROP, and COPY ... FROM.
+//
+// COPY table [(col, ...)] FROM '/absolute/path' [WITH (option, ...)] replaces a dimension table
+// whole (docs/dimensions.md): every row is read and converted first, and any bad row fails the
+// statement with the table unchanged. CSV fields convert by the rules of `laminar ingest`
+// (ingest/text_value.h, the same code); CSV files may be gzip- or zstd-compressed (detected by
+// magic bytes). Parquet columns are matched by name and must have the table column's type or be
+// bigint into double precision (as `laminar lake attach`).
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <optional>
+
 #include "common/file_util.h"
 #include "engine/engine.h"
+#include "ingest/byte_source.h"
+#include "ingest/csv.h"
+#include "ingest/text_value.h"
+#include "lake/parquet_reader.h"
 
 namespace laminar::engine {
+namespace {
 
-Status Engine::OpenDimensions() {
-  dimensions_ = std::make_unique<DimensionStore>(JoinPath(options_.data_dir, "tables"));
-  return Status::OK();
+using json = nlohmann::json;
+
+// A text column of a RowBatch is indexed by uint32 offsets.
+constexpr uint64_t kMaxTextBytesPerColumn = std::numeric_limits<uint32_t>::max();
+
+enum class CopyFormat { kUnset, kCsv, kParquet };
+
+struct CopyOptions {
+  CopyFormat format = CopyFormat::kUnset;
+  bool header = false;
+  bool header_match = false;
+  std::optional<char> delimiter;
+  std::optional<std::string> null_string;
+  std::optional<char> quote;
+  std::optional<char> escape;
+};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
-Status Engine::ApplyDimensionChanges(const catalog::Snapshot&, const catalog::Snapshot&) { return Status::OK(); }
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
 
-Result<StatementResult> Engine::Copy(const sql::Statement&) {
-  return Unimplemented("COPY is not supported yet");
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) { return Lower(a) == Lower(b); }
+
+// The column of `schema` a file column named `name` goes to: the exact name, else the only
+// case-insensitive match; -1 when none. `allowed` (when not empty) limits the candidates.
+int MatchColumn(const ingest::StreamSchema& schema, const std::vector<int>& allowed, std::string_view name) {
+  std::vector<int> cands = allowed;
+  if (cands.empty())
+    for (size_t i = 0; i < schema.columns.size(); i++) cands.push_back(int(i));
+  for (int i : cands)
+    if (schema.columns[size_t(i)].name == name) return i;
+  int found = -1;
+  for (int i : cands) {
+    if (!EqualsIgnoreCase(schema.columns[size_t(i)].name, name)) continue;
+    if (found >= 0) return -1;  // ambiguous
+    found = i;
+  }
+  return found;
+}
+
+std::string NameList(const ingest::StreamSchema& schema) {
+  std::string out;
+  for (const auto& c : schema.columns) out += (out.empty() ? "" : ", ") + c.name;
+  return out;
+}
+
+// The text of an option's argument: a string, a number, a boolean, or an identifier.
+std::optional<std::string> ArgText(const json& de) {
+  if (!de.contains("arg")) return std::nullopt;
+  const json& arg = de["arg"];
+  if (arg.contains("String")) return arg["String"].value("sval", "");
+  if (arg.contains("Integer")) return std::to_string(arg["Integer"].value("ival", 0));
+  if (arg.contains("Boolean")) return arg["Boolean"].value("boolval", false) ? "true" : "false";
+  if (arg.contains("Float")) return arg["Float"].value("fval", "");
+  if (arg.contains("TypeName")) {
+    const json& names = sql::Field(arg["TypeName"], "names");
+    if (names.size() == 1) return sql::StringValue(names[0]);
+  }
+  return std::nullopt;
+}
+
+Result<CopyOptions> ParseCopyOptions(const json& options) {
+  CopyOptions o;
+  std::vector<std::string> seen;
+  for (const auto& opt : options) {
+    const json& de = sql::Field(opt, "DefElem");
+    std::string name = de.value("defname", "");
+    if (std::find(seen.begin(), seen.end(), name) != seen.end())
+      return InvalidArgument("conflicting or redundant options: {} given twice", name);
+    seen.push_back(name);
+    std::optional<std::string> arg = ArgText(de);
+    auto one_byte = [&](const char* what) -> Result<char> {
+      if (!arg || arg->size() != 1) return InvalidArgument("COPY {} must be a single one-byte character", what);
+      char c = (*arg)[0];
+      if (c == '\n' || c == '\r') return InvalidArgument("COPY {} cannot be newline or carriage return", what);
+      return c;
+    };
+    if (name == "format") {
+      std::string f = Lower(arg.value_or(""));
+      if (f == "csv") o.format = CopyFormat::kCsv;
+      else if (f == "parquet") o.format = CopyFormat::kParquet;
+      else if (f == "text" || f == "binary")
+        return Unimplemented("COPY FORMAT {} is not supported (use FORMAT csv or FORMAT parquet)", f);
+      else return InvalidArgument("COPY format \"{}\" not recognized (use csv or parquet)", arg.value_or(""));
+    } else if (name == "header") {
+      std::string v = Lower(arg.value_or("true"));
+      if (v == "true" || v == "on" || v == "1" || v == "yes" || v == "t") o.header = true;
+      else if (v == "false" || v == "off" || v == "0" || v == "no" || v == "f") o.header = false;
+      else if (v == "match") o.header = o.header_match = true;
+      else return InvalidArgument("header requires a Boolean value or \"match\", not \"{}\"", arg.value_or(""));
+    } else if (name == "delimiter") {
+      ASSIGN_OR_RETURN(char c, one_byte("delimiter"));
+      o.delimiter = c;
+    } else if (name == "quote") {
+      ASSIGN_OR_RETURN(char c, one_byte("quote"));
+      o.quote = c;
+    } else if (name == "escape") {
+      ASSIGN_OR_RETURN(char c, one_byte("escape"));
+      o.escape = c;
+    } else if (name == "null") {
+      if (!arg) return InvalidArgument("COPY NULL needs a string, e.g. NULL 'NA'");
+      if (arg->find_first_of("\r\n") != std::string::npos)
+        return InvalidArgument("COPY null representation cannot use newline or carriage return");
+      o.null_string = *arg;
+    } else if (name == "encoding") {
+      std::string e = Lower(arg.value_or(""));
+      if (e != "utf8" && e != "utf-8" && e != "unicode")
+        return Unimplemented("COPY ENCODING '{}' is not supported: files are read as UTF-8", arg.value_or(""));
+    } else {
+      return Unimplemented("COPY option \"{}\" is not supported (Laminar knows FORMAT, HEADER, DELIMITER, NULL, "
+                           "QUOTE, ESCAPE, ENCODING 'UTF8')",
+                           name);
+    }
+  }
+  return o;
+}
+
+// Reads a CSV file into `out` (a batch of the table's schema), or fails naming the line.
+class CsvLoader {
+ public:
+  CsvLoader(const ingest::StreamSchema& schema, const std::string& path, const CopyOptions& o,
+            const std::vector<int>& column_list, uint64_t max_rows)
+      : schema_(schema), path_(path), o_(o), list_(column_list), max_rows_(max_rows) {}
+
+  Result<ingest::RowBatch> Load() {
+    ASSIGN_OR_RETURN(std::unique_ptr<ingest::ByteSource> raw, ingest::OpenFileSource(path_));
+    ASSIGN_OR_RETURN(std::string head, ingest::ReadUpTo(raw.get(), 4));
+    if (head == "PAR1") return InvalidArgument("{} is a Parquet file: use WITH (FORMAT parquet)", path_);
+    ingest::Compression compression = ingest::DetectCompression(head);
+    std::unique_ptr<ingest::ByteSource> src = ingest::NewDecompressor(
+        std::make_unique<ingest::PrefixedSource>(std::move(head), std::move(raw)), compression);
+    ingest::CsvOptions co;
+    co.delimiter = o_.delimiter.value_or(',');
+    co.quote = o_.quote.value_or('"');
+    co.escape = o_.escape.value_or(co.quote);
+    ingest::CsvReader csv(src.get(), co);
+    std::vector<ingest::CsvField> fields;
+    RETURN_IF_ERROR(MapColumns(&csv, &fields));
+    ingest::RowBatch out(schema_);
+    std::vector<bool> filled(schema_.columns.size(), false);
+    for (int t : targets_) filled[size_t(t)] = true;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool more, csv.Next(&fields));
+      if (!more) break;
+      const int64_t line = csv.record_line();
+      if (out.num_rows() >= max_rows_)
+        return ResourceExhausted("the file has more than {} rows, the most a dimension table may hold "
+                                 "(dimension_max_rows)",
+                                 max_rows_);
+      if (fields.size() < targets_.size())
+        return InvalidArgument("line {}: missing data for column \"{}\" (expected {} fields, got {})", line,
+                               schema_.columns[size_t(targets_[fields.size()])].name, targets_.size(),
+                               fields.size());
+      if (fields.size() > targets_.size())
+        return InvalidArgument("line {}: extra data after last expected column (expected {} fields, got {})", line,
+                               targets_.size(), fields.size());
+      for (size_t c = 0; c < schema_.columns.size(); c++)
+        if (!filled[c]) out.column(c).AppendNull();
+      for (size_t i = 0; i < fields.size(); i++) {
+        const ingest::CsvField& f = fields[i];
+        const size_t t = size_t(targets_[i]);
+        const ingest::ColumnDef& col = schema_.columns[t];
+        ingest::Column& dst = out.column(t);
+        bool is_null = !f.quoted && (f.value.empty() || (o_.null_string && f.value == *o_.null_string));
+        if (is_null) {
+          if (col.not_null)
+            return InvalidArgument("line {}, column \"{}\": null value violates not-null constraint", line, col.name);
+          dst.AppendNull();
+          continue;
+        }
+        auto v = ingest::ParseTextValue(f.value, col.type);
+        if (!v.ok()) return InvalidArgument("line {}, column \"{}\": {}", line, col.name, v.status().message());
+        if (col.type == Type::kText && dst.text_data.size() + v->as_text().size() > kMaxTextBytesPerColumn)
+          return ResourceExhausted("column \"{}\" holds more than 4 GiB of text, too much for a dimension table",
+                                   col.name);
+        dst.Append(*v);
+      }
+      out.FinishRow();
+    }
+    return out;
+  }
+
+ private:
+  // Reads the header (when there is one) and decides which table column each field goes to.
+  Status MapColumns(ingest::CsvReader* csv, std::vector<ingest::CsvField>* fields) {
+    if (!list_.empty()) {
+      targets_ = list_;
+    } else if (!o_.header) {
+      for (size_t i = 0; i < schema_.columns.size(); i++) targets_.push_back(int(i));
+    }
+    if (o_.header) {
+      ASSIGN_OR_RETURN(bool any, csv->Next(fields));
+      if (!any) return InvalidArgument("{} is empty, but HEADER says it starts with a header line", path_);
+      std::vector<std::string> names;
+      for (const auto& f : *fields)
+        names.emplace_back(f.quoted ? std::string_view(f.value) : ingest::TrimBlanks(f.value));
+      if (!list_.empty()) {
+        // A column list says where the fields go; HEADER MATCH checks the names against it.
+        if (o_.header_match) {
+          if (names.size() != targets_.size())
+            return InvalidArgument("wrong number of fields in header line: {}, expected {}", names.size(),
+                                   targets_.size());
+          for (size_t i = 0; i < names.size(); i++)
+            if (names[i] != schema_.columns[size_t(targets_[i])].name)
+              return InvalidArgument("column name mismatch in header line field {}: got \"{}\", expected \"{}\"",
+                                     i + 1, names[i], schema_.columns[size_t(targets_[i])].name);
+        }
+      } else {
+        // Without a column list the header names the columns (as `laminar ingest`).
+        std::vector<std::string> unknown;
+        std::vector<int> source(schema_.columns.size(), -1);
+        for (size_t i = 0; i < names.size(); i++) {
+          int t = MatchColumn(schema_, {}, names[i]);
+          if (t < 0) {
+            unknown.push_back(ingest::QuoteForMessage(names[i]));
+            continue;
+          }
+          if (source[size_t(t)] >= 0)
+            return InvalidArgument("header columns \"{}\" and \"{}\" both name column \"{}\"",
+                                   names[size_t(source[size_t(t)])], names[i], schema_.columns[size_t(t)].name);
+          source[size_t(t)] = int(i);
+          targets_.push_back(t);
+        }
+        if (!unknown.empty()) {
+          std::string list;
+          for (const auto& u : unknown) list += (list.empty() ? "" : ", ") + u;
+          return InvalidArgument("header column{} {} {} not in table \"{}\" (columns: {})",
+                                 unknown.size() > 1 ? "s" : "", list, unknown.size() > 1 ? "are" : "is",
+                                 schema_.name, NameList(schema_));
+        }
+      }
+    }
+    std::vector<bool> present(schema_.columns.size(), false);
+    for (int t : targets_) present[size_t(t)] = true;
+    for (size_t c = 0; c < schema_.columns.size(); c++)
+      if (schema_.columns[c].not_null && !present[c])
+        return InvalidArgument("NOT NULL column \"{}\" is not in the {}", schema_.columns[c].name,
+                               list_.empty() ? "file's header" : "column list");
+    return Status::OK();
+  }
+
+  const ingest::StreamSchema& schema_;
+  const std::string& path_;
+  const CopyOptions& o_;
+  const std::vector<int>& list_;
+  const uint64_t max_rows_;
+  std::vector<int> targets_;  // per file field: the table column
+};
+
+// Reads a Parquet file into a batch of the table's schema (columns matched by name).
+Result<ingest::RowBatch> LoadParquet(const ingest::StreamSchema& schema, const std::string& path,
+                                     const std::vector<int>& column_list, uint64_t max_rows) {
+  {
+    ASSIGN_OR_RETURN(std::unique_ptr<ingest::ByteSource> raw, ingest::OpenFileSource(path));
+    ASSIGN_OR_RETURN(std::string head, ingest::ReadUpTo(raw.get(), 4));
+    if (ingest::DetectCompression(head) != ingest::Compression::kNone)
+      return InvalidArgument("{} is {}-compressed: a Parquet file is never compressed as a whole", path,
+                             ingest::CompressionName(ingest::DetectCompression(head)));
+    if (head != "PAR1") return InvalidArgument("{} is not a Parquet file (no PAR1 magic at the start)", path);
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<lake::ParquetReader> reader, lake::ParquetReader::Open(path));
+  if (uint64_t(reader->num_rows()) > max_rows)
+    return ResourceExhausted("the file has {} rows, more than a dimension table may hold ({}, dimension_max_rows)",
+                             reader->num_rows(), max_rows);
+  const ingest::StreamSchema& fs = reader->schema();
+  // source[c]: the index in `read` of the file column that fills table column c (-1: NULL).
+  std::vector<int> source(schema.columns.size(), -1);
+  std::vector<bool> widen(schema.columns.size(), false);
+  ingest::StreamSchema read;
+  std::vector<std::string> unknown, bad;
+  for (size_t j = 0; j < fs.columns.size(); j++) {
+    const ingest::ColumnDef& fc = fs.columns[j];
+    int t = MatchColumn(schema, column_list, fc.name);
+    if (t < 0) {
+      if (column_list.empty()) unknown.push_back(fc.name);
+      continue;  // with a column list, the other file columns are not read
+    }
+    const ingest::ColumnDef& tc = schema.columns[size_t(t)];
+    if (source[size_t(t)] >= 0)
+      return InvalidArgument("{}: file columns \"{}\" and \"{}\" both match column \"{}\"", path,
+                             read.columns[size_t(source[size_t(t)])].name, fc.name, tc.name);
+    bool w = fc.type == Type::kInt64 && tc.type == Type::kDouble;
+    if (fc.type != tc.type && !w) {
+      bad.push_back(fmt::format("file column \"{}\" is {}, table column \"{}\" is {}", fc.name, TypeName(fc.type),
+                                tc.name, TypeName(tc.type)));
+      continue;
+    }
+    source[size_t(t)] = int(read.columns.size());
+    widen[size_t(t)] = w;
+    read.columns.push_back(fc);
+  }
+  if (!unknown.empty()) {
+    std::string list;
+    for (const auto& u : unknown) list += (list.empty() ? "" : ", ") + u;
+    return InvalidArgument("{} has columns that table \"{}\" does not: {} (columns: {})", path, schema.name, list,
+                           NameList(schema));
+  }
+  if (!bad.empty()) {
+    std::string list;
+    for (const auto& b : bad) list += (list.empty() ? "" : "; ") + b;
+    return InvalidArgument("{}: {}", path, list);
+  }
+  for (size_t c = 0; c < schema.columns.size(); c++) {
+    bool wanted = column_list.empty() || std::find(column_list.begin(), column_list.end(), int(c)) != column_list.end();
+    if (source[c] < 0 && wanted && schema.columns[c].not_null)
+      return InvalidArgument("{} has no column \"{}\", which is NOT NULL", path, schema.columns[c].name);
+    if (source[c] < 0 && schema.columns[c].not_null)
+      return InvalidArgument("NOT NULL column \"{}\" is not in the column list", schema.columns[c].name);
+  }
+  ingest::RowBatch out(schema);
+  uint64_t row_base = 0;
+  for (int g = 0; g < reader->num_row_groups(); g++) {
+    ASSIGN_OR_RETURN(ingest::RowBatch in, reader->ReadRowGroup(g, read));
+    const size_t rows = in.num_rows();
+    for (size_t c = 0; c < schema.columns.size(); c++) {
+      const ingest::ColumnDef& tc = schema.columns[c];
+      ingest::Column& dst = out.column(c);
+      if (source[c] < 0) {
+        for (size_t r = 0; r < rows; r++) dst.AppendNull();
+        continue;
+      }
+      const ingest::Column& src = in.column(size_t(source[c]));
+      for (size_t r = 0; r < rows; r++) {
+        if (src.is_null(r)) {
+          if (tc.not_null)
+            return InvalidArgument("row {}, column \"{}\": null value violates not-null constraint", row_base + r + 1,
+                                   tc.name);
+          dst.AppendNull();
+        } else if (widen[c]) {
+          dst.AppendDouble(static_cast<double>(src.ints[r]));
+        } else if (tc.type == Type::kText) {
+          std::string_view s = src.text(r);
+          if (!ingest::IsValidUtf8(s))
+            return InvalidArgument("row {}, column \"{}\": invalid UTF-8", row_base + r + 1, tc.name);
+          if (dst.text_data.size() + s.size() > kMaxTextBytesPerColumn)
+            return ResourceExhausted("column \"{}\" holds more than 4 GiB of text, too much for a dimension table",
+                                     tc.name);
+          dst.AppendText(s);
+        } else if (tc.type == Type::kDouble) {
+          dst.AppendDouble(src.doubles[r]);
+        } else {
+          dst.AppendInt(src.ints[r]);
+        }
+      }
+    }
+    for (size_t r = 0; r < rows; r++) out.FinishRow();
+    row_base += rows;
+  }
+  return out;
+}
+
+// The table named by a RangeVar (only the public schema).
+Result<std::string> RelationName(const json& rv) {
+  std::string name = rv.value("relname", "");
+  if (rv.contains("catalogname"))
+    return Unimplemented("cross-database references are not supported: {}.{}.{}", rv.value("catalogname", ""),
+                         rv.value("schemaname", ""), name);
+  std::string schema = rv.value("schemaname", "");
+  if (!schema.empty() && schema != "public")
+    return InvalidArgument("schema \"{}\" does not exist (Laminar has only the public schema)", schema);
+  return name;
+}
+
+}  // namespace
+
+Status Engine::OpenDimensions() {
+  dimensions_ = std::make_unique<DimensionStore>(JoinPath(options_.data_dir, "tables"), options_.lake);
+  catalog::SnapshotPtr snap = catalog_->snapshot();
+  return dimensions_->Load(snap->dimensions, snap->dimension_sql, /*remove_strays=*/!options_.read_only);
+}
+
+Status Engine::ApplyDimensionChanges(const catalog::Snapshot& before, const catalog::Snapshot& after) {
+  auto sql = [](const catalog::Snapshot& s, const std::string& n) {
+    auto it = s.dimension_sql.find(n);
+    return it == s.dimension_sql.end() ? std::string() : it->second;
+  };
+  Status first;
+  auto keep = [&first](Status st) {
+    if (!st.ok() && first.ok()) first = std::move(st);
+  };
+  // Dropped or redefined: the rows and the file go. Created or redefined: empty, stale file removed.
+  for (const auto& [name, schema] : before.dimensions)
+    if (!after.dimensions.count(name) || sql(before, name) != sql(after, name)) keep(dimensions_->Drop(name));
+  for (const auto& [name, schema] : after.dimensions)
+    if (!before.dimensions.count(name) || sql(before, name) != sql(after, name))
+      keep(dimensions_->Create(schema, sql(after, name)));
+  return first;
+}
+
+Result<StatementResult> Engine::Copy(const sql::Statement& stmt) {
+  const json& cs = stmt.node["CopyStmt"];
+  if (!cs.contains("relation"))
+    return Unimplemented("COPY (query) TO is not supported: run the query with POST /v1/query or psql");
+  ASSIGN_OR_RETURN(std::string name, RelationName(cs["relation"]));
+  if (!cs.value("is_from", false))
+    return Unimplemented("COPY ... TO is not supported: read the table with SELECT * FROM {}", name);
+  catalog::SnapshotPtr snap = catalog_->snapshot();
+  if (snap->streams.count(name))
+    return Unimplemented("COPY into stream \"{}\": use `laminar ingest` or POST /v1/streams/{}/events", name, name);
+  if (snap->views.count(name))
+    return InvalidArgument("cannot COPY into materialized view \"{}\": COPY loads dimension tables", name);
+  auto it = snap->dimensions.find(name);
+  if (it == snap->dimensions.end()) return NotFound("relation \"{}\" does not exist", name);
+  const catalog::StreamPtr& schema = it->second;
+  if (cs.value("is_program", false)) return Unimplemented("COPY ... FROM PROGRAM is not supported");
+  if (!cs.contains("filename"))
+    return Unimplemented(
+        "COPY ... FROM STDIN is not supported: name a file on the server, e.g. COPY {} FROM '/data/{}.csv' WITH "
+        "(FORMAT csv, HEADER true)",
+        name, name);
+  if (cs.contains("whereClause")) return Unimplemented("COPY ... FROM ... WHERE is not supported");
+  if (options_.read_only) return Unavailable("the engine is open read-only");
+  const std::string path = cs.value("filename", "");
+  auto fail = [&](const Status& st) { return st.WithContext(fmt::format("COPY {}", name)); };
+
+  // A column list: the table columns the file's fields go to, in order.
+  std::vector<int> column_list;
+  for (const auto& item : sql::Field(cs, "attlist")) {
+    std::string col = sql::StringValue(item);
+    int c = schema->FindColumn(col);
+    if (c < 0) return fail(InvalidArgument("column \"{}\" of relation \"{}\" does not exist", col, name));
+    if (std::find(column_list.begin(), column_list.end(), c) != column_list.end())
+      return fail(InvalidArgument("column \"{}\" specified more than once", col));
+    column_list.push_back(c);
+  }
+  auto parsed = ParseCopyOptions(sql::Field(cs, "options"));
+  if (!parsed.ok()) return fail(parsed.status());
+  CopyOptions o = *parsed;
+
+  // FORMAT, else from the name: .csv/.tsv (optionally .gz/.zst) or .parquet/.pq.
+  std::string lname = Lower(path);
+  for (const char* s : {".gz", ".gzip", ".zst", ".zstd"}) {
+    if (EndsWith(lname, s)) {
+      lname.resize(lname.size() - std::strlen(s));
+      break;
+    }
+  }
+  if (o.format == CopyFormat::kUnset) {
+    if (EndsWith(lname, ".csv") || EndsWith(lname, ".tsv")) o.format = CopyFormat::kCsv;
+    else if (EndsWith(lname, ".parquet") || EndsWith(lname, ".pq")) o.format = CopyFormat::kParquet;
+    else
+      return fail(InvalidArgument("say WITH (FORMAT csv) or WITH (FORMAT parquet): the file name '{}' does not end "
+                                  "in .csv or .parquet",
+                                  path));
+  }
+  if (o.format == CopyFormat::kCsv && !o.delimiter && EndsWith(lname, ".tsv")) o.delimiter = '\t';
+  if (o.format == CopyFormat::kParquet) {
+    for (auto [given, what] : {std::pair{o.header, "HEADER"}, std::pair{o.delimiter.has_value(), "DELIMITER"},
+                               std::pair{o.null_string.has_value(), "NULL"}, std::pair{o.quote.has_value(), "QUOTE"},
+                               std::pair{o.escape.has_value(), "ESCAPE"}})
+      if (given) return fail(InvalidArgument("cannot specify {} with FORMAT parquet (it is for CSV)", what));
+  } else {
+    char delim = o.delimiter.value_or(','), quote = o.quote.value_or('"');
+    if (delim == quote) return fail(InvalidArgument("COPY delimiter and quote must be different"));
+    if (o.null_string && o.null_string->find(delim) != std::string::npos)
+      return fail(InvalidArgument("COPY delimiter must not appear in the NULL specification"));
+  }
+
+  if (path.empty() || path[0] != '/')
+    return fail(InvalidArgument("the file name must be an absolute path on the server, not '{}'", path));
+  struct stat sb;
+  if (::stat(path.c_str(), &sb) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return fail(NotFound("file \"{}\" does not exist", path));
+    return fail(IOError("cannot open \"{}\": {}", path, std::strerror(errno)));
+  }
+  if (S_ISDIR(sb.st_mode)) return fail(InvalidArgument("\"{}\" is a directory", path));
+  if (!S_ISREG(sb.st_mode)) return fail(InvalidArgument("\"{}\" is not a regular file", path));
+
+  const uint64_t max_rows = options_.dimension_max_rows;
+  Result<ingest::RowBatch> rows =
+      o.format == CopyFormat::kParquet ? LoadParquet(*schema, path, column_list, max_rows)
+                                       : CsvLoader(*schema, path, o, column_list, max_rows).Load();
+  if (!rows.ok()) return fail(rows.status());
+  const size_t n = rows->num_rows();
+  Status st = dimensions_->Replace(schema, std::move(rows).value());
+  if (!st.ok()) return fail(st);
+  StatementResult r;
+  r.tag = fmt::format("COPY {}", n);
+  return r;
 }
 
 }  // namespace laminar::engine

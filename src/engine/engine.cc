@@ -511,11 +511,13 @@ Status Engine::ApplyCatalogFile(std::string_view text) {
     std::string sql_text = stmt.text;
     if (stmt.kind == "CreateStmt") {
       std::string name = stmt.node["CreateStmt"]["relation"].value("relname", "");
-      auto it = snap->stream_sql.find(name);
-      if (it != snap->stream_sql.end()) {
-        if (NormalizeSql(it->second) == NormalizeSql(stmt.text)) continue;
-        return InvalidArgument("catalog file: stream \"{}\" exists with a different definition ({}); "
-                               "drop it first to change it", name, it->second);
+      const std::string* existing = nullptr;
+      if (auto it = snap->stream_sql.find(name); it != snap->stream_sql.end()) existing = &it->second;
+      if (auto it = snap->dimension_sql.find(name); it != snap->dimension_sql.end()) existing = &it->second;
+      if (existing) {
+        if (NormalizeSql(*existing) == NormalizeSql(stmt.text)) continue;
+        return InvalidArgument("catalog file: table \"{}\" exists with a different definition ({}); "
+                               "drop it first to change it", name, *existing);
       }
     } else if (stmt.kind == "CreateTableAsStmt") {
       std::string name = stmt.node["CreateTableAsStmt"]["into"]["rel"].value("relname", "");
@@ -590,7 +592,12 @@ Result<IngestResult> Engine::Ingest(const std::string& stream, std::string_view 
   int64_t start = MonotonicMicros();
   metrics_.ingest_requests++;
   auto rt = FindStream(stream);
-  if (!rt) return NotFound("stream \"{}\" does not exist", stream);
+  if (!rt) {
+    if (catalog_->snapshot()->dimensions.count(stream))
+      return NotFound("\"{}\" is a dimension table, not a stream: load it with COPY {} FROM '/path/file.csv' "
+                      "WITH (FORMAT csv, HEADER true)", stream, stream);
+    return NotFound("stream \"{}\" does not exist", stream);
+  }
   std::string decompressed;
   std::string_view data = body;
   if (!content_encoding.empty() && content_encoding != "identity") {

@@ -79,6 +79,7 @@ struct EngineOptions {
   std::string lake_url;
   objstore::S3Options s3;
   uint64_t attach_max_rows = 50'000'000;  // rows one `lake attach` may bring
+  uint64_t dimension_max_rows = 10'000'000;  // rows one dimension table may hold (COPY)
   // Offline inspection (`laminar verify --data-dir`): no background threads, nothing written
   // (versions that are missing are built in memory only). Log recovery still runs.
   bool read_only = false;

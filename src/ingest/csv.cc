@@ -1,21 +1,14 @@
-#include "app/csv.h"
+#include "ingest/csv.h"
 
 #include <algorithm>
 #include <cstring>
 
-namespace laminar::app {
+namespace laminar::ingest {
 namespace {
 
 constexpr size_t kBufferBytes = 256u << 10;
 
 }  // namespace
-
-Result<size_t> StringSource::Read(char* buf, size_t cap) {
-  size_t n = std::min({cap, data_.size() - pos_, max_chunk_});
-  std::memcpy(buf, data_.data() + pos_, n);
-  pos_ += n;
-  return n;
-}
 
 CsvReader::CsvReader(ByteSource* source, const CsvOptions& options) : source_(source), options_(options) {}
 
@@ -73,6 +66,8 @@ Status CsvReader::EndLine(int c) {
 
 Result<bool> CsvReader::Next(std::vector<CsvField>* fields) {
   const int delim = static_cast<unsigned char>(options_.delimiter);
+  const int quote = static_cast<unsigned char>(options_.quote);
+  const int escape = static_cast<unsigned char>(options_.escape);
   // Skip blank lines.
   int c;
   for (;;) {
@@ -91,7 +86,7 @@ Result<bool> CsvReader::Next(std::vector<CsvField>* fields) {
     if (n == options_.max_columns)
       return InvalidArgument("line {}: more than {} columns", record_line_, options_.max_columns);
     CsvField& f = Slot(fields, n++);
-    if (c == '"') {
+    if (c == quote) {
       f.quoted = true;
       const int64_t start_line = line_;
       for (;;) {
@@ -100,10 +95,19 @@ Result<bool> CsvReader::Next(std::vector<CsvField>* fields) {
         if (c == kEnd)
           return InvalidArgument("line {}, column {}: quoted field is not terminated before the end of the input",
                                  start_line, n);
-        if (c == '"') {
+        if (c == escape && escape != quote) {
+          // An escape escapes only a quote or itself; before anything else it is kept.
+          int d = Get();
+          if (d == kError) return error_;
+          if (d == quote || d == escape) {
+            c = d;
+          } else if (d >= 0) {
+            Unget();
+          }
+        } else if (c == quote) {
           c = Get();
           if (c == kError) return error_;
-          if (c != '"') break;  // the closing quote; c is what follows it
+          if (c != quote) break;  // the closing quote; c is what follows it
         } else if (c == '\n') {
           line_++;
         } else if (c == '\r') {
@@ -119,8 +123,8 @@ Result<bool> CsvReader::Next(std::vector<CsvField>* fields) {
       }
       if (c != delim && c != '\n' && c != '\r' && c != kEnd)
         return InvalidArgument("line {}, column {}: unexpected character '{}' after a closing quote "
-                               "(a quote inside a quoted field is written \"\")",
-                               line_, n, static_cast<char>(c));
+                               "(a quote inside a quoted field is written {}{})",
+                               line_, n, static_cast<char>(c), static_cast<char>(escape), static_cast<char>(quote));
     } else {
       while (c != delim && c != '\n' && c != '\r' && c != kEnd) {
         if (c == kError) return error_;
@@ -144,4 +148,4 @@ Result<bool> CsvReader::Next(std::vector<CsvField>* fields) {
   }
 }
 
-}  // namespace laminar::app
+}  // namespace laminar::ingest

@@ -1,4 +1,4 @@
-#include "app/csv.h"
+#include "ingest/csv.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace laminar::app {
+namespace laminar::ingest {
 namespace {
 
 struct Rec {
@@ -107,6 +107,36 @@ TEST(CsvReader, OtherDelimiters) {
   r = ReadAll("a;b\n1;2\n", o);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(Values(*r), (Rows{{"a", "b"}, {"1", "2"}}));
+}
+
+TEST(CsvReader, OtherQuoteAndEscapeCharacters) {
+  CsvOptions o;
+  o.quote = '\'';
+  o.escape = '\'';
+  auto r = ReadAll("'a,b','it''s',\"x\"\n", o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Values(*r), (Rows{{"a,b", "it's", "\"x\""}}));
+  EXPECT_EQ((*r)[0].quoted, (std::vector<bool>{true, true, false}));
+  // An escape other than the quote (PostgreSQL's ESCAPE): before a quote or itself it gives that
+  // character; before anything else it is kept. Outside quotes it is an ordinary character.
+  o.quote = '"';
+  o.escape = '\\';
+  for (size_t chunk : {size_t(1), size_t(2), SIZE_MAX}) {
+    r = ReadAll("\"a\\\"b\",\"c\\\\d\",\"e\\nf\",g\\\"h,\"\\\\\"\n\"x\\\ny\"\n", o, chunk);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(Values(*r), (Rows{{"a\"b", "c\\d", "e\\nf", "g\\\"h", "\\"}, {"x\\\ny"}})) << chunk;
+    EXPECT_EQ((*r)[1].line, 2);
+  }
+  // An escape at the very end of a quoted field's input is kept, and the field is unterminated.
+  r = ReadAll("\"abc\\", o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(std::string::npos, r.status().message().find("not terminated")) << r.status().message();
+  // The garbage message shows the configured characters.
+  o.quote = '\'';
+  o.escape = '\'';
+  r = ReadAll("'a'b\n", o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(std::string::npos, r.status().message().find("written ''")) << r.status().message();
 }
 
 TEST(CsvReader, UnterminatedQuoteNamesLineAndColumn) {
@@ -244,4 +274,4 @@ TEST(CsvReader, RandomInputNeverBreaksTheLimits) {
 }
 
 }  // namespace
-}  // namespace laminar::app
+}  // namespace laminar::ingest

@@ -1,11 +1,14 @@
-// A streaming CSV reader (RFC 4180) for `laminar ingest`, and the byte-source interface it reads
-// from.
+// A streaming CSV reader (RFC 4180) for `laminar ingest` and `COPY table FROM 'file.csv'`
+// (moved here from app/ so the engine can use it). It reads from a ByteSource (byte_source.h).
 //
 // Accepted input: records separated by LF, CRLF or a lone CR; fields separated by a one-byte
-// delimiter (',' by default). A field that starts with '"' is quoted: it ends at the next lone
-// '"', a doubled "" inside it is one '"', and it may contain delimiters, CR and LF. After the
-// closing quote only a delimiter or the end of the record may follow. A '"' inside an unquoted
-// field is kept as an ordinary character (as most producers expect). A UTF-8 byte-order mark at
+// delimiter (',' by default). A field that starts with the quote character ('"' by default) is
+// quoted: it ends at the next lone quote, a doubled quote inside it is one quote, and it may
+// contain delimiters, CR and LF. With an escape character other than the quote (PostgreSQL's
+// COPY ... ESCAPE), inside a quoted field the escape followed by a quote or by the escape gives
+// that character, and an escape followed by anything else is kept as it is (as PostgreSQL does).
+// After the closing quote only a delimiter or the end of the record may follow. A quote inside
+// an unquoted field is kept as an ordinary character (as most producers expect). A UTF-8 byte-order mark at
 // the very start is skipped. Blank lines (no bytes between two record ends) are skipped and are
 // not records. Each field reports whether it was quoted, so callers can tell an empty unquoted
 // field (NULL in `laminar ingest`) from "" (the empty string).
@@ -27,32 +30,14 @@
 #include <vector>
 
 #include "common/status.h"
+#include "ingest/byte_source.h"
 
-namespace laminar::app {
-
-// A sequential source of bytes (a file, stdin, a decompressor over either).
-class ByteSource {
- public:
-  virtual ~ByteSource() = default;
-  // Reads up to `cap` bytes into buf. Returns the number read; 0 only at the end of the input.
-  virtual Result<size_t> Read(char* buf, size_t cap) = 0;
-};
-
-// A ByteSource over a string held in memory (tests, already-read prefixes).
-class StringSource : public ByteSource {
- public:
-  explicit StringSource(std::string data, size_t max_chunk = SIZE_MAX)
-      : data_(std::move(data)), max_chunk_(max_chunk) {}
-  Result<size_t> Read(char* buf, size_t cap) override;
-
- private:
-  std::string data_;
-  size_t pos_ = 0;
-  size_t max_chunk_;  // returns at most this many bytes per call (tests split the input)
-};
+namespace laminar::ingest {
 
 struct CsvOptions {
   char delimiter = ',';
+  char quote = '"';
+  char escape = '"';  // inside quoted fields; equal to quote: a doubled quote is one quote
   size_t max_field_bytes = 1u << 20;
   size_t max_columns = 4096;
 };
@@ -99,4 +84,4 @@ class CsvReader {
   uint64_t bytes_read_ = 0;
 };
 
-}  // namespace laminar::app
+}  // namespace laminar::ingest
