@@ -18,6 +18,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <cctype>
+#include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -25,6 +27,7 @@
 #include <thread>
 
 #include "pgwire/message.h"
+#include "pgwire/pg_catalog.h"
 #include "sql/parser.h"
 
 namespace laminar::pgwire {
@@ -35,25 +38,41 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr const char* kServerVersion = "16.0 (Laminar)";
-constexpr const char* kVersionString = "PostgreSQL 16.0 (Laminar 0.1.0) on x86_64-pc-linux-gnu";
 // Connections over max_connections still get an error answer, up to this many at once.
 constexpr size_t kMaxRejecting = 16;
-
-// The parameters reported at startup, canonical spelling first; SHOW answers them, SET changes
-// them (and reports the change).
-const std::vector<std::pair<std::string, std::string>>& DefaultParams() {
-  static const std::vector<std::pair<std::string, std::string>> kParams = {
-      {"server_version", kServerVersion}, {"server_encoding", "UTF8"}, {"client_encoding", "UTF8"},
-      {"DateStyle", "ISO, MDY"},          {"TimeZone", "UTC"},         {"integer_datetimes", "on"},
-      {"standard_conforming_strings", "on"}, {"IntervalStyle", "postgres"}, {"is_superuser", "off"},
-      {"application_name", ""}};
-  return kParams;
-}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = char(std::tolower(uint8_t(c)));
   return out;
+}
+
+// A session parameter's default. SHOW and current_setting() answer every one, SET and
+// set_config() change them; the reported ones are sent as ParameterStatus at startup and on
+// every change.
+struct DefaultParam {
+  std::string name;  // canonical spelling
+  std::string value;
+  bool reported;
+};
+
+const std::vector<DefaultParam>& DefaultParams() {
+  static const std::vector<DefaultParam> kParams = {
+      {"server_version", kServerVersion, true}, {"server_encoding", "UTF8", true},
+      {"client_encoding", "UTF8", true}, {"DateStyle", "ISO, MDY", true}, {"TimeZone", "UTC", true},
+      {"integer_datetimes", "on", true}, {"standard_conforming_strings", "on", true},
+      {"IntervalStyle", "postgres", true}, {"is_superuser", "off", true}, {"application_name", "", true},
+      // Not reported: facts clients ask for with SHOW / current_setting().
+      {"server_version_num", "160000", false}, {"search_path", "\"$user\", public", false},
+      {"max_identifier_length", "63", false}, {"lc_collate", "C", false}, {"lc_ctype", "C", false},
+      {"extra_float_digits", "1", false}};
+  return kParams;
+}
+
+const DefaultParam* FindDefault(std::string_view lower_name) {
+  for (const DefaultParam& p : DefaultParams())
+    if (Lower(p.name) == lower_name) return &p;
+  return nullptr;
 }
 
 std::string_view Trim(std::string_view s) {
@@ -97,6 +116,9 @@ std::string Unquote(std::string_view s) {
 struct Outcome {
   bool returns_rows = false;
   std::vector<serving::ResultColumn> columns;
+  // Empty: each column's wire type is TypeOid(columns[i].type). Else (catalog answers) the wire
+  // type OID per column, and every non-NULL cell is a Value::Text in PostgreSQL's text format.
+  std::vector<uint32_t> type_oids;
   std::vector<std::vector<Value>> rows;
   std::string tag;
   std::vector<std::pair<std::string, std::string>> reports;  // ParameterStatus to send (SET)
@@ -142,16 +164,26 @@ struct PgServer::Impl {
   std::atomic<bool> stopping{false};
   bool stopped = false;
 
+  // A live connection, by session id (the BackendKeyData process id).
+  struct Slot {
+    int fd = -1;
+    int32_t key = 0;                         // the BackendKeyData secret key
+    std::atomic<bool>* cancel = nullptr;     // the session's cancel flag once it runs
+  };
+
   std::mutex mu;
   std::condition_variable idle_cv;
   size_t live = 0;                 // GUARDED_BY(mu) session threads running
   size_t rejecting = 0;            // GUARDED_BY(mu) of which answering "too many connections"
-  std::map<int32_t, int> fds;      // GUARDED_BY(mu) session id → descriptor
+  std::map<int32_t, Slot> slots;   // GUARDED_BY(mu) session id → connection
   int32_t next_id = 1;             // GUARDED_BY(mu)
-  std::mt19937 rng{std::random_device{}()};  // GUARDED_BY(mu)
+  std::random_device key_source;   // GUARDED_BY(mu) secret keys (the OS's random source)
 
   void Accept();
   void StartSession(tcp::socket socket);
+  // A CancelRequest: sets the cancel flag of session `pid` when `key` is its secret (compared in
+  // constant time); anything else is ignored, as PostgreSQL does.
+  void Cancel(int32_t pid, int32_t key);
 };
 
 namespace {
@@ -160,10 +192,22 @@ class Session {
  public:
   Session(PgServer::Impl* srv, tcp::socket socket, int32_t id, int32_t key, bool reject)
       : srv_(srv), socket_(std::move(socket)), fd_(socket_.native_handle()), id_(id), key_(key), reject_(reject) {
-    for (const auto& [k, v] : DefaultParams()) params_[Lower(k)] = {k, v};
+    for (const DefaultParam& p : DefaultParams()) params_[Lower(p.name)] = {p.name, p.value};
+  }
+
+  // Unregisters the cancel flag before the session goes away.
+  ~Session() {
+    std::lock_guard<std::mutex> lock(srv_->mu);
+    auto it = srv_->slots.find(id_);
+    if (it != srv_->slots.end()) it->second.cancel = nullptr;
   }
 
   void Run() {
+    {
+      std::lock_guard<std::mutex> lock(srv_->mu);
+      auto it = srv_->slots.find(id_);
+      if (it != srv_->slots.end()) it->second.cancel = &cancel_;
+    }
     int timeout = srv_->options.idle_timeout_seconds;
     if (timeout > 0) {
       timeval tv{timeout, 0};
@@ -263,7 +307,8 @@ class Session {
           if (!Flush()) return false;
           continue;
         case StartupPacket::Kind::kCancelRequest:
-          return false;  // accepted; running queries are not interrupted (pg_server.h)
+          srv_->Cancel(p->process_id, p->secret_key);
+          return false;  // no answer; the connection closes
         case StartupPacket::Kind::kStartup: break;
       }
       if (reject_) {
@@ -272,8 +317,13 @@ class Session {
       }
       if (auto it = p->params.find("application_name"); it != p->params.end())
         params_["application_name"].second = it->second;
+      if (auto it = p->params.find("user"); it != p->params.end()) user_ = it->second;
+      // As PostgreSQL: the database defaults to the user name.
+      database_ = user_;
+      if (auto it = p->params.find("database"); it != p->params.end() && !it->second.empty()) database_ = it->second;
       WriteAuthenticationOk(&out_);
-      for (const auto& [k, v] : DefaultParams()) WriteParameterStatus(&out_, k, params_[Lower(k)].second);
+      for (const DefaultParam& d : DefaultParams())
+        if (d.reported) WriteParameterStatus(&out_, d.name, params_[Lower(d.name)].second);
       WriteBackendKeyData(&out_, id_, key_);
       WriteReadyForQuery(&out_, 'I');
       return true;
@@ -322,7 +372,7 @@ class Session {
       Outcome o;
       o.returns_rows = true;
       o.columns = {{"version", Type::kText}};
-      o.rows = {{Value::Text(kVersionString)}};
+      o.rows = {{Value::Text(kPgVersionString)}};
       o.tag = "SELECT 1";
       return Result<Outcome>(std::move(o));
     }
@@ -331,13 +381,12 @@ class Session {
       std::string name = Lower(Unquote(Trim(text).substr(6)));
       Outcome o;
       o.tag = "RESET";
-      for (const auto& [k, v] : DefaultParams()) {
-        if (Lower(k) == name) {
-          params_[name] = {k, v};
-          o.reports.push_back({k, v});
-        }
+      if (const DefaultParam* d = FindDefault(name)) {
+        if (IsReadOnlySetting(name)) return Result<Outcome>(InvalidArgument("parameter \"{}\" cannot be changed", d->name));
+        params_[name] = {d->name, d->value};
+        if (d->reported) o.reports.push_back({d->name, d->value});
+        return Result<Outcome>(std::move(o));
       }
-      if (!o.reports.empty() || !params_.count(name)) return Result<Outcome>(std::move(o));
       params_.erase(name);
       return Result<Outcome>(std::move(o));
     }
@@ -387,32 +436,89 @@ class Session {
     Outcome o;
     o.tag = "SET";
     std::string key = Lower(name);
-    std::string canonical = name;
-    const std::pair<std::string, std::string>* dflt = nullptr;
-    for (const auto& p : DefaultParams()) {
-      if (Lower(p.first) == key) dflt = &p;
-    }
-    if (dflt) canonical = dflt->first;
+    const DefaultParam* dflt = FindDefault(key);
     if (Lower(value) == "default") {
       if (dflt) {
-        value = dflt->second;
+        value = dflt->value;
       } else {
         params_.erase(key);
         return o;
       }
     }
-    if (dflt && (key == "server_version" || key == "server_encoding" || key == "integer_datetimes" ||
-                 key == "is_superuser"))
-      return InvalidArgument("parameter \"{}\" cannot be changed", canonical);
-    params_[key] = {canonical, value};
-    if (dflt) o.reports.push_back({canonical, value});
+    RETURN_IF_ERROR(ApplySetting(name, value, &o));
     return o;
+  }
+
+  // Sets a session parameter (SET, set_config()); a reported one is added to o->reports.
+  Status ApplySetting(const std::string& name, const std::string& value, Outcome* o) {
+    std::string key = Lower(name);
+    const DefaultParam* dflt = FindDefault(key);
+    std::string canonical = dflt ? dflt->name : name;
+    if (IsReadOnlySetting(key)) return InvalidArgument("parameter \"{}\" cannot be changed", canonical);
+    params_[key] = {canonical, value};
+    if (dflt && dflt->reported) o->reports.push_back({canonical, value});
+    return Status::OK();
+  }
+
+  // pg_sleep: sleeps in small steps, ending early on a cancel request, the statement timeout
+  // (the engine's query timeout, counted from the statement's start) or server shutdown.
+  Status Sleep(double seconds) {
+    using Clock = std::chrono::steady_clock;
+    auto now = Clock::now();
+    int64_t timeout = srv_->engine->options().query.timeout_micros;
+    auto deadline = statement_start_ + std::chrono::microseconds(timeout > 0 ? timeout : 0);
+    // NaN and negative durations end at once; very long ones are bounded by the timeout.
+    double capped = std::isnan(seconds) ? 0 : std::clamp(seconds, 0.0, 1e9);
+    auto end = now + std::chrono::microseconds(int64_t(capped * 1e6));
+    for (;;) {
+      if (cancel_.load()) return Cancelled("canceling statement due to user request");
+      if (srv_->stopping.load()) return Cancelled("terminating connection due to administrator command");
+      now = Clock::now();
+      if (timeout > 0 && now >= deadline) return DeadlineExceeded("canceling statement due to statement timeout");
+      if (now >= end) return Status::OK();
+      auto step = std::min<Clock::duration>(std::chrono::milliseconds(10), end - now);
+      if (timeout > 0) step = std::min<Clock::duration>(step, deadline - now);
+      std::this_thread::sleep_for(step);
+    }
+  }
+
+  // Catalog queries and session functions (pg_catalog.h), answered from the live catalog.
+  std::optional<Result<Outcome>> CatalogDispatch(std::string_view text) {
+    CatalogContext ctx;
+    ctx.user = user_;
+    ctx.database = database_;
+    ctx.backend_pid = id_;
+    ctx.settings = params_;
+    ctx.sleep = [this](double seconds) { return Sleep(seconds); };
+    catalog::SnapshotPtr snap = srv_->engine->catalog();
+    auto answer = AnswerCatalogQuery(text, *snap, ctx);
+    if (!answer) return std::nullopt;
+    if (!answer->ok()) return Result<Outcome>(answer->status());
+    CatalogResult& r = answer->value();
+    Outcome o;
+    o.returns_rows = true;
+    for (const CatalogColumn& c : r.columns) {
+      o.columns.push_back({c.name, Type::kText});
+      o.type_oids.push_back(c.type_oid);
+    }
+    for (auto& row : r.rows) {
+      std::vector<Value> values;
+      for (auto& cell : row) values.push_back(cell ? Value::Text(std::move(*cell)) : Value::Null());
+      o.rows.push_back(std::move(values));
+    }
+    o.tag = fmt::format("SELECT {}", o.rows.size());
+    for (const auto& [name, value] : r.settings_changed) RETURN_IF_ERROR(ApplySetting(name, value, &o));
+    return Result<Outcome>(std::move(o));
   }
 
   // Runs one statement: the pre-dispatch, else the engine.
   Result<Outcome> RunStatement(std::string_view text) {
+    // A cancel request only interrupts the statement running when it arrives.
+    cancel_.store(false);
+    statement_start_ = std::chrono::steady_clock::now();
     if (auto pre = PreDispatch(text)) return std::move(*pre);
-    ASSIGN_OR_RETURN(std::vector<engine::StatementResult> results, srv_->engine->ExecuteSql(text));
+    if (auto cat = CatalogDispatch(text)) return std::move(*cat);
+    ASSIGN_OR_RETURN(std::vector<engine::StatementResult> results, srv_->engine->ExecuteSql(text, &cancel_));
     Outcome o;
     if (results.empty()) return Internal("the engine returned no result");
     engine::StatementResult& r = results.front();
@@ -435,8 +541,24 @@ class Session {
   void WriteDescription(const Outcome& o, const std::vector<int16_t>& formats) {
     std::vector<FieldDescription> fields;
     for (size_t i = 0; i < o.columns.size(); i++)
-      fields.push_back({o.columns[i].name, TypeOid(o.columns[i].type), FormatOf(formats, i)});
+      fields.push_back({o.columns[i].name, ColumnOid(o, i), FormatOf(formats, i)});
     WriteRowDescription(&out_, fields);
+  }
+
+  static uint32_t ColumnOid(const Outcome& o, size_t i) {
+    return i < o.type_oids.size() ? o.type_oids[i] : TypeOid(o.columns[i].type);
+  }
+
+  // Checks that every cell of a catalog answer can be sent in the requested format (binary
+  // exists for bool, integers, oid, floats and text-like types only).
+  static Status CheckFormats(const Outcome& o, const std::vector<int16_t>& formats) {
+    for (size_t i = 0; i < o.type_oids.size(); i++) {
+      if (FormatOf(formats, i) != 1) continue;
+      RETURN_IF_ERROR(TextCellToBinary(o.type_oids[i] == kOidBool ? "f" : "0", o.type_oids[i]).status());
+      for (const auto& row : o.rows)
+        if (i < row.size() && !row[i].is_null()) RETURN_IF_ERROR(TextCellToBinary(row[i].as_text(), o.type_oids[i]).status());
+    }
+    return Status::OK();
   }
 
   // Writes rows [from, to) of o; false when the connection failed.
@@ -451,6 +573,15 @@ class Session {
           continue;
         }
         Type t = o.columns[i].type;
+        if (i < o.type_oids.size()) {  // a text cell of a catalog answer (checked by CheckFormats)
+          if (FormatOf(formats, i) == 1) {
+            auto bin = TextCellToBinary(row[i].as_text(), o.type_oids[i]);
+            cells.emplace_back(bin.ok() ? std::move(*bin) : std::string());
+          } else {
+            cells.emplace_back(row[i].as_text());
+          }
+          continue;
+        }
         cells.emplace_back(FormatOf(formats, i) == 1 ? EncodeBinary(row[i], t) : EncodeText(row[i], t));
       }
       WriteDataRow(&out_, cells);
@@ -580,6 +711,10 @@ class Session {
                                      p->result_formats.size(), o->columns.size()));
       return false;
     }
+    if (Status st = CheckFormats(*o, p->result_formats); !st.ok()) {
+      SendError(st);
+      return false;
+    }
     WriteReports(*o);
     p->outcome = std::move(*o);
     return true;
@@ -659,6 +794,11 @@ class Session {
   int fd_;
   int32_t id_, key_;
   bool reject_;
+  std::string user_ = "laminar", database_ = "laminar";  // from the startup packet
+  // Set by a CancelRequest (PgServer::Impl::Cancel, another thread); cleared when a statement
+  // starts; polled by the engine's queries and by pg_sleep.
+  std::atomic<bool> cancel_{false};
+  std::chrono::steady_clock::time_point statement_start_;
   std::string out_;
   bool in_extended_error_ = false;
   std::map<std::string, std::pair<std::string, std::string>> params_;  // lower name → (name, value)
@@ -684,23 +824,35 @@ void PgServer::Impl::StartSession(tcp::socket socket) {
     reject = live - rejecting >= options.max_connections;
     if (reject && rejecting >= kMaxRejecting) return;  // the socket closes
     id = next_id++;
-    key = int32_t(rng());
+    key = int32_t(key_source());
     live++;
     if (reject) rejecting++;
-    fds[id] = socket.native_handle();
+    slots[id] = Slot{socket.native_handle(), key, nullptr};
   }
   std::thread([this, s = std::move(socket), id, key, reject]() mutable {
     {
       Session session(this, std::move(s), id, key, reject);
       session.Run();
       std::lock_guard<std::mutex> lock(mu);
-      fds.erase(id);
+      slots.erase(id);
     }  // the socket closes here
     std::lock_guard<std::mutex> lock(mu);
     live--;
     if (reject) rejecting--;
     idle_cv.notify_all();
   }).detach();
+}
+
+void PgServer::Impl::Cancel(int32_t pid, int32_t key) {
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = slots.find(pid);
+  if (it == slots.end()) return;
+  // Constant time in the key: every byte is compared whatever the first difference.
+  uint32_t a = uint32_t(it->second.key), b = uint32_t(key);
+  uint32_t diff = 0;
+  for (int shift = 0; shift < 32; shift += 8) diff |= ((a >> shift) ^ (b >> shift)) & 0xffu;
+  if (diff != 0 || !it->second.cancel) return;
+  it->second.cancel->store(true);
 }
 
 Result<std::unique_ptr<PgServer>> PgServer::Start(const PgOptions& options, engine::Engine* engine) {
@@ -738,7 +890,7 @@ void PgServer::Stop() {
   boost::system::error_code ec;
   impl.acceptor->close(ec);  // no thread runs the io_context any more
   std::unique_lock<std::mutex> lock(impl.mu);
-  for (const auto& [id, fd] : impl.fds) ::shutdown(fd, SHUT_RDWR);
+  for (const auto& [id, slot] : impl.slots) ::shutdown(slot.fd, SHUT_RDWR);
   impl.idle_cv.wait(lock, [&] { return impl.live == 0; });
 }
 

@@ -6,14 +6,20 @@
 // authentication yet — bind to loopback only). The server then sends AuthenticationOk,
 // ParameterStatus (server_version "16.0 (Laminar)", encodings UTF8, DateStyle "ISO, MDY",
 // TimeZone UTC, integer_datetimes and standard_conforming_strings on), BackendKeyData and
-// ReadyForQuery 'I'. A CancelRequest is accepted and the connection closed: a running query is
-// not interrupted (it ends by the engine's query timeout).
+// ReadyForQuery 'I'.
+//
+// Cancel: every session has a cancel flag (std::atomic<bool>), registered under its process id
+// with its secret key. A CancelRequest (a new connection) whose process id and secret match
+// (constant-time comparison) sets it; anything else is ignored; the connection closes without an
+// answer. The flag is cleared when a statement starts and passed to Engine::ExecuteSql, whose
+// queries poll it, and to pg_sleep: the statement ends with 57014.
 //
 // Simple query: each statement of a Query message runs through Engine::ExecuteSql on its own and
 // gets its own result (RowDescription + DataRows + CommandComplete); the first error stops the
 // rest (earlier statements stay applied). Before the engine, a small pre-dispatch answers
 // `SELECT version()`, `SET name = value` / `SET name TO value` (remembered per session) and
-// `SHOW name` without touching the engine.
+// `SHOW name` without touching the engine, then catalog queries (psql's \d ...), session
+// functions and pg_sleep are answered by pg_catalog.h from the live catalog.
 //
 // Extended query: named and unnamed statements and portals. Parameters are not sent to the
 // engine as values: Bind turns each into a SQL literal (message.h ParamToLiteral: typed and
@@ -33,7 +39,8 @@
 //
 // Thread safety: Start/Stop from one thread. The Engine must outlive the server.
 // Lifetime: Stop() closes the listener, shuts every connection's socket down and waits for the
-// connection threads; a query that is running finishes first. The destructor calls Stop().
+// connection threads; a query that is running finishes first (pg_sleep stops at once). The
+// destructor calls Stop().
 #pragma once
 
 #include <cstdint>

@@ -2,7 +2,8 @@
 // `laminar serve --pg`: DDL and a syntax error, then — after events are ingested over HTTP — a
 // simple-protocol SELECT, PQprepare/PQdescribePrepared/PQexecPrepared with text parameters and
 // PQexecParams with a binary int8 parameter and binary results. Every result must equal what the
-// HTTP query API returns for the same SQL.
+// HTTP query API returns for the same SQL. Then cancel requests: PQcancel from another thread
+// interrupts SELECT pg_sleep(30) with 57014, and the same connection goes on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -141,6 +142,22 @@ test('query: prepared and binary-parameter queries equal the HTTP query API', { 
   assert.deepEqual(steps.exec_params_binary.fields, [['name', '25'], ['n', '20'], ['sk', '20'], ['ax', '701']]);
   rows = await assertSameAsHttp(steps.exec_params_binary, `SELECT name, n, sk, ax FROM ${VIEW} ORDER BY n DESC, name LIMIT 3`);
   assert.equal(rows.length, 3);
+});
+
+test('cancel: PQcancel from another thread interrupts pg_sleep with 57014; the connection goes on', { skip }, () => {
+  const r = client('cancel');
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.deepEqual(r.lines, [
+    'connect: ok protocol=3',
+    'server_version: 16.0 (Laminar)',
+    'idle_cancel: ok',
+    'idle_after: 16.0 (Laminar)',
+    'cancel: sqlstate 57014: canceling statement due to user request',
+    'cancel_elapsed: under 10 s',
+    'after_cancel: 16.0 (Laminar)',
+    'after_cancel: laminar',
+    'finish: ok',
+  ]);
 });
 
 test('the client fails on unexpected results: existing table, missing view, no server', { skip }, async () => {

@@ -1,10 +1,14 @@
-// The PostgreSQL wire protocol (src/pgwire): the real `psql` for the simple query protocol, and a
-// small hand-written protocol client for the extended protocol (psql 15 has no \bind).
+// The PostgreSQL wire protocol (src/pgwire): the real `psql` for the simple query protocol and
+// its catalog commands (\d, \dt, \dm, \d NAME, ...), cancel requests (psql's Ctrl-C and raw
+// CancelRequest packets), and a small hand-written protocol client for the extended protocol
+// (psql 15 has no \bind).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { startServer, tempDir, removeDir, freePort, ndjson } from './lib.mjs';
+import path from 'node:path';
+import { startServer, tempDir, removeDir, freePort, ndjson, sleep } from './lib.mjs';
 
 let srv, dir, pgPort;
 
@@ -297,4 +301,225 @@ test('SSLRequest is answered N; a hostile length closes with 08P01', async () =>
   const all = Buffer.concat(got).toString('latin1');
   assert.match(all, /C08P01/);
   assert.match(all, /exceeds the limit/);
+});
+
+// ---- Cancel requests ----
+
+// Sends a CancelRequest on a new connection; resolves with what the server sent back (nothing:
+// it closes the connection without an answer).
+function cancelRequest(pid, secret) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(pgPort, '127.0.0.1');
+    const got = [];
+    sock.on('data', (d) => got.push(d));
+    sock.once('error', reject);
+    sock.once('connect', () => {
+      const b = Buffer.alloc(16);
+      b.writeInt32BE(16);
+      b.writeInt32BE(80877102, 4);
+      b.writeInt32BE(pid, 8);
+      b.writeInt32BE(secret, 12);
+      sock.write(b);
+    });
+    sock.once('close', () => resolve(Buffer.concat(got)));
+  });
+}
+
+test('cancel requests: idle is harmless, a wrong secret is ignored, the right one interrupts', async () => {
+  const c = new PgClient(pgPort);
+  const hello = await c.connect();
+  const key = hello.find((m) => m.type === 'K').body;
+  const pid = key.readInt32BE(0);
+  const secret = key.readInt32BE(4);
+
+  // Nothing runs: the request changes nothing, and gets no answer.
+  assert.equal((await cancelRequest(pid, secret)).length, 0);
+  c.send('Q', 'SHOW server_version');
+  let msgs = await c.until('Z');
+  assert.deepEqual(msgs.map((m) => m.type), ['T', 'D', 'C', 'Z']);
+
+  // A wrong secret, or an unknown process id, does not cancel: pg_sleep runs to its end and
+  // returns one row, column "pg_sleep" of type void (2278), value ''.
+  c.send('Q', 'SELECT pg_sleep(1)');
+  await sleep(300);
+  await cancelRequest(pid, secret ^ 0x5a5a);
+  await cancelRequest(pid + 100000, secret);
+  msgs = await c.until('Z');
+  assert.deepEqual(msgs.map((m) => m.type), ['T', 'D', 'C', 'Z'], msgs.map((m) => m.body.toString()).join(' | '));
+  const desc = msgs[0].body;
+  assert.equal(cstr(desc, 2), 'pg_sleep');
+  assert.equal(desc.readInt32BE(2 + 'pg_sleep'.length + 1 + 6), 2278);
+  assert.deepEqual(dataRows(msgs).map((r) => r.map(String)), [['']]);
+
+  // The right secret interrupts the running statement with 57014. (A request that arrives before
+  // the statement starts is dropped with it: repeat until the answer comes.)
+  const t0 = Date.now();
+  c.send('Q', 'SELECT pg_sleep(30)');
+  const answer = c.until('Z');
+  let answered = false;
+  answer.then(() => (answered = true));
+  for (let i = 0; i < 30 && !answered; i++) {
+    await sleep(300);
+    if (!answered) await cancelRequest(pid, secret);
+  }
+  msgs = await answer;
+  assert.deepEqual(msgs.map((m) => m.type), ['E', 'Z']);
+  assert.match(msgs[0].body.toString(), /C57014/);
+  assert.match(msgs[0].body.toString(), /canceling statement due to user request/);
+  assert.ok(Date.now() - t0 < 10000, `cancel took ${Date.now() - t0} ms`);
+
+  // The session goes on, and a later statement is not cancelled by the old request.
+  c.send('Q', 'SELECT pg_sleep(0.05); SELECT current_database()');
+  msgs = await c.until('Z');
+  assert.deepEqual(msgs.map((m) => m.type), ['T', 'D', 'C', 'T', 'D', 'C', 'Z']);
+  assert.equal(dataRows(msgs)[1][0].toString(), 'laminar');
+  c.close();
+});
+
+test('psql: Ctrl-C (SIGINT) cancels the running query', async () => {
+  const p = spawn('psql', [`host=127.0.0.1 port=${pgPort} user=u dbname=laminar`, '-X', '-v', 'VERBOSITY=verbose',
+    '-c', '\\echo started', '-c', 'SELECT pg_sleep(30)'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const t0 = Date.now();
+  let timer;
+  p.stdout.on('data', (d) => {
+    out += d;
+    // Ctrl-C every 300 ms until psql ends (a cancel that arrives before the statement starts
+    // does not cancel it).
+    if (out.includes('started') && !timer) timer = setInterval(() => p.kill('SIGINT'), 300);
+  });
+  p.stderr.on('data', (d) => (err += d));
+  const code = await new Promise((resolve) => p.on('exit', resolve));
+  clearInterval(timer);
+  assert.equal(code, 1, out + err);
+  assert.match(err, /Cancel request sent/);
+  assert.match(err, /ERROR:\s+57014: canceling statement due to user request/);
+  assert.ok(Date.now() - t0 < 10000);
+});
+
+// ---- psql's catalog commands, on a server of their own (a known set of relations) ----
+
+test('psql catalog commands: \\dt, \\dm, \\dv, \\d, \\d NAME, \\dn, \\l; session functions; statement timeout', async () => {
+  const d = tempDir();
+  const port = await freePort();
+  const config = path.join(d, 'laminar.toml');
+  writeFileSync(config, '[query]\ntimeout_seconds = 2\n');
+  const s = await startServer({ dataDir: path.join(d, 'data'), args: ['--pg', `127.0.0.1:${port}`, '--config', config] });
+  // psql's own (aligned) output, trailing blanks of each line removed.
+  const run = (...cmds) => {
+    const args = [`host=127.0.0.1 port=${port} user=u dbname=laminar`, '-X', '-v', 'VERBOSITY=verbose'];
+    for (const c of cmds) args.push('-c', c);
+    const r = spawnSync('psql', args, { encoding: 'utf8', timeout: 30000 });
+    return { code: r.status, out: r.stdout.split('\n').map((l) => l.trimEnd()).join('\n').replace(/^\n+|\n+$/g, ''), err: r.stderr };
+  };
+  try {
+    let r = await s.sql('CREATE TABLE pageviews (ts timestamptz NOT NULL, url text NOT NULL, country text, ' +
+      'latency_ms double precision, ok boolean, user_id bigint)');
+    assert.equal(r.status, 200, r.text);
+    r = run(`CREATE MATERIALIZED VIEW pv_hourly AS SELECT date_trunc('hour', ts) AS hour, country, count(*) AS views,
+             avg(latency_ms) AS avg_latency FROM pageviews GROUP BY 1, 2`,
+            "CREATE TABLE countries (code text NOT NULL, name text) WITH (kind = 'dimension')");
+    assert.equal(r.code, 0, r.err);
+
+    r = run('\\dt');
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, [
+      '          List of relations',
+      ' Schema |   Name    | Type  |  Owner',
+      '--------+-----------+-------+---------',
+      ' public | countries | table | laminar',
+      ' public | pageviews | table | laminar',
+      '(2 rows)',
+    ].join('\n'));
+    r = run('\\dm');
+    assert.equal(r.out, [
+      '                List of relations',
+      ' Schema |   Name    |       Type        |  Owner',
+      '--------+-----------+-------------------+---------',
+      ' public | pv_hourly | materialized view | laminar',
+      '(1 row)',
+    ].join('\n'));
+    r = run('\\d');
+    assert.equal(r.out, [
+      '                List of relations',
+      ' Schema |   Name    |       Type        |  Owner',
+      '--------+-----------+-------------------+---------',
+      ' public | countries | table             | laminar',
+      ' public | pageviews | table             | laminar',
+      ' public | pv_hourly | materialized view | laminar',
+      '(3 rows)',
+    ].join('\n'));
+    r = run('\\dv');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out + r.err, /Did not find any relations/);
+
+    r = run('\\d pv_hourly');
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, [
+      '                  Materialized view "public.pv_hourly"',
+      '   Column    |           Type           | Collation | Nullable | Default',
+      '-------------+--------------------------+-----------+----------+---------',
+      ' hour        | timestamp with time zone |           |          |',
+      ' country     | text                     |           |          |',
+      ' views       | bigint                   |           |          |',
+      ' avg_latency | double precision         |           |          |',
+    ].join('\n'));
+    r = run('\\d pageviews');
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, [
+      '                        Table "public.pageviews"',
+      '   Column   |           Type           | Collation | Nullable | Default',
+      '------------+--------------------------+-----------+----------+---------',
+      ' ts         | timestamp with time zone |           | not null |',
+      ' url        | text                     |           | not null |',
+      ' country    | text                     |           |          |',
+      ' latency_ms | double precision         |           |          |',
+      ' ok         | boolean                  |           |          |',
+      ' user_id    | bigint                   |           |          |',
+    ].join('\n'));
+    r = run('\\d countries');
+    assert.match(r.out, /Table "public\.countries"/);
+    assert.match(r.out, /\n code\s+\| text\s+\|\s+\| not null \|/);
+    // \d+ adds the view's definition; a pattern describes every match; a missing name is said so.
+    r = run('\\d+ pv_hourly');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /View definition:\n SELECT date_trunc\('hour', ts\) AS hour, country, count\(\*\) AS views,/);
+    r = run('\\d p*');
+    assert.deepEqual(r.out.split('\n').filter((l) => /^ +(Table|Materialized view) /.test(l)).map((l) => l.trim()),
+      ['Table "public.pageviews"', 'Materialized view "public.pv_hourly"']);
+    r = run('\\d nope');
+    assert.match(r.err, /Did not find any relation named "nope"/);
+
+    // The catalog is live: a dropped view disappears, a new stream appears.
+    r = run('DROP MATERIALIZED VIEW pv_hourly', 'CREATE TABLE clicks (ts timestamptz NOT NULL, n bigint)', '\\dm', '\\dt clicks');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /Did not find any relations\./);
+    assert.match(r.out, / public \| clicks \| table \| laminar/);
+    assert.doesNotMatch(r.out, /pv_hourly/);
+
+    r = run('\\dn', '\\l');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /List of schemas\n  Name  \|  Owner\n--------\+---------\n public \| laminar\n\(1 row\)/);
+    assert.match(r.out, /List of databases\n[^\n]*\n[^\n]*\n laminar \| laminar \| UTF8 {5}\| C {7}\| C/);
+
+    // Session functions and settings; a catalog query Laminar does not emulate is refused (0A000).
+    r = run("SELECT current_database(), current_schema(), current_user, session_user, current_setting('TimeZone')");
+    assert.match(r.out, /\n laminar {10}\| public {9}\| u {12}\| u {12}\| UTC\n/);
+    r = run("SELECT pg_catalog.set_config('application_name', 'cat-test', false)", 'SHOW application_name');
+    assert.match(r.out, /\n cat-test\n\(1 row\)$/);
+    r = run('\\df');
+    assert.notEqual(r.code, 0);
+    assert.match(r.err, /ERROR:\s+0A000: catalog query: pg_catalog\.pg_proc is not supported/);
+
+    // pg_sleep past the query timeout (2 s here) ends with 57014.
+    const t0 = Date.now();
+    r = run('SELECT pg_sleep(20)');
+    assert.notEqual(r.code, 0);
+    assert.match(r.err, /ERROR:\s+57014: canceling statement due to statement timeout/);
+    assert.ok(Date.now() - t0 < 10000);
+  } finally {
+    await s.stop();
+    removeDir(d);
+  }
 });

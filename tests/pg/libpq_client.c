@@ -7,6 +7,12 @@
  *       a simple-protocol SELECT of the whole view; PQprepare + PQdescribePrepared +
  *       PQexecPrepared with NAME1, NAME2 and NULL (text parameters); PQexecParams with a binary
  *       int8 parameter (the LIMIT) and binary results.
+ *   libpq_client CONNINFO cancel
+ *       a cancel request (PQgetCancel + PQcancel) for the idle connection, which must change
+ *       nothing; then SELECT pg_sleep(30), cancelled by PQcancel from another thread after about
+ *       300 ms (repeated every 300 ms until the query returns): the result must be SQLSTATE 57014
+ *       well before 30 s, and the same connection must go on answering (SHOW server_version,
+ *       SELECT current_database()).
  *
  * Output: one line per step, stable for the test to compare:
  *   connect: ok protocol=3
@@ -16,15 +22,20 @@
  *   <step>: <PQcmdStatus>
  *   <step>: sqlstate <SQLSTATE>                (the expected error)
  *   describe: nparams=1 param0=<oid> nfields=3 fields name:oid|...
+ *   idle_cancel: ok / cancel: sqlstate 57014: <message> / cancel_elapsed: under 10 s
+ *   after_cancel: <value>                      (cancel mode: the connection still answers)
  *   finish: ok
  * Any unexpected result prints "fail: <step>: ..." and exits 1; usage errors exit 2. */
 #define _DEFAULT_SOURCE
 #include <endian.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -209,17 +220,93 @@ static void query(const char *view, const char *name1, const char *name2, const 
   print_rows("exec_params_binary", res, 1);
 }
 
+/* One value of a one-row, one-column text result. */
+static void print_single(const char *step, const char *sql) {
+  PGresult *res = PQexec(conn, sql);
+  if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQnfields(res) != 1) fail_result(step, res);
+  printf("%s: %s\n", step, PQgetvalue(res, 0, 0));
+  PQclear(res);
+}
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct cancel_job {
+  PGcancel *cancel;
+  atomic_int done; /* set by the main thread when the query returned */
+  int ok;
+  char err[256];
+};
+
+/* PQcancel after 300 ms, repeated every 300 ms until the query returns (a cancel request that
+ * arrives before the statement starts is dropped with it), at most 30 times. */
+static void *cancel_after_delay(void *arg) {
+  struct cancel_job *job = arg;
+  job->ok = 1;
+  for (int i = 0; i < 30 && !atomic_load(&job->done); i++) {
+    struct timespec delay = {0, 300 * 1000 * 1000};
+    nanosleep(&delay, NULL);
+    if (atomic_load(&job->done)) break;
+    if (!PQcancel(job->cancel, job->err, (int)sizeof job->err)) {
+      job->ok = 0;
+      break;
+    }
+  }
+  return NULL;
+}
+
+static void cancel(void) {
+  PGcancel *handle = PQgetCancel(conn);
+  if (!handle) fail("idle_cancel", "PQgetCancel returned NULL%s", "");
+  char err[256];
+  /* A cancel request while nothing runs is harmless. */
+  if (!PQcancel(handle, err, (int)sizeof err)) fail("idle_cancel", "PQcancel: %s", err);
+  printf("idle_cancel: ok\n");
+  print_single("idle_after", "SHOW server_version");
+
+  struct cancel_job job = {.cancel = handle};
+  atomic_init(&job.done, 0);
+  pthread_t thread;
+  if (pthread_create(&thread, NULL, cancel_after_delay, &job) != 0) fail("cancel", "pthread_create failed%s", "");
+  double start = now_seconds();
+  PGresult *res = PQexec(conn, "SELECT pg_sleep(30)");
+  double elapsed = now_seconds() - start;
+  atomic_store(&job.done, 1);
+  pthread_join(thread, NULL);
+  if (!job.ok) fail("cancel", "PQcancel: %s", job.err);
+  if (PQresultStatus(res) != PGRES_FATAL_ERROR) fail_result("cancel", res);
+  const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+  const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+  if (!state || strcmp(state, "57014") != 0 || !primary) fail_result("cancel", res);
+  printf("cancel: sqlstate %s: %s\n", state, primary);
+  PQclear(res);
+  if (elapsed >= 10) fail("cancel_elapsed", "the cancelled query ran for %s", "10 s or more");
+  printf("cancel_elapsed: under 10 s\n");
+  PQfreeCancel(handle);
+
+  /* The same connection goes on. */
+  if (PQstatus(conn) != CONNECTION_OK || PQtransactionStatus(conn) != PQTRANS_IDLE)
+    fail("after_cancel", "connection not idle after the cancel%s", "");
+  print_single("after_cancel", "SHOW server_version");
+  print_single("after_cancel", "SELECT current_database()");
+}
+
 int main(int argc, char **argv) {
   int is_setup = argc >= 3 && strcmp(argv[2], "setup") == 0;
   int is_query = argc >= 3 && strcmp(argv[2], "query") == 0;
-  if (!(is_setup && argc == 5) && !(is_query && argc == 8)) {
+  int is_cancel = argc >= 3 && strcmp(argv[2], "cancel") == 0;
+  if (!(is_setup && argc == 5) && !(is_query && argc == 8) && !(is_cancel && argc == 3)) {
     fprintf(stderr,
             "usage: %s CONNINFO setup STREAM VIEW\n"
-            "       %s CONNINFO query STREAM VIEW NAME1 NAME2 LIMIT\n",
-            argv[0], argv[0]);
+            "       %s CONNINFO query STREAM VIEW NAME1 NAME2 LIMIT\n"
+            "       %s CONNINFO cancel\n",
+            argv[0], argv[0], argv[0]);
     return 2;
   }
-  if (!plain_identifier(argv[3]) || !plain_identifier(argv[4])) {
+  if (!is_cancel && (!plain_identifier(argv[3]) || !plain_identifier(argv[4]))) {
     fprintf(stderr, "STREAM and VIEW must be plain lower-case identifiers\n");
     return 2;
   }
@@ -237,6 +324,8 @@ int main(int argc, char **argv) {
 
   if (is_setup)
     setup(argv[3], argv[4]);
+  else if (is_cancel)
+    cancel();
   else
     query(argv[4], argv[5], argv[6], argv[7]);
 
