@@ -8,6 +8,7 @@
 //  - A view read as a table (joins): its rows as SELECT * gives them.
 #include "engine/scan.h"
 
+#include <limits>
 #include <shared_mutex>
 
 #include "lake/parquet_reader.h"
@@ -123,7 +124,14 @@ Status EngineRelations::ScanStream(const RelationInfo& rel, const serving::ScanR
         for (const auto& b : req.bounds) {
           Value mn, mx;
           if (!reader->RowGroupMinMax(g, schema.columns[b.column].name, &mn, &mx)) continue;
-          if (mn.is_null() || !b.MayOverlap(mn, mx)) skip_group = true;  // all NULL, or out of range
+          if (mn.is_null()) {
+            skip_group = true;  // all NULL: no bound admits NULL
+            continue;
+          }
+          // Statistics leave NaN out: a double chunk may hold NaN beyond its max.
+          bool nan_possible = schema.columns[b.column].type == Type::kDouble &&
+                              b.Admits(Value::Double(std::numeric_limits<double>::quiet_NaN()));
+          if (!b.MayOverlap(mn, mx) && !nan_possible) skip_group = true;
         }
         if (skip_group) {
           stats->row_groups_skipped++;

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+
+#include "sql/expr.h"
 
 #include "views/sketch.h"
 #include "views/sketch_sql.h"
@@ -232,6 +235,15 @@ Value RawAggAcc::Finalize(const RawAggSpec& spec) const {
     case RawAggKind::kVarPop:
       if (s.count < 1) return Value::Null();
       return Value::Double(spec.kind == RawAggKind::kVarPop ? m2_ / double(s.count) : std::sqrt(m2_ / double(s.count)));
+    case RawAggKind::kSum:
+      // Without a numeric type, a bigint sum past the bigint range is an error (PostgreSQL's
+      // sum(bigint) returns numeric).
+      if (spec.input_type == Type::kInt64 && s.count > 0 &&
+          (s.isum > std::numeric_limits<int64_t>::max() || s.isum < std::numeric_limits<int64_t>::min())) {
+        sql::RecordEvalError("bigint out of range (sum)");
+        return Value::Null();
+      }
+      return s.Finalize(MeasureFor(spec));
     default: return s.Finalize(MeasureFor(spec));
   }
 }

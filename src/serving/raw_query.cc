@@ -350,7 +350,7 @@ class Planner {
         std::string name = sql::StringValue(n);
         int left = -1, right = -1;
         for (int c = 0; c < lo; c++)
-          if (p_.scope.columns[c].name == name) {
+          if (p_.scope.columns[c].name == name && !p_.scope.columns[c].merged) {
             if (left >= 0) return InvalidArgument("common column name \"{}\" appears more than once in left table", name);
             left = c;
           }
@@ -361,6 +361,7 @@ class Planner {
                                  left < 0 ? "left" : "right");
         RETURN_IF_ERROR(AddJoinKey(r, sql::MakeColumn(left, name, p_.scope.columns[left].type),
                                    sql::MakeColumn(right, name, p_.scope.columns[right].type)));
+        p_.scope.columns[right].merged = true;  // `name` alone means the left copy
       }
     } else if (j.contains("quals")) {
       std::vector<const json*> conj;
@@ -488,6 +489,7 @@ class Planner {
         for (size_t c = 0; c < p_.scope.columns.size(); c++) {
           const auto& col = p_.scope.columns[c];
           if (!rel.empty() && col.relation != rel) continue;
+          if (rel.empty() && col.merged) continue;  // SELECT * shows a USING column once
           found = true;
           // A qualified reference, so that columns of the same name in two tables stay apart.
           json ref = {{"ColumnRef",
@@ -738,7 +740,7 @@ class Executor {
     if (limits_.cancel && limits_.cancel->load(std::memory_order_relaxed))
       return Cancelled("canceling statement due to user request");
     if (MonotonicMicros() - start_ > limits_.timeout_micros)
-      return DeadlineExceeded("canceling statement due to statement timeout: the query ran longer than {} ms (query.timeout)",
+      return DeadlineExceeded("canceling statement due to statement timeout: the query ran longer than {} ms ([query] timeout_seconds)",
                               limits_.timeout_micros / 1000);
     return Status::OK();
   }
@@ -746,7 +748,7 @@ class Executor {
   Status Charge(size_t bytes, const char* what) {
     mem_ += bytes;
     if (mem_ > limits_.max_memory_bytes)
-      return ResourceExhausted("query needs more than {} MiB of memory (query.max_memory_bytes) for {}; "
+      return ResourceExhausted("query needs more than {} MiB of memory ([query] max_memory_mb) for {}; "
                                "narrow it with WHERE, LIMIT or fewer groups",
                                limits_.max_memory_bytes >> 20, what);
     return Status::OK();
@@ -801,6 +803,7 @@ class Executor {
       auto it = r.index.find(key);
       if (it != r.index.end()) {
         for (uint32_t idx : it->second) {
+          if ((++tick_ & 4095) == 0) RETURN_IF_ERROR(Check());
           const auto& local = r.rows[idx];
           for (size_t c = 0; c < local.size(); c++) row_[r.offset + c] = local[c];
           if (r.join_filter && !sql::EvalPredicate(*r.join_filter, row_.data())) continue;
@@ -916,8 +919,8 @@ class Executor {
     if (p_.limit >= 0 && emitted_ >= static_cast<size_t>(p_.limit) && p_.order.empty() && !p_.aggregate) done_ = true;
     if (sink_) return sink_->row(std::move(row));
     if (emitted_ > limits_.max_result_rows)
-      return ResourceExhausted("the result has more than {} rows (query.max_result_rows); add LIMIT, aggregate, "
-                               "or stream it (PostgreSQL protocol, or \"stream\": true over HTTP)",
+      return ResourceExhausted("the result has more than {} rows ([query] max_result_rows); add LIMIT, aggregate, "
+                               "or stream it (\"stream\": true over HTTP)",
                                limits_.max_result_rows);
     RETURN_IF_ERROR(Charge(RowBytes(row), "result rows"));
     out_.rows.push_back(std::move(row));

@@ -188,7 +188,7 @@ TEST_F(RawQueryTest, Limits) {
   r = Run("SELECT url, count(*) FROM ev GROUP BY url", mem);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
-  EXPECT_NE(r.status().message().find("max_memory_bytes"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("max_memory_mb"), std::string::npos) << r.status().message();
   std::atomic<bool> cancel{true};
   QueryLimits c;
   c.cancel = &cancel;

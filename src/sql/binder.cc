@@ -1329,7 +1329,7 @@ Result<int> Scope::Resolve(std::string_view qualifier, std::string_view name) co
   }
   int found = -1;
   for (size_t i = 0; i < columns.size(); i++) {
-    if (columns[i].name != name) continue;
+    if (columns[i].name != name || columns[i].merged) continue;
     if (found < 0) {
       found = static_cast<int>(i);
     } else if (columns[found].relation != columns[i].relation) {

@@ -52,6 +52,9 @@ struct ScopeColumn {
   // The table name or alias the column belongs to (for joins: `t.c`); empty for a scope of one
   // relation, whose columns are referred to unqualified (a qualifier is then not checked).
   std::string relation;
+  // The right-hand copy of a JOIN ... USING column: reachable qualified (`t.c`); an unqualified
+  // `c` means the left-hand copy, as in PostgreSQL.
+  bool merged = false;
 };
 
 // The columns an expression may read; a ColumnRef resolves to its index here (Expr::column).

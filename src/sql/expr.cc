@@ -78,6 +78,8 @@ Value EvalError(fmt::format_string<Args...> f, Args&&... args) {
 
 }  // namespace
 
+void RecordEvalError(std::string message) { RecordError(std::move(message)); }
+
 Status TakeEvalError() {
   if (!internal::eval_error) return Status::OK();
   internal::eval_error = false;

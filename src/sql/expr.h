@@ -162,6 +162,9 @@ inline bool HasEvalError() { return internal::eval_error; }
 // with PostgreSQL's message (e.g. `invalid input syntax for type bigint: "abc"`); OK when none.
 // Clears the slot.
 Status TakeEvalError();
+// Records a runtime error found outside Eval (e.g. an aggregate's result out of range), unless
+// one is already recorded.
+void RecordEvalError(std::string message);
 inline void ClearEvalError() {
   if (internal::eval_error) TakeEvalError().IgnoreError();
 }
