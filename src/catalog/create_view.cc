@@ -244,20 +244,11 @@ Status ResolveGroupItem(const json& item, const views::ViewDef& v, const sql::Sc
 namespace {
 // True when the expression reads the wall clock (its value would be fixed when bound).
 bool ReadsClock(const nlohmann::json& node) {
-  if (node.is_object()) {
-    if (node.contains("SQLValueFunction")) return true;
-    if (node.contains("FuncCall") && node["FuncCall"].contains("funcname")) {
-      std::string fn = sql::StringValue(node["FuncCall"]["funcname"].back());
-      if (fn == "now" || fn == "transaction_timestamp" || fn == "statement_timestamp" || fn == "clock_timestamp")
-        return true;
-    }
-    for (const auto& [k, v] : node.items())
-      if (ReadsClock(v)) return true;
-  } else if (node.is_array()) {
-    for (const auto& v : node)
-      if (ReadsClock(v)) return true;
-  }
-  return false;
+  return sql::AnyNode(node, [](const nlohmann::json& n) {
+    if (n.contains("SQLValueFunction")) return true;
+    std::string fn = sql::FuncName(sql::Field(n, "FuncCall"));
+    return fn == "now" || fn == "transaction_timestamp" || fn == "statement_timestamp" || fn == "clock_timestamp";
+  });
 }
 }  // namespace
 

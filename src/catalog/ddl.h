@@ -1,4 +1,5 @@
-// Internal to catalog/: turning parsed DDL into catalog objects. Pure functions over a parse tree
+// Internal to catalog/ (and engine/dimension.cc, for COPY's table name): turning parsed DDL into
+// catalog objects. Pure functions over a parse tree
 // and a snapshot; the Catalog class (catalog.cc) sequences them, persists and publishes.
 //
 // Errors name the construct: InvalidArgument for wrong input (`relation "pv" already exists` is

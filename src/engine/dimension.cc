@@ -17,6 +17,7 @@
 #include <limits>
 #include <optional>
 
+#include "catalog/ddl.h"
 #include "common/file_util.h"
 #include "engine/engine.h"
 #include "ingest/byte_source.h"
@@ -54,8 +55,6 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) { return Lower(a) == Lower(b); }
-
 // The column of `schema` a file column named `name` goes to: the exact name, else the only
 // case-insensitive match; -1 when none. `allowed` (when not empty) limits the candidates.
 int MatchColumn(const ingest::StreamSchema& schema, const std::vector<int>& allowed, std::string_view name) {
@@ -66,7 +65,7 @@ int MatchColumn(const ingest::StreamSchema& schema, const std::vector<int>& allo
     if (schema.columns[size_t(i)].name == name) return i;
   int found = -1;
   for (int i : cands) {
-    if (!EqualsIgnoreCase(schema.columns[size_t(i)].name, name)) continue;
+    if (Lower(schema.columns[size_t(i)].name) != Lower(name)) continue;
     if (found >= 0) return -1;  // ambiguous
     found = i;
   }
@@ -384,17 +383,6 @@ Result<ingest::RowBatch> LoadParquet(const ingest::StreamSchema& schema, const s
   return out;
 }
 
-// The table named by a RangeVar (only the public schema).
-Result<std::string> RelationName(const json& rv) {
-  std::string name = rv.value("relname", "");
-  if (rv.contains("catalogname"))
-    return Unimplemented("cross-database references are not supported: {}.{}.{}", rv.value("catalogname", ""),
-                         rv.value("schemaname", ""), name);
-  std::string schema = rv.value("schemaname", "");
-  if (!schema.empty() && schema != "public")
-    return InvalidArgument("schema \"{}\" does not exist (Laminar has only the public schema)", schema);
-  return name;
-}
 
 }  // namespace
 
@@ -426,7 +414,7 @@ Result<StatementResult> Engine::Copy(const sql::Statement& stmt) {
   const json& cs = stmt.node["CopyStmt"];
   if (!cs.contains("relation"))
     return Unimplemented("COPY (query) TO is not supported: run the query with POST /v1/query or psql");
-  ASSIGN_OR_RETURN(std::string name, RelationName(cs["relation"]));
+  ASSIGN_OR_RETURN(std::string name, catalog::internal::RelationName(cs["relation"]));
   if (!cs.value("is_from", false))
     return Unimplemented("COPY ... TO is not supported: read the table with SELECT * FROM {}", name);
   catalog::SnapshotPtr snap = catalog_->snapshot();

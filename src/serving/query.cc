@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/time_util.h"
+#include "serving/select_clauses.h"
 #include "sql/binder.h"
 #include "views/sketch_sql.h"
 
@@ -28,12 +29,6 @@ struct Item {
   std::vector<double> quantiles;  // approx_percentile(measure, ARRAY[...]): several, as a text array
 };
 
-struct SortKey {
-  int item;
-  bool desc;
-  bool nulls_first;
-};
-
 struct Plan {
   views::ViewDefPtr view;
   sql::Scope dim_scope;
@@ -45,22 +40,13 @@ struct Plan {
   int64_t limit = -1, offset = 0;
 };
 
-std::string FuncName(const json& fc) {
-  const json& names = fc.at("funcname");
-  return sql::StringValue(names.back());
-}
+using sql::FuncName;
 
 bool HasAggregate(const json& node) {
-  if (node.is_object()) {
-    auto it = node.find("FuncCall");
-    if (it != node.end() && sql::IsAggregateName(FuncName(*it))) return true;
-    for (const auto& [k, v] : node.items())
-      if (HasAggregate(v)) return true;
-  } else if (node.is_array()) {
-    for (const auto& v : node)
-      if (HasAggregate(v)) return true;
-  }
-  return false;
+  return sql::AnyNode(node, [](const json& n) {
+    const json& fc = sql::Field(n, "FuncCall");
+    return fc.is_object() && sql::IsAggregateName(FuncName(fc));
+  });
 }
 
 // The first ColumnRef name in node that is a measure of the view, or "".
@@ -101,14 +87,6 @@ Status CheckUnsupported(const json& s) {
   if (s.contains("intoClause")) return Unimplemented("SELECT INTO is not supported");
   if (s.contains("valuesLists")) return Unimplemented("VALUES lists are not supported");
   return Status::OK();
-}
-
-Result<int64_t> ConstInt(const json& node, const char* what) {
-  ASSIGN_OR_RETURN(Value v, sql::ConstValue(node));
-  if (v.is_null()) return int64_t{-1};
-  if (v.type() != Type::kInt64 || v.as_int() < 0)
-    return InvalidArgument("{} must be a non-negative integer constant", what);
-  return v.as_int();
 }
 
 // Binds an aggregate FuncCall of the select list.
@@ -359,23 +337,12 @@ Result<Plan> MakePlan(const json& s, const catalog::Snapshot& cat) {
           return InvalidArgument("ORDER BY must name an output column or its position; \"{}\" is neither",
                                  n.empty() ? std::string("expression") : n);
       }
-      std::string dir = sb.value("sortby_dir", "SORTBY_DEFAULT");
-      std::string nulls = sb.value("sortby_nulls", "SORTBY_NULLS_DEFAULT");
-      bool desc = dir == "SORTBY_DESC";
-      if (dir == "SORTBY_USING") return Unimplemented("ORDER BY ... USING is not supported");
-      bool nulls_first = nulls == "SORTBY_NULLS_FIRST" || (nulls == "SORTBY_NULLS_DEFAULT" && desc);
+      bool desc, nulls_first;
+      RETURN_IF_ERROR(ParseSortDirection(sb, &desc, &nulls_first));
       p.order.push_back({idx, desc, nulls_first});
     }
   }
-  if (s.contains("limitCount")) {
-    if (s.value("limitOption", "") == "LIMIT_OPTION_WITH_TIES")
-      return Unimplemented("FETCH ... WITH TIES is not supported");
-    ASSIGN_OR_RETURN(p.limit, ConstInt(s["limitCount"], "LIMIT"));
-  }
-  if (s.contains("limitOffset")) {
-    ASSIGN_OR_RETURN(int64_t off, ConstInt(s["limitOffset"], "OFFSET"));
-    p.offset = std::max<int64_t>(off, 0);
-  }
+  RETURN_IF_ERROR(ParseLimitOffset(s, &p.limit, &p.offset));
   return p;
 }
 
@@ -490,16 +457,8 @@ Result<QueryResult> ExecuteSelect(const sql::Statement& stmt, const catalog::Sna
     out.rows.push_back(std::move(row));
   }
   if (!p.order.empty()) {
-    std::stable_sort(out.rows.begin(), out.rows.end(), [&](const auto& a, const auto& b) {
-      for (const SortKey& k : p.order) {
-        const Value &x = a[k.item], &y = b[k.item];
-        if (x.is_null() != y.is_null()) return k.nulls_first ? x.is_null() : y.is_null();
-        if (x.is_null()) continue;
-        int c = Value::Compare(x, y);
-        if (c != 0) return k.desc ? c > 0 : c < 0;
-      }
-      return false;
-    });
+    std::stable_sort(out.rows.begin(), out.rows.end(),
+                     [&](const auto& a, const auto& b) { return RowLess(p.order, a, b); });
   }
   size_t off = std::min<size_t>(static_cast<size_t>(p.offset), out.rows.size());
   size_t end = p.limit < 0 ? out.rows.size() : std::min(out.rows.size(), off + static_cast<size_t>(p.limit));

@@ -6,6 +6,7 @@
 
 #include "common/time_util.h"
 #include "serving/raw_aggregate.h"
+#include "serving/select_clauses.h"
 #include "sql/binder.h"
 #include "views/sketch_sql.h"
 #include "views/view_state.h"
@@ -17,48 +18,21 @@ using nlohmann::json;
 using sql::ExprKind;
 using sql::ExprPtr;
 
-std::string FuncName(const json& fc) { return sql::StringValue(fc.at("funcname").back()); }
+using sql::FuncName;
 
 bool IsAggregateCall(const json& node) {
   const json& fc = sql::Field(node, "FuncCall");
   return fc.is_object() && !fc.contains("over") && sql::IsAggregateName(FuncName(fc));
 }
 
-bool HasAggregate(const json& node) {
-  if (node.is_object()) {
-    if (IsAggregateCall(node)) return true;
-    for (const auto& [k, v] : node.items())
-      if (HasAggregate(v)) return true;
-  } else if (node.is_array()) {
-    for (const auto& v : node)
-      if (HasAggregate(v)) return true;
-  }
-  return false;
-}
+bool HasAggregate(const json& node) { return sql::AnyNode(node, IsAggregateCall); }
 
 bool HasWindow(const json& node) {
-  if (node.is_object()) {
-    const json& fc = sql::Field(node, "FuncCall");
-    if (fc.is_object() && fc.contains("over")) return true;
-    for (const auto& [k, v] : node.items())
-      if (HasWindow(v)) return true;
-  } else if (node.is_array()) {
-    for (const auto& v : node)
-      if (HasWindow(v)) return true;
-  }
-  return false;
+  return sql::AnyNode(node, [](const json& n) { return sql::Field(n, "FuncCall").contains("over"); });
 }
 
 bool HasSubquery(const json& node) {
-  if (node.is_object()) {
-    if (node.contains("SubLink")) return true;
-    for (const auto& [k, v] : node.items())
-      if (HasSubquery(v)) return true;
-  } else if (node.is_array()) {
-    for (const auto& v : node)
-      if (HasSubquery(v)) return true;
-  }
-  return false;
+  return sql::AnyNode(node, [](const json& n) { return n.contains("SubLink"); });
 }
 
 // PostgreSQL's default output name of a select-list expression (FigureColname).
@@ -89,14 +63,6 @@ std::string FigureName(const json& node) {
     }
   }
   return "?column?";
-}
-
-Result<int64_t> ConstInt(const json& node, const char* what) {
-  ASSIGN_OR_RETURN(Value v, sql::ConstValue(node));
-  if (v.is_null()) return int64_t{-1};
-  if (v.type() != Type::kInt64 || v.as_int() < 0)
-    return InvalidArgument("{} must be a non-negative integer constant", what);
-  return v.as_int();
 }
 
 void SplitAnd(const json& node, std::vector<const json*>* out) {
@@ -145,12 +111,6 @@ struct OutItem {
   std::string name;
   ExprPtr expr;
   Type type = Type::kText;
-};
-
-struct SortKey {
-  int item;
-  bool desc;
-  bool nulls_first;
 };
 
 struct Plan {
@@ -241,15 +201,7 @@ class Planner {
     }
     p_.visible = p_.items.size();
     RETURN_IF_ERROR(PlanOrder(sql::Field(s, "sortClause"), distinct));
-    if (s.contains("limitCount")) {
-      if (s.value("limitOption", "") == "LIMIT_OPTION_WITH_TIES")
-        return Unimplemented("FETCH ... WITH TIES is not supported");
-      ASSIGN_OR_RETURN(p_.limit, ConstInt(s["limitCount"], "LIMIT"));
-    }
-    if (s.contains("limitOffset")) {
-      ASSIGN_OR_RETURN(int64_t off, ConstInt(s["limitOffset"], "OFFSET"));
-      p_.offset = std::max<int64_t>(off, 0);
-    }
+    RETURN_IF_ERROR(ParseLimitOffset(s, &p_.limit, &p_.offset));
     // What each relation's scan must read.
     for (Rel& r : p_.rels) r.req.needed.assign(r.info.columns.size(), 0);
     auto mark = [&](const ExprPtr& e) {
@@ -623,11 +575,8 @@ class Planner {
     for (const json& sbw : sort) {
       const json& sb = sbw.at("SortBy");
       const json& node = sb.at("node");
-      std::string dir = sb.value("sortby_dir", "SORTBY_DEFAULT");
-      if (dir == "SORTBY_USING") return Unimplemented("ORDER BY ... USING is not supported");
-      bool desc = dir == "SORTBY_DESC";
-      std::string nulls = sb.value("sortby_nulls", "SORTBY_NULLS_DEFAULT");
-      bool nulls_first = nulls == "SORTBY_NULLS_FIRST" || (nulls == "SORTBY_NULLS_DEFAULT" && desc);
+      bool desc, nulls_first;
+      RETURN_IF_ERROR(ParseSortDirection(sb, &desc, &nulls_first));
       int idx = -1;
       if (node.contains("A_Const")) {
         ASSIGN_OR_RETURN(int64_t pos, ConstInt(node, "ORDER BY position"));
@@ -693,7 +642,8 @@ struct Group {
 
 class Executor {
  public:
-  Executor(const Plan& p, const RelationProvider& provider, const QueryLimits& limits, const RowSink* sink)
+  // The executor fills the plan's join tables (Rel::rows, Rel::index).
+  Executor(Plan& p, const RelationProvider& provider, const QueryLimits& limits, const RowSink* sink)
       : p_(p), provider_(provider), limits_(limits), sink_(sink), start_(MonotonicMicros()) {}
 
   Result<QueryResult> Run() {
@@ -706,6 +656,7 @@ class Executor {
     }
     if (sink_ && sink_->begin) RETURN_IF_ERROR(sink_->begin(out_.columns));
     row_.assign(p_.scope.columns.size(), Value());
+    probe_keys_.resize(p_.rels.size());
     for (size_t j = 1; j < p_.rels.size(); j++) RETURN_IF_ERROR(Build(j));
     if (p_.aggregate && p_.keys.empty()) NewGroup();  // one row even over no input
     if (p_.rels.empty()) {
@@ -756,7 +707,7 @@ class Executor {
 
   // Reads joined relation j into its hash table.
   Status Build(size_t j) {
-    Rel& r = const_cast<Rel&>(p_.rels[j]);  // the executor owns the plan's build state
+    Rel& r = p_.rels[j];
     size_t n = r.info.columns.size();
     std::string key;
     ScanFn fn = [&](const ingest::RowBatch& batch, const std::vector<int>& cols, bool*) -> Status {
@@ -791,7 +742,8 @@ class Executor {
   Status Probe(size_t j) {
     if (j >= p_.rels.size()) return Consume();
     const Rel& r = p_.rels[j];
-    std::string key;
+    std::string& key = probe_keys_[j];  // one buffer per join level: no allocation per row
+    key.clear();
     bool null_key = false;
     for (size_t k = 0; k < r.left_keys.size(); k++) {
       Value v = sql::Eval(*r.left_keys[k], row_.data());
@@ -876,16 +828,7 @@ class Executor {
     return Status::OK();
   }
 
-  bool Less(const std::vector<Value>& a, const std::vector<Value>& b) const {
-    for (const SortKey& k : p_.order) {
-      const Value &x = a[k.item], &y = b[k.item];
-      if (x.is_null() != y.is_null()) return k.nulls_first ? x.is_null() : y.is_null();
-      if (x.is_null()) continue;
-      int c = Value::Compare(x, y);
-      if (c != 0) return k.desc ? c > 0 : c < 0;
-    }
-    return false;
-  }
+  bool Less(const std::vector<Value>& a, const std::vector<Value>& b) const { return RowLess(p_.order, a, b); }
 
   Status Output(std::vector<Value> row) {
     if (!p_.order.empty()) {
@@ -938,7 +881,7 @@ class Executor {
     return Status::OK();
   }
 
-  const Plan& p_;
+  Plan& p_;
   const RelationProvider& provider_;
   const QueryLimits& limits_;
   const RowSink* sink_;
@@ -946,6 +889,7 @@ class Executor {
   QueryResult out_;
   std::vector<Value> row_;
   std::vector<Value> keys_;
+  std::vector<std::string> probe_keys_;
   std::string gkey_;
   absl::flat_hash_map<std::string, uint32_t> index_;
   std::vector<Group> groups_;

@@ -291,6 +291,23 @@ Result<std::vector<Statement>> Parse(std::string_view sql) {
   return out;
 }
 
+std::string FuncName(const json& func_call) {
+  const json& names = Field(func_call, "funcname");
+  return names.empty() ? std::string() : StringValue(names.back());
+}
+
+bool AnyNode(const json& node, const std::function<bool(const json&)>& pred) {
+  if (node.is_object()) {
+    if (pred(node)) return true;
+    for (const auto& [k, v] : node.items())
+      if (AnyNode(v, pred)) return true;
+  } else if (node.is_array()) {
+    for (const auto& v : node)
+      if (AnyNode(v, pred)) return true;
+  }
+  return false;
+}
+
 const json& Field(const json& obj, const char* key) {
   static const json kNull;
   if (!obj.is_object()) return kNull;

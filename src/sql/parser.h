@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,10 @@ const nlohmann::json& Field(const nlohmann::json& obj, const char* key);
 std::string StringValue(const nlohmann::json& node);
 // Joins a list of String nodes with '.', e.g. a qualified name ["public","pv"] → "public.pv".
 std::string NameList(const nlohmann::json& list);
+// The last name of a FuncCall body's funcname ("pg_catalog.count" → "count").
+std::string FuncName(const nlohmann::json& func_call);
+// True when `pred` holds for `node` or for any object nested in it (depth first).
+bool AnyNode(const nlohmann::json& node, const std::function<bool(const nlohmann::json&)>& pred);
 // The statement kind as SQL, for messages: "SelectStmt" → "SELECT", "InsertStmt" → "INSERT", ...
 std::string DescribeKind(const std::string& kind);
 
