@@ -541,15 +541,38 @@ Result<serving::QueryResult> Engine::Query(std::string_view text, const std::ato
                                            const serving::RowSink* sink) {
   int64_t start = MonotonicMicros();
   metrics_.queries++;
-  auto fail = [&](Status st) -> Status {
+  auto r = RunQuery(text, cancel, sink);
+  if (!r.ok()) {
     metrics_.query_errors++;
-    return st;
+    return r;
+  }
+  metrics_.query_micros_total += static_cast<uint64_t>(MonotonicMicros() - start);
+  return r;
+}
+
+Result<std::vector<serving::ResultColumn>> Engine::DescribeQuery(std::string_view text,
+                                                                 const std::atomic<bool>* cancel) {
+  // The executors hand the columns to the sink's begin once planned, before reading any row;
+  // begin's error ends the run there.
+  std::optional<std::vector<serving::ResultColumn>> columns;
+  serving::RowSink sink;
+  sink.begin = [&](const std::vector<serving::ResultColumn>& c) -> Status {
+    columns = c;
+    return Cancelled("described");
   };
-  auto parsed = sql::Parse(text);
-  if (!parsed.ok()) return fail(parsed.status());
-  if (parsed->size() != 1) return fail(InvalidArgument("expected one SELECT statement, got {}", parsed->size()));
-  const sql::Statement& stmt = parsed->front();
-  if (stmt.kind != "SelectStmt") return fail(InvalidArgument("not a query: {}", sql::DescribeKind(stmt.kind)));
+  sink.row = [](std::vector<Value>&&) { return Status::OK(); };
+  auto r = RunQuery(text, cancel, &sink);
+  if (columns) return std::move(*columns);
+  if (!r.ok()) return r.status();
+  return Internal("the query gave no columns");
+}
+
+Result<serving::QueryResult> Engine::RunQuery(std::string_view text, const std::atomic<bool>* cancel,
+                                              const serving::RowSink* sink) {
+  ASSIGN_OR_RETURN(std::vector<sql::Statement> parsed, sql::Parse(text));
+  if (parsed.size() != 1) return InvalidArgument("expected one SELECT statement, got {}", parsed.size());
+  const sql::Statement& stmt = parsed.front();
+  if (stmt.kind != "SelectStmt") return InvalidArgument("not a query: {}", sql::DescribeKind(stmt.kind));
   // Plan against the view definitions the speed layer holds now, so that a view being
   // redefined keeps answering from its current version until the new one is built.
   catalog::Snapshot cat = *catalog_->snapshot();
@@ -582,8 +605,6 @@ Result<serving::QueryResult> Engine::Query(std::string_view text, const std::ato
     EngineRelations relations(this, cat, fn);
     r = serving::ExecuteRawSelect(stmt, relations, limits, sink);
   }
-  if (!r.ok()) return fail(r.status());
-  metrics_.query_micros_total += static_cast<uint64_t>(MonotonicMicros() - start);
   return r;
 }
 

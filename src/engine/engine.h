@@ -172,6 +172,10 @@ class Engine {
   // With a sink, the rows are streamed to it and max_result_rows does not apply.
   Result<serving::QueryResult> Query(std::string_view sql, const std::atomic<bool>* cancel = nullptr,
                                      const serving::RowSink* sink = nullptr);
+  // The columns `sql` (one SELECT) would answer with, without reading its rows: the statement is
+  // planned (a query over one view is run: it reads no lake). Errors as Query's.
+  Result<std::vector<serving::ResultColumn>> DescribeQuery(std::string_view sql,
+                                                           const std::atomic<bool>* cancel = nullptr);
 
   // Ingests a request body into a stream (see class comment). NotFound for an unknown stream.
   Result<IngestResult> Ingest(const std::string& stream, std::string_view content_type,
@@ -214,6 +218,9 @@ class Engine {
   Status Close();
 
  private:
+  // Query and DescribeQuery without the metrics.
+  Result<serving::QueryResult> RunQuery(std::string_view sql, const std::atomic<bool>* cancel,
+                                        const serving::RowSink* sink);
   struct StreamRuntime {
     catalog::StreamPtr schema;
     std::unique_ptr<wal::Log> log;

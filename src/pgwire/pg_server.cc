@@ -147,9 +147,13 @@ struct Portal {
   std::shared_ptr<PreparedStatement> stmt;
   std::string sql;                     // with the parameters substituted
   std::vector<int16_t> result_formats;
-  std::optional<Outcome> outcome;      // computed at the first Describe or Execute
+  // Session and catalog answers, and engine statements run by an Execute with a row limit: the
+  // whole result, computed at the first Describe or Execute and kept.
+  std::optional<Outcome> outcome;
+  // An engine SELECT described before it runs: its columns (Engine::DescribeQuery).
+  std::optional<Outcome> described;
   size_t next_row = 0;
-  bool completed = false;
+  bool completed = false;  // an engine SELECT whose rows were streamed by an Execute
 };
 
 }  // namespace
@@ -511,13 +515,30 @@ class Session {
     return Result<Outcome>(std::move(o));
   }
 
-  // Runs one statement: the pre-dispatch, else the engine.
-  Result<Outcome> RunStatement(std::string_view text) {
-    // A cancel request only interrupts the statement running when it arrives.
+  // Starts a statement: a cancel request only interrupts the statement running when it arrives.
+  void BeginStatement() {
     cancel_.store(false);
     statement_start_ = std::chrono::steady_clock::now();
-    if (auto pre = PreDispatch(text)) return std::move(*pre);
-    if (auto cat = CatalogDispatch(text)) return std::move(*cat);
+  }
+
+  // The answer of the pre-dispatch or the catalog (starting the statement); nullopt when the
+  // engine answers `text`.
+  std::optional<Result<Outcome>> SessionAnswer(std::string_view text) {
+    BeginStatement();
+    if (auto pre = PreDispatch(text)) return pre;
+    return CatalogDispatch(text);
+  }
+
+  // True when `text` is one SELECT (which the engine answers unless SessionAnswer does).
+  static bool IsSelect(std::string_view text) {
+    auto parsed = sql::Parse(text);
+    return parsed.ok() && parsed->size() == 1 && parsed->front().kind == "SelectStmt";
+  }
+
+  // Runs one statement to completion, every row in memory (the engine's max_result_rows applies):
+  // the session's answer, else the engine's.
+  Result<Outcome> RunStatement(std::string_view text) {
+    if (auto answer = SessionAnswer(text)) return std::move(*answer);
     ASSIGN_OR_RETURN(std::vector<engine::StatementResult> results, srv_->engine->ExecuteSql(text, &cancel_));
     Outcome o;
     if (results.empty()) return Internal("the engine returned no result");
@@ -563,30 +584,86 @@ class Session {
 
   // Writes rows [from, to) of o; false when the connection failed.
   bool WriteRows(const Outcome& o, const std::vector<int16_t>& formats, size_t from, size_t to) {
-    std::vector<std::optional<std::string>> cells;
-    for (size_t r = from; r < to; r++) {
-      cells.clear();
-      const auto& row = o.rows[r];
-      for (size_t i = 0; i < o.columns.size(); i++) {
-        if (i >= row.size() || row[i].is_null()) {
-          cells.emplace_back();
-          continue;
-        }
-        Type t = o.columns[i].type;
-        if (i < o.type_oids.size()) {  // a text cell of a catalog answer (checked by CheckFormats)
-          if (FormatOf(formats, i) == 1) {
-            auto bin = TextCellToBinary(row[i].as_text(), o.type_oids[i]);
-            cells.emplace_back(bin.ok() ? std::move(*bin) : std::string());
-          } else {
-            cells.emplace_back(row[i].as_text());
-          }
-          continue;
-        }
-        cells.emplace_back(FormatOf(formats, i) == 1 ? EncodeBinary(row[i], t) : EncodeText(row[i], t));
+    for (size_t r = from; r < to; r++)
+      if (!WriteRow(o, formats, o.rows[r])) return false;
+    return true;
+  }
+
+  // Writes one DataRow of o's columns; false when the connection failed.
+  bool WriteRow(const Outcome& o, const std::vector<int16_t>& formats, const std::vector<Value>& row) {
+    std::vector<std::optional<std::string>>& cells = cells_;
+    cells.clear();
+    for (size_t i = 0; i < o.columns.size(); i++) {
+      if (i >= row.size() || row[i].is_null()) {
+        cells.emplace_back();
+        continue;
       }
-      WriteDataRow(&out_, cells);
-      if (out_.size() > (256u << 10) && !Flush()) return false;
+      Type t = o.columns[i].type;
+      if (i < o.type_oids.size()) {  // a text cell of a catalog answer (checked by CheckFormats)
+        if (FormatOf(formats, i) == 1) {
+          auto bin = TextCellToBinary(row[i].as_text(), o.type_oids[i]);
+          cells.emplace_back(bin.ok() ? std::move(*bin) : std::string());
+        } else {
+          cells.emplace_back(row[i].as_text());
+        }
+        continue;
+      }
+      cells.emplace_back(FormatOf(formats, i) == 1 ? EncodeBinary(row[i], t) : EncodeText(row[i], t));
     }
+    WriteDataRow(&out_, cells);
+    return out_.size() <= (256u << 10) || Flush();
+  }
+
+  // Runs the engine SELECT `text`, writing each row as a DataRow as the engine produces it (no
+  // max_result_rows: nothing is held), with a RowDescription first when `describe`. `expect`:
+  // the columns an earlier Describe announced, which the statement must still have. The row count
+  // goes to *rows. False after an error was sent (rows already written stay: the ErrorResponse
+  // follows them, as in PostgreSQL) or when the connection failed.
+  bool StreamSelect(std::string_view text, const std::vector<int16_t>& formats, bool describe,
+                    const Outcome* expect, uint64_t* rows) {
+    BeginStatement();
+    Outcome o;
+    std::optional<std::pair<std::string, std::string>> protocol_error;  // (sqlstate, message)
+    bool lost = false;
+    *rows = 0;
+    serving::RowSink sink;
+    sink.begin = [&](const std::vector<serving::ResultColumn>& columns) -> Status {
+      if (formats.size() > 1 && formats.size() != columns.size()) {
+        protocol_error.emplace("08P01", fmt::format("bind message has {} result formats but query has {} columns",
+                                                    formats.size(), columns.size()));
+        return InvalidArgument("{}", protocol_error->second);
+      }
+      if (expect && !SameColumns(expect->columns, columns)) {
+        protocol_error.emplace("0A000", "cached plan must not change result type");
+        return InvalidArgument("{}", protocol_error->second);
+      }
+      o.columns = columns;
+      if (describe) WriteDescription(o, formats);
+      return Status::OK();
+    };
+    sink.row = [&](std::vector<Value>&& row) -> Status {
+      ++*rows;
+      if (WriteRow(o, formats, row)) return Status::OK();
+      lost = true;
+      return Cancelled("the client connection was lost");
+    };
+    auto r = srv_->engine->Query(text, &cancel_, &sink);
+    if (lost) return false;
+    if (protocol_error) {
+      SendError(protocol_error->first, protocol_error->second);
+      return false;
+    }
+    if (!r.ok()) {
+      SendError(r.status());
+      return false;
+    }
+    return true;
+  }
+
+  static bool SameColumns(const std::vector<serving::ResultColumn>& a, const std::vector<serving::ResultColumn>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); i++)
+      if (a[i].name != b[i].name || a[i].type != b[i].type) return false;
     return true;
   }
 
@@ -604,7 +681,14 @@ class Session {
       WriteEmptyQueryResponse(&out_);
     } else {
       for (const sql::Statement& stmt : *parsed) {
-        auto o = RunStatement(stmt.text);
+        auto answer = SessionAnswer(stmt.text);
+        if (!answer && stmt.kind == "SelectStmt") {
+          uint64_t rows = 0;
+          if (!StreamSelect(stmt.text, {}, true, nullptr, &rows)) break;
+          WriteCommandComplete(&out_, fmt::format("SELECT {}", rows));
+          continue;
+        }
+        auto o = answer ? std::move(*answer) : RunStatement(stmt.text);
         if (!o.ok()) {
           SendError(o.status());
           break;
@@ -698,10 +782,14 @@ class Session {
     WriteBindComplete(&out_);
   }
 
-  // Runs the portal's statement once; false after sending an error.
+  // Runs the portal's statement once, every row in memory; false after sending an error.
   bool Materialize(Portal* p) {
     if (p->outcome) return true;
-    auto o = RunStatement(p->sql);
+    return Keep(p, RunStatement(p->sql));
+  }
+
+  // Checks o against the portal's result formats and keeps it; false after sending an error.
+  bool Keep(Portal* p, Result<Outcome> o) {
     if (!o.ok()) {
       SendError(o.status());
       return false;
@@ -735,9 +823,18 @@ class Session {
         WriteNoData(&out_);
         return;
       }
-      // The columns: the statement run with NULL parameters.
+      // The columns: the session's answer with NULL parameters, else the engine's plan.
       auto text = WithNullParams(s);
-      auto o = text.ok() ? RunStatement(*text) : Result<Outcome>(text.status());
+      if (!text.ok()) {
+        SendError(text.status());
+        return;
+      }
+      Result<Outcome> o = Status::OK();
+      if (auto answer = SessionAnswer(*text)) {
+        o = std::move(*answer);
+      } else {
+        o = DescribeSelect(*text);
+      }
       if (!o.ok()) {
         SendError(o.status());
         return;
@@ -756,8 +853,33 @@ class Session {
       WriteNoData(&out_);
       return;
     }
-    if (!Materialize(&p)) return;
-    WriteDescription(*p.outcome, p.result_formats);
+    if (!p.outcome && !p.described) {
+      if (auto answer = SessionAnswer(p.sql)) {
+        if (!Keep(&p, std::move(*answer))) return;
+      } else {
+        auto o = DescribeSelect(p.sql);
+        if (!o.ok()) {
+          SendError(o.status());
+          return;
+        }
+        if (p.result_formats.size() > 1 && p.result_formats.size() != o->columns.size()) {
+          SendError("08P01", fmt::format("bind message has {} result formats but query has {} columns",
+                                         p.result_formats.size(), o->columns.size()));
+          return;
+        }
+        p.described = std::move(*o);
+      }
+    }
+    WriteDescription(p.outcome ? *p.outcome : *p.described, p.result_formats);
+  }
+
+  // The columns of the engine SELECT `text`, planned but not run.
+  Result<Outcome> DescribeSelect(std::string_view text) {
+    BeginStatement();
+    Outcome o;
+    o.returns_rows = true;
+    ASSIGN_OR_RETURN(o.columns, srv_->engine->DescribeQuery(text, &cancel_));
+    return o;
   }
 
   void HandleExecute(const FrontendMessage& m) {
@@ -771,7 +893,25 @@ class Session {
       WriteEmptyQueryResponse(&out_);
       return;
     }
-    if (!Materialize(&p)) return;
+    if (!p.outcome && !p.completed) {
+      // Without a row limit an engine SELECT streams its rows; with one (a cursor-like fetch in
+      // pieces) the rows are kept for the following Executes.
+      bool stream = p.stmt->returns_rows && m.max_rows <= 0;
+      std::optional<Result<Outcome>> answer;
+      if (stream && !p.described) answer = SessionAnswer(p.sql);
+      if (stream && !answer) {
+        uint64_t rows = 0;
+        p.completed = true;
+        if (!StreamSelect(p.sql, p.result_formats, false, p.described ? &*p.described : nullptr, &rows)) return;
+        WriteCommandComplete(&out_, fmt::format("SELECT {}", rows));
+        return;
+      }
+      if (answer ? !Keep(&p, std::move(*answer)) : !Materialize(&p)) return;
+    }
+    if (p.completed) {  // executed again after its rows were streamed
+      WriteCommandComplete(&out_, "SELECT 0");
+      return;
+    }
     const Outcome& o = *p.outcome;
     if (!o.returns_rows) {
       WriteCommandComplete(&out_, o.tag);
@@ -800,6 +940,7 @@ class Session {
   std::atomic<bool> cancel_{false};
   std::chrono::steady_clock::time_point statement_start_;
   std::string out_;
+  std::vector<std::optional<std::string>> cells_;  // WriteRow's buffer
   bool in_extended_error_ = false;
   std::map<std::string, std::pair<std::string, std::string>> params_;  // lower name → (name, value)
   std::map<std::string, std::shared_ptr<PreparedStatement>> statements_;

@@ -11,12 +11,14 @@
 // Cancel: every session has a cancel flag (std::atomic<bool>), registered under its process id
 // with its secret key. A CancelRequest (a new connection) whose process id and secret match
 // (constant-time comparison) sets it; anything else is ignored; the connection closes without an
-// answer. The flag is cleared when a statement starts and passed to Engine::ExecuteSql, whose
+// answer. The flag is cleared when a statement starts and passed to the engine (Query, ExecuteSql), whose
 // queries poll it, and to pg_sleep: the statement ends with 57014.
 //
-// Simple query: each statement of a Query message runs through Engine::ExecuteSql on its own and
-// gets its own result (RowDescription + DataRows + CommandComplete); the first error stops the
-// rest (earlier statements stay applied). Before the engine, a small pre-dispatch answers
+// Simple query: each statement of a Query message runs on its own and gets its own result
+// (RowDescription + DataRows + CommandComplete); the first error stops the rest (earlier
+// statements stay applied). A SELECT the engine answers is streamed (Engine::Query with a row
+// sink: DataRows as rows are produced, no max_result_rows); other statements go through
+// Engine::ExecuteSql. Before the engine, a small pre-dispatch answers
 // `SELECT version()`, `SET name = value` / `SET name TO value` (remembered per session) and
 // `SHOW name` without touching the engine, then catalog queries (psql's \d ...), session
 // functions and pg_sleep are answered by pg_catalog.h from the live catalog.
@@ -24,9 +26,10 @@
 // Extended query: named and unnamed statements and portals. Parameters are not sent to the
 // engine as values: Bind turns each into a SQL literal (message.h ParamToLiteral: typed and
 // validated, text quoted with '' doubled) and substitutes it for $n in the statement text outside
-// literals and comments; the resulting text is what runs. A portal's rows are computed at its
-// first Describe or Execute and kept, so Execute with a row limit returns them in pieces
-// (PortalSuspended). Every Sync ends the implicit transaction: all portals are dropped. After an
+// literals and comments; the resulting text is what runs. Describe plans an engine SELECT
+// (Engine::DescribeQuery) without reading rows; Execute without a row limit streams it. Execute
+// with a row limit computes the portal's rows once (bounded by max_result_rows) and keeps them,
+// returning them in pieces (PortalSuspended); so are session and catalog answers. Every Sync ends the implicit transaction: all portals are dropped. After an
 // error, messages up to the next Sync are discarded.
 //
 // Threads: one acceptor thread (an Asio io_context) and one thread per connection, doing blocking

@@ -849,6 +849,8 @@ class Executor {
   }
 
   Status Emit(std::vector<Value> row) {
+    // An expression of this row failed: the error, never the row (a sink may have sent earlier ones).
+    if (sql::HasEvalError()) return sql::TakeEvalError();
     if (skipped_ < static_cast<size_t>(p_.offset)) {
       skipped_++;
       return Status::OK();
@@ -863,7 +865,8 @@ class Executor {
     if (sink_) return sink_->row(std::move(row));
     if (emitted_ > limits_.max_result_rows)
       return ResourceExhausted("the result has more than {} rows ([query] max_result_rows); add LIMIT, aggregate, "
-                               "or stream it (\"stream\": true over HTTP)",
+                               "or stream it (\"stream\": true over HTTP; the PostgreSQL protocol streams unless Execute "
+                               "fetches the rows in pieces)",
                                limits_.max_result_rows);
     RETURN_IF_ERROR(Charge(RowBytes(row), "result rows"));
     out_.rows.push_back(std::move(row));

@@ -207,6 +207,14 @@ TEST_F(RawQueryTest, Limits) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(got.size(), 5u);
   EXPECT_EQ(r->tag, "SELECT 5");
+  // A runtime error in row 3 (batches of 2 rows): rows 1 and 2 reach the sink, then the error;
+  // the failing row and the rest of its batch never do.
+  got.clear();
+  stmts = sql::Parse("SELECT CASE WHEN url = '/a' AND n IS NULL THEN 'x' ELSE '1' END::bigint FROM ev");
+  r = ExecuteRawSelect(stmts->front(), rel_, small, &sink);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("invalid input syntax for type bigint"), std::string::npos) << r.status().message();
+  EXPECT_EQ(got.size(), 2u);
 }
 
 TEST_F(RawQueryTest, NoFrom) {
