@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <limits>
 
 #include "sql/expr.h"
@@ -178,6 +179,27 @@ size_t RawAggAcc::AddPlain(const RawAggSpec& spec, const Value& v) {
   return 0;
 }
 
+namespace {
+
+// The elements at sorted positions `positions` (each < v.size()) by `less`, without sorting all
+// of v: one nth_element per distinct position, each over the part right of the previous one
+// (O(n) per position).
+template <class T, class Less>
+std::map<size_t, T> OrderStatistics(std::vector<T> v, std::vector<size_t> positions, Less less) {
+  std::sort(positions.begin(), positions.end());
+  std::map<size_t, T> at;
+  size_t start = 0;
+  for (size_t k : positions) {
+    if (at.count(k)) continue;
+    std::nth_element(v.begin() + static_cast<ptrdiff_t>(start), v.begin() + static_cast<ptrdiff_t>(k), v.end(), less);
+    at.emplace(k, v[k]);
+    start = k + 1;
+  }
+  return at;
+}
+
+}  // namespace
+
 Value RawAggAcc::Finalize(const RawAggSpec& spec) const {
   if (spec.distinct) {
     RawAggSpec plain = spec;
@@ -191,23 +213,40 @@ Value RawAggAcc::Finalize(const RawAggSpec& spec) const {
     case RawAggKind::kPercentileCont:
     case RawAggKind::kPercentileDisc: {
       if (values_.empty()) return Value::Null();
-      std::vector<Value> sorted = values_;
-      std::sort(sorted.begin(), sorted.end(), [&](const Value& a, const Value& b) {
-        int c = Value::Compare(a, b);
-        return spec.descending ? c > 0 : c < 0;
-      });
-      std::vector<Value> out;
-      size_t n = sorted.size();
+      size_t n = values_.size();
+      // The sorted positions each quantile needs: percentile_disc the first value whose position
+      // reaches q·n (PostgreSQL: ceil(q·n), at least 1); percentile_cont the two around q·(n-1).
+      std::vector<size_t> positions;
       for (double q : spec.quantiles) {
         if (spec.kind == RawAggKind::kPercentileDisc) {
-          // The first value whose position reaches q·n (PostgreSQL: ceil(q·n), at least 1).
           size_t k = static_cast<size_t>(std::ceil(q * static_cast<double>(n)));
-          out.push_back(sorted[k == 0 ? 0 : std::min(k, n) - 1]);
+          positions.push_back(k == 0 ? 0 : std::min(k, n) - 1);
         } else {
           double pos = q * static_cast<double>(n - 1);
-          size_t lo = static_cast<size_t>(std::floor(pos));
-          size_t hi = static_cast<size_t>(std::ceil(pos));
-          double a = AsDouble(sorted[lo]), b = AsDouble(sorted[hi]);
+          positions.push_back(static_cast<size_t>(std::floor(pos)));
+          positions.push_back(static_cast<size_t>(std::ceil(pos)));
+        }
+      }
+      std::vector<Value> out;
+      if (spec.kind == RawAggKind::kPercentileDisc) {
+        auto at = OrderStatistics(values_, positions, [&](const Value& a, const Value& b) {
+          int c = Value::Compare(a, b);
+          return spec.descending ? c > 0 : c < 0;
+        });
+        for (size_t i = 0; i < spec.quantiles.size(); i++) out.push_back(at[positions[i]]);
+      } else {
+        // Numbers only: ordered as doubles, NaN above every number (as Value::Compare).
+        std::vector<double> xs;
+        xs.reserve(n);
+        for (const Value& v : values_) xs.push_back(AsDouble(v));
+        auto less = [](double a, double b) { return std::isnan(b) ? !std::isnan(a) : a < b; };
+        auto at = OrderStatistics(std::move(xs), positions, [&](double a, double b) {
+          return spec.descending ? less(b, a) : less(a, b);
+        });
+        for (size_t i = 0; i < spec.quantiles.size(); i++) {
+          double pos = spec.quantiles[i] * static_cast<double>(n - 1);
+          size_t lo = positions[2 * i], hi = positions[2 * i + 1];
+          double a = at[lo], b = at[hi];
           out.push_back(Value::Double(lo == hi ? a : a + (pos - static_cast<double>(lo)) * (b - a)));
         }
       }

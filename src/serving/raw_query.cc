@@ -3,6 +3,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "common/time_util.h"
 #include "serving/raw_aggregate.h"
@@ -832,16 +833,17 @@ class Executor {
 
   Status Output(std::vector<Value> row) {
     if (!p_.order.empty()) {
+      // ORDER BY ... LIMIT: keep the best rows only. Once `keep` rows are known, a row that does
+      // not sort before the last of them (ties: the earlier row stays first) cannot be among them.
+      size_t keep = p_.limit >= 0 ? static_cast<size_t>(p_.limit + p_.offset) : 0;
+      if (cutoff_ && !Less(row, *cutoff_)) return Status::OK();
       RETURN_IF_ERROR(Charge(RowBytes(row), "sorting"));
       buffer_.push_back(std::move(row));
-      // ORDER BY ... LIMIT: keep the best rows only.
-      if (p_.limit >= 0) {
-        size_t keep = static_cast<size_t>(p_.limit + p_.offset);
-        if (buffer_.size() >= 2 * keep + 1024) {
-          std::stable_sort(buffer_.begin(), buffer_.end(), [&](const auto& a, const auto& b) { return Less(a, b); });
-          for (size_t i = keep; i < buffer_.size(); i++) mem_ -= std::min(mem_, RowBytes(buffer_[i]));
-          buffer_.resize(keep);
-        }
+      if (p_.limit >= 0 && buffer_.size() >= 2 * keep + 1024) {
+        std::stable_sort(buffer_.begin(), buffer_.end(), [&](const auto& a, const auto& b) { return Less(a, b); });
+        for (size_t i = keep; i < buffer_.size(); i++) mem_ -= std::min(mem_, RowBytes(buffer_[i]));
+        buffer_.resize(keep);
+        if (keep > 0) cutoff_ = buffer_.back();
       }
       return Status::OK();
     }
@@ -897,6 +899,7 @@ class Executor {
   absl::flat_hash_map<std::string, uint32_t> index_;
   std::vector<Group> groups_;
   std::vector<std::vector<Value>> buffer_;
+  std::optional<std::vector<Value>> cutoff_;  // ORDER BY ... LIMIT: the last row kept so far
   size_t mem_ = 0, tick_ = 0, emitted_ = 0, skipped_ = 0;
   bool done_ = false;
 };

@@ -3,10 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <map>
 
 #include "sql/parser.h"
+#include "views/sketch_sql.h"
 
 namespace laminar::serving {
 namespace {
@@ -215,6 +218,56 @@ TEST_F(RawQueryTest, Limits) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("invalid input syntax for type bigint"), std::string::npos) << r.status().message();
   EXPECT_EQ(got.size(), 2u);
+}
+
+// ORDER BY ... LIMIT keeps only the best rows while scanning; the answer must equal a stable sort
+// of every row (ties in arrival order), whatever the LIMIT/OFFSET. Also exact percentiles
+// (computed by selection, not a full sort) against a sorted copy.
+TEST_F(RawQueryTest, TopRowsAndPercentilesOverManyRows) {
+  RelationInfo t{RelationKind::kStream, "many", {{"k", Type::kInt64}, {"x", Type::kDouble}, {"i", Type::kInt64}}, -1};
+  std::vector<std::vector<Value>> rows;
+  uint64_t state = 12345;
+  for (int64_t i = 0; i < 5000; i++) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    int64_t k = static_cast<int64_t>((state >> 33) % 40);  // many ties
+    double x = static_cast<double>((state >> 20) % 100000) / 7.0;
+    rows.push_back({(state >> 40) % 50 == 0 ? N : I(k), D(x), I(i)});
+  }
+  rel_.Add(t, rows);
+  rel_.batch_rows = 97;
+  for (auto [limit, offset] : std::vector<std::pair<int, int>>{{1, 0}, {7, 2}, {50, 0}, {600, 1000}}) {
+    for (bool desc : {false, true}) {
+      std::vector<std::vector<Value>> want = rows;
+      std::stable_sort(want.begin(), want.end(), [&](const auto& a, const auto& b) {
+        if (a[0].is_null() != b[0].is_null()) return desc ? a[0].is_null() : b[0].is_null();  // NULLS LAST asc, FIRST desc
+        if (a[0].is_null()) return false;
+        return desc ? a[0].as_int() > b[0].as_int() : a[0].as_int() < b[0].as_int();
+      });
+      std::string expect;
+      for (int r = offset; r < offset + limit; r++) expect += (expect.empty() ? "" : ";") + want[r][2].ToString();
+      std::string q = "SELECT i FROM many ORDER BY k" + std::string(desc ? " DESC" : "") + " LIMIT " +
+                      std::to_string(limit) + " OFFSET " + std::to_string(offset);
+      EXPECT_EQ(Rows(q), expect) << q;
+    }
+  }
+  std::vector<double> xs;
+  for (const auto& r : rows) xs.push_back(r[1].as_double());
+  std::sort(xs.begin(), xs.end());
+  auto cont = [&](double q) {
+    double pos = q * static_cast<double>(xs.size() - 1);
+    size_t lo = static_cast<size_t>(std::floor(pos)), hi = static_cast<size_t>(std::ceil(pos));
+    return xs[lo] + (pos - static_cast<double>(lo)) * (xs[hi] - xs[lo]);
+  };
+  auto r = Run("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x), percentile_cont(0.99) WITHIN GROUP (ORDER BY x DESC), "
+               "percentile_disc(0.25) WITHIN GROUP (ORDER BY x), percentile_cont(1) WITHIN GROUP (ORDER BY x) FROM many");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_DOUBLE_EQ(r->rows[0][0].as_double(), cont(0.5));
+  // DESC interpolates from the larger neighbour: the same value up to rounding.
+  EXPECT_NEAR(r->rows[0][1].as_double(), cont(0.01), 1e-9 * cont(0.01));
+  EXPECT_DOUBLE_EQ(r->rows[0][2].as_double(), xs[static_cast<size_t>(std::ceil(0.25 * 5000)) - 1]);
+  EXPECT_DOUBLE_EQ(r->rows[0][3].as_double(), xs.back());
+  EXPECT_EQ(Rows("SELECT percentile_cont(ARRAY[0, 0.5, 1]) WITHIN GROUP (ORDER BY x) FROM many"),
+            views::ArrayText({D(xs.front()), D(cont(0.5)), D(xs.back())}));
 }
 
 TEST_F(RawQueryTest, NoFrom) {
