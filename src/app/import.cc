@@ -26,6 +26,7 @@
 #include "lake/parquet_inspect.h"
 #include "lake/parquet_reader.h"
 #include "server/http_server.h"
+#include "common/strings.h"
 
 namespace laminar::app {
 
@@ -37,16 +38,6 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kReadChunk = 256u << 10;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -450,14 +441,14 @@ Result<FileFormat> ParseFileFormat(std::string_view name) {
 FileFormat FormatFromName(const std::string& path) {
   std::string n = Lower(path);
   for (const char* s : {".gz", ".gzip", ".zst", ".zstd"}) {
-    if (EndsWith(n, s)) {
+    if (n.ends_with(s)) {
       n.resize(n.size() - std::strlen(s));
       break;
     }
   }
-  if (EndsWith(n, ".csv") || EndsWith(n, ".tsv")) return FileFormat::kCsv;
-  if (EndsWith(n, ".ndjson") || EndsWith(n, ".jsonl") || EndsWith(n, ".json")) return FileFormat::kNdjson;
-  if (EndsWith(n, ".parquet") || EndsWith(n, ".pq")) return FileFormat::kParquet;
+  if (n.ends_with(".csv") || n.ends_with(".tsv")) return FileFormat::kCsv;
+  if (n.ends_with(".ndjson") || n.ends_with(".jsonl") || n.ends_with(".json")) return FileFormat::kNdjson;
+  if (n.ends_with(".parquet") || n.ends_with(".pq")) return FileFormat::kParquet;
   return FileFormat::kAuto;
 }
 
@@ -600,7 +591,7 @@ Result<std::unique_ptr<RecordReader>> RecordReader::Open(const std::string& path
   ImportOptions opts = options;
   if (opts.delimiter == 0) {
     std::string n = Lower(path);
-    opts.delimiter = (EndsWith(n, ".tsv") || EndsWith(n, ".tsv.gz") || EndsWith(n, ".tsv.zst")) ? '\t' : ',';
+    opts.delimiter = (n.ends_with(".tsv") || n.ends_with(".tsv.gz") || n.ends_with(".tsv.zst")) ? '\t' : ',';
   }
   opts.csv.delimiter = opts.delimiter;
 

@@ -24,6 +24,7 @@
 #include "ingest/csv.h"
 #include "ingest/text_value.h"
 #include "lake/parquet_reader.h"
+#include "common/strings.h"
 
 namespace laminar::engine {
 namespace {
@@ -44,16 +45,6 @@ struct CopyOptions {
   std::optional<char> quote;
   std::optional<char> escape;
 };
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 // The column of `schema` a file column named `name` goes to: the exact name, else the only
 // case-insensitive match; -1 when none. `allowed` (when not empty) limits the candidates.
@@ -453,20 +444,20 @@ Result<StatementResult> Engine::Copy(const sql::Statement& stmt) {
   // FORMAT, else from the name: .csv/.tsv (optionally .gz/.zst) or .parquet/.pq.
   std::string lname = Lower(path);
   for (const char* s : {".gz", ".gzip", ".zst", ".zstd"}) {
-    if (EndsWith(lname, s)) {
+    if (lname.ends_with(s)) {
       lname.resize(lname.size() - std::strlen(s));
       break;
     }
   }
   if (o.format == CopyFormat::kUnset) {
-    if (EndsWith(lname, ".csv") || EndsWith(lname, ".tsv")) o.format = CopyFormat::kCsv;
-    else if (EndsWith(lname, ".parquet") || EndsWith(lname, ".pq")) o.format = CopyFormat::kParquet;
+    if (lname.ends_with(".csv") || lname.ends_with(".tsv")) o.format = CopyFormat::kCsv;
+    else if (lname.ends_with(".parquet") || lname.ends_with(".pq")) o.format = CopyFormat::kParquet;
     else
       return fail(InvalidArgument("say WITH (FORMAT csv) or WITH (FORMAT parquet): the file name '{}' does not end "
                                   "in .csv or .parquet",
                                   path));
   }
-  if (o.format == CopyFormat::kCsv && !o.delimiter && EndsWith(lname, ".tsv")) o.delimiter = '\t';
+  if (o.format == CopyFormat::kCsv && !o.delimiter && lname.ends_with(".tsv")) o.delimiter = '\t';
   if (o.format == CopyFormat::kParquet) {
     for (auto [given, what] : {std::pair{o.header, "HEADER"}, std::pair{o.delimiter.has_value(), "DELIMITER"},
                                std::pair{o.null_string.has_value(), "NULL"}, std::pair{o.quote.has_value(), "QUOTE"},

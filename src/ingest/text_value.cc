@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "common/time_util.h"
+#include "common/strings.h"
 
 namespace laminar::ingest {
 namespace {
@@ -16,12 +17,6 @@ namespace {
 // Smallest and largest timestamps accepted (years 0001..9999), as the event parser.
 const int64_t kMinTimestamp = DaysFromCivil(1, 1, 1) * kMicrosPerDay;
 const int64_t kMaxTimestamp = DaysFromCivil(10000, 1, 1) * kMicrosPerDay - 1;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 Status EpochOutOfRange(const std::string& shown) {
   return InvalidArgument("timestamp {} is out of range (years 0001..9999)", shown);

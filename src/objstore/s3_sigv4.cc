@@ -1,4 +1,5 @@
 #include "objstore/s3_sigv4.h"
+#include "common/strings.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -78,12 +79,6 @@ std::string AmzDate(std::time_t t) {
 }
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Trims leading and trailing whitespace and collapses inner runs of spaces to one space.
 std::string CanonicalHeaderValue(std::string_view v) {

@@ -24,6 +24,7 @@
 #include "objstore/s3_sigv4.h"
 #include "objstore/s3_store.h"
 #include "objstore/s3_xml.h"
+#include "common/strings.h"
 
 namespace laminar::objstore {
 namespace {
@@ -33,12 +34,6 @@ constexpr uint64_t kMaxParts = 10000;
 constexpr int kMaxBackoffMs = 5000;
 constexpr const char* kEmptySha256 =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

@@ -29,6 +29,7 @@
 #include "pgwire/message.h"
 #include "pgwire/pg_catalog.h"
 #include "sql/parser.h"
+#include "common/strings.h"
 
 namespace laminar::pgwire {
 
@@ -40,12 +41,6 @@ namespace {
 constexpr const char* kServerVersion = "16.0 (Laminar)";
 // Connections over max_connections still get an error answer, up to this many at once.
 constexpr size_t kMaxRejecting = 16;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = char(std::tolower(uint8_t(c)));
-  return out;
-}
 
 // A session parameter's default. SHOW and current_setting() answer every one, SET and
 // set_config() change them; the reported ones are sent as ParameterStatus at startup and on

@@ -9,6 +9,7 @@
 
 #include "common/time_util.h"
 #include "sql/parser.h"
+#include "common/strings.h"
 
 namespace laminar::sql {
 namespace {
@@ -32,11 +33,6 @@ const std::string& NodeKind(const json& node) {
 }
 
 bool IsNumeric(Type t) { return t == Type::kInt64 || t == Type::kDouble; }
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string Trim(const std::string& s) {
   size_t b = 0, e = s.size();
