@@ -10,6 +10,7 @@
 //   --tail  rows ingested after the batch run, answered from the log (default 50000)
 //   --reps  timed runs per query, the median is printed (default 5, after one warm-up run)
 //   --bin   the laminar binary (default build/release/src/app/laminar)
+//   --only  run only the queries whose name contains this text
 //
 // Data: DuckDB writes N pageview-like rows (ts, user_id, url, country, latency_ms, status) as
 // Parquet (ZSTD); Laminar attaches it (`POST /v1/lake/attach`: converted into its lake files,
@@ -33,6 +34,7 @@ const ROWS = Number(args.rows ?? 2000000);
 const TAIL = Number(args.tail ?? 50000);
 const REPS = Number(args.reps ?? 5);
 const BIN = args.bin ?? path.resolve('build/release/src/app/laminar');
+const ONLY = args.only ?? '';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const oracle = path.join(here, '..', 'tests', 'oracle');
 const now = () => performance.now();
@@ -131,7 +133,7 @@ async function main() {
     }
 
     const ratios = [];
-    for (const [name, sql] of QUERIES) {
+    for (const [name, sql] of QUERIES.filter(([n]) => n.includes(ONLY))) {
       const lam = await srv.post('/v1/query', { sql });
       const duckRes = await con.runAndReadAll(sql);
       const a = norm(lam.rows);
