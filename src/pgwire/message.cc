@@ -395,9 +395,11 @@ void WriteCommandComplete(std::string* out, std::string_view tag) {
 
 void WriteEmptyQueryResponse(std::string* out) { WriteEmpty(out, 'I'); }
 
-void WriteErrorResponse(std::string* out, std::string_view severity, std::string_view sqlstate,
+namespace {
+
+void WriteErrorOrNotice(std::string* out, char type, std::string_view severity, std::string_view sqlstate,
                         std::string_view message) {
-  size_t at = Begin(out, 'E');
+  size_t at = Begin(out, type);
   out->push_back('S');
   PutCString(out, severity);
   out->push_back('V');  // the non-localized severity
@@ -408,6 +410,18 @@ void WriteErrorResponse(std::string* out, std::string_view severity, std::string
   PutCString(out, message);
   out->push_back('\0');
   Finish(out, at);
+}
+
+}  // namespace
+
+void WriteErrorResponse(std::string* out, std::string_view severity, std::string_view sqlstate,
+                        std::string_view message) {
+  WriteErrorOrNotice(out, 'E', severity, sqlstate, message);
+}
+
+void WriteNoticeResponse(std::string* out, std::string_view severity, std::string_view sqlstate,
+                         std::string_view message) {
+  WriteErrorOrNotice(out, 'N', severity, sqlstate, message);
 }
 
 void WriteParseComplete(std::string* out) { WriteEmpty(out, '1'); }
@@ -663,6 +677,8 @@ const char* SqlStateFor(const Status& st) {
       }
       if (has("there is no parameter $")) return "42P02";
       if (has("unrecognized configuration parameter")) return "42704";
+      if (has("inside a transaction block")) return "25001";
+      if (has("current transaction is aborted")) return "25P02";
       if (m.starts_with("binary ")) return "22P03";
       return "42601";
     case StatusCode::kNotFound: return "42P01";

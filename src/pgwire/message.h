@@ -127,6 +127,9 @@ void WriteEmptyQueryResponse(std::string* out);
 // severity: "ERROR" or "FATAL"; sqlstate: five characters.
 void WriteErrorResponse(std::string* out, std::string_view severity, std::string_view sqlstate,
                         std::string_view message);
+// A NoticeResponse (severity "WARNING", "NOTICE"): a message that does not end the statement.
+void WriteNoticeResponse(std::string* out, std::string_view severity, std::string_view sqlstate,
+                         std::string_view message);
 void WriteParseComplete(std::string* out);
 void WriteBindComplete(std::string* out);
 void WriteCloseComplete(std::string* out);

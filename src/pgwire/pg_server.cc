@@ -60,7 +60,9 @@ const std::vector<DefaultParam>& DefaultParams() {
       // Not reported: facts clients ask for with SHOW / current_setting().
       {"server_version_num", "160000", false}, {"search_path", "\"$user\", public", false},
       {"max_identifier_length", "63", false}, {"lc_collate", "C", false}, {"lc_ctype", "C", false},
-      {"extra_float_digits", "1", false}};
+      {"extra_float_digits", "1", false}, {"transaction_isolation", "read committed", false},
+      {"default_transaction_isolation", "read committed", false}, {"transaction_read_only", "off", false},
+      {"default_transaction_read_only", "off", false}};
   return kParams;
 }
 
@@ -117,6 +119,7 @@ struct Outcome {
   std::vector<std::vector<Value>> rows;
   std::string tag;
   std::vector<std::pair<std::string, std::string>> reports;  // ParameterStatus to send (SET)
+  std::vector<std::pair<std::string, std::string>> warnings;  // (sqlstate, message) as NoticeResponse
 };
 
 // A tag for a statement the engine answered without one (e.g. CREATE ... IF NOT EXISTS that
@@ -335,7 +338,11 @@ class Session {
   void SendError(std::string_view sqlstate, std::string_view message) {
     WriteErrorResponse(&out_, "ERROR", sqlstate, message);
     in_extended_error_ = true;
+    if (tx_ == Tx::kBlock) tx_ = Tx::kFailed;
   }
+
+  // ReadyForQuery's transaction status.
+  char TxStatus() const { return tx_ == Tx::kIdle ? 'I' : (tx_ == Tx::kBlock ? 'T' : 'E'); }
 
   void Handle(const FrontendMessage& m) {
     if (in_extended_error_ && m.type != 'S' && m.type != 'Q') return;  // discard until Sync
@@ -355,14 +362,103 @@ class Session {
         break;
       case 'S':
         in_extended_error_ = false;
-        portals_.clear();
-        WriteReadyForQuery(&out_, 'I');
+        // Sync ends the implicit transaction; inside a block, portals live until it ends.
+        if (tx_ == Tx::kIdle) portals_.clear();
+        WriteReadyForQuery(&out_, TxStatus());
         break;
       case 'H': break;  // the loop flushes before every read
     }
   }
 
   // ---- Statements ----
+
+  // ---- Transaction blocks ----
+  //
+  // Laminar has no transactions: every statement reads its own snapshot and DDL applies at once.
+  // Clients that wrap statements in blocks (psycopg2, JDBC with autocommit off, ORMs) still work:
+  // BEGIN/START TRANSACTION, COMMIT/END and ROLLBACK/ABORT track PostgreSQL's transaction status
+  // (ReadyForQuery 'T'; after an error 'E', where only COMMIT/ROLLBACK run — 25P02 otherwise),
+  // portals live across Syncs until the block ends, and a statement that changes something
+  // (DDL, COPY) is refused inside a block (25001) because it could not be rolled back.
+  // Isolation: READ COMMITTED (and READ UNCOMMITTED, the same in PostgreSQL) is what each
+  // statement gets; REPEATABLE READ and SERIALIZABLE are refused (0A000). Savepoints, two-phase
+  // commit and AND CHAIN: 0A000. DISCARD ALL resets the session's parameters and statements.
+  std::optional<Result<Outcome>> TransactionDispatch(std::string_view text) {
+    std::string n = Normalize(text);
+    bool lead = false;
+    for (std::string_view w : {"begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release",
+                               "prepare transaction", "set transaction", "set session characteristics", "discard"})
+      lead = lead || n == w || (n.starts_with(w) && n.size() > w.size() && n[w.size()] == ' ');
+    if (!lead) return std::nullopt;
+    auto parsed = sql::Parse(text);
+    if (!parsed.ok() || parsed->size() != 1) return std::nullopt;  // the normal path reports it
+    const sql::Statement& st = parsed->front();
+    const nlohmann::json& node = st.node.begin().value();
+    Outcome o;
+    if (st.kind == "VariableSetStmt") {
+      std::string name = node.value("name", "");
+      if (name != "TRANSACTION" && name != "SESSION CHARACTERISTICS") return std::nullopt;
+      if (Status s = CheckTransactionOptions(node.value("args", nlohmann::json())); !s.ok()) return Result<Outcome>(s);
+      o.tag = "SET";
+      return Result<Outcome>(std::move(o));
+    }
+    if (st.kind == "DiscardStmt") {
+      std::string target = node.value("target", "");
+      std::string what = target.starts_with("DISCARD_") ? target.substr(8) : target;
+      if (tx_ != Tx::kIdle) return Result<Outcome>(InvalidArgument("DISCARD {} cannot run inside a transaction block", what));
+      if (target == "DISCARD_ALL") {
+        for (const DefaultParam& d : DefaultParams()) {
+          auto& cur = params_[Lower(d.name)];
+          if (d.reported && cur.second != d.value) o.reports.push_back({d.name, d.value});
+          cur = {d.name, d.value};
+        }
+        for (auto it = params_.begin(); it != params_.end();)
+          it = FindDefault(it->first) ? std::next(it) : params_.erase(it);
+        statements_.clear();  // a running portal keeps its statement (shared_ptr)
+      }
+      o.tag = "DISCARD " + what;
+      return Result<Outcome>(std::move(o));
+    }
+    if (st.kind != "TransactionStmt") return std::nullopt;
+    std::string kind = node.value("kind", "");
+    if (node.value("chain", false)) return Result<Outcome>(Unimplemented("AND CHAIN is not supported: Laminar has no transactions"));
+    if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") {
+      if (tx_ == Tx::kFailed) return Result<Outcome>(InvalidArgument("current transaction is aborted, commands ignored until end of transaction block"));
+      if (Status s = CheckTransactionOptions(node.value("options", nlohmann::json())); !s.ok()) return Result<Outcome>(s);
+      if (tx_ == Tx::kBlock) o.warnings.push_back({"25001", "there is already a transaction in progress"});
+      tx_ = Tx::kBlock;
+      o.tag = kind == "TRANS_STMT_BEGIN" ? "BEGIN" : "START TRANSACTION";
+      return Result<Outcome>(std::move(o));
+    }
+    if (kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_ROLLBACK") {
+      if (tx_ == Tx::kIdle) o.warnings.push_back({"25P01", "there is no transaction in progress"});
+      // COMMIT of a failed block rolls it back, as in PostgreSQL.
+      o.tag = kind == "TRANS_STMT_COMMIT" && tx_ != Tx::kFailed ? "COMMIT" : "ROLLBACK";
+      tx_ = Tx::kIdle;
+      return Result<Outcome>(std::move(o));
+    }
+    std::string what = kind.starts_with("TRANS_STMT_") ? kind.substr(11) : kind;
+    for (char& c : what) c = c == '_' ? ' ' : c;
+    return Result<Outcome>(Unimplemented("{} is not supported: Laminar has no transactions (a block only groups statements)", what));
+  }
+
+  // The isolation level and access mode options of BEGIN / SET TRANSACTION.
+  static Status CheckTransactionOptions(const nlohmann::json& options) {
+    if (!options.is_array()) return Status::OK();
+    for (const nlohmann::json& o : options) {
+      if (!o.contains("DefElem")) continue;
+      const nlohmann::json& d = o["DefElem"];
+      if (d.value("defname", "") != "transaction_isolation") continue;  // READ ONLY / DEFERRABLE: accepted
+      std::string level;
+      if (d.contains("arg") && d["arg"].contains("A_Const") && d["arg"]["A_Const"].contains("sval"))
+        level = d["arg"]["A_Const"]["sval"].value("sval", "");
+      if (level == "read committed" || level == "read uncommitted") continue;
+      for (char& c : level) c = char(std::toupper(uint8_t(c)));
+      return Unimplemented("isolation level {} is not supported: Laminar runs every statement on its own snapshot "
+                           "(READ COMMITTED)", level);
+    }
+    return Status::OK();
+  }
 
   // SELECT version(), SET, RESET and SHOW, answered here; nullopt for everything else.
   std::optional<Result<Outcome>> PreDispatch(std::string_view text) {
@@ -520,6 +616,9 @@ class Session {
   // engine answers `text`.
   std::optional<Result<Outcome>> SessionAnswer(std::string_view text) {
     BeginStatement();
+    if (auto tx = TransactionDispatch(text)) return tx;
+    if (tx_ == Tx::kFailed)
+      return Result<Outcome>(InvalidArgument("current transaction is aborted, commands ignored until end of transaction block"));
     if (auto pre = PreDispatch(text)) return pre;
     return CatalogDispatch(text);
   }
@@ -534,6 +633,9 @@ class Session {
   // the session's answer, else the engine's.
   Result<Outcome> RunStatement(std::string_view text) {
     if (auto answer = SessionAnswer(text)) return std::move(*answer);
+    if (tx_ != Tx::kIdle && !IsSelect(text))
+      return InvalidArgument("{} cannot run inside a transaction block: Laminar applies it at once and could not roll it "
+                             "back; run it outside BEGIN ... COMMIT (autocommit)", FallbackTag(text));
     ASSIGN_OR_RETURN(std::vector<engine::StatementResult> results, srv_->engine->ExecuteSql(text, &cancel_));
     Outcome o;
     if (results.empty()) return Internal("the engine returned no result");
@@ -664,6 +766,7 @@ class Session {
 
   void WriteReports(const Outcome& o) {
     for (const auto& [k, v] : o.reports) WriteParameterStatus(&out_, k, v);
+    for (const auto& [state, message] : o.warnings) WriteNoticeResponse(&out_, "WARNING", state, message);
   }
 
   void HandleQuery(const std::string& text) {
@@ -697,7 +800,7 @@ class Session {
       }
     }
     in_extended_error_ = false;
-    WriteReadyForQuery(&out_, 'I');
+    WriteReadyForQuery(&out_, TxStatus());
   }
 
   // The statement text with every parameter NULL: to parse and describe before Bind.
@@ -937,6 +1040,8 @@ class Session {
   std::string out_;
   std::vector<std::optional<std::string>> cells_;  // WriteRow's buffer
   bool in_extended_error_ = false;
+  enum class Tx { kIdle, kBlock, kFailed };
+  Tx tx_ = Tx::kIdle;  // see TransactionDispatch
   std::map<std::string, std::pair<std::string, std::string>> params_;  // lower name → (name, value)
   std::map<std::string, std::shared_ptr<PreparedStatement>> statements_;
   std::map<std::string, Portal> portals_;

@@ -23,6 +23,10 @@
 // `SHOW name` without touching the engine, then catalog queries (psql's \d ...), session
 // functions and pg_sleep are answered by pg_catalog.h from the live catalog.
 //
+// Transaction blocks: BEGIN/COMMIT/ROLLBACK only track PostgreSQL's transaction status (no
+// transactions: each statement has its own snapshot); DDL inside a block is refused (25001), a
+// failed block refuses statements until it ends (25P02), portals live across Syncs in a block.
+//
 // Extended query: named and unnamed statements and portals. Parameters are not sent to the
 // engine as values: Bind turns each into a SQL literal (message.h ParamToLiteral: typed and
 // validated, text quoted with '' doubled) and substitutes it for $n in the statement text outside
