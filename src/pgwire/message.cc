@@ -678,6 +678,9 @@ const char* SqlStateFor(const Status& st) {
       if (has("there is no parameter $")) return "42P02";
       if (has("unrecognized configuration parameter")) return "42704";
       if (has("inside a transaction block")) return "25001";
+      if (has("can only be used in transaction blocks")) return "25P01";
+      if (m.starts_with("cursor ") && has("does not exist")) return "34000";
+      if (m.starts_with("cursor ") && has("already exists")) return "42P03";
       if (has("current transaction is aborted")) return "25P02";
       if (m.starts_with("binary ")) return "22P03";
       return "42601";

@@ -120,6 +120,15 @@ struct Outcome {
   std::string tag;
   std::vector<std::pair<std::string, std::string>> reports;  // ParameterStatus to send (SET)
   std::vector<std::pair<std::string, std::string>> warnings;  // (sqlstate, message) as NoticeResponse
+  bool binary = false;  // rows of a BINARY cursor: binary format whatever the client asked
+};
+
+// A SQL cursor (DECLARE): its rows, kept whole, handed out by FETCH.
+struct Cursor {
+  Outcome outcome;
+  size_t next_row = 0;
+  bool binary = false;
+  bool hold = false;  // WITH HOLD: outlives the transaction block
 };
 
 // A tag for a statement the engine answered without one (e.g. CREATE ... IF NOT EXISTS that
@@ -435,11 +444,108 @@ class Session {
       // COMMIT of a failed block rolls it back, as in PostgreSQL.
       o.tag = kind == "TRANS_STMT_COMMIT" && tx_ != Tx::kFailed ? "COMMIT" : "ROLLBACK";
       tx_ = Tx::kIdle;
+      // The block's cursors end with it; WITH HOLD ones stay (kept whole already).
+      for (auto it = cursors_.begin(); it != cursors_.end();) it = it->second.hold ? std::next(it) : cursors_.erase(it);
       return Result<Outcome>(std::move(o));
     }
     std::string what = kind.starts_with("TRANS_STMT_") ? kind.substr(11) : kind;
     for (char& c : what) c = c == '_' ? ' ' : c;
     return Result<Outcome>(Unimplemented("{} is not supported: Laminar has no transactions (a block only groups statements)", what));
+  }
+
+  // ---- SQL cursors ----
+  //
+  // DECLARE name [BINARY] [NO SCROLL] CURSOR [WITH[OUT] HOLD] FOR query, FETCH [FORWARD] [n | ALL |
+  // NEXT] [FROM | IN] name, MOVE, CLOSE name | ALL — what psycopg2's named cursors and similar
+  // clients send to read a large result in pieces. The query runs at DECLARE and its rows are kept
+  // (bounded by [query] max_result_rows, like an Execute with a row limit); FETCH hands them out
+  // in order. Without WITH HOLD a cursor needs a transaction block and ends with it. Forward only:
+  // SCROLL, BACKWARD, ABSOLUTE, RELATIVE and FETCH 0 give 0A000. At most kMaxCursors per session.
+  // `describe_only` (Describe of a prepared FETCH): the columns, no row consumed.
+  static constexpr size_t kMaxCursors = 64;
+
+  std::optional<Result<Outcome>> CursorDispatch(std::string_view text, bool describe_only = false) {
+    std::string n = Normalize(text);
+    bool lead = false;
+    for (std::string_view w : {"declare", "fetch", "move", "close"})
+      lead = lead || n == w || (n.starts_with(w) && n.size() > w.size() && n[w.size()] == ' ');
+    if (!lead) return std::nullopt;
+    auto parsed = sql::Parse(text);
+    if (!parsed.ok() || parsed->size() != 1) return std::nullopt;  // the normal path reports it
+    const sql::Statement& st = parsed->front();
+    if (st.kind != "DeclareCursorStmt" && st.kind != "FetchStmt" && st.kind != "ClosePortalStmt") return std::nullopt;
+    const nlohmann::json& node = st.node.begin().value();
+    std::string name = node.value("portalname", "");
+    Outcome o;
+    if (st.kind == "ClosePortalStmt") {
+      if (name.empty()) {
+        cursors_.clear();
+      } else if (!cursors_.erase(name)) {
+        return Result<Outcome>(InvalidArgument("cursor \"{}\" does not exist", name));
+      }
+      o.tag = "CLOSE CURSOR";
+      return Result<Outcome>(std::move(o));
+    }
+    if (st.kind == "DeclareCursorStmt") {
+      int64_t options = node.value("options", int64_t(0));
+      constexpr int64_t kBinary = 0x1, kScroll = 0x2, kHold = 0x20;  // PostgreSQL's CURSOR_OPT_*
+      if (options & kScroll) return Result<Outcome>(Unimplemented("SCROLL cursors are not supported: cursors read forward only"));
+      bool hold = options & kHold;
+      if (!hold && tx_ == Tx::kIdle)
+        return Result<Outcome>(InvalidArgument("DECLARE CURSOR can only be used in transaction blocks"));
+      if (cursors_.count(name)) return Result<Outcome>(InvalidArgument("cursor \"{}\" already exists", name));
+      if (cursors_.size() >= kMaxCursors)
+        return Result<Outcome>(ResourceExhausted("too many open cursors (at most {} per session): CLOSE some", kMaxCursors));
+      // The query: the text after the first FOR that follows the CURSOR keyword.
+      std::string lower = Lower(st.text);
+      size_t at = FindWord(lower, "cursor", 0);
+      at = at == std::string::npos ? at : FindWord(lower, "for", at + 6);
+      if (at == std::string::npos) return Result<Outcome>(InvalidArgument("syntax error in DECLARE: no FOR query"));
+      std::string query(Trim(std::string_view(st.text).substr(at + 3)));
+      if (!IsSelect(query)) return Result<Outcome>(Unimplemented("DECLARE ... CURSOR FOR needs a SELECT"));
+      Result<Outcome> rows = RunStatement(query);
+      if (!rows.ok()) return Result<Outcome>(rows.status());
+      Cursor c;
+      c.outcome = std::move(*rows);
+      c.binary = options & kBinary;
+      c.hold = hold;
+      cursors_.emplace(name, std::move(c));
+      o.tag = "DECLARE CURSOR";
+      return Result<Outcome>(std::move(o));
+    }
+    // FETCH / MOVE.
+    bool move = node.value("ismove", false);
+    std::string direction = node.value("direction", "FETCH_FORWARD");
+    int64_t count = node.value("howMany", int64_t(0));
+    if (direction != "FETCH_FORWARD" || count <= 0)
+      return Result<Outcome>(Unimplemented("{} is not supported: cursors read forward only ({} [FORWARD] n | ALL | NEXT)",
+                                           direction == "FETCH_FORWARD" ? "FETCH 0" : direction.substr(6), move ? "MOVE" : "FETCH"));
+    auto it = cursors_.find(name);
+    if (it == cursors_.end()) return Result<Outcome>(InvalidArgument("cursor \"{}\" does not exist", name));
+    Cursor& c = it->second;
+    o.returns_rows = !move;
+    o.columns = c.outcome.columns;
+    o.type_oids = c.outcome.type_oids;
+    if (describe_only) return Result<Outcome>(std::move(o));
+    size_t from = c.next_row;
+    size_t to = from + std::min<uint64_t>(uint64_t(count), c.outcome.rows.size() - from);
+    if (!move)
+      for (size_t r = from; r < to; r++) o.rows.push_back(std::move(c.outcome.rows[r]));
+    c.next_row = to;
+    o.tag = fmt::format("{} {}", move ? "MOVE" : "FETCH", to - from);
+    o.binary = c.binary;
+    return Result<Outcome>(std::move(o));
+  }
+
+  // The position of `word` in lower-case `s` at or after `from`, as a whole word; npos if none.
+  static size_t FindWord(const std::string& s, std::string_view word, size_t from) {
+    auto is_word = [](char ch) { return std::isalnum(uint8_t(ch)) || ch == '_'; };
+    for (size_t at = s.find(word, from); at != std::string::npos; at = s.find(word, at + 1)) {
+      bool before = at == 0 || !is_word(s[at - 1]);
+      bool after = at + word.size() >= s.size() || !is_word(s[at + word.size()]);
+      if (before && after) return at;
+    }
+    return std::string::npos;
   }
 
   // The isolation level and access mode options of BEGIN / SET TRANSACTION.
@@ -488,6 +594,7 @@ class Session {
     if (n.starts_with("show ")) {
       std::string name = Unquote(Trim(text).substr(5));
       if (Lower(name) == "time zone") name = "TimeZone";
+      if (Lower(name) == "transaction isolation level") name = "transaction_isolation";
       auto it = params_.find(Lower(name));
       if (it == params_.end())
         return Result<Outcome>(InvalidArgument("unrecognized configuration parameter \"{}\"", name));
@@ -619,6 +726,7 @@ class Session {
     if (auto tx = TransactionDispatch(text)) return tx;
     if (tx_ == Tx::kFailed)
       return Result<Outcome>(InvalidArgument("current transaction is aborted, commands ignored until end of transaction block"));
+    if (auto cursor = CursorDispatch(text)) return cursor;
     if (auto pre = PreDispatch(text)) return pre;
     return CatalogDispatch(text);
   }
@@ -793,8 +901,14 @@ class Session {
         }
         WriteReports(*o);
         if (o->returns_rows) {
-          WriteDescription(*o, {});
-          if (!WriteRows(*o, {}, 0, o->rows.size())) return;
+          std::vector<int16_t> formats;
+          if (o->binary) formats = {1};  // a BINARY cursor's rows
+          if (Status st = CheckFormats(*o, formats); !st.ok()) {
+            SendError(st);
+            break;
+          }
+          WriteDescription(*o, formats);
+          if (!WriteRows(*o, formats, 0, o->rows.size())) return;
         }
         WriteCommandComplete(&out_, o->tag);
       }
@@ -837,7 +951,9 @@ class Session {
       return;
     }
     s->empty = parsed->empty();
-    s->returns_rows = !s->empty && (parsed->front().kind == "SelectStmt" || parsed->front().kind == "VariableShowStmt");
+    const std::string& kind = s->empty ? std::string() : parsed->front().kind;
+    s->returns_rows = kind == "SelectStmt" || kind == "VariableShowStmt" ||
+                      (kind == "FetchStmt" && !parsed->front().node["FetchStmt"].value("ismove", false));
     statements_[m.name] = std::move(s);
     WriteParseComplete(&out_);
   }
@@ -928,7 +1044,9 @@ class Session {
         return;
       }
       Result<Outcome> o = Status::OK();
-      if (auto answer = SessionAnswer(*text)) {
+      if (auto fetch = CursorDispatch(*text, /*describe_only=*/true)) {
+        o = std::move(*fetch);
+      } else if (auto answer = SessionAnswer(*text)) {
         o = std::move(*answer);
       } else {
         o = DescribeSelect(*text);
@@ -1023,7 +1141,8 @@ class Session {
     if (end < total) {
       WritePortalSuspended(&out_);
     } else {
-      WriteCommandComplete(&out_, o.tag == "SHOW" ? o.tag : fmt::format("SELECT {}", end - from));
+      std::string verb = o.tag == "SHOW" ? "SHOW" : (o.tag.starts_with("FETCH") ? "FETCH" : "SELECT");
+      WriteCommandComplete(&out_, verb == "SHOW" ? verb : fmt::format("{} {}", verb, end - from));
     }
   }
 
@@ -1042,6 +1161,7 @@ class Session {
   bool in_extended_error_ = false;
   enum class Tx { kIdle, kBlock, kFailed };
   Tx tx_ = Tx::kIdle;  // see TransactionDispatch
+  std::map<std::string, Cursor> cursors_;  // see CursorDispatch
   std::map<std::string, std::pair<std::string, std::string>> params_;  // lower name → (name, value)
   std::map<std::string, std::shared_ptr<PreparedStatement>> statements_;
   std::map<std::string, Portal> portals_;

@@ -4,6 +4,7 @@
 // there (25001: it could not be rolled back), a failed block refuses statements (25P02) until
 // ROLLBACK, portals survive Sync inside a block (a JDBC-style fetch in pieces across Syncs), and
 // isolation levels other than READ COMMITTED, savepoints and DISCARD inside a block are refused.
+// SQL cursors (DECLARE / FETCH / MOVE / CLOSE, WITH HOLD, BINARY), as psycopg2's named cursors use them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -155,4 +156,43 @@ test('psql: a script in a block: the DROP and the statement after it are refused
   assert.deepEqual(r.stdout.trim().split('\n'), ['BEGIN', '30', 'ROLLBACK', '30']);
   assert.match(r.stderr, /25001/);
   assert.match(r.stderr, /25P02/);
+});
+
+test('SQL cursors: DECLARE in a block, FETCH in pieces, MOVE, CLOSE; WITH HOLD outlives the block; errors', async () => {
+  const c = new PgClient(pgPort);
+  await c.connect();
+  let m = await q(c, 'DECLARE c0 CURSOR FOR SELECT n FROM ev');
+  assert.equal(errorOf(m).code, '25P01');
+  m = await q(c, 'BEGIN; DECLARE c1 NO SCROLL CURSOR FOR SELECT n, n * 2 AS d FROM ev ORDER BY n');
+  assert.deepEqual([tags(m), status(m)], [['BEGIN', 'DECLARE CURSOR'], 'T']);
+  m = await q(c, 'FETCH FORWARD 4 FROM c1');
+  assert.ok(m.some((x) => x.type === 'T'), 'RowDescription');
+  assert.deepEqual(dataRows(m).map((r) => r.map(String)), [['0', '0'], ['1', '2'], ['2', '4'], ['3', '6']]);
+  assert.deepEqual(tags(m), ['FETCH 4']);
+  m = await q(c, 'MOVE 20 IN c1; FETCH NEXT c1; FETCH ALL FROM c1; FETCH 5 FROM c1');
+  assert.deepEqual(tags(m), ['MOVE 20', 'FETCH 1', 'FETCH 5', 'FETCH 0']);
+  assert.deepEqual(dataRows(m).map((r) => Number(r[0].toString())), [24, 25, 26, 27, 28, 29]);
+  m = await q(c, 'FETCH BACKWARD 1 FROM c1');
+  assert.equal(errorOf(m).code, '0A000');
+  m = await q(c, 'ROLLBACK; BEGIN; FETCH 1 FROM c1');
+  assert.equal(errorOf(m).code, '34000', 'the cursor ended with its block');
+  m = await q(c, 'ROLLBACK; DECLARE h BINARY CURSOR WITH HOLD FOR SELECT n FROM ev ORDER BY n DESC; DECLARE h CURSOR WITH HOLD FOR SELECT 1');
+  assert.deepEqual(tags(m), ['ROLLBACK', 'DECLARE CURSOR']);
+  assert.equal(errorOf(m).code, '42P03');
+  // A BINARY cursor sends its rows in binary format: int8 as 8 bytes.
+  m = await q(c, 'FETCH 2 FROM h');
+  assert.deepEqual(dataRows(m).map((r) => r[0].readBigInt64BE(0)), [29n, 28n]);
+  // FETCH through the extended protocol: Describe of the statement consumes nothing.
+  c.send('P', 'f', 'FETCH 3 FROM h', i16(0));
+  c.send('D', Buffer.from('S'), 'f');
+  c.send('B', '', 'f', i16(0), i16(0), i16(0));
+  c.send('E', '', i32(0));
+  c.send('S');
+  m = await c.until('Z');
+  assert.deepEqual(dataRows(m).map((r) => r[0].toString()), ['27', '26', '25']);
+  assert.deepEqual(tags(m), ['FETCH 3']);
+  m = await q(c, 'CLOSE h; CLOSE ALL; FETCH 1 FROM h');
+  assert.deepEqual(tags(m), ['CLOSE CURSOR', 'CLOSE CURSOR']);
+  assert.equal(errorOf(m).code, '34000');
+  c.close();
 });
