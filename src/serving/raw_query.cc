@@ -773,6 +773,14 @@ class Executor {
     return Status::OK();
   }
 
+  // The value of `e` over the current row: a column's own Value when `e` is a column reference
+  // (no copy), else `e` evaluated into *scratch.
+  const Value& Ref(const sql::Expr& e, Value* scratch) {
+    if (e.kind == sql::ExprKind::kColumn) return row_[static_cast<size_t>(e.column)];
+    *scratch = sql::Eval(e, row_.data());
+    return *scratch;
+  }
+
   void NewGroup() {
     Group g;
     g.keys = keys_;
@@ -789,14 +797,17 @@ class Executor {
     }
     uint32_t gi = 0;
     if (!p_.keys.empty()) {
-      keys_.resize(p_.keys.size());
+      key_refs_.resize(p_.keys.size());
+      scratch_.resize(std::max(scratch_.size(), p_.keys.size()));
       gkey_.clear();
       for (size_t k = 0; k < p_.keys.size(); k++) {
-        keys_[k] = sql::Eval(*p_.keys[k], row_.data());
-        views::AppendGroupKey(keys_[k], &gkey_);
+        key_refs_[k] = &Ref(*p_.keys[k], &scratch_[k]);
+        views::AppendGroupKey(*key_refs_[k], &gkey_);
       }
       auto [it, inserted] = index_.try_emplace(gkey_, static_cast<uint32_t>(groups_.size()));
       if (inserted) {
+        keys_.resize(p_.keys.size());
+        for (size_t k = 0; k < p_.keys.size(); k++) keys_[k] = *key_refs_[k];
         RETURN_IF_ERROR(Charge(gkey_.size() * 2 + 64 + RowBytes(keys_) + p_.aggs.size() * sizeof(RawAggAcc), "groups"));
         NewGroup();
       }
@@ -804,10 +815,12 @@ class Executor {
     }
     Group& g = groups_[gi];
     size_t added = 0;
+    const Value null;
+    Value arg_scratch;
     for (size_t a = 0; a < p_.aggs.size(); a++) {
       const AggCall& call = p_.aggs[a];
       if (call.filter && !sql::EvalPredicate(*call.filter, row_.data())) continue;
-      added += g.accs[a].Add(call.spec, call.arg ? sql::Eval(*call.arg, row_.data()) : Value());
+      added += g.accs[a].Add(call.spec, call.arg ? Ref(*call.arg, &arg_scratch) : null);
     }
     if (added) RETURN_IF_ERROR(Charge(added, "aggregate state (DISTINCT, percentiles, sketches)"));
     return Status::OK();
@@ -899,7 +912,9 @@ class Executor {
   absl::flat_hash_map<std::string, uint32_t> index_;
   std::vector<Group> groups_;
   std::vector<std::vector<Value>> buffer_;
-  std::optional<std::vector<Value>> cutoff_;  // ORDER BY ... LIMIT: the last row kept so far
+  std::optional<std::vector<Value>> cutoff_;
+  std::vector<const Value*> key_refs_;  // Consume: the current row's group keys
+  std::vector<Value> scratch_;          // Consume: computed group keys  // ORDER BY ... LIMIT: the last row kept so far
   size_t mem_ = 0, tick_ = 0, emitted_ = 0, skipped_ = 0;
   bool done_ = false;
 };
