@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include "engine/scan.h"
+#include "serving/subquery.h"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -593,19 +594,23 @@ Result<serving::QueryResult> Engine::RunQuery(std::string_view text, const std::
   };
   serving::QueryLimits limits = options_.query;
   limits.cancel = cancel;
-  Result<serving::QueryResult> r = Status::OK();
-  if (serving::IsSingleViewQuery(stmt, cat)) {
-    r = serving::ExecuteSelect(stmt, cat, fn, limits);
-    if (r.ok() && sink) {
-      RETURN_IF_ERROR(sink->begin(r->columns));
-      for (auto& row : r->rows) RETURN_IF_ERROR(sink->row(std::move(row)));
-      r->rows.clear();
+  // One SELECT block: over one view its measures merge (serving/query.h), else raw rows.
+  serving::SelectRunner run = [&](const sql::Statement& s, const serving::RelationProvider& provider,
+                                  bool reads_derived, const serving::QueryLimits& l,
+                                  const serving::RowSink* sk) -> Result<serving::QueryResult> {
+    if (reads_derived || !serving::IsSingleViewQuery(s, cat)) return serving::ExecuteRawSelect(s, provider, l, sk);
+    ASSIGN_OR_RETURN(serving::QueryResult r, serving::ExecuteSelect(s, cat, fn, l));
+    if (sk) {
+      RETURN_IF_ERROR(sk->begin(r.columns));
+      for (auto& row : r.rows) RETURN_IF_ERROR(sk->row(std::move(row)));
+      r.rows.clear();
     }
-  } else {
-    EngineRelations relations(this, cat, fn);
-    r = serving::ExecuteRawSelect(stmt, relations, limits, sink);
-  }
-  return r;
+    return r;
+  };
+  EngineRelations relations(this, cat, fn);
+  // WITH, subqueries and set operations: the parts run first (serving/subquery.h).
+  if (serving::HasSubqueries(stmt)) return serving::ExecuteWithSubqueries(stmt, relations, limits, sink, run);
+  return run(stmt, relations, false, limits, sink);
 }
 
 Result<IngestResult> Engine::Ingest(const std::string& stream, std::string_view content_type,

@@ -417,10 +417,77 @@ function limitClause(g, p, max = 20) {
   return { text, limited: true };
 }
 
+// WITH, subqueries in FROM and in expressions, and set operations (serving/subquery.h).
+function subqueryQuery(g, stream, other) {
+  const ctx = { p: '', dim: false };
+  const w = () => g.boolExpr(ctx, 2);
+  const form = g.pick(['with', 'with2', 'from', 'scalar', 'scalar_select', 'in', 'exists', 'setop', 'setop_num']);
+  const q = (l, d, items) => ({ kind: `sub/${form}`, l, d, items });
+  if (form === 'with') {
+    const a = w();
+    const c = g.int(0, 30);
+    const sql = (x) => `WITH q AS (SELECT k, count(*) AS c, sum(n) AS s FROM ${stream} WHERE ${x} GROUP BY k) ` +
+      `SELECT k, c, s FROM q WHERE c > ${c} ORDER BY k NULLS FIRST`;
+    return q(sql(a.l), sql(a.d), [E('text', 'k', 'k', { alias: 'k' }), E('bigint', 'c', 'c', { alias: 'c' }), E('bigint', 's', 's', { alias: 's' })]);
+  }
+  if (form === 'with2') {
+    const a = w();
+    const sql = (x) => `WITH a AS (SELECT k, n, m FROM ${stream} WHERE ${x}), b (key, top) AS (SELECT k, max(n) FROM a GROUP BY k) ` +
+      `SELECT b.key, b.top, count(*) AS c, min(a.m) AS mm FROM b JOIN a ON a.k = b.key AND a.n = b.top GROUP BY 1, 2 ORDER BY 1 NULLS FIRST`;
+    return q(sql(a.l), sql(a.d), [E('text', 'key', 'key', { alias: 'key' }), E('bigint', 'top', 'top', { alias: 'top' }),
+      E('bigint', 'c', 'c', { alias: 'c' }), E('bigint', 'mm', 'mm', { alias: 'mm' })]);
+  }
+  if (form === 'from') {
+    const a = w();
+    const named = g.chance(0.5);
+    const inner = (x) => named ? `(SELECT lower(k), n + m FROM ${stream} WHERE ${x}) AS sq (g, v)`
+      : `(SELECT lower(k) AS g, n + m AS v FROM ${stream} WHERE ${x}) sq`;
+    const sql = (x) => `SELECT sq.g, count(*) AS c, max(sq.v) AS mx, count(DISTINCT v) AS dv FROM ${inner(x)} GROUP BY sq.g ORDER BY 1 NULLS FIRST`;
+    return q(sql(a.l), sql(a.d), [E('text', 'g', 'g', { alias: 'g' }), E('bigint', 'c', 'c', { alias: 'c' }),
+      E('bigint', 'mx', 'mx', { alias: 'mx' }), E('bigint', 'dv', 'dv', { alias: 'dv' })]);
+  }
+  if (form === 'scalar' || form === 'scalar_select') {
+    const a = w();
+    const agg = g.pick(['avg(n)', 'max(m)', 'min(n)', 'count(*)']);
+    const t = agg.startsWith('avg') ? 'double' : 'bigint';
+    if (form === 'scalar') {
+      const cmp = g.pick(['>', '<=', '=']);
+      const sql = (x) => `SELECT m, n FROM ${stream} WHERE n ${cmp} (SELECT ${agg} FROM ${other} WHERE ${x}) ORDER BY m LIMIT 25`;
+      return q(sql(a.l), sql(a.d), [E('bigint', 'm', 'm', { alias: 'm' }), E('bigint', 'n', 'n', { alias: 'n' })]);
+    }
+    const sql = (x) => `SELECT k, count(*) AS c, (SELECT ${agg} FROM ${other} WHERE ${x}) AS sub FROM ${stream} GROUP BY k ORDER BY 1 NULLS FIRST`;
+    return q(sql(a.l), sql(a.d), [E('text', 'k', 'k', { alias: 'k' }), E('bigint', 'c', 'c', { alias: 'c' }),
+      E(t, 'sub', 'sub', { alias: 'sub', inexact: t === 'double' })]);
+  }
+  if (form === 'in') {
+    const not = g.chance(0.4) ? 'NOT ' : '';
+    const src = g.pick([`SELECT k FROM kd WHERE w > ${g.int(0, 3)}`, `SELECT k FROM kd WHERE w IS NOT NULL`, `SELECT u FROM ${other} WHERE m < ${g.int(0, 40)}`]);
+    const sql = `SELECT m, k FROM ${stream} WHERE k ${not}IN (${src}) ORDER BY m LIMIT 30`;
+    return q(sql, sql, [E('bigint', 'm', 'm', { alias: 'm' }), E('text', 'k', 'k', { alias: 'k' })]);
+  }
+  if (form === 'exists') {
+    const a = w();
+    const not = g.chance(0.5) ? 'NOT ' : '';
+    const min = g.int(0, 5);
+    const sql = (x) => `SELECT count(*) AS c FROM ${stream} WHERE ${not}EXISTS (SELECT 1 FROM kd WHERE w > ${min}) AND ${x}`;
+    return q(sql(a.l), sql(a.d), [E('bigint', 'c', 'c', { alias: 'c' })]);
+  }
+  const op = g.pick(['UNION', 'UNION ALL', 'INTERSECT', 'EXCEPT', 'INTERSECT ALL', 'EXCEPT ALL']);
+  const a = w();
+  const b = w();
+  if (form === 'setop') {
+    const sql = (x, y) => `SELECT k AS v FROM ${stream} WHERE ${x} ${op} SELECT u FROM ${other} WHERE ${y} ORDER BY 1 NULLS FIRST LIMIT 40`;
+    return q(sql(a.l, b.l), sql(a.d, b.d), [E('text', 'v', 'v', { alias: 'v' })]);
+  }
+  const sql = (x, y) => `SELECT n AS v, k FROM ${stream} WHERE ${x} ${op} SELECT x, k FROM ${other} WHERE ${y} ORDER BY 1 NULLS FIRST, 2 NULLS FIRST LIMIT 40`;
+  return q(sql(a.l, b.l), sql(a.d, b.d), [E('double', 'v', 'v', { alias: 'v' }), E('text', 'k', 'k', { alias: 'k' })]);
+}
+
 // One query: {l, d, items: [{t, alias, inexact, loose}], kind}.
 function generateQuery(g, stream, other) {
   const kind = g.pick(['agg', 'agg', 'agg', 'agg', 'global', 'proj', 'proj', 'proj', 'distinct', 'join', 'join', 'join2',
-    'star', 'view']);
+    'star', 'view', 'sub', 'sub']);
+  if (kind === 'sub') return subqueryQuery(g, stream, other);
   let ctx = { p: '', dim: false };
   let fromL = stream, fromD = stream;
   if (kind === 'join') {

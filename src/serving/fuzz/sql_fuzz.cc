@@ -2,13 +2,13 @@
 // (sql::Parse: libpg_query and Laminar's checks), every SELECT is planned (serving::PlanRawSelect:
 // binding, typing, aggregates, GROUP BY/ORDER BY resolution, join planning, bounds for skipping)
 // against fixed in-memory relations, and then run (serving::ExecuteRawSelect) over a handful of
-// rows with edge values (NULLs, INT64_MIN/MAX, NaN, ±Infinity, -0.0, empty and non-ASCII text,
+// rows with edge values (WITH, subqueries and set operations through serving/subquery.h) (NULLs, INT64_MIN/MAX, NaN, ±Infinity, -0.0, empty and non-ASCII text,
 // timestamps far from 1970), so that evaluation is fuzzed too. Small limits (1,000 result rows,
 // 16 MiB, 1 s) keep each input cheap; errors are expected results. Findings: crashes (an exception
 // escaping included), sanitizer reports, and broken invariants — a statement the planner refuses
 // runs; a result value whose type is not its column's; more rows than max_result_rows; a different
 // answer when the scan leaves out the rows the WHERE bounds rule out (as partition pruning and
-// row-group skipping do). LaminarFuzzMakeSeeds writes 66 valid and edge-case queries for the
+// row-group skipping do). LaminarFuzzMakeSeeds writes 71 valid and edge-case queries for the
 // standalone driver (src/lake/fuzz/fuzz_driver.cc, --self-seeds) and for libFuzzer's corpus
 // (scripts/fuzz.sh --target sql); fuzz/sql.dict is a libFuzzer dictionary of SQL tokens.
 #include <cctype>
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "serving/raw_query.h"
+#include "serving/subquery.h"
 #include "sql/binder.h"
 #include "sql/expr.h"
 #include "sql/parser.h"
@@ -161,6 +162,18 @@ std::string ResultText(const serving::QueryResult& r) {
   std::abort();
 }
 
+// Runs a SELECT as the engine does: WITH, subqueries and set operations through
+// serving::ExecuteWithSubqueries, each part by ExecuteRawSelect.
+Result<serving::QueryResult> RunSelect(const sql::Statement& stmt, const serving::RelationProvider& rel,
+                                       const serving::QueryLimits& limits) {
+  if (!serving::HasSubqueries(stmt)) return serving::ExecuteRawSelect(stmt, rel, limits);
+  serving::SelectRunner run = [](const sql::Statement& s, const serving::RelationProvider& p, bool,
+                                 const serving::QueryLimits& l, const serving::RowSink* sink) {
+    return serving::ExecuteRawSelect(s, p, l, sink);
+  };
+  return serving::ExecuteWithSubqueries(stmt, rel, limits, nullptr, run);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -174,11 +187,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   limits.timeout_micros = 1'000'000;
   for (const sql::Statement& stmt : *stmts) {
     if (stmt.kind != "SelectStmt") continue;
-    Status planned = serving::PlanRawSelect(stmt, Relations(false));
-    auto run = serving::ExecuteRawSelect(stmt, Relations(false), limits);
+    auto run = RunSelect(stmt, Relations(false), limits);
     // Planning alone and the planning a run does decide alike: a run may still fail where the
     // plan was fine (a row's text that does not cast), never succeed where it was refused.
-    if (!planned.ok() && run.ok()) Fail("planning refused what running accepted:", stmt.text, planned.ToString());
+    // (Subqueries plan their parts as they run.)
+    if (!serving::HasSubqueries(stmt)) {
+      Status planned = serving::PlanRawSelect(stmt, Relations(false));
+      if (!planned.ok() && run.ok()) Fail("planning refused what running accepted:", stmt.text, planned.ToString());
+    }
     if (run.ok()) {
       // Every row has one value per column, of the column's type (or NULL).
       for (const auto& row : run->rows) {
@@ -194,7 +210,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       // succeed: a row-level error in a WHERE conjunct may come from a row the other run skips;
       // and not with now(), CURRENT_TIMESTAMP, LOCALTIMESTAMP: each run is a statement of its own.)
       sql::ClearEvalError();
-      auto skipped = serving::ExecuteRawSelect(stmt, Relations(true), limits);
+      auto skipped = RunSelect(stmt, Relations(true), limits);
       if (skipped.ok() && !MayReadClock(stmt.text) && ResultText(*skipped) != ResultText(*run))
         Fail("skipping rows by the scan bounds changed the answer:", stmt.text,
              "\nall rows:" + ResultText(*run) + "\nskipping:" + ResultText(*skipped));
@@ -207,6 +223,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 extern "C" int LaminarFuzzMakeSeeds(const char* dir) {
   static const char* const kSeeds[] = {
       "SELECT 1",
+      "WITH a AS (SELECT country, count(*) AS c FROM ev GROUP BY 1), b (x) AS (SELECT c FROM a) SELECT * FROM b ORDER BY 1",
+      "SELECT s.u FROM (SELECT url AS u, n FROM ev WHERE n > 0) s (u) WHERE s.n < (SELECT max(n) FROM ev) LIMIT 2",
+      "SELECT url FROM ev WHERE country IN (SELECT country FROM ev WHERE lat > 1) AND NOT EXISTS (SELECT 1 WHERE false)",
+      "SELECT n FROM ev UNION SELECT lat FROM ev INTERSECT ALL SELECT 1 EXCEPT SELECT NULL ORDER BY 1 DESC LIMIT 3",
+      "(SELECT url FROM ev ORDER BY 1 LIMIT 1) UNION ALL (SELECT country FROM ev) ORDER BY 1 NULLS FIRST",
       "SELECT 1 + 1 AS two, 'x', NULL, true, -9223372036854775808, 1e308 * 10",
       "SELECT * FROM ev",
       "SELECT ev.* FROM ev LIMIT 3 OFFSET 1",
