@@ -780,7 +780,8 @@ class Session {
   static Status CheckFormats(const Outcome& o, const std::vector<int16_t>& formats) {
     for (size_t i = 0; i < o.type_oids.size(); i++) {
       if (FormatOf(formats, i) != 1) continue;
-      RETURN_IF_ERROR(TextCellToBinary(o.type_oids[i] == kOidBool ? "f" : "0", o.type_oids[i]).status());
+      if (!HasBinaryFormat(o.type_oids[i]))
+        return Unimplemented("binary format for type OID {} is not supported", o.type_oids[i]);
       for (const auto& row : o.rows)
         if (i < row.size() && !row[i].is_null()) RETURN_IF_ERROR(TextCellToBinary(row[i].as_text(), o.type_oids[i]).status());
     }

@@ -427,9 +427,20 @@ test('psql catalog commands: \\dt, \\dm, \\dv, \\d, \\d NAME, \\dn, \\l; session
     assert.match(r.out, /\n laminar {10}\| public {9}\| u {12}\| u {12}\| UTC\n/);
     r = run("SELECT pg_catalog.set_config('application_name', 'cat-test', false)", 'SHOW application_name');
     assert.match(r.out, /\n cat-test\n\(1 row\)$/);
-    r = run('\\df');
+    r = run('SELECT pid FROM pg_catalog.pg_stat_activity');
     assert.notEqual(r.code, 0);
-    assert.match(r.err, /ERROR:\s+0A000: catalog query: pg_catalog\.pg_proc is not supported/);
+    assert.match(r.err, /ERROR:\s+0A000: catalog query: pg_catalog\.pg_stat_activity is not supported/);
+    // \df: Laminar has no user functions (pg_proc is empty).
+    r = run('\\df');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /List of functions\n Schema \| Name \| Result data type \| Argument data types \| Type\n[-+]+\n\(0 rows\)$/);
+    // information_schema as BI tools read it: tables (not materialized views, as in PostgreSQL) and columns.
+    r = run("SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+      "SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'clicks' " +
+      'ORDER BY ordinal_position');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /\n clicks {5}\| BASE TABLE\n countries  \| BASE TABLE\n pageviews  \| BASE TABLE\n\(3 rows\)/);
+    assert.match(r.out, /\n ts {10}\| timestamp with time zone \| NO\n n {11}\| bigint {19}\| YES\n\(2 rows\)/);
 
     // pg_sleep past the query timeout (2 s here) ends with 57014.
     const t0 = Date.now();
