@@ -165,7 +165,7 @@ class Planner {
 
   Status Run(const json& s) {
     RETURN_IF_ERROR(CheckUnsupported(s));
-    RETURN_IF_ERROR(PlanFrom(sql::Field(s, "fromClause")));
+    RETURN_IF_ERROR(PlanFrom(sql::Field(s, "fromClause"), sql::Field(s, "whereClause")));
     RETURN_IF_ERROR(PlanWhere(s));
     const json& target_list = sql::Field(s, "targetList");
     if (target_list.empty()) return InvalidArgument("SELECT needs at least one output column");
@@ -276,11 +276,23 @@ class Planner {
     return Unimplemented("unsupported FROM clause");
   }
 
-  Status PlanFrom(const json& from) {
+  // FROM a, b, ...: each later relation is an inner join whose hash-join keys are WHERE's
+  // equalities between it and the relations before it (WHERE still filters every row); without
+  // one, every pair of rows (a cross product, bounded by the time and memory limits).
+  Status PlanFrom(const json& from, const json& where) {
     if (from.empty()) return Status::OK();
-    if (from.size() > 1)
-      return Unimplemented("a comma-separated FROM list is not supported; write JOIN ... ON");
-    return PlanFromItem(from[0]);
+    RETURN_IF_ERROR(PlanFromItem(from[0]));
+    std::vector<const json*> conj;
+    if (!where.is_null()) SplitAnd(where, &conj);
+    for (size_t i = 1; i < from.size(); i++) {
+      if (!from[i].contains("RangeVar"))
+        return Unimplemented("after a comma in FROM only a table, stream, view or subquery may follow (joins are "
+                             "left-deep): write the comma-separated relations first, or JOIN ... ON");
+      RETURN_IF_ERROR(AddRelation(from[i]["RangeVar"], false));
+      std::vector<ExprPtr> unused;
+      RETURN_IF_ERROR(PlanJoinConjuncts(conj, /*from_where=*/true, &unused));
+    }
+    return Status::OK();
   }
 
   Status AddJoinKey(Rel& r, ExprPtr left, ExprPtr right) {
@@ -319,35 +331,52 @@ class Planner {
     } else if (j.contains("quals")) {
       std::vector<const json*> conj;
       SplitAnd(j["quals"], &conj);
-      for (const json* c : conj) {
-        if (HasAggregate(*c)) return InvalidArgument("aggregate functions are not allowed in JOIN conditions");
-        ASSIGN_OR_RETURN(ExprPtr e, sql::BindPredicate(*c, p_.scope));
-        if (!ColumnsWithin(*e, 0, hi))
-          return InvalidArgument("invalid reference in JOIN/ON: {} reads a table joined later", e->ToString());
-        if (e->kind == ExprKind::kCompare && e->op == sql::CompareOp::kEq) {
-          const ExprPtr &a = e->children[0], &b = e->children[1];
-          bool a_right = ColumnsWithin(*a, lo, hi) && !sql::IsConstant(*a);
-          bool b_right = ColumnsWithin(*b, lo, hi) && !sql::IsConstant(*b);
-          bool a_left = ColumnsWithin(*a, 0, lo) && !sql::IsConstant(*a);
-          bool b_left = ColumnsWithin(*b, 0, lo) && !sql::IsConstant(*b);
-          if (a_left && b_right) {
-            RETURN_IF_ERROR(AddJoinKey(r, a, b));
-            continue;
-          }
-          if (b_left && a_right) {
-            RETURN_IF_ERROR(AddJoinKey(r, b, a));
-            continue;
-          }
-        }
-        filters.push_back(e);
-      }
-    } else {
-      return Unimplemented("CROSS JOIN is not supported; join on an equality");
+      RETURN_IF_ERROR(PlanJoinConjuncts(conj, /*from_where=*/false, &filters));
     }
-    if (r.left_keys.empty())
-      return Unimplemented("a join needs an equality between the joined table \"{}\" and the tables before it (hash join)",
-                           r.alias);
+    // No equality (CROSS JOIN, ON true, ON a.x < b.y): every pair of rows, then the filter.
     r.join_filter = AndAll(std::move(filters));
+    return Status::OK();
+  }
+
+  // Sorts conjuncts of the last relation's join condition: an equality between it and the
+  // relations before it becomes a hash-join key, the rest go to *filters. From WHERE (a comma
+  // join), conjuncts that are not such an equality, or that read later relations, are left to
+  // WHERE.
+  Status PlanJoinConjuncts(const std::vector<const json*>& conj, bool from_where, std::vector<ExprPtr>* filters) {
+    Rel& r = p_.rels.back();
+    int lo = r.offset, hi = r.offset + static_cast<int>(r.info.columns.size());
+    for (const json* c : conj) {
+      if (HasAggregate(*c)) {
+        if (from_where) continue;  // WHERE's own check reports it
+        return InvalidArgument("aggregate functions are not allowed in JOIN conditions");
+      }
+      auto bound = sql::BindPredicate(*c, p_.scope);
+      if (!bound.ok()) {
+        if (from_where) continue;  // reads a relation after this one (or is wrong: WHERE says so)
+        return bound.status();
+      }
+      ExprPtr e = std::move(bound).value();
+      if (!ColumnsWithin(*e, 0, hi)) {
+        if (from_where) continue;
+        return InvalidArgument("invalid reference in JOIN/ON: {} reads a table joined later", e->ToString());
+      }
+      if (e->kind == ExprKind::kCompare && e->op == sql::CompareOp::kEq) {
+        const ExprPtr &a = e->children[0], &b = e->children[1];
+        bool a_right = ColumnsWithin(*a, lo, hi) && !sql::IsConstant(*a);
+        bool b_right = ColumnsWithin(*b, lo, hi) && !sql::IsConstant(*b);
+        bool a_left = ColumnsWithin(*a, 0, lo) && !sql::IsConstant(*a);
+        bool b_left = ColumnsWithin(*b, 0, lo) && !sql::IsConstant(*b);
+        if (a_left && b_right) {
+          RETURN_IF_ERROR(AddJoinKey(r, a, b));
+          continue;
+        }
+        if (b_left && a_right) {
+          RETURN_IF_ERROR(AddJoinKey(r, b, a));
+          continue;
+        }
+      }
+      if (!from_where) filters->push_back(e);
+    }
     return Status::OK();
   }
 

@@ -140,8 +140,14 @@ TEST_F(RawQueryTest, Joins) {
   EXPECT_EQ(Rows("SELECT name, count(*) FROM ev JOIN countries ON country = code GROUP BY name ORDER BY name"),
             "Germany|1;United States|2");
   EXPECT_EQ(Rows("SELECT c.name FROM ev JOIN countries c ON ev.country = c.code AND ev.n > 1 ORDER BY 1"), "United States");
-  EXPECT_EQ(Error("SELECT url FROM ev JOIN countries ON true"),
-            "a join needs an equality between the joined table \"countries\" and the tables before it (hash join)");
+  // Without an equality: every pair of rows, then the condition (5 × 3 rows here).
+  EXPECT_EQ(Rows("SELECT count(*) FROM ev JOIN countries ON true"), "15");
+  EXPECT_EQ(Rows("SELECT count(*) FROM ev CROSS JOIN countries"), "15");
+  EXPECT_EQ(Rows("SELECT count(*) FROM ev e JOIN countries c ON e.country < c.code"), "4");  // DE<IT, DE<US, FR<IT, FR<US
+  // A comma join takes WHERE's equalities as its hash-join keys.
+  EXPECT_EQ(Rows("SELECT e.url, c.name FROM ev e, countries c WHERE e.country = c.code AND e.n > 1 ORDER BY 1"),
+            "/b|United States");
+  EXPECT_EQ(Rows("SELECT count(*) FROM ev, countries"), "15");
   EXPECT_EQ(Error("SELECT 1 FROM ev RIGHT JOIN countries ON country = code"),
             "RIGHT joins are not supported; use INNER or LEFT JOIN");
 }

@@ -421,8 +421,25 @@ function limitClause(g, p, max = 20) {
 function subqueryQuery(g, stream, other) {
   const ctx = { p: '', dim: false };
   const w = () => g.boolExpr(ctx, 2);
-  const form = g.pick(['with', 'with2', 'from', 'scalar', 'scalar_select', 'in', 'exists', 'setop', 'setop_num']);
+  const form = g.pick(['with', 'with2', 'from', 'scalar', 'scalar_select', 'in', 'exists', 'setop', 'setop_num', 'comma', 'cross']);
   const q = (l, d, items) => ({ kind: `sub/${form}`, l, d, items });
+  if (form === 'comma') {
+    // FROM a, b WHERE a.k = b.k: an inner join keyed by WHERE's equality.
+    const a = g.boolExpr({ p: 'e.', dim: false }, 1);
+    const sql = (x) => `SELECT d.label, count(*) AS c, sum(e.n) AS s FROM ${stream} e, kd d WHERE e.k = d.k AND ${x} ` +
+      'GROUP BY d.label ORDER BY 1 NULLS FIRST';
+    return q(sql(a.l), sql(a.d), [E('text', 'label', 'label', { alias: 'label' }), E('bigint', 'c', 'c', { alias: 'c' }),
+      E('bigint', 's', 's', { alias: 's' })]);
+  }
+  if (form === 'cross') {
+    // A cross join with a one-row subquery, and a join on an inequality.
+    if (g.chance(0.5)) {
+      const sql = `SELECT e.m, e.n - s.lo AS d FROM ${stream} e CROSS JOIN (SELECT min(n) AS lo FROM ${other}) s ORDER BY 1 LIMIT 20`;
+      return q(sql, sql, [E('bigint', 'm', 'm', { alias: 'm' }), E('bigint', 'd', 'd', { alias: 'd' })]);
+    }
+    const sql = `SELECT e.k, count(*) AS c FROM ${stream} e JOIN kd d ON e.n < d.w GROUP BY 1 ORDER BY 1 NULLS FIRST`;
+    return q(sql, sql, [E('text', 'k', 'k', { alias: 'k' }), E('bigint', 'c', 'c', { alias: 'c' })]);
+  }
   if (form === 'with') {
     const a = w();
     const c = g.int(0, 30);
