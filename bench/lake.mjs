@@ -21,11 +21,11 @@
 // Prints one line per figure: "laminar ..." and "duckdb ..." from the same run.
 import { spawn, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs, freePort, sleep } from './lib.mjs';
+import { parseArgs, startServer as startBenchServer } from './lib.mjs';
 
 const args = parseArgs();
 const ROWS = Number(args.rows ?? 1000000);
@@ -42,29 +42,8 @@ const DDL = `CREATE TABLE pv (ts timestamptz NOT NULL, user_id text, url text, c
 const VIEW = `CREATE MATERIALIZED VIEW pv_country AS SELECT country, count(*) AS n, avg(latency_ms) AS lat
   FROM pv GROUP BY country`;
 
-async function startServer(name, extraConfig = '') {
-  const port = await freePort();
-  const data = path.join(dir, name);
-  const cfg = `${data}.toml`;
-  writeFileSync(cfg, `[batch]\ninterval = 0\n${extraConfig}`);
-  const proc = spawn(BIN, ['serve', '--data-dir', data, '--http', `127.0.0.1:${port}`, '--config', cfg],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  proc.stderr.on('data', (d) => (err += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try { if ((await fetch(`${url}/healthz`)).ok) break; } catch {}
-    if (i > 300) throw new Error(`server did not start: ${err}`);
-    await sleep(50);
-  }
-  const post = async (p, body, type = 'application/json') => {
-    const r = await fetch(url + p, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': type } });
-    const text = await r.text();
-    if (!r.ok) throw new Error(`${p}: ${r.status} ${text}`);
-    return JSON.parse(text);
-  };
-  return { port, url, post, stop: async () => { proc.kill('SIGTERM'); await new Promise((r) => proc.on('exit', r)); } };
-}
+const startServer = (name, extraConfig = '') =>
+  startBenchServer({ bin: BIN, dir, name, config: `[batch]\ninterval = 0\n${extraConfig}` });
 
 function runCli(argv) {
   const t = now();

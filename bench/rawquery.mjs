@@ -21,13 +21,12 @@
 // Each query prints one line: Laminar's median over HTTP (POST /v1/query, JSON answer), DuckDB's
 // median in-process, the ratio, and what Laminar's stats say it read (lake files and row groups
 // skipped). The answers of both are compared first: a mismatch stops the benchmark.
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs, freePort, sleep, pct } from './lib.mjs';
+import { parseArgs, pct, startServer as startBenchServer } from './lib.mjs';
 
 const args = parseArgs();
 const ROWS = Number(args.rows ?? 2000000);
@@ -68,29 +67,8 @@ const QUERIES = [
   ['ORDER BY latency_ms DESC LIMIT 5 (top-k)', 'SELECT user_id, latency_ms FROM pv ORDER BY latency_ms DESC, user_id LIMIT 5'],
 ];
 
-async function startServer() {
-  const port = await freePort();
-  const data = path.join(dir, 'data');
-  const cfg = path.join(dir, 'laminar.toml');
-  writeFileSync(cfg, '[batch]\ninterval = 0\n[query]\ntimeout_seconds = 600\nmax_memory_mb = 4096\n');
-  const proc = spawn(BIN, ['serve', '--data-dir', data, '--http', `127.0.0.1:${port}`, '--config', cfg],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  proc.stderr.on('data', (d) => (err += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try { if ((await fetch(`${url}/healthz`)).ok) break; } catch {}
-    if (i > 300) throw new Error(`server did not start: ${err}`);
-    await sleep(50);
-  }
-  const post = async (p, body, type = 'application/json') => {
-    const r = await fetch(url + p, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': type } });
-    const text = await r.text();
-    if (!r.ok) throw new Error(`${p}: ${r.status} ${text}`);
-    return JSON.parse(text);
-  };
-  return { post, stop: async () => { proc.kill('SIGTERM'); await new Promise((r) => proc.on('exit', r)); } };
-}
+const startServer = () => startBenchServer({ bin: BIN, dir, name: 'data',
+  config: '[batch]\ninterval = 0\n[query]\ntimeout_seconds = 600\nmax_memory_mb = 4096\n' });
 
 const median = (xs) => pct(xs, 0.5);
 // Numbers rounded so that float sums added in a different order compare equal.

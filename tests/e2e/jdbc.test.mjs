@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, tempDir, removeDir, freePort, ndjson, mulberry32 } from './lib.mjs';
+import { startServer, tempDir, removeDir, freePort, ndjson, mulberry32, parseClientSteps } from './lib.mjs';
 
 const JAR = process.env.LAMINAR_PGJDBC_JAR ?? '/usr/share/java/postgresql.jar';
 const CLIENT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'pg', 'JdbcClient.java');
@@ -51,29 +51,15 @@ function client(...args) {
   return { code: r.status, out: r.stdout ?? '', err: r.stderr ?? '', lines: (r.stdout ?? '').trimEnd().split('\n') };
 }
 
-// Splits the client's output into steps: { cols: [[name, typeName, sqlType]], rows: [[cell]], count }
-// for result sets, else the step's text.
+// The client's output by step: { cols: [[name, typeName, sqlType]], rows: [[cell]], count } for
+// result sets, else the step's text.
 function parseSteps(lines) {
-  const steps = {};
-  let cur = null;
-  for (const line of lines) {
-    if (line.startsWith('row: ')) {
-      assert.ok(cur, `row outside a result: ${line}`);
-      cur.rows.push(line.slice(5).split('|').map((c) => (c === '\\N' ? null : c)));
-      continue;
-    }
-    const m = /^([a-z_0-9]+): (.*)$/.exec(line);
-    assert.ok(m, `unexpected line: ${line}`);
-    const [, step, rest] = m;
-    if (rest.startsWith('cols ')) {
-      cur = steps[step] = { cols: rest.slice(5).split('|').map((c) => c.split(':')), rows: [], count: null };
-    } else if (steps[step] === cur && cur && rest.startsWith('rows ')) {
-      cur.count = Number(rest.slice(5));
-      assert.equal(cur.count, cur.rows.length);
-      cur = null;
-    } else {
-      steps[step] = rest;
-    }
+  const steps = parseClientSteps(lines, 'cols');
+  for (const [k, v] of Object.entries(steps)) {
+    if (typeof v !== 'object') continue;
+    assert.match(v.end ?? '', /^rows \d+$/, `step ${k} ends with its row count`);
+    steps[k] = { cols: v.head, rows: v.rows, count: Number(v.end.slice(5)) };
+    assert.equal(steps[k].count, v.rows.length);
   }
   return steps;
 }

@@ -160,3 +160,31 @@ export async function duckdb() {
   const db = await DuckDBInstance.create(':memory:');
   return db.connect();
 }
+
+// Splits the output of a client program (tests/pg/libpq_client.c, JdbcClient.java) into steps by
+// name. `step: <header> a:x|b:y` begins a result set (`head`: the header's fields split at '|'
+// and ':'), `row: c1|c2` lines are its rows (`\N` is NULL), and the step's next line ends it
+// (`end`: its text, e.g. the command tag); any other `step: text` line is that text.
+export function parseClientSteps(lines, header) {
+  const steps = {};
+  let cur = null;
+  for (const line of lines) {
+    if (line.startsWith('row: ')) {
+      if (!cur) throw new Error(`row outside a result: ${line}`);
+      cur.rows.push(line.slice(5).split('|').map((c) => (c === '\\N' ? null : c)));
+      continue;
+    }
+    const m = /^([a-z_0-9]+): (.*)$/.exec(line);
+    if (!m) throw new Error(`unexpected line: ${line}`);
+    const [, step, rest] = m;
+    if (rest.startsWith(`${header} `)) {
+      cur = steps[step] = { head: rest.slice(header.length + 1).split('|').map((f) => f.split(':')), rows: [], end: null };
+    } else if (steps[step] === cur && cur) {
+      cur.end = rest;
+      cur = null;
+    } else {
+      steps[step] = rest;
+    }
+  }
+  return steps;
+}

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, tempDir, removeDir, freePort, ndjson, mulberry32 } from './lib.mjs';
+import { startServer, tempDir, removeDir, freePort, ndjson, mulberry32, parseClientSteps } from './lib.mjs';
 
 const CLIENT = process.env.LAMINAR_LIBPQ_CLIENT;
 const skip = CLIENT ? false : 'LAMINAR_LIBPQ_CLIENT is unset: libpq (pkg-config libpq) was not found, tests/pg/libpq_client was not built';
@@ -36,28 +36,11 @@ function client(...args) {
   return { code: r.status, out: r.stdout ?? '', err: r.stderr ?? '', lines: (r.stdout ?? '').trimEnd().split('\n') };
 }
 
-// Splits the client's output into steps: { fields: [[name, oid]], rows: [[cell]], tag }.
+// The client's output by step: { fields: [[name, oid]], rows: [[cell]], tag } or the step's text.
 function parseSteps(lines) {
-  const steps = {};
-  let cur = null;
-  for (const line of lines) {
-    if (line.startsWith('row: ')) {
-      assert.ok(cur, `row outside a result: ${line}`);
-      cur.rows.push(line.slice(5).split('|').map((c) => (c === '\\N' ? null : c)));
-      continue;
-    }
-    const m = /^([a-z_0-9]+): (.*)$/.exec(line);
-    assert.ok(m, `unexpected line: ${line}`);
-    const [, step, rest] = m;
-    if (rest.startsWith('fields ')) {
-      cur = steps[step] = { fields: rest.slice(7).split('|').map((f) => f.split(':')), rows: [], tag: null };
-    } else if (steps[step] === cur && cur) {
-      cur.tag = rest;
-      cur = null;
-    } else {
-      steps[step] = rest;
-    }
-  }
+  const steps = parseClientSteps(lines, 'fields');
+  for (const [k, v] of Object.entries(steps))
+    if (typeof v === 'object') steps[k] = { fields: v.head, rows: v.rows, tag: v.end };
   return steps;
 }
 
