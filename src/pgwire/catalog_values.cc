@@ -143,13 +143,6 @@ Datum Null(uint32_t type) {
   d.type = type;
   return d;
 }
-Datum Bool(bool b) {
-  Datum d;
-  d.type = kOidBool;
-  d.null = false;
-  d.i = b;
-  return d;
-}
 Datum Int(int64_t v, uint32_t type) {
   Datum d;
   d.type = type;
@@ -157,6 +150,7 @@ Datum Int(int64_t v, uint32_t type) {
   d.i = v;
   return d;
 }
+Datum Bool(bool b) { return Int(b ? 1 : 0, kOidBool); }
 Datum Float(double v, uint32_t type) {
   Datum d;
   d.type = type;
