@@ -181,6 +181,20 @@ Result<Plan> MakePlan(const json& s, const catalog::Snapshot& cat) {
   }
   p.view = vit->second;
   const views::ViewDef& v = *p.view;
+  // A qualified column must name this relation: its alias, or the view's name without one.
+  {
+    std::string alias = rv.contains("alias") ? rv["alias"].value("aliasname", rel) : rel;
+    std::string bad;
+    sql::AnyNode(s, [&](const json& n) {
+      if (!bad.empty() || !n.contains("ColumnRef")) return false;
+      const json& fields = sql::Field(n["ColumnRef"], "fields");
+      if (fields.size() < 2) return false;
+      std::string qualifier = sql::StringValue(fields[fields.size() - 2]);
+      if (!qualifier.empty() && qualifier != alias) bad = qualifier;
+      return !bad.empty();
+    });
+    if (!bad.empty()) return InvalidArgument("missing FROM-clause entry for table \"{}\"", bad);
+  }
   p.dim_scope.relation = v.name;
   for (const auto& d : v.dims) p.dim_scope.columns.push_back({d.name, d.type});
 
