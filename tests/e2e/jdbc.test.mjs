@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, tempDir, removeDir, freePort, ndjson, mulberry32, parseClientSteps } from './lib.mjs';
+import { startServer, tempDir, removeDir, freePort, parseClientSteps, ingestClientEvents } from './lib.mjs';
 
 const JAR = process.env.LAMINAR_PGJDBC_JAR ?? '/usr/share/java/postgresql.jar';
 const CLIENT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'pg', 'JdbcClient.java');
@@ -101,17 +101,7 @@ test('setup: executeUpdate of DDL; SQLExceptions carry 42601 and 42P01 and the c
 });
 
 test('query: Statement and PreparedStatement results equal the HTTP query API', { skip }, async () => {
-  const rnd = mulberry32(20240108);
-  const events = [];
-  for (let i = 0; i < 90; i++) {
-    const e = { ts: new Date(Date.UTC(2024, 0, 8, 9 + (i % 3), 0, i)).toISOString(), name: NAMES[Math.floor(rnd() * NAMES.length)] };
-    if (e.name !== 'gamma' && rnd() < 0.8) e.k = Math.floor(rnd() * 2000) - 1000;  // gamma: sum(k) is NULL
-    if (rnd() < 0.9) e.x = Math.round((rnd() - 0.3) * 1e6) / 997;
-    events.push(e);
-  }
-  const ing = await srv.ingest(STREAM, ndjson(events));
-  assert.equal(ing.status, 200, ing.text);
-  assert.equal(ing.json.accepted, events.length, ing.text);
+  const events = await ingestClientEvents(srv, STREAM, { seed: 20240108, n: 90, names: NAMES, tsOf: (i) => new Date(Date.UTC(2024, 0, 8, 9 + (i % 3), 0, i)) });
 
   const r = client('query', STREAM, VIEW, "o'brien");
   assert.equal(r.code, 0, r.out + r.err);

@@ -188,3 +188,21 @@ export function parseClientSteps(lines, header) {
   }
   return steps;
 }
+
+// Events for the PostgreSQL client tests (libpq, JDBC): `n` rows of {ts: tsOf(i), name, k?, x?}
+// with a name from `names`, a bigint k on most rows (never for 'gamma', so its sum(k) is NULL) and
+// a double x on most, drawn from mulberry32(seed). Returns them after ingesting them into
+// `stream` of `srv` (every one accepted).
+export async function ingestClientEvents(srv, stream, { seed, n, names, tsOf }) {
+  const rnd = mulberry32(seed);
+  const events = [];
+  for (let i = 0; i < n; i++) {
+    const e = { ts: tsOf(i).toISOString(), name: names[Math.floor(rnd() * names.length)] };
+    if (e.name !== 'gamma' && rnd() < 0.8) e.k = Math.floor(rnd() * 2000) - 1000;
+    if (rnd() < 0.9) e.x = Math.round((rnd() - 0.3) * 1e6) / 997;
+    events.push(e);
+  }
+  const ing = await srv.ingest(stream, ndjson(events));
+  if (ing.status !== 200 || ing.json.accepted !== events.length) throw new Error(`ingest: HTTP ${ing.status} ${ing.text}`);
+  return events;
+}

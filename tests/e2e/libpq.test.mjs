@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, tempDir, removeDir, freePort, ndjson, mulberry32, parseClientSteps } from './lib.mjs';
+import { startServer, tempDir, removeDir, freePort, parseClientSteps, ingestClientEvents } from './lib.mjs';
 
 const CLIENT = process.env.LAMINAR_LIBPQ_CLIENT;
 const skip = CLIENT ? false : 'LAMINAR_LIBPQ_CLIENT is unset: libpq (pkg-config libpq) was not found, tests/pg/libpq_client was not built';
@@ -82,17 +82,7 @@ test('setup: CREATE TABLE, CREATE MATERIALIZED VIEW and a syntax error through l
 });
 
 test('query: prepared and binary-parameter queries equal the HTTP query API', { skip }, async () => {
-  const rnd = mulberry32(20240108);
-  const events = [];
-  for (let i = 0; i < 60; i++) {
-    const e = { ts: new Date(Date.UTC(2024, 0, 8, 10, 0, i)).toISOString(), name: NAMES[Math.floor(rnd() * NAMES.length)] };
-    if (e.name !== 'gamma' && rnd() < 0.8) e.k = Math.floor(rnd() * 2000) - 1000;  // gamma: sum(k) is NULL
-    if (rnd() < 0.9) e.x = Math.round((rnd() - 0.3) * 1e6) / 997;
-    events.push(e);
-  }
-  const ing = await srv.ingest(STREAM, ndjson(events));
-  assert.equal(ing.status, 200, ing.text);
-  assert.equal(ing.json.accepted, events.length, ing.text);
+  const events = await ingestClientEvents(srv, STREAM, { seed: 20240108, n: 60, names: NAMES, tsOf: (i) => new Date(Date.UTC(2024, 0, 8, 10, 0, i)) });
 
   const r = client('query', STREAM, VIEW, 'alpha', "o'brien", '3');
   assert.equal(r.code, 0, r.out + r.err);
