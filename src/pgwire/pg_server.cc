@@ -3,6 +3,8 @@
 // A connection's socket is owned by its Session; its I/O uses the native descriptor directly:
 // poll() with the idle timeout before every read (Asio's blocking reads cannot time out) and
 // blocking send() with SO_SNDTIMEO. Stop() wakes sessions by shutting their descriptors down.
+// Each statement goes first to the session's SessionState (session_state.h: transaction blocks,
+// cursors, SET/SHOW), then to the catalog (pg_catalog.h), then to the engine.
 #include <utility>  // before Asio: GCC 12 + C++20 needs std::exchange declared (TOOLCHAIN.md)
 
 #include "pgwire/pg_server.h"
@@ -28,8 +30,8 @@
 
 #include "pgwire/message.h"
 #include "pgwire/pg_catalog.h"
+#include "pgwire/session_state.h"
 #include "sql/parser.h"
-#include "common/strings.h"
 
 namespace laminar::pgwire {
 
@@ -38,110 +40,8 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr const char* kServerVersion = "16.0 (Laminar)";
 // Connections over max_connections still get an error answer, up to this many at once.
 constexpr size_t kMaxRejecting = 16;
-
-// A session parameter's default. SHOW and current_setting() answer every one, SET and
-// set_config() change them; the reported ones are sent as ParameterStatus at startup and on
-// every change.
-struct DefaultParam {
-  std::string name;  // canonical spelling
-  std::string value;
-  bool reported;
-};
-
-const std::vector<DefaultParam>& DefaultParams() {
-  static const std::vector<DefaultParam> kParams = {
-      {"server_version", kServerVersion, true}, {"server_encoding", "UTF8", true},
-      {"client_encoding", "UTF8", true}, {"DateStyle", "ISO, MDY", true}, {"TimeZone", "UTC", true},
-      {"integer_datetimes", "on", true}, {"standard_conforming_strings", "on", true},
-      {"IntervalStyle", "postgres", true}, {"is_superuser", "off", true}, {"application_name", "", true},
-      // Not reported: facts clients ask for with SHOW / current_setting().
-      {"server_version_num", "160000", false}, {"search_path", "\"$user\", public", false},
-      {"max_identifier_length", "63", false}, {"lc_collate", "C", false}, {"lc_ctype", "C", false},
-      {"extra_float_digits", "1", false}, {"transaction_isolation", "read committed", false},
-      {"default_transaction_isolation", "read committed", false}, {"transaction_read_only", "off", false},
-      {"default_transaction_read_only", "off", false}};
-  return kParams;
-}
-
-const DefaultParam* FindDefault(std::string_view lower_name) {
-  for (const DefaultParam& p : DefaultParams())
-    if (Lower(p.name) == lower_name) return &p;
-  return nullptr;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (std::isspace(uint8_t(s.front())) || s.front() == ';')) s.remove_prefix(1);
-  while (!s.empty() && (std::isspace(uint8_t(s.back())) || s.back() == ';')) s.remove_suffix(1);
-  return s;
-}
-
-// Lower-case with runs of white space as one space.
-std::string Normalize(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : Trim(s)) {
-    if (std::isspace(uint8_t(c))) {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += char(std::tolower(uint8_t(c)));
-  }
-  return out;
-}
-
-// 'text' → text ('' undone); "name" → name; else as is.
-std::string Unquote(std::string_view s) {
-  s = Trim(s);
-  if (s.size() >= 2 && (s.front() == '\'' || s.front() == '"') && s.back() == s.front()) {
-    char q = s.front();
-    std::string out;
-    for (size_t i = 1; i + 1 < s.size(); i++) {
-      out += s[i];
-      if (s[i] == q && i + 2 < s.size() && s[i + 1] == q) i++;
-    }
-    return out;
-  }
-  return std::string(s);
-}
-
-// The result of one statement.
-struct Outcome {
-  bool returns_rows = false;
-  std::vector<serving::ResultColumn> columns;
-  // Empty: each column's wire type is TypeOid(columns[i].type). Else (catalog answers) the wire
-  // type OID per column, and every non-NULL cell is a Value::Text in PostgreSQL's text format.
-  std::vector<uint32_t> type_oids;
-  std::vector<std::vector<Value>> rows;
-  std::string tag;
-  std::vector<std::pair<std::string, std::string>> reports;  // ParameterStatus to send (SET)
-  std::vector<std::pair<std::string, std::string>> warnings;  // (sqlstate, message) as NoticeResponse
-  bool binary = false;  // rows of a BINARY cursor: binary format whatever the client asked
-};
-
-// A SQL cursor (DECLARE): its rows, kept whole, handed out by FETCH.
-struct Cursor {
-  Outcome outcome;
-  size_t next_row = 0;
-  bool binary = false;
-  bool hold = false;  // WITH HOLD: outlives the transaction block
-};
-
-// A tag for a statement the engine answered without one (e.g. CREATE ... IF NOT EXISTS that
-// changed nothing): its leading keywords.
-std::string FallbackTag(std::string_view text) {
-  std::string n = Normalize(text);
-  std::string tag = n.substr(0, n.find(' '));
-  for (const char* t : {"create materialized view", "create table", "drop materialized view", "drop table"}) {
-    if (n.starts_with(t)) tag = t;
-  }
-  for (char& c : tag) c = char(std::toupper(uint8_t(c)));
-  return tag;
-}
 
 struct PreparedStatement {
   std::string sql;
@@ -202,9 +102,7 @@ namespace {
 class Session {
  public:
   Session(PgServer::Impl* srv, tcp::socket socket, int32_t id, int32_t key, bool reject)
-      : srv_(srv), socket_(std::move(socket)), fd_(socket_.native_handle()), id_(id), key_(key), reject_(reject) {
-    for (const DefaultParam& p : DefaultParams()) params_[Lower(p.name)] = {p.name, p.value};
-  }
+      : srv_(srv), socket_(std::move(socket)), fd_(socket_.native_handle()), id_(id), key_(key), reject_(reject) {}
 
   // Unregisters the cancel flag before the session goes away.
   ~Session() {
@@ -327,14 +225,13 @@ class Session {
         return false;
       }
       if (auto it = p->params.find("application_name"); it != p->params.end())
-        params_["application_name"].second = it->second;
+        state_.ApplySetting("application_name", it->second, nullptr).IgnoreError();
       if (auto it = p->params.find("user"); it != p->params.end()) user_ = it->second;
       // As PostgreSQL: the database defaults to the user name.
       database_ = user_;
       if (auto it = p->params.find("database"); it != p->params.end() && !it->second.empty()) database_ = it->second;
       WriteAuthenticationOk(&out_);
-      for (const DefaultParam& d : DefaultParams())
-        if (d.reported) WriteParameterStatus(&out_, d.name, params_[Lower(d.name)].second);
+      for (const auto& [name, value] : state_.ReportedParams()) WriteParameterStatus(&out_, name, value);
       WriteBackendKeyData(&out_, id_, key_);
       WriteReadyForQuery(&out_, 'I');
       return true;
@@ -347,11 +244,8 @@ class Session {
   void SendError(std::string_view sqlstate, std::string_view message) {
     WriteErrorResponse(&out_, "ERROR", sqlstate, message);
     in_extended_error_ = true;
-    if (tx_ == Tx::kBlock) tx_ = Tx::kFailed;
+    state_.OnError();
   }
-
-  // ReadyForQuery's transaction status.
-  char TxStatus() const { return tx_ == Tx::kIdle ? 'I' : (tx_ == Tx::kBlock ? 'T' : 'E'); }
 
   void Handle(const FrontendMessage& m) {
     if (in_extended_error_ && m.type != 'S' && m.type != 'Q') return;  // discard until Sync
@@ -372,295 +266,14 @@ class Session {
       case 'S':
         in_extended_error_ = false;
         // Sync ends the implicit transaction; inside a block, portals live until it ends.
-        if (tx_ == Tx::kIdle) portals_.clear();
-        WriteReadyForQuery(&out_, TxStatus());
+        if (!state_.InBlock()) portals_.clear();
+        WriteReadyForQuery(&out_, state_.TxStatus());
         break;
       case 'H': break;  // the loop flushes before every read
     }
   }
 
   // ---- Statements ----
-
-  // ---- Transaction blocks ----
-  //
-  // Laminar has no transactions: every statement reads its own snapshot and DDL applies at once.
-  // Clients that wrap statements in blocks (psycopg2, JDBC with autocommit off, ORMs) still work:
-  // BEGIN/START TRANSACTION, COMMIT/END and ROLLBACK/ABORT track PostgreSQL's transaction status
-  // (ReadyForQuery 'T'; after an error 'E', where only COMMIT/ROLLBACK run — 25P02 otherwise),
-  // portals live across Syncs until the block ends, and a statement that changes something
-  // (DDL, COPY) is refused inside a block (25001) because it could not be rolled back.
-  // Isolation: READ COMMITTED (and READ UNCOMMITTED, the same in PostgreSQL) is what each
-  // statement gets; REPEATABLE READ and SERIALIZABLE are refused (0A000). Savepoints, two-phase
-  // commit and AND CHAIN: 0A000. DISCARD ALL resets the session's parameters and statements.
-  std::optional<Result<Outcome>> TransactionDispatch(std::string_view text) {
-    std::string n = Normalize(text);
-    bool lead = false;
-    for (std::string_view w : {"begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release",
-                               "prepare transaction", "set transaction", "set session characteristics", "discard"})
-      lead = lead || n == w || (n.starts_with(w) && n.size() > w.size() && n[w.size()] == ' ');
-    if (!lead) return std::nullopt;
-    auto parsed = sql::Parse(text);
-    if (!parsed.ok() || parsed->size() != 1) return std::nullopt;  // the normal path reports it
-    const sql::Statement& st = parsed->front();
-    const nlohmann::json& node = st.node.begin().value();
-    Outcome o;
-    if (st.kind == "VariableSetStmt") {
-      std::string name = node.value("name", "");
-      if (name != "TRANSACTION" && name != "SESSION CHARACTERISTICS") return std::nullopt;
-      if (Status s = CheckTransactionOptions(node.value("args", nlohmann::json())); !s.ok()) return Result<Outcome>(s);
-      o.tag = "SET";
-      return Result<Outcome>(std::move(o));
-    }
-    if (st.kind == "DiscardStmt") {
-      std::string target = node.value("target", "");
-      std::string what = target.starts_with("DISCARD_") ? target.substr(8) : target;
-      if (tx_ != Tx::kIdle) return Result<Outcome>(InvalidArgument("DISCARD {} cannot run inside a transaction block", what));
-      if (target == "DISCARD_ALL") {
-        for (const DefaultParam& d : DefaultParams()) {
-          auto& cur = params_[Lower(d.name)];
-          if (d.reported && cur.second != d.value) o.reports.push_back({d.name, d.value});
-          cur = {d.name, d.value};
-        }
-        for (auto it = params_.begin(); it != params_.end();)
-          it = FindDefault(it->first) ? std::next(it) : params_.erase(it);
-        statements_.clear();  // a running portal keeps its statement (shared_ptr)
-      }
-      o.tag = "DISCARD " + what;
-      return Result<Outcome>(std::move(o));
-    }
-    if (st.kind != "TransactionStmt") return std::nullopt;
-    std::string kind = node.value("kind", "");
-    if (node.value("chain", false)) return Result<Outcome>(Unimplemented("AND CHAIN is not supported: Laminar has no transactions"));
-    if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") {
-      if (tx_ == Tx::kFailed) return Result<Outcome>(InvalidArgument("current transaction is aborted, commands ignored until end of transaction block"));
-      if (Status s = CheckTransactionOptions(node.value("options", nlohmann::json())); !s.ok()) return Result<Outcome>(s);
-      if (tx_ == Tx::kBlock) o.warnings.push_back({"25001", "there is already a transaction in progress"});
-      tx_ = Tx::kBlock;
-      o.tag = kind == "TRANS_STMT_BEGIN" ? "BEGIN" : "START TRANSACTION";
-      return Result<Outcome>(std::move(o));
-    }
-    if (kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_ROLLBACK") {
-      if (tx_ == Tx::kIdle) o.warnings.push_back({"25P01", "there is no transaction in progress"});
-      // COMMIT of a failed block rolls it back, as in PostgreSQL.
-      o.tag = kind == "TRANS_STMT_COMMIT" && tx_ != Tx::kFailed ? "COMMIT" : "ROLLBACK";
-      tx_ = Tx::kIdle;
-      // The block's cursors end with it; WITH HOLD ones stay (kept whole already).
-      for (auto it = cursors_.begin(); it != cursors_.end();) it = it->second.hold ? std::next(it) : cursors_.erase(it);
-      return Result<Outcome>(std::move(o));
-    }
-    std::string what = kind.starts_with("TRANS_STMT_") ? kind.substr(11) : kind;
-    for (char& c : what) c = c == '_' ? ' ' : c;
-    return Result<Outcome>(Unimplemented("{} is not supported: Laminar has no transactions (a block only groups statements)", what));
-  }
-
-  // ---- SQL cursors ----
-  //
-  // DECLARE name [BINARY] [NO SCROLL] CURSOR [WITH[OUT] HOLD] FOR query, FETCH [FORWARD] [n | ALL |
-  // NEXT] [FROM | IN] name, MOVE, CLOSE name | ALL — what psycopg2's named cursors and similar
-  // clients send to read a large result in pieces. The query runs at DECLARE and its rows are kept
-  // (bounded by [query] max_result_rows, like an Execute with a row limit); FETCH hands them out
-  // in order. Without WITH HOLD a cursor needs a transaction block and ends with it. Forward only:
-  // SCROLL, BACKWARD, ABSOLUTE, RELATIVE and FETCH 0 give 0A000. At most kMaxCursors per session.
-  // `describe_only` (Describe of a prepared FETCH): the columns, no row consumed.
-  static constexpr size_t kMaxCursors = 64;
-
-  std::optional<Result<Outcome>> CursorDispatch(std::string_view text, bool describe_only = false) {
-    std::string n = Normalize(text);
-    bool lead = false;
-    for (std::string_view w : {"declare", "fetch", "move", "close"})
-      lead = lead || n == w || (n.starts_with(w) && n.size() > w.size() && n[w.size()] == ' ');
-    if (!lead) return std::nullopt;
-    auto parsed = sql::Parse(text);
-    if (!parsed.ok() || parsed->size() != 1) return std::nullopt;  // the normal path reports it
-    const sql::Statement& st = parsed->front();
-    if (st.kind != "DeclareCursorStmt" && st.kind != "FetchStmt" && st.kind != "ClosePortalStmt") return std::nullopt;
-    const nlohmann::json& node = st.node.begin().value();
-    std::string name = node.value("portalname", "");
-    Outcome o;
-    if (st.kind == "ClosePortalStmt") {
-      if (name.empty()) {
-        cursors_.clear();
-      } else if (!cursors_.erase(name)) {
-        return Result<Outcome>(InvalidArgument("cursor \"{}\" does not exist", name));
-      }
-      o.tag = "CLOSE CURSOR";
-      return Result<Outcome>(std::move(o));
-    }
-    if (st.kind == "DeclareCursorStmt") {
-      int64_t options = node.value("options", int64_t(0));
-      constexpr int64_t kBinary = 0x1, kScroll = 0x2, kHold = 0x20;  // PostgreSQL's CURSOR_OPT_*
-      if (options & kScroll) return Result<Outcome>(Unimplemented("SCROLL cursors are not supported: cursors read forward only"));
-      bool hold = options & kHold;
-      if (!hold && tx_ == Tx::kIdle)
-        return Result<Outcome>(InvalidArgument("DECLARE CURSOR can only be used in transaction blocks"));
-      if (cursors_.count(name)) return Result<Outcome>(InvalidArgument("cursor \"{}\" already exists", name));
-      if (cursors_.size() >= kMaxCursors)
-        return Result<Outcome>(ResourceExhausted("too many open cursors (at most {} per session): CLOSE some", kMaxCursors));
-      // The query: the text after the first FOR that follows the CURSOR keyword.
-      std::string lower = Lower(st.text);
-      size_t at = FindWord(lower, "cursor", 0);
-      at = at == std::string::npos ? at : FindWord(lower, "for", at + 6);
-      if (at == std::string::npos) return Result<Outcome>(InvalidArgument("syntax error in DECLARE: no FOR query"));
-      std::string query(Trim(std::string_view(st.text).substr(at + 3)));
-      if (!IsSelect(query)) return Result<Outcome>(Unimplemented("DECLARE ... CURSOR FOR needs a SELECT"));
-      Result<Outcome> rows = RunStatement(query);
-      if (!rows.ok()) return Result<Outcome>(rows.status());
-      Cursor c;
-      c.outcome = std::move(*rows);
-      c.binary = options & kBinary;
-      c.hold = hold;
-      cursors_.emplace(name, std::move(c));
-      o.tag = "DECLARE CURSOR";
-      return Result<Outcome>(std::move(o));
-    }
-    // FETCH / MOVE.
-    bool move = node.value("ismove", false);
-    std::string direction = node.value("direction", "FETCH_FORWARD");
-    int64_t count = node.value("howMany", int64_t(0));
-    if (direction != "FETCH_FORWARD" || count <= 0)
-      return Result<Outcome>(Unimplemented("{} is not supported: cursors read forward only ({} [FORWARD] n | ALL | NEXT)",
-                                           direction == "FETCH_FORWARD" ? "FETCH 0" : direction.substr(6), move ? "MOVE" : "FETCH"));
-    auto it = cursors_.find(name);
-    if (it == cursors_.end()) return Result<Outcome>(InvalidArgument("cursor \"{}\" does not exist", name));
-    Cursor& c = it->second;
-    o.returns_rows = !move;
-    o.columns = c.outcome.columns;
-    o.type_oids = c.outcome.type_oids;
-    if (describe_only) return Result<Outcome>(std::move(o));
-    size_t from = c.next_row;
-    size_t to = from + std::min<uint64_t>(uint64_t(count), c.outcome.rows.size() - from);
-    if (!move)
-      for (size_t r = from; r < to; r++) o.rows.push_back(std::move(c.outcome.rows[r]));
-    c.next_row = to;
-    o.tag = fmt::format("{} {}", move ? "MOVE" : "FETCH", to - from);
-    o.binary = c.binary;
-    return Result<Outcome>(std::move(o));
-  }
-
-  // The position of `word` in lower-case `s` at or after `from`, as a whole word; npos if none.
-  static size_t FindWord(const std::string& s, std::string_view word, size_t from) {
-    auto is_word = [](char ch) { return std::isalnum(uint8_t(ch)) || ch == '_'; };
-    for (size_t at = s.find(word, from); at != std::string::npos; at = s.find(word, at + 1)) {
-      bool before = at == 0 || !is_word(s[at - 1]);
-      bool after = at + word.size() >= s.size() || !is_word(s[at + word.size()]);
-      if (before && after) return at;
-    }
-    return std::string::npos;
-  }
-
-  // The isolation level and access mode options of BEGIN / SET TRANSACTION.
-  static Status CheckTransactionOptions(const nlohmann::json& options) {
-    if (!options.is_array()) return Status::OK();
-    for (const nlohmann::json& o : options) {
-      if (!o.contains("DefElem")) continue;
-      const nlohmann::json& d = o["DefElem"];
-      if (d.value("defname", "") != "transaction_isolation") continue;  // READ ONLY / DEFERRABLE: accepted
-      std::string level;
-      if (d.contains("arg") && d["arg"].contains("A_Const") && d["arg"]["A_Const"].contains("sval"))
-        level = d["arg"]["A_Const"]["sval"].value("sval", "");
-      if (level == "read committed" || level == "read uncommitted") continue;
-      for (char& c : level) c = char(std::toupper(uint8_t(c)));
-      return Unimplemented("isolation level {} is not supported: Laminar runs every statement on its own snapshot "
-                           "(READ COMMITTED)", level);
-    }
-    return Status::OK();
-  }
-
-  // SELECT version(), SET, RESET and SHOW, answered here; nullopt for everything else.
-  std::optional<Result<Outcome>> PreDispatch(std::string_view text) {
-    std::string n = Normalize(text);
-    if (n == "select version()" || n == "select pg_catalog.version()") {
-      Outcome o;
-      o.returns_rows = true;
-      o.columns = {{"version", Type::kText}};
-      o.rows = {{Value::Text(kPgVersionString)}};
-      o.tag = "SELECT 1";
-      return Result<Outcome>(std::move(o));
-    }
-    if (n.starts_with("set ")) return Result<Outcome>(Set(Trim(text).substr(4)));
-    if (n.starts_with("reset ")) {
-      std::string name = Lower(Unquote(Trim(text).substr(6)));
-      Outcome o;
-      o.tag = "RESET";
-      if (const DefaultParam* d = FindDefault(name)) {
-        if (IsReadOnlySetting(name)) return Result<Outcome>(InvalidArgument("parameter \"{}\" cannot be changed", d->name));
-        params_[name] = {d->name, d->value};
-        if (d->reported) o.reports.push_back({d->name, d->value});
-        return Result<Outcome>(std::move(o));
-      }
-      params_.erase(name);
-      return Result<Outcome>(std::move(o));
-    }
-    if (n.starts_with("show ")) {
-      std::string name = Unquote(Trim(text).substr(5));
-      if (Lower(name) == "time zone") name = "TimeZone";
-      if (Lower(name) == "transaction isolation level") name = "transaction_isolation";
-      auto it = params_.find(Lower(name));
-      if (it == params_.end())
-        return Result<Outcome>(InvalidArgument("unrecognized configuration parameter \"{}\"", name));
-      Outcome o;
-      o.returns_rows = true;
-      o.columns = {{Lower(name), Type::kText}};
-      o.rows = {{Value::Text(it->second.second)}};
-      o.tag = "SHOW";
-      return Result<Outcome>(std::move(o));
-    }
-    return std::nullopt;
-  }
-
-  // `[SESSION|LOCAL] name {=|TO} value`, `TIME ZONE value`.
-  Result<Outcome> Set(std::string_view rest) {
-    rest = Trim(rest);
-    for (std::string_view kw : {"session ", "local "}) {
-      if (Lower(rest.substr(0, kw.size())) == kw) rest = Trim(rest.substr(kw.size()));
-    }
-    std::string name, value;
-    if (Lower(rest.substr(0, 10)) == "time zone ") {
-      name = "TimeZone";
-      value = Unquote(rest.substr(10));
-    } else {
-      size_t end = rest.find_first_of(" \t\n=");
-      if (end == std::string_view::npos || end == 0) return InvalidArgument("syntax error in SET: \"{}\"", rest);
-      name = Unquote(rest.substr(0, end));
-      std::string_view v = Trim(rest.substr(end));
-      if (!v.empty() && v.front() == '=') {
-        v = v.substr(1);
-      } else if (Lower(v.substr(0, 3)) == "to " || Lower(v.substr(0, 3)) == "to\t") {
-        v = v.substr(3);
-      } else {
-        return InvalidArgument("syntax error in SET: expected = or TO after \"{}\"", name);
-      }
-      v = Trim(v);
-      if (v.empty()) return InvalidArgument("syntax error in SET: no value for \"{}\"", name);
-      // A list keeps its text ("ISO, MDY"); a single quoted value is unquoted.
-      value = Unquote(v);
-    }
-    Outcome o;
-    o.tag = "SET";
-    std::string key = Lower(name);
-    const DefaultParam* dflt = FindDefault(key);
-    if (Lower(value) == "default") {
-      if (dflt) {
-        value = dflt->value;
-      } else {
-        params_.erase(key);
-        return o;
-      }
-    }
-    RETURN_IF_ERROR(ApplySetting(name, value, &o));
-    return o;
-  }
-
-  // Sets a session parameter (SET, set_config()); a reported one is added to o->reports.
-  Status ApplySetting(const std::string& name, const std::string& value, Outcome* o) {
-    std::string key = Lower(name);
-    const DefaultParam* dflt = FindDefault(key);
-    std::string canonical = dflt ? dflt->name : name;
-    if (IsReadOnlySetting(key)) return InvalidArgument("parameter \"{}\" cannot be changed", canonical);
-    params_[key] = {canonical, value};
-    if (dflt && dflt->reported) o->reports.push_back({canonical, value});
-    return Status::OK();
-  }
 
   // pg_sleep: sleeps in small steps, ending early on a cancel request, the statement timeout
   // (the engine's query timeout, counted from the statement's start) or server shutdown.
@@ -690,7 +303,7 @@ class Session {
     ctx.user = user_;
     ctx.database = database_;
     ctx.backend_pid = id_;
-    ctx.settings = params_;
+    ctx.settings = state_.params();
     ctx.sleep = [this](double seconds) { return Sleep(seconds); };
     catalog::SnapshotPtr snap = srv_->engine->catalog();
     auto answer = AnswerCatalogQuery(text, *snap, ctx);
@@ -709,7 +322,7 @@ class Session {
       o.rows.push_back(std::move(values));
     }
     o.tag = fmt::format("SELECT {}", o.rows.size());
-    for (const auto& [name, value] : r.settings_changed) RETURN_IF_ERROR(ApplySetting(name, value, &o));
+    for (const auto& [name, value] : r.settings_changed) RETURN_IF_ERROR(state_.ApplySetting(name, value, &o));
     return Result<Outcome>(std::move(o));
   }
 
@@ -719,29 +332,28 @@ class Session {
     statement_start_ = std::chrono::steady_clock::now();
   }
 
-  // The answer of the pre-dispatch or the catalog (starting the statement); nullopt when the
-  // engine answers `text`.
+  // The answer of the session (session_state.h: transaction blocks, cursors, parameters) or of
+  // the catalog, starting the statement; nullopt when the engine answers `text`.
   std::optional<Result<Outcome>> SessionAnswer(std::string_view text) {
     BeginStatement();
-    if (auto tx = TransactionDispatch(text)) return tx;
-    if (tx_ == Tx::kFailed)
+    if (auto tx = state_.Transaction(text)) {
+      if (state_.TakeDiscardStatements()) statements_.clear();  // a running portal keeps its own (shared_ptr)
+      return tx;
+    }
+    if (state_.Failed())
       return Result<Outcome>(InvalidArgument("current transaction is aborted, commands ignored until end of transaction block"));
-    if (auto cursor = CursorDispatch(text)) return cursor;
-    if (auto pre = PreDispatch(text)) return pre;
+    if (auto cursor = state_.Cursor(text, false, [this](std::string_view q) { return RunStatement(q); })) return cursor;
+    if (auto settings = state_.Settings(text)) return settings;
     return CatalogDispatch(text);
   }
 
-  // True when `text` is one SELECT (which the engine answers unless SessionAnswer does).
-  static bool IsSelect(std::string_view text) {
-    auto parsed = sql::Parse(text);
-    return parsed.ok() && parsed->size() == 1 && parsed->front().kind == "SelectStmt";
-  }
+  static bool IsSelect(std::string_view text) { return IsOneSelect(text); }
 
   // Runs one statement to completion, every row in memory (the engine's max_result_rows applies):
   // the session's answer, else the engine's.
   Result<Outcome> RunStatement(std::string_view text) {
     if (auto answer = SessionAnswer(text)) return std::move(*answer);
-    if (tx_ != Tx::kIdle && !IsSelect(text))
+    if (state_.InBlock() && !IsSelect(text))
       return InvalidArgument("{} cannot run inside a transaction block: Laminar applies it at once and could not roll it "
                              "back; run it outside BEGIN ... COMMIT (autocommit)", FallbackTag(text));
     ASSIGN_OR_RETURN(std::vector<engine::StatementResult> results, srv_->engine->ExecuteSql(text, &cancel_));
@@ -915,7 +527,7 @@ class Session {
       }
     }
     in_extended_error_ = false;
-    WriteReadyForQuery(&out_, TxStatus());
+    WriteReadyForQuery(&out_, state_.TxStatus());
   }
 
   // The statement text with every parameter NULL: to parse and describe before Bind.
@@ -1045,7 +657,7 @@ class Session {
         return;
       }
       Result<Outcome> o = Status::OK();
-      if (auto fetch = CursorDispatch(*text, /*describe_only=*/true)) {
+      if (auto fetch = state_.Cursor(*text, /*describe_only=*/true, nullptr)) {
         o = std::move(*fetch);
       } else if (auto answer = SessionAnswer(*text)) {
         o = std::move(*answer);
@@ -1160,10 +772,7 @@ class Session {
   std::string out_;
   std::vector<std::optional<std::string>> cells_;  // WriteRow's buffer
   bool in_extended_error_ = false;
-  enum class Tx { kIdle, kBlock, kFailed };
-  Tx tx_ = Tx::kIdle;  // see TransactionDispatch
-  std::map<std::string, Cursor> cursors_;  // see CursorDispatch
-  std::map<std::string, std::pair<std::string, std::string>> params_;  // lower name → (name, value)
+  SessionState state_;  // parameters, transaction block, cursors
   std::map<std::string, std::shared_ptr<PreparedStatement>> statements_;
   std::map<std::string, Portal> portals_;
 };

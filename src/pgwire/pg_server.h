@@ -18,9 +18,9 @@
 // (RowDescription + DataRows + CommandComplete); the first error stops the rest (earlier
 // statements stay applied). A SELECT the engine answers is streamed (Engine::Query with a row
 // sink: DataRows as rows are produced, no max_result_rows); other statements go through
-// Engine::ExecuteSql. Before the engine, a small pre-dispatch answers
-// `SELECT version()`, `SET name = value` / `SET name TO value` (remembered per session) and
-// `SHOW name` without touching the engine, then catalog queries (psql's \d ...), session
+// Engine::ExecuteSql. Before the engine, the session's own state (session_state.h) answers
+// transaction control, SQL cursors, `SELECT version()`, `SET name = value` / `SET name TO value`
+// (remembered per session) and `SHOW name` without touching the engine, then catalog queries (psql's \d ...), session
 // functions and pg_sleep are answered by pg_catalog.h from the live catalog.
 //
 // Transaction blocks: BEGIN/COMMIT/ROLLBACK only track PostgreSQL's transaction status (no
