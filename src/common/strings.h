@@ -16,4 +16,15 @@ inline std::string Lower(std::string_view s) {
   return out;
 }
 
+// `s` as a SQL string literal: in single quotes, each ' doubled (standard_conforming_strings: a
+// backslash is an ordinary character).
+inline std::string QuoteSqlLiteral(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
 }  // namespace laminar

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "common/time_util.h"
+#include "common/strings.h"
 
 namespace laminar::pgwire {
 namespace {
@@ -146,15 +147,6 @@ Status ReadFormats(Reader* r, std::vector<int16_t>* formats, const char* field) 
     if (f != 0 && f != 1) return InvalidArgument("Bind message: format code {} is neither 0 (text) nor 1 (binary)", f);
   }
   return Status::OK();
-}
-
-std::string Quote(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
 }
 
 bool ParseInt(std::string_view s, int64_t* v) {
@@ -507,7 +499,7 @@ Result<std::string> ParamToLiteral(const std::optional<std::string>& value, int1
         int64_t v = int64_t((uint64_t(LoadU32(p)) << 32) | LoadU32(p + 4));
         if (oid == kOidInt8) return IntLiteral(v);
         if (v > INT64_MAX - kPgEpochMicros) return InvalidArgument("binary timestamptz parameter out of range");
-        return Quote(FormatTimestamptz(v + kPgEpochMicros)) + "::timestamptz";
+        return QuoteSqlLiteral(FormatTimestamptz(v + kPgEpochMicros)) + "::timestamptz";
       }
       case kOidInt4:
         RETURN_IF_ERROR(need(4, "int4"));
@@ -528,7 +520,7 @@ Result<std::string> ParamToLiteral(const std::optional<std::string>& value, int1
       case kOidUnspecified:
       case kOidText:
       case kOidVarchar:
-        return Quote(s);
+        return QuoteSqlLiteral(s);
       default:
         return Unimplemented("binary format for parameters of type OID {} is not supported (use text format)", oid);
     }
@@ -565,9 +557,9 @@ Result<std::string> ParamToLiteral(const std::optional<std::string>& value, int1
     }
     case kOidTimestamptz:
       if (!ParseTimestamp(s)) return BadParam("timestamp with time zone", s);
-      return Quote(s) + "::timestamptz";
+      return QuoteSqlLiteral(s) + "::timestamptz";
     default:  // text, varchar, unspecified (an unknown-typed literal, as PostgreSQL would infer)
-      return Quote(s);
+      return QuoteSqlLiteral(s);
   }
 }
 

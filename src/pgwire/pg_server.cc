@@ -347,13 +347,12 @@ class Session {
     return CatalogDispatch(text);
   }
 
-  static bool IsSelect(std::string_view text) { return IsOneSelect(text); }
 
   // Runs one statement to completion, every row in memory (the engine's max_result_rows applies):
   // the session's answer, else the engine's.
   Result<Outcome> RunStatement(std::string_view text) {
     if (auto answer = SessionAnswer(text)) return std::move(*answer);
-    if (state_.InBlock() && !IsSelect(text))
+    if (state_.InBlock() && !IsOneSelect(text))
       return InvalidArgument("{} cannot run inside a transaction block: Laminar applies it at once and could not roll it "
                              "back; run it outside BEGIN ... COMMIT (autocommit)", FallbackTag(text));
     ASSIGN_OR_RETURN(std::vector<engine::StatementResult> results, srv_->engine->ExecuteSql(text, &cancel_));
@@ -446,10 +445,9 @@ class Session {
     *rows = 0;
     serving::RowSink sink;
     sink.begin = [&](const std::vector<serving::ResultColumn>& columns) -> Status {
-      if (formats.size() > 1 && formats.size() != columns.size()) {
-        protocol_error.emplace("08P01", fmt::format("bind message has {} result formats but query has {} columns",
-                                                    formats.size(), columns.size()));
-        return InvalidArgument("{}", protocol_error->second);
+      if (auto bad = FormatCountError(formats, columns.size())) {
+        protocol_error.emplace("08P01", *bad);
+        return InvalidArgument("{}", *bad);
       }
       if (expect && !SameColumns(expect->columns, columns)) {
         protocol_error.emplace("0A000", "cached plan must not change result type");
@@ -476,6 +474,12 @@ class Session {
       return false;
     }
     return true;
+  }
+
+  // Bind's result format codes must be none, one for all, or one per column (else 08P01).
+  static std::optional<std::string> FormatCountError(const std::vector<int16_t>& formats, size_t columns) {
+    if (formats.size() <= 1 || formats.size() == columns) return std::nullopt;
+    return fmt::format("bind message has {} result formats but query has {} columns", formats.size(), columns);
   }
 
   static bool SameColumns(const std::vector<serving::ResultColumn>& a, const std::vector<serving::ResultColumn>& b) {
@@ -621,9 +625,8 @@ class Session {
       SendError(o.status());
       return false;
     }
-    if (p->result_formats.size() > 1 && p->result_formats.size() != o->columns.size()) {
-      SendError("08P01", fmt::format("bind message has {} result formats but query has {} columns",
-                                     p->result_formats.size(), o->columns.size()));
+    if (auto bad = FormatCountError(p->result_formats, o->columns.size())) {
+      SendError("08P01", *bad);
       return false;
     }
     if (Status st = CheckFormats(*o, p->result_formats); !st.ok()) {
@@ -691,9 +694,8 @@ class Session {
           SendError(o.status());
           return;
         }
-        if (p.result_formats.size() > 1 && p.result_formats.size() != o->columns.size()) {
-          SendError("08P01", fmt::format("bind message has {} result formats but query has {} columns",
-                                         p.result_formats.size(), o->columns.size()));
+        if (auto bad = FormatCountError(p.result_formats, o->columns.size())) {
+          SendError("08P01", *bad);
           return;
         }
         p.described = std::move(*o);

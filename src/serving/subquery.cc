@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/strings.h"
 #include "common/time_util.h"
 #include "ingest/row_batch.h"
 #include "views/view_state.h"
@@ -87,9 +88,7 @@ std::string LiteralSql(const Value& v, Type t) {
     case Type::kText: text = v.as_text(); break;
     case Type::kTimestamp: text = FormatTimestamp(v.as_int()); break;
   }
-  std::string quoted = "'";
-  for (char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-  return fmt::format("CAST({}' AS {})", quoted, type);
+  return fmt::format("CAST({} AS {})", QuoteSqlLiteral(text), type);
 }
 
 // The expression node of a SQL constant (parsed, so its shape is the parser's own).

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "sql/binder.h"  // CastText: the slow path (and the error message) of text casts
+#include "common/strings.h"
 
 namespace laminar::sql {
 
@@ -325,18 +326,9 @@ const char* DatePartName(DatePart f) {
   return "?";
 }
 
-std::string Quote(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
 std::string LiteralText(const Value& v) {
   if (v.is_null()) return "NULL";
-  if (v.type() == Type::kText || v.type() == Type::kTimestamp) return Quote(v.ToString());
+  if (v.type() == Type::kText || v.type() == Type::kTimestamp) return QuoteSqlLiteral(v.ToString());
   return v.ToString();
 }
 
@@ -380,7 +372,7 @@ std::string Expr::ToString() const {
       if (type == Type::kTimestamp && children[1]->kind == ExprKind::kLiteral &&
           !children[1]->literal.is_null())
         return fmt::format("({} {} interval {})", children[0]->ToString(), ArithText(arith),
-                           Quote(FormatInterval(children[1]->literal.as_int())));
+                           QuoteSqlLiteral(FormatInterval(children[1]->literal.as_int())));
       return fmt::format("({} {} {})", children[0]->ToString(), ArithText(arith), children[1]->ToString());
     case ExprKind::kNegate: return "(-" + children[0]->ToString() + ")";
     case ExprKind::kCase: {
@@ -404,7 +396,7 @@ std::string Expr::ToString() const {
     case ExprKind::kLike: {
       std::string out = fmt::format("({} {}{} {}", children[0]->ToString(), negated ? "NOT " : "",
                                     ilike ? "ILIKE" : "LIKE", children[1]->ToString());
-      if (escape != '\\') out += " ESCAPE " + Quote(escape ? std::string_view(&escape, 1) : std::string_view());
+      if (escape != '\\') out += " ESCAPE " + QuoteSqlLiteral(escape ? std::string_view(&escape, 1) : std::string_view());
       return out + ")";
     }
     case ExprKind::kExtract:
