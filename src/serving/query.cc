@@ -24,7 +24,8 @@ struct Item {
   int key = -1;          // kKey
   int measure = -1;      // kMeasure: index into ViewDef::measures
   sql::ExprPtr expr;     // kExpr, kDimMin, kDimMax: over the view's dims
-  std::string expr_text; // for matching ORDER BY / GROUP BY expressions
+  std::string expr_text; // display text
+  std::string expr_key;  // sql::Expr::Key, for matching ORDER BY / GROUP BY expressions
   double quantile = -1;  // kMeasure over an approx_percentile: the q asked for (else the measure's)
   std::vector<double> quantiles;  // approx_percentile(measure, ARRAY[...]): several, as a text array
 };
@@ -294,6 +295,7 @@ Result<Plan> MakePlan(const json& s, const catalog::Snapshot& cat) {
     Item it;
     it.expr = e;
     it.expr_text = e->ToString();
+    it.expr_key = e->Key();
     it.type = e->type;
     it.name = t.name;
     if (it.name.empty()) {
@@ -302,7 +304,7 @@ Result<Plan> MakePlan(const json& s, const catalog::Snapshot& cat) {
       else it.name = "?column?";
     }
     for (size_t k = 0; k < p.keys.size(); k++)
-      if (p.keys[k]->ToString() == it.expr_text) it.key = static_cast<int>(k);
+      if (p.keys[k]->Key() == it.expr_key) it.key = static_cast<int>(k);
     if (it.key >= 0) {
       it.kind = ItemKind::kKey;
     } else {
@@ -342,9 +344,9 @@ Result<Plan> MakePlan(const json& s, const catalog::Snapshot& cat) {
         if (idx < 0 && MeasureRefIn(node, v).empty()) {
           auto bound = sql::BindExpr(node, p.dim_scope);
           if (bound.ok()) {
-            std::string text = (*bound)->ToString();
+            std::string key = (*bound)->Key();
             for (size_t i = 0; i < p.items.size() && idx < 0; i++)
-              if (p.items[i].expr && p.items[i].expr_text == text) idx = static_cast<int>(i);
+              if (p.items[i].expr && p.items[i].expr_key == key) idx = static_cast<int>(i);
           }
         }
         if (idx < 0)

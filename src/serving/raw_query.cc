@@ -105,7 +105,8 @@ struct AggCall {
   RawAggSpec spec;
   ExprPtr arg;     // null for count(*)
   ExprPtr filter;  // FILTER (WHERE ...)
-  std::string text;
+  std::string text;  // display name
+  std::string key;   // structural identity (sql::Expr::Key of the argument and filter)
 };
 
 struct OutItem {
@@ -122,7 +123,7 @@ struct Plan {
   ExprPtr where;                   // the others, after the joins
   bool aggregate = false;
   std::vector<ExprPtr> keys;       // over the input row
-  std::vector<std::string> key_text;
+  std::vector<std::string> key_text;  // Expr::Key of each key
   std::vector<AggCall> aggs;
   ExprPtr having;                  // over [keys..., aggregates...]
   std::vector<OutItem> items;      // visible first, then hidden sort items
@@ -490,11 +491,11 @@ class Planner {
   Status AddKey(const json& node) {
     if (HasAggregate(node)) return InvalidArgument("aggregate functions are not allowed in GROUP BY");
     ASSIGN_OR_RETURN(ExprPtr e, sql::BindExpr(node, p_.scope));
-    std::string text = e->ToString();
+    std::string key = e->Key();
     for (const auto& k : p_.key_text)
-      if (k == text) return Status::OK();
+      if (k == key) return Status::OK();
     p_.keys.push_back(e);
-    p_.key_text.push_back(std::move(text));
+    p_.key_text.push_back(std::move(key));
     return Status::OK();
   }
 
@@ -531,8 +532,9 @@ class Planner {
         return ExprPtr();
       }
       std::string text = (*bound)->ToString();
+      std::string key = (*bound)->Key();
       for (size_t k = 0; k < p_.keys.size(); k++)
-        if (p_.key_text[k] == text) return sql::MakeColumn(static_cast<int>(k), text, p_.keys[k]->type);
+        if (p_.key_text[k] == key) return sql::MakeColumn(static_cast<int>(k), text, p_.keys[k]->type);
       if (sql::IsConstant(**bound)) return *bound;
       if (node.contains("ColumnRef"))
         return InvalidArgument("column \"{}\" must appear in the GROUP BY clause or be used in an aggregate function",
@@ -584,12 +586,14 @@ class Planner {
     }
     a.text = fmt::format("{}({}{}{})", fn, a.spec.distinct ? "DISTINCT " : "", a.arg ? a.arg->ToString() : "*",
                          a.filter ? " FILTER " + a.filter->ToString() : "");
-    for (double q : a.spec.quantiles) a.text += fmt::format(",{}", q);
-    if (a.spec.quantile_array) a.text += "[]";
-    if (a.spec.descending) a.text += " DESC";
+    // Identity of the call by bound structure (the text above only names the column).
+    a.key = fmt::format("{}|{}|{}|{}|{}|{}|{}", fn, int(a.spec.distinct), a.arg ? a.arg->Key() : "*",
+                        a.filter ? a.filter->Key() : "", int(a.spec.quantile_array), int(a.spec.descending),
+                        a.spec.quantiles.size());
+    for (double q : a.spec.quantiles) a.key += fmt::format(",{}", q);
     size_t idx = p_.aggs.size();
     for (size_t i = 0; i < p_.aggs.size(); i++)
-      if (p_.aggs[i].text == a.text) idx = i;
+      if (p_.aggs[i].key == a.key) idx = i;
     Type out = a.spec.output_type;
     std::string text = a.text;
     if (idx == p_.aggs.size()) p_.aggs.push_back(std::move(a));
@@ -618,7 +622,7 @@ class Planner {
         if (!n.empty() && node["ColumnRef"]["fields"].size() == 1) {
           for (size_t i = 0; i < p_.visible; i++)
             if (p_.items[i].name == n) {
-              if (idx >= 0 && p_.items[i].expr->ToString() != p_.items[idx].expr->ToString())
+              if (idx >= 0 && p_.items[i].expr->Key() != p_.items[idx].expr->Key())
                 return InvalidArgument("ORDER BY \"{}\" is ambiguous", n);
               if (idx < 0) idx = static_cast<int>(i);
             }
@@ -631,8 +635,9 @@ class Planner {
             ASSIGN_OR_RETURN(e, sql::BindExpr(node, p_.scope));
           }
           std::string text = e->ToString();
+          std::string key = e->Key();
           for (size_t i = 0; i < p_.items.size() && idx < 0; i++)
-            if (p_.items[i].expr->ToString() == text) idx = static_cast<int>(i);
+            if (p_.items[i].expr->Key() == key) idx = static_cast<int>(i);
           if (idx < 0) {
             if (distinct)
               return InvalidArgument("for SELECT DISTINCT, ORDER BY expressions must appear in select list");

@@ -283,5 +283,33 @@ TEST_F(RawQueryTest, NoFrom) {
   EXPECT_EQ(r->columns[0].name, "?column?");
 }
 
+
+// Expressions are the same only when their bound structure is: a column's table and a literal's
+// type count, though ToString drops both (bugs: a self-join or a dimension table joined twice
+// grouped both sides as one; `n / 2` and `n / 2.0` were one expression).
+TEST_F(RawQueryTest, ExpressionsMatchedByStructureNotText) {
+  // The same column name through two aliases: GROUP BY a.name, b.name keeps both.
+  EXPECT_EQ(Rows("SELECT a.name, b.name, count(*) FROM countries a JOIN countries b ON a.code <> b.code "
+                 "GROUP BY a.name, b.name ORDER BY a.name, b.name LIMIT 2"),
+            "Germany|Italy|1;Germany|United States|1");
+  EXPECT_EQ(Rows("SELECT a.code, b.code FROM countries a, countries b WHERE a.code < b.code ORDER BY b.code, a.code"),
+            "DE|IT;DE|US;IT|US");
+  EXPECT_EQ(Rows("SELECT DISTINCT a.code, b.code FROM countries a JOIN countries b ON a.code = 'US' "
+                 "ORDER BY a.code, b.code"),
+            "US|DE;US|IT;US|US");
+  // Aggregates over the two sides are two aggregates.
+  EXPECT_EQ(Rows("SELECT max(a.code), max(b.code) FROM countries a JOIN countries b ON a.code < b.code"), "IT|US");
+  // A literal's type: integer division beside float division.
+  EXPECT_EQ(Rows("SELECT n / 2, n / 2.0 FROM ev WHERE n = 5"), "2|2.5");
+  EXPECT_EQ(Rows("SELECT n / 2 AS a, n / 2.0 AS b, count(*) FROM ev WHERE n IS NOT NULL GROUP BY n / 2, n / 2.0 "
+                 "ORDER BY n / 2.0"),
+            "0|0.5|1;1|1|1;2|2|1;2|2.5|1");
+  EXPECT_EQ(Rows("SELECT sum(n / 2), sum(n / 2.0) FROM ev"), "5|6");
+  // ORDER BY an expression of one side, not the other's.
+  EXPECT_EQ(Rows("SELECT a.code, b.code FROM countries a JOIN countries b ON a.code <> b.code "
+                 "WHERE a.code = 'DE' ORDER BY b.name DESC"),
+            "DE|US;DE|IT");
+}
+
 }  // namespace
 }  // namespace laminar::serving

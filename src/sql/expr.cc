@@ -1,5 +1,7 @@
 #include "sql/expr.h"
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -403,6 +405,52 @@ std::string Expr::ToString() const {
       return fmt::format("extract({} FROM {})", DatePartName(field), children[0]->ToString());
   }
   return "?";
+}
+
+namespace {
+
+void AppendKey(const Expr& e, std::string* out) {
+  // Every field that changes what the expression computes; separators keep fields apart.
+  fmt::format_to(std::back_inserter(*out), "({}:{}", static_cast<int>(e.kind), static_cast<int>(e.type));
+  switch (e.kind) {
+    case ExprKind::kColumn: fmt::format_to(std::back_inserter(*out), ":c{}", e.column); break;
+    case ExprKind::kLiteral: {
+      const Value& v = e.literal;
+      if (v.is_null()) {
+        *out += ":null";
+      } else {
+        fmt::format_to(std::back_inserter(*out), ":t{}:", static_cast<int>(v.type()));
+        switch (v.type()) {
+          case Type::kDouble: {
+            double d = v.as_double();
+            uint64_t bits;
+            std::memcpy(&bits, &d, sizeof bits);
+            fmt::format_to(std::back_inserter(*out), "{:x}", bits);
+            break;
+          }
+          case Type::kText: fmt::format_to(std::back_inserter(*out), "{}:{}", v.as_text().size(), v.as_text()); break;
+          default: fmt::format_to(std::back_inserter(*out), "{}", v.as_int()); break;
+        }
+      }
+      break;
+    }
+    default:
+      fmt::format_to(std::back_inserter(*out), ":{}:{}:{}:{}{}{}{}:{}:{}:{}", static_cast<int>(e.op),
+                     static_cast<int>(e.arith), static_cast<int>(e.unit), int(e.negated), int(e.has_operand),
+                     int(e.least), int(e.ilike), static_cast<int>(static_cast<unsigned char>(e.escape)),
+                     static_cast<int>(e.func), static_cast<int>(e.field));
+      break;
+  }
+  for (const auto& c : e.children) AppendKey(*c, out);
+  *out += ')';
+}
+
+}  // namespace
+
+std::string Expr::Key() const {
+  std::string out;
+  AppendKey(*this, &out);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -136,7 +136,17 @@ struct Expr {
   // thing; the planner matches GROUP BY items against select-list expressions by it), e.g.
   // "date_trunc('hour', ts)", "(country = 'US')", "CASE WHEN (x > 1) THEN 'a' ELSE 'b' END",
   // "lower(url)", "CAST(x AS bigint)", "extract(hour FROM ts)", "(ts - interval '01:30:00')".
+  // Display only: ToString drops what a reader does not need (a column's table qualifier, a
+  // literal's type: `2` and `2.0` print alike), so it must never decide that two expressions are
+  // the same. Use Key() for that.
   std::string ToString() const;
+
+  // Structural identity: two expressions with equal keys compute the same value over the same
+  // row. The key holds every bound detail — each node's kind and result type, a column's bound
+  // position (so `a.x` and `b.x` of a self-join differ), a literal's type and exact value (bits of
+  // a double), operators, functions and flags. Planners match GROUP BY keys, DISTINCT keys,
+  // aggregates and ORDER BY items against select-list expressions with it.
+  std::string Key() const;
 };
 
 // Constructors used by the binder and by tests.

@@ -305,7 +305,10 @@ void DDSketch::Merge(const DDSketch& o) {
 
 double DDSketch::Quantile(double q) const {
   if (count_ == 0) return std::numeric_limits<double>::quiet_NaN();
-  int64_t rank = static_cast<int64_t>(std::floor(q * double(count_ - 1)));
+  // percentile_disc's rank (PostgreSQL): the first value whose cumulative share reaches q, i.e.
+  // the ceil(q·n)-th smallest (at least the first), so an approximate answer differs from the
+  // exact percentile_disc only by the sketch's relative error.
+  int64_t rank = static_cast<int64_t>(std::ceil(q * double(count_))) - 1;
   rank = std::clamp<int64_t>(rank, 0, count_ - 1);
   // The extremes are known exactly.
   if (rank == 0) return min_;

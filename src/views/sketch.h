@@ -110,9 +110,9 @@ class DDSketch {
   void Add(double x);
   void Merge(const DDSketch& other);
   int64_t count() const { return count_; }
-  // The value of rank floor(q · (count − 1)) (0-based) in sorted order, within relative error
-  // α of the true value (for values in unfolded buckets), clamped to [min, max]; ranks 0 and
-  // count − 1 are the exact min and max.
+  // The ceil(q · count)-th smallest value (at least the first): percentile_disc's rank, within
+  // relative error α of the true value (for values in unfolded buckets), clamped to [min, max];
+  // the first and the last are the exact min and max.
   // REQUIRES: count() > 0, 0 ≤ q ≤ 1.
   double Quantile(double q) const;
 

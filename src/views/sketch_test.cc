@@ -131,7 +131,9 @@ TEST(Hll, MergeOfRandomSplitsEqualsOnePass) {
 // ---- DDSketch ----
 
 double ExactQuantile(std::vector<double> sorted, double q) {
-  return sorted[static_cast<size_t>(std::floor(q * double(sorted.size() - 1)))];
+  // percentile_disc's rank: the ceil(q·n)-th smallest, at least the first.
+  size_t k = static_cast<size_t>(std::ceil(q * double(sorted.size())));
+  return sorted[k == 0 ? 0 : k - 1];
 }
 
 // Max relative error over q = 0.01 .. 0.99 (and 0 and 1).

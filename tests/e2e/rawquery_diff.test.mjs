@@ -858,7 +858,8 @@ test('queries over raw streams: Laminar equals DuckDB on generated queries; sket
 
     // Sketches against exact answers, per k and over everything.
     let worstDistinct = 0, worstPct = 0;
-    const rank = (col, qq) => `list_sort(list(${col}) FILTER (WHERE ${col} IS NOT NULL))[CAST(floor(${qq} * (count(${col}) - 1)) AS BIGINT) + 1]`;
+    // percentile_disc's rank: the ceil(q·n)-th smallest value (at least the first).
+    const rank = (col, qq) => `list_sort(list(${col}) FILTER (WHERE ${col} IS NOT NULL))[greatest(CAST(ceil(${qq} * count(${col})) AS BIGINT), 1)]`;
     const QS = [['y', 0.5], ['y', 0.9], ['y', 0.99], ['n', 0.25], ['x', 0.75], ['y', 0], ['x', 1]];
     for (const s of streams) {
       for (const grouped of [true, false]) {
