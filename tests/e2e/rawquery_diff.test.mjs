@@ -26,7 +26,8 @@
 // DESC) (DuckDB 1.5 answers the minimum).
 //
 // Sketches: approx_count_distinct and approx_percentile against DuckDB's exact count(DISTINCT)
-// and the exact value of the rank docs/sql.md defines (⌊q·(n − 1)⌋, 0-based), within 2% and 1%.
+// and the exact value of the rank docs/sql.md defines (percentile_disc's: the ⌈q·n⌉-th smallest),
+// within 2% and 1%.
 //
 // Reproduce or explore: LAMINAR_DIFF_SEED=<seed> (printed at start; default fixed),
 // LAMINAR_DIFF_QUERIES=<number of generated queries, default 300>.
@@ -500,11 +501,69 @@ function subqueryQuery(g, stream, other) {
   return q(sql(a.l, b.l), sql(a.d, b.d), [E('double', 'v', 'v', { alias: 'v' }), E('text', 'k', 'k', { alias: 'k' })]);
 }
 
+// The bug classes of expressions matched by text: the same column name through several aliases
+// (a self-join, the dimension table joined twice, a CTE joined with itself) and literals of
+// different types side by side (`n / 2` beside `n / 2.0`), each expression repeated across SELECT,
+// GROUP BY, HAVING and ORDER BY. Laminar once grouped `a.k, b.k` as one key and `n / 2`,
+// `n / 2.0` as one expression, silently.
+function aliasQuery(g, stream, other) {
+  const form = g.pick(['self', 'dim2', 'cte2', 'littype', 'littype_agg']);
+  const q = (l, d, items) => ({ kind: `alias/${form}`, l, d, items });
+  const it = (t, alias, extra = {}) => E(t, alias, alias, { alias, ...extra });
+  if (form === 'self') {
+    // A self-join on an arrival offset: both sides' k, n and u under the same names.
+    const off = g.int(0, 40);
+    const jt = g.pick(['JOIN', 'LEFT JOIN']);
+    const w = g.boolExpr({ p: 'a.', dim: false }, 1);
+    const sql = (x) => `SELECT a.k AS ak, b.k AS bk, count(*) AS c, sum(a.n) AS sa, sum(b.n) AS sb, max(b.u) AS mu ` +
+      `FROM ${stream} a ${jt} ${stream} b ON a.m = b.m + ${off} WHERE ${x} GROUP BY a.k, b.k ` +
+      `ORDER BY a.k NULLS FIRST, b.k DESC NULLS LAST`;
+    return q(sql(w.l), sql(w.d), [it('text', 'ak'), it('text', 'bk'), it('bigint', 'c'), it('bigint', 'sa'), it('bigint', 'sb'), it('text', 'mu')]);
+  }
+  if (form === 'dim2') {
+    // The dimension table joined twice (as origin and destination airports would be).
+    const jt = g.pick(['JOIN', 'LEFT JOIN']);
+    const sql = `SELECT d1.label AS l1, d2.label AS l2, count(*) AS c, sum(d1.w) AS w1, sum(d2.w) AS w2 ` +
+      `FROM ${stream} e ${jt} kd d1 ON e.k = d1.k LEFT JOIN kd d2 ON lower(e.u) = lower(d2.k) OR substr(e.u, 2, 1) = substr(d2.label, 1, 1) ` +
+      `GROUP BY d1.label, d2.label ORDER BY d1.label NULLS FIRST, d2.label NULLS FIRST`;
+    return q(sql, sql, [it('text', 'l1'), it('text', 'l2'), it('bigint', 'c'), it('bigint', 'w1'), it('bigint', 'w2')]);
+  }
+  if (form === 'cte2') {
+    // A CTE joined with itself.
+    const w = g.boolExpr({ p: '', dim: false }, 1);
+    const sql = (x) => `WITH c AS (SELECT k, count(*) AS n, min(m) AS lo FROM ${stream} WHERE ${x} GROUP BY k) ` +
+      `SELECT a.k AS ak, b.k AS bk, a.n AS an, b.n AS bn FROM c a JOIN c b ON a.n < b.n ` +
+      `ORDER BY a.k NULLS FIRST, b.k NULLS FIRST, a.n, b.n`;
+    return q(sql(w.l), sql(w.d), [it('text', 'ak'), it('text', 'bk'), it('bigint', 'an'), it('bigint', 'bn')]);
+  }
+  // Literals of different types side by side; the expressions repeated in GROUP BY, HAVING and
+  // ORDER BY. bigint / bigint truncates (DuckDB: //); 2.0 is a double.
+  const d = g.pick([2, 3, 4, 10]);
+  const col = g.pick(['n', 'm']);
+  const li = `${col} / ${d}`, ld = `${col} / ${d}.0`;
+  const di = `${col} // ${d}`, dd = `${col} / CAST(${d}.0 AS DOUBLE)`;
+  if (form === 'littype') {
+    const w = g.boolExpr({ p: '', dim: false }, 1);
+    const sql = (x, a, b) => `SELECT ${a} AS qi, ${b} AS qd, count(*) AS c FROM ${stream} WHERE ${x} AND ${col} < 200 ` +
+      `GROUP BY ${a}, ${b} ORDER BY ${b} DESC NULLS LAST, ${a} NULLS FIRST LIMIT 50`;
+    return q(sql(w.l, li, ld), sql(w.d, di, dd), [it('bigint', 'qi'), it('double', 'qd'), it('bigint', 'c')]);
+  }
+  // Divisors 2 and 4 only here: the double quotients are dyadic, so their sums are exact in both
+  // engines and HAVING's comparison of them is too.
+  const e = g.pick([2, 4]);
+  const [ai, ad, bi, bd] = [`${col} / ${e}`, `${col} // ${e}`, `${col} / ${e}.0`, `${col} / CAST(${e}.0 AS DOUBLE)`];
+  const sql = (a, b, dsum) => `SELECT k, sum(${a}) AS si, ${dsum}(${b}) AS sd, max(${a}) AS mi, max(${b}) AS md FROM ${stream} ` +
+    `GROUP BY k HAVING ${dsum}(${b}) <> sum(${a}) OR count(*) > 400 ORDER BY k NULLS FIRST`;
+  return q(sql(ai, bi, 'sum'), sql(ad, bd, 'fsum'),
+    [it('text', 'k'), it('bigint', 'si'), it('double', 'sd'), it('bigint', 'mi'), it('double', 'md')]);
+}
+
 // One query: {l, d, items: [{t, alias, inexact, loose}], kind}.
 function generateQuery(g, stream, other) {
   const kind = g.pick(['agg', 'agg', 'agg', 'agg', 'global', 'proj', 'proj', 'proj', 'distinct', 'join', 'join', 'join2',
-    'star', 'view', 'sub', 'sub']);
+    'star', 'view', 'sub', 'sub', 'alias']);
   if (kind === 'sub') return subqueryQuery(g, stream, other);
+  if (kind === 'alias') return aliasQuery(g, stream, other);
   let ctx = { p: '', dim: false };
   let fromL = stream, fromD = stream;
   if (kind === 'join') {
