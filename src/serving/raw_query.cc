@@ -974,32 +974,6 @@ const char* RelationKindName(RelationKind k) {
   return "relation";
 }
 
-bool ColumnBound::Admits(const Value& v) const {
-  if (v.is_null()) return false;
-  if (!lo.is_null()) {
-    int c = Value::Compare(v, lo);
-    if (c < 0 || (c == 0 && !lo_inclusive)) return false;
-  }
-  if (!hi.is_null()) {
-    int c = Value::Compare(v, hi);
-    if (c > 0 || (c == 0 && !hi_inclusive)) return false;
-  }
-  return true;
-}
-
-bool ColumnBound::MayOverlap(const Value& min, const Value& max) const {
-  if (min.is_null() || max.is_null()) return true;  // unknown range
-  if (!lo.is_null()) {
-    int c = Value::Compare(max, lo);
-    if (c < 0 || (c == 0 && !lo_inclusive)) return false;
-  }
-  if (!hi.is_null()) {
-    int c = Value::Compare(min, hi);
-    if (c > 0 || (c == 0 && !hi_inclusive)) return false;
-  }
-  return true;
-}
-
 bool IsSingleViewQuery(const sql::Statement& stmt, const catalog::Snapshot& cat) {
   if (stmt.kind != "SelectStmt") return false;
   const json& from = sql::Field(stmt.node.at("SelectStmt"), "fromClause");

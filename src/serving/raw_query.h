@@ -35,6 +35,7 @@
 
 #include "common/status.h"
 #include "common/types.h"
+#include "execution/table_source.h"
 #include "ingest/row_batch.h"
 #include "serving/query.h"
 #include "sql/parser.h"
@@ -52,17 +53,8 @@ struct RelationInfo {
   int event_time = -1;  // streams: the event-time column
 };
 
-// What the WHERE clause says about one column of the scanned relation, for skipping data: a
-// row whose value lies outside [lo, hi] (NULL: unbounded) cannot match. NULL values never match
-// a bound.
-struct ColumnBound {
-  int column = -1;
-  Value lo, hi;
-  bool lo_inclusive = true, hi_inclusive = true;
-  // True when `v` may satisfy the bound; for a range [min, max] of values, MayOverlap.
-  bool Admits(const Value& v) const;
-  bool MayOverlap(const Value& min, const Value& max) const;
-};
+// What the WHERE clause says about one column of the scanned relation (execution/table_source.h).
+using ColumnBound = execution::ColumnBound;
 
 struct ScanRequest {
   std::vector<char> needed;          // per column: 1 when the query reads it

@@ -1,0 +1,86 @@
+// Table sources: every relation a query reads, behind one interface — a stream (lake files + log
+// tail, one snapshot), a view read as a table (one batch version ⊕ the speed generations above
+// its horizon), a dimension table, a system table. The binder asks a TableCatalog for a
+// relation's columns; the TableScan operator asks it for the rows, naming the columns it needs
+// and the bounds the WHERE clause puts on them, so the source can skip partitions, files, row
+// groups and pages, and decode only what is needed.
+//
+// Thread safety: a TableCatalog is used by one query at a time unless its implementation says
+// otherwise; Scan may be called more than once per query (a self-join scans twice).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "columnar/vector.h"
+#include "common/status.h"
+#include "common/types.h"
+
+namespace laminar::execution {
+
+enum class TableKind { kStream, kDimension, kView, kSystem };
+
+// "stream", "dimension table", "view", "system table"
+const char* TableKindName(TableKind k);
+
+struct TableColumn {
+  std::string name;
+  Type type;
+};
+
+struct TableInfo {
+  TableKind kind = TableKind::kStream;
+  std::string schema;  // "" for user relations; "pg_catalog" / "information_schema" for system ones
+  std::string name;
+  std::vector<TableColumn> columns;
+  int event_time = -1;           // streams: the event-time column (partition pruning)
+  double estimated_rows = 1000;  // for the optimizer's build-side choice; a guess is fine
+};
+
+// What the WHERE clause says about one column: a row whose value lies outside [lo, hi] (a NULL
+// Value: unbounded on that side) cannot match; NULL values never match a bound.
+struct ColumnBound {
+  int column = -1;  // relation column
+  Value lo, hi;
+  bool lo_inclusive = true, hi_inclusive = true;
+  bool Admits(const Value& v) const;
+  bool MayOverlap(const Value& min, const Value& max) const;
+  std::string ToString(const std::string& column_name) const;  // "ts >= '…' AND ts < '…'"
+};
+
+struct ScanRequest {
+  std::vector<int> columns;          // relation columns to read, ascending, no duplicates
+  std::vector<ColumnBound> bounds;   // conjunctive
+};
+
+// What a scan read and skipped (EXPLAIN ANALYZE, the HTTP answer's stats).
+struct ScanStats {
+  uint64_t lake_last_seq = 0, log_last_seq = 0;
+  size_t lake_files = 0, lake_files_skipped = 0;
+  size_t row_groups = 0, row_groups_skipped = 0;
+  size_t lake_rows = 0, log_rows = 0, other_rows = 0;
+  // Views read as tables.
+  uint64_t batch_version = 0, horizon = 0;
+  size_t speed_generations = 0;
+  void Add(const ScanStats& o);
+};
+
+// Receives the rows as chunks: chunk.columns[i] holds relation column request.columns[i]. The
+// chunk is valid only during the call. Set *stop to end the scan.
+using ScanChunkFn = std::function<Status(columnar::Chunk& chunk, bool* stop)>;
+
+class TableCatalog {
+ public:
+  virtual ~TableCatalog() = default;
+  // The relation `name` in `schema` ("" = the search path: user relations, then pg_catalog).
+  // NotFound `relation "x" does not exist`.
+  virtual Result<TableInfo> Describe(const std::string& schema, const std::string& name) const = 0;
+  // Reads the relation's rows (a stream: one consistent snapshot of lake and log tail).
+  virtual Status Scan(const TableInfo& table, const ScanRequest& request, const ScanChunkFn& fn,
+                      ScanStats* stats) const = 0;
+};
+
+}  // namespace laminar::execution

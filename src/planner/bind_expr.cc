@@ -1,0 +1,555 @@
+// Expressions in clause context: aggregates, window functions, GROUPING, subqueries and the
+// group-key rule of aggregate queries (planner/binder.h).
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "planner/binder_internal.h"
+#include "sql/expr.h"
+
+namespace laminar::planner::internal {
+
+namespace {
+
+bool IsConstantNode(const ast::Expr& e) {
+  return e.kind == ast::ExprKind::kConstant ||
+         (e.kind == ast::ExprKind::kCast && !e.args.empty() && e.args[0]->kind == ast::ExprKind::kConstant);
+}
+
+// (qualifier, name) of a column reference.
+std::pair<std::string, std::string> RefParts(const ast::Expr& e) {
+  if (e.names.size() >= 2) return {e.names[e.names.size() - 2], e.names.back()};
+  return {"", e.names.empty() ? "" : e.names.back()};
+}
+
+ExprPtr Arith(sql::ArithOp op, ExprPtr a, ExprPtr b) {
+  auto n = std::make_shared<sql::Expr>();
+  n->kind = sql::ExprKind::kArith;
+  n->arith = op;
+  n->type = Type::kInt64;
+  n->children = {std::move(a), std::move(b)};
+  return n;
+}
+
+ExprPtr IntLit(int64_t v) { return sql::MakeLiteral(Value::Int(v), Type::kInt64); }
+
+// One quantile constant in [0, 1].
+Result<double> QuantileOf(const ast::Expr& e, const std::string& fn) {
+  auto v = sql::ConstValue(e);
+  if (!v.ok() || v->is_null() || (v->type() != Type::kDouble && v->type() != Type::kInt64))
+    return InvalidArgument("the quantile of {} must be a numeric constant between 0 and 1 (or an ARRAY of them)", fn);
+  double q = v->type() == Type::kDouble ? v->as_double() : double(v->as_int());
+  if (!(q >= 0 && q <= 1)) return InvalidArgument("the quantile of {} must be between 0 and 1, got {}", fn, v->ToString());
+  return q;
+}
+
+// The quantiles of percentile_cont/disc and approx_percentile: q or ARRAY[q, ...].
+Status QuantilesOf(const ast::Expr& arg, const std::string& fn, function::AggregateSpec* spec) {
+  const ast::Expr* a = &arg;
+  if (a->kind == ast::ExprKind::kCast && !a->args.empty() && a->args[0]->kind == ast::ExprKind::kArray) a = a->args[0].get();
+  spec->quantile_array = a->kind == ast::ExprKind::kArray;
+  spec->quantiles.clear();
+  if (!spec->quantile_array) {
+    ASSIGN_OR_RETURN(double q, QuantileOf(*a, fn));
+    spec->quantiles.push_back(q);
+    return Status::OK();
+  }
+  if (a->args.empty()) return InvalidArgument("{}: the array of quantiles is empty", fn);
+  if (a->args.size() > 1000) return InvalidArgument("{}: at most 1000 quantiles", fn);
+  for (const auto& e : a->args) {
+    if (e->kind == ast::ExprKind::kArray) return InvalidArgument("{}: the quantiles must be a one-dimensional array", fn);
+    ASSIGN_OR_RETURN(double q, QuantileOf(*e, fn));
+    spec->quantiles.push_back(q);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+bool ContainsNode(const ast::Expr& e, const std::function<bool(const ast::Expr&)>& pred) {
+  if (pred(e)) return true;
+  for (const auto& a : e.args)
+    if (a && ContainsNode(*a, pred)) return true;
+  if (e.agg_filter && ContainsNode(*e.agg_filter, pred)) return true;
+  for (const auto& o : e.agg_order)
+    if (o.expr && ContainsNode(*o.expr, pred)) return true;
+  if (e.over) {
+    for (const auto& p : e.over->partition_by)
+      if (ContainsNode(*p, pred)) return true;
+    for (const auto& o : e.over->order_by)
+      if (ContainsNode(*o.expr, pred)) return true;
+  }
+  for (const auto& s : e.indirection) {
+    if (s.lower && ContainsNode(*s.lower, pred)) return true;
+    if (s.upper && ContainsNode(*s.upper, pred)) return true;
+  }
+  return false;
+}
+
+bool IsAggregateCall(const ast::Expr& e) {
+  return e.kind == ast::ExprKind::kFunction && !e.over && sql::IsAggregateName(e.FunctionName());
+}
+
+bool IsWindowCall(const ast::Expr& e) { return e.kind == ast::ExprKind::kFunction && e.over != nullptr; }
+
+std::string FigureName(const ast::Expr& e) {
+  switch (e.kind) {
+    case ast::ExprKind::kColumnRef: return e.star || e.names.empty() ? "?column?" : e.names.back();
+    case ast::ExprKind::kFunction: return e.FunctionName();
+    case ast::ExprKind::kCast: {
+      std::string inner = e.args.empty() ? "?column?" : FigureName(*e.args[0]);
+      if (inner != "?column?") return inner;
+      return e.type ? e.type->name() : inner;
+    }
+    case ast::ExprKind::kCase: return "case";
+    case ast::ExprKind::kCoalesce: return "coalesce";
+    case ast::ExprKind::kGreatest: return "greatest";
+    case ast::ExprKind::kLeast: return "least";
+    case ast::ExprKind::kNullIf: return "nullif";
+    case ast::ExprKind::kSqlValue: return e.sql_value;
+    case ast::ExprKind::kGrouping: return "grouping";
+    case ast::ExprKind::kRow: return "row";
+    case ast::ExprKind::kArray: return "array";
+    case ast::ExprKind::kSubquery:
+      if (e.sublink == ast::SublinkKind::kExists) return "exists";
+      if (e.sublink == ast::SublinkKind::kArray) return "array";
+      if (e.sublink == ast::SublinkKind::kScalar && e.subquery && e.subquery->op == ast::SetOpKind::kNone &&
+          e.subquery->values_lists.empty() && !e.subquery->targets.empty()) {
+        const auto& t = e.subquery->targets[0];
+        return t.alias.empty() ? FigureName(*t.expr) : t.alias;
+      }
+      return "?column?";
+    default: return "?column?";
+  }
+}
+
+Result<ExprPtr> Binder::Bind(const ast::Expr& e, ExprCtx& ctx, bool predicate) {
+  std::vector<int> table = ctx.scope->ids;
+  sql::BindHook hook = [&](const ast::Expr& n) -> Result<ExprPtr> {
+    if (n.kind == ast::ExprKind::kSubquery) {
+      if (!ctx.joins) return Unimplemented("subqueries are not supported in {}", ctx.clause);
+      return BindSubqueryExpr(n, ctx, &table);
+    }
+    if (IsWindowCall(n)) {
+      if (!ctx.allow_windows) return InvalidArgument("window functions are not allowed in {}", ctx.clause);
+      return BindWindowCall(n, ctx, &table);
+    }
+    if (IsAggregateCall(n)) {
+      if (!ctx.allow_aggregates) {
+        if (std::string_view(ctx.clause) == "an aggregate") return InvalidArgument("aggregate function calls cannot be nested");
+        return InvalidArgument("aggregate functions are not allowed in {}", ctx.clause);
+      }
+      ExprCtx argc;
+      argc.scope = ctx.scope;
+      argc.clause = "an aggregate";
+      return BindAggregateCall(n, argc, ctx.agg, &table);
+    }
+    if (n.kind == ast::ExprKind::kGrouping) {
+      if (!ctx.agg) return InvalidArgument("GROUPING must be used in a query with GROUP BY");
+      return BindGrouping(n, ctx, &table);
+    }
+    if (n.kind == ast::ExprKind::kColumnRef && !n.star) {
+      auto [q, name] = RefParts(n);
+      auto r = ctx.scope->scope.Resolve(q, name);
+      if (!r.ok()) {
+        for (const BindScope* outer : outer_scopes_)
+          if (outer->scope.Resolve(q, name).ok())
+            return Unimplemented("correlated subqueries are not supported yet (the subquery reads column \"{}\" of "
+                                 "the enclosing query)", q.empty() ? name : q + "." + name);
+        return r.status();
+      }
+    }
+    if (ctx.agg && !IsConstantNode(n)) {
+      // After GROUP BY: an expression without aggregates is a group key, a constant, or built
+      // from them.
+      bool deferred = ContainsNode(n, [](const ast::Expr& x) {
+        return IsAggregateCall(x) || IsWindowCall(x) || x.kind == ast::ExprKind::kSubquery ||
+               x.kind == ast::ExprKind::kGrouping;
+      });
+      if (deferred) return ExprPtr();
+      ExprCtx pre;
+      pre.scope = ctx.scope;
+      pre.clause = ctx.clause;
+      auto b = Bind(n, pre);
+      if (!b.ok()) {
+        if (n.kind == ast::ExprKind::kColumnRef) return b.status();
+        return ExprPtr();
+      }
+      std::string k = (*b)->Key();
+      for (size_t i = 0; i < ctx.agg->key_keys.size(); i++)
+        if (ctx.agg->key_keys[i] == k) {
+          table.push_back(ctx.agg->key_ids[i]);
+          return sql::MakeColumn(static_cast<int>(table.size() - 1), (*b)->ToString(), (*b)->type);
+        }
+      if (sql::IsConstant(**b)) return *b;
+      if (n.kind == ast::ExprKind::kColumnRef)
+        return InvalidArgument("column \"{}\" must appear in the GROUP BY clause or be used in an aggregate function",
+                               (*b)->ToString());
+      return ExprPtr();
+    }
+    return ExprPtr();
+  };
+  ASSIGN_OR_RETURN(ExprPtr b, predicate ? sql::BindPredicate(e, ctx.scope->scope, &hook)
+                                        : sql::BindExpr(e, ctx.scope->scope, &hook));
+  return RemapColumns(b, [&](int i) { return table[i]; });
+}
+
+Result<ExprPtr> Binder::BindAggregateCall(const ast::Expr& fc, ExprCtx& argc, AggState* into, std::vector<int>* table) {
+  std::string fn = fc.FunctionName();
+  AggregateCall call;
+  call.name = fn;
+  function::AggregateSpec& spec = call.spec;
+  spec.distinct = fc.agg_distinct;
+  auto bind_arg = [&](const ast::Expr& a) -> Result<ExprPtr> {
+    if (ContainsNode(a, IsWindowCall)) return InvalidArgument("aggregate function calls cannot contain window function calls");
+    return Bind(a, argc);
+  };
+  if (fc.agg_order.size() > 0 && !fc.agg_within_group && fn != "string_agg" && fn != "array_agg")
+    return Unimplemented("ORDER BY inside {}() is not supported", fn);
+  if (fn == "percentile_cont" || fn == "percentile_disc") {
+    if (!fc.agg_within_group || fc.agg_order.size() != 1 || fc.args.size() != 1)
+      return InvalidArgument("{} takes a quantile and WITHIN GROUP (ORDER BY expression)", fn);
+    RETURN_IF_ERROR(QuantilesOf(*fc.args[0], fn, &spec));
+    spec.descending = fc.agg_order[0].dir == ast::SortDir::kDesc;
+    ASSIGN_OR_RETURN(ExprPtr x, bind_arg(*fc.agg_order[0].expr));
+    call.args.push_back(x);
+  } else if (fc.agg_within_group) {
+    return InvalidArgument("{} is not an ordered-set aggregate, so it cannot have WITHIN GROUP", fn);
+  } else if (fc.agg_star) {
+    if (fn != "count") return InvalidArgument("{}(*) is not valid; only count(*)", fn);
+    spec.kind = function::AggregateKind::kCountStar;
+  } else if (fn == "approx_percentile") {
+    if (fc.args.size() != 2)
+      return InvalidArgument("approx_percentile() takes two arguments (a value and a quantile q or ARRAY[q, ...])");
+    RETURN_IF_ERROR(QuantilesOf(*fc.args[1], fn, &spec));
+    ASSIGN_OR_RETURN(ExprPtr x, bind_arg(*fc.args[0]));
+    call.args.push_back(x);
+  } else {
+    if (fc.args.empty()) return InvalidArgument("{}() takes arguments", fn);
+    for (const auto& a : fc.args) {
+      ASSIGN_OR_RETURN(ExprPtr x, bind_arg(*a));
+      call.args.push_back(x);
+    }
+    if (call.args.size() != 1 && fn != "string_agg" && fn != "corr" && fn != "covar_pop" && fn != "covar_samp" &&
+        fn != "regr_slope" && fn != "regr_intercept" && fn != "regr_count")
+      return InvalidArgument("{}() takes one argument", fn);
+    spec.kind = function::AggregateKind::kCount;  // ResolveAggregate sets the others
+  }
+  for (const auto& o : fc.agg_order) {
+    if (fc.agg_within_group) break;
+    SortKey k;
+    k.descending = o.dir == ast::SortDir::kDesc;
+    k.nulls_first = o.nulls == ast::NullsOrder::kDefault ? k.descending : o.nulls == ast::NullsOrder::kFirst;
+    ASSIGN_OR_RETURN(k.expr, bind_arg(*o.expr));
+    call.order.push_back(std::move(k));
+  }
+  if (!call.args.empty()) {
+    spec.input_type = call.args[0]->type;
+    RETURN_IF_ERROR(function::ResolveAggregate(fn, &spec));
+  }
+  if (fc.agg_filter) {
+    if (ContainsNode(*fc.agg_filter, IsAggregateCall)) return InvalidArgument("aggregate functions are not allowed in FILTER");
+    ExprCtx fctx = argc;
+    fctx.clause = "FILTER";
+    ASSIGN_OR_RETURN(call.filter, Bind(*fc.agg_filter, fctx, true));
+  }
+  // Identity by bound structure.
+  std::string key = fmt::format("{}|{}|{}|{}|{}", fn, int(spec.distinct), int(spec.quantile_array), int(spec.descending),
+                                call.filter ? call.filter->Key() : "");
+  for (const auto& a : call.args) key += "|" + a->Key();
+  for (const auto& o : call.order) key += fmt::format("|o{}{}{}", o.expr->Key(), int(o.descending), int(o.nulls_first));
+  for (double q : spec.quantiles) key += fmt::format(",{}", q);
+  AggState& agg = *into;
+  size_t idx = agg.calls.size();
+  for (size_t i = 0; i < agg.call_keys.size(); i++)
+    if (agg.call_keys[i] == key) idx = i;
+  std::string display = fmt::format("{}({}{})", fn, spec.distinct ? "DISTINCT " : "",
+                                    call.args.empty() ? std::string("*") : call.args[0]->ToString());
+  Type out = spec.output_type;
+  if (idx == agg.calls.size()) {
+    call.name = fn;
+    agg.calls.push_back(std::move(call));
+    agg.call_keys.push_back(key);
+    agg.call_ids.push_back(NewId());
+  }
+  table->push_back(agg.call_ids[idx]);
+  return sql::MakeColumn(static_cast<int>(table->size() - 1), display, out);
+}
+
+Result<ExprPtr> Binder::BindGrouping(const ast::Expr& g, ExprCtx& ctx, std::vector<int>* table) {
+  AggState& agg = *ctx.agg;
+  if (g.args.empty() || g.args.size() > 31) return InvalidArgument("GROUPING takes 1 to 31 arguments");
+  ExprCtx pre;
+  pre.scope = ctx.scope;
+  pre.clause = "GROUPING";
+  if (agg.grouping_id < 0) agg.grouping_id = NewId();
+  agg.grouping_used = true;
+  table->push_back(agg.grouping_id);
+  ExprPtr mask = sql::MakeColumn(static_cast<int>(table->size() - 1), "grouping", Type::kInt64);
+  size_t n = agg.keys.size();
+  ExprPtr sum;
+  for (size_t j = 0; j < g.args.size(); j++) {
+    ASSIGN_OR_RETURN(ExprPtr b, Bind(*g.args[j], pre));
+    std::string k = b->Key();
+    size_t i = 0;
+    while (i < n && agg.key_keys[i] != k) i++;
+    if (i == n) return InvalidArgument("arguments to GROUPING must be grouping expressions of the associated query level");
+    // bit of key i in the mask (the leftmost key is the most significant bit).
+    ExprPtr bit = Arith(sql::ArithOp::kMod, Arith(sql::ArithOp::kDiv, mask, IntLit(int64_t{1} << (n - 1 - i))), IntLit(2));
+    ExprPtr term = Arith(sql::ArithOp::kMul, bit, IntLit(int64_t{1} << (g.args.size() - 1 - j)));
+    sum = sum ? Arith(sql::ArithOp::kAdd, sum, term) : term;
+  }
+  // The caller remaps table indexes; `mask` reads table index, the rest is arithmetic.
+  return sum;
+}
+
+Result<ExprPtr> Binder::BindWindowCall(const ast::Expr& fc, ExprCtx& ctx, std::vector<int>* table) {
+  std::string fn = fc.FunctionName();
+  WindowCall w;
+  w.name = fn;
+  static const std::pair<const char*, WindowFunc> kFuncs[] = {
+      {"row_number", WindowFunc::kRowNumber}, {"rank", WindowFunc::kRank}, {"dense_rank", WindowFunc::kDenseRank},
+      {"percent_rank", WindowFunc::kPercentRank}, {"cume_dist", WindowFunc::kCumeDist}, {"ntile", WindowFunc::kNtile},
+      {"lag", WindowFunc::kLag}, {"lead", WindowFunc::kLead}, {"first_value", WindowFunc::kFirstValue},
+      {"last_value", WindowFunc::kLastValue}, {"nth_value", WindowFunc::kNthValue}};
+  bool found = false;
+  for (const auto& [name, f] : kFuncs)
+    if (fn == name) {
+      w.func = f;
+      found = true;
+    }
+  if (!found && !sql::IsAggregateName(fn)) return InvalidArgument("function {} is not a window function", fn);
+
+  // The window: OVER name / OVER (name ...) builds on a WINDOW clause entry.
+  const ast::WindowDef& own = *fc.over;
+  const ast::WindowDef* base = nullptr;
+  if (!own.refname.empty()) {
+    if (named_windows_)
+      for (const auto& d : *named_windows_)
+        if (d->name == own.refname) base = d.get();
+    if (!base) return InvalidArgument("window \"{}\" does not exist", own.refname);
+    if (!own.partition_by.empty()) return InvalidArgument("cannot override PARTITION BY clause of window \"{}\"", own.refname);
+    if (!own.order_by.empty() && !base->order_by.empty())
+      return InvalidArgument("cannot override ORDER BY clause of window \"{}\"", own.refname);
+  }
+  const auto& partition = base ? base->partition_by : own.partition_by;
+  const auto& order = base && own.order_by.empty() ? base->order_by : own.order_by;
+  const ast::WindowDef& frame = own.has_frame || !base ? own : *base;
+
+  ExprCtx inner = ctx;
+  inner.allow_windows = false;
+  inner.clause = "window function calls";
+  for (const auto& p : partition) {
+    ASSIGN_OR_RETURN(ExprPtr b, Bind(*p, inner));
+    w.partition_by.push_back(b);
+  }
+  for (const auto& o : order) {
+    SortKey k;
+    k.descending = o.dir == ast::SortDir::kDesc;
+    k.nulls_first = o.nulls == ast::NullsOrder::kDefault ? k.descending : o.nulls == ast::NullsOrder::kFirst;
+    ASSIGN_OR_RETURN(k.expr, Bind(*o.expr, inner));
+    w.order_by.push_back(std::move(k));
+  }
+  if (frame.has_frame) {
+    w.mode = frame.mode == ast::FrameMode::kRows ? FrameMode::kRows
+             : frame.mode == ast::FrameMode::kGroups ? FrameMode::kGroups : FrameMode::kRange;
+    auto bound = [](ast::FrameBoundKind k) {
+      switch (k) {
+        case ast::FrameBoundKind::kUnboundedPreceding: return FrameBound::kUnboundedPreceding;
+        case ast::FrameBoundKind::kPreceding: return FrameBound::kPreceding;
+        case ast::FrameBoundKind::kCurrentRow: return FrameBound::kCurrentRow;
+        case ast::FrameBoundKind::kFollowing: return FrameBound::kFollowing;
+        case ast::FrameBoundKind::kUnboundedFollowing: return FrameBound::kUnboundedFollowing;
+      }
+      return FrameBound::kCurrentRow;
+    };
+    w.start = bound(frame.start);
+    w.end = bound(frame.end);
+    w.exclude = frame.exclusion == ast::FrameExclusion::kCurrentRow ? FrameExclude::kCurrentRow
+                : frame.exclusion == ast::FrameExclusion::kGroup   ? FrameExclude::kGroup
+                : frame.exclusion == ast::FrameExclusion::kTies    ? FrameExclude::kTies
+                                                                   : FrameExclude::kNoOthers;
+    BindScope none;
+    ExprCtx cst;
+    cst.scope = &none;
+    cst.clause = "a window frame offset";
+    if (frame.start_offset) ASSIGN_OR_RETURN(w.start_offset, Bind(*frame.start_offset, cst));
+    if (frame.end_offset) ASSIGN_OR_RETURN(w.end_offset, Bind(*frame.end_offset, cst));
+    if (w.mode == FrameMode::kRange && (w.start_offset || w.end_offset) && w.order_by.size() != 1)
+      return InvalidArgument("RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column");
+    if (w.mode == FrameMode::kGroups && w.order_by.empty())
+      return InvalidArgument("GROUPS mode requires an ORDER BY clause");
+  }
+
+  if (found) {
+    for (const auto& a : fc.args) {
+      ASSIGN_OR_RETURN(ExprPtr b, Bind(*a, inner));
+      w.args.push_back(b);
+    }
+    switch (w.func) {
+      case WindowFunc::kRowNumber:
+      case WindowFunc::kRank:
+      case WindowFunc::kDenseRank:
+        if (!w.args.empty()) return InvalidArgument("{}() takes no arguments", fn);
+        w.type = Type::kInt64;
+        break;
+      case WindowFunc::kPercentRank:
+      case WindowFunc::kCumeDist:
+        if (!w.args.empty()) return InvalidArgument("{}() takes no arguments", fn);
+        w.type = Type::kDouble;
+        break;
+      case WindowFunc::kNtile:
+        if (w.args.size() != 1 || w.args[0]->type != Type::kInt64) return InvalidArgument("ntile() takes one bigint argument");
+        w.type = Type::kInt64;
+        break;
+      case WindowFunc::kLag:
+      case WindowFunc::kLead:
+        if (w.args.empty() || w.args.size() > 3) return InvalidArgument("{}() takes one to three arguments", fn);
+        if (w.args.size() > 1 && w.args[1]->type != Type::kInt64) return InvalidArgument("the offset of {}() must be bigint", fn);
+        w.type = w.args[0]->type;
+        if (w.args.size() == 3) {
+          if (w.args[2]->type != w.type) {
+            bool numeric = (w.type == Type::kDouble && w.args[2]->type == Type::kInt64);
+            bool unknown = w.args[2]->kind == sql::ExprKind::kLiteral && w.args[2]->literal.is_null();
+            if (!numeric && !unknown)
+              return InvalidArgument("function {}({}, bigint, {}) does not exist", fn, TypeName(w.type), TypeName(w.args[2]->type));
+            w.args[2] = CastTo(w.args[2], w.type);
+          }
+        }
+        break;
+      case WindowFunc::kFirstValue:
+      case WindowFunc::kLastValue:
+        if (w.args.size() != 1) return InvalidArgument("{}() takes one argument", fn);
+        w.type = w.args[0]->type;
+        break;
+      case WindowFunc::kNthValue:
+        if (w.args.size() != 2 || w.args[1]->type != Type::kInt64) return InvalidArgument("nth_value() takes a value and a bigint");
+        w.type = w.args[0]->type;
+        break;
+      case WindowFunc::kAggregate: break;
+    }
+  } else {
+    // An aggregate over the window frame.
+    w.func = WindowFunc::kAggregate;
+    // Bind it as an aggregate call whose arguments are read in the current context (after GROUP
+    // BY they may be aggregates themselves: sum(count(*)) OVER ()), then take the call out.
+    AggState scratch;
+    std::vector<int> scratch_table;
+    ASSIGN_OR_RETURN(ExprPtr ignored, BindAggregateCall(fc, inner, &scratch, &scratch_table));
+    (void)ignored;
+    w.aggregate = std::move(scratch.calls.front());
+    w.type = w.aggregate.spec.output_type;
+    if (w.aggregate.spec.distinct) return Unimplemented("DISTINCT is not implemented for window functions");
+  }
+  int id = NewId();
+  ctx.windows->push_back(std::move(w));
+  ctx.window_ids->push_back(id);
+  table->push_back(id);
+  return sql::MakeColumn(static_cast<int>(table->size() - 1), fn, ctx.windows->back().type);
+}
+
+Result<LogicalPtr> Binder::BindSubqueryPlan(const ast::SelectStmt& s) {
+  Binder child(catalog_, next_id_, this);
+  child.outer_scopes_ = outer_scopes_;
+  return child.BindSelect(s);
+}
+
+Result<ExprPtr> Binder::BindSubqueryExpr(const ast::Expr& e, ExprCtx& ctx, std::vector<int>* table) {
+  Binder child(catalog_, next_id_, this);
+  child.outer_scopes_ = outer_scopes_;
+  child.outer_scopes_.push_back(ctx.scope);
+  ASSIGN_OR_RETURN(LogicalPtr sub, child.BindSelect(*e.subquery));
+  auto ref = [&](int id, const std::string& name, Type t) {
+    table->push_back(id);
+    return sql::MakeColumn(static_cast<int>(table->size() - 1), name, t);
+  };
+  switch (e.sublink) {
+    case ast::SublinkKind::kScalar: {
+      if (sub->columns.size() != 1) return InvalidArgument("subquery must return only one column");
+      int id = sub->ids[0];
+      OutputColumn col = sub->columns[0];
+      auto single = MakeNode(LogicalKind::kSingleRow);
+      single->columns = sub->columns;
+      single->ids = sub->ids;
+      single->children.push_back(std::move(sub));
+      PendingJoin j;
+      j.kind = JoinKind::kLeft;
+      j.right = std::move(single);
+      ctx.joins->push_back(std::move(j));
+      return ref(id, col.name, col.type);
+    }
+    case ast::SublinkKind::kExists: {
+      // EXISTS: count(*) > 0 over the first row of the subquery — one row, always.
+      auto lim = MakeNode(LogicalKind::kLimit);
+      lim->limit = 1;
+      lim->columns = sub->columns;
+      lim->ids = sub->ids;
+      lim->children.push_back(std::move(sub));
+      auto agg = MakeNode(LogicalKind::kAggregate);
+      AggregateCall cnt;
+      cnt.name = "count";
+      cnt.spec.kind = function::AggregateKind::kCountStar;
+      cnt.spec.output_type = Type::kInt64;
+      agg->aggregates.push_back(std::move(cnt));
+      int cid = NewId();
+      agg->columns.push_back({"count", Type::kInt64});
+      agg->ids.push_back(cid);
+      agg->children.push_back(std::move(lim));
+      int xid = NewId();
+      ExprPtr test = sql::MakeCompare(sql::CompareOp::kGt, ColumnRef(cid, "count", Type::kInt64), IntLit(0));
+      LogicalPtr proj = MakeProjection(std::move(agg), {test}, {"exists"}, {xid});
+      PendingJoin j;
+      j.kind = JoinKind::kCross;
+      j.right = std::move(proj);
+      ctx.joins->push_back(std::move(j));
+      return ref(xid, "exists", Type::kBool);
+    }
+    case ast::SublinkKind::kIn:
+    case ast::SublinkKind::kAny:
+    case ast::SublinkKind::kAll: {
+      bool negate = false;
+      if (e.sublink == ast::SublinkKind::kAll) {
+        if (e.op != "<>" && e.op != "!=")
+          return Unimplemented("{} ALL (subquery) is not supported; only <> ALL (NOT IN)", e.op);
+        negate = true;
+      } else if (e.sublink == ast::SublinkKind::kAny && e.op != "=") {
+        return Unimplemented("{} ANY (subquery) is not supported; only = ANY (IN)", e.op);
+      }
+      if (sub->columns.size() != 1)
+        return sub->columns.size() > 1 ? InvalidArgument("subquery has too many columns")
+                                       : InvalidArgument("subquery has too few columns");
+      if (e.args.empty()) return InvalidArgument("IN (subquery) without a tested expression");
+      if (e.args[0]->kind == ast::ExprKind::kRow) return Unimplemented("row comparisons with subqueries are not supported");
+      ExprCtx lc = ctx;
+      lc.allow_windows = false;
+      ASSIGN_OR_RETURN(ExprPtr left, Bind(*e.args[0], lc));
+      ExprPtr right = ColumnRef(sub->ids[0], sub->columns[0].name, sub->columns[0].type);
+      Type lt = left->type, rt = right->type;
+      if (lt != rt) {
+        bool numeric = (lt == Type::kInt64 || lt == Type::kDouble) && (rt == Type::kInt64 || rt == Type::kDouble);
+        if (!numeric) return InvalidArgument("operator does not exist: {} = {}", TypeName(lt), TypeName(rt));
+        left = CastTo(left, Type::kDouble);
+        right = CastTo(right, Type::kDouble);
+      }
+      PendingJoin j;
+      j.kind = JoinKind::kMark;
+      j.right = std::move(sub);
+      j.left_keys.push_back(left);
+      j.right_keys.push_back(right);
+      j.mark_id = NewId();
+      int mark = j.mark_id;
+      ctx.joins->push_back(std::move(j));
+      ExprPtr m = ref(mark, "?column?", Type::kBool);
+      if (!negate) return m;
+      auto n = std::make_shared<sql::Expr>();
+      n->kind = sql::ExprKind::kNot;
+      n->type = Type::kBool;
+      n->children = {m};
+      return ExprPtr(n);
+    }
+    case ast::SublinkKind::kArray: return Unimplemented("ARRAY(subquery) is not supported");
+  }
+  return Internal("unknown subquery kind");
+}
+
+}  // namespace laminar::planner::internal

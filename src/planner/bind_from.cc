@@ -1,0 +1,277 @@
+// FROM: relations of the catalog, CTEs, subqueries, joins (planner/binder.h).
+#include <fmt/format.h>
+
+#include <set>
+
+#include "planner/binder_internal.h"
+
+namespace laminar::planner::internal {
+
+namespace {
+
+// Renames the first columns of `scope_names` by `aliases` (FROM t AS x (a, b)).
+Status ApplyColumnAliases(const std::vector<std::string>& aliases, const std::string& what,
+                          std::vector<OutputColumn>* columns) {
+  if (aliases.size() > columns->size())
+    return InvalidArgument("table \"{}\" has {} columns available but {} columns specified", what, columns->size(),
+                           aliases.size());
+  for (size_t i = 0; i < aliases.size(); i++) (*columns)[i].name = aliases[i];
+  return Status::OK();
+}
+
+std::optional<Type> JoinType(Type a, Type b) {
+  if (a == b) return a;
+  if ((a == Type::kInt64 || a == Type::kDouble) && (b == Type::kInt64 || b == Type::kDouble)) return Type::kDouble;
+  return std::nullopt;
+}
+
+LogicalPtr OneEmptyRow() {
+  auto v = MakeNode(LogicalKind::kValues);
+  v->rows.push_back({});
+  return v;
+}
+
+}  // namespace
+
+Status Binder::BindFrom(const std::vector<ast::TableRefPtr>& from, LogicalPtr* plan, BindScope* scope) {
+  if (from.empty()) {
+    *plan = OneEmptyRow();
+    return Status::OK();
+  }
+  for (size_t i = 0; i < from.size(); i++) {
+    LogicalPtr p;
+    BindScope sc;
+    RETURN_IF_ERROR(BindTableRef(*from[i], &p, &sc));
+    if (i == 0) {
+      *plan = std::move(p);
+      *scope = std::move(sc);
+      continue;
+    }
+    auto j = MakeNode(LogicalKind::kJoin);
+    j->join = JoinKind::kCross;
+    j->columns = (*plan)->columns;
+    j->ids = (*plan)->ids;
+    j->columns.insert(j->columns.end(), p->columns.begin(), p->columns.end());
+    j->ids.insert(j->ids.end(), p->ids.begin(), p->ids.end());
+    j->children.push_back(std::move(*plan));
+    j->children.push_back(std::move(p));
+    *plan = std::move(j);
+    size_t base = scope->size();
+    for (size_t c = 0; c < sc.size(); c++)
+      scope->Add(sc.scope.columns[c].name, sc.scope.columns[c].type, sc.scope.columns[c].relation, sc.ids[c], false,
+                 sc.scope.columns[c].merged);
+    for (int c : sc.star) scope->star.push_back(static_cast<int>(base) + c);
+  }
+  // A relation name used twice at one level is ambiguous (PostgreSQL refuses it).
+  std::set<std::string> seen;
+  std::string last;
+  for (const auto& c : scope->scope.columns) {
+    if (c.relation.empty() || c.relation == last) continue;
+    last = c.relation;
+    (void)seen;
+  }
+  return Status::OK();
+}
+
+Status Binder::BindTableRef(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope) {
+  switch (ref.kind) {
+    case ast::TableRefKind::kBase: return BindBaseRef(ref, plan, scope);
+    case ast::TableRefKind::kJoin: return BindJoin(ref, plan, scope);
+    case ast::TableRefKind::kSubquery:
+    case ast::TableRefKind::kValues: {
+      if (ref.lateral) return Unimplemented("LATERAL subqueries are not supported");
+      if (ref.alias.empty()) return InvalidArgument("subquery in FROM must have an alias");
+      Binder child(catalog_, next_id_, this);
+      ASSIGN_OR_RETURN(*plan, child.BindSelect(*ref.subquery));
+      RETURN_IF_ERROR(ApplyColumnAliases(ref.column_aliases, ref.alias, &(*plan)->columns));
+      for (size_t i = 0; i < (*plan)->columns.size(); i++)
+        scope->Add((*plan)->columns[i].name, (*plan)->columns[i].type, ref.alias, (*plan)->ids[i]);
+      return Status::OK();
+    }
+    case ast::TableRefKind::kFunction: {
+      std::string name = ref.function ? ref.function->FunctionName() : "";
+      return Unimplemented("table functions in FROM are not supported yet ({})", name);
+    }
+  }
+  return Internal("unknown FROM item");
+}
+
+Status Binder::BindBaseRef(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope) {
+  std::string relation = ref.alias.empty() ? ref.name : ref.alias;
+  if (!ref.catalog.empty()) return Unimplemented("cross-database references are not implemented: {}.{}.{}", ref.catalog, ref.schema, ref.name);
+  const ast::CommonTableExpr* cte = ref.schema.empty() ? FindCte(ref.name) : nullptr;
+  if (cte && cte_depth_ < 64) {
+    // Each reference binds the CTE's query anew (fresh column ids), as an inlined subquery.
+    cte_depth_++;
+    Binder child(catalog_, next_id_, this);
+    child.cte_depth_ = cte_depth_;
+    auto bound = child.BindSelect(*cte->query);
+    cte_depth_--;
+    if (!bound.ok()) return bound.status();
+    *plan = std::move(*bound);
+    if (cte->column_names.size() > (*plan)->columns.size())
+      return InvalidArgument("WITH query \"{}\" has {} columns available but {} columns specified", cte->name,
+                             (*plan)->columns.size(), cte->column_names.size());
+    for (size_t i = 0; i < cte->column_names.size(); i++) (*plan)->columns[i].name = cte->column_names[i];
+  } else if (cte) {
+    return InvalidArgument("recursive reference to query \"{}\" must not appear within its non-recursive term", ref.name);
+  } else {
+    ASSIGN_OR_RETURN(execution::TableInfo info, catalog_.Describe(ref.schema, ref.name));
+    auto get = MakeNode(LogicalKind::kGet);
+    get->alias = relation;
+    for (size_t i = 0; i < info.columns.size(); i++) {
+      get->columns.push_back({info.columns[i].name, info.columns[i].type});
+      get->ids.push_back(NewId());
+      get->scan_columns.push_back(static_cast<int>(i));
+    }
+    get->table = std::move(info);
+    *plan = std::move(get);
+  }
+  RETURN_IF_ERROR(ApplyColumnAliases(ref.column_aliases, relation, &(*plan)->columns));
+  for (size_t i = 0; i < (*plan)->columns.size(); i++)
+    scope->Add((*plan)->columns[i].name, (*plan)->columns[i].type, relation, (*plan)->ids[i]);
+  return Status::OK();
+}
+
+Status Binder::BindJoin(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope) {
+  LogicalPtr left, right;
+  BindScope ls, rs;
+  RETURN_IF_ERROR(BindTableRef(*ref.left, &left, &ls));
+  RETURN_IF_ERROR(BindTableRef(*ref.right, &right, &rs));
+  if (ref.right->lateral) return Unimplemented("LATERAL joins are not supported");
+
+  JoinKind kind = JoinKind::kInner;
+  switch (ref.join_type) {
+    case ast::JoinType::kInner: kind = JoinKind::kInner; break;
+    case ast::JoinType::kLeft: kind = JoinKind::kLeft; break;
+    case ast::JoinType::kRight: kind = JoinKind::kRight; break;
+    case ast::JoinType::kFull: kind = JoinKind::kFull; break;
+    case ast::JoinType::kCross: kind = JoinKind::kCross; break;
+  }
+
+  // USING / NATURAL columns: one visible column of that name on each side.
+  std::vector<std::string> using_cols = ref.using_columns;
+  if (ref.natural) {
+    for (int c : ls.star) {
+      const std::string& n = ls.scope.columns[c].name;
+      for (int d : rs.star)
+        if (rs.scope.columns[d].name == n && std::find(using_cols.begin(), using_cols.end(), n) == using_cols.end())
+          using_cols.push_back(n);
+    }
+  }
+  auto visible = [](const BindScope& s, const std::string& name, const char* side) -> Result<int> {
+    int found = -1;
+    for (int c : s.star) {
+      if (s.scope.columns[c].name != name) continue;
+      if (found >= 0) return InvalidArgument("common column name \"{}\" appears more than once in {} table", name, side);
+      found = c;
+    }
+    if (found < 0) return InvalidArgument("column \"{}\" specified in USING clause does not exist in {} table", name, side);
+    return found;
+  };
+
+  auto join = MakeNode(LogicalKind::kJoin);
+  join->join = kind;
+  join->columns = left->columns;
+  join->ids = left->ids;
+  join->columns.insert(join->columns.end(), right->columns.begin(), right->columns.end());
+  join->ids.insert(join->ids.end(), right->ids.begin(), right->ids.end());
+
+  BindScope joined;
+  for (size_t c = 0; c < ls.size(); c++)
+    joined.Add(ls.scope.columns[c].name, ls.scope.columns[c].type, ls.scope.columns[c].relation, ls.ids[c], false,
+               ls.scope.columns[c].merged);
+  for (size_t c = 0; c < rs.size(); c++)
+    joined.Add(rs.scope.columns[c].name, rs.scope.columns[c].type, rs.scope.columns[c].relation, rs.ids[c], false,
+               rs.scope.columns[c].merged);
+  size_t rbase = ls.size();
+
+  std::vector<ExprPtr> conds;
+  std::vector<std::pair<int, int>> pairs;  // (left scope index, right scope index)
+  for (const auto& name : using_cols) {
+    ASSIGN_OR_RETURN(int l, visible(ls, name, "left"));
+    ASSIGN_OR_RETURN(int r, visible(rs, name, "right"));
+    Type lt = ls.scope.columns[l].type, rt = rs.scope.columns[r].type;
+    auto t = JoinType(lt, rt);
+    if (!t) return InvalidArgument("JOIN/USING types {} and {} cannot be matched", TypeName(lt), TypeName(rt));
+    conds.push_back(sql::MakeCompare(sql::CompareOp::kEq, CastTo(ColumnRef(ls.ids[l], name, lt), *t),
+                                     CastTo(ColumnRef(rs.ids[r], name, rt), *t)));
+    pairs.push_back({l, r});
+  }
+  if (ref.on) {
+    ExprCtx c;
+    c.scope = &joined;
+    c.clause = "JOIN conditions";
+    ASSIGN_OR_RETURN(ExprPtr on, Bind(*ref.on, c, true));
+    conds.push_back(on);
+  }
+  if (kind == JoinKind::kCross && !conds.empty()) kind = join->join = JoinKind::kInner;
+  if (kind != JoinKind::kCross && conds.empty() && !ref.natural)
+    return InvalidArgument("JOIN requires an ON or USING clause");
+  if (ref.natural && conds.empty() && kind == JoinKind::kInner) join->join = JoinKind::kCross;
+  join->residual = AndAll(std::move(conds));
+  join->children.push_back(std::move(left));
+  join->children.push_back(std::move(right));
+  *plan = std::move(join);
+
+  // The scope: USING columns first (merged: the left copy, the right one for RIGHT JOIN,
+  // COALESCE of both for FULL JOIN), then the other visible columns of each side.
+  std::vector<ExprPtr> coalesced;
+  std::vector<std::string> coalesced_names;
+  std::vector<int> coalesced_ids;
+  std::string rel = ref.using_alias;
+  for (size_t i = 0; i < pairs.size(); i++) {
+    auto [l, r] = pairs[i];
+    joined.scope.columns[l].merged = true;
+    joined.scope.columns[rbase + r].merged = true;
+    Type lt = ls.scope.columns[l].type, rt = rs.scope.columns[r].type;
+    Type t = *JoinType(lt, rt);
+    int id;
+    if (kind == JoinKind::kFull || t != (kind == JoinKind::kRight ? rt : lt)) {
+      auto co = std::make_shared<sql::Expr>();
+      co->kind = sql::ExprKind::kCoalesce;
+      co->type = t;
+      ExprPtr a = CastTo(ColumnRef(ls.ids[l], using_cols[i], lt), t), b = CastTo(ColumnRef(rs.ids[r], using_cols[i], rt), t);
+      co->children = kind == JoinKind::kRight ? std::vector<ExprPtr>{b, a} : std::vector<ExprPtr>{a, b};
+      if (kind != JoinKind::kFull) co->children.pop_back();
+      id = NewId();
+      coalesced.push_back(co);
+      coalesced_names.push_back(using_cols[i]);
+      coalesced_ids.push_back(id);
+    } else {
+      id = kind == JoinKind::kRight ? rs.ids[r] : ls.ids[l];
+    }
+    scope->Add(using_cols[i], t, rel, id);
+  }
+  if (!coalesced.empty()) {
+    std::vector<ExprPtr> exprs;
+    std::vector<std::string> names;
+    std::vector<int> ids;
+    for (size_t i = 0; i < (*plan)->columns.size(); i++) {
+      exprs.push_back(ColumnRef((*plan)->ids[i], (*plan)->columns[i].name, (*plan)->columns[i].type));
+      names.push_back((*plan)->columns[i].name);
+      ids.push_back((*plan)->ids[i]);
+    }
+    for (size_t i = 0; i < coalesced.size(); i++) {
+      exprs.push_back(coalesced[i]);
+      names.push_back(coalesced_names[i]);
+      ids.push_back(coalesced_ids[i]);
+    }
+    *plan = MakeProjection(std::move(*plan), std::move(exprs), std::move(names), std::move(ids));
+  }
+  size_t base = scope->size();
+  for (size_t c = 0; c < joined.size(); c++)
+    scope->Add(joined.scope.columns[c].name, joined.scope.columns[c].type, joined.scope.columns[c].relation,
+               joined.ids[c], false, joined.scope.columns[c].merged);
+  for (int c : ls.star)
+    if (!joined.scope.columns[c].merged) scope->star.push_back(static_cast<int>(base) + c);
+  for (int c : rs.star)
+    if (!joined.scope.columns[rbase + c].merged) scope->star.push_back(static_cast<int>(base + rbase) + c);
+  if (!ref.alias.empty()) {
+    // (a JOIN b) AS j: every column is j's.
+    for (auto& c : scope->scope.columns) c.relation = ref.alias;
+  }
+  return Status::OK();
+}
+
+}  // namespace laminar::planner::internal

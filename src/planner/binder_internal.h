@@ -1,0 +1,130 @@
+// The query binder's internals, shared by its files (binder.cc: SELECT blocks, set operations,
+// VALUES; bind_from.cc: FROM; bind_expr.cc: expressions in clause context — aggregates, window
+// functions, subqueries). Not a public interface: see planner/binder.h.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "planner/binder.h"
+#include "planner/plan_util.h"
+#include "sql/binder.h"
+
+namespace laminar::planner::internal {
+
+namespace ast = sql::ast;
+using sql::ExprPtr;
+
+// The columns a FROM clause makes visible.
+struct BindScope {
+  sql::Scope scope;       // names, types and relation aliases (sql::Scope::Resolve)
+  std::vector<int> ids;   // scope column i → column id
+  std::vector<int> star;  // what SELECT * lists, in order (scope indexes)
+  size_t size() const { return ids.size(); }
+  void Add(const std::string& name, Type type, const std::string& relation, int id, bool visible = true,
+           bool merged = false) {
+    if (visible) star.push_back(static_cast<int>(ids.size()));
+    scope.columns.push_back({name, type, relation, merged});
+    ids.push_back(id);
+  }
+};
+
+// GROUP BY state of one SELECT block.
+struct AggState {
+  std::vector<ExprPtr> keys;          // over the pre-aggregation ids
+  std::vector<std::string> key_keys;  // Expr::Key of each
+  std::vector<int> key_ids;           // ids of the key output columns
+  std::vector<AggregateCall> calls;
+  std::vector<std::string> call_keys;
+  std::vector<int> call_ids;
+  int grouping_id = -1;               // id of the GROUPING() bitmask column, when used
+  bool grouping_used = false;
+};
+
+// A subquery in an expression, joined into the block's plan when the clause's level is built.
+struct PendingJoin {
+  JoinKind kind = JoinKind::kLeft;  // kLeft (scalar: one row or none), kCross (EXISTS), kMark (IN)
+  LogicalPtr right;
+  std::vector<ExprPtr> left_keys, right_keys;  // kMark
+  int mark_id = -1;                            // kMark: the id of the boolean output
+};
+
+// Where an expression is being bound.
+struct ExprCtx {
+  const BindScope* scope = nullptr;
+  const char* clause = "";            // "WHERE", "GROUP BY", ... for messages
+  AggState* agg = nullptr;            // post-aggregation: column references must be group keys
+  bool allow_aggregates = false;      // aggregate calls are collected into *agg
+  bool allow_windows = false;         // window calls are collected into *windows
+  std::vector<WindowCall>* windows = nullptr;
+  std::vector<int>* window_ids = nullptr;
+  std::vector<PendingJoin>* joins = nullptr;  // where subqueries go (null: not allowed here)
+};
+
+class Binder {
+ public:
+  Binder(const execution::TableCatalog& catalog, int* next_id, const Binder* parent)
+      : catalog_(catalog), next_id_(next_id), parent_(parent) {}
+
+  // A whole SELECT statement (WITH, set operations, VALUES, ORDER BY, LIMIT).
+  Result<LogicalPtr> BindSelect(const ast::SelectStmt& s);
+
+  // --- bind_from.cc
+  Status BindFrom(const std::vector<ast::TableRefPtr>& from, LogicalPtr* plan, BindScope* scope);
+
+  // --- bind_expr.cc
+  // Binds `e` in `ctx`; the result reads column ids.
+  Result<ExprPtr> Bind(const ast::Expr& e, ExprCtx& ctx, bool predicate = false);
+
+  int NewId() { return (*next_id_)++; }
+
+ private:
+  Result<LogicalPtr> BindBlock(const ast::SelectStmt& s);
+  Result<LogicalPtr> BindSetOp(const ast::SelectStmt& s);
+  Result<LogicalPtr> BindValues(const ast::SelectStmt& s);
+  Status BindOutputOrderLimit(const ast::SelectStmt& s, LogicalPtr* plan);
+
+  Status BindTableRef(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
+  Status BindBaseRef(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
+  Status BindJoin(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
+  const ast::CommonTableExpr* FindCte(const std::string& name) const;
+
+  // `argc`: where the call's arguments are bound; the call is collected into *into.
+  Result<ExprPtr> BindAggregateCall(const ast::Expr& call, ExprCtx& argc, AggState* into, std::vector<int>* table);
+  Result<ExprPtr> BindWindowCall(const ast::Expr& call, ExprCtx& ctx, std::vector<int>* table);
+  Result<ExprPtr> BindGrouping(const ast::Expr& call, ExprCtx& ctx, std::vector<int>* table);
+  Result<ExprPtr> BindSubqueryExpr(const ast::Expr& e, ExprCtx& ctx, std::vector<int>* table);
+  Result<LogicalPtr> BindSubqueryPlan(const ast::SelectStmt& s);
+
+  const execution::TableCatalog& catalog_;
+  int* next_id_;
+  const Binder* parent_;
+  // Applies pending subquery joins on top of *plan.
+  void ApplyJoins(std::vector<PendingJoin>* joins, LogicalPtr* plan);
+  Result<std::vector<std::vector<int>>> BindGroupBy(const ast::SelectStmt& s, const BindScope& scope,
+                                                    const std::vector<const ast::Expr*>& target_nodes,
+                                                    const std::vector<std::string>& target_names, AggState* agg);
+  Result<int> AddGroupKey(const ast::Expr& e, const BindScope& scope, const std::vector<const ast::Expr*>& target_nodes,
+                          const std::vector<std::string>& target_names, AggState* agg);
+
+  // The scopes of the enclosing query blocks (a subquery's binder): a column found there is a
+  // correlated reference.
+  std::vector<const BindScope*> outer_scopes_;
+  // WINDOW name AS (...) of the block being bound.
+  const std::vector<std::unique_ptr<ast::WindowDef>>* named_windows_ = nullptr;
+  // CTEs of the enclosing WITH clauses, innermost last.
+  std::vector<std::map<std::string, const ast::CommonTableExpr*>> ctes_;
+  int cte_depth_ = 0;  // guards against a CTE that references itself without RECURSIVE
+};
+
+// The output name PostgreSQL gives an unaliased select-list expression ("?column?" when none).
+std::string FigureName(const ast::Expr& e);
+
+// True when `e` (not descending into subqueries) holds a call satisfying `pred`.
+bool ContainsNode(const ast::Expr& e, const std::function<bool(const ast::Expr&)>& pred);
+bool IsAggregateCall(const ast::Expr& e);
+bool IsWindowCall(const ast::Expr& e);
+
+}  // namespace laminar::planner::internal

@@ -1,0 +1,106 @@
+#include "serving/table_catalog.h"
+
+#include <cstring>
+
+namespace laminar::serving {
+
+namespace {
+
+execution::TableKind KindOf(RelationKind k) {
+  switch (k) {
+    case RelationKind::kStream: return execution::TableKind::kStream;
+    case RelationKind::kDimension: return execution::TableKind::kDimension;
+    case RelationKind::kView: return execution::TableKind::kView;
+    case RelationKind::kSystem: return execution::TableKind::kSystem;
+  }
+  return execution::TableKind::kStream;
+}
+
+RelationKind RelationKindOf(execution::TableKind k) {
+  switch (k) {
+    case execution::TableKind::kStream: return RelationKind::kStream;
+    case execution::TableKind::kDimension: return RelationKind::kDimension;
+    case execution::TableKind::kView: return RelationKind::kView;
+    case execution::TableKind::kSystem: return RelationKind::kSystem;
+  }
+  return RelationKind::kStream;
+}
+
+}  // namespace
+
+columnar::Chunk ChunkOfBatch(const ingest::RowBatch& batch, const std::vector<int>& columns,
+                             const std::vector<int>& columns_in_batch) {
+  columnar::Chunk chunk;
+  size_t n = batch.num_rows();
+  chunk.rows = n;
+  chunk.columns.reserve(columns.size());
+  for (int rc : columns) {
+    const ingest::Column& src = batch.column(columns_in_batch[rc]);
+    columnar::Vector v(src.type);
+    auto& valid = v.mutable_validity();
+    valid.assign(src.valid.begin(), src.valid.begin() + n);
+    switch (src.type) {
+      case Type::kDouble: v.mutable_doubles().assign(src.doubles.begin(), src.doubles.begin() + n); break;
+      case Type::kText: {
+        auto& s = v.mutable_strings();
+        s.resize(n);
+        const char* base = src.text_data.data();
+        for (size_t i = 0; i < n; i++)
+          s[i] = std::string_view(base + src.text_offsets[i], src.text_offsets[i + 1] - src.text_offsets[i]);
+        break;
+      }
+      default: v.mutable_ints().assign(src.ints.begin(), src.ints.begin() + n); break;
+    }
+    chunk.columns.push_back(std::move(v));
+  }
+  return chunk;
+}
+
+Result<execution::TableInfo> ProviderCatalog::Describe(const std::string& schema, const std::string& name) const {
+  ASSIGN_OR_RETURN(RelationInfo rel, provider_.Describe(schema, name));
+  execution::TableInfo t;
+  t.kind = KindOf(rel.kind);
+  t.schema = schema;
+  t.name = rel.name;
+  for (const auto& c : rel.columns) t.columns.push_back({c.name, c.type});
+  t.event_time = rel.event_time;
+  t.estimated_rows = rel.kind == RelationKind::kStream ? 1e6 : rel.kind == RelationKind::kView ? 1e4 : 1e3;
+  return t;
+}
+
+Status ProviderCatalog::Scan(const execution::TableInfo& table, const execution::ScanRequest& request,
+                             const execution::ScanChunkFn& fn, execution::ScanStats* stats) const {
+  RelationInfo rel;
+  rel.kind = RelationKindOf(table.kind);
+  rel.name = table.name;
+  for (const auto& c : table.columns) rel.columns.push_back({c.name, c.type});
+  rel.event_time = table.event_time;
+  ScanRequest req;
+  req.needed.assign(table.columns.size(), 0);
+  for (int c : request.columns) req.needed[c] = 1;
+  // A scan that needs no column (count(*)) still reads one, for the row counts.
+  if (request.columns.empty() && !table.columns.empty()) req.needed[table.event_time >= 0 ? table.event_time : 0] = 1;
+  req.bounds = request.bounds;
+  QueryStats qs;
+  Status st = provider_.Scan(rel, req, [&](const ingest::RowBatch& batch, const std::vector<int>& cols, bool* stop) {
+    columnar::Chunk chunk = ChunkOfBatch(batch, request.columns, cols);
+    return fn(chunk, stop);
+  }, &qs);
+  if (stats) {
+    stats->lake_last_seq = std::max(stats->lake_last_seq, qs.lake_last_seq);
+    stats->log_last_seq = std::max(stats->log_last_seq, qs.log_last_seq);
+    stats->lake_files += qs.lake_files;
+    stats->lake_files_skipped += qs.lake_files_skipped;
+    stats->row_groups += qs.row_groups;
+    stats->row_groups_skipped += qs.row_groups_skipped;
+    stats->lake_rows += qs.lake_rows;
+    stats->log_rows += qs.log_rows;
+    stats->other_rows += qs.other_rows;
+    stats->batch_version = std::max(stats->batch_version, qs.batch_version);
+    stats->horizon = std::max(stats->horizon, qs.horizon);
+    stats->speed_generations += qs.speed_generations;
+  }
+  return st;
+}
+
+}  // namespace laminar::serving
