@@ -152,10 +152,20 @@ Result<ExprPtr> Binder::Bind(const ast::Expr& e, ExprCtx& ctx, bool predicate) {
       auto [q, name] = RefParts(n);
       auto r = ctx.scope->scope.Resolve(q, name);
       if (!r.ok()) {
-        for (const BindScope* outer : outer_scopes_)
-          if (outer->scope.Resolve(q, name).ok())
-            return Unimplemented("correlated subqueries are not supported yet (the subquery reads column \"{}\" of "
-                                 "the enclosing query)", q.empty() ? name : q + "." + name);
+        // A column of an enclosing query: a correlated reference (ids are query-wide, so the
+        // subquery's plan reads the outer column by its id; BindSubqueryExpr decorrelates).
+        for (size_t o = outer_scopes_.size(); o-- > 0;) {
+          const BindScope* outer = outer_scopes_[o];
+          auto found = outer->scope.Resolve(q, name);
+          if (!found.ok()) continue;
+          if (o + 1 != outer_scopes_.size())
+            return Unimplemented("a subquery reading a column of a query two or more levels out (\"{}\") is not "
+                                 "supported", q.empty() ? name : q + "." + name);
+          int id = outer->ids[*found];
+          correlated_ids_.insert(id);
+          table.push_back(id);
+          return sql::MakeColumn(static_cast<int>(table.size() - 1), name, outer->scope.columns[*found].type);
+        }
         return r.status();
       }
     }
@@ -463,6 +473,12 @@ Result<ExprPtr> Binder::BindSubqueryExpr(const ast::Expr& e, ExprCtx& ctx, std::
     table->push_back(id);
     return sql::MakeColumn(static_cast<int>(table->size() - 1), name, t);
   };
+  std::set<int> outer = child.correlated_ids_;
+  if (!outer.empty()) {
+    if (ctx.agg)
+      return Unimplemented("a correlated subquery in a query with GROUP BY or aggregates is not supported");
+    return BindCorrelated(e, std::move(sub), outer, ctx, table);
+  }
   switch (e.sublink) {
     case ast::SublinkKind::kScalar: {
       if (sub->columns.size() != 1) return InvalidArgument("subquery must return only one column");
@@ -546,6 +562,93 @@ Result<ExprPtr> Binder::BindSubqueryExpr(const ast::Expr& e, ExprCtx& ctx, std::
       n->type = Type::kBool;
       n->children = {m};
       return ExprPtr(n);
+    }
+    case ast::SublinkKind::kArray: return Unimplemented("ARRAY(subquery) is not supported");
+  }
+  return Internal("unknown subquery kind");
+}
+
+Result<ExprPtr> Binder::BindCorrelated(const ast::Expr& e, LogicalPtr sub, const std::set<int>& outer, ExprCtx& ctx,
+                                       std::vector<int>* table) {
+  auto ref = [&](int id, const std::string& name, Type t) {
+    table->push_back(id);
+    return sql::MakeColumn(static_cast<int>(table->size() - 1), name, t);
+  };
+  auto negate = [](ExprPtr m) {
+    auto n = std::make_shared<sql::Expr>();
+    n->kind = sql::ExprKind::kNot;
+    n->type = Type::kBool;
+    n->children = {std::move(m)};
+    return ExprPtr(n);
+  };
+  switch (e.sublink) {
+    case ast::SublinkKind::kExists: {
+      ASSIGN_OR_RETURN(Decorrelated d, Decorrelate(std::move(sub), outer, false));
+      PendingJoin j;
+      j.kind = JoinKind::kMarkExists;
+      j.right = std::move(d.plan);
+      j.residual = AndAll(std::move(d.conds));
+      j.mark_id = NewId();
+      int mark = j.mark_id;
+      ctx.joins->push_back(std::move(j));
+      return ref(mark, "exists", Type::kBool);
+    }
+    case ast::SublinkKind::kScalar: {
+      if (sub->columns.size() != 1) return InvalidArgument("subquery must return only one column");
+      OutputColumn col = sub->columns[0];
+      int id = sub->ids[0];
+      ASSIGN_OR_RETURN(Decorrelated d, Decorrelate(std::move(sub), outer, true));
+      PendingJoin j;
+      j.kind = JoinKind::kLeft;
+      j.right = std::move(d.plan);
+      j.residual = AndAll(std::move(d.conds));
+      ctx.joins->push_back(std::move(j));
+      ExprPtr r = ref(id, col.name, col.type);
+      if (!d.coalesce_zero) return r;
+      auto co = std::make_shared<sql::Expr>();
+      co->kind = sql::ExprKind::kCoalesce;
+      co->type = col.type;
+      co->children = {r, sql::MakeLiteral(Value::Int(0), Type::kInt64)};
+      return ExprPtr(co);
+    }
+    case ast::SublinkKind::kIn:
+    case ast::SublinkKind::kAny:
+    case ast::SublinkKind::kAll: {
+      bool neg = false;
+      if (e.sublink == ast::SublinkKind::kAll) {
+        if (e.op != "<>" && e.op != "!=") return Unimplemented("{} ALL (subquery) is not supported; only <> ALL (NOT IN)", e.op);
+        neg = true;
+      } else if (e.sublink == ast::SublinkKind::kAny && e.op != "=") {
+        return Unimplemented("{} ANY (subquery) is not supported; only = ANY (IN)", e.op);
+      }
+      if (sub->columns.size() != 1)
+        return sub->columns.size() > 1 ? InvalidArgument("subquery has too many columns")
+                                       : InvalidArgument("subquery has too few columns");
+      if (e.args.empty() || e.args[0]->kind == ast::ExprKind::kRow)
+        return Unimplemented("row comparisons with subqueries are not supported");
+      ExprCtx lc = ctx;
+      lc.allow_windows = false;
+      ASSIGN_OR_RETURN(ExprPtr left, Bind(*e.args[0], lc));
+      ExprPtr right = ColumnRef(sub->ids[0], sub->columns[0].name, sub->columns[0].type);
+      if (left->type != right->type) {
+        auto numeric = [](Type t) { return t == Type::kInt64 || t == Type::kDouble; };
+        if (!numeric(left->type) || !numeric(right->type))
+          return InvalidArgument("operator does not exist: {} = {}", TypeName(left->type), TypeName(right->type));
+        left = CastTo(left, Type::kDouble);
+        right = CastTo(right, Type::kDouble);
+      }
+      ASSIGN_OR_RETURN(Decorrelated d, Decorrelate(std::move(sub), outer, false));
+      PendingJoin j;
+      j.kind = JoinKind::kMark;
+      j.right = std::move(d.plan);
+      j.left_keys.push_back(left);
+      j.right_keys.push_back(right);
+      j.residual = AndAll(std::move(d.conds));
+      j.mark_id = NewId();
+      int mark = j.mark_id;
+      ctx.joins->push_back(std::move(j));
+      ExprPtr m = ref(mark, "?column?", Type::kBool);
+      return neg ? negate(m) : m;
     }
     case ast::SublinkKind::kArray: return Unimplemented("ARRAY(subquery) is not supported");
   }

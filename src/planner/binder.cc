@@ -276,7 +276,7 @@ void Binder::ApplyJoins(std::vector<PendingJoin>* joins, LogicalPtr* plan) {
     node->join = j.kind;
     node->columns = (*plan)->columns;
     node->ids = (*plan)->ids;
-    if (j.kind == JoinKind::kMark) {
+    if (j.kind == JoinKind::kMark || j.kind == JoinKind::kMarkExists) {
       node->columns.push_back({"?mark?", Type::kBool});
       node->ids.push_back(j.mark_id);
     } else {
@@ -285,6 +285,7 @@ void Binder::ApplyJoins(std::vector<PendingJoin>* joins, LogicalPtr* plan) {
         node->ids.push_back(j.right->ids[i]);
       }
     }
+    node->residual = std::move(j.residual);
     node->left_keys = std::move(j.left_keys);
     node->right_keys = std::move(j.right_keys);
     node->children.push_back(std::move(*plan));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,10 +46,19 @@ struct AggState {
 
 // A subquery in an expression, joined into the block's plan when the clause's level is built.
 struct PendingJoin {
-  JoinKind kind = JoinKind::kLeft;  // kLeft (scalar: one row or none), kCross (EXISTS), kMark (IN)
+  // kLeft (scalar: one row or none), kCross (EXISTS), kMark (IN), kMarkExists (correlated EXISTS)
+  JoinKind kind = JoinKind::kLeft;
   LogicalPtr right;
-  std::vector<ExprPtr> left_keys, right_keys;  // kMark
-  int mark_id = -1;                            // kMark: the id of the boolean output
+  std::vector<ExprPtr> left_keys, right_keys;  // kMark: the IN test
+  ExprPtr residual;                            // correlation conditions (decorrelated subqueries)
+  int mark_id = -1;                            // kMark/kMarkExists: the id of the boolean output
+};
+
+// A subquery with its correlated conditions pulled out (bind_decorrelate.cc).
+struct Decorrelated {
+  LogicalPtr plan;
+  std::vector<ExprPtr> conds;  // read the enclosing query's ids and the plan's
+  bool coalesce_zero = false;  // the scalar result is a count: NULL (no rows) means 0
 };
 
 // Where an expression is being bound.
@@ -96,7 +106,11 @@ class Binder {
   Result<ExprPtr> BindWindowCall(const ast::Expr& call, ExprCtx& ctx, std::vector<int>* table);
   Result<ExprPtr> BindGrouping(const ast::Expr& call, ExprCtx& ctx, std::vector<int>* table);
   Result<ExprPtr> BindSubqueryExpr(const ast::Expr& e, ExprCtx& ctx, std::vector<int>* table);
+  Result<ExprPtr> BindCorrelated(const ast::Expr& e, LogicalPtr sub, const std::set<int>& outer, ExprCtx& ctx,
+                                 std::vector<int>* table);
   Result<LogicalPtr> BindSubqueryPlan(const ast::SelectStmt& s);
+  // Pulls the conditions reading `outer` ids out of `sub` (bind_decorrelate.cc).
+  Result<Decorrelated> Decorrelate(LogicalPtr sub, const std::set<int>& outer, bool scalar);
 
   const execution::TableCatalog& catalog_;
   int* next_id_;
@@ -110,8 +124,9 @@ class Binder {
                           const std::vector<std::string>& target_names, AggState* agg);
 
   // The scopes of the enclosing query blocks (a subquery's binder): a column found there is a
-  // correlated reference.
+  // correlated reference, recorded in correlated_ids_.
   std::vector<const BindScope*> outer_scopes_;
+  std::set<int> correlated_ids_;
   // WINDOW name AS (...) of the block being bound.
   const std::vector<std::unique_ptr<ast::WindowDef>>* named_windows_ = nullptr;
   // CTEs of the enclosing WITH clauses, innermost last.

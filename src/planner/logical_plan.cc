@@ -27,6 +27,7 @@ const char* JoinName(JoinKind k) {
     case JoinKind::kSemi: return "SEMI";
     case JoinKind::kAnti: return "ANTI";
     case JoinKind::kMark: return "MARK";
+    case JoinKind::kMarkExists: return "MARK EXISTS";
     case JoinKind::kCross: return "CROSS";
   }
   return "?";

@@ -41,7 +41,10 @@ enum class LogicalKind {
   kSingleRow,    // a scalar subquery's input: at most one row, else an error
 };
 
-enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti, kMark, kCross };
+// kMark: every left row plus a boolean: SQL IN's three-valued result over the right rows that
+// satisfy the residual (the keys are the IN test). kMarkExists: true when some right row
+// matches (keys and residual), else false (EXISTS).
+enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti, kMark, kMarkExists, kCross };
 enum class SetOpKind { kUnion, kIntersect, kExcept };
 
 struct SortKey {

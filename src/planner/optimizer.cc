@@ -310,7 +310,7 @@ void Prune(LogicalOperator* node, const std::set<int>& required) {
       Prune(node->children[0].get(), need);
       return;
     case LogicalKind::kJoin: {
-      bool mark = node->join == JoinKind::kMark;
+      bool mark = node->join == JoinKind::kMark || node->join == JoinKind::kMarkExists;
       OutputColumn mark_col;
       int mark_id = -1;
       if (mark) {
@@ -388,7 +388,7 @@ double EstimateRows(const LogicalOperator& n) {
     case LogicalKind::kJoin: {
       double l = EstimateRows(*n.children[0]), r = EstimateRows(*n.children[1]);
       if (n.join == JoinKind::kCross) return l * r;
-      if (n.join == JoinKind::kMark || n.join == JoinKind::kSemi || n.join == JoinKind::kAnti) return l;
+      if (n.join == JoinKind::kMark || n.join == JoinKind::kMarkExists || n.join == JoinKind::kSemi || n.join == JoinKind::kAnti) return l;
       return std::max(l, r);
     }
     case LogicalKind::kLimit: {

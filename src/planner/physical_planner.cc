@@ -104,6 +104,7 @@ execution::JoinType PhysicalJoin(JoinKind k) {
     case JoinKind::kSemi: return execution::JoinType::kSemi;
     case JoinKind::kAnti: return execution::JoinType::kAnti;
     case JoinKind::kMark: return execution::JoinType::kMark;
+    case JoinKind::kMarkExists: return execution::JoinType::kMarkExists;
     case JoinKind::kCross: return execution::JoinType::kCross;
   }
   return execution::JoinType::kInner;
@@ -216,12 +217,15 @@ Result<Lowered> Lowerer::LowerJoin(const LogicalOperator& n) {
     auto j = std::make_unique<execution::NestedLoopJoin>(std::move(left.op), std::move(right.op), type, pred);
     if (!text.empty()) j->set_residual_text(text);
     out.op = std::move(j);
-    out.ids = combined;
+    out.ids = left.ids;
     out.types = left.types;
-    if (type != execution::JoinType::kSemi && type != execution::JoinType::kAnti)
+    if (type == execution::JoinType::kMarkExists) {
+      out.ids.push_back(n.ids.back());
+      out.types.push_back(Type::kBool);
+    } else if (type != execution::JoinType::kSemi && type != execution::JoinType::kAnti) {
+      out.ids = combined;
       out.types.insert(out.types.end(), right.types.begin(), right.types.end());
-    else
-      out.ids.resize(left.ids.size());
+    }
     return Select(std::move(out), want);
   }
   ASSIGN_OR_RETURN(auto lpos, Materialize(&left, n.left_keys));
@@ -241,7 +245,7 @@ Result<Lowered> Lowerer::LowerJoin(const LogicalOperator& n) {
   Lowered out;
   out.types = left.types;
   out.ids = left.ids;
-  if (type == execution::JoinType::kMark) {
+  if (type == execution::JoinType::kMark || type == execution::JoinType::kMarkExists) {
     out.types.push_back(Type::kBool);
     out.ids.push_back(n.ids.back());
   } else if (type != execution::JoinType::kSemi && type != execution::JoinType::kAnti) {
