@@ -383,8 +383,12 @@ Result<ExprPtr> Binder::BindWindowCall(const ast::Expr& fc, ExprCtx& ctx, std::v
     ExprCtx cst;
     cst.scope = &none;
     cst.clause = "a window frame offset";
-    if (frame.start_offset) ASSIGN_OR_RETURN(w.start_offset, Bind(*frame.start_offset, cst));
-    if (frame.end_offset) ASSIGN_OR_RETURN(w.end_offset, Bind(*frame.end_offset, cst));
+    if (frame.start_offset) {
+      ASSIGN_OR_RETURN(w.start_offset, Bind(*frame.start_offset, cst));
+    }
+    if (frame.end_offset) {
+      ASSIGN_OR_RETURN(w.end_offset, Bind(*frame.end_offset, cst));
+    }
     if (w.mode == FrameMode::kRange && (w.start_offset || w.end_offset) && w.order_by.size() != 1)
       return InvalidArgument("RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column");
     if (w.mode == FrameMode::kGroups && w.order_by.empty())

@@ -165,7 +165,9 @@ Status Binder::BindOutputOrderLimit(const ast::SelectStmt& s, LogicalPtr* plan) 
   if (s.limit || s.offset) {
     if (s.limit_with_ties) return Unimplemented("FETCH FIRST ... WITH TIES is not supported");
     auto lim = MakeNode(LogicalKind::kLimit);
-    if (s.limit) ASSIGN_OR_RETURN(lim->limit, ConstCount(*s.limit, "LIMIT"));
+    if (s.limit) {
+      ASSIGN_OR_RETURN(lim->limit, ConstCount(*s.limit, "LIMIT"));
+    }
     if (s.offset) {
       ASSIGN_OR_RETURN(int64_t off, ConstCount(*s.offset, "OFFSET"));
       lim->offset = std::max<int64_t>(off, 0);
@@ -563,7 +565,9 @@ Result<LogicalPtr> Binder::BindBlock(const ast::SelectStmt& s) {
   if (s.limit || s.offset) {
     if (s.limit_with_ties) return Unimplemented("FETCH FIRST ... WITH TIES is not supported");
     auto lim = MakeNode(LogicalKind::kLimit);
-    if (s.limit) ASSIGN_OR_RETURN(lim->limit, ConstCount(*s.limit, "LIMIT"));
+    if (s.limit) {
+      ASSIGN_OR_RETURN(lim->limit, ConstCount(*s.limit, "LIMIT"));
+    }
     if (s.offset) {
       ASSIGN_OR_RETURN(int64_t off, ConstCount(*s.offset, "OFFSET"));
       lim->offset = std::max<int64_t>(off, 0);
