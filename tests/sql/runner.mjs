@@ -194,7 +194,9 @@ class ScriptRun {
         }
       }
       const exit = await this.srv.stop();
-      if (exit.code !== 0) this.fail({ line: 0, kind: 'end of script' }, `SIGTERM: the server exited with ${JSON.stringify(exit)}`);
+      if (exit.code !== 0)
+        this.fail({ line: 0, kind: 'end of script' }, `SIGTERM: the server exited with ${JSON.stringify(exit)}`,
+          { 'server output (tail)': this.srv.output().slice(-4000) });
     } finally {
       if (this.srv.proc.exitCode === null && this.srv.proc.signalCode === null) await this.srv.kill();
       if (this.failures) console.log(`(data directory kept: ${this.dataDir})`);
