@@ -110,6 +110,8 @@ Result<QueryResult> RunEngineQuery(const sql::ast::SelectStmt& stmt, const execu
   if (sink && sink->begin) RETURN_IF_ERROR(sink->begin(out.columns));
   RETURN_IF_ERROR(Run(plan, limits, sink, start, &out));
   CopyStats(stats, &out.stats);
+  for (const auto& name : planner::ReferencedTables(stmt))
+    out.stats.relation += (out.stats.relation.empty() ? "" : ", ") + name;
   out.stats.elapsed_micros = MonotonicMicros() - start;
   return out;
 }
