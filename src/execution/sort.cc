@@ -1,9 +1,9 @@
 // Sort and TopN (sort.h).
 //
-// Sort copies its input into one Chunk and sorts row numbers: runs of kRunRows are sorted with
-// the row number as the last key (so equal rows keep input order: a stable sort), then merged
-// pairwise (std::merge takes the first run's row on ties), with ExecContext::Check between runs
-// and merges so that a long sort still honours the time limit.
+// Sort copies its input into one Chunk and sorts entries (a normalised prefix of the first key
+// and the row number, see SortEntry): runs of kRunRows are sorted with the row number as the
+// last key (so equal rows keep input order: a stable sort), then merged pairwise, with
+// ExecContext::Check between runs and merges so that a long sort still honours the time limit.
 //
 // TopN keeps a buffer of candidate rows with their input ordinals. Once the buffer holds
 // limit + offset + max(limit + offset, kChunkRows) rows it is compacted: sorted by (keys,
@@ -17,6 +17,7 @@
 #include "execution/sort.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <numeric>
 
@@ -37,31 +38,82 @@ inline int CompareDouble(double x, double y) {
   return (x > y) - (x < y);  // -0.0 == 0.0
 }
 
+// A row's sort entry: its first key reduced to a rank (NULLS FIRST nulls, values, NULLS LAST
+// nulls) and a 64-bit prefix whose unsigned order is the key's order (descending included), so
+// that most comparisons are two integer compares. Equal prefixes fall back to RowComparator:
+// from the second key when the prefix is the whole first key (numbers, booleans), from the
+// first key for text (the prefix is its first 8 bytes).
+struct SortEntry {
+  uint64_t prefix;
+  uint32_t row;
+  uint8_t rank;
+};
+
+uint64_t Prefix(const Vector& v, size_t r) {
+  switch (v.type()) {
+    case Type::kDouble: {
+      double d = v.f64(r);
+      if (d == 0.0) d = 0.0;                     // -0.0 as 0.0
+      if (std::isnan(d)) return ~uint64_t{0};    // NaN above +Infinity
+      uint64_t bits = std::bit_cast<uint64_t>(d);
+      return bits >> 63 ? ~bits : bits | (uint64_t{1} << 63);
+    }
+    case Type::kText: {
+      std::string_view s = v.str(r);
+      uint64_t p = 0;
+      for (size_t i = 0; i < 8; i++) {
+        p = p << 8 | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0u);
+      }
+      return p;
+    }
+    default: return static_cast<uint64_t>(v.i64(r)) ^ (uint64_t{1} << 63);
+  }
+}
+
 // Stable order of all rows of `rows` into *perm.
 Status SortRows(ExecContext& ctx, const Chunk& rows, const RowComparator& cmp,
                 std::vector<uint32_t>* perm) {
   size_t n = rows.rows;
-  perm->resize(n);
-  std::iota(perm->begin(), perm->end(), 0u);
-  auto less = [&](uint32_t a, uint32_t b) {
-    int c = cmp.Compare(rows, a, rows, b);
-    return c != 0 ? c < 0 : a < b;
+  std::vector<SortEntry> entries(n);
+  const std::vector<SortKey>& keys = cmp.keys();
+  size_t tie_from = 0;
+  if (keys.empty()) {
+    for (size_t r = 0; r < n; r++) entries[r] = {0, static_cast<uint32_t>(r), 1};
+  } else {
+    const SortKey& k = keys[0];
+    const Vector& v = rows.columns[k.column];
+    tie_from = v.type() == Type::kText ? 0 : 1;
+    for (size_t r = 0; r < n; r++) {
+      bool null = v.is_null(r);
+      uint64_t p = null ? 0 : Prefix(v, r);
+      entries[r] = {k.descending ? ~p : p, static_cast<uint32_t>(r),
+                    static_cast<uint8_t>(!null ? 1 : k.nulls_first ? 0 : 2)};
+    }
+  }
+  auto less = [&](const SortEntry& a, const SortEntry& b) {
+    if (a.rank != b.rank) return a.rank < b.rank;
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    int c = cmp.CompareFrom(a.rank == 1 ? tie_from : 1, rows, a.row, rows, b.row);
+    return c != 0 ? c < 0 : a.row < b.row;
   };
   for (size_t lo = 0; lo < n; lo += kRunRows) {
-    std::sort(perm->begin() + lo, perm->begin() + std::min(n, lo + kRunRows), less);
+    std::sort(entries.begin() + lo, entries.begin() + std::min(n, lo + kRunRows), less);
     RETURN_IF_ERROR(ctx.Check());
   }
-  if (n <= kRunRows) return Status::OK();
-  std::vector<uint32_t> tmp(n);
-  for (size_t width = kRunRows; width < n; width *= 2) {
-    for (size_t lo = 0; lo < n; lo += 2 * width) {
-      size_t mid = std::min(n, lo + width), hi = std::min(n, lo + 2 * width);
-      std::merge(perm->begin() + lo, perm->begin() + mid, perm->begin() + mid,
-                 perm->begin() + hi, tmp.begin() + lo, less);
-      RETURN_IF_ERROR(ctx.Check());
+  if (n > kRunRows) {
+    std::vector<SortEntry> tmp(n);
+    for (size_t width = kRunRows; width < n; width *= 2) {
+      for (size_t lo = 0; lo < n; lo += 2 * width) {
+        size_t mid = std::min(n, lo + width), hi = std::min(n, lo + 2 * width);
+        std::merge(entries.begin() + lo, entries.begin() + mid, entries.begin() + mid,
+                   entries.begin() + hi, tmp.begin() + lo, less);
+        RETURN_IF_ERROR(ctx.Check());
+      }
+      entries.swap(tmp);
     }
-    perm->swap(tmp);
   }
+  perm->resize(n);
+  for (size_t i = 0; i < n; i++) (*perm)[i] = entries[i].row;
   return Status::OK();
 }
 
@@ -81,8 +133,10 @@ Status EmitRows(const Chunk& rows, const std::vector<uint32_t>& perm, size_t beg
 
 }  // namespace
 
-int RowComparator::Compare(const Chunk& a, size_t ra, const Chunk& b, size_t rb) const {
-  for (const SortKey& k : keys_) {
+int RowComparator::CompareFrom(size_t first, const Chunk& a, size_t ra, const Chunk& b,
+                               size_t rb) const {
+  for (size_t i = first; i < keys_.size(); i++) {
+    const SortKey& k = keys_[i];
     const Vector& x = a.columns[k.column];
     const Vector& y = b.columns[k.column];
     bool xn = x.is_null(ra), yn = y.is_null(rb);
@@ -137,7 +191,8 @@ Status Sort::Run(ExecContext& ctx, Sink& out) {
   RETURN_IF_ERROR(children_[0]->Produce(ctx, sink));
   RETURN_IF_ERROR(ctx.Check());
   size_t n = rows.rows;
-  RETURN_IF_ERROR(mem.Charge(n * sizeof(uint32_t) * (n > kRunRows ? 2 : 1), "sort"));
+  RETURN_IF_ERROR(
+      mem.Charge(n * (sizeof(uint32_t) + sizeof(SortEntry) * (n > kRunRows ? 2 : 1)), "sort"));
   std::vector<uint32_t> perm;
   RETURN_IF_ERROR(SortRows(ctx, rows, RowComparator(keys_), &perm));
   stats_.details = {fmt::format("sorted rows {}, {} bytes", n, mem.charged())};
@@ -150,13 +205,26 @@ namespace {
 // The buffer of TopN (see the top of this file).
 class TopNSink : public Sink {
  public:
+  // `keep` is the number of rows wanted; past kMaxKeep rows (row numbers are uint32) the input
+  // may not have more than kMaxKeep rows.
+  static constexpr uint64_t kMaxKeep = UINT32_MAX / 4;
+
   TopNSink(ExecContext& ctx, const std::vector<Type>& types, const std::vector<SortKey>& keys,
            uint64_t keep)
-      : ctx_(ctx), mem_(ctx), types_(types), cmp_(keys), keep_(keep), buf_(types) {
+      : ctx_(ctx),
+        mem_(ctx),
+        types_(types),
+        cmp_(keys),
+        keep_(std::min(keep, kMaxKeep)),
+        capped_(keep > kMaxKeep),
+        buf_(types) {
     compact_at_ = keep_ + std::max<uint64_t>(keep_, columnar::kChunkRows);
   }
 
   Status Push(Chunk& chunk, bool* stop) override {
+    if (capped_ && next_seq_ + chunk.rows > keep_) {
+      return ResourceExhausted("top-n sort: more than {} rows with limit + offset above it", keep_);
+    }
     for (size_t r = 0; r < chunk.rows; r++) {
       uint64_t seq = next_seq_++;
       if (full_ && cmp_.Compare(chunk, r, buf_, keep_ - 1) >= 0) continue;
@@ -203,6 +271,7 @@ class TopNSink : public Sink {
   std::vector<Type> types_;
   RowComparator cmp_;
   uint64_t keep_, compact_at_;
+  bool capped_;
   Chunk buf_;
   std::vector<uint64_t> seq_;
   uint64_t next_seq_ = 0;
@@ -236,8 +305,6 @@ Status TopN::Run(ExecContext& ctx, Sink& out) {
   }
   if (limit_ == 0) return Status::OK();
   uint64_t keep = limit_ > UINT64_MAX - offset_ ? UINT64_MAX : limit_ + offset_;
-  // Past what a chunk can index, a full sort is what this would do anyway.
-  keep = std::min<uint64_t>(keep, UINT32_MAX / 4);
   TopNSink sink(ctx, types_, keys_, keep);
   RETURN_IF_ERROR(children_[0]->Produce(ctx, sink));
   RETURN_IF_ERROR(sink.Compact());

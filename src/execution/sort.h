@@ -12,6 +12,9 @@
 // Both are stable: rows with equal keys keep their input order, so TopN(limit, offset) outputs
 // exactly the rows that Sort followed by Limit(limit, offset) outputs, in the same order.
 //
+// TopN keeps a bounded buffer, compacted to the best limit + offset rows whenever it doubles
+// (see sort.cc), never the whole input.
+//
 // Memory: the rows kept are charged with ExecContext::Charge and released when Produce returns.
 // Output chunks have at most kChunkRows rows; their text points into the operator's copy.
 //
@@ -38,7 +41,12 @@ class RowComparator {
  public:
   explicit RowComparator(std::vector<SortKey> keys) : keys_(std::move(keys)) {}
   // < 0, 0 or > 0 as row `ra` of `a` sorts before, with, or after row `rb` of `b`.
-  int Compare(const Chunk& a, size_t ra, const Chunk& b, size_t rb) const;
+  int Compare(const Chunk& a, size_t ra, const Chunk& b, size_t rb) const {
+    return CompareFrom(0, a, ra, b, rb);
+  }
+  // The same over keys[first..].
+  int CompareFrom(size_t first, const Chunk& a, size_t ra, const Chunk& b, size_t rb) const;
+  const std::vector<SortKey>& keys() const { return keys_; }
 
  private:
   std::vector<SortKey> keys_;
