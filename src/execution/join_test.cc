@@ -131,6 +131,8 @@ struct KeyConfig {
   std::vector<std::vector<Value>> left_values, right_values;
 };
 
+void PrintTo(const KeyConfig& k, std::ostream* os) { *os << k.name; }
+
 std::vector<Value> Ints(std::initializer_list<int64_t> v) {
   std::vector<Value> out;
   for (int64_t x : v) out.push_back(Value::Int(x));
@@ -342,18 +344,34 @@ TEST(HashJoinTest, LargerRandomInputsMatchReference) {
     right.push_back({rng() % 10 ? Value::Text(fmt::format("k{}", rng() % 150)) : Value::Null(),
                      Value::Int(i)});
   }
-  RefJoin ref{{1}, {0}, nullptr, 2, 2};
-  for (JoinType type : HashJoinTypes()) {
-    std::vector<std::string> expected = ref.Run(type, left, right);
-    for (JoinSide side : {JoinSide::kRight, JoinSide::kLeft}) {
-      SCOPED_TRACE(fmt::format("{} {}", JoinTypeName(type), side == JoinSide::kLeft));
-      HashJoin join(std::make_unique<RowSource>(lt, left), std::make_unique<RowSource>(rt, right),
-                    {1}, {0}, type, nullptr, side);
-      ExecContext ctx(ExecLimits{});
-      std::vector<std::string> got;
-      Status st = RunJoin(join, ctx, &got);
-      ASSERT_TRUE(st.ok()) << st.ToString();
-      ASSERT_EQ(got, expected);
+  // Without a residual, and with one keeping a third of the pairs (batches of evaluated pairs
+  // then span several flushes per probe chunk).
+  ChunkPredicate ids = [](const Chunk& c, std::vector<uint32_t>* sel) {
+    for (uint32_t i = 0; i < c.rows; i++) {
+      if ((c.columns[0].i64(i) + c.columns[3].i64(i)) % 3 == 0) sel->push_back(i);
+    }
+    return Status::OK();
+  };
+  auto ids_rows = [](const Row& l, const Row& r) {
+    return (l[0].as_int() + r[1].as_int()) % 3 == 0;
+  };
+  for (bool residual : {false, true}) {
+    RefJoin ref{{1}, {0}, nullptr, 2, 2};
+    if (residual) ref.residual = ids_rows;
+    for (JoinType type : HashJoinTypes()) {
+      std::vector<std::string> expected = ref.Run(type, left, right);
+      for (JoinSide side : {JoinSide::kRight, JoinSide::kLeft}) {
+        SCOPED_TRACE(fmt::format("{} {} {}", JoinTypeName(type), side == JoinSide::kLeft,
+                                 residual));
+        HashJoin join(std::make_unique<RowSource>(lt, left),
+                      std::make_unique<RowSource>(rt, right), {1}, {0}, type,
+                      residual ? ids : nullptr, side);
+        ExecContext ctx(ExecLimits{});
+        std::vector<std::string> got;
+        Status st = RunJoin(join, ctx, &got);
+        ASSERT_TRUE(st.ok()) << st.ToString();
+        ASSERT_EQ(got, expected);
+      }
     }
   }
 }
@@ -672,6 +690,31 @@ TEST(NestedLoopJoinTest, CrossJoinOfChunkSizedInputs) {
   ASSERT_TRUE(join.Produce(ctx, sink).ok());
   EXPECT_EQ(sink.rows().rows, 300u * 70u);
   EXPECT_EQ(join.stats().rows, 300u * 70u);
+  EXPECT_EQ(ctx.memory_used(), 0u);
+}
+
+TEST(NestedLoopJoinTest, ChecksWhileOneLeftRowMultiplies) {
+  const std::vector<Type> t = {Type::kInt64};
+  std::vector<Row> many(30000, Row{Value::Int(1)});
+  std::atomic<bool> cancel{false};
+  ExecLimits limits;
+  limits.cancel = &cancel;
+  ExecContext ctx(limits);
+  NestedLoopJoin join(std::make_unique<RowSource>(t, IntRows({1})),
+                      std::make_unique<RowSource>(t, many), JoinType::kCross);
+  struct CancelSink : Sink {
+    std::atomic<bool>* flag;
+    int chunks = 0;
+    Status Push(Chunk&, bool*) override {
+      chunks++;
+      flag->store(true);
+      return Status::OK();
+    }
+  } sink;
+  sink.flag = &cancel;
+  Status st = join.Produce(ctx, sink);
+  EXPECT_EQ(st.code(), StatusCode::kCancelled) << st.ToString();
+  EXPECT_EQ(sink.chunks, 1);
   EXPECT_EQ(ctx.memory_used(), 0u);
 }
 
