@@ -253,10 +253,10 @@ Result<ExprPtr> Binder::BindAggregateCall(const ast::Expr& fc, ExprCtx& argc, Ag
     ASSIGN_OR_RETURN(k.expr, bind_arg(*o.expr));
     call.order.push_back(std::move(k));
   }
-  if (!call.args.empty()) {
-    spec.input_type = call.args[0]->type;
-    RETURN_IF_ERROR(function::ResolveAggregate(fn, &spec));
-  }
+  spec.arg_types.clear();
+  for (const auto& x : call.args) spec.arg_types.push_back(x->type);
+  for (const auto& o : call.order) spec.order.push_back({o.descending, o.nulls_first});
+  RETURN_IF_ERROR(function::ResolveAggregate(fn, &spec));
   if (fc.agg_filter) {
     if (ContainsNode(*fc.agg_filter, IsAggregateCall)) return InvalidArgument("aggregate functions are not allowed in FILTER");
     ExprCtx fctx = argc;
