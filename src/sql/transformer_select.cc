@@ -398,7 +398,7 @@ Result<ast::ExplainStmt> TransformExplain(const Statement& statement) {
       (void)v;  // accepted, without effect
     } else if (name == "format") {
       std::string f = Lower(SVal(arg));
-      if (f == "xml" || f == "yaml") return Unimplemented("EXPLAIN (FORMAT {}) is not supported", SVal(arg));
+      if (f == "xml" || f == "yaml") return Unimplemented("EXPLAIN (FORMAT {}) is not supported", f == "xml" ? "XML" : "YAML");
       if (f != "text" && f != "json")
         return InvalidArgument("unrecognized value for EXPLAIN option \"format\": \"{}\"", SVal(arg));
       out.format = f;
