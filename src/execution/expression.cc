@@ -249,7 +249,7 @@ void SelectAnd(const Expr& e, const Chunk& in, const Sel& sel, BoolRows* out) {
   out->t.clear();
   out->n.clear();
   if (nulls.empty()) {
-    out->t.assign(active.begin(), active.end());
+    out->t = std::move(active);
     return;
   }
   for (uint32_t i : active) (nulls[i] ? out->n : out->t).push_back(i);

@@ -216,7 +216,8 @@ void Check(const std::string& text, const sql::Expr& e, Chunk chunk, Stats* st) 
   if (out.size() != rows.size()) return fail(fmt::format("size {} for {} rows", out.size(), rows.size()));
   for (size_t r = 0; r < rows.size(); r++) {
     std::string got = SlotAt(out, r);
-    if (got != want[r]) return fail(fmt::format("row {} ({}): EvalVector {}, sql::Eval {}", r, RowText(rows[r]), got, want[r]));
+    if (got != want[r])
+      return fail(fmt::format("row {} ({}): EvalVector {}, sql::Eval {}", r, RowText(rows[r]), got, want[r]));
   }
   if (got_error != want_error) return fail(fmt::format("error \"{}\", sql::Eval's \"{}\"", got_error, want_error));
   if (e.type != Type::kBool) return;
@@ -230,7 +231,8 @@ void Check(const std::string& text, const sql::Expr& e, Chunk chunk, Stats* st) 
       }
     }
   }
-  if (got_sel_error != want_error) return fail(fmt::format("EvalSelect error \"{}\", sql::Eval's \"{}\"", got_sel_error, want_error));
+  if (got_sel_error != want_error)
+    return fail(fmt::format("EvalSelect error \"{}\", sql::Eval's \"{}\"", got_sel_error, want_error));
 }
 
 void CheckText(const std::string& text, DataGen& data, int chunks, Stats* st) {
@@ -389,7 +391,8 @@ class ExprGen {
     switch (Pick(10)) {
       case 0:
       case 1:
-      case 2: return fmt::format("({} {} {})", Gen(Type::kInt64, depth - 1), kOps[Pick(5)], Gen(Type::kInt64, depth - 1));
+      case 2:
+        return fmt::format("({} {} {})", Gen(Type::kInt64, depth - 1), kOps[Pick(5)], Gen(Type::kInt64, depth - 1));
       case 3: return fmt::format("(-{})", Gen(Type::kInt64, depth - 1));
       case 4: return fmt::format("CAST({} AS bigint)", Gen(Pick(3) ? Type::kDouble : Type::kBool, depth - 1));
       case 5: {
@@ -397,7 +400,9 @@ class ExprGen {
         size_t f = Pick(std::size(kFns));
         return fmt::format(fmt::runtime(kFns[f]), Gen(f == 1 ? Type::kText : Type::kInt64, depth - 1));
       }
-      case 6: return Pick(4) == 0 ? fmt::format("CAST({} AS bigint)", Gen(Type::kText, depth - 1)) : Common(Type::kInt64, depth);
+      case 6:  // from text: mostly runtime errors
+        if (Pick(4) == 0) return fmt::format("CAST({} AS bigint)", Gen(Type::kText, depth - 1));
+        return Common(Type::kInt64, depth);
       default: return Common(Type::kInt64, depth);
     }
   }
@@ -444,7 +449,9 @@ class ExprGen {
       case 2:
         return fmt::format("({} {} interval '{}')", Gen(Type::kTimestamp, depth - 1), Pick(2) ? "+" : "-",
                            kIntervals[Pick(std::size(kIntervals))]);
-      case 3: return Pick(4) == 0 ? fmt::format("CAST({} AS timestamptz)", Gen(Type::kText, depth - 1)) : Common(Type::kTimestamp, depth);
+      case 3:
+        if (Pick(4) == 0) return fmt::format("CAST({} AS timestamptz)", Gen(Type::kText, depth - 1));
+        return Common(Type::kTimestamp, depth);
       default: return Common(Type::kTimestamp, depth);
     }
   }
