@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -239,6 +240,7 @@ void CheckText(const std::string& text, DataGen& data, int chunks, Stats* st) {
   auto e = Bind(text);
   st->exprs++;
   if (!e.ok()) {
+    if (std::getenv("SHOW_UNBOUND")) std::printf("unbound: %s: %s\n", text.c_str(), e.status().message().c_str());
     st->unbound++;
     return;
   }
@@ -267,7 +269,8 @@ class ExprGen {
   std::string Literal(Type t) {
     static const char* kBool[] = {"true", "false"};
     static const char* kInt[] = {"0", "1", "-1", "2", "7", "-7", "100", "3037000500", "-3037000500",
-                                 "9223372036854775807", "-9223372036854775807", "4611686018427387904"};
+                                 "9223372036854775807", "-9223372036854775807", "4611686018427387904",
+                                 "(-9223372036854775807 - 1)"};
     static const char* kDouble[] = {"0.0", "-0.0", "1.5", "-2.5", "2.5", "1e300", "-1e300", "1e-300", "0.1",
                                     "'NaN'::float8", "'Infinity'::float8", "'-Infinity'::float8", "7.0"};
     static const char* kText[] = {"'a'", "''", "'abc'", "'US'", "'h\xC3\xA9llo'", "'12'", "' 12 '", "'zzz'",
@@ -393,7 +396,7 @@ class ExprGen {
       case 1:
       case 2:
         return fmt::format("({} {} {})", Gen(Type::kInt64, depth - 1), kOps[Pick(5)], Gen(Type::kInt64, depth - 1));
-      case 3: return fmt::format("(-{})", Gen(Type::kInt64, depth - 1));
+      case 3: return fmt::format("(- {})", Gen(Type::kInt64, depth - 1));
       case 4: return fmt::format("CAST({} AS bigint)", Gen(Pick(3) ? Type::kDouble : Type::kBool, depth - 1));
       case 5: {
         static const char* kFns[] = {"abs({})", "length({})", "NULLIF({}, 7)", "greatest({}, 0)", "mod({}, 3)"};
@@ -420,7 +423,7 @@ class ExprGen {
         if (Pick(2)) std::swap(a, b);
         return fmt::format("({} {} {})", Gen(a, depth - 1), kOps[Pick(5)], Gen(b, depth - 1));
       }
-      case 3: return fmt::format("(-{})", Gen(Type::kDouble, depth - 1));
+      case 3: return fmt::format("(- {})", Gen(Type::kDouble, depth - 1));
       case 4: return fmt::format("CAST({} AS double precision)", Gen(Type::kInt64, depth - 1));
       case 5:
         return fmt::format("extract({} FROM {})", kFields[Pick(std::size(kFields))], Gen(Type::kTimestamp, depth - 1));
@@ -459,11 +462,21 @@ class ExprGen {
   DataGen& data_;
 };
 
+// LAMINAR_EXPR_SEED and LAMINAR_EXPR_COUNT change the seed and the number of expressions (for
+// longer runs: LAMINAR_EXPR_SEED=$RANDOM LAMINAR_EXPR_COUNT=20000 execution_test); SHOW_UNBOUND=1
+// prints the generated expressions the binder refuses.
+uint64_t EnvOr(const char* name, uint64_t fallback) {
+  const char* v = std::getenv(name);
+  return v ? std::strtoull(v, nullptr, 10) : fallback;
+}
+
 TEST(ExpressionDifferentialTest, GeneratedExpressions) {
-  DataGen data(20240108);
+  uint64_t seed = EnvOr("LAMINAR_EXPR_SEED", 20240108);
+  int count = static_cast<int>(EnvOr("LAMINAR_EXPR_COUNT", 700));
+  DataGen data(seed);
   ExprGen gen(data);
   Stats st;
-  for (int k = 0; k < 700; k++) {
+  for (int k = 0; k < count; k++) {
     Type t = static_cast<Type>(k % 5);
     CheckText(gen.Gen(t, 1 + static_cast<int>(data.Pick(4))), data, 3, &st);
   }

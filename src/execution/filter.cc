@@ -40,7 +40,6 @@ Filter::Filter(PhysicalOperatorPtr child, sql::ExprPtr predicate) : predicate_(s
 
 Status Filter::Produce(ExecContext& ctx, Sink& out) {
   int64_t start = MonotonicMicros();
-  sql::ClearEvalError();  // nothing evaluated yet: a leftover error is not this query's
   CountingSink counted(stats_, out);
   FilterSink sink(ctx, *predicate_, counted);
   Status st = children_[0]->Produce(ctx, sink);

@@ -4,7 +4,8 @@
 // Each input chunk becomes Chunk::Select of its true rows (text by reference: valid during the
 // Push, as the input is); a chunk whose rows all pass is forwarded as is, one with none is
 // dropped. A runtime error of the predicate (sql::HasEvalError) ends the query with
-// sql::TakeEvalError()'s status.
+// sql::TakeEvalError()'s status; whoever runs the plan clears the thread's error slot first
+// (sql::ClearEvalError), as an error found there after an evaluation is taken as the query's.
 //
 // Thread safety: as every PhysicalOperator, one thread.
 #pragma once

@@ -40,7 +40,6 @@ Projection::Projection(PhysicalOperatorPtr child, std::vector<sql::ExprPtr> expr
 
 Status Projection::Produce(ExecContext& ctx, Sink& out) {
   int64_t start = MonotonicMicros();
-  sql::ClearEvalError();  // nothing evaluated yet: a leftover error is not this query's
   CountingSink counted(stats_, out);
   ProjectionSink sink(ctx, exprs_, counted);
   Status st = children_[0]->Produce(ctx, sink);

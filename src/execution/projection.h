@@ -3,7 +3,8 @@
 //
 // Pushes one chunk per input chunk with one column per expression and the same rows. Text of the
 // result may reference the input's text (valid during the Push, as the input is). A runtime error
-// (sql::HasEvalError) ends the query with sql::TakeEvalError()'s status.
+// (sql::HasEvalError) ends the query with sql::TakeEvalError()'s status (the thread's error slot
+// is clear when the plan starts: see filter.h).
 //
 // Thread safety: as every PhysicalOperator, one thread.
 #pragma once
