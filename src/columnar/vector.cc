@@ -6,21 +6,34 @@
 namespace laminar::columnar {
 
 namespace {
-constexpr size_t kBlockBytes = 64 * 1024;
-}
+// Blocks grow from kFirstBlock to kMaxBlock by doubling, so a vector holding a few short strings
+// does not allocate (nor account for) a 64 KiB block; a string of kMaxBlock / 4 bytes or more gets
+// a block of its own, and the current block keeps filling.
+constexpr size_t kFirstBlock = 256;
+constexpr size_t kMaxBlock = 64 * 1024;
+}  // namespace
 
 std::string_view StringHeap::Add(std::string_view s) {
   if (s.empty()) return std::string_view();
   if (used_ + s.size() > capacity_) {
-    size_t cap = std::max(kBlockBytes, s.size());
+    if (s.size() >= kMaxBlock / 4 && !blocks_.empty()) {
+      auto own = std::make_unique<char[]>(s.size());
+      std::memcpy(own.get(), s.data(), s.size());
+      std::string_view v(own.get(), s.size());
+      blocks_.insert(blocks_.end() - 1, std::move(own));  // the current block stays last
+      bytes_ += s.size();
+      return v;
+    }
+    size_t cap = capacity_ == 0 ? kFirstBlock : std::min(capacity_ * 2, kMaxBlock);
+    while (cap < s.size()) cap *= 2;
     blocks_.push_back(std::make_unique<char[]>(cap));
     used_ = 0;
     capacity_ = cap;
+    bytes_ += cap;
   }
   char* dst = blocks_.back().get() + used_;
   std::memcpy(dst, s.data(), s.size());
   used_ += s.size();
-  bytes_ += s.size();
   return std::string_view(dst, s.size());
 }
 

@@ -37,6 +37,7 @@ inline constexpr size_t kChunkRows = 2048;
 class StringHeap {
  public:
   std::string_view Add(std::string_view s);
+  // Bytes allocated (blocks grow from 256 bytes to 64 KiB), for memory accounting.
   size_t bytes() const { return bytes_; }
 
  private:
