@@ -10,7 +10,8 @@ Status ExecContext::Check() const {
   if (limits_.cancel != nullptr && limits_.cancel->load(std::memory_order_relaxed))
     return Cancelled("canceling statement due to user request");
   if (limits_.deadline_micros > 0 && MonotonicMicros() >= limits_.deadline_micros)
-    return DeadlineExceeded("canceling statement due to statement timeout");
+    return DeadlineExceeded("canceling statement due to statement timeout: the query ran longer than {} ms "
+                            "([query] timeout_seconds)", limits_.timeout_micros / 1000);
   return Status::OK();
 }
 
@@ -18,8 +19,8 @@ Status ExecContext::Charge(size_t bytes, const char* what) {
   used_ += bytes;
   peak_ = std::max(peak_, used_);
   if (used_ > limits_.max_memory_bytes) {
-    size_t mb = (limits_.max_memory_bytes + (1u << 20) - 1) >> 20;  // the limit, rounded up to MB
-    return ResourceExhausted("query needs more than {} MB of memory (limit [query] max_memory_mb) for {}", mb, what);
+    return ResourceExhausted("query needs more than {} MiB of memory ([query] max_memory_mb) for {}; narrow it with "
+                             "WHERE, LIMIT or fewer groups", limits_.max_memory_bytes >> 20, what);
   }
   return Status::OK();
 }

@@ -40,6 +40,7 @@ using columnar::Vector;
 
 struct ExecLimits {
   int64_t deadline_micros = 0;  // MonotonicMicros() after which Check fails; 0: none
+  int64_t timeout_micros = 0;   // the limit the deadline came from (for the message)
   size_t max_memory_bytes = 512ull << 20;
   const std::atomic<bool>* cancel = nullptr;
 };

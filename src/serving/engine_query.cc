@@ -20,6 +20,7 @@ Result<planner::LogicalPtr> LogicalPlan(const sql::ast::SelectStmt& stmt, const 
 execution::ExecLimits ExecLimitsOf(const QueryLimits& limits, int64_t start) {
   execution::ExecLimits l;
   l.deadline_micros = limits.timeout_micros > 0 ? start + limits.timeout_micros : 0;
+  l.timeout_micros = limits.timeout_micros;
   l.max_memory_bytes = limits.max_memory_bytes;
   l.cancel = limits.cancel;
   return l;
