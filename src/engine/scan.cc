@@ -147,15 +147,17 @@ Status EngineRelations::ScanStream(const RelationInfo& rel, const serving::ScanR
 
   std::vector<int> identity(schema.columns.size());
   for (size_t i = 0; i < identity.size(); i++) identity[i] = static_cast<int>(i);
-  const Status kStopped = Cancelled("scan stopped");
+  bool stopped = false;  // the replay ended because fn asked to stop: not an error
   Status st = rt->log->Replay(lake_last + 1, [&](const wal::Record& r) -> Status {
     if (r.first_seq > log_last || r.first_seq <= lake_last) return Status::OK();
     ASSIGN_OR_RETURN(ingest::RowBatch batch, ingest::RowBatch::Decode(r.payload, schema));
     stats->log_rows += batch.num_rows();
     RETURN_IF_ERROR(fn(batch, identity, &stop));
-    return stop ? kStopped : Status::OK();
+    if (!stop) return Status::OK();
+    stopped = true;
+    return Cancelled("scan stopped");
   });
-  if (stop && st.code() == StatusCode::kCancelled && st.message() == kStopped.message()) return Status::OK();
+  if (stopped) return Status::OK();
   return st;
 }
 
