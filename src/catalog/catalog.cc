@@ -42,7 +42,7 @@ Status CreateStream(const sql::Statement& stmt, Snapshot* s, Change* change) {
       *change = MakeChange(ChangeKind::kNone, name, "CREATE TABLE");
       return Status::OK();
     }
-    return AlreadyExists("relation \"{}\" already exists", name);
+    return AlreadyExists(ErrorCode::kDuplicateTable, "relation \"{}\" already exists", name);
   }
   ASSIGN_OR_RETURN(internal::TableDef def, BuildTable(cs));
   if (def.dimension) {
@@ -72,8 +72,8 @@ Status CreateView(const sql::Statement& stmt, Snapshot* s, Change* change) {
       *change = MakeChange(ChangeKind::kNone, name, tag);
       return Status::OK();
     }
-    if (stmt.or_replace) return InvalidArgument("\"{}\" is not a materialized view", name);
-    return AlreadyExists("relation \"{}\" already exists", name);
+    if (stmt.or_replace) return InvalidArgument(ErrorCode::kWrongObjectType, "\"{}\" is not a materialized view", name);
+    return AlreadyExists(ErrorCode::kDuplicateTable, "relation \"{}\" already exists", name);
   }
   auto existing = s->views.find(name);
   if (existing != s->views.end()) {
@@ -82,7 +82,7 @@ Status CreateView(const sql::Statement& stmt, Snapshot* s, Change* change) {
       return Status::OK();
     }
     if (!stmt.or_replace)
-      return AlreadyExists(
+      return AlreadyExists(ErrorCode::kDuplicateTable,
           "relation \"{}\" already exists (use CREATE OR REPLACE MATERIALIZED VIEW to "
           "redefine it)",
           name);
@@ -117,7 +117,7 @@ Status Drop(const sql::Statement& stmt, Snapshot* s, Change* change) {
     ASSIGN_OR_RETURN(std::string name, DropObjectName(object));
     if (table) {
       if (s->views.count(name))
-        return InvalidArgument("\"{}\" is not a table (use DROP MATERIALIZED VIEW)", name);
+        return InvalidArgument(ErrorCode::kWrongObjectType, "\"{}\" is not a table (use DROP MATERIALIZED VIEW)", name);
       if (s->dimensions.count(name)) {  // nothing depends on a dimension table in the catalog
         s->dimensions.erase(name);
         s->dimension_sql.erase(name);
@@ -126,7 +126,7 @@ Status Drop(const sql::Statement& stmt, Snapshot* s, Change* change) {
       }
       if (!s->streams.count(name)) {
         if (missing_ok) continue;
-        return NotFound("table \"{}\" does not exist", name);
+        return NotFound(ErrorCode::kUndefinedTable, "table \"{}\" does not exist", name);
       }
       std::vector<std::string> dependents;
       for (const auto& [vname, def] : s->views)
@@ -134,7 +134,7 @@ Status Drop(const sql::Statement& stmt, Snapshot* s, Change* change) {
       if (!dependents.empty() && !cascade) {
         std::string list;
         for (const auto& d : dependents) list += (list.empty() ? "" : ", ") + d;
-        return InvalidArgument(
+        return InvalidArgument(ErrorCode::kDependentObjectsStillExist,
             "cannot drop table {} because other objects depend on it: materialized "
             "view {} (use DROP TABLE ... CASCADE to drop them too)",
             name, list);
@@ -145,10 +145,10 @@ Status Drop(const sql::Statement& stmt, Snapshot* s, Change* change) {
       dropped_stream = true;
     } else {
       if (s->streams.count(name) || s->dimensions.count(name))
-        return InvalidArgument("\"{}\" is not a materialized view (use DROP TABLE)", name);
+        return InvalidArgument(ErrorCode::kWrongObjectType, "\"{}\" is not a materialized view (use DROP TABLE)", name);
       if (!s->views.count(name)) {
         if (missing_ok) continue;
-        return NotFound("materialized view \"{}\" does not exist", name);
+        return NotFound(ErrorCode::kUndefinedTable, "materialized view \"{}\" does not exist", name);
       }
       s->views.erase(name);
     }

@@ -85,7 +85,8 @@ Result<std::string> RelationName(const json& rv) {
                          rv.value("schemaname", ""), name);
   std::string schema = rv.value("schemaname", "");
   if (!schema.empty() && schema != "public")
-    return InvalidArgument("schema \"{}\" does not exist (Laminar has only the public schema)", schema);
+    return InvalidArgument(ErrorCode::kInvalidSchemaName,
+                           "schema \"{}\" does not exist (Laminar has only the public schema)", schema);
   std::string persistence = rv.value("relpersistence", "p");
   if (persistence == "t") return Unimplemented("temporary tables are not supported: {}", name);
   if (persistence == "u") return Unimplemented("UNLOGGED is not supported: {}", name);
@@ -97,7 +98,8 @@ Result<std::string> DropObjectName(const json& object) {
   if (items.empty() || items.size() > 2)
     return InvalidArgument("improper relation name: {}", sql::NameList(items));
   if (items.size() == 2 && sql::StringValue(items[0]) != "public")
-    return InvalidArgument("schema \"{}\" does not exist (Laminar has only the public schema)",
+    return InvalidArgument(ErrorCode::kInvalidSchemaName,
+                           "schema \"{}\" does not exist (Laminar has only the public schema)",
                            sql::StringValue(items[0]));
   return sql::StringValue(items.back());
 }
@@ -110,7 +112,7 @@ Result<TableDef> BuildTable(const json& cs) {
     const json& de = sql::Field(opt, "DefElem");
     std::string name = de.value("defname", "");
     if (de.contains("defnamespace") || (name != "event_time" && name != "kind"))
-      return InvalidArgument(
+      return InvalidArgument(ErrorCode::kInvalidParameterValue,
           "unrecognized parameter \"{}\" (CREATE TABLE knows WITH (event_time = 'col') and WITH (kind = "
           "'stream' | 'dimension'))",
           de.contains("defnamespace") ? de.value("defnamespace", "") + "." + name : name);
@@ -166,7 +168,7 @@ Result<TableDef> BuildTable(const json& cs) {
       if (col.name == key && !def.dimension)  // dimension tables are not in the partitioned lake
         return InvalidArgument("column name \"{}\" is reserved: it is a partition key of the lake", col.name);
     if (schema->FindColumn(col.name) >= 0)
-      return InvalidArgument("column \"{}\" specified more than once", col.name);
+      return InvalidArgument(ErrorCode::kDuplicateColumn, "column \"{}\" specified more than once", col.name);
     ASSIGN_OR_RETURN(col.type, ColumnType(col.name, sql::Field(cd, "typeName")));
     if (cd.contains("collClause")) return Unimplemented("column \"{}\": COLLATE is not supported", col.name);
     if (cd.contains("raw_default")) return Unimplemented("column \"{}\": DEFAULT is not supported", col.name);
@@ -192,7 +194,8 @@ Result<TableDef> BuildTable(const json& cs) {
 
   if (event_time_given) {
     int idx = schema->FindColumn(event_time);
-    if (idx < 0) return InvalidArgument("event_time column \"{}\" does not exist", event_time);
+    if (idx < 0)
+      return InvalidArgument(ErrorCode::kUndefinedColumn, "event_time column \"{}\" does not exist", event_time);
     const ingest::ColumnDef& c = schema->columns[idx];
     if (c.type != Type::kTimestamp || !c.not_null)
       return InvalidArgument("event_time column \"{}\" must be timestamptz NOT NULL, not {}{}", event_time,
@@ -216,7 +219,8 @@ Result<TableDef> BuildTable(const json& cs) {
 
 Result<std::shared_ptr<ingest::StreamSchema>> BuildStream(const json& cs) {
   ASSIGN_OR_RETURN(TableDef def, BuildTable(cs));
-  if (def.dimension) return InvalidArgument("\"{}\" is a dimension table, not a stream", def.schema->name);
+  if (def.dimension)
+    return InvalidArgument(ErrorCode::kWrongObjectType, "\"{}\" is a dimension table, not a stream", def.schema->name);
   return def.schema;
 }
 

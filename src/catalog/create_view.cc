@@ -62,11 +62,13 @@ Result<ingest::StreamSchema const*> FromStream(const json& s, const Snapshot& sn
     return Unimplemented("joins are not supported in a materialized view: FROM must name exactly one stream");
   ASSIGN_OR_RETURN(std::string name, RelationName(from[0]["RangeVar"]));
   if (snap.views.count(name))
-    return InvalidArgument("\"{}\" is a materialized view: a materialized view must read a stream", name);
+    return InvalidArgument(ErrorCode::kWrongObjectType,
+                           "\"{}\" is a materialized view: a materialized view must read a stream", name);
   if (snap.dimensions.count(name))
-    return InvalidArgument("\"{}\" is a dimension table; materialized views read streams", name);
+    return InvalidArgument(ErrorCode::kWrongObjectType,
+                           "\"{}\" is a dimension table; materialized views read streams", name);
   auto it = snap.streams.find(name);
-  if (it == snap.streams.end()) return NotFound("relation \"{}\" does not exist", name);
+  if (it == snap.streams.end()) return NotFound(ErrorCode::kUndefinedTable, "relation \"{}\" does not exist", name);
   return it->second.get();
 }
 
@@ -119,7 +121,8 @@ Result<views::MeasureDef> BuildMeasure(const std::string& name, const json& fc, 
   }
   if (*kind == views::AggKind::kApproxPercentile) {
     if (args.size() != 2)
-      return InvalidArgument("function approx_percentile takes two arguments (a column and a quantile q), got {}",
+      return InvalidArgument(ErrorCode::kUndefinedFunction,
+                             "function approx_percentile takes two arguments (a column and a quantile q), got {}",
                              args.size());
     bool is_array = false;
     ASSIGN_OR_RETURN(std::vector<double> qs, views::BindQuantiles(args[1], name, &is_array));
@@ -129,7 +132,7 @@ Result<views::MeasureDef> BuildMeasure(const std::string& name, const json& fc, 
                            name, name, name);
     m.quantile = qs.front();
   } else if (args.size() != 1) {
-    return InvalidArgument("function {} takes one argument, got {}", name, args.size());
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "function {} takes one argument, got {}", name, args.size());
   }
   ASSIGN_OR_RETURN(sql::ExprPtr arg, sql::BindExpr(args[0], scope));
   if (arg->kind != sql::ExprKind::kColumn)
@@ -146,7 +149,8 @@ Result<views::MeasureDef> BuildMeasure(const std::string& name, const json& fc, 
     case views::AggKind::kSum:
     case views::AggKind::kAvg:
       if (m.input_type != Type::kInt64 && m.input_type != Type::kDouble)
-        return InvalidArgument("function {}({}) does not exist: {} needs a bigint or double precision column",
+        return InvalidArgument(ErrorCode::kUndefinedFunction,
+                               "function {}({}) does not exist: {} needs a bigint or double precision column",
                                name, TypeName(m.input_type), name);
       m.output_type = *kind == views::AggKind::kAvg ? Type::kDouble : m.input_type;
       break;
@@ -159,7 +163,7 @@ Result<views::MeasureDef> BuildMeasure(const std::string& name, const json& fc, 
       break;
     case views::AggKind::kApproxPercentile:
       if (m.input_type != Type::kInt64 && m.input_type != Type::kDouble)
-        return InvalidArgument(
+        return InvalidArgument(ErrorCode::kUndefinedFunction,
             "function approx_percentile({}, double precision) does not exist: approx_percentile needs a "
             "bigint or double precision column",
             TypeName(m.input_type));
@@ -196,7 +200,8 @@ Status ResolveGroupItem(const json& item, const views::ViewDef& v, const sql::Sc
                         std::vector<bool>* grouped) {
   if (item.contains("GroupingSet")) return NotInView("GROUPING SETS, ROLLUP and CUBE");
   auto mark = [&](const views::OutputColumn& c) -> Status {
-    if (!c.is_dimension) return InvalidArgument("aggregate functions are not allowed in GROUP BY");
+    if (!c.is_dimension)
+      return InvalidArgument(ErrorCode::kGroupingError, "aggregate functions are not allowed in GROUP BY");
     (*grouped)[c.index] = true;
     return Status::OK();
   };
@@ -205,7 +210,7 @@ Status ResolveGroupItem(const json& item, const views::ViewDef& v, const sql::Sc
     if (!c.contains("ival")) return InvalidArgument("non-integer constant in GROUP BY");
     int64_t pos = c["ival"].value("ival", int64_t{0});
     if (pos < 1 || pos > static_cast<int64_t>(v.columns.size()))
-      return InvalidArgument("GROUP BY position {} is not in select list", pos);
+      return InvalidArgument(ErrorCode::kInvalidColumnReference, "GROUP BY position {} is not in select list", pos);
     return mark(v.columns[pos - 1]);
   }
   std::string name = sql::ColumnRefName(item);
@@ -262,7 +267,7 @@ Result<std::shared_ptr<views::ViewDef>> BuildView(const sql::Statement& stmt, co
   if (into.value("skipData", false)) return NotInView("WITH NO DATA");
   if (into.contains("options")) {
     const json& de = sql::Field(into["options"][0], "DefElem");
-    return InvalidArgument("unrecognized parameter \"{}\"", de.value("defname", ""));
+    return InvalidArgument(ErrorCode::kInvalidParameterValue, "unrecognized parameter \"{}\"", de.value("defname", ""));
   }
   if (into.contains("tableSpaceName")) return NotInView("TABLESPACE");
   if (into.contains("accessMethod")) return NotInView("USING");
@@ -327,7 +332,7 @@ Result<std::shared_ptr<views::ViewDef>> BuildView(const sql::Statement& stmt, co
       return InvalidArgument("an output column of materialized view \"{}\" has an empty name", v->name);
     for (size_t j = 0; j < i; j++)
       if (v->ColumnName(v->columns[j]) == n)
-        return InvalidArgument(
+        return InvalidArgument(ErrorCode::kDuplicateColumn,
             "column \"{}\" specified more than once in materialized view \"{}\": give each "
             "output column its own name with AS",
             n, v->name);
@@ -340,11 +345,12 @@ Result<std::shared_ptr<views::ViewDef>> BuildView(const sql::Statement& stmt, co
     if (grouped[i]) continue;
     const sql::Expr& e = *v->dims[i].expr;
     if (e.kind == sql::ExprKind::kColumn)
-      return InvalidArgument(
+      return InvalidArgument(ErrorCode::kGroupingError,
           "column \"{}\" must appear in the GROUP BY clause or be used in an aggregate "
           "function",
           e.column_name);
-    return InvalidArgument("{} must appear in the GROUP BY clause or be used in an aggregate function",
+    return InvalidArgument(ErrorCode::kGroupingError,
+                           "{} must appear in the GROUP BY clause or be used in an aggregate function",
                            e.ToString());
   }
 

@@ -16,7 +16,7 @@ namespace {
 
 Status Errno(const std::string& what, const std::string& path) {
   int e = errno;
-  if (e == ENOENT) return NotFound("{} {}: {}", what, path, std::strerror(e));
+  if (e == ENOENT) return NotFound(ErrorCode::kUndefinedFile, "{} {}: {}", what, path, std::strerror(e));
   return IOError("{} {}: {}", what, path, std::strerror(e));
 }
 

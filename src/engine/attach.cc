@@ -107,7 +107,7 @@ Result<ingest::RowBatch> ConvertGroup(const ingest::RowBatch& in, const ingest::
 Result<AttachResult> Engine::AttachFile(const std::string& stream, const std::string& path) {
   if (options_.read_only) return Unavailable("the engine is open read-only");
   std::shared_ptr<StreamRuntime> rt = FindStream(stream);
-  if (!rt) return NotFound("stream \"{}\" does not exist", stream);
+  if (!rt) return NotFound(ErrorCode::kUndefinedTable, "stream \"{}\" does not exist", stream);
   ASSIGN_OR_RETURN(auto reader, lake::ParquetReader::Open(path));
   const ingest::StreamSchema& schema = *rt->schema;
   ingest::StreamSchema read;
@@ -130,7 +130,7 @@ Result<AttachResult> Engine::AttachFile(const std::string& stream, const std::st
   {
     // Like a lake commit: under the stream's lock, only while the stream exists.
     std::shared_lock<std::shared_mutex> l(rt->apply_mu);
-    if (rt->dropped) return NotFound("stream \"{}\" was dropped", stream);
+    if (rt->dropped) return NotFound(ErrorCode::kUndefinedTable, "stream \"{}\" was dropped", stream);
     ASSIGN_OR_RETURN(result.entry, lake_->Attach(schema, rt->log.get(), source, rows, options_.attach_max_rows));
   }
   BatchRunOptions run;
@@ -144,7 +144,8 @@ Result<std::string> Engine::DescribeLakeJson(const std::string& stream) const {
   catalog::SnapshotPtr snap = catalog_->snapshot();
   std::vector<std::string> names;
   if (!stream.empty()) {
-    if (!snap->streams.count(stream)) return NotFound("stream \"{}\" does not exist", stream);
+    if (!snap->streams.count(stream))
+      return NotFound(ErrorCode::kUndefinedTable, "stream \"{}\" does not exist", stream);
     names.push_back(stream);
   } else {
     for (const auto& [name, s] : snap->streams) names.push_back(name);

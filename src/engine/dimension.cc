@@ -95,9 +95,11 @@ Result<CopyOptions> ParseCopyOptions(const json& options) {
     seen.push_back(name);
     std::optional<std::string> arg = ArgText(de);
     auto one_byte = [&](const char* what) -> Result<char> {
-      if (!arg || arg->size() != 1) return InvalidArgument("COPY {} must be a single one-byte character", what);
+      if (!arg || arg->size() != 1)
+        return InvalidArgument(ErrorCode::kFeatureNotSupported, "COPY {} must be a single one-byte character", what);
       char c = (*arg)[0];
-      if (c == '\n' || c == '\r') return InvalidArgument("COPY {} cannot be newline or carriage return", what);
+      if (c == '\n' || c == '\r')
+        return InvalidArgument(ErrorCode::kInvalidParameterValue, "COPY {} cannot be newline or carriage return", what);
       return c;
     };
     if (name == "format") {
@@ -106,7 +108,8 @@ Result<CopyOptions> ParseCopyOptions(const json& options) {
       else if (f == "parquet") o.format = CopyFormat::kParquet;
       else if (f == "text" || f == "binary")
         return Unimplemented("COPY FORMAT {} is not supported (use FORMAT csv or FORMAT parquet)", f);
-      else return InvalidArgument("COPY format \"{}\" not recognized (use csv or parquet)", arg.value_or(""));
+      else return InvalidArgument(ErrorCode::kInvalidParameterValue,
+                                  "COPY format \"{}\" not recognized (use csv or parquet)", arg.value_or(""));
     } else if (name == "header") {
       std::string v = Lower(arg.value_or("true"));
       if (v == "true" || v == "on" || v == "1" || v == "yes" || v == "t") o.header = true;
@@ -125,7 +128,8 @@ Result<CopyOptions> ParseCopyOptions(const json& options) {
     } else if (name == "null") {
       if (!arg) return InvalidArgument("COPY NULL needs a string, e.g. NULL 'NA'");
       if (arg->find_first_of("\r\n") != std::string::npos)
-        return InvalidArgument("COPY null representation cannot use newline or carriage return");
+        return InvalidArgument(ErrorCode::kInvalidParameterValue,
+                               "COPY null representation cannot use newline or carriage return");
       o.null_string = *arg;
     } else if (name == "encoding") {
       std::string e = Lower(arg.value_or(""));
@@ -173,11 +177,13 @@ class CsvLoader {
                                  "(dimension_max_rows)",
                                  max_rows_);
       if (fields.size() < targets_.size())
-        return InvalidArgument("line {}: missing data for column \"{}\" (expected {} fields, got {})", line,
+        return InvalidArgument(ErrorCode::kBadCopyFileFormat,
+                               "line {}: missing data for column \"{}\" (expected {} fields, got {})", line,
                                schema_.columns[size_t(targets_[fields.size()])].name, targets_.size(),
                                fields.size());
       if (fields.size() > targets_.size())
-        return InvalidArgument("line {}: extra data after last expected column (expected {} fields, got {})", line,
+        return InvalidArgument(ErrorCode::kBadCopyFileFormat,
+                               "line {}: extra data after last expected column (expected {} fields, got {})", line,
                                targets_.size(), fields.size());
       for (size_t c = 0; c < schema_.columns.size(); c++)
         if (!filled[c]) out.column(c).AppendNull();
@@ -189,12 +195,15 @@ class CsvLoader {
         bool is_null = !f.quoted && (f.value.empty() || (o_.null_string && f.value == *o_.null_string));
         if (is_null) {
           if (col.not_null)
-            return InvalidArgument("line {}, column \"{}\": null value violates not-null constraint", line, col.name);
+            return InvalidArgument(ErrorCode::kNotNullViolation,
+                                   "line {}, column \"{}\": null value violates not-null constraint", line, col.name);
           dst.AppendNull();
           continue;
         }
         auto v = ingest::ParseTextValue(f.value, col.type);
-        if (!v.ok()) return InvalidArgument("line {}, column \"{}\": {}", line, col.name, v.status().message());
+        if (!v.ok())
+          return InvalidArgument(v.status().error_code(), "line {}, column \"{}\": {}", line, col.name,
+                                 v.status().message());
         if (col.type == Type::kText && dst.text_data.size() + v->as_text().size() > kMaxTextBytesPerColumn)
           return ResourceExhausted("column \"{}\" holds more than 4 GiB of text, too much for a dimension table",
                                    col.name);
@@ -223,11 +232,13 @@ class CsvLoader {
         // A column list says where the fields go; HEADER MATCH checks the names against it.
         if (o_.header_match) {
           if (names.size() != targets_.size())
-            return InvalidArgument("wrong number of fields in header line: {}, expected {}", names.size(),
+            return InvalidArgument(ErrorCode::kBadCopyFileFormat,
+                                   "wrong number of fields in header line: {}, expected {}", names.size(),
                                    targets_.size());
           for (size_t i = 0; i < names.size(); i++)
             if (names[i] != schema_.columns[size_t(targets_[i])].name)
-              return InvalidArgument("column name mismatch in header line field {}: got \"{}\", expected \"{}\"",
+              return InvalidArgument(ErrorCode::kBadCopyFileFormat,
+                                     "column name mismatch in header line field {}: got \"{}\", expected \"{}\"",
                                      i + 1, names[i], schema_.columns[size_t(targets_[i])].name);
         }
       } else {
@@ -348,7 +359,8 @@ Result<ingest::RowBatch> LoadParquet(const ingest::StreamSchema& schema, const s
       for (size_t r = 0; r < rows; r++) {
         if (src.is_null(r)) {
           if (tc.not_null)
-            return InvalidArgument("row {}, column \"{}\": null value violates not-null constraint", row_base + r + 1,
+            return InvalidArgument(ErrorCode::kNotNullViolation,
+                                   "row {}, column \"{}\": null value violates not-null constraint", row_base + r + 1,
                                    tc.name);
           dst.AppendNull();
         } else if (widen[c]) {
@@ -356,7 +368,8 @@ Result<ingest::RowBatch> LoadParquet(const ingest::StreamSchema& schema, const s
         } else if (tc.type == Type::kText) {
           std::string_view s = src.text(r);
           if (!ingest::IsValidUtf8(s))
-            return InvalidArgument("row {}, column \"{}\": invalid UTF-8", row_base + r + 1, tc.name);
+            return InvalidArgument(ErrorCode::kCharacterNotInRepertoire,
+                                   "row {}, column \"{}\": invalid UTF-8", row_base + r + 1, tc.name);
           if (dst.text_data.size() + s.size() > kMaxTextBytesPerColumn)
             return ResourceExhausted("column \"{}\" holds more than 4 GiB of text, too much for a dimension table",
                                      tc.name);
@@ -412,9 +425,10 @@ Result<StatementResult> Engine::Copy(const sql::Statement& stmt) {
   if (snap->streams.count(name))
     return Unimplemented("COPY into stream \"{}\": use `laminar ingest` or POST /v1/streams/{}/events", name, name);
   if (snap->views.count(name))
-    return InvalidArgument("cannot COPY into materialized view \"{}\": COPY loads dimension tables", name);
+    return InvalidArgument(ErrorCode::kWrongObjectType,
+                           "cannot COPY into materialized view \"{}\": COPY loads dimension tables", name);
   auto it = snap->dimensions.find(name);
-  if (it == snap->dimensions.end()) return NotFound("relation \"{}\" does not exist", name);
+  if (it == snap->dimensions.end()) return NotFound(ErrorCode::kUndefinedTable, "relation \"{}\" does not exist", name);
   const catalog::StreamPtr& schema = it->second;
   if (cs.value("is_program", false)) return Unimplemented("COPY ... FROM PROGRAM is not supported");
   if (!cs.contains("filename"))
@@ -432,9 +446,11 @@ Result<StatementResult> Engine::Copy(const sql::Statement& stmt) {
   for (const auto& item : sql::Field(cs, "attlist")) {
     std::string col = sql::StringValue(item);
     int c = schema->FindColumn(col);
-    if (c < 0) return fail(InvalidArgument("column \"{}\" of relation \"{}\" does not exist", col, name));
+    if (c < 0)
+      return fail(InvalidArgument(ErrorCode::kUndefinedColumn,
+                                  "column \"{}\" of relation \"{}\" does not exist", col, name));
     if (std::find(column_list.begin(), column_list.end(), c) != column_list.end())
-      return fail(InvalidArgument("column \"{}\" specified more than once", col));
+      return fail(InvalidArgument(ErrorCode::kDuplicateColumn, "column \"{}\" specified more than once", col));
     column_list.push_back(c);
   }
   auto parsed = ParseCopyOptions(sql::Field(cs, "options"));
@@ -465,19 +481,22 @@ Result<StatementResult> Engine::Copy(const sql::Statement& stmt) {
       if (given) return fail(InvalidArgument("cannot specify {} with FORMAT parquet (it is for CSV)", what));
   } else {
     char delim = o.delimiter.value_or(','), quote = o.quote.value_or('"');
-    if (delim == quote) return fail(InvalidArgument("COPY delimiter and quote must be different"));
+    if (delim == quote)
+      return fail(InvalidArgument(ErrorCode::kInvalidParameterValue, "COPY delimiter and quote must be different"));
     if (o.null_string && o.null_string->find(delim) != std::string::npos)
-      return fail(InvalidArgument("COPY delimiter must not appear in the NULL specification"));
+      return fail(InvalidArgument(ErrorCode::kInvalidParameterValue,
+                                  "COPY delimiter must not appear in the NULL specification"));
   }
 
   if (path.empty() || path[0] != '/')
     return fail(InvalidArgument("the file name must be an absolute path on the server, not '{}'", path));
   struct stat sb;
   if (::stat(path.c_str(), &sb) != 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return fail(NotFound("file \"{}\" does not exist", path));
+    if (errno == ENOENT || errno == ENOTDIR)
+      return fail(NotFound(ErrorCode::kUndefinedFile, "file \"{}\" does not exist", path));
     return fail(IOError("cannot open \"{}\": {}", path, std::strerror(errno)));
   }
-  if (S_ISDIR(sb.st_mode)) return fail(InvalidArgument("\"{}\" is a directory", path));
+  if (S_ISDIR(sb.st_mode)) return fail(InvalidArgument(ErrorCode::kWrongObjectType, "\"{}\" is a directory", path));
   if (!S_ISREG(sb.st_mode)) return fail(InvalidArgument("\"{}\" is not a regular file", path));
 
   const uint64_t max_rows = options_.dimension_max_rows;

@@ -202,7 +202,7 @@ Result<BatchRunResult> Engine::RunBatch(const BatchRunOptions& opts) {
     std::lock_guard<std::mutex> l(views_mu_);
     if (!opts.view.empty()) {
       auto it = views_.find(opts.view);
-      if (it == views_.end()) return NotFound("view \"{}\" does not exist", opts.view);
+      if (it == views_.end()) return NotFound(ErrorCode::kUndefinedTable, "view \"{}\" does not exist", opts.view);
       targets.push_back(it->second);
     } else {
       for (const auto& [n, vr] : views_)
@@ -594,7 +594,8 @@ Result<serving::QueryResult> Engine::RunQuery(std::string_view text, const std::
   }
   serving::ViewSnapshotFn fn = [this, &runtimes](const views::ViewDefPtr& def) -> Result<serving::ViewSnapshot> {
     auto it = runtimes.find(def->name);
-    if (it == runtimes.end()) return NotFound("view \"{}\" is not ready", def->name);
+    if (it == runtimes.end())
+      return NotFound(ErrorCode::kObjectNotInPrerequisiteState, "view \"{}\" is not ready", def->name);
     return SnapshotOf(*it->second);
   };
   serving::QueryLimits limits = options_.query;
@@ -639,9 +640,10 @@ Result<IngestResult> Engine::Ingest(const std::string& stream, std::string_view 
   auto rt = FindStream(stream);
   if (!rt) {
     if (catalog_->snapshot()->dimensions.count(stream))
-      return NotFound("\"{}\" is a dimension table, not a stream: load it with COPY {} FROM '/path/file.csv' "
+      return NotFound(ErrorCode::kWrongObjectType,
+                      "\"{}\" is a dimension table, not a stream: load it with COPY {} FROM '/path/file.csv' "
                       "WITH (FORMAT csv, HEADER true)", stream, stream);
-    return NotFound("stream \"{}\" does not exist", stream);
+    return NotFound(ErrorCode::kUndefinedTable, "stream \"{}\" does not exist", stream);
   }
   std::string decompressed;
   std::string_view data = body;

@@ -21,7 +21,8 @@ using serving::RelationKind;
 Result<RelationInfo> EngineRelations::Describe(const std::string& schema, const std::string& name) const {
   RelationInfo info;
   info.name = name;
-  if (!schema.empty() && schema != "public") return NotFound("relation \"{}.{}\" does not exist", schema, name);
+  if (!schema.empty() && schema != "public")
+    return NotFound(ErrorCode::kUndefinedTable, "relation \"{}.{}\" does not exist", schema, name);
   if (auto it = cat_.streams.find(name); it != cat_.streams.end()) {
     info.kind = RelationKind::kStream;
     for (const auto& c : it->second->columns) info.columns.push_back({c.name, c.type});
@@ -39,7 +40,7 @@ Result<RelationInfo> EngineRelations::Describe(const std::string& schema, const 
     for (const auto& c : v.columns) info.columns.push_back({v.ColumnName(c), v.ColumnType(c)});
     return info;
   }
-  return NotFound("relation \"{}\" does not exist", name);
+  return NotFound(ErrorCode::kUndefinedTable, "relation \"{}\" does not exist", name);
 }
 
 Status EngineRelations::Scan(const RelationInfo& rel, const serving::ScanRequest& req, const serving::ScanFn& fn,
@@ -48,7 +49,7 @@ Status EngineRelations::Scan(const RelationInfo& rel, const serving::ScanRequest
     case RelationKind::kStream: return ScanStream(rel, req, fn, stats);
     case RelationKind::kDimension: {
       auto rows = e_->dimensions_ ? e_->dimensions_->Get(rel.name) : nullptr;
-      if (!rows) return NotFound("dimension table \"{}\" is not loaded", rel.name);
+      if (!rows) return NotFound(ErrorCode::kUndefinedTable, "dimension table \"{}\" is not loaded", rel.name);
       std::vector<int> identity(rel.columns.size());
       for (size_t i = 0; i < identity.size(); i++) identity[i] = static_cast<int>(i);
       bool stop = false;
@@ -63,7 +64,7 @@ Status EngineRelations::Scan(const RelationInfo& rel, const serving::ScanRequest
 
 Status EngineRelations::ScanView(const RelationInfo& rel, const serving::ScanFn& fn, serving::QueryStats* stats) const {
   auto it = cat_.views.find(rel.name);
-  if (it == cat_.views.end()) return NotFound("relation \"{}\" does not exist", rel.name);
+  if (it == cat_.views.end()) return NotFound(ErrorCode::kUndefinedTable, "relation \"{}\" does not exist", rel.name);
   ASSIGN_OR_RETURN(auto stmts, sql::Parse("SELECT * FROM \"" + rel.name + "\""));
   serving::QueryLimits limits = e_->options_.query;
   limits.max_result_rows = SIZE_MAX;  // the joining query's own limits apply to its result
@@ -82,7 +83,7 @@ Status EngineRelations::ScanView(const RelationInfo& rel, const serving::ScanFn&
 Status EngineRelations::ScanStream(const RelationInfo& rel, const serving::ScanRequest& req, const serving::ScanFn& fn,
                                    serving::QueryStats* stats) const {
   auto rt = e_->FindStream(rel.name);
-  if (!rt) return NotFound("stream \"{}\" is not open", rel.name);
+  if (!rt) return NotFound(ErrorCode::kUndefinedTable, "stream \"{}\" is not open", rel.name);
   const ingest::StreamSchema& schema = *rt->schema;
   std::shared_lock<std::shared_mutex> scan_lock(e_->scan_mu_);
   ASSIGN_OR_RETURN(lake::Manifest m, e_->lake_->LoadManifest(rel.name));
@@ -147,15 +148,17 @@ Status EngineRelations::ScanStream(const RelationInfo& rel, const serving::ScanR
 
   std::vector<int> identity(schema.columns.size());
   for (size_t i = 0; i < identity.size(); i++) identity[i] = static_cast<int>(i);
-  const Status kStopped = Cancelled("scan stopped");
+  bool stopped = false;  // the replay ended because fn asked to stop: not an error
   Status st = rt->log->Replay(lake_last + 1, [&](const wal::Record& r) -> Status {
     if (r.first_seq > log_last || r.first_seq <= lake_last) return Status::OK();
     ASSIGN_OR_RETURN(ingest::RowBatch batch, ingest::RowBatch::Decode(r.payload, schema));
     stats->log_rows += batch.num_rows();
     RETURN_IF_ERROR(fn(batch, identity, &stop));
-    return stop ? kStopped : Status::OK();
+    if (!stop) return Status::OK();
+    stopped = true;
+    return Cancelled("scan stopped");
   });
-  if (stop && st.code() == StatusCode::kCancelled && st.message() == kStopped.message()) return Status::OK();
+  if (stopped) return Status::OK();
   return st;
 }
 

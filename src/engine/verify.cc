@@ -49,7 +49,7 @@ Result<std::vector<VerifyReport>> Engine::Verify(const std::string& view) {
     for (const auto& [n, vr] : views_)
       if (view.empty() || n == view) targets.push_back(vr);
   }
-  if (!view.empty() && targets.empty()) return NotFound("view \"{}\" does not exist", view);
+  if (!view.empty() && targets.empty()) return NotFound(ErrorCode::kUndefinedTable, "view \"{}\" does not exist", view);
   std::vector<VerifyReport> out;
   for (const auto& vr : targets) {
     ASSIGN_OR_RETURN(VerifyReport r, VerifyView(vr));
@@ -61,7 +61,9 @@ Result<std::vector<VerifyReport>> Engine::Verify(const std::string& view) {
 Result<VerifyReport> Engine::VerifyView(const std::shared_ptr<ViewRuntime>& vr) {
   const views::ViewDefPtr& def = vr->def;
   auto rt = FindStream(def->stream);
-  if (!rt) return NotFound("stream \"{}\" of view \"{}\" is not open", def->stream, def->name);
+  if (!rt)
+    return NotFound(ErrorCode::kObjectNotInPrerequisiteState,
+                    "stream \"{}\" of view \"{}\" is not open", def->stream, def->name);
   VerifyReport rep;
   rep.view = def->name;
   serving::ViewSnapshot snap;

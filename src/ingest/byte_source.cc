@@ -171,7 +171,7 @@ Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path) {
   if (path == "-") return std::unique_ptr<ByteSource>(new FdSource(0, "standard input", false));
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) return NotFound("{}: no such file", path);
+    if (errno == ENOENT) return NotFound(ErrorCode::kUndefinedFile, "{}: no such file", path);
     return IOError("cannot open {}: {}", path, std::strerror(errno));
   }
   return std::unique_ptr<ByteSource>(new FdSource(fd, path, true));

@@ -19,7 +19,7 @@ const int64_t kMinTimestamp = DaysFromCivil(1, 1, 1) * kMicrosPerDay;
 const int64_t kMaxTimestamp = DaysFromCivil(10000, 1, 1) * kMicrosPerDay - 1;
 
 Status EpochOutOfRange(const std::string& shown) {
-  return InvalidArgument("timestamp {} is out of range (years 0001..9999)", shown);
+  return InvalidArgument(ErrorCode::kDatetimeFieldOverflow, "timestamp {} is out of range (years 0001..9999)", shown);
 }
 
 }  // namespace
@@ -43,9 +43,10 @@ Result<int64_t> ParseInt64Text(std::string_view t) {
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec == std::errc::result_out_of_range) return InvalidArgument("{} is out of range for bigint", QuoteForMessage(t));
+  if (ec == std::errc::result_out_of_range)
+    return InvalidArgument(ErrorCode::kNumericValueOutOfRange, "{} is out of range for bigint", QuoteForMessage(t));
   if (ec != std::errc() || p != s.data() + s.size() || s.empty())
-    return InvalidArgument("invalid bigint {}", QuoteForMessage(t));
+    return InvalidArgument(ErrorCode::kInvalidTextRepresentation, "invalid bigint {}", QuoteForMessage(t));
   return v;
 }
 
@@ -55,11 +56,13 @@ Result<double> ParseDoubleText(std::string_view t) {
   double v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, std::chars_format::general);
   if (ec == std::errc::result_out_of_range)
-    return InvalidArgument("{} is out of range for double precision", QuoteForMessage(t));
+    return InvalidArgument(ErrorCode::kNumericValueOutOfRange,
+                           "{} is out of range for double precision", QuoteForMessage(t));
   if (ec != std::errc() || p != s.data() + s.size() || s.empty())
-    return InvalidArgument("invalid number {}", QuoteForMessage(t));
+    return InvalidArgument(ErrorCode::kInvalidTextRepresentation, "invalid number {}", QuoteForMessage(t));
   if (!std::isfinite(v))
-    return InvalidArgument("{} is not a finite number (JSON cannot carry NaN or Infinity)", QuoteForMessage(t));
+    return InvalidArgument(ErrorCode::kInvalidTextRepresentation,
+                           "{} is not a finite number (JSON cannot carry NaN or Infinity)", QuoteForMessage(t));
   return v;
 }
 
@@ -101,7 +104,7 @@ Result<int64_t> EpochToMicros(double d) {
 Result<Value> ParseTextValue(std::string_view s, Type type) {
   switch (type) {
     case Type::kText:
-      if (!IsValidUtf8(s)) return InvalidArgument("invalid UTF-8");
+      if (!IsValidUtf8(s)) return InvalidArgument(ErrorCode::kCharacterNotInRepertoire, "invalid UTF-8");
       return Value::Text(std::string(s));
     case Type::kInt64: {
       ASSIGN_OR_RETURN(int64_t v, ParseInt64Text(TrimBlanks(s)));
@@ -113,7 +116,9 @@ Result<Value> ParseTextValue(std::string_view s, Type type) {
     }
     case Type::kBool: {
       auto b = ParseBoolText(TrimBlanks(s));
-      if (!b) return InvalidArgument("invalid boolean {} (true/false, t/f, yes/no, 1/0)", QuoteForMessage(s));
+      if (!b)
+        return InvalidArgument(ErrorCode::kInvalidTextRepresentation,
+                               "invalid boolean {} (true/false, t/f, yes/no, 1/0)", QuoteForMessage(s));
       return Value::Bool(*b);
     }
     case Type::kTimestamp: {
@@ -130,7 +135,8 @@ Result<Value> ParseTextValue(std::string_view s, Type type) {
         }
       }
       auto ts = ParseTimestamp(t);
-      if (!ts) return InvalidArgument("invalid timestamp {}", QuoteForMessage(s));
+      if (!ts)
+        return InvalidArgument(ErrorCode::kInvalidTextRepresentation, "invalid timestamp {}", QuoteForMessage(s));
       return Value::Timestamp(*ts);
     }
   }

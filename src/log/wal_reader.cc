@@ -21,7 +21,7 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& pa
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     int e = errno;
-    if (e == ENOENT) return NotFound("open {}: {}", path, std::strerror(e));
+    if (e == ENOENT) return NotFound(ErrorCode::kUndefinedFile, "open {}: {}", path, std::strerror(e));
     return IOError("open {}: {}", path, std::strerror(e));
   }
   struct stat st;

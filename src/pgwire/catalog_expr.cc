@@ -104,7 +104,9 @@ bool LikeMatch(std::string_view s, std::string_view p, bool icase) {
 Result<bool> Evaluator::Truth(const Datum& d, const char* where) {
   if (d.null) return false;
   if (d.type == kOidUnknown) return ParseBool(d.s);
-  if (CatOf(d.type) != Cat::kBool) return InvalidArgument("argument of {} must be type boolean, not type {}", where, FormatTypeName(d.type));
+  if (CatOf(d.type) != Cat::kBool)
+    return InvalidArgument(ErrorCode::kDatatypeMismatch,
+                           "argument of {} must be type boolean, not type {}", where, FormatTypeName(d.type));
   return d.i != 0;
 }
 
@@ -136,14 +138,16 @@ Result<Datum> Evaluator::Column(const json& fields, const Scope& scope) {
         index = c;
       }
     }
-    if (matches > 1) return InvalidArgument("column reference \"{}\" is ambiguous", shown);
+    if (matches > 1) return InvalidArgument(ErrorCode::kAmbiguousColumn, "column reference \"{}\" is ambiguous", shown);
     if (matches == 1) {
       if (s->group) {  // from a subquery of a grouped query: a grouped column is the group's value
         for (size_t k = 0; k < s->group->key_exprs.size(); k++) {
           const json& key = sql::Field(*s->group->key_exprs[k], "ColumnRef");
           if (!key.is_null() && SameExpr(sql::Field(key, "fields"), fields)) return s->group->key_values[k];
         }
-        return InvalidArgument("column \"{}\" must appear in the GROUP BY clause or be used in an aggregate function", shown);
+        return InvalidArgument(ErrorCode::kGroupingError,
+                               "column \"{}\" must appear in the GROUP BY clause or be used in an aggregate function",
+                               shown);
       }
       const auto* row = (*s->row)[entry];
       if (!row) return Null((*s->entries)[entry].cols[index].type_oid);
@@ -152,12 +156,13 @@ Result<Datum> Evaluator::Column(const json& fields, const Scope& scope) {
     if (qual_entry) {
       if (qual_entry->catalog_table)
         return Unimplemented("catalog query: column {} is not supported by Laminar's catalog emulation", shown);
-      return InvalidArgument("column {} does not exist", shown);
+      return InvalidArgument(ErrorCode::kUndefinedColumn, "column {} does not exist", shown);
     }
   }
-  if (!qual.empty()) return InvalidArgument("missing FROM-clause entry for table \"{}\"", qual);
+  if (!qual.empty())
+    return InvalidArgument(ErrorCode::kUndefinedTable, "missing FROM-clause entry for table \"{}\"", qual);
   if (catalog_tables) return Unimplemented("catalog query: column \"{}\" is not supported by Laminar's catalog emulation", col);
-  return InvalidArgument("column \"{}\" does not exist", col);
+  return InvalidArgument(ErrorCode::kUndefinedColumn, "column \"{}\" does not exist", col);
 }
 
 // The static type of an expression when no row shows it (an empty result's RowDescription).
@@ -297,7 +302,9 @@ Result<Datum> Evaluator::Cast(const Datum& d, uint32_t target) {
     return Unimplemented("catalog query: cast from {} to {} is not supported", FormatTypeName(d.type), FormatTypeName(target));
   std::string text = ToText(d).value_or("");
   if (to == Cat::kArray) {
-    if (from != Cat::kText) return InvalidArgument("cannot cast type {} to {}", FormatTypeName(d.type), FormatTypeName(target));
+    if (from != Cat::kText)
+      return InvalidArgument(ErrorCode::kCannotCoerce,
+                             "cannot cast type {} to {}", FormatTypeName(d.type), FormatTypeName(target));
     ASSIGN_OR_RETURN(auto elems, ParseArrayText(text));
     return Cast(Array(std::move(elems), kOidTextArray), target);
   }
@@ -314,7 +321,7 @@ Result<Datum> Evaluator::Cast(const Datum& d, uint32_t target) {
       name = Lower(name);
     }
     if (std::optional<uint32_t> oid = BuiltinProcOid(name)) return Reg(*oid, name, kOidRegproc);
-    return InvalidArgument("function \"{}\" does not exist", text);
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "function \"{}\" does not exist", text);
   }
   if (target == kOidRegclass) {
     if (from == Cat::kInt || from == Cat::kFloat) {
@@ -349,7 +356,7 @@ Result<Datum> Evaluator::Cast(const Datum& d, uint32_t target) {
     if (std::optional<uint32_t> oid = SystemRelationOid(name)) return Reg(*oid, name, kOidRegclass);
     if (IsVirtualTable("pg_catalog", name))
       return Unimplemented("catalog query: the catalog view {} has no oid in Laminar's catalog emulation", name);
-    return InvalidArgument("relation \"{}\" does not exist", text);
+    return InvalidArgument(ErrorCode::kUndefinedTable, "relation \"{}\" does not exist", text);
   }
   if (target == kOidRegtype) {
     if (from == Cat::kInt)
@@ -359,7 +366,7 @@ Result<Datum> Evaluator::Cast(const Datum& d, uint32_t target) {
     if (name.starts_with("pg_catalog.")) name = name.substr(11);
     for (const TypeInfo& t : Types())
       if (name == t.typname || name == t.formatted) return Reg(t.oid, t.formatted, kOidRegtype);
-    return InvalidArgument("type \"{}\" does not exist", text);
+    return InvalidArgument(ErrorCode::kUndefinedObject, "type \"{}\" does not exist", text);
   }
   if (target == kOidRegnamespace) {
     auto nsp = [](int64_t oid) -> std::optional<std::string> {
@@ -374,7 +381,7 @@ Result<Datum> Evaluator::Cast(const Datum& d, uint32_t target) {
     if (name == "pg_catalog") return Reg(kCatalogNamespaceOid, name, kOidRegnamespace);
     if (name == "public") return Reg(kPublicNamespaceOid, name, kOidRegnamespace);
     if (name == "information_schema") return Reg(kInfoSchemaNamespaceOid, name, kOidRegnamespace);
-    return InvalidArgument("schema \"{}\" does not exist", text);
+    return InvalidArgument(ErrorCode::kInvalidSchemaName, "schema \"{}\" does not exist", text);
   }
   switch (to) {
     case Cat::kText: {
@@ -393,7 +400,8 @@ Result<Datum> Evaluator::Cast(const Datum& d, uint32_t target) {
     case Cat::kInt: {
       if (from == Cat::kInt || from == Cat::kBool) return Int(d.i, target);
       if (from == Cat::kFloat) {
-        if (!std::isfinite(d.f)) return InvalidArgument("{} out of range", FormatTypeName(target));
+        if (!std::isfinite(d.f))
+          return InvalidArgument(ErrorCode::kNumericValueOutOfRange, "{} out of range", FormatTypeName(target));
         return Int(int64_t(std::nearbyint(d.f)), target);
       }
       ASSIGN_OR_RETURN(int64_t v, ParseInt(text, target));
@@ -435,7 +443,8 @@ Result<int> Evaluator::Compare(const Datum& a, const Datum& b) {
     int c = a.s.compare(b.s);
     return c < 0 ? -1 : c > 0;
   }
-  return InvalidArgument("operator does not exist: {} = {}", FormatTypeName(a.type), FormatTypeName(b.type));
+  return InvalidArgument(ErrorCode::kUndefinedFunction,
+                         "operator does not exist: {} = {}", FormatTypeName(a.type), FormatTypeName(b.type));
 }
 
 Result<const std::regex*> Evaluator::Regex(const std::string& pattern, bool icase) {
@@ -447,7 +456,7 @@ Result<const std::regex*> Evaluator::Regex(const std::string& pattern, bool icas
     auto flags = std::regex::extended | (icase ? std::regex::icase : std::regex::flag_type(0));
     return &regexes_.emplace(key, std::regex(pattern, flags)).first->second;
   } catch (const std::regex_error& e) {
-    return InvalidArgument("invalid regular expression: {}", e.what());
+    return InvalidArgument(ErrorCode::kInvalidRegularExpression, "invalid regular expression: {}", e.what());
   }
 }
 
@@ -477,14 +486,16 @@ Result<Datum> Evaluator::BinaryOp(const std::string& op, const Datum& a, const D
   }
   if (op == "~" || op == "!~" || op == "~*" || op == "!~*") {
     if (CatOf(a.type) != Cat::kText || CatOf(b.type) != Cat::kText)
-      return InvalidArgument("operator does not exist: {} {} {}", FormatTypeName(a.type), op, FormatTypeName(b.type));
+      return InvalidArgument(ErrorCode::kUndefinedFunction,
+                             "operator does not exist: {} {} {}", FormatTypeName(a.type), op, FormatTypeName(b.type));
     ASSIGN_OR_RETURN(const std::regex* re, Regex(b.s, op.find('*') != std::string::npos));
     bool m = std::regex_search(a.s, *re);
     return Bool(op[0] == '!' ? !m : m);
   }
   if (op == "~~" || op == "!~~" || op == "~~*" || op == "!~~*") {
     if (CatOf(a.type) != Cat::kText || CatOf(b.type) != Cat::kText)
-      return InvalidArgument("operator does not exist: {} {} {}", FormatTypeName(a.type), op, FormatTypeName(b.type));
+      return InvalidArgument(ErrorCode::kUndefinedFunction,
+                             "operator does not exist: {} {} {}", FormatTypeName(a.type), op, FormatTypeName(b.type));
     bool m = LikeMatch(a.s, b.s, op.find('*') != std::string::npos);
     return Bool(op[0] == '!' ? !m : m);
   }
@@ -497,7 +508,7 @@ Result<Datum> Evaluator::BinaryOp(const std::string& op, const Datum& a, const D
       bool overflow = op == "+" ? __builtin_add_overflow(x.i, y.i, &r)
                       : op == "-" ? __builtin_sub_overflow(x.i, y.i, &r)
                                   : __builtin_mul_overflow(x.i, y.i, &r);
-      if (overflow) return InvalidArgument("bigint out of range");
+      if (overflow) return InvalidArgument(ErrorCode::kNumericValueOutOfRange, "bigint out of range");
       return Int(r, x.type == kOidInt8 || y.type == kOidInt8 ? kOidInt8 : kOidInt4);
     }
     if (CatOf(x.type) == Cat::kFloat || CatOf(y.type) == Cat::kFloat) {
@@ -636,7 +647,8 @@ Result<Datum> Evaluator::Eval(const json& node, const Scope& scope) {
   if (kind == "FuncCall") {
     if (b.contains("over")) {
       auto it = scope.windows ? scope.windows->find(&b) : WindowValues::const_iterator();
-      if (!scope.windows || it == scope.windows->end()) return InvalidArgument("window functions are not allowed here");
+      if (!scope.windows || it == scope.windows->end())
+        return InvalidArgument(ErrorCode::kWindowingError, "window functions are not allowed here");
       return it->second[scope.unit];
     }
     if (IsAggregateCall(b)) {
@@ -773,9 +785,11 @@ Result<Datum> Evaluator::EvalSubLink(const json& b, const Scope& scope) {
   if (sub.is_null()) return Unimplemented("catalog query: this subquery is not supported");
   ASSIGN_OR_RETURN(Relation r, Select(sub, &scope));
   if (type == "EXISTS_SUBLINK") return Bool(!r.rows.empty());
-  if (r.cols.size() != 1) return InvalidArgument("subquery must return only one column");
+  if (r.cols.size() != 1) return InvalidArgument(ErrorCode::kSyntaxError, "subquery must return only one column");
   if (type == "EXPR_SUBLINK") {
-    if (r.rows.size() > 1) return InvalidArgument("more than one row returned by a subquery used as an expression");
+    if (r.rows.size() > 1)
+      return InvalidArgument(ErrorCode::kCardinalityViolation,
+                             "more than one row returned by a subquery used as an expression");
     if (r.rows.empty()) return Null(r.cols[0].type_oid);
     return r.rows[0][0];
   }
@@ -822,7 +836,9 @@ Result<Datum> Evaluator::EvalIndirection(const json& b, const Scope& scope) {
   for (const json& ind : sql::Field(b, "indirection")) {
     const json& body = sql::Field(ind, "A_Indices");
     if (!v.null && CatOf(v.type) != Cat::kArray)
-      return InvalidArgument("cannot subscript type {} because it does not support subscripting", FormatTypeName(v.type));
+      return InvalidArgument(ErrorCode::kDatatypeMismatch,
+                             "cannot subscript type {} because it does not support subscripting",
+                             FormatTypeName(v.type));
     uint32_t elem = v.null ? kOidText : ElementType(v.type);
     if (CatOf(v.type) == Cat::kArray && !v.null && elem == 0) elem = kOidText;
     ASSIGN_OR_RETURN(Datum idx, Eval(sql::Field(body, "uidx"), scope));

@@ -40,7 +40,7 @@ Result<std::string> Substring(const std::string& s, int64_t start, std::optional
   int64_t n = int64_t(starts.size());
   int64_t from = std::max<int64_t>(start, 1), to = n + 1;  // [from, to) in 1-based characters
   if (count) {
-    if (*count < 0) return InvalidArgument("negative substring length not allowed");
+    if (*count < 0) return InvalidArgument(ErrorCode::kSubstringError, "negative substring length not allowed");
     int64_t end = 0;
     if (__builtin_add_overflow(start, *count, &end)) end = INT64_MAX;
     to = std::min(to, end);
@@ -83,7 +83,8 @@ Result<Datum> Evaluator::Call(const json& b, const Scope& scope) {
   }
   auto want = [&](size_t lo, size_t hi) -> Status {
     if (args.size() < lo || args.size() > hi)
-      return InvalidArgument("function {} with {} arguments does not exist", f, args.size());
+      return InvalidArgument(ErrorCode::kUndefinedFunction,
+                             "function {} with {} arguments does not exist", f, args.size());
     return Status::OK();
   };
   auto as_oid = [&](size_t k) -> Result<Datum> { return Cast(args[k], kOidOid); };
@@ -152,7 +153,9 @@ Result<Datum> Evaluator::Call(const json& b, const Scope& scope) {
   if (f == "array_to_string") {
     RETURN_IF_ERROR(want(2, 3));
     if (args[0].null || args[1].null) return Null(kOidText);
-    if (CatOf(args[0].type) != Cat::kArray) return InvalidArgument("function array_to_string({}, text) does not exist", FormatTypeName(args[0].type));
+    if (CatOf(args[0].type) != Cat::kArray)
+      return InvalidArgument(ErrorCode::kUndefinedFunction,
+                             "function array_to_string({}, text) does not exist", FormatTypeName(args[0].type));
     ASSIGN_OR_RETURN(Datum sep, as_text(1));
     std::optional<std::string> null_text;
     if (args.size() == 3 && !args[2].null) null_text = ToText(args[2]);
@@ -169,7 +172,9 @@ Result<Datum> Evaluator::Call(const json& b, const Scope& scope) {
   if (f == "array_remove") {
     RETURN_IF_ERROR(want(2, 2));
     if (args[0].null) return args[0];
-    if (CatOf(args[0].type) != Cat::kArray) return InvalidArgument("function array_remove({}, ...) does not exist", FormatTypeName(args[0].type));
+    if (CatOf(args[0].type) != Cat::kArray)
+      return InvalidArgument(ErrorCode::kUndefinedFunction,
+                             "function array_remove({}, ...) does not exist", FormatTypeName(args[0].type));
     Datum out = args[0];
     std::optional<std::string> drop = ToText(args[1]);
     std::erase(out.elems, drop);
@@ -224,7 +229,7 @@ Result<Datum> Evaluator::Call(const json& b, const Scope& scope) {
     auto it = settings_.find(Lower(name.s));
     if (it == settings_.end()) {
       if (missing_ok) return Null(kOidText);
-      return InvalidArgument("unrecognized configuration parameter \"{}\"", name.s);
+      return InvalidArgument(ErrorCode::kUndefinedObject, "unrecognized configuration parameter \"{}\"", name.s);
     }
     return Text(it->second.second);
   }
@@ -236,7 +241,8 @@ Result<Datum> Evaluator::Call(const json& b, const Scope& scope) {
     if (name.null) return InvalidArgument("SET requires parameter name");
     if (value.null) return Unimplemented("catalog query: set_config with a NULL value is not supported");
     std::string key = Lower(name.s);
-    if (IsReadOnlySetting(key)) return InvalidArgument("parameter \"{}\" cannot be changed", name.s);
+    if (IsReadOnlySetting(key))
+      return InvalidArgument(ErrorCode::kCantChangeRuntimeParam, "parameter \"{}\" cannot be changed", name.s);
     // is_local: the change ends with the (implicit) transaction, i.e. with this statement.
     if (local.null || !local.i) {
       std::string canonical = SettingName(name.s);
@@ -268,13 +274,15 @@ std::optional<Result<Datum>> Evaluator::CallMore(const std::string& f, const std
   if (!kNames.count(f)) return std::nullopt;
   auto want = [&](size_t lo, size_t hi) -> Status {
     if (args.size() < lo || args.size() > hi)
-      return InvalidArgument("function {} with {} arguments does not exist", f, args.size());
+      return InvalidArgument(ErrorCode::kUndefinedFunction,
+                             "function {} with {} arguments does not exist", f, args.size());
     return Status::OK();
   };
   bool any_null = std::any_of(args.begin(), args.end(), [](const Datum& d) { return d.null; });
   auto text_arg = [&](size_t k) -> Result<std::string> {
     if (CatOf(args[k].type) != Cat::kText && args[k].type != kOidUnknown)
-      return InvalidArgument("function {}({}) does not exist", f, FormatTypeName(args[k].type));
+      return InvalidArgument(ErrorCode::kUndefinedFunction,
+                             "function {}({}) does not exist", f, FormatTypeName(args[k].type));
     return args[k].s;
   };
   auto run = [&]() -> Result<Datum> {
@@ -332,7 +340,8 @@ std::optional<Result<Datum>> Evaluator::CallMore(const std::string& f, const std
       RETURN_IF_ERROR(f == "cardinality" ? want(1, 1) : want(2, 2));
       if (any_null) return Null(kOidInt4);
       if (CatOf(args[0].type) != Cat::kArray)
-        return InvalidArgument("function {}({}) does not exist", f, FormatTypeName(args[0].type));
+        return InvalidArgument(ErrorCode::kUndefinedFunction,
+                               "function {}({}) does not exist", f, FormatTypeName(args[0].type));
       int64_t n = int64_t(args[0].elems.size());
       if (f == "cardinality") return Int(n);
       ASSIGN_OR_RETURN(Datum dim, Cast(args[1], kOidInt4));

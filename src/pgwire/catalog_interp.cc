@@ -97,7 +97,8 @@ Result<std::optional<size_t>> OutputPosition(const json& node, size_t count, Nam
   if (kind == "A_Const" && body->contains("ival")) {
     const json& v = sql::Field(sql::Field(*body, "ival"), "ival");
     int64_t p = v.is_number_integer() ? v.get<int64_t>() : 0;
-    if (p < 1 || size_t(p) > count) return InvalidArgument("{} position {} is not in select list", clause, p);
+    if (p < 1 || size_t(p) > count)
+      return InvalidArgument(ErrorCode::kInvalidColumnReference, "{} position {} is not in select list", clause, p);
     return std::optional<size_t>(size_t(p - 1));
   }
   if (kind == "ColumnRef") {
@@ -229,7 +230,8 @@ Result<Relation> Evaluator::Select(const json& s, const Scope* outer) {
   const json& sorts = sql::Field(s, "sortClause");
   bool where_aggregates = false;
   FindAggregates(where, &where_aggregates);
-  if (where_aggregates) return InvalidArgument("aggregate functions are not allowed in WHERE");
+  if (where_aggregates)
+    return InvalidArgument(ErrorCode::kGroupingError, "aggregate functions are not allowed in WHERE");
 
   // FROM: the cross product of its items.
   FromResult from;
@@ -274,7 +276,7 @@ Result<Relation> Evaluator::Select(const json& s, const Scope* outer) {
       }
       if (!any) {
         if (qual.empty()) return InvalidArgument("SELECT * with no tables specified is not valid");
-        return InvalidArgument("missing FROM-clause entry for table \"{}\"", qual);
+        return InvalidArgument(ErrorCode::kUndefinedTable, "missing FROM-clause entry for table \"{}\"", qual);
       }
       continue;
     }
@@ -411,7 +413,8 @@ Result<Relation> Evaluator::SetOperation(const json& s, const std::string& op, c
   if (op != "SETOP_UNION") return Unimplemented("catalog query: {} is not supported", op == "SETOP_INTERSECT" ? "INTERSECT" : "EXCEPT");
   ASSIGN_OR_RETURN(Relation left, Select(sql::Field(s, "larg"), outer));
   ASSIGN_OR_RETURN(Relation right, Select(sql::Field(s, "rarg"), outer));
-  if (left.cols.size() != right.cols.size()) return InvalidArgument("each UNION query must have the same number of columns");
+  if (left.cols.size() != right.cols.size())
+    return InvalidArgument(ErrorCode::kSyntaxError, "each UNION query must have the same number of columns");
   Relation out;
   out.cols = left.cols;
   for (size_t k = 0; k < out.cols.size(); k++)
@@ -456,7 +459,7 @@ Status Evaluator::Limit(const json& s, std::vector<std::vector<Datum>>* rows) {
     ASSIGN_OR_RETURN(Datum d, Eval(c, none));
     ASSIGN_OR_RETURN(d, Cast(d, kOidInt8));
     if (!d.null) {
-      if (d.i < 0) return InvalidArgument("LIMIT must not be negative");
+      if (d.i < 0) return InvalidArgument(ErrorCode::kInvalidRowCountInLimitClause, "LIMIT must not be negative");
       count = d.i;
     }
   }
@@ -478,7 +481,8 @@ Result<WindowValues> Evaluator::Windows(const std::vector<const json*>& calls, c
       return Unimplemented("catalog query: window function {} is not supported (row_number, rank and dense_rank are)", f);
     if (names.size() > 2 || (names.size() == 2 && names[0] != "pg_catalog"))
       return Unimplemented("catalog query: function {} is not supported", fmt::join(names, "."));
-    if (!sql::Field(b, "args").empty()) return InvalidArgument("function {} takes no arguments", f);
+    if (!sql::Field(b, "args").empty())
+      return InvalidArgument(ErrorCode::kUndefinedFunction, "function {} takes no arguments", f);
     if (over.contains("name") || over.contains("refname"))
       return Unimplemented("catalog query: named windows are not supported");
     // Each unit's partition key and order key.
@@ -527,14 +531,17 @@ Result<WindowValues> Evaluator::Windows(const std::vector<const json*>& calls, c
 Result<Datum> Evaluator::Aggregate(const json& b, const std::string& f, const Scope& scope) {
   if (!AggregateNames().count(f) && !b.contains("agg_star"))
     return Unimplemented("catalog query: aggregate function {} is not supported", f);
-  if (!scope.group) return InvalidArgument("aggregate function calls cannot be nested or used here ({})", f);
+  if (!scope.group)
+    return InvalidArgument(ErrorCode::kGroupingError, "aggregate function calls cannot be nested or used here ({})", f);
   if (b.contains("agg_within_group")) return Unimplemented("catalog query: WITHIN GROUP is not supported");
   if (b.contains("func_variadic")) return Unimplemented("catalog query: VARIADIC is not supported");
   const json& args = sql::Field(b, "args");
   bool star = b.contains("agg_star");
   if (star && f != "count") return InvalidArgument("{}(*) must be used to call a parameterless aggregate function", f);
   size_t want = star ? 0 : f == "string_agg" ? 2 : 1;
-  if (args.size() != want) return InvalidArgument("function {} with {} arguments does not exist", f, args.size());
+  if (args.size() != want)
+    return InvalidArgument(ErrorCode::kUndefinedFunction,
+                           "function {} with {} arguments does not exist", f, args.size());
   const json& filter = sql::Field(b, "agg_filter");
   const json& order = sql::Field(b, "agg_order");
   bool distinct = b.contains("agg_distinct");
@@ -580,7 +587,9 @@ Result<Datum> Evaluator::Aggregate(const json& b, const std::string& f, const Sc
     return Int(n, kOidInt8);
   }
   if (f == "string_agg") {
-    if (CatOf(arg_type) != Cat::kText) return InvalidArgument("function string_agg({}, text) does not exist", FormatTypeName(arg_type));
+    if (CatOf(arg_type) != Cat::kText)
+      return InvalidArgument(ErrorCode::kUndefinedFunction,
+                             "function string_agg({}, text) does not exist", FormatTypeName(arg_type));
     std::optional<std::string> out;
     for (const auto& in : inputs) {
       if (in[0].null) continue;
@@ -624,7 +633,8 @@ Result<Datum> Evaluator::Aggregate(const json& b, const std::string& f, const Sc
   // sum, avg: numbers only.
   Cat cat = CatOf(arg_type);
   if ((cat != Cat::kInt && cat != Cat::kFloat) || IsRegType(arg_type) || arg_type == kOidOid)
-    return InvalidArgument("function {}({}) does not exist", f, FormatTypeName(arg_type));
+    return InvalidArgument(ErrorCode::kUndefinedFunction,
+                           "function {}({}) does not exist", f, FormatTypeName(arg_type));
   bool ints = cat == Cat::kInt;
   int64_t isum = 0;
   double fsum = 0;
@@ -633,7 +643,8 @@ Result<Datum> Evaluator::Aggregate(const json& b, const std::string& f, const Sc
     if (in[0].null) continue;
     n++;
     if (ints) {
-      if (__builtin_add_overflow(isum, in[0].i, &isum)) return InvalidArgument("bigint out of range");
+      if (__builtin_add_overflow(isum, in[0].i, &isum))
+        return InvalidArgument(ErrorCode::kNumericValueOutOfRange, "bigint out of range");
     } else {
       fsum += in[0].f;
     }
@@ -677,7 +688,8 @@ namespace {
 Status RenameColumns(const json& alias, RangeEntry* e) {
   auto colnames = Names(sql::Field(alias, "colnames"));
   if (colnames.size() > e->cols.size())
-    return InvalidArgument("table \"{}\" has {} columns available but {} columns specified", e->alias, e->cols.size(),
+    return InvalidArgument(ErrorCode::kInvalidColumnReference,
+                           "table \"{}\" has {} columns available but {} columns specified", e->alias, e->cols.size(),
                            colnames.size());
   for (size_t k = 0; k < colnames.size(); k++) e->cols[k].name = colnames[k];
   return Status::OK();
@@ -742,9 +754,13 @@ Result<FromResult> Evaluator::FromFunction(const json& b, const Scope* outer) {
   std::string alias = Str(sql::Field(b, "alias"), "aliasname");
   t->name = alias.empty() ? f : alias;
   if (f == "unnest") {
-    if (args.size() != 1) return InvalidArgument("function unnest with {} arguments does not exist", args.size());
+    if (args.size() != 1)
+      return InvalidArgument(ErrorCode::kUndefinedFunction,
+                             "function unnest with {} arguments does not exist", args.size());
     const Datum& arr = args[0];
-    if (!arr.null && CatOf(arr.type) != Cat::kArray) return InvalidArgument("function unnest({}) does not exist", FormatTypeName(arr.type));
+    if (!arr.null && CatOf(arr.type) != Cat::kArray)
+      return InvalidArgument(ErrorCode::kUndefinedFunction,
+                             "function unnest({}) does not exist", FormatTypeName(arr.type));
     uint32_t elem = arr.null ? kOidText : ElementType(arr.type);
     t->cols.push_back({t->name, elem});
     if (!arr.null) {
@@ -755,10 +771,12 @@ Result<FromResult> Evaluator::FromFunction(const json& b, const Scope* outer) {
     }
   } else {
     if (args.size() != 2 && args.size() != 3)
-      return InvalidArgument("function generate_series with {} arguments does not exist", args.size());
+      return InvalidArgument(ErrorCode::kUndefinedFunction,
+                             "function generate_series with {} arguments does not exist", args.size());
     bool int8 = false;
     for (Datum& a : args) {
-      if (a.type == kOidUnknown && !a.null) return InvalidArgument("function generate_series(unknown, ...) is not unique");
+      if (a.type == kOidUnknown && !a.null)
+        return InvalidArgument(ErrorCode::kAmbiguousFunction, "function generate_series(unknown, ...) is not unique");
       if (!a.null && (CatOf(a.type) != Cat::kInt || IsRegType(a.type) || a.type == kOidOid))
         return Unimplemented("catalog query: generate_series over {} is not supported (integers are)", FormatTypeName(a.type));
       int8 = int8 || a.type == kOidInt8;
@@ -768,7 +786,7 @@ Result<FromResult> Evaluator::FromFunction(const json& b, const Scope* outer) {
     bool any_null = std::any_of(args.begin(), args.end(), [](const Datum& a) { return a.null; });
     if (!any_null) {
       int64_t from = args[0].i, to = args[1].i, step = args.size() == 3 ? args[2].i : 1;
-      if (step == 0) return InvalidArgument("step size cannot equal zero");
+      if (step == 0) return InvalidArgument(ErrorCode::kInvalidParameterValue, "step size cannot equal zero");
       int64_t v = from;
       while (step > 0 ? v <= to : v >= to) {
         if (t->rows.size() >= kMaxRows) return TooMany();
@@ -808,11 +826,15 @@ Result<FromResult> Evaluator::Join(const json& b, const Scope* outer) {
       for (size_t e = from; e < to; e++) {
         for (size_t c = 0; c < r.entries[e].cols.size(); c++) {
           if (r.entries[e].hidden[c] || r.entries[e].cols[c].name != name) continue;
-          if (hit) return InvalidArgument("common column name \"{}\" appears more than once in {} table", name, side);
+          if (hit)
+            return InvalidArgument(ErrorCode::kAmbiguousColumn,
+                                   "common column name \"{}\" appears more than once in {} table", name, side);
           hit = std::make_pair(e, c);
         }
       }
-      if (!hit) return InvalidArgument("column \"{}\" specified in USING clause does not exist in {} table", name, side);
+      if (!hit)
+        return InvalidArgument(ErrorCode::kUndefinedColumn,
+                               "column \"{}\" specified in USING clause does not exist in {} table", name, side);
       return *hit;
     };
     ASSIGN_OR_RETURN(auto l, find(0, left.entries.size(), "left"));

@@ -211,7 +211,7 @@ std::string ArrayText(const std::vector<std::optional<std::string>>& elems) {
 
 Result<std::vector<std::optional<std::string>>> ParseArrayText(std::string_view text) {
   auto bad = [&](const char* why) {
-    return InvalidArgument("malformed array literal: \"{}\" ({})", text, why);
+    return InvalidArgument(ErrorCode::kInvalidTextRepresentation, "malformed array literal: \"{}\" ({})", text, why);
   };
   std::string_view t = TrimSpace(text);
   if (!t.empty() && (t.front() == '[')) return Unimplemented("catalog query: array literals with explicit bounds are not supported");
@@ -293,10 +293,12 @@ Result<int64_t> ParseInt(std::string_view text, uint32_t type) {
   int64_t v = 0;
   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
   if (t.empty() || ec != std::errc() || p != t.data() + t.size())
-    return InvalidArgument("invalid input syntax for type {}: \"{}\"", FormatTypeName(type), text);
+    return InvalidArgument(ErrorCode::kInvalidTextRepresentation,
+                           "invalid input syntax for type {}: \"{}\"", FormatTypeName(type), text);
   if ((type == kOidInt4 && (v < INT32_MIN || v > INT32_MAX)) || (type == kOidInt2 && (v < INT16_MIN || v > INT16_MAX)) ||
       (type == kOidOid && (v < INT32_MIN || v > int64_t(UINT32_MAX))))
-    return InvalidArgument("value \"{}\" is out of range for type {}", text, FormatTypeName(type));
+    return InvalidArgument(ErrorCode::kNumericValueOutOfRange,
+                           "value \"{}\" is out of range for type {}", text, FormatTypeName(type));
   if (type == kOidOid && v < 0) v += int64_t(1) << 32;  // oid input accepts negative int4 values
   return v;
 }
@@ -310,7 +312,8 @@ Result<double> ParseFloat(std::string_view text, uint32_t type) {
   double v = 0;
   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
   if (t.empty() || ec != std::errc() || p != t.data() + t.size())
-    return InvalidArgument("invalid input syntax for type {}: \"{}\"", FormatTypeName(type), text);
+    return InvalidArgument(ErrorCode::kInvalidTextRepresentation,
+                           "invalid input syntax for type {}: \"{}\"", FormatTypeName(type), text);
   return v;
 }
 
@@ -320,7 +323,7 @@ Result<bool> ParseBool(std::string_view text) {
     if (l == t) return true;
   for (const char* f : {"f", "false", "no", "off", "0", "n"})
     if (l == f) return false;
-  return InvalidArgument("invalid input syntax for type boolean: \"{}\"", text);
+  return InvalidArgument(ErrorCode::kInvalidTextRepresentation, "invalid input syntax for type boolean: \"{}\"", text);
 }
 
 std::string QuoteIdent(const std::string& s) {

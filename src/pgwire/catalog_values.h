@@ -4,7 +4,8 @@
 // A Datum is a typed SQL value; its type OID's category (CatOf) says which field holds it.
 // Text conversion (ToText) and input parsing (ParseInt, ParseFloat, ParseBool, ParseArrayText)
 // follow PostgreSQL's text formats; parse errors are InvalidArgument with PostgreSQL's wording
-// (`invalid input syntax for type integer: "x"`), which the server maps to its SQLSTATE.
+// (`invalid input syntax for type integer: "x"`) and ErrorCode::kInvalidTextRepresentation
+// (22P02).
 //
 // Thread safety: the type table is immutable; everything else is plain values.
 #pragma once

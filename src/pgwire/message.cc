@@ -169,7 +169,8 @@ std::string DoubleLiteral(double d) {
 }
 
 Status BadParam(std::string_view type, std::string_view text) {
-  return InvalidArgument("invalid input syntax for type {}: \"{}\"", type, text.substr(0, 100));
+  return InvalidArgument(ErrorCode::kInvalidTextRepresentation,
+                         "invalid input syntax for type {}: \"{}\"", type, text.substr(0, 100));
 }
 
 }  // namespace
@@ -488,7 +489,9 @@ Result<std::string> ParamToLiteral(const std::optional<std::string>& value, int1
   const std::string& s = *value;
   if (format == 1) {
     auto need = [&](size_t n, const char* type) -> Status {
-      if (s.size() != n) return InvalidArgument("binary {} parameter must be {} bytes, got {}", type, n, s.size());
+      if (s.size() != n)
+        return InvalidArgument(ErrorCode::kInvalidBinaryRepresentation,
+                               "binary {} parameter must be {} bytes, got {}", type, n, s.size());
       return Status::OK();
     };
     const auto* p = reinterpret_cast<const uint8_t*>(s.data());
@@ -498,7 +501,8 @@ Result<std::string> ParamToLiteral(const std::optional<std::string>& value, int1
         RETURN_IF_ERROR(need(8, oid == kOidInt8 ? "int8" : "timestamptz"));
         int64_t v = int64_t((uint64_t(LoadU32(p)) << 32) | LoadU32(p + 4));
         if (oid == kOidInt8) return IntLiteral(v);
-        if (v > INT64_MAX - kPgEpochMicros) return InvalidArgument("binary timestamptz parameter out of range");
+        if (v > INT64_MAX - kPgEpochMicros)
+          return InvalidArgument(ErrorCode::kInvalidBinaryRepresentation, "binary timestamptz parameter out of range");
         return QuoteSqlLiteral(FormatTimestamptz(v + kPgEpochMicros)) + "::timestamptz";
       }
       case kOidInt4:
@@ -515,7 +519,9 @@ Result<std::string> ParamToLiteral(const std::optional<std::string>& value, int1
         return DoubleLiteral(double(std::bit_cast<float>(LoadU32(p))));
       case kOidBool:
         RETURN_IF_ERROR(need(1, "bool"));
-        if (p[0] > 1) return InvalidArgument("binary bool parameter must be 0 or 1, got {}", p[0]);
+        if (p[0] > 1)
+          return InvalidArgument(ErrorCode::kInvalidBinaryRepresentation,
+                                 "binary bool parameter must be 0 or 1, got {}", p[0]);
         return std::string(p[0] ? "TRUE" : "FALSE");
       case kOidUnspecified:
       case kOidText:
@@ -631,7 +637,7 @@ Result<std::string> SubstituteParams(std::string_view sql, const std::vector<std
   ScanParams(sql, [&](size_t start, size_t end, uint64_t num) {
     if (!error.ok()) return;
     if (num == 0 || num > literals.size()) {
-      error = InvalidArgument("there is no parameter ${}", num);
+      error = InvalidArgument(ErrorCode::kUndefinedParameter, "there is no parameter ${}", num);
       return;
     }
     out.append(sql.substr(last, start - last));
@@ -647,47 +653,6 @@ size_t CountParams(std::string_view sql) {
   uint64_t max = 0;
   ScanParams(sql, [&](size_t, size_t, uint64_t num) { max = std::max(max, num); });
   return size_t(max);
-}
-
-// ---- Errors -----------------------------------------------------------------------------------
-
-const char* SqlStateFor(const Status& st) {
-  const std::string& m = st.message();
-  auto has = [&](const char* s) { return m.find(s) != std::string::npos; };
-  switch (st.code()) {
-    case StatusCode::kOk: return "00000";
-    case StatusCode::kInvalidArgument:
-      if (has("syntax error")) return "42601";
-      if (has("invalid input syntax for type")) return "22P02";
-      if (has("does not exist")) {
-        if (m.starts_with("column ")) return "42703";
-        if (m.starts_with("operator ") || m.starts_with("function ")) return "42883";
-        if (m.starts_with("relation ") || m.starts_with("table ") || m.starts_with("view ") ||
-            m.starts_with("materialized view "))
-          return "42P01";
-        if (m.starts_with("schema ")) return "3F000";
-      }
-      if (has("there is no parameter $")) return "42P02";
-      if (has("unrecognized configuration parameter")) return "42704";
-      if (has("inside a transaction block")) return "25001";
-      if (has("can only be used in transaction blocks")) return "25P01";
-      if (m.starts_with("cursor ") && has("does not exist")) return "34000";
-      if (m.starts_with("cursor ") && has("already exists")) return "42P03";
-      if (has("current transaction is aborted")) return "25P02";
-      if (m.starts_with("binary ")) return "22P03";
-      return "42601";
-    case StatusCode::kNotFound: return "42P01";
-    case StatusCode::kAlreadyExists: return "42P07";
-    case StatusCode::kUnimplemented: return "0A000";
-    case StatusCode::kResourceExhausted: return "54000";
-    case StatusCode::kDeadlineExceeded: return "57014";
-    case StatusCode::kCancelled: return "57014";
-    case StatusCode::kUnavailable: return "57P03";
-    case StatusCode::kCorruption: return "XX001";
-    case StatusCode::kIOError: return "58030";
-    case StatusCode::kInternal: return "XX000";
-  }
-  return "XX000";
 }
 
 }  // namespace laminar::pgwire

@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/sqlstate.h"
 #include "common/status.h"
 #include "common/types.h"
 
@@ -163,7 +164,8 @@ size_t CountParams(std::string_view sql);
 
 // ---- Errors -----------------------------------------------------------------------------------
 
-// The SQLSTATE for a Status (README.md "SQLSTATE mapping").
-const char* SqlStateFor(const Status& st);
+// The SQLSTATE of a Status: common/sqlstate.h (README.md "SQLSTATE mapping"); from its codes,
+// never its message.
+using ::laminar::SqlStateFor;
 
 }  // namespace laminar::pgwire

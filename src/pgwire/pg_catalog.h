@@ -128,10 +128,10 @@ struct CatalogResult {
 // catalog function listed above (pg_catalog.-qualified or not) or casts to a reg* type
 // ('pv'::regclass). Other functions without FROM (now(), extract(...), which the parser writes as
 // pg_catalog.extract) are the engine's. Errors: Unimplemented (0A000) naming what is not
-// supported, InvalidArgument for errors PostgreSQL reports too (an unknown setting:
-// `unrecognized configuration parameter`, bad input syntax, a subquery returning more than one
-// row, a column that must appear in GROUP BY, ...), ResourceExhausted past one million
-// intermediate rows.
+// supported, InvalidArgument with PostgreSQL's condition (ErrorCode) for errors PostgreSQL
+// reports too (an unknown setting: `unrecognized configuration parameter`, kUndefinedObject;
+// bad input syntax; a subquery returning more than one row; a column that must appear in GROUP
+// BY, ...), ResourceExhausted past one million intermediate rows.
 std::optional<Result<CatalogResult>> AnswerCatalogQuery(const sql::Statement& stmt,
                                                         const catalog::Snapshot& snapshot,
                                                         const CatalogContext& ctx);

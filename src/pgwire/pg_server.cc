@@ -341,7 +341,8 @@ class Session {
       return tx;
     }
     if (state_.Failed())
-      return Result<Outcome>(InvalidArgument("current transaction is aborted, commands ignored until end of transaction block"));
+      return Result<Outcome>(InvalidArgument(ErrorCode::kInFailedSqlTransaction,
+                                             "current transaction is aborted, commands ignored until end of transaction block"));
     if (auto cursor = state_.Cursor(text, false, [this](std::string_view q) { return RunStatement(q); })) return cursor;
     if (auto settings = state_.Settings(text)) return settings;
     return CatalogDispatch(text);
@@ -353,7 +354,8 @@ class Session {
   Result<Outcome> RunStatement(std::string_view text) {
     if (auto answer = SessionAnswer(text)) return std::move(*answer);
     if (state_.InBlock() && !IsOneSelect(text))
-      return InvalidArgument("{} cannot run inside a transaction block: Laminar applies it at once and could not roll it "
+      return InvalidArgument(ErrorCode::kActiveSqlTransaction,
+                             "{} cannot run inside a transaction block: Laminar applies it at once and could not roll it "
                              "back; run it outside BEGIN ... COMMIT (autocommit)", FallbackTag(text));
     ASSIGN_OR_RETURN(std::vector<engine::StatementResult> results, srv_->engine->ExecuteSql(text, &cancel_));
     Outcome o;

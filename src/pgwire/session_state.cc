@@ -144,7 +144,9 @@ std::optional<Result<Outcome>> SessionState::Transaction(std::string_view text) 
   if (st.kind == "DiscardStmt") {
     std::string target = node.value("target", "");
     std::string what = target.starts_with("DISCARD_") ? target.substr(8) : target;
-    if (tx_ != Tx::kIdle) return Result<Outcome>(InvalidArgument("DISCARD {} cannot run inside a transaction block", what));
+    if (tx_ != Tx::kIdle)
+      return Result<Outcome>(InvalidArgument(ErrorCode::kActiveSqlTransaction,
+                                             "DISCARD {} cannot run inside a transaction block", what));
     if (target == "DISCARD_ALL") {
       for (const DefaultParam& d : DefaultParams()) {
         auto& cur = params_[Lower(d.name)];
@@ -162,7 +164,9 @@ std::optional<Result<Outcome>> SessionState::Transaction(std::string_view text) 
   std::string kind = node.value("kind", "");
   if (node.value("chain", false)) return Result<Outcome>(Unimplemented("AND CHAIN is not supported: Laminar has no transactions"));
   if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") {
-    if (tx_ == Tx::kFailed) return Result<Outcome>(InvalidArgument("current transaction is aborted, commands ignored until end of transaction block"));
+    if (tx_ == Tx::kFailed)
+      return Result<Outcome>(InvalidArgument(ErrorCode::kInFailedSqlTransaction,
+                                             "current transaction is aborted, commands ignored until end of transaction block"));
     if (Status s = CheckTransactionOptions(node.value("options", nlohmann::json())); !s.ok()) return Result<Outcome>(s);
     if (tx_ == Tx::kBlock) o.warnings.push_back({"25001", "there is already a transaction in progress"});
     tx_ = Tx::kBlock;
@@ -209,7 +213,7 @@ std::optional<Result<Outcome>> SessionState::Cursor(std::string_view text, bool 
     if (name.empty()) {
       cursors_.clear();
     } else if (!cursors_.erase(name)) {
-      return Result<Outcome>(InvalidArgument("cursor \"{}\" does not exist", name));
+      return Result<Outcome>(InvalidArgument(ErrorCode::kInvalidCursorName, "cursor \"{}\" does not exist", name));
     }
     o.tag = "CLOSE CURSOR";
     return Result<Outcome>(std::move(o));
@@ -220,15 +224,18 @@ std::optional<Result<Outcome>> SessionState::Cursor(std::string_view text, bool 
     if (options & kScroll) return Result<Outcome>(Unimplemented("SCROLL cursors are not supported: cursors read forward only"));
     bool hold = options & kHold;
     if (!hold && tx_ == Tx::kIdle)
-      return Result<Outcome>(InvalidArgument("DECLARE CURSOR can only be used in transaction blocks"));
-    if (cursors_.count(name)) return Result<Outcome>(InvalidArgument("cursor \"{}\" already exists", name));
+      return Result<Outcome>(InvalidArgument(ErrorCode::kNoActiveSqlTransaction,
+                                             "DECLARE CURSOR can only be used in transaction blocks"));
+    if (cursors_.count(name))
+      return Result<Outcome>(InvalidArgument(ErrorCode::kDuplicateCursor, "cursor \"{}\" already exists", name));
     if (cursors_.size() >= kMaxCursors)
       return Result<Outcome>(ResourceExhausted("too many open cursors (at most {} per session): CLOSE some", kMaxCursors));
     // The query: the text after the first FOR that follows the CURSOR keyword.
     std::string lower = Lower(st.text);
     size_t at = FindWord(lower, "cursor", 0);
     at = at == std::string::npos ? at : FindWord(lower, "for", at + 6);
-    if (at == std::string::npos) return Result<Outcome>(InvalidArgument("syntax error in DECLARE: no FOR query"));
+    if (at == std::string::npos)
+      return Result<Outcome>(InvalidArgument(ErrorCode::kSyntaxError, "syntax error in DECLARE: no FOR query"));
     std::string query(Trim(std::string_view(st.text).substr(at + 3)));
     if (!IsOneSelect(query)) return Result<Outcome>(Unimplemented("DECLARE ... CURSOR FOR needs a SELECT"));
     Result<Outcome> rows = run(query);
@@ -249,7 +256,8 @@ std::optional<Result<Outcome>> SessionState::Cursor(std::string_view text, bool 
     return Result<Outcome>(Unimplemented("{} is not supported: cursors read forward only ({} [FORWARD] n | ALL | NEXT)",
                                          direction == "FETCH_FORWARD" ? "FETCH 0" : direction.substr(6), move ? "MOVE" : "FETCH"));
   auto it = cursors_.find(name);
-  if (it == cursors_.end()) return Result<Outcome>(InvalidArgument("cursor \"{}\" does not exist", name));
+  if (it == cursors_.end())
+    return Result<Outcome>(InvalidArgument(ErrorCode::kInvalidCursorName, "cursor \"{}\" does not exist", name));
   OpenCursor& c = it->second;
   o.returns_rows = !move;
   o.columns = c.outcome.columns;
@@ -311,7 +319,9 @@ std::optional<Result<Outcome>> SessionState::Settings(std::string_view text) {
     Outcome o;
     o.tag = "RESET";
     if (const DefaultParam* d = FindDefault(name)) {
-      if (IsReadOnlySetting(name)) return Result<Outcome>(InvalidArgument("parameter \"{}\" cannot be changed", d->name));
+      if (IsReadOnlySetting(name))
+        return Result<Outcome>(InvalidArgument(ErrorCode::kCantChangeRuntimeParam,
+                                               "parameter \"{}\" cannot be changed", d->name));
       params_[name] = {d->name, d->value};
       if (d->reported) o.reports.push_back({d->name, d->value});
       return Result<Outcome>(std::move(o));
@@ -325,7 +335,8 @@ std::optional<Result<Outcome>> SessionState::Settings(std::string_view text) {
     if (Lower(name) == "transaction isolation level") name = "transaction_isolation";
     auto it = params_.find(Lower(name));
     if (it == params_.end())
-      return Result<Outcome>(InvalidArgument("unrecognized configuration parameter \"{}\"", name));
+      return Result<Outcome>(InvalidArgument(ErrorCode::kUndefinedObject,
+                                             "unrecognized configuration parameter \"{}\"", name));
     Outcome o;
     o.returns_rows = true;
     o.columns = {{Lower(name), Type::kText}};
@@ -348,7 +359,8 @@ Result<Outcome> SessionState::Set(std::string_view rest) {
     value = Unquote(rest.substr(10));
   } else {
     size_t end = rest.find_first_of(" \t\n=");
-    if (end == std::string_view::npos || end == 0) return InvalidArgument("syntax error in SET: \"{}\"", rest);
+    if (end == std::string_view::npos || end == 0)
+      return InvalidArgument(ErrorCode::kSyntaxError, "syntax error in SET: \"{}\"", rest);
     name = Unquote(rest.substr(0, end));
     std::string_view v = Trim(rest.substr(end));
     if (!v.empty() && v.front() == '=') {
@@ -356,10 +368,10 @@ Result<Outcome> SessionState::Set(std::string_view rest) {
     } else if (Lower(v.substr(0, 3)) == "to " || Lower(v.substr(0, 3)) == "to\t") {
       v = v.substr(3);
     } else {
-      return InvalidArgument("syntax error in SET: expected = or TO after \"{}\"", name);
+      return InvalidArgument(ErrorCode::kSyntaxError, "syntax error in SET: expected = or TO after \"{}\"", name);
     }
     v = Trim(v);
-    if (v.empty()) return InvalidArgument("syntax error in SET: no value for \"{}\"", name);
+    if (v.empty()) return InvalidArgument(ErrorCode::kSyntaxError, "syntax error in SET: no value for \"{}\"", name);
     // A list keeps its text ("ISO, MDY"); a single quoted value is unquoted.
     value = Unquote(v);
   }
@@ -384,7 +396,8 @@ Status SessionState::ApplySetting(const std::string& name, const std::string& va
   std::string key = Lower(name);
   const DefaultParam* dflt = FindDefault(key);
   std::string canonical = dflt ? dflt->name : name;
-  if (IsReadOnlySetting(key)) return InvalidArgument("parameter \"{}\" cannot be changed", canonical);
+  if (IsReadOnlySetting(key))
+    return InvalidArgument(ErrorCode::kCantChangeRuntimeParam, "parameter \"{}\" cannot be changed", canonical);
   params_[key] = {canonical, value};
   if (dflt && dflt->reported && o) o->reports.push_back({canonical, value});
   return Status::OK();

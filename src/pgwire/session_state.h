@@ -4,9 +4,11 @@
 // session (pg_server.cc) asks it first for every statement. What each statement does is in
 // src/pgwire/README.md ("Transaction blocks", "SQL cursors", SET/SHOW).
 //
-// Errors: InvalidArgument with PostgreSQL's words (SQLSTATE by message.h SqlStateFor: 25001
-// inside a transaction block, 25P02 in a failed block, 25P01, 34000 / 42P03 for cursors, 42704 for
-// an unknown parameter), Unimplemented (0A000) naming what is not supported, ResourceExhausted
+// Errors: InvalidArgument with PostgreSQL's words and its condition (ErrorCode, SQLSTATE by
+// common/sqlstate.h: kActiveSqlTransaction 25001 inside a transaction block,
+// kInFailedSqlTransaction 25P02 in a failed block, kNoActiveSqlTransaction 25P01,
+// kInvalidCursorName 34000 / kDuplicateCursor 42P03 for cursors, kUndefinedObject 42704 for an
+// unknown parameter), Unimplemented (0A000) naming what is not supported, ResourceExhausted
 // past kMaxCursors.
 // Thread safety: none; one per connection, used by the connection's thread.
 #pragma once

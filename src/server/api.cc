@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "common/sqlstate.h"
 #include "common/time_util.h"
 
 namespace laminar::server {
@@ -18,8 +19,14 @@ HttpResponse Json(int status, const json& j) {
   return r;
 }
 
-// `query`: errors of a query are 400 whatever the cause (an unknown relation included), except
-// time-outs and server faults.
+// An error's body: {"error": message, "code": the StatusCode's name, "sqlstate": the SQLSTATE
+// pgwire would send for it (common/sqlstate.h)}.
+json ErrorJson(const Status& st) {
+  return {{"error", st.message()}, {"code", StatusCodeName(st.code())}, {"sqlstate", SqlStateFor(st)}};
+}
+
+// The HTTP status comes from the StatusCode alone. `query`: errors of a query are 400 whatever
+// the cause (an unknown relation included), except time-outs and server faults.
 HttpResponse Error(const Status& st, bool body_limit = false, bool query = false) {
   int code = 500;
   switch (st.code()) {
@@ -33,7 +40,7 @@ HttpResponse Error(const Status& st, bool body_limit = false, bool query = false
     case StatusCode::kUnavailable: code = 503; break;
     default: code = 500;
   }
-  return Json(code, {{"error", st.message()}, {"code", StatusCodeName(st.code())}});
+  return Json(code, ErrorJson(st));
 }
 
 json ValueJson(const Value& v) {
@@ -86,8 +93,8 @@ HttpResponse HandleIngest(engine::Engine* e, const HttpRequest& req, const std::
 // A streamed query (`"stream": true` or Accept: application/x-ndjson): NDJSON, chunked, rows as
 // they are produced and without max_result_rows — {"columns": [...]}, one JSON array per row, then
 // {"row_count": n, "stats": {...}} or, when the query fails after the answer began, {"error": ...,
-// "code": ...}. SQL that does not parse gets an ordinary 400; once it parses the answer is 200
-// and any later error (unknown column, a limit, a timeout) is that last line.
+// "code": ..., "sqlstate": ...}. SQL that does not parse gets an ordinary 400; once it parses the
+// answer is 200 and any later error (unknown column, a limit, a timeout) is that last line.
 HttpResponse StreamQuery(engine::Engine* e, std::string sql) {
   // Plan first, so that bad SQL gets a proper 400: the statement runs inside the stream.
   auto parsed = sql::Parse(sql);
@@ -122,7 +129,7 @@ HttpResponse StreamQuery(engine::Engine* e, std::string sql) {
     auto r = e->Query(sql, &gone, &sink);
     if (gone) return;
     if (!r.ok()) {
-      buf += json({{"error", r.status().message()}, {"code", StatusCodeName(r.status().code())}}).dump() + "\n";
+      buf += ErrorJson(r.status()).dump() + "\n";
     } else {
       json stats = json::parse(QueryResultJson(*r))["stats"];
       buf += json({{"row_count", std::stoull(r->tag.substr(r->tag.find(' ') + 1))}, {"stats", stats}}).dump() + "\n";

@@ -13,9 +13,12 @@
 //   GET  /metrics                       Prometheus text
 //   GET  /                              a short HTML page naming the endpoints
 //
-// Status mapping: InvalidArgument/Unimplemented → 400, NotFound → 404, AlreadyExists → 409,
-// ResourceExhausted → 413 for bodies and 400 for queries; every error of a SQL statement is 400 (an unknown relation too), DeadlineExceeded → 408,
-// Unavailable → 503, others → 500. Error bodies: {"error": "message", "code": "InvalidArgument"}.
+// Status mapping, from the StatusCode alone: InvalidArgument/Unimplemented → 400, NotFound → 404,
+// AlreadyExists → 409, ResourceExhausted → 413 for bodies and 400 for queries; every error of a
+// SQL statement is 400 (an unknown relation too), DeadlineExceeded → 408, Unavailable → 503,
+// others → 500. Error bodies: {"error": "message", "code": "InvalidArgument", "sqlstate":
+// "42703"} — code is the StatusCode's name, sqlstate what pgwire sends for the same error
+// (common/sqlstate.h: from the error's codes, never its message).
 //
 // Thread safety: the handler is thread-safe (the Engine is).
 #pragma once

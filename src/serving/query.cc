@@ -171,14 +171,15 @@ Result<Plan> MakePlan(const json& s, const catalog::Snapshot& cat) {
   const json& rv = from[0]["RangeVar"];
   std::string rel = rv.value("relname", "");
   if (rv.contains("schemaname") && rv["schemaname"] != "public")
-    return NotFound("relation \"{}.{}\" does not exist", rv["schemaname"].get<std::string>(), rel);
+    return NotFound(ErrorCode::kUndefinedTable,
+                    "relation \"{}.{}\" does not exist", rv["schemaname"].get<std::string>(), rel);
   auto vit = cat.views.find(rel);
   if (vit == cat.views.end()) {
     if (cat.streams.count(rel))
       return Unimplemented(
           "\"{}\" is a stream: queries over raw events are not supported yet; query one of its views",
           rel);
-    return NotFound("relation \"{}\" does not exist", rel);
+    return NotFound(ErrorCode::kUndefinedTable, "relation \"{}\" does not exist", rel);
   }
   p.view = vit->second;
   const views::ViewDef& v = *p.view;
@@ -194,7 +195,8 @@ Result<Plan> MakePlan(const json& s, const catalog::Snapshot& cat) {
       if (!qualifier.empty() && qualifier != alias) bad = qualifier;
       return !bad.empty();
     });
-    if (!bad.empty()) return InvalidArgument("missing FROM-clause entry for table \"{}\"", bad);
+    if (!bad.empty())
+      return InvalidArgument(ErrorCode::kUndefinedTable, "missing FROM-clause entry for table \"{}\"", bad);
   }
   p.dim_scope.relation = v.name;
   for (const auto& d : v.dims) p.dim_scope.columns.push_back({d.name, d.type});
@@ -239,9 +241,10 @@ Result<Plan> MakePlan(const json& s, const catalog::Snapshot& cat) {
       if (g.contains("A_Const")) {
         ASSIGN_OR_RETURN(int64_t pos, ConstInt(g, "GROUP BY position"));
         if (pos < 1 || pos > int64_t(targets.size()))
-          return InvalidArgument("GROUP BY position {} is not in select list", pos);
+          return InvalidArgument(ErrorCode::kInvalidColumnReference, "GROUP BY position {} is not in select list", pos);
         const Target& t = targets[pos - 1];
-        if (HasAggregate(t.node)) return InvalidArgument("aggregate functions are not allowed in GROUP BY");
+        if (HasAggregate(t.node))
+          return InvalidArgument(ErrorCode::kGroupingError, "aggregate functions are not allowed in GROUP BY");
         std::string m = MeasureRefIn(t.node, v);
         if (!m.empty()) return InvalidArgument("cannot GROUP BY measure \"{}\"", m);
         ASSIGN_OR_RETURN(sql::ExprPtr e, sql::BindExpr(t.node, p.dim_scope));
@@ -254,7 +257,8 @@ Result<Plan> MakePlan(const json& s, const catalog::Snapshot& cat) {
         for (const auto& t : targets)
           if (t.name == n) node = &t.node;
       }
-      if (HasAggregate(*node)) return InvalidArgument("aggregate functions are not allowed in GROUP BY");
+      if (HasAggregate(*node))
+        return InvalidArgument(ErrorCode::kGroupingError, "aggregate functions are not allowed in GROUP BY");
       std::string m = MeasureRefIn(*node, v);
       if (!m.empty()) return InvalidArgument("cannot GROUP BY measure \"{}\"", m);
       ASSIGN_OR_RETURN(sql::ExprPtr e, sql::BindExpr(*node, p.dim_scope));
@@ -317,7 +321,7 @@ Result<Plan> MakePlan(const json& s, const catalog::Snapshot& cat) {
         dependent = dependent && found;
       });
       if (!dependent)
-        return InvalidArgument(
+        return InvalidArgument(ErrorCode::kGroupingError,
             "column \"{}\" must appear in the GROUP BY clause or be used in an aggregate function",
             it.expr_text);
       it.kind = ItemKind::kExpr;
@@ -334,7 +338,7 @@ Result<Plan> MakePlan(const json& s, const catalog::Snapshot& cat) {
       if (node.contains("A_Const")) {
         ASSIGN_OR_RETURN(int64_t pos, ConstInt(node, "ORDER BY position"));
         if (pos < 1 || pos > int64_t(p.items.size()))
-          return InvalidArgument("ORDER BY position {} is not in select list", pos);
+          return InvalidArgument(ErrorCode::kInvalidColumnReference, "ORDER BY position {} is not in select list", pos);
         idx = static_cast<int>(pos - 1);
       } else {
         std::string n = sql::ColumnRefName(node);

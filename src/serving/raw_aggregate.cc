@@ -45,7 +45,8 @@ views::MeasureDef MeasureFor(const RawAggSpec& spec) {
 Status ResolveRawAggregate(const std::string& name, RawAggSpec* spec) {
   Type t = spec->input_type;
   auto need_numeric = [&]() -> Status {
-    if (!Numeric(t)) return InvalidArgument("function {}({}) does not exist", name, TypeName(t));
+    if (!Numeric(t))
+      return InvalidArgument(ErrorCode::kUndefinedFunction, "function {}({}) does not exist", name, TypeName(t));
     return Status::OK();
   };
   if (name == "count") {
@@ -87,7 +88,8 @@ Status ResolveRawAggregate(const std::string& name, RawAggSpec* spec) {
   }
   if (name == "bool_and" || name == "bool_or" || name == "every") {
     spec->kind = name == "bool_or" ? RawAggKind::kBoolOr : RawAggKind::kBoolAnd;
-    if (t != Type::kBool) return InvalidArgument("function {}({}) does not exist", name, TypeName(t));
+    if (t != Type::kBool)
+      return InvalidArgument(ErrorCode::kUndefinedFunction, "function {}({}) does not exist", name, TypeName(t));
     spec->output_type = Type::kBool;
     return Status::OK();
   }
@@ -279,7 +281,7 @@ Value RawAggAcc::Finalize(const RawAggSpec& spec) const {
       // sum(bigint) returns numeric).
       if (spec.input_type == Type::kInt64 && s.count > 0 &&
           (s.isum > std::numeric_limits<int64_t>::max() || s.isum < std::numeric_limits<int64_t>::min())) {
-        sql::RecordEvalError("bigint out of range (sum)");
+        sql::RecordEvalError(ErrorCode::kNumericValueOutOfRange, "bigint out of range (sum)");
         return Value::Null();
       }
       return s.Finalize(MeasureFor(spec));

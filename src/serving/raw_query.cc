@@ -247,7 +247,8 @@ class Planner {
     if (rv.contains("alias") && rv["alias"].contains("colnames"))
       return Unimplemented("column aliases in FROM are not supported");
     for (const Rel& o : p_.rels)
-      if (o.alias == r.alias) return InvalidArgument("table name \"{}\" specified more than once", r.alias);
+      if (o.alias == r.alias)
+        return InvalidArgument(ErrorCode::kDuplicateAlias, "table name \"{}\" specified more than once", r.alias);
     r.offset = static_cast<int>(p_.scope.columns.size());
     r.left = left;
     p_.offsets.push_back(r.offset);
@@ -300,7 +301,8 @@ class Planner {
     bool ln = left->type == Type::kInt64 || left->type == Type::kDouble;
     bool rn = right->type == Type::kInt64 || right->type == Type::kDouble;
     if (left->type != right->type && !(ln && rn))
-      return InvalidArgument("JOIN/ON: operator does not exist: {} = {}", TypeName(left->type), TypeName(right->type));
+      return InvalidArgument(ErrorCode::kUndefinedFunction,
+                             "JOIN/ON: operator does not exist: {} = {}", TypeName(left->type), TypeName(right->type));
     r.left_keys.push_back(std::move(left));
     r.right_keys.push_back(std::move(right));
     r.key_as_double.push_back(r.left_keys.back()->type != r.right_keys.back()->type);
@@ -317,13 +319,16 @@ class Planner {
         int left = -1, right = -1;
         for (int c = 0; c < lo; c++)
           if (p_.scope.columns[c].name == name && !p_.scope.columns[c].merged) {
-            if (left >= 0) return InvalidArgument("common column name \"{}\" appears more than once in left table", name);
+            if (left >= 0)
+              return InvalidArgument(ErrorCode::kAmbiguousColumn,
+                                     "common column name \"{}\" appears more than once in left table", name);
             left = c;
           }
         for (int c = lo; c < hi; c++)
           if (p_.scope.columns[c].name == name) right = c;
         if (left < 0 || right < 0)
-          return InvalidArgument("column \"{}\" specified in USING clause does not exist in {} table", name,
+          return InvalidArgument(ErrorCode::kUndefinedColumn,
+                                 "column \"{}\" specified in USING clause does not exist in {} table", name,
                                  left < 0 ? "left" : "right");
         RETURN_IF_ERROR(AddJoinKey(r, sql::MakeColumn(left, name, p_.scope.columns[left].type),
                                    sql::MakeColumn(right, name, p_.scope.columns[right].type)));
@@ -349,7 +354,7 @@ class Planner {
     for (const json* c : conj) {
       if (HasAggregate(*c)) {
         if (from_where) continue;  // WHERE's own check reports it
-        return InvalidArgument("aggregate functions are not allowed in JOIN conditions");
+        return InvalidArgument(ErrorCode::kGroupingError, "aggregate functions are not allowed in JOIN conditions");
       }
       auto bound = sql::BindPredicate(*c, p_.scope);
       if (!bound.ok()) {
@@ -359,7 +364,8 @@ class Planner {
       ExprPtr e = std::move(bound).value();
       if (!ColumnsWithin(*e, 0, hi)) {
         if (from_where) continue;
-        return InvalidArgument("invalid reference in JOIN/ON: {} reads a table joined later", e->ToString());
+        return InvalidArgument(ErrorCode::kInvalidColumnReference,
+                               "invalid reference in JOIN/ON: {} reads a table joined later", e->ToString());
       }
       if (e->kind == ExprKind::kCompare && e->op == sql::CompareOp::kEq) {
         const ExprPtr &a = e->children[0], &b = e->children[1];
@@ -441,7 +447,8 @@ class Planner {
 
   Status PlanWhere(const json& s) {
     if (!s.contains("whereClause")) return Status::OK();
-    if (HasAggregate(s["whereClause"])) return InvalidArgument("aggregate functions are not allowed in WHERE");
+    if (HasAggregate(s["whereClause"]))
+      return InvalidArgument(ErrorCode::kGroupingError, "aggregate functions are not allowed in WHERE");
     std::vector<const json*> conj;
     SplitAnd(s["whereClause"], &conj);
     std::vector<ExprPtr> scan, rest;
@@ -480,7 +487,8 @@ class Planner {
           synthesized_.push_back(std::make_unique<json>(std::move(ref)));
           targets_.push_back({synthesized_.back().get(), col.name});
         }
-        if (!found) return InvalidArgument("missing FROM-clause entry for table \"{}\"", rel);
+        if (!found)
+          return InvalidArgument(ErrorCode::kUndefinedTable, "missing FROM-clause entry for table \"{}\"", rel);
         continue;
       }
       targets_.push_back({&val, rt.contains("name") ? rt["name"].get<std::string>() : FigureName(val)});
@@ -489,7 +497,8 @@ class Planner {
   }
 
   Status AddKey(const json& node) {
-    if (HasAggregate(node)) return InvalidArgument("aggregate functions are not allowed in GROUP BY");
+    if (HasAggregate(node))
+      return InvalidArgument(ErrorCode::kGroupingError, "aggregate functions are not allowed in GROUP BY");
     ASSIGN_OR_RETURN(ExprPtr e, sql::BindExpr(node, p_.scope));
     std::string key = e->Key();
     for (const auto& k : p_.key_text)
@@ -504,7 +513,7 @@ class Planner {
     if (g.contains("A_Const")) {
       ASSIGN_OR_RETURN(int64_t pos, ConstInt(g, "GROUP BY position"));
       if (pos < 1 || pos > static_cast<int64_t>(targets_.size()))
-        return InvalidArgument("GROUP BY position {} is not in select list", pos);
+        return InvalidArgument(ErrorCode::kInvalidColumnReference, "GROUP BY position {} is not in select list", pos);
       return AddKey(*targets_[pos - 1].node);
     }
     // A bare name: an input column first, else an output alias (as PostgreSQL).
@@ -537,7 +546,8 @@ class Planner {
         if (p_.key_text[k] == key) return sql::MakeColumn(static_cast<int>(k), text, p_.keys[k]->type);
       if (sql::IsConstant(**bound)) return *bound;
       if (node.contains("ColumnRef"))
-        return InvalidArgument("column \"{}\" must appear in the GROUP BY clause or be used in an aggregate function",
+        return InvalidArgument(ErrorCode::kGroupingError,
+                               "column \"{}\" must appear in the GROUP BY clause or be used in an aggregate function",
                                text);
       return ExprPtr();
     };
@@ -564,24 +574,27 @@ class Planner {
       a.spec.descending = sb.value("sortby_dir", "") == "SORTBY_DESC";
       ASSIGN_OR_RETURN(a.arg, BindAggArg(sb.at("node"), fn));
     } else if (within) {
-      return InvalidArgument("{} is not an ordered-set aggregate, so it cannot have WITHIN GROUP", fn);
+      return InvalidArgument(ErrorCode::kWrongObjectType,
+                             "{} is not an ordered-set aggregate, so it cannot have WITHIN GROUP", fn);
     } else if (fc.value("agg_star", false)) {
       if (fn != "count") return InvalidArgument("{}(*) is not valid; only count(*)", fn);
       a.spec.kind = RawAggKind::kCountStar;
     } else if (fn == "approx_percentile") {
       if (args.size() != 2)
-        return InvalidArgument("approx_percentile() takes two arguments (a value and a quantile q or ARRAY[q, ...])");
+        return InvalidArgument(ErrorCode::kUndefinedFunction,
+                               "approx_percentile() takes two arguments (a value and a quantile q or ARRAY[q, ...])");
       RETURN_IF_ERROR(ParseQuantiles(args[1], fn, &a.spec));
       ASSIGN_OR_RETURN(a.arg, BindAggArg(args[0], fn));
     } else {
-      if (args.size() != 1) return InvalidArgument("{}() takes one argument", fn);
+      if (args.size() != 1) return InvalidArgument(ErrorCode::kUndefinedFunction, "{}() takes one argument", fn);
       ASSIGN_OR_RETURN(a.arg, BindAggArg(args[0], fn));
       a.spec.kind = RawAggKind::kCount;  // ResolveRawAggregate sets the kind of the others
     }
     if (a.arg) a.spec.input_type = a.arg->type;
     if (a.arg) RETURN_IF_ERROR(ResolveRawAggregate(fn, &a.spec));
     if (fc.contains("agg_filter")) {
-      if (HasAggregate(fc["agg_filter"])) return InvalidArgument("aggregate functions are not allowed in FILTER");
+      if (HasAggregate(fc["agg_filter"]))
+        return InvalidArgument(ErrorCode::kGroupingError, "aggregate functions are not allowed in FILTER");
       ASSIGN_OR_RETURN(a.filter, sql::BindPredicate(fc["agg_filter"], p_.scope));
     }
     a.text = fmt::format("{}({}{}{})", fn, a.spec.distinct ? "DISTINCT " : "", a.arg ? a.arg->ToString() : "*",
@@ -601,7 +614,8 @@ class Planner {
   }
 
   Result<ExprPtr> BindAggArg(const json& node, const std::string& fn) {
-    if (HasAggregate(node)) return InvalidArgument("aggregate function calls cannot be nested (in {}())", fn);
+    if (HasAggregate(node))
+      return InvalidArgument(ErrorCode::kGroupingError, "aggregate function calls cannot be nested (in {}())", fn);
     return sql::BindExpr(node, p_.scope);
   }
 
@@ -615,7 +629,7 @@ class Planner {
       if (node.contains("A_Const")) {
         ASSIGN_OR_RETURN(int64_t pos, ConstInt(node, "ORDER BY position"));
         if (pos < 1 || pos > static_cast<int64_t>(p_.visible))
-          return InvalidArgument("ORDER BY position {} is not in select list", pos);
+          return InvalidArgument(ErrorCode::kInvalidColumnReference, "ORDER BY position {} is not in select list", pos);
         idx = static_cast<int>(pos - 1);
       } else {
         std::string n = sql::ColumnRefName(node);
@@ -623,7 +637,7 @@ class Planner {
           for (size_t i = 0; i < p_.visible; i++)
             if (p_.items[i].name == n) {
               if (idx >= 0 && p_.items[i].expr->Key() != p_.items[idx].expr->Key())
-                return InvalidArgument("ORDER BY \"{}\" is ambiguous", n);
+                return InvalidArgument(ErrorCode::kAmbiguousColumn, "ORDER BY \"{}\" is ambiguous", n);
               if (idx < 0) idx = static_cast<int>(i);
             }
         }
@@ -640,7 +654,8 @@ class Planner {
             if (p_.items[i].expr->Key() == key) idx = static_cast<int>(i);
           if (idx < 0) {
             if (distinct)
-              return InvalidArgument("for SELECT DISTINCT, ORDER BY expressions must appear in select list");
+              return InvalidArgument(ErrorCode::kInvalidColumnReference,
+                                     "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
             p_.items.push_back({text, e, e->type});
             idx = static_cast<int>(p_.items.size() - 1);
           }

@@ -176,13 +176,15 @@ class SubqueryRunner {
     ASSIGN_OR_RETURN(QueryResult right, Select(json{{"SelectStmt", s["rarg"]}}, nullptr, false));
     std::string what = SetOpName(op);
     if (left.columns.size() != right.columns.size())
-      return InvalidArgument("each {} query must have the same number of columns", what);
+      return InvalidArgument(ErrorCode::kSyntaxError, "each {} query must have the same number of columns", what);
     std::vector<bool> widen(left.columns.size(), false);
     for (size_t i = 0; i < left.columns.size(); i++) {
       Type a = left.columns[i].type, b = right.columns[i].type;
       if (a == b) continue;
       bool numeric = (a == Type::kInt64 || a == Type::kDouble) && (b == Type::kInt64 || b == Type::kDouble);
-      if (!numeric) return InvalidArgument("{} types {} and {} cannot be matched", what, TypeName(a), TypeName(b));
+      if (!numeric)
+        return InvalidArgument(ErrorCode::kDatatypeMismatch,
+                               "{} types {} and {} cannot be matched", what, TypeName(a), TypeName(b));
       widen[i] = true;
       left.columns[i].type = Type::kDouble;
     }
@@ -296,10 +298,12 @@ class SubqueryRunner {
     }
     ASSIGN_OR_RETURN(QueryResult r, Part(link["subselect"]));
     if (type == "EXISTS_SUBLINK") return LiteralNode(r.rows.empty() ? "false" : "true");
-    if (r.columns.size() != 1) return InvalidArgument("subquery must return only one column");
+    if (r.columns.size() != 1) return InvalidArgument(ErrorCode::kSyntaxError, "subquery must return only one column");
     Type t = r.columns[0].type;
     if (type == "EXPR_SUBLINK") {
-      if (r.rows.size() > 1) return InvalidArgument("more than one row returned by a subquery used as an expression");
+      if (r.rows.size() > 1)
+        return InvalidArgument(ErrorCode::kCardinalityViolation,
+                               "more than one row returned by a subquery used as an expression");
       return LiteralNode(LiteralSql(r.rows.empty() ? Value() : r.rows[0][0], t));
     }
     // x IN (subquery): x IN (constants); over no rows, false (whatever x is).
@@ -320,19 +324,25 @@ class SubqueryRunner {
   // query's (correlated), which is said.
   Result<QueryResult> Part(const json& node) {
     Result<QueryResult> r = Select(node, nullptr, false);
-    const std::string& m = r.ok() ? std::string() : r.status().message();
-    bool unknown_column = (m.starts_with("column ") && m.find("does not exist") != std::string::npos) ||
-                          m.starts_with("missing FROM-clause entry");
-    if (!r.ok() && r.status().code() == StatusCode::kInvalidArgument && unknown_column)
-      return InvalidArgument("{} (a subquery cannot read the columns of the query around it: correlated subqueries are "
-                             "not supported)", r.status().message());
+    const Status& st = r.status();
+    // An unknown column, or a qualifier naming no table of the subquery (missing FROM-clause
+    // entry): both are undefined names in the binder, kept apart from an unknown relation
+    // (NotFound).
+    bool unknown_name = st.code() == StatusCode::kInvalidArgument && (st.error_code() == ErrorCode::kUndefinedColumn ||
+                                                                      st.error_code() == ErrorCode::kUndefinedTable);
+    if (unknown_name)
+      return InvalidArgument(st.error_code(),
+                             "{} (a subquery cannot read the columns of the query around it: correlated subqueries "
+                             "are not supported)", st.message());
     return r;
   }
 
   // Renames the columns of a derived relation (an alias's column list).
   static Status Rename(QueryResult* r, const json& names, const std::string& what) {
     if (names.size() > r->columns.size())
-      return InvalidArgument("\"{}\" has {} columns available but {} columns specified", what, r->columns.size(), names.size());
+      return InvalidArgument(ErrorCode::kInvalidColumnReference,
+                             "\"{}\" has {} columns available but {} columns specified",
+                             what, r->columns.size(), names.size());
     for (size_t i = 0; i < names.size(); i++) r->columns[i].name = sql::StringValue(names[i]);
     return Status::OK();
   }

@@ -196,7 +196,8 @@ Status Unify(std::vector<Bound*> items, const char* op) {
       t = Type::kDouble;
       continue;
     }
-    return InvalidArgument("operator does not exist: {} {} {}", TypeName(first->e->type), op, TypeName(bt));
+    return InvalidArgument(ErrorCode::kUndefinedFunction,
+                           "operator does not exist: {} {} {}", TypeName(first->e->type), op, TypeName(bt));
   }
   for (Bound* b : items) {
     if (b->unknown) {
@@ -223,7 +224,8 @@ Result<Type> CommonType(const std::vector<Bound*>& items, const char* context) {
       if (IsNumeric(nt) && IsNumeric(*t)) {
         t = Type::kDouble;
       } else {
-        return InvalidArgument("{} types {} and {} cannot be matched", context, TypeName(*t), TypeName(nt));
+        return InvalidArgument(ErrorCode::kDatatypeMismatch,
+                               "{} types {} and {} cannot be matched", context, TypeName(*t), TypeName(nt));
       }
     }
   }
@@ -327,7 +329,8 @@ int64_t IntervalUnitMicros(const std::string& u) {
 // '1 day 2 hours', '1.5 hours', '01:30:00', '1 day 01:30', '-1 hour', '2 hours ago', '10'
 // (seconds, or `bare_unit` when the literal had a field qualifier such as INTERVAL '90' MINUTE).
 Result<int64_t> ParseInterval(const std::string& text, int64_t bare_unit, bool qualified) {
-  auto bad = [&]() { return InvalidArgument("invalid input syntax for type interval: \"{}\"", text); };
+  auto bad = [&]() { return InvalidArgument(ErrorCode::kInvalidTextRepresentation,
+                                            "invalid input syntax for type interval: \"{}\"", text); };
   std::string s = Lower(text);
   size_t i = 0, n = s.size();
   double total = 0;
@@ -395,7 +398,8 @@ Result<int64_t> ParseInterval(const std::string& text, int64_t bare_unit, bool q
   if (!any) return bad();
   if (ago) total = -total;
   total = std::rint(total);
-  if (!(std::fabs(total) < static_cast<double>(kMaxIntervalMicros))) return InvalidArgument("interval out of range");
+  if (!(std::fabs(total) < static_cast<double>(kMaxIntervalMicros)))
+    return InvalidArgument(ErrorCode::kDatetimeFieldOverflow, "interval out of range");
   return static_cast<int64_t>(total);
 }
 
@@ -440,14 +444,16 @@ Result<Bound> BindIntervalArith(ArithOp op, const char* op_text, Bound a, Bound 
     return Unimplemented("type interval is not supported (only timestamptz + interval and timestamptz - interval)");
   if (a.interval && op == ArithOp::kAdd) std::swap(a, b);
   if (a.interval || (op != ArithOp::kAdd && op != ArithOp::kSub))
-    return InvalidArgument("operator does not exist: {} {} {}", a.interval ? "interval" : TypeNameOrUnknown(a),
+    return InvalidArgument(ErrorCode::kUndefinedFunction,
+                           "operator does not exist: {} {} {}", a.interval ? "interval" : TypeNameOrUnknown(a),
                            op_text, b.interval ? "interval" : TypeNameOrUnknown(b));
   if (a.unknown) {
     ASSIGN_OR_RETURN(a.e, ResolveUnknown(a, Type::kTimestamp));
     a.unknown = false;
   }
   if (a.e->type != Type::kTimestamp)
-    return InvalidArgument("operator does not exist: {} {} interval", TypeName(a.e->type), op_text);
+    return InvalidArgument(ErrorCode::kUndefinedFunction,
+                           "operator does not exist: {} {} interval", TypeName(a.e->type), op_text);
   auto e = std::make_shared<Expr>();
   e->kind = ExprKind::kArith;
   e->arith = op;
@@ -472,18 +478,21 @@ LAMINAR_NOINLINE Result<Bound> BindTypeCast(const json& tc, const Ctx& cx) {
     arg.numeric = arg.numeric && to_numeric;
     return arg;
   }
-  if (!CastAllowed(from, to)) return InvalidArgument("cannot cast type {} to {}", TypeName(from), TypeName(to));
+  if (!CastAllowed(from, to))
+    return InvalidArgument(ErrorCode::kCannotCoerce, "cannot cast type {} to {}", TypeName(from), TypeName(to));
   if (arg.numeric && to == Type::kInt64 && arg.e->kind == ExprKind::kLiteral) {
     // numeric → bigint rounds half away from zero (float8 → bigint: half to even).
     double d = std::round(arg.e->literal.as_double());
-    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) return InvalidArgument("bigint out of range");
+    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
+      return InvalidArgument(ErrorCode::kNumericValueOutOfRange, "bigint out of range");
     return Bound{MakeLiteral(Value::Int(static_cast<int64_t>(d)), Type::kInt64), false};
   }
   return Bound{MakeCast(arg.e, to), false};
 }
 
 Result<ExprPtr> MakeArith(ArithOp op, const char* op_text, Bound a, Bound b) {
-  if (a.unknown && b.unknown) return InvalidArgument("operator is not unique: unknown {} unknown", op_text);
+  if (a.unknown && b.unknown)
+    return InvalidArgument(ErrorCode::kAmbiguousFunction, "operator is not unique: unknown {} unknown", op_text);
   // timestamptz + 'literal': the literal is an interval, as PostgreSQL resolves it.
   if (op == ArithOp::kAdd && (a.unknown || b.unknown)) {
     Bound& lit = a.unknown ? a : b;
@@ -510,7 +519,8 @@ Result<ExprPtr> MakeArith(ArithOp op, const char* op_text, Bound a, Bound b) {
   if (!IsNumeric(ta) || !IsNumeric(tb)) {
     if (ta == Type::kTimestamp || tb == Type::kTimestamp)
       return Unimplemented("unsupported operator: {} {} {}", TypeName(ta), op_text, TypeName(tb));
-    return InvalidArgument("operator does not exist: {} {} {}", TypeName(ta), op_text, TypeName(tb));
+    return InvalidArgument(ErrorCode::kUndefinedFunction,
+                           "operator does not exist: {} {} {}", TypeName(ta), op_text, TypeName(tb));
   }
   auto e = std::make_shared<Expr>();
   e->kind = ExprKind::kArith;
@@ -523,9 +533,9 @@ Result<ExprPtr> MakeArith(ArithOp op, const char* op_text, Bound a, Bound b) {
 LAMINAR_NOINLINE Result<Bound> BindNegate(const json& operand, const Ctx& cx, bool minus) {
   ASSIGN_OR_RETURN(Bound a, Bind(operand, cx));
   const char* op = minus ? "-" : "+";
-  if (a.unknown) return InvalidArgument("operator is not unique: {} unknown", op);
+  if (a.unknown) return InvalidArgument(ErrorCode::kAmbiguousFunction, "operator is not unique: {} unknown", op);
   if (!IsNumeric(a.e->type))
-    return InvalidArgument("operator does not exist: {} {}", op, TypeName(a.e->type));
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} {}", op, TypeName(a.e->type));
   if (!minus) return a;
   if (a.e->kind == ExprKind::kLiteral) {  // fold: -5 is a constant
     const Value& v = a.e->literal;
@@ -535,7 +545,8 @@ LAMINAR_NOINLINE Result<Bound> BindNegate(const json& operand, const Ctx& cx, bo
       r.numeric = a.numeric;
       return r;
     }
-    if (v.as_int() == std::numeric_limits<int64_t>::min()) return InvalidArgument("bigint out of range");
+    if (v.as_int() == std::numeric_limits<int64_t>::min())
+      return InvalidArgument(ErrorCode::kNumericValueOutOfRange, "bigint out of range");
     return Bound{MakeLiteral(Value::Int(-v.as_int()), Type::kInt64), false};
   }
   auto e = std::make_shared<Expr>();
@@ -549,7 +560,8 @@ LAMINAR_NOINLINE Result<Bound> BindNegate(const json& operand, const Ctx& cx, bo
 Result<Bound> BindConcatOp(Bound a, Bound b) {
   bool a_text = a.unknown || a.e->type == Type::kText, b_text = b.unknown || b.e->type == Type::kText;
   if (!a_text && !b_text)
-    return InvalidArgument("operator does not exist: {} || {}", TypeName(a.e->type), TypeName(b.e->type));
+    return InvalidArgument(ErrorCode::kUndefinedFunction,
+                           "operator does not exist: {} || {}", TypeName(a.e->type), TypeName(b.e->type));
   ExprPtr ea, eb;
   if (a.unknown) {
     ASSIGN_OR_RETURN(ea, ResolveUnknown(a, Type::kText));
@@ -650,7 +662,8 @@ Status AnalyzeLike(std::string_view p, char escape, bool ilike, LikeShape* shape
   for (size_t i = 0; i < p.size(); i++) {
     char c = p[i];
     if (escape != '\0' && c == escape) {
-      if (i + 1 == p.size()) return InvalidArgument("LIKE pattern must not end with escape character");
+      if (i + 1 == p.size())
+        return InvalidArgument(ErrorCode::kInvalidEscapeSequence, "LIKE pattern must not end with escape character");
       if (state == 2) general = true;
       state = 1;
       *literal += p[++i];
@@ -696,7 +709,8 @@ LAMINAR_NOINLINE Result<Bound> BindLike(bool ilike, const std::string& op, const
     if (s.size() > 1) {
       if ((static_cast<unsigned char>(s[0]) & 0x80) && s.size() <= 4)
         return Unimplemented("a multi-byte ESCAPE character is not supported");
-      return InvalidArgument("invalid escape string (it must be empty or one character)");
+      return InvalidArgument(ErrorCode::kInvalidEscapeSequence,
+                             "invalid escape string (it must be empty or one character)");
     }
     escape = s.empty() ? '\0' : s[0];
     pattern = &args[0];
@@ -704,7 +718,8 @@ LAMINAR_NOINLINE Result<Bound> BindLike(bool ilike, const std::string& op, const
   ASSIGN_OR_RETURN(Bound a, Bind(lexpr, cx));
   ASSIGN_OR_RETURN(Bound p, Bind(*pattern, cx));
   if ((!a.unknown && a.e->type != Type::kText) || (!p.unknown && p.e->type != Type::kText))
-    return InvalidArgument("operator does not exist: {} {} {}", TypeNameOrUnknown(a), op, TypeNameOrUnknown(p));
+    return InvalidArgument(ErrorCode::kUndefinedFunction,
+                           "operator does not exist: {} {} {}", TypeNameOrUnknown(a), op, TypeNameOrUnknown(p));
   if (a.unknown) {
     ASSIGN_OR_RETURN(a.e, ResolveUnknown(a, Type::kText));
   }
@@ -788,7 +803,8 @@ LAMINAR_NOINLINE Result<Bound> BindBoolExpr(const json& be, const Ctx& cx) {
       ASSIGN_OR_RETURN(b.e, ResolveUnknown(b, Type::kBool));
     }
     if (b.e->type != Type::kBool)
-      return InvalidArgument("argument of {} must be type boolean, not type {}", name, TypeName(b.e->type));
+      return InvalidArgument(ErrorCode::kDatatypeMismatch,
+                             "argument of {} must be type boolean, not type {}", name, TypeName(b.e->type));
     e->children.push_back(b.e);
   }
   if (e->kind == ExprKind::kNot ? e->children.size() != 1 : e->children.size() < 2)
@@ -830,7 +846,8 @@ LAMINAR_NOINLINE Result<Bound> BindCase(const json& ce, const Ctx& cx) {
         ASSIGN_OR_RETURN(w.e, ResolveUnknown(w, Type::kBool));
       }
       if (w.e->type != Type::kBool)
-        return InvalidArgument("argument of CASE/WHEN must be type boolean, not type {}", TypeName(w.e->type));
+        return InvalidArgument(ErrorCode::kDatatypeMismatch,
+                               "argument of CASE/WHEN must be type boolean, not type {}", TypeName(w.e->type));
     }
     whens.push_back(w.e);
     ASSIGN_OR_RETURN(Bound r, Bind(Field(cw, "result"), cx));
@@ -893,7 +910,8 @@ Result<TimeUnit> DateTruncUnit(const json& node) {
           "date_trunc unit \"{}\" is not supported (use second, minute, hour, day, "
           "week, month or year)",
           v->as_text());
-  return InvalidArgument("unit \"{}\" not recognized for type timestamp with time zone", v->as_text());
+  return InvalidArgument(ErrorCode::kInvalidParameterValue,
+                         "unit \"{}\" not recognized for type timestamp with time zone", v->as_text());
 }
 
 // An argument that must be a timestamptz (unknown literals are read as one).
@@ -903,7 +921,8 @@ Result<ExprPtr> TimestampArg(const json& node, const Ctx& cx, const char* fn) {
     ASSIGN_OR_RETURN(arg.e, ResolveUnknown(arg, Type::kTimestamp));
   }
   if (arg.e->type != Type::kTimestamp)
-    return InvalidArgument("function {}(unknown, {}) does not exist: {} needs a timestamp with time zone", fn,
+    return InvalidArgument(ErrorCode::kUndefinedFunction,
+                           "function {}(unknown, {}) does not exist: {} needs a timestamp with time zone", fn,
                            TypeName(arg.e->type), fn);
   return arg.e;
 }
@@ -911,7 +930,8 @@ Result<ExprPtr> TimestampArg(const json& node, const Ctx& cx, const char* fn) {
 LAMINAR_NOINLINE Result<Bound> BindDateTrunc(const json& args, const Ctx& cx) {
   if (args.size() == 3)
     return Unimplemented("date_trunc with a time zone argument is not supported (Laminar works in UTC)");
-  if (args.size() != 2) return InvalidArgument("function date_trunc takes 2 arguments, got {}", args.size());
+  if (args.size() != 2)
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "function date_trunc takes 2 arguments, got {}", args.size());
   ASSIGN_OR_RETURN(TimeUnit unit, DateTruncUnit(args[0]));
   ASSIGN_OR_RETURN(ExprPtr arg, TimestampArg(args[1], cx, "date_trunc"));
   return Bound{MakeDateTrunc(unit, arg), false};
@@ -959,7 +979,8 @@ std::optional<DatePart> ParseDatePart(const std::string& f) {
 
 // extract(field FROM ts) (libpg_query: pg_catalog.extract('field', ts)) and date_part('field', ts).
 LAMINAR_NOINLINE Result<Bound> BindExtract(const std::string& fn, const json& args, const Ctx& cx) {
-  if (args.size() != 2) return InvalidArgument("function {} takes 2 arguments, got {}", fn, args.size());
+  if (args.size() != 2)
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "function {} takes 2 arguments, got {}", fn, args.size());
   auto v = ConstValue(args[0]);
   if (!v.ok() || v->is_null() || v->type() != Type::kText)
     return Unimplemented("{}: the field must be a constant string such as 'hour'", fn);
@@ -967,7 +988,8 @@ LAMINAR_NOINLINE Result<Bound> BindExtract(const std::string& fn, const json& ar
   auto part = ParseDatePart(field);
   if (!part) {
     if (field == "julian") return Unimplemented("{} field julian is not supported", fn);
-    return InvalidArgument("unit \"{}\" not recognized for type timestamp with time zone", field);
+    return InvalidArgument(ErrorCode::kInvalidParameterValue,
+                           "unit \"{}\" not recognized for type timestamp with time zone", field);
   }
   ASSIGN_OR_RETURN(ExprPtr arg, TimestampArg(args[1], cx, fn.c_str()));
   auto e = std::make_shared<Expr>();
@@ -1070,7 +1092,7 @@ LAMINAR_NOINLINE Result<Bound> BindScalarFunc(const std::string& name, const Fun
   }
   size_t n = args.size();
   auto no_such = [&]() {
-    return InvalidArgument("function {}({}) does not exist", name, SignatureText(args));
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "function {}({}) does not exist", name, SignatureText(args));
   };
   auto e = std::make_shared<Expr>();
   e->kind = ExprKind::kFunc;
@@ -1170,21 +1192,25 @@ LAMINAR_NOINLINE Result<Bound> BindFuncCall(const json& fc, const Ctx& cx) {
   if (!qualifier.empty() && qualifier != "pg_catalog")
     return Unimplemented("unsupported function: {}", NameList(names));
   if (fc.contains("over")) return Unimplemented("window functions are not supported: {}", name);
-  if (IsAggregateName(name)) return InvalidArgument("aggregate function {} is not allowed here", name);
+  if (IsAggregateName(name))
+    return InvalidArgument(ErrorCode::kGroupingError, "aggregate function {} is not allowed here", name);
   if (fc.value("agg_star", false))
-    return InvalidArgument("{}(*) specified, but {} is not an aggregate function", name, name);
+    return InvalidArgument(ErrorCode::kWrongObjectType,
+                           "{}(*) specified, but {} is not an aggregate function", name, name);
   if (fc.value("agg_distinct", false))
-    return InvalidArgument("DISTINCT specified, but {} is not an aggregate function", name);
+    return InvalidArgument(ErrorCode::kWrongObjectType,
+                           "DISTINCT specified, but {} is not an aggregate function", name);
   if (fc.contains("agg_filter"))
-    return InvalidArgument("FILTER specified, but {} is not an aggregate function", name);
+    return InvalidArgument(ErrorCode::kWrongObjectType, "FILTER specified, but {} is not an aggregate function", name);
   if (fc.contains("agg_order") || fc.value("agg_within_group", false))
-    return InvalidArgument("ORDER BY specified, but {} is not an aggregate function", name);
+    return InvalidArgument(ErrorCode::kWrongObjectType,
+                           "ORDER BY specified, but {} is not an aggregate function", name);
   if (fc.value("func_variadic", false)) return Unimplemented("VARIADIC is not supported");
   const json& args = Field(fc, "args");
   if (name == "date_trunc") return BindDateTrunc(args, cx);
   if (name == "extract" || name == "date_part") return BindExtract(name, args, cx);
   if (name == "now" || name == "transaction_timestamp" || name == "statement_timestamp") {
-    if (!args.empty()) return InvalidArgument("function {} takes no arguments", name);
+    if (!args.empty()) return InvalidArgument(ErrorCode::kUndefinedFunction, "function {} takes no arguments", name);
     return Bound{MakeLiteral(Value::Timestamp(cx.Now()), Type::kTimestamp), false};
   }
   if (name == "timezone" && args.size() == 2) {  // ts AT TIME ZONE 'zone'
@@ -1274,7 +1300,8 @@ LAMINAR_NOINLINE Result<Bound> BindNode(const std::string& kind, const json& nod
 Result<Bound> Bind(const json& node, const Ctx& cx, bool allow_interval) {
   DepthGuard guard;
   if (bind_depth > kMaxDepth)
-    return InvalidArgument("expression is nested too deeply (more than {} levels)", kMaxDepth);
+    return InvalidArgument(ErrorCode::kProgramLimitExceeded,
+                           "expression is nested too deeply (more than {} levels)", kMaxDepth);
   const std::string& kind = NodeKind(node);
   if (kind.empty()) return Unsupported(node);
   if (cx.hook) {
@@ -1307,8 +1334,8 @@ bool IsConstantNode(const json& node) {
 
 Result<int> Scope::Resolve(std::string_view qualifier, std::string_view name) const {
   auto missing = [&]() {
-    if (relation.empty()) return InvalidArgument("column \"{}\" does not exist", name);
-    return InvalidArgument("column \"{}\" does not exist in \"{}\"", name, relation);
+    if (relation.empty()) return InvalidArgument(ErrorCode::kUndefinedColumn, "column \"{}\" does not exist", name);
+    return InvalidArgument(ErrorCode::kUndefinedColumn, "column \"{}\" does not exist in \"{}\"", name, relation);
   };
   bool relations = false;
   for (const auto& c : columns)
@@ -1320,8 +1347,9 @@ Result<int> Scope::Resolve(std::string_view qualifier, std::string_view name) co
       seen = true;
       if (columns[i].name == name) return static_cast<int>(i);
     }
-    if (!seen) return InvalidArgument("missing FROM-clause entry for table \"{}\"", qualifier);
-    return InvalidArgument("column {}.{} does not exist", qualifier, name);
+    if (!seen)
+      return InvalidArgument(ErrorCode::kUndefinedTable, "missing FROM-clause entry for table \"{}\"", qualifier);
+    return InvalidArgument(ErrorCode::kUndefinedColumn, "column {}.{} does not exist", qualifier, name);
   }
   int found = -1;
   for (size_t i = 0; i < columns.size(); i++) {
@@ -1329,7 +1357,7 @@ Result<int> Scope::Resolve(std::string_view qualifier, std::string_view name) co
     if (found < 0) {
       found = static_cast<int>(i);
     } else if (columns[found].relation != columns[i].relation) {
-      return InvalidArgument("column reference \"{}\" is ambiguous", name);
+      return InvalidArgument(ErrorCode::kAmbiguousColumn, "column reference \"{}\" is ambiguous", name);
     }
   }
   if (found < 0) return missing();
@@ -1355,7 +1383,8 @@ Result<ExprPtr> BindPredicate(const json& node, const Scope& scope, const BindHo
     ASSIGN_OR_RETURN(b.e, ResolveUnknown(b, Type::kBool));
   }
   if (b.e->type != Type::kBool)
-    return InvalidArgument("argument of WHERE must be type boolean, not type {}", TypeName(b.e->type));
+    return InvalidArgument(ErrorCode::kDatatypeMismatch,
+                           "argument of WHERE must be type boolean, not type {}", TypeName(b.e->type));
   return b.e;
 }
 
@@ -1377,7 +1406,8 @@ std::string ColumnRefName(const json& node) {
 
 Result<Value> CastText(const std::string& text, Type type) {
   auto bad = [&]() {
-    return InvalidArgument("invalid input syntax for type {}: \"{}\"", TypeName(type), text);
+    return InvalidArgument(ErrorCode::kInvalidTextRepresentation,
+                           "invalid input syntax for type {}: \"{}\"", TypeName(type), text);
   };
   std::string s = Trim(text);
   switch (type) {
@@ -1399,7 +1429,9 @@ Result<Value> CastText(const std::string& text, Type type) {
         if (!std::isdigit(static_cast<unsigned char>(s[j]))) return bad();
       errno = 0;
       long long v = std::strtoll(s.c_str(), nullptr, 10);
-      if (errno == ERANGE) return InvalidArgument("value \"{}\" is out of range for type bigint", text);
+      if (errno == ERANGE)
+        return InvalidArgument(ErrorCode::kNumericValueOutOfRange,
+                               "value \"{}\" is out of range for type bigint", text);
       return Value::Int(v);
     }
     case Type::kDouble: {
@@ -1414,7 +1446,8 @@ Result<Value> CastText(const std::string& text, Type type) {
       double d = std::strtod(s.c_str(), &end);
       if (!end || *end != '\0') return bad();
       if (errno == ERANGE && std::isinf(d))
-        return InvalidArgument("\"{}\" is out of range for type double precision", text);
+        return InvalidArgument(ErrorCode::kNumericValueOutOfRange,
+                               "\"{}\" is out of range for type double precision", text);
       return Value::Double(d);
     }
     case Type::kTimestamp: {

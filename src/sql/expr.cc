@@ -65,29 +65,34 @@ ExprPtr MakeCast(ExprPtr arg, Type to) {
 namespace {
 
 thread_local std::string eval_error_message;
+thread_local ErrorCode eval_error_code = ErrorCode::kNone;
 
-void RecordError(std::string message) {
+void RecordError(ErrorCode code, std::string message) {
   if (internal::eval_error) return;
   internal::eval_error = true;
+  eval_error_code = code;
   eval_error_message = std::move(message);
 }
 
 // Records a runtime error (formatting the message only for the first one) and returns NULL.
 template <typename... Args>
-Value EvalError(fmt::format_string<Args...> f, Args&&... args) {
-  if (!internal::eval_error) RecordError(fmt::format(f, std::forward<Args>(args)...));
+Value EvalError(ErrorCode code, fmt::format_string<Args...> f, Args&&... args) {
+  if (!internal::eval_error) RecordError(code, fmt::format(f, std::forward<Args>(args)...));
   return Value::Null();
 }
 
+Value BigintOutOfRange() { return EvalError(ErrorCode::kNumericValueOutOfRange, "bigint out of range"); }
+
 }  // namespace
 
-void RecordEvalError(std::string message) { RecordError(std::move(message)); }
+void RecordEvalError(ErrorCode code, std::string message) { RecordError(code, std::move(message)); }
 
 Status TakeEvalError() {
   if (!internal::eval_error) return Status::OK();
   internal::eval_error = false;
-  Status st(StatusCode::kInvalidArgument, std::move(eval_error_message));
+  Status st(StatusCode::kInvalidArgument, eval_error_code, std::move(eval_error_message));
   eval_error_message.clear();
+  eval_error_code = ErrorCode::kNone;
   return st;
 }
 
@@ -486,8 +491,8 @@ bool CompareHolds(CompareOp op, int c) {
 // PostgreSQL's float8 checks: an infinite result from finite inputs overflowed; a zero result
 // from non-zero inputs (multiplication, division) underflowed.
 Value CheckedDouble(double r, bool overflowed, bool underflowed) {
-  if (overflowed) return EvalError("value out of range: overflow");
-  if (underflowed) return EvalError("value out of range: underflow");
+  if (overflowed) return EvalError(ErrorCode::kNumericValueOutOfRange, "value out of range: overflow");
+  if (underflowed) return EvalError(ErrorCode::kNumericValueOutOfRange, "value out of range: underflow");
   return Value::Double(r);
 }
 
@@ -496,12 +501,12 @@ Value Arith(ArithOp op, const Value& a, const Value& b, Type type) {
   if (type == Type::kInt64) {
     int64_t x = a.as_int(), y = b.as_int(), r = 0;
     switch (op) {
-      case ArithOp::kAdd: if (__builtin_add_overflow(x, y, &r)) return EvalError("bigint out of range"); break;
-      case ArithOp::kSub: if (__builtin_sub_overflow(x, y, &r)) return EvalError("bigint out of range"); break;
-      case ArithOp::kMul: if (__builtin_mul_overflow(x, y, &r)) return EvalError("bigint out of range"); break;
+      case ArithOp::kAdd: if (__builtin_add_overflow(x, y, &r)) return BigintOutOfRange(); break;
+      case ArithOp::kSub: if (__builtin_sub_overflow(x, y, &r)) return BigintOutOfRange(); break;
+      case ArithOp::kMul: if (__builtin_mul_overflow(x, y, &r)) return BigintOutOfRange(); break;
       case ArithOp::kDiv:
         if (y == 0) return Value::Null();
-        if (x == INT64_MIN && y == -1) return EvalError("bigint out of range");
+        if (x == INT64_MIN && y == -1) return BigintOutOfRange();
         r = x / y;
         break;
       case ArithOp::kMod: if (y == 0 || y == -1) return y == -1 ? Value::Int(0) : Value::Null(); r = x % y; break;
@@ -511,7 +516,7 @@ Value Arith(ArithOp op, const Value& a, const Value& b, Type type) {
   if (type == Type::kTimestamp) {  // timestamptz ± interval (microseconds)
     int64_t x = a.as_int(), y = b.as_int(), r = 0;
     bool overflow = op == ArithOp::kSub ? __builtin_sub_overflow(x, y, &r) : __builtin_add_overflow(x, y, &r);
-    if (overflow) return EvalError("timestamp out of range");
+    if (overflow) return EvalError(ErrorCode::kDatetimeFieldOverflow, "timestamp out of range");
     return Value::Timestamp(r);
   }
   double x = a.numeric(), y = b.numeric(), r = 0;
@@ -573,7 +578,7 @@ Value CastFromText(const std::string& text, Type to) {
     case Type::kBool: break;
   }
   auto r = CastText(text, to);
-  if (!r.ok()) return EvalError("{}", r.status().message());
+  if (!r.ok()) return EvalError(r.status().error_code(), "{}", r.status().message());
   return std::move(r).value();
 }
 
@@ -590,7 +595,7 @@ Value CastEval(const Value& v, Type from, Type to) {
     case Type::kDouble:
       if (to == Type::kInt64) {
         double r = std::rint(v.as_double());  // PostgreSQL's float8 → int8: ties to even
-        if (!(r >= -9223372036854775808.0 && r < 9223372036854775808.0)) return EvalError("bigint out of range");
+        if (!(r >= -9223372036854775808.0 && r < 9223372036854775808.0)) return BigintOutOfRange();
         return Value::Int(static_cast<int64_t>(r));
       }
       break;
@@ -600,7 +605,7 @@ Value CastEval(const Value& v, Type from, Type to) {
     case Type::kTimestamp: break;
   }
   // The binder refuses these casts; reaching here is a bug.
-  return EvalError("cannot cast type {} to {}", TypeName(from), TypeName(to));
+  return EvalError(ErrorCode::kCannotCoerce, "cannot cast type {} to {}", TypeName(from), TypeName(to));
 }
 
 // ----- text functions
@@ -650,7 +655,7 @@ Value Trim(std::string_view s, std::string_view set, bool left, bool right) {
 }
 
 Value Substr(std::string_view s, int64_t start, bool has_count, int64_t count) {
-  if (has_count && count < 0) return EvalError("negative substring length not allowed");
+  if (has_count && count < 0) return EvalError(ErrorCode::kSubstringError, "negative substring length not allowed");
   int64_t begin = start < 1 ? 1 : start;
   size_t b = SkipChars(s, 0, begin - 1);
   if (!has_count) return Value::Text(std::string(s.substr(b)));
@@ -730,12 +735,16 @@ double DecimalRound(double x, int64_t n, bool truncate) {
 Value Power(double x, double y) {
   if (std::isnan(x)) return Value::Double(y == 0 ? 1.0 : x);
   if (std::isnan(y)) return Value::Double(x == 1 ? 1.0 : y);
-  if (x == 0 && y < 0) return EvalError("zero raised to a negative power is undefined");
+  if (x == 0 && y < 0)
+    return EvalError(ErrorCode::kInvalidArgumentForPower, "zero raised to a negative power is undefined");
   if (x < 0 && std::floor(y) != y && std::isfinite(y))
-    return EvalError("a negative number raised to a non-integer power yields a complex result");
+    return EvalError(ErrorCode::kInvalidArgumentForPower,
+                     "a negative number raised to a non-integer power yields a complex result");
   double r = std::pow(x, y);
-  if (std::isinf(r) && std::isfinite(x) && std::isfinite(y)) return EvalError("value out of range: overflow");
-  if (r == 0 && x != 0 && std::isfinite(x) && std::isfinite(y)) return EvalError("value out of range: underflow");
+  if (std::isinf(r) && std::isfinite(x) && std::isfinite(y))
+    return EvalError(ErrorCode::kNumericValueOutOfRange, "value out of range: overflow");
+  if (r == 0 && x != 0 && std::isfinite(x) && std::isfinite(y))
+    return EvalError(ErrorCode::kNumericValueOutOfRange, "value out of range: underflow");
   return Value::Double(r);
 }
 
@@ -815,7 +824,7 @@ Value EvalFunc(const Expr& e, const Value* row) {
     }
     case Func::kAbs:
       if (e.type == Type::kInt64) {
-        if (a.as_int() == INT64_MIN) return EvalError("bigint out of range");
+        if (a.as_int() == INT64_MIN) return BigintOutOfRange();
         return Value::Int(a.as_int() < 0 ? -a.as_int() : a.as_int());
       }
       return Value::Double(std::fabs(a.as_double()));
@@ -833,21 +842,23 @@ Value EvalFunc(const Expr& e, const Value* row) {
     case Func::kMod: return Arith(ArithOp::kMod, a, *b, e.type);
     case Func::kSqrt: {
       double x = a.numeric();
-      if (x < 0) return EvalError("cannot take square root of a negative number");
+      if (x < 0) return EvalError(ErrorCode::kInvalidArgumentForPower, "cannot take square root of a negative number");
       return Value::Double(std::sqrt(x));
     }
     case Func::kPower: return Power(a.numeric(), b->numeric());
     case Func::kLn:
     case Func::kLog10: {
       double x = a.numeric();
-      if (x == 0) return EvalError("cannot take logarithm of zero");
-      if (x < 0) return EvalError("cannot take logarithm of a negative number");
+      if (x == 0) return EvalError(ErrorCode::kInvalidArgumentForLog, "cannot take logarithm of zero");
+      if (x < 0) return EvalError(ErrorCode::kInvalidArgumentForLog, "cannot take logarithm of a negative number");
       return Value::Double(e.func == Func::kLn ? std::log(x) : std::log10(x));
     }
     case Func::kExp: {
       double x = a.numeric(), r = std::exp(x);
-      if (std::isinf(r) && !std::isinf(x)) return EvalError("value out of range: overflow");
-      if (r == 0 && !std::isinf(x)) return EvalError("value out of range: underflow");
+      if (std::isinf(r) && !std::isinf(x))
+        return EvalError(ErrorCode::kNumericValueOutOfRange, "value out of range: overflow");
+      if (r == 0 && !std::isinf(x))
+        return EvalError(ErrorCode::kNumericValueOutOfRange, "value out of range: underflow");
       return Value::Double(r);
     }
     case Func::kSign: {
@@ -856,9 +867,10 @@ Value EvalFunc(const Expr& e, const Value* row) {
     }
     case Func::kToTimestamp: {
       double x = a.numeric();
-      if (std::isnan(x)) return EvalError("timestamp cannot be NaN");
+      if (std::isnan(x)) return EvalError(ErrorCode::kDatetimeFieldOverflow, "timestamp cannot be NaN");
       // PostgreSQL's range: 4714-11-24 BC to 294276 AD.
-      if (!(x >= -210866803200.0 && x < 9224318016000.0)) return EvalError("timestamp out of range: \"{:g}\"", x);
+      if (!(x >= -210866803200.0 && x < 9224318016000.0))
+        return EvalError(ErrorCode::kDatetimeFieldOverflow, "timestamp out of range: \"{:g}\"", x);
       return Value::Timestamp(static_cast<int64_t>(std::rint(x * 1e6)));
     }
   }
@@ -975,7 +987,7 @@ Value EvalLike(const Expr& e, const Value* row) {
       if (p.is_null()) return Value::Null();
       bool bad = false;
       m = LikeMatch(text, p.as_text(), e.escape, e.ilike, &bad);
-      if (bad) return EvalError("LIKE pattern must not end with escape character");
+      if (bad) return EvalError(ErrorCode::kInvalidEscapeSequence, "LIKE pattern must not end with escape character");
       break;
     }
   }
@@ -1098,7 +1110,7 @@ Value Eval(const Expr& e, const Value* row) {
       const Value& a = EvalRef(*e.children[0], row, &t);
       if (a.is_null()) return Value::Null();
       if (e.type == Type::kInt64)
-        return a.as_int() == INT64_MIN ? EvalError("bigint out of range") : Value::Int(-a.as_int());
+        return a.as_int() == INT64_MIN ? BigintOutOfRange() : Value::Int(-a.as_int());
       return Value::Double(-a.numeric());
     }
     case ExprKind::kCase: return EvalCase(e, row);

@@ -169,12 +169,12 @@ inline constinit thread_local bool eval_error = false;
 // True when an Eval on this thread recorded a runtime error not yet taken.
 inline bool HasEvalError() { return internal::eval_error; }
 // The first runtime error recorded on this thread since the last Take/Clear, as InvalidArgument
-// with PostgreSQL's message (e.g. `invalid input syntax for type bigint: "abc"`); OK when none.
-// Clears the slot.
+// with PostgreSQL's message (e.g. `invalid input syntax for type bigint: "abc"`) and its
+// ErrorCode (kInvalidTextRepresentation); OK when none. Clears the slot.
 Status TakeEvalError();
 // Records a runtime error found outside Eval (e.g. an aggregate's result out of range), unless
 // one is already recorded.
-void RecordEvalError(std::string message);
+void RecordEvalError(ErrorCode code, std::string message);
 inline void ClearEvalError() {
   if (internal::eval_error) TakeEvalError().IgnoreError();
 }

@@ -225,7 +225,8 @@ Result<std::vector<Statement>> Parse(std::string_view sql) {
       }
       if (t.kind == TokKind::kOperator || IsKeywordOperator(text, t)) count++;
       if (count > kMaxOperators)
-        return InvalidArgument("statement {} has too many operators (more than {})", stmt_no, kMaxOperators);
+        return InvalidArgument(ErrorCode::kProgramLimitExceeded,
+                               "statement {} has too many operators (more than {})", stmt_no, kMaxOperators);
     }
   }
 
@@ -253,8 +254,8 @@ Result<std::vector<Statement>> Parse(std::string_view sql) {
     std::string msg = r.error->message ? r.error->message : "syntax error";
     int pos = r.error->cursorpos;
     pg_query_free_parse_result(r);
-    if (pos > 0) return InvalidArgument("{} (at character {})", msg, pos);
-    return InvalidArgument("{}", msg);
+    if (pos > 0) return InvalidArgument(ErrorCode::kSyntaxError, "{} (at character {})", msg, pos);
+    return InvalidArgument(ErrorCode::kSyntaxError, "{}", msg);
   }
   json tree = json::parse(r.parse_tree ? r.parse_tree : "{}", nullptr, /*allow_exceptions=*/false);
   pg_query_free_parse_result(r);
@@ -271,7 +272,8 @@ Result<std::vector<Statement>> Parse(std::string_view sql) {
     st.node = std::move(raw["stmt"]);
     st.kind = st.node.begin().key();
     if (ForEachObject(st.node, [&](json& obj) { FixIntegerConstant(obj, text); }) > kMaxTreeDepth)
-      return InvalidArgument("statement {} is nested too deeply (more than {} levels)", out.size() + 1,
+      return InvalidArgument(ErrorCode::kProgramLimitExceeded,
+                             "statement {} is nested too deeply (more than {} levels)", out.size() + 1,
                              kMaxTreeDepth / 2);
     // The text spans the first to the last token inside the statement's range, which drops
     // surrounding whitespace, comments and the ';'.

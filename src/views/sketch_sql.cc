@@ -9,10 +9,12 @@ namespace laminar::views {
 Result<double> BindQuantileArg(const nlohmann::json& arg, std::string_view fn) {
   auto v = sql::ConstValue(arg);
   if (!v.ok() || v->is_null() || (v->type() != Type::kDouble && v->type() != Type::kInt64))
-    return InvalidArgument("the quantile of {} must be a numeric constant between 0 and 1 (or an ARRAY of them)", fn);
+    return InvalidArgument(ErrorCode::kInvalidParameterValue,
+                           "the quantile of {} must be a numeric constant between 0 and 1 (or an ARRAY of them)", fn);
   double q = v->type() == Type::kDouble ? v->as_double() : static_cast<double>(v->as_int());
   if (!(q >= 0 && q <= 1))
-    return InvalidArgument("the quantile of {} must be between 0 and 1, got {}", fn, v->ToString());
+    return InvalidArgument(ErrorCode::kNumericValueOutOfRange,
+                           "the quantile of {} must be between 0 and 1, got {}", fn, v->ToString());
   return q;
 }
 
@@ -29,7 +31,7 @@ Result<std::vector<double>> BindQuantiles(const nlohmann::json& arg, std::string
   }
   const nlohmann::json& elems = (*a)["A_ArrayExpr"].contains("elements") ? (*a)["A_ArrayExpr"]["elements"] : nlohmann::json::array();
   if (elems.empty()) return InvalidArgument("{}: the array of quantiles is empty", fn);
-  if (elems.size() > 1000) return InvalidArgument("{}: at most 1000 quantiles", fn);
+  if (elems.size() > 1000) return InvalidArgument(ErrorCode::kProgramLimitExceeded, "{}: at most 1000 quantiles", fn);
   for (const auto& e : elems) {
     if (e.contains("A_ArrayExpr")) return InvalidArgument("{}: the quantiles must be a one-dimensional array", fn);
     ASSIGN_OR_RETURN(double q, BindQuantileArg(e, fn));

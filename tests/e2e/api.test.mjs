@@ -179,6 +179,26 @@ test('query errors are 400 and name the problem', async () => {
   assert.equal(notJson.status, 405);
 });
 
+test('an error answer carries its SQLSTATE beside the code, also as the last line of a stream', async () => {
+  for (const [sql, status, code, sqlstate] of [
+    ['SELECT nope FROM pv_hourly', 400, 'InvalidArgument', '42703'],
+    ['SELECT * FROM nowhere', 400, 'NotFound', '42P01'],
+    ['SELEC * FROM pv_hourly', 400, 'InvalidArgument', '42601'],
+    ['SELECT url, country, views FROM pv_hourly GROUP BY url', 400, 'InvalidArgument', '42803'],
+    ['SELECT h.url, p.views FROM pv_hourly h', 400, 'InvalidArgument', '42P01'],
+    ['SELECT * FROM pv_hourly a FULL JOIN errors_by_minute b ON true', 400, 'Unimplemented', '0A000'],
+  ]) {
+    const r = await srv.query(sql);
+    assert.deepEqual([r.status, r.json.code, r.json.sqlstate], [status, code, sqlstate], `${sql}: ${r.text}`);
+  }
+  const { postJson } = await import('./lib.mjs');
+  const s = await postJson(`${srv.url}/v1/query`, { sql: 'SELECT nope FROM pv_hourly', stream: true });
+  assert.equal(s.status, 200, s.text);
+  const last = JSON.parse(s.text.trim().split('\n').at(-1));
+  assert.deepEqual([last.code, last.sqlstate], ['InvalidArgument', '42703'], s.text);
+  assert.match(last.error, /column "nope" does not exist/);
+});
+
 test('the other view sees only what its WHERE admits', async () => {
   assert.deepEqual(await rows('SELECT status, sum(n) FROM errors_by_minute GROUP BY status ORDER BY status'), [[404, 1], [500, 1]]);
 });

@@ -327,6 +327,7 @@ test('[query] timeout_seconds ends a long query; the server answers afterwards',
       assert.equal(r.status, 408, `${sql}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
       assert.match(r.json.error, /statement timeout/);
       assert.equal(r.json.code, 'DeadlineExceeded');
+      assert.equal(r.json.sqlstate, '57014');
     }
     const h = await srv.get('/healthz');
     assert.equal(h.status, 200);
