@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "common/time_util.h"
-#include "serving/raw_aggregate.h"
+#include "function/aggregate.h"
 #include "serving/select_clauses.h"
 #include "sql/binder.h"
 #include "views/sketch_sql.h"
@@ -20,6 +20,10 @@ using sql::ExprKind;
 using sql::ExprPtr;
 
 using sql::FuncName;
+using function::Accumulator;
+using function::AggregateKind;
+using function::AggregateSpec;
+using function::ResolveAggregate;
 
 bool IsAggregateCall(const json& node) {
   const json& fc = sql::Field(node, "FuncCall");
@@ -76,7 +80,7 @@ void SplitAnd(const json& node, std::vector<const json*>* out) {
 }
 
 // Quantiles of a percentile aggregate: a constant in [0, 1] or ARRAY[...] of them.
-Status ParseQuantiles(const json& arg, const std::string& fn, RawAggSpec* spec) {
+Status ParseQuantiles(const json& arg, const std::string& fn, AggregateSpec* spec) {
   ASSIGN_OR_RETURN(spec->quantiles, views::BindQuantiles(arg, fn, &spec->quantile_array));
   return Status::OK();
 }
@@ -102,7 +106,7 @@ struct Rel {
 };
 
 struct AggCall {
-  RawAggSpec spec;
+  AggregateSpec spec;
   ExprPtr arg;     // null for count(*)
   ExprPtr filter;  // FILTER (WHERE ...)
   std::string text;  // display name
@@ -567,7 +571,7 @@ class Planner {
       return InvalidArgument("{} is not an ordered-set aggregate, so it cannot have WITHIN GROUP", fn);
     } else if (fc.value("agg_star", false)) {
       if (fn != "count") return InvalidArgument("{}(*) is not valid; only count(*)", fn);
-      a.spec.kind = RawAggKind::kCountStar;
+      a.spec.kind = AggregateKind::kCountStar;
     } else if (fn == "approx_percentile") {
       if (args.size() != 2)
         return InvalidArgument("approx_percentile() takes two arguments (a value and a quantile q or ARRAY[q, ...])");
@@ -576,10 +580,10 @@ class Planner {
     } else {
       if (args.size() != 1) return InvalidArgument("{}() takes one argument", fn);
       ASSIGN_OR_RETURN(a.arg, BindAggArg(args[0], fn));
-      a.spec.kind = RawAggKind::kCount;  // ResolveRawAggregate sets the kind of the others
+      a.spec.kind = AggregateKind::kCount;  // ResolveAggregate sets the kind of the others
     }
     if (a.arg) a.spec.input_type = a.arg->type;
-    if (a.arg) RETURN_IF_ERROR(ResolveRawAggregate(fn, &a.spec));
+    if (a.arg) RETURN_IF_ERROR(ResolveAggregate(fn, &a.spec));
     if (fc.contains("agg_filter")) {
       if (HasAggregate(fc["agg_filter"])) return InvalidArgument("aggregate functions are not allowed in FILTER");
       ASSIGN_OR_RETURN(a.filter, sql::BindPredicate(fc["agg_filter"], p_.scope));
@@ -672,7 +676,7 @@ void AppendKey(const Value& v, bool as_double, std::string* key) {
 
 struct Group {
   std::vector<Value> keys;
-  std::vector<RawAggAcc> accs;
+  std::vector<Accumulator> accs;
 };
 
 class Executor {
@@ -842,7 +846,7 @@ class Executor {
       if (inserted) {
         keys_.resize(p_.keys.size());
         for (size_t k = 0; k < p_.keys.size(); k++) keys_[k] = *key_refs_[k];
-        RETURN_IF_ERROR(Charge(gkey_.size() * 2 + 64 + RowBytes(keys_) + p_.aggs.size() * sizeof(RawAggAcc), "groups"));
+        RETURN_IF_ERROR(Charge(gkey_.size() * 2 + 64 + RowBytes(keys_) + p_.aggs.size() * sizeof(Accumulator), "groups"));
         NewGroup();
       }
       gi = it->second;

@@ -1,5 +1,5 @@
-// Aggregates of queries over raw events (serving/raw_query.h): one accumulator per aggregate
-// call per group, fed one input value at a time.
+// Aggregate functions (every aggregate Laminar has; serving/raw_query.h and the executor): one
+// accumulator per aggregate call per group, fed one input value at a time.
 //
 // Kinds and results (docs/sql.md "Queries over raw events"):
 //   count(*), count(x) → bigint; sum(bigint) → bigint (double beyond the bigint range);
@@ -30,15 +30,15 @@
 #include "common/types.h"
 #include "views/aggregate.h"
 
-namespace laminar::serving {
+namespace laminar::function {
 
-enum class RawAggKind {
+enum class AggregateKind {
   kCountStar, kCount, kSum, kAvg, kMin, kMax, kApproxCountDistinct, kApproxPercentile,
   kPercentileCont, kPercentileDisc, kBoolAnd, kBoolOr, kStddevSamp, kStddevPop, kVarSamp, kVarPop,
 };
 
-struct RawAggSpec {
-  RawAggKind kind = RawAggKind::kCountStar;
+struct AggregateSpec {
+  AggregateKind kind = AggregateKind::kCountStar;
   bool distinct = false;
   Type input_type = Type::kInt64;
   Type output_type = Type::kInt64;
@@ -49,21 +49,21 @@ struct RawAggSpec {
 
 // Resolves the kind and output type of aggregate `name` over an input of `input_type`.
 // InvalidArgument naming the function and the type when it does not apply (sum(text)).
-Status ResolveRawAggregate(const std::string& name, RawAggSpec* spec);
+Status ResolveAggregate(const std::string& name, AggregateSpec* spec);
 
-class RawAggAcc {
+class Accumulator {
  public:
   // Adds one input row's value (count(*) passes NULL; NULLs are otherwise ignored).
   // Returns the bytes of memory this call added.
-  size_t Add(const RawAggSpec& spec, const Value& v);
-  Value Finalize(const RawAggSpec& spec) const;
+  size_t Add(const AggregateSpec& spec, const Value& v);
+  Value Finalize(const AggregateSpec& spec) const;
 
  private:
-  size_t AddPlain(const RawAggSpec& spec, const Value& v);
+  size_t AddPlain(const AggregateSpec& spec, const Value& v);
   views::AggState state_;
   double mean_ = 0, m2_ = 0;                    // Welford, for the variances
   std::vector<Value> values_;                   // percentiles; distinct values
   std::unique_ptr<absl::flat_hash_set<std::string>> seen_;  // DISTINCT: encoded values
 };
 
-}  // namespace laminar::serving
+}  // namespace laminar::function

@@ -1,4 +1,4 @@
-#include "serving/raw_aggregate.h"
+#include "function/aggregate.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +11,7 @@
 #include "views/sketch_sql.h"
 #include "views/view_state.h"
 
-namespace laminar::serving {
+namespace laminar::function {
 namespace {
 
 bool Numeric(Type t) { return t == Type::kInt64 || t == Type::kDouble; }
@@ -23,18 +23,18 @@ size_t ValueBytes(const Value& v) {
 }
 
 // The views::MeasureDef that makes views::AggState::Finalize give this aggregate's result.
-views::MeasureDef MeasureFor(const RawAggSpec& spec) {
+views::MeasureDef MeasureFor(const AggregateSpec& spec) {
   views::MeasureDef m;
   m.input_type = spec.input_type;
   m.output_type = spec.output_type;
   switch (spec.kind) {
-    case RawAggKind::kCountStar: m.kind = views::AggKind::kCountStar; break;
-    case RawAggKind::kCount: m.kind = views::AggKind::kCount; break;
-    case RawAggKind::kSum: m.kind = views::AggKind::kSum; break;
-    case RawAggKind::kAvg: m.kind = views::AggKind::kAvg; break;
-    case RawAggKind::kMin: m.kind = views::AggKind::kMin; break;
-    case RawAggKind::kMax: m.kind = views::AggKind::kMax; break;
-    case RawAggKind::kApproxCountDistinct: m.kind = views::AggKind::kApproxCountDistinct; break;
+    case AggregateKind::kCountStar: m.kind = views::AggKind::kCountStar; break;
+    case AggregateKind::kCount: m.kind = views::AggKind::kCount; break;
+    case AggregateKind::kSum: m.kind = views::AggKind::kSum; break;
+    case AggregateKind::kAvg: m.kind = views::AggKind::kAvg; break;
+    case AggregateKind::kMin: m.kind = views::AggKind::kMin; break;
+    case AggregateKind::kMax: m.kind = views::AggKind::kMax; break;
+    case AggregateKind::kApproxCountDistinct: m.kind = views::AggKind::kApproxCountDistinct; break;
     default: m.kind = views::AggKind::kApproxPercentile; break;
   }
   return m;
@@ -42,7 +42,7 @@ views::MeasureDef MeasureFor(const RawAggSpec& spec) {
 
 }  // namespace
 
-Status ResolveRawAggregate(const std::string& name, RawAggSpec* spec) {
+Status ResolveAggregate(const std::string& name, AggregateSpec* spec) {
   Type t = spec->input_type;
   auto need_numeric = [&]() -> Status {
     if (!Numeric(t)) return InvalidArgument("function {}({}) does not exist", name, TypeName(t));
@@ -53,40 +53,40 @@ Status ResolveRawAggregate(const std::string& name, RawAggSpec* spec) {
     return Status::OK();
   }
   if (name == "sum") {
-    spec->kind = RawAggKind::kSum;
+    spec->kind = AggregateKind::kSum;
     RETURN_IF_ERROR(need_numeric());
     spec->output_type = t;
     return Status::OK();
   }
   if (name == "avg") {
-    spec->kind = RawAggKind::kAvg;
+    spec->kind = AggregateKind::kAvg;
     RETURN_IF_ERROR(need_numeric());
     spec->output_type = Type::kDouble;
     return Status::OK();
   }
   if (name == "min" || name == "max") {
-    spec->kind = name == "min" ? RawAggKind::kMin : RawAggKind::kMax;
+    spec->kind = name == "min" ? AggregateKind::kMin : AggregateKind::kMax;
     spec->output_type = t;
     return Status::OK();
   }
   if (name == "approx_count_distinct") {
-    spec->kind = RawAggKind::kApproxCountDistinct;
+    spec->kind = AggregateKind::kApproxCountDistinct;
     spec->output_type = Type::kInt64;
     return Status::OK();
   }
   if (name == "approx_percentile" || name == "percentile_cont") {
-    spec->kind = name == "approx_percentile" ? RawAggKind::kApproxPercentile : RawAggKind::kPercentileCont;
+    spec->kind = name == "approx_percentile" ? AggregateKind::kApproxPercentile : AggregateKind::kPercentileCont;
     RETURN_IF_ERROR(need_numeric());
     spec->output_type = spec->quantile_array ? Type::kText : Type::kDouble;
     return Status::OK();
   }
   if (name == "percentile_disc") {
-    spec->kind = RawAggKind::kPercentileDisc;
+    spec->kind = AggregateKind::kPercentileDisc;
     spec->output_type = spec->quantile_array ? Type::kText : t;
     return Status::OK();
   }
   if (name == "bool_and" || name == "bool_or" || name == "every") {
-    spec->kind = name == "bool_or" ? RawAggKind::kBoolOr : RawAggKind::kBoolAnd;
+    spec->kind = name == "bool_or" ? AggregateKind::kBoolOr : AggregateKind::kBoolAnd;
     if (t != Type::kBool) return InvalidArgument("function {}({}) does not exist", name, TypeName(t));
     spec->output_type = Type::kBool;
     return Status::OK();
@@ -94,18 +94,18 @@ Status ResolveRawAggregate(const std::string& name, RawAggSpec* spec) {
   if (name == "stddev" || name == "stddev_samp" || name == "stddev_pop" || name == "variance" ||
       name == "var_samp" || name == "var_pop") {
     RETURN_IF_ERROR(need_numeric());
-    spec->kind = name == "stddev_pop"                     ? RawAggKind::kStddevPop
-                 : name == "var_pop"                      ? RawAggKind::kVarPop
-                 : name == "variance" || name == "var_samp" ? RawAggKind::kVarSamp
-                                                          : RawAggKind::kStddevSamp;
+    spec->kind = name == "stddev_pop"                     ? AggregateKind::kStddevPop
+                 : name == "var_pop"                      ? AggregateKind::kVarPop
+                 : name == "variance" || name == "var_samp" ? AggregateKind::kVarSamp
+                                                          : AggregateKind::kStddevSamp;
     spec->output_type = Type::kDouble;
     return Status::OK();
   }
   return Unimplemented("aggregate function {}() is not supported", name);
 }
 
-size_t RawAggAcc::Add(const RawAggSpec& spec, const Value& v) {
-  if (spec.kind == RawAggKind::kCountStar) {
+size_t Accumulator::Add(const AggregateSpec& spec, const Value& v) {
+  if (spec.kind == AggregateKind::kCountStar) {
     state_.count++;
     return 0;
   }
@@ -122,31 +122,31 @@ size_t RawAggAcc::Add(const RawAggSpec& spec, const Value& v) {
   return AddPlain(spec, v);
 }
 
-size_t RawAggAcc::AddPlain(const RawAggSpec& spec, const Value& v) {
+size_t Accumulator::AddPlain(const AggregateSpec& spec, const Value& v) {
   views::AggState& s = state_;
   switch (spec.kind) {
-    case RawAggKind::kCountStar:
-    case RawAggKind::kCount: s.count++; return 0;
-    case RawAggKind::kSum:
-    case RawAggKind::kAvg:
+    case AggregateKind::kCountStar:
+    case AggregateKind::kCount: s.count++; return 0;
+    case AggregateKind::kSum:
+    case AggregateKind::kAvg:
       s.count++;
       if (v.type() == Type::kDouble) s.fsum.Add(v.as_double());
       else s.isum += v.as_int();
       return 0;
-    case RawAggKind::kMin:
-    case RawAggKind::kMax: {
+    case AggregateKind::kMin:
+    case AggregateKind::kMax: {
       int c = s.count == 0 ? 0 : Value::Compare(v, s.extreme);
-      if (s.count == 0 || (spec.kind == RawAggKind::kMin ? c < 0 : c > 0)) s.extreme = v;
+      if (s.count == 0 || (spec.kind == AggregateKind::kMin ? c < 0 : c > 0)) s.extreme = v;
       s.count++;
       return 0;
     }
-    case RawAggKind::kApproxCountDistinct: {
+    case AggregateKind::kApproxCountDistinct: {
       bool fresh = !s.hll;
       s.count++;
       s.hll.GetOrCreate().AddHash(views::HashValue(v));
       return fresh ? 16 * 1024 : 0;
     }
-    case RawAggKind::kApproxPercentile: {
+    case AggregateKind::kApproxPercentile: {
       double x = AsDouble(v);
       if (!std::isfinite(x)) return 0;  // as the view measure (docs/sql.md)
       bool fresh = !s.dd;
@@ -154,20 +154,20 @@ size_t RawAggAcc::AddPlain(const RawAggSpec& spec, const Value& v) {
       s.dd.GetOrCreate().Add(x);
       return fresh ? 32 * 1024 : 0;
     }
-    case RawAggKind::kPercentileCont:
-    case RawAggKind::kPercentileDisc:
+    case AggregateKind::kPercentileCont:
+    case AggregateKind::kPercentileDisc:
       values_.push_back(v);
       return ValueBytes(v);
-    case RawAggKind::kBoolAnd:
-    case RawAggKind::kBoolOr:
+    case AggregateKind::kBoolAnd:
+    case AggregateKind::kBoolOr:
       if (s.count == 0) s.extreme = v;
-      else if (spec.kind == RawAggKind::kBoolAnd ? !v.as_bool() : v.as_bool()) s.extreme = v;
+      else if (spec.kind == AggregateKind::kBoolAnd ? !v.as_bool() : v.as_bool()) s.extreme = v;
       s.count++;
       return 0;
-    case RawAggKind::kStddevSamp:
-    case RawAggKind::kStddevPop:
-    case RawAggKind::kVarSamp:
-    case RawAggKind::kVarPop: {
+    case AggregateKind::kStddevSamp:
+    case AggregateKind::kStddevPop:
+    case AggregateKind::kVarSamp:
+    case AggregateKind::kVarPop: {
       double x = AsDouble(v);
       s.count++;
       double d = x - mean_;
@@ -200,25 +200,25 @@ std::map<size_t, T> OrderStatistics(std::vector<T> v, std::vector<size_t> positi
 
 }  // namespace
 
-Value RawAggAcc::Finalize(const RawAggSpec& spec) const {
+Value Accumulator::Finalize(const AggregateSpec& spec) const {
   if (spec.distinct) {
-    RawAggSpec plain = spec;
+    AggregateSpec plain = spec;
     plain.distinct = false;
-    RawAggAcc acc;
+    Accumulator acc;
     for (const Value& v : values_) acc.AddPlain(plain, v);
     return acc.Finalize(plain);
   }
   const views::AggState& s = state_;
   switch (spec.kind) {
-    case RawAggKind::kPercentileCont:
-    case RawAggKind::kPercentileDisc: {
+    case AggregateKind::kPercentileCont:
+    case AggregateKind::kPercentileDisc: {
       if (values_.empty()) return Value::Null();
       size_t n = values_.size();
       // The sorted positions each quantile needs: percentile_disc the first value whose position
       // reaches q·n (PostgreSQL: ceil(q·n), at least 1); percentile_cont the two around q·(n-1).
       std::vector<size_t> positions;
       for (double q : spec.quantiles) {
-        if (spec.kind == RawAggKind::kPercentileDisc) {
+        if (spec.kind == AggregateKind::kPercentileDisc) {
           size_t k = static_cast<size_t>(std::ceil(q * static_cast<double>(n)));
           positions.push_back(k == 0 ? 0 : std::min(k, n) - 1);
         } else {
@@ -228,7 +228,7 @@ Value RawAggAcc::Finalize(const RawAggSpec& spec) const {
         }
       }
       std::vector<Value> out;
-      if (spec.kind == RawAggKind::kPercentileDisc) {
+      if (spec.kind == AggregateKind::kPercentileDisc) {
         auto at = OrderStatistics(values_, positions, [&](const Value& a, const Value& b) {
           int c = Value::Compare(a, b);
           return spec.descending ? c > 0 : c < 0;
@@ -253,7 +253,7 @@ Value RawAggAcc::Finalize(const RawAggSpec& spec) const {
       if (spec.quantile_array) return Value::Text(views::ArrayText(out));
       return out.front();
     }
-    case RawAggKind::kApproxPercentile: {
+    case AggregateKind::kApproxPercentile: {
       if (!spec.quantile_array) {
         views::MeasureDef m = MeasureFor(spec);
         return s.Finalize(m, spec.quantiles.front());
@@ -263,18 +263,18 @@ Value RawAggAcc::Finalize(const RawAggSpec& spec) const {
       for (double q : spec.quantiles) out.push_back(Value::Double(s.dd->Quantile(q)));
       return Value::Text(views::ArrayText(out));
     }
-    case RawAggKind::kBoolAnd:
-    case RawAggKind::kBoolOr: return s.count == 0 ? Value::Null() : s.extreme;
-    case RawAggKind::kStddevSamp:
-    case RawAggKind::kVarSamp:
+    case AggregateKind::kBoolAnd:
+    case AggregateKind::kBoolOr: return s.count == 0 ? Value::Null() : s.extreme;
+    case AggregateKind::kStddevSamp:
+    case AggregateKind::kVarSamp:
       if (s.count < 2) return Value::Null();
-      return Value::Double(spec.kind == RawAggKind::kVarSamp ? m2_ / double(s.count - 1)
+      return Value::Double(spec.kind == AggregateKind::kVarSamp ? m2_ / double(s.count - 1)
                                                              : std::sqrt(m2_ / double(s.count - 1)));
-    case RawAggKind::kStddevPop:
-    case RawAggKind::kVarPop:
+    case AggregateKind::kStddevPop:
+    case AggregateKind::kVarPop:
       if (s.count < 1) return Value::Null();
-      return Value::Double(spec.kind == RawAggKind::kVarPop ? m2_ / double(s.count) : std::sqrt(m2_ / double(s.count)));
-    case RawAggKind::kSum:
+      return Value::Double(spec.kind == AggregateKind::kVarPop ? m2_ / double(s.count) : std::sqrt(m2_ / double(s.count)));
+    case AggregateKind::kSum:
       // Without a numeric type, a bigint sum past the bigint range is an error (PostgreSQL's
       // sum(bigint) returns numeric).
       if (spec.input_type == Type::kInt64 && s.count > 0 &&
@@ -287,4 +287,4 @@ Value RawAggAcc::Finalize(const RawAggSpec& spec) const {
   }
 }
 
-}  // namespace laminar::serving
+}  // namespace laminar::function
