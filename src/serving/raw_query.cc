@@ -580,10 +580,11 @@ class Planner {
     } else {
       if (args.size() != 1) return InvalidArgument("{}() takes one argument", fn);
       ASSIGN_OR_RETURN(a.arg, BindAggArg(args[0], fn));
-      a.spec.kind = AggregateKind::kCount;  // ResolveAggregate sets the kind of the others
     }
-    if (a.arg) a.spec.input_type = a.arg->type;
-    if (a.arg) RETURN_IF_ERROR(ResolveAggregate(fn, &a.spec));
+    if (a.arg) {
+      a.spec.arg_types = {a.arg->type};
+      RETURN_IF_ERROR(ResolveAggregate(fn, &a.spec));
+    }
     if (fc.contains("agg_filter")) {
       if (HasAggregate(fc["agg_filter"])) return InvalidArgument("aggregate functions are not allowed in FILTER");
       ASSIGN_OR_RETURN(a.filter, sql::BindPredicate(fc["agg_filter"], p_.scope));
@@ -869,7 +870,9 @@ class Executor {
     for (Group& g : groups_) {
       if ((++tick_ & 1023) == 0) RETURN_IF_ERROR(Check());
       for (size_t k = 0; k < p_.keys.size(); k++) post[k] = g.keys[k];
-      for (size_t a = 0; a < p_.aggs.size(); a++) post[p_.keys.size() + a] = g.accs[a].Finalize(p_.aggs[a].spec);
+      for (size_t a = 0; a < p_.aggs.size(); a++) {
+        ASSIGN_OR_RETURN(post[p_.keys.size() + a], g.accs[a].Finalize(p_.aggs[a].spec));
+      }
       if (p_.having && !sql::EvalPredicate(*p_.having, post.data())) continue;
       std::vector<Value> out(p_.items.size());
       for (size_t i = 0; i < p_.items.size(); i++) out[i] = sql::Eval(*p_.items[i].expr, post.data());
