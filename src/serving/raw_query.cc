@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "common/time_util.h"
-#include "serving/raw_aggregate.h"
+#include "function/aggregate.h"
 #include "serving/select_clauses.h"
 #include "sql/binder.h"
 #include "views/sketch_sql.h"
@@ -20,6 +20,10 @@ using sql::ExprKind;
 using sql::ExprPtr;
 
 using sql::FuncName;
+using function::Accumulator;
+using function::AggregateKind;
+using function::AggregateSpec;
+using function::ResolveAggregate;
 
 bool IsAggregateCall(const json& node) {
   const json& fc = sql::Field(node, "FuncCall");
@@ -76,7 +80,7 @@ void SplitAnd(const json& node, std::vector<const json*>* out) {
 }
 
 // Quantiles of a percentile aggregate: a constant in [0, 1] or ARRAY[...] of them.
-Status ParseQuantiles(const json& arg, const std::string& fn, RawAggSpec* spec) {
+Status ParseQuantiles(const json& arg, const std::string& fn, AggregateSpec* spec) {
   ASSIGN_OR_RETURN(spec->quantiles, views::BindQuantiles(arg, fn, &spec->quantile_array));
   return Status::OK();
 }
@@ -102,7 +106,7 @@ struct Rel {
 };
 
 struct AggCall {
-  RawAggSpec spec;
+  AggregateSpec spec;
   ExprPtr arg;     // null for count(*)
   ExprPtr filter;  // FILTER (WHERE ...)
   std::string text;  // display name
@@ -578,7 +582,7 @@ class Planner {
                              "{} is not an ordered-set aggregate, so it cannot have WITHIN GROUP", fn);
     } else if (fc.value("agg_star", false)) {
       if (fn != "count") return InvalidArgument("{}(*) is not valid; only count(*)", fn);
-      a.spec.kind = RawAggKind::kCountStar;
+      a.spec.kind = AggregateKind::kCountStar;
     } else if (fn == "approx_percentile") {
       if (args.size() != 2)
         return InvalidArgument(ErrorCode::kUndefinedFunction,
@@ -588,10 +592,11 @@ class Planner {
     } else {
       if (args.size() != 1) return InvalidArgument(ErrorCode::kUndefinedFunction, "{}() takes one argument", fn);
       ASSIGN_OR_RETURN(a.arg, BindAggArg(args[0], fn));
-      a.spec.kind = RawAggKind::kCount;  // ResolveRawAggregate sets the kind of the others
     }
-    if (a.arg) a.spec.input_type = a.arg->type;
-    if (a.arg) RETURN_IF_ERROR(ResolveRawAggregate(fn, &a.spec));
+    if (a.arg) {
+      a.spec.arg_types = {a.arg->type};
+      RETURN_IF_ERROR(ResolveAggregate(fn, &a.spec));
+    }
     if (fc.contains("agg_filter")) {
       if (HasAggregate(fc["agg_filter"]))
         return InvalidArgument(ErrorCode::kGroupingError, "aggregate functions are not allowed in FILTER");
@@ -687,7 +692,7 @@ void AppendKey(const Value& v, bool as_double, std::string* key) {
 
 struct Group {
   std::vector<Value> keys;
-  std::vector<RawAggAcc> accs;
+  std::vector<Accumulator> accs;
 };
 
 class Executor {
@@ -857,7 +862,7 @@ class Executor {
       if (inserted) {
         keys_.resize(p_.keys.size());
         for (size_t k = 0; k < p_.keys.size(); k++) keys_[k] = *key_refs_[k];
-        RETURN_IF_ERROR(Charge(gkey_.size() * 2 + 64 + RowBytes(keys_) + p_.aggs.size() * sizeof(RawAggAcc), "groups"));
+        RETURN_IF_ERROR(Charge(gkey_.size() * 2 + 64 + RowBytes(keys_) + p_.aggs.size() * sizeof(Accumulator), "groups"));
         NewGroup();
       }
       gi = it->second;
@@ -880,7 +885,9 @@ class Executor {
     for (Group& g : groups_) {
       if ((++tick_ & 1023) == 0) RETURN_IF_ERROR(Check());
       for (size_t k = 0; k < p_.keys.size(); k++) post[k] = g.keys[k];
-      for (size_t a = 0; a < p_.aggs.size(); a++) post[p_.keys.size() + a] = g.accs[a].Finalize(p_.aggs[a].spec);
+      for (size_t a = 0; a < p_.aggs.size(); a++) {
+        ASSIGN_OR_RETURN(post[p_.keys.size() + a], g.accs[a].Finalize(p_.aggs[a].spec));
+      }
       if (p_.having && !sql::EvalPredicate(*p_.having, post.data())) continue;
       std::vector<Value> out(p_.items.size());
       for (size_t i = 0; i < p_.items.size(); i++) out[i] = sql::Eval(*p_.items[i].expr, post.data());

@@ -4,7 +4,7 @@
 //
 // What a query may hold (docs/sql.md "Queries over raw events"): projections of any expression
 // (sql/expr.h), WHERE, [INNER|LEFT] JOIN ... ON a = b [AND ...] / USING (...), GROUP BY (names,
-// positions, select aliases, expressions), aggregates (serving/raw_aggregate.h) also inside
+// positions, select aliases, expressions), aggregates (function/aggregate.h) also inside
 // expressions, HAVING, SELECT DISTINCT, ORDER BY (output names, positions or any expression),
 // LIMIT/OFFSET.
 //
