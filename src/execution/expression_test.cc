@@ -600,7 +600,7 @@ TEST(ExpressionTest, AnEarlierErrorIsKept) {
   Chunk c = OneColumn(Type::kText, {Value::Text("abc"), Value::Text("12")});
   auto cast = sql::MakeCast(sql::MakeColumn(0, "s", Type::kText), Type::kInt64);
   sql::ClearEvalError();
-  sql::RecordEvalError("the first error");
+  sql::RecordEvalError(ErrorCode::kInvalidParameterValue, "the first error");
   Vector out;
   EvalVector(*cast, c, &out);
   EXPECT_TRUE(out.is_null(0));

@@ -15,7 +15,7 @@ class OneRowSink : public Sink {
   explicit OneRowSink(std::vector<Type> types) : rows_(types) {}
   Status Push(Chunk& chunk, bool* stop) override {
     for (size_t r = 0; r < chunk.rows; r++) {
-      if (rows_.rows >= 1) return InvalidArgument("more than one row returned by a subquery used as an expression");
+      if (rows_.rows >= 1) return InvalidArgument(ErrorCode::kCardinalityViolation, "more than one row returned by a subquery used as an expression");
       rows_.AppendRow(chunk, r);
     }
     return Status::OK();

@@ -77,7 +77,7 @@ class Puller {
             continue;
           }
           if (!below_aggregate && aggregated_)
-            return Unimplemented("a correlated condition in the HAVING clause of a subquery is not supported");
+            return Unimplemented(ErrorCode::kFeatureNotSupported, "a correlated condition in the HAVING clause of a subquery is not supported");
           conds_.push_back(p);
         }
         RETURN_IF_ERROR(Pull(node->children[0], below_aggregate));
@@ -113,7 +113,7 @@ class Puller {
       }
       case LogicalKind::kAggregate: {
         if (!node->grouping_sets.empty())
-          return Unimplemented("a correlated subquery with GROUPING SETS is not supported");
+          return Unimplemented(ErrorCode::kFeatureNotSupported, "a correlated subquery with GROUPING SETS is not supported");
         aggregated_ = true;
         size_t before = conds_.size();
         RETURN_IF_ERROR(Pull(node->children[0], true));
@@ -122,7 +122,7 @@ class Puller {
         for (size_t i = before; i < conds_.size(); i++) {
           ExprPtr& c = conds_[i];
           if (c->kind != sql::ExprKind::kCompare || c->op != sql::CompareOp::kEq)
-            return Unimplemented("a correlated subquery with an aggregate supports only equality conditions with the "
+            return Unimplemented(ErrorCode::kFeatureNotSupported, "a correlated subquery with an aggregate supports only equality conditions with the "
                                  "enclosing query, not {}", c->ToString());
           ExprPtr a = c->children[0], o = c->children[1];
           if (ReadsAny(*a, outer_)) std::swap(a, o);
@@ -130,7 +130,7 @@ class Puller {
           CollectColumns(*o, &oc);
           bool outer_only = std::all_of(oc.begin(), oc.end(), [&](int id) { return outer_.count(id) > 0; });
           if (ReadsAny(*a, outer_) || !outer_only)
-            return Unimplemented("a correlated subquery with an aggregate supports only conditions of the form "
+            return Unimplemented(ErrorCode::kFeatureNotSupported, "a correlated subquery with an aggregate supports only conditions of the form "
                                  "inner = outer, not {}", c->ToString());
           int key_id = b_.NewId();
           size_t pos = node->keys.size();
@@ -144,7 +144,7 @@ class Puller {
       }
       default:
         if (SubtreeReads(*node, outer_))
-          return Unimplemented("a correlated reference here is not supported (only in the WHERE clause of the "
+          return Unimplemented(ErrorCode::kFeatureNotSupported, "a correlated reference here is not supported (only in the WHERE clause of the "
                                "subquery, outside its joins, LIMIT, ORDER BY, DISTINCT and window functions)");
         return Status::OK();
     }
@@ -176,17 +176,17 @@ Result<Decorrelated> Binder::Decorrelate(LogicalPtr sub, const std::set<int>& ou
   Puller puller(outer, *this);
   RETURN_IF_ERROR(puller.Pull(sub, false));
   if (SubtreeReads(*sub, outer))
-    return Unimplemented("a correlated reference outside the subquery's WHERE clause is not supported");
+    return Unimplemented(ErrorCode::kFeatureNotSupported, "a correlated reference outside the subquery's WHERE clause is not supported");
   if (scalar) {
     if (!puller.grouped_)
-      return Unimplemented("a correlated scalar subquery must compute an aggregate (one row per row of the "
+      return Unimplemented(ErrorCode::kFeatureNotSupported, "a correlated scalar subquery must compute an aggregate (one row per row of the "
                            "enclosing query); use a join instead");
     if (!count_ids.empty() && sub->kind == LogicalKind::kProjection) {
       const ExprPtr& e = sub->exprs[0];
       if (e->kind == sql::ExprKind::kColumn && count_ids.count(e->column)) {
         out.coalesce_zero = true;
       } else if (ReadsAny(*e, count_ids)) {
-        return Unimplemented("a correlated scalar subquery computing an expression of count() is not supported; "
+        return Unimplemented(ErrorCode::kFeatureNotSupported, "a correlated scalar subquery computing an expression of count() is not supported; "
                              "select count() itself");
       }
     }

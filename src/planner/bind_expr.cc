@@ -127,17 +127,17 @@ Result<ExprPtr> Binder::Bind(const ast::Expr& e, ExprCtx& ctx, bool predicate) {
   std::vector<int> table = ctx.scope->ids;
   sql::BindHook hook = [&](const ast::Expr& n) -> Result<ExprPtr> {
     if (n.kind == ast::ExprKind::kSubquery) {
-      if (!ctx.joins) return Unimplemented("subqueries are not supported in {}", ctx.clause);
+      if (!ctx.joins) return Unimplemented(ErrorCode::kFeatureNotSupported, "subqueries are not supported in {}", ctx.clause);
       return BindSubqueryExpr(n, ctx, &table);
     }
     if (IsWindowCall(n)) {
-      if (!ctx.allow_windows) return InvalidArgument("window functions are not allowed in {}", ctx.clause);
+      if (!ctx.allow_windows) return InvalidArgument(ErrorCode::kWindowingError, "window functions are not allowed in {}", ctx.clause);
       return BindWindowCall(n, ctx, &table);
     }
     if (IsAggregateCall(n)) {
       if (!ctx.allow_aggregates) {
-        if (std::string_view(ctx.clause) == "an aggregate") return InvalidArgument("aggregate function calls cannot be nested");
-        return InvalidArgument("aggregate functions are not allowed in {}", ctx.clause);
+        if (std::string_view(ctx.clause) == "an aggregate") return InvalidArgument(ErrorCode::kGroupingError, "aggregate function calls cannot be nested");
+        return InvalidArgument(ErrorCode::kGroupingError, "aggregate functions are not allowed in {}", ctx.clause);
       }
       ExprCtx argc;
       argc.scope = ctx.scope;
@@ -145,7 +145,7 @@ Result<ExprPtr> Binder::Bind(const ast::Expr& e, ExprCtx& ctx, bool predicate) {
       return BindAggregateCall(n, argc, ctx.agg, &table);
     }
     if (n.kind == ast::ExprKind::kGrouping) {
-      if (!ctx.agg) return InvalidArgument("GROUPING must be used in a query with GROUP BY");
+      if (!ctx.agg) return InvalidArgument(ErrorCode::kGroupingError, "GROUPING must be used in a query with GROUP BY");
       return BindGrouping(n, ctx, &table);
     }
     if (n.kind == ast::ExprKind::kColumnRef && !n.star) {
@@ -159,7 +159,7 @@ Result<ExprPtr> Binder::Bind(const ast::Expr& e, ExprCtx& ctx, bool predicate) {
           auto found = outer->scope.Resolve(q, name);
           if (!found.ok()) continue;
           if (o + 1 != outer_scopes_.size())
-            return Unimplemented("a subquery reading a column of a query two or more levels out (\"{}\") is not "
+            return Unimplemented(ErrorCode::kFeatureNotSupported, "a subquery reading a column of a query two or more levels out (\"{}\") is not "
                                  "supported", q.empty() ? name : q + "." + name);
           int id = outer->ids[*found];
           correlated_ids_.insert(id);
@@ -211,11 +211,11 @@ Result<ExprPtr> Binder::BindAggregateCall(const ast::Expr& fc, ExprCtx& argc, Ag
   function::AggregateSpec& spec = call.spec;
   spec.distinct = fc.agg_distinct;
   auto bind_arg = [&](const ast::Expr& a) -> Result<ExprPtr> {
-    if (ContainsNode(a, IsWindowCall)) return InvalidArgument("aggregate function calls cannot contain window function calls");
+    if (ContainsNode(a, IsWindowCall)) return InvalidArgument(ErrorCode::kGroupingError, "aggregate function calls cannot contain window function calls");
     return Bind(a, argc);
   };
   if (fc.agg_order.size() > 0 && !fc.agg_within_group && fn != "string_agg" && fn != "array_agg")
-    return Unimplemented("ORDER BY inside {}() is not supported", fn);
+    return Unimplemented(ErrorCode::kFeatureNotSupported, "ORDER BY inside {}() is not supported", fn);
   if (fn == "percentile_cont" || fn == "percentile_disc") {
     if (!fc.agg_within_group || fc.agg_order.size() != 1 || fc.args.size() != 1)
       return InvalidArgument("{} takes a quantile and WITHIN GROUP (ORDER BY expression)", fn);
@@ -258,7 +258,7 @@ Result<ExprPtr> Binder::BindAggregateCall(const ast::Expr& fc, ExprCtx& argc, Ag
   for (const auto& o : call.order) spec.order.push_back({o.descending, o.nulls_first});
   RETURN_IF_ERROR(function::ResolveAggregate(fn, &spec));
   if (fc.agg_filter) {
-    if (ContainsNode(*fc.agg_filter, IsAggregateCall)) return InvalidArgument("aggregate functions are not allowed in FILTER");
+    if (ContainsNode(*fc.agg_filter, IsAggregateCall)) return InvalidArgument(ErrorCode::kGroupingError, "aggregate functions are not allowed in FILTER");
     ExprCtx fctx = argc;
     fctx.clause = "FILTER";
     ASSIGN_OR_RETURN(call.filter, Bind(*fc.agg_filter, fctx, true));
@@ -303,7 +303,7 @@ Result<ExprPtr> Binder::BindGrouping(const ast::Expr& g, ExprCtx& ctx, std::vect
     std::string k = b->Key();
     size_t i = 0;
     while (i < n && agg.key_keys[i] != k) i++;
-    if (i == n) return InvalidArgument("arguments to GROUPING must be grouping expressions of the associated query level");
+    if (i == n) return InvalidArgument(ErrorCode::kGroupingError, "arguments to GROUPING must be grouping expressions of the associated query level");
     // bit of key i in the mask (the leftmost key is the most significant bit).
     ExprPtr bit = Arith(sql::ArithOp::kMod, Arith(sql::ArithOp::kDiv, mask, IntLit(int64_t{1} << (n - 1 - i))), IntLit(2));
     ExprPtr term = Arith(sql::ArithOp::kMul, bit, IntLit(int64_t{1} << (g.args.size() - 1 - j)));
@@ -328,7 +328,7 @@ Result<ExprPtr> Binder::BindWindowCall(const ast::Expr& fc, ExprCtx& ctx, std::v
       w.func = f;
       found = true;
     }
-  if (!found && !sql::IsAggregateName(fn)) return InvalidArgument("function {} is not a window function", fn);
+  if (!found && !sql::IsAggregateName(fn)) return InvalidArgument(ErrorCode::kWrongObjectType, "function {} is not a window function", fn);
 
   // The window: OVER name / OVER (name ...) builds on a WINDOW clause entry.
   const ast::WindowDef& own = *fc.over;
@@ -453,7 +453,7 @@ Result<ExprPtr> Binder::BindWindowCall(const ast::Expr& fc, ExprCtx& ctx, std::v
     (void)ignored;
     w.aggregate = std::move(scratch.calls.front());
     w.type = w.aggregate.spec.output_type;
-    if (w.aggregate.spec.distinct) return Unimplemented("DISTINCT is not implemented for window functions");
+    if (w.aggregate.spec.distinct) return Unimplemented(ErrorCode::kFeatureNotSupported, "DISTINCT is not implemented for window functions");
   }
   int id = NewId();
   ctx.windows->push_back(std::move(w));
@@ -480,12 +480,12 @@ Result<ExprPtr> Binder::BindSubqueryExpr(const ast::Expr& e, ExprCtx& ctx, std::
   std::set<int> outer = child.correlated_ids_;
   if (!outer.empty()) {
     if (ctx.agg)
-      return Unimplemented("a correlated subquery in a query with GROUP BY or aggregates is not supported");
+      return Unimplemented(ErrorCode::kFeatureNotSupported, "a correlated subquery in a query with GROUP BY or aggregates is not supported");
     return BindCorrelated(e, std::move(sub), outer, ctx, table);
   }
   switch (e.sublink) {
     case ast::SublinkKind::kScalar: {
-      if (sub->columns.size() != 1) return InvalidArgument("subquery must return only one column");
+      if (sub->columns.size() != 1) return InvalidArgument(ErrorCode::kSyntaxError, "subquery must return only one column");
       int id = sub->ids[0];
       OutputColumn col = sub->columns[0];
       auto single = MakeNode(LogicalKind::kSingleRow);
@@ -530,16 +530,16 @@ Result<ExprPtr> Binder::BindSubqueryExpr(const ast::Expr& e, ExprCtx& ctx, std::
       bool negate = false;
       if (e.sublink == ast::SublinkKind::kAll) {
         if (e.op != "<>" && e.op != "!=")
-          return Unimplemented("{} ALL (subquery) is not supported; only <> ALL (NOT IN)", e.op);
+          return Unimplemented(ErrorCode::kFeatureNotSupported, "{} ALL (subquery) is not supported; only <> ALL (NOT IN)", e.op);
         negate = true;
       } else if (e.sublink == ast::SublinkKind::kAny && e.op != "=") {
-        return Unimplemented("{} ANY (subquery) is not supported; only = ANY (IN)", e.op);
+        return Unimplemented(ErrorCode::kFeatureNotSupported, "{} ANY (subquery) is not supported; only = ANY (IN)", e.op);
       }
       if (sub->columns.size() != 1)
-        return sub->columns.size() > 1 ? InvalidArgument("subquery has too many columns")
-                                       : InvalidArgument("subquery has too few columns");
+        return sub->columns.size() > 1 ? InvalidArgument(ErrorCode::kSyntaxError, "subquery has too many columns")
+                                       : InvalidArgument(ErrorCode::kSyntaxError, "subquery has too few columns");
       if (e.args.empty()) return InvalidArgument("IN (subquery) without a tested expression");
-      if (e.args[0]->kind == ast::ExprKind::kRow) return Unimplemented("row comparisons with subqueries are not supported");
+      if (e.args[0]->kind == ast::ExprKind::kRow) return Unimplemented(ErrorCode::kFeatureNotSupported, "row comparisons with subqueries are not supported");
       ExprCtx lc = ctx;
       lc.allow_windows = false;
       ASSIGN_OR_RETURN(ExprPtr left, Bind(*e.args[0], lc));
@@ -547,7 +547,7 @@ Result<ExprPtr> Binder::BindSubqueryExpr(const ast::Expr& e, ExprCtx& ctx, std::
       Type lt = left->type, rt = right->type;
       if (lt != rt) {
         bool numeric = (lt == Type::kInt64 || lt == Type::kDouble) && (rt == Type::kInt64 || rt == Type::kDouble);
-        if (!numeric) return InvalidArgument("operator does not exist: {} = {}", TypeName(lt), TypeName(rt));
+        if (!numeric) return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} = {}", TypeName(lt), TypeName(rt));
         left = CastTo(left, Type::kDouble);
         right = CastTo(right, Type::kDouble);
       }
@@ -567,7 +567,7 @@ Result<ExprPtr> Binder::BindSubqueryExpr(const ast::Expr& e, ExprCtx& ctx, std::
       n->children = {m};
       return ExprPtr(n);
     }
-    case ast::SublinkKind::kArray: return Unimplemented("ARRAY(subquery) is not supported");
+    case ast::SublinkKind::kArray: return Unimplemented(ErrorCode::kFeatureNotSupported, "ARRAY(subquery) is not supported");
   }
   return Internal("unknown subquery kind");
 }
@@ -598,7 +598,7 @@ Result<ExprPtr> Binder::BindCorrelated(const ast::Expr& e, LogicalPtr sub, const
       return ref(mark, "exists", Type::kBool);
     }
     case ast::SublinkKind::kScalar: {
-      if (sub->columns.size() != 1) return InvalidArgument("subquery must return only one column");
+      if (sub->columns.size() != 1) return InvalidArgument(ErrorCode::kSyntaxError, "subquery must return only one column");
       OutputColumn col = sub->columns[0];
       int id = sub->ids[0];
       ASSIGN_OR_RETURN(Decorrelated d, Decorrelate(std::move(sub), outer, true));
@@ -620,16 +620,16 @@ Result<ExprPtr> Binder::BindCorrelated(const ast::Expr& e, LogicalPtr sub, const
     case ast::SublinkKind::kAll: {
       bool neg = false;
       if (e.sublink == ast::SublinkKind::kAll) {
-        if (e.op != "<>" && e.op != "!=") return Unimplemented("{} ALL (subquery) is not supported; only <> ALL (NOT IN)", e.op);
+        if (e.op != "<>" && e.op != "!=") return Unimplemented(ErrorCode::kFeatureNotSupported, "{} ALL (subquery) is not supported; only <> ALL (NOT IN)", e.op);
         neg = true;
       } else if (e.sublink == ast::SublinkKind::kAny && e.op != "=") {
-        return Unimplemented("{} ANY (subquery) is not supported; only = ANY (IN)", e.op);
+        return Unimplemented(ErrorCode::kFeatureNotSupported, "{} ANY (subquery) is not supported; only = ANY (IN)", e.op);
       }
       if (sub->columns.size() != 1)
-        return sub->columns.size() > 1 ? InvalidArgument("subquery has too many columns")
-                                       : InvalidArgument("subquery has too few columns");
+        return sub->columns.size() > 1 ? InvalidArgument(ErrorCode::kSyntaxError, "subquery has too many columns")
+                                       : InvalidArgument(ErrorCode::kSyntaxError, "subquery has too few columns");
       if (e.args.empty() || e.args[0]->kind == ast::ExprKind::kRow)
-        return Unimplemented("row comparisons with subqueries are not supported");
+        return Unimplemented(ErrorCode::kFeatureNotSupported, "row comparisons with subqueries are not supported");
       ExprCtx lc = ctx;
       lc.allow_windows = false;
       ASSIGN_OR_RETURN(ExprPtr left, Bind(*e.args[0], lc));
@@ -637,7 +637,7 @@ Result<ExprPtr> Binder::BindCorrelated(const ast::Expr& e, LogicalPtr sub, const
       if (left->type != right->type) {
         auto numeric = [](Type t) { return t == Type::kInt64 || t == Type::kDouble; };
         if (!numeric(left->type) || !numeric(right->type))
-          return InvalidArgument("operator does not exist: {} = {}", TypeName(left->type), TypeName(right->type));
+          return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} = {}", TypeName(left->type), TypeName(right->type));
         left = CastTo(left, Type::kDouble);
         right = CastTo(right, Type::kDouble);
       }
@@ -654,7 +654,7 @@ Result<ExprPtr> Binder::BindCorrelated(const ast::Expr& e, LogicalPtr sub, const
       ExprPtr m = ref(mark, "?column?", Type::kBool);
       return neg ? negate(m) : m;
     }
-    case ast::SublinkKind::kArray: return Unimplemented("ARRAY(subquery) is not supported");
+    case ast::SublinkKind::kArray: return Unimplemented(ErrorCode::kFeatureNotSupported, "ARRAY(subquery) is not supported");
   }
   return Internal("unknown subquery kind");
 }

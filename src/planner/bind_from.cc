@@ -79,8 +79,8 @@ Status Binder::BindTableRef(const ast::TableRef& ref, LogicalPtr* plan, BindScop
     case ast::TableRefKind::kJoin: return BindJoin(ref, plan, scope);
     case ast::TableRefKind::kSubquery:
     case ast::TableRefKind::kValues: {
-      if (ref.lateral) return Unimplemented("LATERAL subqueries are not supported");
-      if (ref.alias.empty()) return InvalidArgument("subquery in FROM must have an alias");
+      if (ref.lateral) return Unimplemented(ErrorCode::kFeatureNotSupported, "LATERAL subqueries are not supported");
+      if (ref.alias.empty()) return InvalidArgument(ErrorCode::kSyntaxError, "subquery in FROM must have an alias");
       Binder child(catalog_, next_id_, this);
       ASSIGN_OR_RETURN(*plan, child.BindSelect(*ref.subquery));
       RETURN_IF_ERROR(ApplyColumnAliases(ref.column_aliases, ref.alias, &(*plan)->columns));
@@ -90,7 +90,7 @@ Status Binder::BindTableRef(const ast::TableRef& ref, LogicalPtr* plan, BindScop
     }
     case ast::TableRefKind::kFunction: {
       std::string name = ref.function ? ref.function->FunctionName() : "";
-      return Unimplemented("table functions in FROM are not supported yet ({})", name);
+      return Unimplemented(ErrorCode::kFeatureNotSupported, "table functions in FROM are not supported yet ({})", name);
     }
   }
   return Internal("unknown FROM item");
@@ -98,7 +98,7 @@ Status Binder::BindTableRef(const ast::TableRef& ref, LogicalPtr* plan, BindScop
 
 Status Binder::BindBaseRef(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope) {
   std::string relation = ref.alias.empty() ? ref.name : ref.alias;
-  if (!ref.catalog.empty()) return Unimplemented("cross-database references are not implemented: {}.{}.{}", ref.catalog, ref.schema, ref.name);
+  if (!ref.catalog.empty()) return Unimplemented(ErrorCode::kFeatureNotSupported, "cross-database references are not implemented: {}.{}.{}", ref.catalog, ref.schema, ref.name);
   const ast::CommonTableExpr* cte = ref.schema.empty() ? FindCte(ref.name) : nullptr;
   if (cte && cte_depth_ < 64) {
     // Each reference binds the CTE's query anew (fresh column ids), as an inlined subquery.
@@ -114,7 +114,7 @@ Status Binder::BindBaseRef(const ast::TableRef& ref, LogicalPtr* plan, BindScope
                              (*plan)->columns.size(), cte->column_names.size());
     for (size_t i = 0; i < cte->column_names.size(); i++) (*plan)->columns[i].name = cte->column_names[i];
   } else if (cte) {
-    return InvalidArgument("recursive reference to query \"{}\" must not appear within its non-recursive term", ref.name);
+    return InvalidArgument(ErrorCode::kFeatureNotSupported, "recursive reference to query \"{}\" must not appear within its non-recursive term", ref.name);
   } else {
     ASSIGN_OR_RETURN(execution::TableInfo info, catalog_.Describe(ref.schema, ref.name));
     auto get = MakeNode(LogicalKind::kGet);
@@ -138,7 +138,7 @@ Status Binder::BindJoin(const ast::TableRef& ref, LogicalPtr* plan, BindScope* s
   BindScope ls, rs;
   RETURN_IF_ERROR(BindTableRef(*ref.left, &left, &ls));
   RETURN_IF_ERROR(BindTableRef(*ref.right, &right, &rs));
-  if (ref.right->lateral) return Unimplemented("LATERAL joins are not supported");
+  if (ref.right->lateral) return Unimplemented(ErrorCode::kFeatureNotSupported, "LATERAL joins are not supported");
 
   JoinKind kind = JoinKind::kInner;
   switch (ref.join_type) {
@@ -163,7 +163,7 @@ Status Binder::BindJoin(const ast::TableRef& ref, LogicalPtr* plan, BindScope* s
     int found = -1;
     for (int c : s.star) {
       if (s.scope.columns[c].name != name) continue;
-      if (found >= 0) return InvalidArgument("common column name \"{}\" appears more than once in {} table", name, side);
+      if (found >= 0) return InvalidArgument(ErrorCode::kDuplicateColumn, "common column name \"{}\" appears more than once in {} table", name, side);
       found = c;
     }
     if (found < 0) return InvalidArgument("column \"{}\" specified in USING clause does not exist in {} table", name, side);
@@ -193,7 +193,7 @@ Status Binder::BindJoin(const ast::TableRef& ref, LogicalPtr* plan, BindScope* s
     ASSIGN_OR_RETURN(int r, visible(rs, name, "right"));
     Type lt = ls.scope.columns[l].type, rt = rs.scope.columns[r].type;
     auto t = JoinType(lt, rt);
-    if (!t) return InvalidArgument("JOIN/USING types {} and {} cannot be matched", TypeName(lt), TypeName(rt));
+    if (!t) return InvalidArgument(ErrorCode::kDatatypeMismatch, "JOIN/USING types {} and {} cannot be matched", TypeName(lt), TypeName(rt));
     conds.push_back(sql::MakeCompare(sql::CompareOp::kEq, CastTo(ColumnRef(ls.ids[l], name, lt), *t),
                                      CastTo(ColumnRef(rs.ids[r], name, rt), *t)));
     pairs.push_back({l, r});
@@ -207,7 +207,7 @@ Status Binder::BindJoin(const ast::TableRef& ref, LogicalPtr* plan, BindScope* s
   }
   if (kind == JoinKind::kCross && !conds.empty()) kind = join->join = JoinKind::kInner;
   if (kind != JoinKind::kCross && conds.empty() && !ref.natural)
-    return InvalidArgument("JOIN requires an ON or USING clause");
+    return InvalidArgument(ErrorCode::kSyntaxError, "JOIN requires an ON or USING clause");
   if (ref.natural && conds.empty() && kind == JoinKind::kInner) join->join = JoinKind::kCross;
   join->residual = AndAll(std::move(conds));
   join->children.push_back(std::move(left));

@@ -26,7 +26,7 @@ Result<int64_t> ConstCount(const ast::Expr& e, const char* what) {
   ASSIGN_OR_RETURN(Value v, sql::ConstValue(e));
   if (v.is_null()) return int64_t{-1};
   if (v.type() != Type::kInt64) return InvalidArgument("argument of {} must be type bigint, not type {}", what, TypeName(v.type()));
-  if (v.as_int() < 0) return InvalidArgument("{} must not be negative", what);
+  if (v.as_int() < 0) return InvalidArgument(ErrorCode::kInvalidRowCountInLimitClause, "{} must not be negative", what);
   return v.as_int();
 }
 
@@ -110,7 +110,7 @@ const ast::CommonTableExpr* Binder::FindCte(const std::string& name) const {
 }
 
 Result<LogicalPtr> Binder::BindSelect(const ast::SelectStmt& s) {
-  if (s.with_recursive) return Unimplemented("WITH RECURSIVE is not supported");
+  if (s.with_recursive) return Unimplemented(ErrorCode::kFeatureNotSupported, "WITH RECURSIVE is not supported");
   std::map<std::string, const ast::CommonTableExpr*> frame;
   for (const auto& cte : s.with) {
     if (frame.count(cte.name))
@@ -147,7 +147,7 @@ Status Binder::BindOutputOrderLimit(const ast::SelectStmt& s, LogicalPtr* plan) 
       k.descending = item.dir == ast::SortDir::kDesc;
       k.nulls_first = item.nulls == ast::NullsOrder::kDefault ? k.descending : item.nulls == ast::NullsOrder::kFirst;
       if (int64_t pos = PositionOf(*item.expr); pos != 0) {
-        if (pos < 0 || pos > int64_t(out.size())) return InvalidArgument("ORDER BY position {} is not in select list", pos);
+        if (pos < 0 || pos > int64_t(out.size())) return InvalidArgument(ErrorCode::kInvalidColumnReference, "ORDER BY position {} is not in select list", pos);
         k.expr = ColumnRef(out.ids[pos - 1], out.scope.columns[pos - 1].name, out.scope.columns[pos - 1].type);
       } else {
         ExprCtx c;
@@ -163,7 +163,7 @@ Status Binder::BindOutputOrderLimit(const ast::SelectStmt& s, LogicalPtr* plan) 
     *plan = std::move(sort);
   }
   if (s.limit || s.offset) {
-    if (s.limit_with_ties) return Unimplemented("FETCH FIRST ... WITH TIES is not supported");
+    if (s.limit_with_ties) return Unimplemented(ErrorCode::kFeatureNotSupported, "FETCH FIRST ... WITH TIES is not supported");
     auto lim = MakeNode(LogicalKind::kLimit);
     if (s.limit) {
       ASSIGN_OR_RETURN(lim->limit, ConstCount(*s.limit, "LIMIT"));
@@ -185,13 +185,13 @@ Result<LogicalPtr> Binder::BindSetOp(const ast::SelectStmt& s) {
   ASSIGN_OR_RETURN(LogicalPtr left, BindSelect(*s.left));
   ASSIGN_OR_RETURN(LogicalPtr right, BindSelect(*s.right));
   if (left->columns.size() != right->columns.size())
-    return InvalidArgument("each {} query must have the same number of columns", opname);
+    return InvalidArgument(ErrorCode::kSyntaxError, "each {} query must have the same number of columns", opname);
   std::vector<Type> types;
   bool cast_left = false, cast_right = false;
   for (size_t i = 0; i < left->columns.size(); i++) {
     auto t = CommonType(left->columns[i].type, right->columns[i].type);
     if (!t)
-      return InvalidArgument("{} types {} and {} cannot be matched", opname, TypeName(left->columns[i].type),
+      return InvalidArgument(ErrorCode::kDatatypeMismatch, "{} types {} and {} cannot be matched", opname, TypeName(left->columns[i].type),
                              TypeName(right->columns[i].type));
     types.push_back(*t);
     cast_left = cast_left || *t != left->columns[i].type;
@@ -235,7 +235,7 @@ Result<LogicalPtr> Binder::BindValues(const ast::SelectStmt& s) {
       c.scope = &none;
       c.clause = "VALUES";
       ASSIGN_OR_RETURN(ExprPtr b, Bind(*e, c));
-      if (!sql::IsConstant(*b)) return Unimplemented("VALUES entries must be constant expressions");
+      if (!sql::IsConstant(*b)) return Unimplemented(ErrorCode::kFeatureNotSupported, "VALUES entries must be constant expressions");
       row.push_back(b);
     }
     bound.push_back(std::move(row));
@@ -253,7 +253,7 @@ Result<LogicalPtr> Binder::BindValues(const ast::SelectStmt& s) {
         continue;
       }
       auto ct = CommonType(t, row[c]->type);
-      if (!ct) return InvalidArgument("VALUES types {} and {} cannot be matched", TypeName(t), TypeName(row[c]->type));
+      if (!ct) return InvalidArgument(ErrorCode::kDatatypeMismatch, "VALUES types {} and {} cannot be matched", TypeName(t), TypeName(row[c]->type));
       t = *ct;
     }
     v->columns.push_back({fmt::format("column{}", c + 1), t});
@@ -298,8 +298,8 @@ void Binder::ApplyJoins(std::vector<PendingJoin>* joins, LogicalPtr* plan) {
 }
 
 Result<LogicalPtr> Binder::BindBlock(const ast::SelectStmt& s) {
-  if (s.for_update) return Unimplemented("SELECT ... FOR UPDATE/SHARE is not supported");
-  if (!s.into.empty()) return Unimplemented("SELECT INTO is not supported");
+  if (s.for_update) return Unimplemented(ErrorCode::kFeatureNotSupported, "SELECT ... FOR UPDATE/SHARE is not supported");
+  if (!s.into.empty()) return Unimplemented(ErrorCode::kFeatureNotSupported, "SELECT INTO is not supported");
   auto saved_windows = named_windows_;
   named_windows_ = &s.windows;
   struct Restore {
@@ -343,7 +343,7 @@ Result<LogicalPtr> Binder::BindBlock(const ast::SelectStmt& s) {
           targets.push_back({nullptr, ColumnRef(scope.ids[c], col.name, col.type), col.name});
           found = true;
         }
-        if (!found) return InvalidArgument("missing FROM-clause entry for table \"{}\"", rel);
+        if (!found) return InvalidArgument(ErrorCode::kUndefinedTable, "missing FROM-clause entry for table \"{}\"", rel);
       }
       continue;
     }
@@ -410,7 +410,7 @@ Result<LogicalPtr> Binder::BindBlock(const ast::SelectStmt& s) {
   auto resolve_item = [&](const ast::Expr& e, const char* clause, bool allow_output_name) -> Result<ExprPtr> {
     if (int64_t pos = PositionOf(e); pos != 0) {
       if (pos < 0 || pos > int64_t(targets.size()))
-        return InvalidArgument("{} position {} is not in select list", clause, pos);
+        return InvalidArgument(ErrorCode::kInvalidColumnReference, "{} position {} is not in select list", clause, pos);
       return targets[pos - 1].bound;
     }
     if (allow_output_name && IsBareName(e)) {
@@ -521,7 +521,7 @@ Result<LogicalPtr> Binder::BindBlock(const ast::SelectStmt& s) {
     for (size_t i = 0; i < sort_keys.size() && i < on_cols.size(); i++) {
       bool matches = false;
       for (const auto& oc : on_cols) matches = matches || oc->column == sort_keys[i].expr->column;
-      if (!matches) return InvalidArgument("SELECT DISTINCT ON expressions must match initial ORDER BY expressions");
+      if (!matches) return InvalidArgument(ErrorCode::kInvalidColumnReference, "SELECT DISTINCT ON expressions must match initial ORDER BY expressions");
     }
     std::vector<SortKey> keys_first;
     for (const auto& oc : on_cols) {
@@ -563,7 +563,7 @@ Result<LogicalPtr> Binder::BindBlock(const ast::SelectStmt& s) {
     plan = std::move(sort);
   }
   if (s.limit || s.offset) {
-    if (s.limit_with_ties) return Unimplemented("FETCH FIRST ... WITH TIES is not supported");
+    if (s.limit_with_ties) return Unimplemented(ErrorCode::kFeatureNotSupported, "FETCH FIRST ... WITH TIES is not supported");
     auto lim = MakeNode(LogicalKind::kLimit);
     if (s.limit) {
       ASSIGN_OR_RETURN(lim->limit, ConstCount(*s.limit, "LIMIT"));
@@ -597,8 +597,8 @@ Result<int> Binder::AddGroupKey(const ast::Expr& e, const BindScope& scope, cons
                                 const std::vector<std::string>& names, AggState* agg) {
   const ast::Expr* node = &e;
   if (int64_t pos = PositionOf(e); pos != 0) {
-    if (pos < 0 || pos > int64_t(nodes.size())) return InvalidArgument("GROUP BY position {} is not in select list", pos);
-    if (!nodes[pos - 1]) return Unimplemented("GROUP BY a position of a * column is not supported; name the column");
+    if (pos < 0 || pos > int64_t(nodes.size())) return InvalidArgument(ErrorCode::kInvalidColumnReference, "GROUP BY position {} is not in select list", pos);
+    if (!nodes[pos - 1]) return Unimplemented(ErrorCode::kFeatureNotSupported, "GROUP BY a position of a * column is not supported; name the column");
     node = nodes[pos - 1];
   } else if (IsBareName(e) && scope.scope.Find(e.names[0]) < 0) {
     // A bare name that is no input column: an output alias (PostgreSQL).
@@ -608,8 +608,8 @@ Result<int> Binder::AddGroupKey(const ast::Expr& e, const BindScope& scope, cons
         break;
       }
   }
-  if (ContainsNode(*node, IsAggregateCall)) return InvalidArgument("aggregate functions are not allowed in GROUP BY");
-  if (ContainsNode(*node, IsWindowCall)) return InvalidArgument("window functions are not allowed in GROUP BY");
+  if (ContainsNode(*node, IsAggregateCall)) return InvalidArgument(ErrorCode::kGroupingError, "aggregate functions are not allowed in GROUP BY");
+  if (ContainsNode(*node, IsWindowCall)) return InvalidArgument(ErrorCode::kWindowingError, "window functions are not allowed in GROUP BY");
   ExprCtx c;
   c.scope = &scope;
   c.clause = "GROUP BY";
