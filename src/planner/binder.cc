@@ -645,6 +645,14 @@ Result<std::vector<std::vector<int>>> Binder::BindGroupBy(const ast::SelectStmt&
         return std::vector<std::set<int>>{{k}};
       }
       case ast::GroupingKind::kEmpty: return std::vector<std::set<int>>{{}};
+      case ast::GroupingKind::kList: {
+        std::set<int> all;
+        for (const auto& c : g.children) {
+          ASSIGN_OR_RETURN(auto cs, sets_of(c));
+          for (const auto& x : cs) all.insert(x.begin(), x.end());
+        }
+        return std::vector<std::set<int>>{all};
+      }
       case ast::GroupingKind::kRollup:
       case ast::GroupingKind::kCube: {
         std::vector<std::set<int>> parts;
@@ -684,7 +692,7 @@ Result<std::vector<std::vector<int>>> Binder::BindGroupBy(const ast::SelectStmt&
     return std::vector<std::set<int>>{};
   };
   for (const auto& g : s.group_by) {
-    if (g.kind != ast::GroupingKind::kExpr) plain = false;
+    if (g.kind != ast::GroupingKind::kExpr && g.kind != ast::GroupingKind::kList) plain = false;
     ASSIGN_OR_RETURN(auto l, sets_of(g));
     lists.push_back(std::move(l));
   }
