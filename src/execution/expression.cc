@@ -43,8 +43,8 @@ void BoolRowsToVector(const Sel& sel, const BoolRows& r, size_t in_rows, Vector*
   for (uint32_t i : r.n) ok[i] = 0;
 }
 
-void RecordError(const char* message) {
-  if (!sql::HasEvalError()) sql::RecordEvalError(message);
+void RecordError(ErrorCode code, const char* message) {
+  if (!sql::HasEvalError()) sql::RecordEvalError(code, message);
 }
 
 const double* AsDoubles(const Operand& op, const Sel& sel, size_t rows, std::vector<double>* buf) {

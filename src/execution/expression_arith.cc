@@ -96,7 +96,7 @@ void IntLoop(const Sel& sel, GA ga, GB gb, VA va, VB vb, Vector* out, const char
     if (o != kOk) v[i] = 0;  // a NULL row's slot is 0
     err |= o == kError;
   });
-  if (err) RecordError(error);
+  if (err) RecordError(ErrorCode::kNumericValueOutOfRange, error);
 }
 
 // timestamptz ± interval: only + and -.
@@ -149,8 +149,8 @@ void DoubleLoop(const Sel& sel, GA ga, GB gb, VA va, VB vb, Vector* out) {
     if (o != kDOk) v[i] = 0;  // a NULL row's slot is 0
     if (o >= kDOverflow && first_error == kDOk) first_error = o;
   });
-  if (first_error == kDOverflow) RecordError("value out of range: overflow");
-  if (first_error == kDUnderflow) RecordError("value out of range: underflow");
+  if (first_error == kDOverflow) RecordError(ErrorCode::kNumericValueOutOfRange, "value out of range: overflow");
+  if (first_error == kDUnderflow) RecordError(ErrorCode::kNumericValueOutOfRange, "value out of range: underflow");
 }
 
 }  // namespace
@@ -230,7 +230,7 @@ void EvalNegate(const Expr& e, const Chunk& in, const Sel& sel, Vector* out) {
       ok[i] = !over;
       v[i] = over ? 0 : -x[i];
     });
-    if (err) RecordError("bigint out of range");
+    if (err) RecordError(ErrorCode::kNumericValueOutOfRange, "bigint out of range");
     return;
   }
   if (e.type == Type::kDouble && a.vec->type() != Type::kText) {
@@ -299,7 +299,7 @@ void EvalCast(const Expr& e, const Chunk& in, const Sel& sel, Vector* out) {
       ok[i] = in_range;
       v[i] = in_range ? static_cast<int64_t>(r) : 0;
     });
-    if (err) RecordError("bigint out of range");
+    if (err) RecordError(ErrorCode::kNumericValueOutOfRange, "bigint out of range");
     return;
   }
   const int64_t* x = a.vec->ints();

@@ -430,7 +430,7 @@ void SelectLike(const Expr& e, const Chunk& in, const Sel& sel, BoolRows* out) {
       bool bad = false;
       m = sql::LikeMatch(x[i], pattern, e.escape, e.ilike, &bad);
       if (bad) {
-        RecordError("LIKE pattern must not end with escape character");
+        RecordError(ErrorCode::kInvalidEscapeSequence, "LIKE pattern must not end with escape character");
         valid = false;
       }
     }

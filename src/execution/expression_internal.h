@@ -85,7 +85,7 @@ Sel ValidRows(const Sel& sel, const Vector& v, std::vector<uint32_t>* buf);
 // true and NULL rows.
 void BoolRowsToVector(const Sel& sel, const BoolRows& r, size_t in_rows, Vector* out);
 // Records a runtime error as sql::Eval does (only the first one is kept).
-void RecordError(const char* message);
+void RecordError(ErrorCode code, const char* message);
 
 // The operand's values as doubles at the rows `sel` (bigint converted): its own array when it is
 // a double vector, else `buf` (in.rows entries). REQUIRES: !op.is_const().
