@@ -63,6 +63,8 @@ enum class FrameExclusion { kNone, kCurrentRow, kGroup, kTies };
 struct WindowDef {
   std::string name;      // WINDOW w AS (...): the definition's name
   std::string refname;   // OVER (w ORDER BY ...) or OVER w: the window it builds on
+  bool ref_only = false; // OVER w (no parentheses): refname is w and nothing else is given; in
+                         // PostgreSQL it takes w's frame too, where OVER (w) may not
   std::vector<ExprPtr> partition_by;
   std::vector<SortItem> order_by;
   bool has_frame = false;  // false: the default frame (RANGE UNBOUNDED PRECEDING .. CURRENT ROW)
@@ -142,6 +144,8 @@ struct Expr {
   Value value;
   bool is_string = false;      // a quoted literal ('...', E'...', $$...$$)
   std::string constant_text;   // numbers: the literal as written
+  bool is_bit_string = false;  // B'0101' / X'1F': constant_text and value (text) hold libpg_query's
+                               // form of it, "b0101" / "x1F"
 
   int param_number = 0;        // kParam
 
@@ -213,6 +217,8 @@ struct TableRef {
   SelectPtr subquery;
   // kFunction
   ExprPtr function;
+  std::vector<TypeName> column_types;  // f() AS t(a int, b text): a column definition list, one
+                                       // type per column_aliases entry (else empty)
   bool with_ordinality = false;
   // kJoin
   JoinType join_type = JoinType::kInner;
@@ -226,12 +232,15 @@ struct TableRef {
 };
 
 // GROUP BY items: expressions and the grouping-set forms.
-enum class GroupingKind { kExpr, kEmpty, kRollup, kCube, kSets };
+// kList: a parenthesised list (a, b) of expressions grouped together as one set — inside ROLLUP,
+// CUBE or GROUPING SETS, or as a GROUP BY item (`GROUP BY (a, b)` groups by a and b); children
+// are kExpr. ROW(a, b) is an expression (kExpr of a kRow).
+enum class GroupingKind { kExpr, kEmpty, kRollup, kCube, kSets, kList };
 struct GroupingElement {
   GroupingKind kind = GroupingKind::kExpr;
   ExprPtr expr;                           // kExpr
-  std::vector<GroupingElement> children;  // kRollup/kCube: expressions (or kRow lists as kSets of
-                                          // one kExpr each); kSets: elements of any kind
+  std::vector<GroupingElement> children;  // kRollup/kCube: kExpr or kList; kSets: elements of any
+                                          // kind; kList: kExpr
   int location = -1;
   GroupingElement Clone() const;
 };
@@ -298,5 +307,17 @@ struct ExplainStmt {
   std::string format;  // "text" (default), "json"
   SelectPtr query;
 };
+
+// The deparser: valid PostgreSQL SQL for a tree (sql/ast_sql.cc). Expressions nested in
+// operators are parenthesised, identifiers quoted where PostgreSQL requires it (keywords, upper
+// case), string literals in standard form. Parsing and transforming the text gives a tree that
+// prints the same text. For EXPLAIN, error messages and tests.
+std::string ToSql(const Expr& expr);
+std::string ToSql(const SelectStmt& select);
+std::string ToSql(const TableRef& table);
+std::string ToSql(const TypeName& type);
+// An identifier as SQL: quoted when it is not a lower-case name or is a keyword PostgreSQL
+// reserves in that position ("Name", "select", "user").
+std::string QuoteIdentifier(const std::string& name);
 
 }  // namespace laminar::sql::ast
