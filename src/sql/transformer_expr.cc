@@ -351,9 +351,7 @@ Result<ExprPtr> WithArgs(ExprKind kind, const json& b, const char* key, int loca
   return e;
 }
 
-}  // namespace
-
-Result<ExprPtr> Expr(const json& node) {
+Result<ExprPtr> ExprNode(const json& node) {
   std::string type;
   const json* body;
   if (!SplitNode(node, &type, &body)) return Malformed("expected an expression, got {}", Short(node));
@@ -422,6 +420,14 @@ Result<ExprPtr> Expr(const json& node) {
       type == "ResTarget" || type == "TypeName")
     return Malformed("{} where an expression belongs", type);
   return NotSupported(type, b);
+}
+
+}  // namespace
+
+Result<ExprPtr> Expr(const json& node) {
+  ASSIGN_OR_RETURN(ExprPtr e, ExprNode(node));
+  e->json_source = &node;  // transitional (ast.h): for the binder's JsonBindHook
+  return e;
 }
 
 Result<ExprPtr> OptionalExpr(const json& obj, const char* key) {
