@@ -422,9 +422,20 @@ Result<ExprPtr> ExprNode(const json& node) {
   return NotSupported(type, b);
 }
 
+// Expression trees deeper than this are refused: transforming (like binding, ToString and Eval)
+// recurses per level. sql::Parse refuses such trees already; this guards trees built otherwise.
+constexpr int kMaxExprDepth = 500;
+thread_local int expr_depth = 0;
+
 }  // namespace
 
 Result<ExprPtr> Expr(const json& node) {
+  struct DepthGuard {
+    DepthGuard() { expr_depth++; }
+    ~DepthGuard() { expr_depth--; }
+  } guard;
+  if (expr_depth > kMaxExprDepth)
+    return InvalidArgument("expression is nested too deeply (more than {} levels)", kMaxExprDepth);
   ASSIGN_OR_RETURN(ExprPtr e, ExprNode(node));
   e->json_source = &node;  // transitional (ast.h): for the binder's JsonBindHook
   return e;
