@@ -339,7 +339,8 @@ Result<ExprPtr> SqlValue(const json& b, int location) {
     if (op != name) continue;
     auto e = NewExpr(ExprKind::kSqlValue, location);
     e->sql_value = value;
-    if (op.size() > 2 && op.compare(op.size() - 2, 2, "_N") == 0) e->sql_value_precision = Int(b, "typmod", -1);
+    // libpg_query leaves zero out of its JSON: CURRENT_TIMESTAMP(0) has no "typmod".
+    if (op.size() > 2 && op.compare(op.size() - 2, 2, "_N") == 0) e->sql_value_precision = Int(b, "typmod", 0);
     return e;
   }
   return Malformed("unknown SQL value function {}", op);
