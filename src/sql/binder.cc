@@ -206,6 +206,7 @@ Result<Bound> BindNumericText(const std::string& s) {
 
 Result<Bound> BindConst(const ast::Expr& c) {
   const Value& v = c.value;
+  if (c.is_bit_string) return Unimplemented("unsupported expression: bit-string constant");
   if (v.is_null()) return Bound{MakeLiteral(Value::Null(), Type::kText), true};
   if (c.is_string) {
     if (v.type() != Type::kText) return Unimplemented("unsupported expression: constant");
@@ -481,9 +482,18 @@ LAMINAR_NOINLINE Result<Bound> BindLike(const ast::Expr& like, const Ctx& cx) {
   // The operator's name, for messages: LIKE is ~~, NOT ILIKE is !~~*.
   std::string op = std::string(negated ? "!" : "") + "~~" + (ilike ? "*" : "");
   if (like.args.size() != (like.has_escape ? 3u : 2u)) return InvalidArgument("malformed LIKE ... ESCAPE");
+  const ast::Expr* pattern = like.args[1].get();
+  const ast::Expr* escape_node = like.has_escape ? like.args[2].get() : nullptr;
+  if (!escape_node && pattern->FunctionName() == "like_escape") {
+    // `x LIKE like_escape(p, e)` written out: LIKE p ESCAPE e, as PostgreSQL's grammar spells it
+    // (the transformer unwraps only the grammar's own pg_catalog.like_escape).
+    if (pattern->args.size() != 2) return InvalidArgument("malformed LIKE ... ESCAPE");
+    escape_node = pattern->args[1].get();
+    pattern = pattern->args[0].get();
+  }
   char escape = '\\';
-  if (like.has_escape) {  // LIKE ... ESCAPE 'x'
-    auto esc = ConstValue(*like.args[2]);
+  if (escape_node) {  // LIKE ... ESCAPE 'x'
+    auto esc = ConstValue(*escape_node);
     if (!esc.ok() || esc->is_null() || esc->type() != Type::kText)
       return Unimplemented("LIKE ... ESCAPE with a non-constant escape string is not supported");
     const std::string& s = esc->as_text();
@@ -495,7 +505,7 @@ LAMINAR_NOINLINE Result<Bound> BindLike(const ast::Expr& like, const Ctx& cx) {
     escape = s.empty() ? '\0' : s[0];
   }
   ASSIGN_OR_RETURN(Bound a, Bind(*like.args[0], cx));
-  ASSIGN_OR_RETURN(Bound p, Bind(*like.args[1], cx));
+  ASSIGN_OR_RETURN(Bound p, Bind(*pattern, cx));
   if ((!a.unknown && a.e->type != Type::kText) || (!p.unknown && p.e->type != Type::kText))
     return InvalidArgument("operator does not exist: {} {} {}", TypeNameOrUnknown(a), op, TypeNameOrUnknown(p));
   if (a.unknown) {
