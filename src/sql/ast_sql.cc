@@ -124,7 +124,11 @@ std::string SqlSpelling(const TypeName& t) {
       {"float8", "double precision"}, {"bool", "boolean"}};
   for (const auto& [name, sql] : kPlain)
     if (n == name) return m.empty() ? sql : "";
-  auto mods = [&](size_t max) { return m.size() > max ? std::string("?") : m.empty() ? "" : fmt::format("({})", fmt::join(m, ", ")); };
+  // "(10, 2)"; "?" (no spelling) when the type takes fewer modifiers.
+  auto mods = [&](size_t max) {
+    if (m.size() > max) return std::string("?");
+    return m.empty() ? std::string() : fmt::format("({})", fmt::join(m, ", "));
+  };
   std::string out;
   if (n == "numeric") out = "numeric" + mods(2);
   else if (n == "varchar") out = "varchar" + mods(1);
@@ -329,7 +333,9 @@ std::string FunctionSql(const Expr& e) {
   out += ")";
   if (e.agg_within_group) out += " WITHIN GROUP (ORDER BY " + SortSql(e.agg_order) + ")";
   if (e.agg_filter) out += " FILTER (WHERE " + Top(e.agg_filter) + ")";
-  if (e.over) out += e.over->ref_only ? " OVER " + QuoteIdentifier(e.over->refname) : " OVER (" + WindowSpec(*e.over) + ")";
+  if (e.over) {
+    out += e.over->ref_only ? " OVER " + QuoteIdentifier(e.over->refname) : " OVER (" + WindowSpec(*e.over) + ")";
+  }
   return out;
 }
 

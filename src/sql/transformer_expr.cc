@@ -469,7 +469,9 @@ Result<std::vector<ast::SortItem>> SortList(const json& obj, const char* key) {
     ASSIGN_OR_RETURN(si.expr, Required(s, "node", "ORDER BY"));
     std::string dir = Str(s, "sortby_dir"), nulls = Str(s, "sortby_nulls");
     if (dir == "SORTBY_USING") return Unimplemented("ORDER BY ... USING is not supported");
-    si.dir = dir == "SORTBY_ASC" ? ast::SortDir::kAsc : dir == "SORTBY_DESC" ? ast::SortDir::kDesc : ast::SortDir::kDefault;
+    si.dir = dir == "SORTBY_ASC"    ? ast::SortDir::kAsc
+             : dir == "SORTBY_DESC" ? ast::SortDir::kDesc
+                                    : ast::SortDir::kDefault;
     si.nulls = nulls == "SORTBY_NULLS_FIRST"  ? ast::NullsOrder::kFirst
                : nulls == "SORTBY_NULLS_LAST" ? ast::NullsOrder::kLast
                                               : ast::NullsOrder::kDefault;
@@ -506,9 +508,14 @@ Result<std::unique_ptr<ast::WindowDef>> Window(const json& b, bool in_over_claus
   w->has_frame = (f & frame::kNonDefault) != 0;
   if (!w->has_frame) return w;
   using ast::FrameBoundKind;
-  w->mode = (f & frame::kRows) ? ast::FrameMode::kRows : (f & frame::kGroups) ? ast::FrameMode::kGroups : ast::FrameMode::kRange;
   if (!(f & (frame::kRange | frame::kRows | frame::kGroups))) return Malformed("window frame without a mode");
-  auto bound = [](int64_t f, int64_t up, int64_t p, int64_t cur, int64_t fo, int64_t uf) -> std::optional<FrameBoundKind> {
+  w->mode = (f & frame::kRows)     ? ast::FrameMode::kRows
+            : (f & frame::kGroups) ? ast::FrameMode::kGroups
+                                   : ast::FrameMode::kRange;
+  // The bound among the five bits of one end (unbounded preceding, offset preceding, current row,
+  // offset following, unbounded following).
+  auto bound = [](int64_t f, int64_t up, int64_t p, int64_t cur, int64_t fo,
+                  int64_t uf) -> std::optional<FrameBoundKind> {
     if (f & up) return FrameBoundKind::kUnboundedPreceding;
     if (f & p) return FrameBoundKind::kPreceding;
     if (f & cur) return FrameBoundKind::kCurrentRow;

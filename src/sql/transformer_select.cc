@@ -234,7 +234,9 @@ Status With(const json& w, ast::SelectStmt& s) {
     cte.name = Str(c, "ctename");
     ASSIGN_OR_RETURN(cte.column_names, Names(c, "aliascolnames"));
     std::string mat = Str(c, "ctematerialized");
-    cte.materialized = mat == "CTEMaterializeAlways" ? "materialized" : mat == "CTEMaterializeNever" ? "not materialized" : "";
+    cte.materialized = mat == "CTEMaterializeAlways"  ? "materialized"
+                       : mat == "CTEMaterializeNever" ? "not materialized"
+                                                      : "";
     if (!Field(c, "search_clause").is_null()) return Unimplemented("SEARCH in WITH RECURSIVE is not supported");
     if (!Field(c, "cycle_clause").is_null()) return Unimplemented("CYCLE in WITH RECURSIVE is not supported");
     std::string type;
@@ -398,7 +400,9 @@ Result<ast::ExplainStmt> TransformExplain(const Statement& statement) {
       (void)v;  // accepted, without effect
     } else if (name == "format") {
       std::string f = Lower(SVal(arg));
-      if (f == "xml" || f == "yaml") return Unimplemented("EXPLAIN (FORMAT {}) is not supported", SVal(arg));
+      if (f == "xml" || f == "yaml") {
+        return Unimplemented("EXPLAIN (FORMAT {}) is not supported", f == "xml" ? "XML" : "YAML");
+      }
       if (f != "text" && f != "json")
         return InvalidArgument("unrecognized value for EXPLAIN option \"format\": \"{}\"", SVal(arg));
       out.format = f;
