@@ -143,8 +143,9 @@ Result<Value> CastText(const std::string& text, Type type);
 
 // The hook of the JSON overloads: offered the JSON node each expression was transformed from (the
 // node object itself, {"FuncCall": {...}}, {"ColumnRef": {...}}, ...), in the same order and on
-// the same terms as BindHook. A LIKE ... ESCAPE pattern's like_escape() wrapper is not offered
-// (the pattern is).
+// the same terms as BindHook. Nodes without an expression of their own are not offered: a
+// LIKE ... ESCAPE pattern's like_escape() wrapper (the pattern is), a named argument's
+// NamedArgExpr (refused: `unsupported expression: NamedArgExpr`).
 using JsonBindHook = std::function<Result<ExprPtr>(const nlohmann::json& node)>;
 
 Result<ExprPtr> BindExpr(const nlohmann::json& node, const Scope& scope, const JsonBindHook* hook = nullptr);
