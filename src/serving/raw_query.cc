@@ -196,7 +196,7 @@ class Planner {
         p_.items.push_back({t.name, e, e->type});
       }
       if (s.contains("havingClause")) {
-        sql::BindHook hook = PostHook();
+        sql::JsonBindHook hook = PostHook();
         ASSIGN_OR_RETURN(p_.having, sql::BindPredicate(s["havingClause"], post_scope_, &hook));
       }
     } else {
@@ -534,7 +534,7 @@ class Planner {
 
   // Binds an expression evaluated per group: aggregates become columns after the keys; other
   // sub-expressions must be group keys (or constants).
-  sql::BindHook PostHook() {
+  sql::JsonBindHook PostHook() {
     return [this](const json& node) -> Result<ExprPtr> {
       if (IsAggregateCall(node)) return BindAggregate(node["FuncCall"]);
       if (node.contains("A_Const")) return ExprPtr();
@@ -558,7 +558,7 @@ class Planner {
   }
 
   Result<ExprPtr> BindPost(const json& node) {
-    sql::BindHook hook = PostHook();
+    sql::JsonBindHook hook = PostHook();
     return sql::BindExpr(node, post_scope_, &hook);
   }
 

@@ -1,3 +1,5 @@
+// The expression binder: ast::Expr → typed sql::Expr (operators, casts, CASE and the like, the
+// public entry points). Function calls are in binder_funcs.cc, literal text in binder_text.cc.
 #include "sql/binder.h"
 
 #include <cctype>
@@ -7,153 +9,85 @@
 #include <limits>
 #include <optional>
 
-#include "common/time_util.h"
-#include "sql/parser.h"
 #include "common/strings.h"
+#include "common/time_util.h"
+#include "sql/binder_internal.h"
 
 namespace laminar::sql {
-namespace {
-
-using json = nlohmann::json;
-
-// A bound expression plus whether it is still "unknown" in PostgreSQL's sense: an untyped string
-// literal or NULL, which takes its type from the other side of an operator.
-struct Bound {
-  ExprPtr e;
-  bool unknown = false;
-  bool numeric = false;   // a decimal constant such as 2.5 (PostgreSQL's numeric): casts to bigint
-                          // round half away from zero, where float8 rounds half to even
-  bool interval = false;  // an interval constant: e is a bigint literal of microseconds
-};
-
-const std::string& NodeKind(const json& node) {
-  static const std::string kNone;
-  if (!node.is_object() || node.empty()) return kNone;
-  return node.begin().key();
-}
-
-bool IsNumeric(Type t) { return t == Type::kInt64 || t == Type::kDouble; }
-
-std::string Trim(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) b++;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) e--;
-  return s.substr(b, e - b);
-}
-
-// "SVFOP_CURRENT_TIMESTAMP" → "CURRENT_TIMESTAMP" style helper: drops a prefix.
-std::string StripPrefix(const std::string& s, const std::string& prefix) {
-  return s.rfind(prefix, 0) == 0 ? s.substr(prefix.size()) : s;
-}
-
-// The construct a node stands for, as SQL, for `unsupported expression: X` messages.
-std::string DescribeNode(const json& node) {
-  const std::string& kind = NodeKind(node);
-  const json& body = kind.empty() ? node : node[kind];
-  if (kind == "CaseExpr") return "CASE";
-  if (kind == "SubLink") {
-    std::string t = body.value("subLinkType", "");
-    if (t == "EXISTS_SUBLINK") return "EXISTS (subquery)";
-    if (t == "ANY_SUBLINK") return "IN (subquery)";
-    return "subquery";
-  }
-  if (kind == "CoalesceExpr") return "COALESCE";
-  if (kind == "NullIfExpr") return "NULLIF";
-  if (kind == "MinMaxExpr") return body.value("op", "") == "IS_LEAST" ? "LEAST" : "GREATEST";
-  if (kind == "BooleanTest") {
-    std::string t = StripPrefix(body.value("booltesttype", ""), "IS_");
-    for (char& c : t)
-      if (c == '_') c = ' ';
-    return "IS " + t;
-  }
-  if (kind == "SQLValueFunction") return StripPrefix(body.value("op", "SVFOP_?"), "SVFOP_");
-  if (kind == "A_ArrayExpr") return "ARRAY";
-  if (kind == "RowExpr") return "ROW";
-  if (kind == "ParamRef") return fmt::format("parameter ${}", body.value("number", 0));
-  if (kind == "A_Indirection") return "subscript or field selection";
-  if (kind == "CollateClause") return "COLLATE";
-  if (kind == "GroupingFunc") return "GROUPING";
-  if (kind == "XmlExpr" || kind == "XmlSerialize") return "XML";
-  if (kind == "A_Star") return "*";
-  if (kind == "FuncCall") return NameList(Field(body, "funcname")) + "(...)";
-  if (kind.empty()) return "empty expression";
-  return kind;
-}
-
-Status Unsupported(const json& node) {
-  return Unimplemented("unsupported expression: {}", DescribeNode(node));
-}
-
-}  // namespace
-
-bool IsAggregateName(const std::string& name) {
-  static const char* kAggs[] = {"count",
-                                "sum",
-                                "min",
-                                "max",
-                                "avg",
-                                "stddev",
-                                "stddev_pop",
-                                "stddev_samp",
-                                "variance",
-                                "var_pop",
-                                "var_samp",
-                                "approx_count_distinct",
-                                "approx_percentile",
-                                "percentile_cont",
-                                "percentile_disc",
-                                "mode",
-                                "string_agg",
-                                "array_agg",
-                                "json_agg",
-                                "jsonb_agg",
-                                "json_object_agg",
-                                "jsonb_object_agg",
-                                "bool_and",
-                                "bool_or",
-                                "every",
-                                "bit_and",
-                                "bit_or",
-                                "bit_xor",
-                                "corr",
-                                "covar_pop",
-                                "covar_samp",
-                                "regr_avgx",
-                                "regr_avgy",
-                                "regr_count",
-                                "regr_intercept",
-                                "regr_r2",
-                                "regr_slope",
-                                "regr_sxx",
-                                "regr_sxy",
-                                "regr_syy",
-                                "xmlagg",
-                                "range_agg",
-                                "range_intersect_agg"};
-  for (const char* a : kAggs)
-    if (name == a) return true;
-  return false;
-}
-
+namespace binder_internal {
 namespace {
 
 thread_local std::optional<int64_t> pinned_statement_time;
 
-// What every binding step needs: the columns, the hook, and the statement's time.
-struct Ctx {
-  const Scope& scope;
-  const BindHook* hook = nullptr;
-  mutable std::optional<int64_t> now;
-  int64_t Now() const {
-    if (pinned_statement_time) return *pinned_statement_time;
-    if (!now) now = NowMicros();
-    return *now;
+}  // namespace
+
+int64_t Ctx::Now() const {
+  if (pinned_statement_time) return *pinned_statement_time;
+  if (!now) now = NowMicros();
+  return *now;
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out += '.';
+    out += n;
   }
-};
+  return out;
+}
 
-#define LAMINAR_NOINLINE __attribute__((noinline))
+std::string DescribeNode(const ast::Expr& node) {
+  using K = ast::ExprKind;
+  switch (node.kind) {
+    // The constructs that have no SQL name here read as libpg_query's node names, as the binder
+    // of JSON trees said them (`expected a constant, got ColumnRef`).
+    case K::kColumnRef: return "ColumnRef";
+    case K::kConstant: return "A_Const";
+    case K::kCast: return "TypeCast";
+    case K::kOperator:
+    case K::kInList:
+    case K::kBetween:
+    case K::kLike:
+    case K::kAnyAll:
+    case K::kDistinctFrom:
+    case K::kNullIf: return "A_Expr";
+    case K::kAnd:
+    case K::kOr:
+    case K::kNot: return "BoolExpr";
+    case K::kNullTest: return "NullTest";
+    case K::kBoolTest: {
+      static const char* kTests[] = {"TRUE", "FALSE", "UNKNOWN"};
+      return fmt::format("IS {}{}", node.negated ? "NOT " : "", kTests[static_cast<int>(node.bool_test)]);
+    }
+    case K::kCase: return "CASE";
+    case K::kCoalesce: return "COALESCE";
+    case K::kGreatest: return "GREATEST";
+    case K::kLeast: return "LEAST";
+    case K::kFunction: return JoinNames(node.func_name) + "(...)";
+    case K::kSubquery:
+      if (node.sublink == ast::SublinkKind::kExists) return "EXISTS (subquery)";
+      if (node.sublink == ast::SublinkKind::kAny || node.sublink == ast::SublinkKind::kIn) return "IN (subquery)";
+      return "subquery";
+    case K::kParam: return fmt::format("parameter ${}", node.param_number);
+    case K::kArray: return "ARRAY";
+    case K::kSqlValue: {  // libpg_query's SVFOP_ names: CURRENT_DATE, CURRENT_TIME_N, ...
+      std::string name = node.sql_value;
+      for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      return node.sql_value_precision >= 0 ? name + "_N" : name;
+    }
+    case K::kGrouping: return "GROUPING";
+    case K::kIndirection: return "subscript or field selection";
+    case K::kRow: return "ROW";
+    case K::kCollate: return "COLLATE";
+    case K::kStar: return "*";
+  }
+  return "expression";
+}
 
-// Gives an unknown literal (string or NULL) a type.
+Status Unsupported(const ast::Expr& node) {
+  return Unimplemented("unsupported expression: {}", DescribeNode(node));
+}
+
 Result<ExprPtr> ResolveUnknown(const Bound& b, Type t) {
   const Value& v = b.e->literal;
   if (v.is_null()) return MakeLiteral(Value::Null(), t);
@@ -161,8 +95,6 @@ Result<ExprPtr> ResolveUnknown(const Bound& b, Type t) {
   return MakeLiteral(std::move(cast), t);
 }
 
-// Converts a bound expression to type t, which the caller chose among the implicit conversions
-// PostgreSQL has: unknown → anything, bigint → double precision.
 Result<ExprPtr> Coerce(const Bound& b, Type t) {
   if (b.unknown) return ResolveUnknown(b, t);
   Type from = b.e->type;
@@ -176,6 +108,19 @@ Result<ExprPtr> Coerce(const Bound& b, Type t) {
   }
   return Internal("no implicit conversion from {} to {}", TypeName(from), TypeName(t));
 }
+
+const char* TypeNameOrUnknown(const Bound& b) { return b.unknown ? "unknown" : TypeName(b.e->type); }
+
+std::string SignatureText(const std::vector<Bound>& args) {
+  std::string out;
+  for (size_t i = 0; i < args.size(); i++) {
+    if (i) out += ", ";
+    out += TypeNameOrUnknown(args[i]);
+  }
+  return out;
+}
+
+namespace {
 
 // Makes the operands of a comparison, IN list or BETWEEN agree on one type: unknown literals take
 // the type of the typed operands; bigint and double mix (integer literals become doubles next to
@@ -196,8 +141,7 @@ Status Unify(std::vector<Bound*> items, const char* op) {
       t = Type::kDouble;
       continue;
     }
-    return InvalidArgument(ErrorCode::kUndefinedFunction,
-                           "operator does not exist: {} {} {}", TypeName(first->e->type), op, TypeName(bt));
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} {} {}", TypeName(first->e->type), op, TypeName(bt));
   }
   for (Bound* b : items) {
     if (b->unknown) {
@@ -224,202 +168,89 @@ Result<Type> CommonType(const std::vector<Bound*>& items, const char* context) {
       if (IsNumeric(nt) && IsNumeric(*t)) {
         t = Type::kDouble;
       } else {
-        return InvalidArgument(ErrorCode::kDatatypeMismatch,
-                               "{} types {} and {} cannot be matched", context, TypeName(*t), TypeName(nt));
+        return InvalidArgument(ErrorCode::kDatatypeMismatch, "{} types {} and {} cannot be matched", context, TypeName(*t), TypeName(nt));
       }
     }
   }
   return t.value_or(Type::kText);
 }
 
-Result<Bound> Bind(const json& node, const Ctx& cx, bool allow_interval = false);
-
-const char* TypeNameOrUnknown(const Bound& b) { return b.unknown ? "unknown" : TypeName(b.e->type); }
-
-std::string SignatureText(const std::vector<Bound>& args) {
-  std::string out;
-  for (size_t i = 0; i < args.size(); i++) {
-    if (i) out += ", ";
-    out += TypeNameOrUnknown(args[i]);
-  }
-  return out;
-}
-
-Result<Type> TypeOfTypeName(const json& tn) {
-  const json& names = Field(tn, "names");
-  std::string name = names.empty() ? "" : StringValue(names.back());
-  if (tn.contains("arrayBounds")) return Unimplemented("unsupported type: {}[] (arrays)", name);
+Result<Type> TypeOfTypeName(const ast::TypeName& tn) {
+  std::string name = tn.names.empty() ? "" : tn.names.back();
+  if (tn.array_bounds > 0) return Unimplemented("unsupported type: {}[] (arrays)", name);
   auto t = TypeFromSqlName(name);
   if (!t) return Unimplemented("unsupported type: {}", name);
   return *t;
 }
 
-Result<Bound> BindConst(const json& c) {
-  if (c.contains("ival")) {
-    return Bound{MakeLiteral(Value::Int(c["ival"].value("ival", int64_t{0})), Type::kInt64), false};
-  }
-  if (c.contains("fval")) {
-    std::string s = c["fval"].value("fval", "");
-    bool integral = !s.empty();
-    for (size_t i = 0; i < s.size(); i++)
-      if (!(std::isdigit(static_cast<unsigned char>(s[i])) || (i == 0 && (s[i] == '-' || s[i] == '+'))))
-        integral = false;
-    if (integral) {
-      errno = 0;
-      char* end = nullptr;
-      long long v = std::strtoll(s.c_str(), &end, 10);
-      if (errno == 0 && end && *end == '\0') return Bound{MakeLiteral(Value::Int(v), Type::kInt64), false};
-    }
+// A numeric literal PostgreSQL reads as numeric (it has a '.' or an exponent, or is too large
+// for an integer): bigint when it is an integer that fits, else a double flagged numeric.
+Result<Bound> BindNumericText(const std::string& s) {
+  bool integral = !s.empty();
+  for (size_t i = 0; i < s.size(); i++)
+    if (!(std::isdigit(static_cast<unsigned char>(s[i])) || (i == 0 && (s[i] == '-' || s[i] == '+'))))
+      integral = false;
+  if (integral) {
+    errno = 0;
     char* end = nullptr;
-    double d = std::strtod(s.c_str(), &end);
-    if (!end || *end != '\0') return InvalidArgument("invalid numeric constant: {}", s);
-    Bound b{MakeLiteral(Value::Double(d), Type::kDouble), false};
-    b.numeric = true;
-    return b;
+    long long v = std::strtoll(s.c_str(), &end, 10);
+    if (errno == 0 && end && *end == '\0') return Bound{MakeLiteral(Value::Int(v), Type::kInt64), false};
   }
-  if (c.contains("sval")) {
-    return Bound{MakeLiteral(Value::Text(c["sval"].value("sval", "")), Type::kText), true};
-  }
-  if (c.contains("boolval")) {
-    return Bound{MakeLiteral(Value::Bool(c["boolval"].value("boolval", false)), Type::kBool), false};
-  }
-  if (c.value("isnull", false)) return Bound{MakeLiteral(Value::Null(), Type::kText), true};
-  if (c.contains("bsval")) return Unimplemented("unsupported expression: bit-string constant");
-  return Unimplemented("unsupported expression: constant");
+  char* end = nullptr;
+  double d = std::strtod(s.c_str(), &end);
+  if (!end || *end != '\0') return InvalidArgument("invalid numeric constant: {}", s);
+  Bound b{MakeLiteral(Value::Double(d), Type::kDouble), false};
+  b.numeric = true;
+  return b;
 }
 
-Result<Bound> BindColumnRef(const json& ref, const Ctx& cx) {
-  const json& fields = Field(ref, "fields");
-  for (const auto& f : fields)
-    if (f.contains("A_Star")) return Unimplemented("unsupported expression: *");
-  std::string name = fields.empty() ? "" : StringValue(fields.back());
-  std::string qualifier = fields.size() >= 2 ? StringValue(fields[fields.size() - 2]) : "";
+Result<Bound> BindConst(const ast::Expr& c) {
+  const Value& v = c.value;
+  if (c.is_bit_string) return Unimplemented("unsupported expression: bit-string constant");
+  if (v.is_null()) return Bound{MakeLiteral(Value::Null(), Type::kText), true};
+  if (c.is_string) {
+    if (v.type() != Type::kText) return Unimplemented("unsupported expression: constant");
+    return Bound{MakeLiteral(v, Type::kText), true};
+  }
+  switch (v.type()) {
+    case Type::kInt64: return Bound{MakeLiteral(v, Type::kInt64), false};
+    case Type::kBool: return Bound{MakeLiteral(v, Type::kBool), false};
+    case Type::kDouble: {
+      if (!c.constant_text.empty()) return BindNumericText(c.constant_text);
+      Bound b{MakeLiteral(v, Type::kDouble), false};
+      b.numeric = true;
+      return b;
+    }
+    default: return Unimplemented("unsupported expression: constant");
+  }
+}
+
+Result<Bound> BindColumnRef(const ast::Expr& ref, const Ctx& cx) {
+  if (ref.star) return Unimplemented("unsupported expression: *");
+  const auto& names = ref.names;
+  std::string name = names.empty() ? "" : names.back();
+  std::string qualifier = names.size() >= 2 ? names[names.size() - 2] : "";
   ASSIGN_OR_RETURN(int idx, cx.scope.Resolve(qualifier, name));
   return Bound{MakeColumn(idx, name, cx.scope.columns[idx].type), false};
 }
 
 // ----- intervals
 
-constexpr int64_t kMaxIntervalMicros = int64_t{1} << 62;
-
-// The length in microseconds of an interval unit word; 0 for months and years (refused), -1 when
-// not a unit.
-int64_t IntervalUnitMicros(const std::string& u) {
-  static const std::pair<const char*, int64_t> kUnits[] = {
-      {"microsecond", 1},   {"microseconds", 1},   {"us", 1},       {"usec", 1},
-      {"usecs", 1},         {"microsecon", 1},     {"millisecond", 1000},
-      {"milliseconds", 1000}, {"ms", 1000},        {"msec", 1000},  {"msecs", 1000},
-      {"millisecon", 1000}, {"second", kMicrosPerSecond}, {"seconds", kMicrosPerSecond},
-      {"s", kMicrosPerSecond}, {"sec", kMicrosPerSecond}, {"secs", kMicrosPerSecond},
-      {"minute", kMicrosPerMinute}, {"minutes", kMicrosPerMinute}, {"m", kMicrosPerMinute},
-      {"min", kMicrosPerMinute}, {"mins", kMicrosPerMinute}, {"hour", kMicrosPerHour},
-      {"hours", kMicrosPerHour}, {"h", kMicrosPerHour}, {"hr", kMicrosPerHour}, {"hrs", kMicrosPerHour},
-      {"day", kMicrosPerDay}, {"days", kMicrosPerDay}, {"d", kMicrosPerDay},
-      {"week", 7 * kMicrosPerDay}, {"weeks", 7 * kMicrosPerDay}, {"w", 7 * kMicrosPerDay},
-      {"month", 0}, {"months", 0}, {"mon", 0}, {"mons", 0}, {"year", 0}, {"years", 0}, {"y", 0},
-      {"yr", 0}, {"yrs", 0}, {"decade", 0}, {"decades", 0}, {"dec", 0}, {"decs", 0}, {"century", 0},
-      {"centuries", 0}, {"c", 0}, {"cent", 0}, {"millennium", 0}, {"millennia", 0}, {"mil", 0},
-      {"mils", 0}};
-  for (const auto& [name, micros] : kUnits)
-    if (u == name) return micros;
-  return -1;
-}
-
-// Parses PostgreSQL interval input without months or years: '1 hour', '90 minutes',
-// '1 day 2 hours', '1.5 hours', '01:30:00', '1 day 01:30', '-1 hour', '2 hours ago', '10'
-// (seconds, or `bare_unit` when the literal had a field qualifier such as INTERVAL '90' MINUTE).
-Result<int64_t> ParseInterval(const std::string& text, int64_t bare_unit, bool qualified) {
-  auto bad = [&]() { return InvalidArgument(ErrorCode::kInvalidTextRepresentation,
-                                            "invalid input syntax for type interval: \"{}\"", text); };
-  std::string s = Lower(text);
-  size_t i = 0, n = s.size();
-  double total = 0;
-  bool any = false, ago = false;
-  auto skip_space = [&]() {
-    while (i < n && std::isspace(static_cast<unsigned char>(s[i]))) i++;
-  };
-  auto read_word = [&]() {
-    size_t b = i;
-    while (i < n && std::isalpha(static_cast<unsigned char>(s[i]))) i++;
-    return s.substr(b, i - b);
-  };
-  skip_space();
-  if (i < n && s[i] == '@') i++;
-  while (true) {
-    skip_space();
-    if (i >= n) break;
-    if (ago) return bad();
-    if (std::isalpha(static_cast<unsigned char>(s[i]))) {
-      if (read_word() != "ago" || !any) return bad();
-      ago = true;
-      continue;
-    }
-    double sign = 1;
-    if (s[i] == '+' || s[i] == '-') sign = s[i++] == '-' ? -1 : 1;
-    size_t b = i;
-    while (i < n && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) i++;
-    if (i == b) return bad();
-    std::string num = s.substr(b, i - b);
-    char* end = nullptr;
-    double v = std::strtod(num.c_str(), &end);
-    if (*end != '\0') return bad();
-    if (i < n && s[i] == ':') {  // h:m[:s[.f]]
-      if (qualified) return Unimplemented("interval field qualifiers are not supported");
-      if (num.find('.') != std::string::npos) return bad();
-      double parts[3] = {v, 0, 0};
-      int np = 1;
-      while (i < n && s[i] == ':' && np < 3) {
-        i++;
-        size_t pb = i;
-        while (i < n && (std::isdigit(static_cast<unsigned char>(s[i])) || (np == 2 && s[i] == '.'))) i++;
-        if (i == pb) return bad();
-        parts[np++] = std::strtod(s.substr(pb, i - pb).c_str(), nullptr);
-      }
-      if (parts[1] >= 60 || parts[2] >= 60) return bad();
-      total += sign * (parts[0] * kMicrosPerHour + parts[1] * kMicrosPerMinute + parts[2] * kMicrosPerSecond);
-      any = true;
-      continue;
-    }
-    skip_space();
-    std::string unit = read_word();
-    int64_t micros = bare_unit;
-    if (!unit.empty()) {
-      if (unit == "ago") {  // "1 ago" is not an interval
-        return bad();
-      }
-      if (qualified) return Unimplemented("interval field qualifiers are not supported");
-      micros = IntervalUnitMicros(unit);
-      if (micros < 0) return bad();
-      if (micros == 0) return Unimplemented("intervals with months or years are not supported");
-    }
-    total += sign * v * static_cast<double>(micros);
-    any = true;
-  }
-  if (!any) return bad();
-  if (ago) total = -total;
-  total = std::rint(total);
-  if (!(std::fabs(total) < static_cast<double>(kMaxIntervalMicros)))
-    return InvalidArgument(ErrorCode::kDatetimeFieldOverflow, "interval out of range");
-  return static_cast<int64_t>(total);
-}
-
 // INTERVAL field qualifier masks (PostgreSQL's INTERVAL_MASK).
 constexpr int64_t kMaskMonth = 1 << 1, kMaskYear = 1 << 2, kMaskDay = 1 << 3, kMaskHour = 1 << 10,
                   kMaskMinute = 1 << 11, kMaskSecond = 1 << 12, kFullRange = 0x7FFF;
 
-LAMINAR_NOINLINE Result<Bound> BindIntervalCast(const json& tc) {
-  const json& arg = Field(tc, "arg");
-  if (!arg.contains("A_Const") || !arg["A_Const"].contains("sval"))
+LAMINAR_NOINLINE Result<Bound> BindIntervalCast(const ast::Expr& tc) {
+  const ast::Expr& arg = *tc.args[0];
+  if (arg.kind != ast::ExprKind::kConstant || !arg.is_string || arg.value.is_null())
     return Unimplemented("type interval is not supported (only interval constants such as interval '1 hour', "
                          "added to or subtracted from a timestamptz)");
-  std::string text = arg["A_Const"]["sval"].value("sval", "");
+  const std::string& text = arg.value.as_text();
   int64_t bare = kMicrosPerSecond;
   bool qualified = false;
-  const json& typmods = Field(Field(tc, "typeName"), "typmods");
+  const std::vector<int64_t>& typmods = tc.type->modifiers;
   if (!typmods.empty()) {
-    int64_t mask = Field(Field(Field(typmods[0], "A_Const"), "ival"), "ival").is_number()
-                       ? typmods[0]["A_Const"]["ival"]["ival"].get<int64_t>()
-                       : kFullRange;
+    int64_t mask = typmods[0];
     if (mask != kFullRange) {
       qualified = true;
       if (mask == kMaskSecond) bare = kMicrosPerSecond;
@@ -444,16 +275,14 @@ Result<Bound> BindIntervalArith(ArithOp op, const char* op_text, Bound a, Bound 
     return Unimplemented("type interval is not supported (only timestamptz + interval and timestamptz - interval)");
   if (a.interval && op == ArithOp::kAdd) std::swap(a, b);
   if (a.interval || (op != ArithOp::kAdd && op != ArithOp::kSub))
-    return InvalidArgument(ErrorCode::kUndefinedFunction,
-                           "operator does not exist: {} {} {}", a.interval ? "interval" : TypeNameOrUnknown(a),
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} {} {}", a.interval ? "interval" : TypeNameOrUnknown(a),
                            op_text, b.interval ? "interval" : TypeNameOrUnknown(b));
   if (a.unknown) {
     ASSIGN_OR_RETURN(a.e, ResolveUnknown(a, Type::kTimestamp));
     a.unknown = false;
   }
   if (a.e->type != Type::kTimestamp)
-    return InvalidArgument(ErrorCode::kUndefinedFunction,
-                           "operator does not exist: {} {} interval", TypeName(a.e->type), op_text);
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} {} interval", TypeName(a.e->type), op_text);
   auto e = std::make_shared<Expr>();
   e->kind = ExprKind::kArith;
   e->arith = op;
@@ -462,12 +291,13 @@ Result<Bound> BindIntervalArith(ArithOp op, const char* op_text, Bound a, Bound 
   return Bound{e, false};
 }
 
-LAMINAR_NOINLINE Result<Bound> BindTypeCast(const json& tc, const Ctx& cx) {
-  const json& names = Field(Field(tc, "typeName"), "names");
-  std::string type_name = names.empty() ? "" : StringValue(names.back());
-  if (type_name == "interval" && !Field(tc, "typeName").contains("arrayBounds")) return BindIntervalCast(tc);
-  ASSIGN_OR_RETURN(Type to, TypeOfTypeName(Field(tc, "typeName")));
-  ASSIGN_OR_RETURN(Bound arg, Bind(Field(tc, "arg"), cx));
+LAMINAR_NOINLINE Result<Bound> BindTypeCast(const ast::Expr& tc, const Ctx& cx) {
+  if (!tc.type || tc.args.size() != 1) return InvalidArgument("malformed CAST expression");
+  const ast::TypeName& tn = *tc.type;
+  std::string type_name = tn.names.empty() ? "" : tn.names.back();
+  if (type_name == "interval" && tn.array_bounds == 0) return BindIntervalCast(tc);
+  ASSIGN_OR_RETURN(Type to, TypeOfTypeName(tn));
+  ASSIGN_OR_RETURN(Bound arg, Bind(*tc.args[0], cx));
   if (arg.unknown) {
     ASSIGN_OR_RETURN(ExprPtr e, ResolveUnknown(arg, to));
     return Bound{e, false};
@@ -478,21 +308,18 @@ LAMINAR_NOINLINE Result<Bound> BindTypeCast(const json& tc, const Ctx& cx) {
     arg.numeric = arg.numeric && to_numeric;
     return arg;
   }
-  if (!CastAllowed(from, to))
-    return InvalidArgument(ErrorCode::kCannotCoerce, "cannot cast type {} to {}", TypeName(from), TypeName(to));
+  if (!CastAllowed(from, to)) return InvalidArgument(ErrorCode::kCannotCoerce, "cannot cast type {} to {}", TypeName(from), TypeName(to));
   if (arg.numeric && to == Type::kInt64 && arg.e->kind == ExprKind::kLiteral) {
     // numeric → bigint rounds half away from zero (float8 → bigint: half to even).
     double d = std::round(arg.e->literal.as_double());
-    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
-      return InvalidArgument(ErrorCode::kNumericValueOutOfRange, "bigint out of range");
+    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) return InvalidArgument(ErrorCode::kNumericValueOutOfRange, "bigint out of range");
     return Bound{MakeLiteral(Value::Int(static_cast<int64_t>(d)), Type::kInt64), false};
   }
   return Bound{MakeCast(arg.e, to), false};
 }
 
 Result<ExprPtr> MakeArith(ArithOp op, const char* op_text, Bound a, Bound b) {
-  if (a.unknown && b.unknown)
-    return InvalidArgument(ErrorCode::kAmbiguousFunction, "operator is not unique: unknown {} unknown", op_text);
+  if (a.unknown && b.unknown) return InvalidArgument(ErrorCode::kAmbiguousFunction, "operator is not unique: unknown {} unknown", op_text);
   // timestamptz + 'literal': the literal is an interval, as PostgreSQL resolves it.
   if (op == ArithOp::kAdd && (a.unknown || b.unknown)) {
     Bound& lit = a.unknown ? a : b;
@@ -519,8 +346,7 @@ Result<ExprPtr> MakeArith(ArithOp op, const char* op_text, Bound a, Bound b) {
   if (!IsNumeric(ta) || !IsNumeric(tb)) {
     if (ta == Type::kTimestamp || tb == Type::kTimestamp)
       return Unimplemented("unsupported operator: {} {} {}", TypeName(ta), op_text, TypeName(tb));
-    return InvalidArgument(ErrorCode::kUndefinedFunction,
-                           "operator does not exist: {} {} {}", TypeName(ta), op_text, TypeName(tb));
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} {} {}", TypeName(ta), op_text, TypeName(tb));
   }
   auto e = std::make_shared<Expr>();
   e->kind = ExprKind::kArith;
@@ -530,7 +356,7 @@ Result<ExprPtr> MakeArith(ArithOp op, const char* op_text, Bound a, Bound b) {
   return ExprPtr(e);
 }
 
-LAMINAR_NOINLINE Result<Bound> BindNegate(const json& operand, const Ctx& cx, bool minus) {
+LAMINAR_NOINLINE Result<Bound> BindNegate(const ast::Expr& operand, const Ctx& cx, bool minus) {
   ASSIGN_OR_RETURN(Bound a, Bind(operand, cx));
   const char* op = minus ? "-" : "+";
   if (a.unknown) return InvalidArgument(ErrorCode::kAmbiguousFunction, "operator is not unique: {} unknown", op);
@@ -545,8 +371,7 @@ LAMINAR_NOINLINE Result<Bound> BindNegate(const json& operand, const Ctx& cx, bo
       r.numeric = a.numeric;
       return r;
     }
-    if (v.as_int() == std::numeric_limits<int64_t>::min())
-      return InvalidArgument(ErrorCode::kNumericValueOutOfRange, "bigint out of range");
+    if (v.as_int() == std::numeric_limits<int64_t>::min()) return InvalidArgument(ErrorCode::kNumericValueOutOfRange, "bigint out of range");
     return Bound{MakeLiteral(Value::Int(-v.as_int()), Type::kInt64), false};
   }
   auto e = std::make_shared<Expr>();
@@ -560,8 +385,7 @@ LAMINAR_NOINLINE Result<Bound> BindNegate(const json& operand, const Ctx& cx, bo
 Result<Bound> BindConcatOp(Bound a, Bound b) {
   bool a_text = a.unknown || a.e->type == Type::kText, b_text = b.unknown || b.e->type == Type::kText;
   if (!a_text && !b_text)
-    return InvalidArgument(ErrorCode::kUndefinedFunction,
-                           "operator does not exist: {} || {}", TypeName(a.e->type), TypeName(b.e->type));
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} || {}", TypeName(a.e->type), TypeName(b.e->type));
   ExprPtr ea, eb;
   if (a.unknown) {
     ASSIGN_OR_RETURN(ea, ResolveUnknown(a, Type::kText));
@@ -581,9 +405,9 @@ Result<Bound> BindConcatOp(Bound a, Bound b) {
   return Bound{e, false};
 }
 
-// Each kind of A_Expr binds in its own function: binding recurses through them, and keeping every
-// branch's temporaries out of one big frame keeps the stack used per nesting level small.
-LAMINAR_NOINLINE Result<Bound> BindBinaryOp(const std::string& op, const json& lexpr, const json& rexpr,
+// Each kind of operator binds in its own function: binding recurses through them, and keeping
+// every branch's temporaries out of one big frame keeps the stack used per nesting level small.
+LAMINAR_NOINLINE Result<Bound> BindBinaryOp(const std::string& op, const ast::Expr& lexpr, const ast::Expr& rexpr,
                                             const Ctx& cx) {
   static const std::pair<const char*, CompareOp> kCmp[] = {
       {"=", CompareOp::kEq},  {"<>", CompareOp::kNe}, {"!=", CompareOp::kNe}, {"<", CompareOp::kLt},
@@ -614,14 +438,12 @@ LAMINAR_NOINLINE Result<Bound> BindBinaryOp(const std::string& op, const json& l
   return Bound{e, false};
 }
 
-LAMINAR_NOINLINE Result<Bound> BindIn(bool negated, const json& lexpr, const json& list, const Ctx& cx) {
+// args[0] [NOT] IN (args[1..]).
+LAMINAR_NOINLINE Result<Bound> BindIn(const ast::Expr& in, const Ctx& cx) {
+  if (in.args.size() < 2) return Unimplemented("unsupported expression: IN");
   std::vector<Bound> items;
-  {
-    ASSIGN_OR_RETURN(Bound lhs, Bind(lexpr, cx));
-    items.push_back(lhs);
-  }
-  for (const auto& item : Field(list, "items")) {
-    ASSIGN_OR_RETURN(Bound b, Bind(item, cx));
+  for (const auto& item : in.args) {
+    ASSIGN_OR_RETURN(Bound b, Bind(*item, cx));
     items.push_back(b);
   }
   std::vector<Bound*> ptrs;
@@ -630,96 +452,62 @@ LAMINAR_NOINLINE Result<Bound> BindIn(bool negated, const json& lexpr, const jso
   auto e = std::make_shared<Expr>();
   e->kind = ExprKind::kIn;
   e->type = Type::kBool;
-  e->negated = negated;
+  e->negated = in.negated;
   for (auto& b : items) e->children.push_back(b.e);
   return Bound{e, false};
 }
 
-LAMINAR_NOINLINE Result<Bound> BindBetween(bool negated, const json& lexpr, const json& list, const Ctx& cx) {
-  const json& bounds = Field(list, "items");
-  if (bounds.size() != 2) return InvalidArgument("BETWEEN needs two bounds");
-  ASSIGN_OR_RETURN(Bound a, Bind(lexpr, cx));
-  ASSIGN_OR_RETURN(Bound lo, Bind(bounds[0], cx));
-  ASSIGN_OR_RETURN(Bound hi, Bind(bounds[1], cx));
+LAMINAR_NOINLINE Result<Bound> BindBetween(const ast::Expr& bt, const Ctx& cx) {
+  if (bt.symmetric) return Unimplemented("unsupported expression: {}", bt.negated ? "NOT BETWEEN SYMMETRIC" : "BETWEEN SYMMETRIC");
+  if (bt.args.size() != 3) return InvalidArgument("BETWEEN needs two bounds");
+  ASSIGN_OR_RETURN(Bound a, Bind(*bt.args[0], cx));
+  ASSIGN_OR_RETURN(Bound lo, Bind(*bt.args[1], cx));
+  ASSIGN_OR_RETURN(Bound hi, Bind(*bt.args[2], cx));
   RETURN_IF_ERROR(Unify({&a, &lo, &hi}, ">="));
   auto e = std::make_shared<Expr>();
   e->kind = ExprKind::kBetween;
   e->type = Type::kBool;
-  e->negated = negated;
+  e->negated = bt.negated;
   e->children = {a.e, lo.e, hi.e};
   return Bound{e, false};
 }
 
 // ----- LIKE
 
-// Recognises the shape of a constant pattern (see LikeShape); InvalidArgument when it ends with
-// the escape character.
-Status AnalyzeLike(std::string_view p, char escape, bool ilike, LikeShape* shape, std::string* literal) {
-  int lead = 0, trail = 0;
-  bool general = false;
-  int state = 0;  // 0: leading %s, 1: literal, 2: trailing %s
-  literal->clear();
-  for (size_t i = 0; i < p.size(); i++) {
-    char c = p[i];
-    if (escape != '\0' && c == escape) {
-      if (i + 1 == p.size())
-        return InvalidArgument(ErrorCode::kInvalidEscapeSequence, "LIKE pattern must not end with escape character");
-      if (state == 2) general = true;
-      state = 1;
-      *literal += p[++i];
-    } else if (c == '%') {
-      if (state == 0) lead++;
-      else state = 2, trail++;
-    } else if (c == '_') {
-      general = true;
-    } else {
-      if (state == 2) general = true;
-      state = 1;
-      *literal += c;
-    }
+// args[0] [NOT] LIKE | ILIKE args[1] [ESCAPE args[2]].
+LAMINAR_NOINLINE Result<Bound> BindLike(const ast::Expr& like, const Ctx& cx) {
+  if (like.like == ast::LikeKind::kSimilar) return Unimplemented("unsupported expression: SIMILAR TO");
+  bool ilike = like.like == ast::LikeKind::kILike;
+  bool negated = like.negated;
+  // The operator's name, for messages: LIKE is ~~, NOT ILIKE is !~~*.
+  std::string op = std::string(negated ? "!" : "") + "~~" + (ilike ? "*" : "");
+  if (like.args.size() != (like.has_escape ? 3u : 2u)) return InvalidArgument("malformed LIKE ... ESCAPE");
+  const ast::Expr* pattern = like.args[1].get();
+  const ast::Expr* escape_node = like.has_escape ? like.args[2].get() : nullptr;
+  if (!escape_node && pattern->FunctionName() == "like_escape") {
+    // `x LIKE like_escape(p, e)` written out: LIKE p ESCAPE e, as PostgreSQL's grammar spells it
+    // (the transformer unwraps only the grammar's own pg_catalog.like_escape).
+    if (pattern->args.size() != 2) return InvalidArgument("malformed LIKE ... ESCAPE");
+    escape_node = pattern->args[1].get();
+    pattern = pattern->args[0].get();
   }
-  if (general) *shape = LikeShape::kGeneral;
-  else if (literal->empty() && lead + trail > 0) *shape = LikeShape::kAny;
-  else if (lead == 0 && trail == 0) *shape = LikeShape::kExact;
-  else if (lead == 0) *shape = LikeShape::kPrefix;
-  else if (trail == 0) *shape = LikeShape::kSuffix;
-  else *shape = ilike ? LikeShape::kGeneral : LikeShape::kContains;
-  if (*shape == LikeShape::kGeneral || *shape == LikeShape::kAny) literal->clear();
-  return Status::OK();
-}
-
-bool IsFuncNamed(const json& node, const char* name) {
-  if (NodeKind(node) != "FuncCall") return false;
-  const json& names = Field(node["FuncCall"], "funcname");
-  return !names.empty() && StringValue(names.back()) == name;
-}
-
-LAMINAR_NOINLINE Result<Bound> BindLike(bool ilike, const std::string& op, const json& lexpr, const json& rexpr,
-                                        const Ctx& cx) {
-  bool negated = !op.empty() && op[0] == '!';
   char escape = '\\';
-  const json* pattern = &rexpr;
-  if (IsFuncNamed(rexpr, "like_escape")) {  // LIKE ... ESCAPE 'x'
-    const json& args = Field(rexpr["FuncCall"], "args");
-    if (args.size() != 2) return InvalidArgument("malformed LIKE ... ESCAPE");
-    auto esc = ConstValue(args[1]);
+  if (escape_node) {  // LIKE ... ESCAPE 'x'
+    auto esc = ConstValue(*escape_node);
     if (!esc.ok() || esc->is_null() || esc->type() != Type::kText)
       return Unimplemented("LIKE ... ESCAPE with a non-constant escape string is not supported");
     const std::string& s = esc->as_text();
     if (s.size() > 1) {
       if ((static_cast<unsigned char>(s[0]) & 0x80) && s.size() <= 4)
         return Unimplemented("a multi-byte ESCAPE character is not supported");
-      return InvalidArgument(ErrorCode::kInvalidEscapeSequence,
-                             "invalid escape string (it must be empty or one character)");
+      return InvalidArgument(ErrorCode::kInvalidEscapeSequence, "invalid escape string (it must be empty or one character)");
     }
     escape = s.empty() ? '\0' : s[0];
-    pattern = &args[0];
   }
-  ASSIGN_OR_RETURN(Bound a, Bind(lexpr, cx));
+  ASSIGN_OR_RETURN(Bound a, Bind(*like.args[0], cx));
   ASSIGN_OR_RETURN(Bound p, Bind(*pattern, cx));
   if ((!a.unknown && a.e->type != Type::kText) || (!p.unknown && p.e->type != Type::kText))
-    return InvalidArgument(ErrorCode::kUndefinedFunction,
-                           "operator does not exist: {} {} {}", TypeNameOrUnknown(a), op, TypeNameOrUnknown(p));
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} {} {}", TypeNameOrUnknown(a), op, TypeNameOrUnknown(p));
   if (a.unknown) {
     ASSIGN_OR_RETURN(a.e, ResolveUnknown(a, Type::kText));
   }
@@ -738,9 +526,10 @@ LAMINAR_NOINLINE Result<Bound> BindLike(bool ilike, const std::string& op, const
   return Bound{e, false};
 }
 
-LAMINAR_NOINLINE Result<Bound> BindNullIf(const json& lexpr, const json& rexpr, const Ctx& cx) {
-  ASSIGN_OR_RETURN(Bound a, Bind(lexpr, cx));
-  ASSIGN_OR_RETURN(Bound b, Bind(rexpr, cx));
+LAMINAR_NOINLINE Result<Bound> BindNullIf(const ast::Expr& ni, const Ctx& cx) {
+  if (ni.args.size() != 2) return Unimplemented("unsupported expression: NULLIF");
+  ASSIGN_OR_RETURN(Bound a, Bind(*ni.args[0], cx));
+  ASSIGN_OR_RETURN(Bound b, Bind(*ni.args[1], cx));
   RETURN_IF_ERROR(Unify({&a, &b}, "="));
   Type t = a.e->type == Type::kDouble || b.e->type == Type::kDouble ? Type::kDouble : a.e->type;
   auto e = std::make_shared<Expr>();
@@ -751,60 +540,32 @@ LAMINAR_NOINLINE Result<Bound> BindNullIf(const json& lexpr, const json& rexpr, 
   return Bound{e, false};
 }
 
-LAMINAR_NOINLINE Result<Bound> BindAExpr(const json& ax, const Ctx& cx) {
-  const std::string kind = ax.value("kind", "");
-  const json& names = Field(ax, "name");
-  const std::string op = names.empty() ? "" : StringValue(names.back());
-  const json& lexpr = Field(ax, "lexpr");
-  const json& rexpr = Field(ax, "rexpr");
-  bool binary = !lexpr.is_null() && !rexpr.is_null();
-  if (kind == "AEXPR_OP") {
-    if (lexpr.is_null() && !rexpr.is_null() && (op == "-" || op == "+")) return BindNegate(rexpr, cx, op == "-");
-    if (!binary) return Unimplemented("unsupported operator: {}", op);
-    if (names.size() > 1 && StringValue(names[0]) != "pg_catalog")
-      return Unimplemented("unsupported operator: {}", NameList(names));
-    return BindBinaryOp(op, lexpr, rexpr, cx);
+// An operator: unary - and +, or a binary operator.
+LAMINAR_NOINLINE Result<Bound> BindOperator(const ast::Expr& node, const Ctx& cx) {
+  const std::string& op = node.op;
+  if (node.args.size() == 1 && (op == "-" || op == "+")) return BindNegate(*node.args[0], cx, op == "-");
+  if (node.args.size() != 2) return Unimplemented("unsupported operator: {}", op);
+  if (!node.op_schema.empty() && node.op_schema[0] != "pg_catalog") {
+    std::vector<std::string> names = node.op_schema;
+    names.push_back(op);
+    return Unimplemented("unsupported operator: {}", JoinNames(names));
   }
-  if (kind == "AEXPR_IN") {
-    if (!binary || !rexpr.contains("List")) return Unimplemented("unsupported expression: IN");
-    return BindIn(op == "<>", lexpr, rexpr["List"], cx);
-  }
-  if (kind == "AEXPR_BETWEEN" || kind == "AEXPR_NOT_BETWEEN") {
-    if (!binary || !rexpr.contains("List")) return Unimplemented("unsupported expression: BETWEEN");
-    return BindBetween(kind == "AEXPR_NOT_BETWEEN", lexpr, rexpr["List"], cx);
-  }
-  if ((kind == "AEXPR_LIKE" || kind == "AEXPR_ILIKE") && binary) return BindLike(kind == "AEXPR_ILIKE", op, lexpr, rexpr, cx);
-  if (kind == "AEXPR_NULLIF" && binary) return BindNullIf(lexpr, rexpr, cx);
-  static const std::pair<const char*, const char*> kOther[] = {
-      {"AEXPR_LIKE", "LIKE"},
-      {"AEXPR_ILIKE", "ILIKE"},
-      {"AEXPR_SIMILAR", "SIMILAR TO"},
-      {"AEXPR_DISTINCT", "IS DISTINCT FROM"},
-      {"AEXPR_NOT_DISTINCT", "IS NOT DISTINCT FROM"},
-      {"AEXPR_NULLIF", "NULLIF"},
-      {"AEXPR_OP_ANY", "ANY"},
-      {"AEXPR_OP_ALL", "ALL"},
-      {"AEXPR_BETWEEN_SYM", "BETWEEN SYMMETRIC"},
-      {"AEXPR_NOT_BETWEEN_SYM", "NOT BETWEEN SYMMETRIC"}};
-  for (const auto& [k, text] : kOther)
-    if (kind == k) return Unimplemented("unsupported expression: {}", text);
-  return Unimplemented("unsupported expression: {}", kind);
+  return BindBinaryOp(op, *node.args[0], *node.args[1], cx);
 }
 
-LAMINAR_NOINLINE Result<Bound> BindBoolExpr(const json& be, const Ctx& cx) {
-  std::string op = be.value("boolop", "");
-  const char* name = op == "AND_EXPR" ? "AND" : op == "OR_EXPR" ? "OR" : "NOT";
+LAMINAR_NOINLINE Result<Bound> BindBoolExpr(const ast::Expr& be, const Ctx& cx) {
+  bool and_ = be.kind == ast::ExprKind::kAnd, or_ = be.kind == ast::ExprKind::kOr;
+  const char* name = and_ ? "AND" : or_ ? "OR" : "NOT";
   auto e = std::make_shared<Expr>();
-  e->kind = op == "AND_EXPR" ? ExprKind::kAnd : op == "OR_EXPR" ? ExprKind::kOr : ExprKind::kNot;
+  e->kind = and_ ? ExprKind::kAnd : or_ ? ExprKind::kOr : ExprKind::kNot;
   e->type = Type::kBool;
-  for (const auto& arg : Field(be, "args")) {
-    ASSIGN_OR_RETURN(Bound b, Bind(arg, cx));
+  for (const auto& arg : be.args) {
+    ASSIGN_OR_RETURN(Bound b, Bind(*arg, cx));
     if (b.unknown) {
       ASSIGN_OR_RETURN(b.e, ResolveUnknown(b, Type::kBool));
     }
     if (b.e->type != Type::kBool)
-      return InvalidArgument(ErrorCode::kDatatypeMismatch,
-                             "argument of {} must be type boolean, not type {}", name, TypeName(b.e->type));
+      return InvalidArgument(ErrorCode::kDatatypeMismatch, "argument of {} must be type boolean, not type {}", name, TypeName(b.e->type));
     e->children.push_back(b.e);
   }
   if (e->kind == ExprKind::kNot ? e->children.size() != 1 : e->children.size() < 2)
@@ -814,12 +575,18 @@ LAMINAR_NOINLINE Result<Bound> BindBoolExpr(const json& be, const Ctx& cx) {
 
 // ----- CASE, COALESCE, GREATEST/LEAST
 
-LAMINAR_NOINLINE Result<Bound> BindCase(const json& ce, const Ctx& cx) {
+// CASE [operand] WHEN w THEN t ... [ELSE e] END. Binds (and offers to the hook) the operand, then
+// the ELSE, then each WHEN and its THEN.
+LAMINAR_NOINLINE Result<Bound> BindCase(const ast::Expr& ce, const Ctx& cx) {
+  size_t first_arm = ce.has_operand ? 1 : 0;
+  size_t end_arms = ce.args.size() - (ce.has_else ? 1 : 0);
+  if (ce.args.size() < first_arm + (ce.has_else ? 1 : 0) || (end_arms - first_arm) % 2 != 0)
+    return InvalidArgument("malformed CASE expression");
   auto e = std::make_shared<Expr>();
   e->kind = ExprKind::kCase;
   std::optional<Bound> operand;
-  if (ce.contains("arg")) {
-    ASSIGN_OR_RETURN(Bound op, Bind(ce["arg"], cx));
+  if (ce.has_operand) {
+    ASSIGN_OR_RETURN(Bound op, Bind(*ce.args[0], cx));
     if (op.unknown) {
       ASSIGN_OR_RETURN(op.e, ResolveUnknown(op, Type::kText));
       op.unknown = false;
@@ -830,14 +597,12 @@ LAMINAR_NOINLINE Result<Bound> BindCase(const json& ce, const Ctx& cx) {
   std::vector<ExprPtr> whens;
   std::vector<Bound> results;
   Bound els{MakeLiteral(Value::Null(), Type::kText), true};
-  if (ce.contains("defresult")) {
-    ASSIGN_OR_RETURN(els, Bind(ce["defresult"], cx));
+  if (ce.has_else) {
+    ASSIGN_OR_RETURN(els, Bind(*ce.args.back(), cx));
   }
   results.push_back(els);  // PostgreSQL considers the ELSE first when choosing the type
-  for (const auto& arm : Field(ce, "args")) {
-    const json& cw = Field(arm, "CaseWhen");
-    if (cw.is_null()) return InvalidArgument("malformed CASE expression");
-    ASSIGN_OR_RETURN(Bound w, Bind(Field(cw, "expr"), cx));
+  for (size_t arm = first_arm; arm < end_arms; arm += 2) {
+    ASSIGN_OR_RETURN(Bound w, Bind(*ce.args[arm], cx));
     if (operand) {
       Bound op = *operand;
       RETURN_IF_ERROR(Unify({&op, &w}, "="));
@@ -846,11 +611,10 @@ LAMINAR_NOINLINE Result<Bound> BindCase(const json& ce, const Ctx& cx) {
         ASSIGN_OR_RETURN(w.e, ResolveUnknown(w, Type::kBool));
       }
       if (w.e->type != Type::kBool)
-        return InvalidArgument(ErrorCode::kDatatypeMismatch,
-                               "argument of CASE/WHEN must be type boolean, not type {}", TypeName(w.e->type));
+        return InvalidArgument(ErrorCode::kDatatypeMismatch, "argument of CASE/WHEN must be type boolean, not type {}", TypeName(w.e->type));
     }
     whens.push_back(w.e);
-    ASSIGN_OR_RETURN(Bound r, Bind(Field(cw, "result"), cx));
+    ASSIGN_OR_RETURN(Bound r, Bind(*ce.args[arm + 1], cx));
     results.push_back(r);
   }
   if (whens.empty()) return InvalidArgument("malformed CASE expression");
@@ -870,11 +634,11 @@ LAMINAR_NOINLINE Result<Bound> BindCase(const json& ce, const Ctx& cx) {
 }
 
 // COALESCE (kCoalesce) or GREATEST/LEAST (kMinMax).
-LAMINAR_NOINLINE Result<Bound> BindVariadic(ExprKind kind, bool least, const json& body, const Ctx& cx) {
+LAMINAR_NOINLINE Result<Bound> BindVariadic(ExprKind kind, bool least, const ast::Expr& node, const Ctx& cx) {
   const char* context = kind == ExprKind::kCoalesce ? "COALESCE" : least ? "LEAST" : "GREATEST";
   std::vector<Bound> args;
-  for (const auto& a : Field(body, "args")) {
-    ASSIGN_OR_RETURN(Bound b, Bind(a, cx));
+  for (const auto& a : node.args) {
+    ASSIGN_OR_RETURN(Bound b, Bind(*a, cx));
     args.push_back(b);
   }
   if (args.empty()) return InvalidArgument("malformed {} expression", context);
@@ -892,371 +656,19 @@ LAMINAR_NOINLINE Result<Bound> BindVariadic(ExprKind kind, bool least, const jso
   return Bound{e, false};
 }
 
-// ----- functions
-
-Result<TimeUnit> DateTruncUnit(const json& node) {
-  auto v = ConstValue(node);
-  if (!v.ok() || v->is_null() || v->type() != Type::kText)
-    return InvalidArgument("date_trunc: the unit must be a constant string such as 'hour'");
-  std::string unit = Lower(Trim(v->as_text()));
-  auto u = ParseTimeUnit(unit);
-  if (!u && unit.size() > 1 && unit.back() == 's') u = ParseTimeUnit(unit.substr(0, unit.size() - 1));
-  if (u) return *u;
-  static const char* kPgOnly[] = {"microsecond", "microseconds", "millisecond", "milliseconds",
-                                  "quarter",     "decade",       "century",     "millennium"};
-  for (const char* p : kPgOnly)
-    if (unit == p)
-      return Unimplemented(
-          "date_trunc unit \"{}\" is not supported (use second, minute, hour, day, "
-          "week, month or year)",
-          v->as_text());
-  return InvalidArgument(ErrorCode::kInvalidParameterValue,
-                         "unit \"{}\" not recognized for type timestamp with time zone", v->as_text());
-}
-
-// An argument that must be a timestamptz (unknown literals are read as one).
-Result<ExprPtr> TimestampArg(const json& node, const Ctx& cx, const char* fn) {
-  ASSIGN_OR_RETURN(Bound arg, Bind(node, cx));
-  if (arg.unknown) {
-    ASSIGN_OR_RETURN(arg.e, ResolveUnknown(arg, Type::kTimestamp));
-  }
-  if (arg.e->type != Type::kTimestamp)
-    return InvalidArgument(ErrorCode::kUndefinedFunction,
-                           "function {}(unknown, {}) does not exist: {} needs a timestamp with time zone", fn,
-                           TypeName(arg.e->type), fn);
-  return arg.e;
-}
-
-LAMINAR_NOINLINE Result<Bound> BindDateTrunc(const json& args, const Ctx& cx) {
-  if (args.size() == 3)
-    return Unimplemented("date_trunc with a time zone argument is not supported (Laminar works in UTC)");
-  if (args.size() != 2)
-    return InvalidArgument(ErrorCode::kUndefinedFunction, "function date_trunc takes 2 arguments, got {}", args.size());
-  ASSIGN_OR_RETURN(TimeUnit unit, DateTruncUnit(args[0]));
-  ASSIGN_OR_RETURN(ExprPtr arg, TimestampArg(args[1], cx, "date_trunc"));
-  return Bound{MakeDateTrunc(unit, arg), false};
-}
-
-std::optional<DatePart> ParseDatePart(const std::string& f) {
-  static const std::pair<const char*, DatePart> kParts[] = {
-      {"year", DatePart::kYear},           {"years", DatePart::kYear},
-      {"y", DatePart::kYear},              {"yr", DatePart::kYear},
-      {"yrs", DatePart::kYear},            {"quarter", DatePart::kQuarter},
-      {"qtr", DatePart::kQuarter},         {"month", DatePart::kMonth},
-      {"months", DatePart::kMonth},        {"mon", DatePart::kMonth},
-      {"mons", DatePart::kMonth},          {"week", DatePart::kWeek},
-      {"weeks", DatePart::kWeek},          {"w", DatePart::kWeek},
-      {"day", DatePart::kDay},             {"days", DatePart::kDay},
-      {"d", DatePart::kDay},               {"dow", DatePart::kDow},
-      {"isodow", DatePart::kIsoDow},       {"doy", DatePart::kDoy},
-      {"hour", DatePart::kHour},           {"hours", DatePart::kHour},
-      {"h", DatePart::kHour},              {"hr", DatePart::kHour},
-      {"hrs", DatePart::kHour},            {"minute", DatePart::kMinute},
-      {"minutes", DatePart::kMinute},      {"m", DatePart::kMinute},
-      {"min", DatePart::kMinute},          {"mins", DatePart::kMinute},
-      {"second", DatePart::kSecond},       {"seconds", DatePart::kSecond},
-      {"s", DatePart::kSecond},            {"sec", DatePart::kSecond},
-      {"secs", DatePart::kSecond},         {"millisecond", DatePart::kMilliseconds},
-      {"milliseconds", DatePart::kMilliseconds}, {"ms", DatePart::kMilliseconds},
-      {"msec", DatePart::kMilliseconds},   {"msecs", DatePart::kMilliseconds},
-      {"millisecon", DatePart::kMilliseconds}, {"microsecond", DatePart::kMicroseconds},
-      {"microseconds", DatePart::kMicroseconds}, {"us", DatePart::kMicroseconds},
-      {"usec", DatePart::kMicroseconds},   {"usecs", DatePart::kMicroseconds},
-      {"microsecon", DatePart::kMicroseconds}, {"epoch", DatePart::kEpoch},
-      {"isoyear", DatePart::kIsoYear},     {"decade", DatePart::kDecade},
-      {"decades", DatePart::kDecade},      {"dec", DatePart::kDecade},
-      {"decs", DatePart::kDecade},         {"century", DatePart::kCentury},
-      {"centuries", DatePart::kCentury},   {"c", DatePart::kCentury},
-      {"cent", DatePart::kCentury},        {"millennium", DatePart::kMillennium},
-      {"millennia", DatePart::kMillennium}, {"mil", DatePart::kMillennium},
-      {"mils", DatePart::kMillennium},     {"timezone", DatePart::kTimezone},
-      {"timezone_h", DatePart::kTimezoneHour}, {"timezone_hour", DatePart::kTimezoneHour},
-      {"timezone_m", DatePart::kTimezoneMinute}, {"timezone_minute", DatePart::kTimezoneMinute}};
-  for (const auto& [name, part] : kParts)
-    if (f == name) return part;
-  return std::nullopt;
-}
-
-// extract(field FROM ts) (libpg_query: pg_catalog.extract('field', ts)) and date_part('field', ts).
-LAMINAR_NOINLINE Result<Bound> BindExtract(const std::string& fn, const json& args, const Ctx& cx) {
-  if (args.size() != 2)
-    return InvalidArgument(ErrorCode::kUndefinedFunction, "function {} takes 2 arguments, got {}", fn, args.size());
-  auto v = ConstValue(args[0]);
-  if (!v.ok() || v->is_null() || v->type() != Type::kText)
-    return Unimplemented("{}: the field must be a constant string such as 'hour'", fn);
-  std::string field = Lower(Trim(v->as_text()));
-  auto part = ParseDatePart(field);
-  if (!part) {
-    if (field == "julian") return Unimplemented("{} field julian is not supported", fn);
-    return InvalidArgument(ErrorCode::kInvalidParameterValue,
-                           "unit \"{}\" not recognized for type timestamp with time zone", field);
-  }
-  ASSIGN_OR_RETURN(ExprPtr arg, TimestampArg(args[1], cx, fn.c_str()));
-  auto e = std::make_shared<Expr>();
-  e->kind = ExprKind::kExtract;
-  e->type = Type::kDouble;
-  e->field = *part;
-  e->children = {arg};
-  return Bound{e, false};
-}
-
-// The argument classes of the scalar functions.
-enum class Sig {
-  kText,          // f(text) → text
-  kTextToInt,     // f(text) → bigint
-  kSubstr,        // f(text, bigint [, bigint]) → text
-  kConcat,        // f(any, ...) → text
-  kTrim,          // f(text [, text]) → text
-  kText3,         // f(text, text, text) → text
-  kText2ToInt,    // f(text, text) → bigint
-  kNumSame,       // f(x) → x's type
-  kRound,         // f(x) → x's type; f(x, bigint) → double
-  kNum2,          // f(x, y) → bigint if both are, else double
-  kDouble,        // f(double) → double
-  kDouble2,       // f(double, double) → double
-  kToTimestamp,   // f(double) → timestamptz
-};
-
-struct FuncInfo {
-  const char* name;
-  Func func;
-  Sig sig;
-};
-
-const FuncInfo* FindFunc(const std::string& name) {
-  static const FuncInfo kFuncs[] = {
-      {"lower", Func::kLower, Sig::kText},
-      {"upper", Func::kUpper, Sig::kText},
-      {"length", Func::kLength, Sig::kTextToInt},
-      {"char_length", Func::kLength, Sig::kTextToInt},
-      {"character_length", Func::kLength, Sig::kTextToInt},
-      {"substr", Func::kSubstr, Sig::kSubstr},
-      {"substring", Func::kSubstr, Sig::kSubstr},
-      {"concat", Func::kConcat, Sig::kConcat},
-      {"btrim", Func::kBtrim, Sig::kTrim},
-      {"ltrim", Func::kLtrim, Sig::kTrim},
-      {"rtrim", Func::kRtrim, Sig::kTrim},
-      {"replace", Func::kReplace, Sig::kText3},
-      {"strpos", Func::kStrpos, Sig::kText2ToInt},
-      {"position", Func::kStrpos, Sig::kText2ToInt},
-      {"abs", Func::kAbs, Sig::kNumSame},
-      {"round", Func::kRound, Sig::kRound},
-      {"trunc", Func::kTrunc, Sig::kRound},
-      {"floor", Func::kFloor, Sig::kNumSame},
-      {"ceil", Func::kCeil, Sig::kNumSame},
-      {"ceiling", Func::kCeil, Sig::kNumSame},
-      {"mod", Func::kMod, Sig::kNum2},
-      {"sqrt", Func::kSqrt, Sig::kDouble},
-      {"power", Func::kPower, Sig::kDouble2},
-      {"pow", Func::kPower, Sig::kDouble2},
-      {"ln", Func::kLn, Sig::kDouble},
-      {"log", Func::kLog10, Sig::kDouble},
-      {"log10", Func::kLog10, Sig::kDouble},
-      {"exp", Func::kExp, Sig::kDouble},
-      {"sign", Func::kSign, Sig::kDouble},
-      {"to_timestamp", Func::kToTimestamp, Sig::kToTimestamp},
-  };
-  for (const auto& f : kFuncs)
-    if (name == f.name) return &f;
-  return nullptr;
-}
-
-// Gives argument `b` type `want` (unknown literals are cast; bigint widens to double); false when
-// it has another type.
-Result<bool> ArgAs(Bound* b, Type want) {
-  if (b->unknown) {
-    ASSIGN_OR_RETURN(b->e, ResolveUnknown(*b, want));
-    b->unknown = false;
-    return true;
-  }
-  if (b->e->type == want) return true;
-  if (b->e->type == Type::kInt64 && want == Type::kDouble) {
-    ASSIGN_OR_RETURN(b->e, Coerce(*b, want));
-    return true;
-  }
-  return false;
-}
-
-// A numeric argument: bigint or double stay as they are; unknown literals become double.
-Result<bool> NumericArg(Bound* b) {
-  if (b->unknown) return ArgAs(b, Type::kDouble);
-  return IsNumeric(b->e->type);
-}
-
-LAMINAR_NOINLINE Result<Bound> BindScalarFunc(const std::string& name, const FuncInfo& fi, const json& arg_nodes,
-                                              const Ctx& cx) {
-  std::vector<Bound> args;
-  for (const auto& a : arg_nodes) {
-    ASSIGN_OR_RETURN(Bound b, Bind(a, cx));
-    args.push_back(b);
-  }
-  size_t n = args.size();
-  auto no_such = [&]() {
-    return InvalidArgument(ErrorCode::kUndefinedFunction, "function {}({}) does not exist", name, SignatureText(args));
-  };
-  auto e = std::make_shared<Expr>();
-  e->kind = ExprKind::kFunc;
-  e->func = fi.func;
-  bool ok = true;
-  switch (fi.sig) {
-    case Sig::kText:
-    case Sig::kTextToInt: {
-      if (n != 1) return no_such();
-      ASSIGN_OR_RETURN(ok, ArgAs(&args[0], Type::kText));
-      e->type = fi.sig == Sig::kText ? Type::kText : Type::kInt64;
-      break;
-    }
-    case Sig::kSubstr: {
-      if (n != 2 && n != 3) return no_such();
-      if (name == "substring" && (args[1].unknown ? !args[1].e->literal.is_null() : args[1].e->type == Type::kText))
-        return Unimplemented("substring with a regular expression is not supported");
-      ASSIGN_OR_RETURN(ok, ArgAs(&args[0], Type::kText));
-      for (size_t i = 1; i < n && ok; i++) {
-        ASSIGN_OR_RETURN(ok, ArgAs(&args[i], Type::kInt64));
-      }
-      e->type = Type::kText;
-      break;
-    }
-    case Sig::kConcat: {
-      if (n == 0) return no_such();
-      for (auto& a : args)
-        if (a.unknown) {
-          ASSIGN_OR_RETURN(ok, ArgAs(&a, Type::kText));
-        }
-      e->type = Type::kText;
-      break;
-    }
-    case Sig::kTrim:
-    case Sig::kText3:
-    case Sig::kText2ToInt: {
-      if (fi.sig == Sig::kTrim ? (n != 1 && n != 2) : n != (fi.sig == Sig::kText3 ? 3u : 2u)) return no_such();
-      for (size_t i = 0; i < n && ok; i++) {
-        ASSIGN_OR_RETURN(ok, ArgAs(&args[i], Type::kText));
-      }
-      e->type = fi.sig == Sig::kText2ToInt ? Type::kInt64 : Type::kText;
-      break;
-    }
-    case Sig::kNumSame:
-    case Sig::kRound: {
-      if (n != 1 && !(fi.sig == Sig::kRound && n == 2)) return no_such();
-      ASSIGN_OR_RETURN(ok, NumericArg(&args[0]));
-      if (ok && n == 2) {
-        ASSIGN_OR_RETURN(ok, ArgAs(&args[1], Type::kInt64));
-      }
-      if (ok) e->type = n == 2 ? Type::kDouble : args[0].e->type;
-      break;
-    }
-    case Sig::kNum2: {
-      if (n != 2) return no_such();
-      ASSIGN_OR_RETURN(ok, NumericArg(&args[0]));
-      if (ok) {
-        ASSIGN_OR_RETURN(ok, NumericArg(&args[1]));
-      }
-      if (ok) {
-        e->type = args[0].e->type == Type::kInt64 && args[1].e->type == Type::kInt64 ? Type::kInt64 : Type::kDouble;
-        for (auto& a : args) {
-          ASSIGN_OR_RETURN(a.e, Coerce(a, e->type));
-        }
-      }
-      break;
-    }
-    case Sig::kDouble:
-    case Sig::kDouble2:
-    case Sig::kToTimestamp: {
-      if (fi.func == Func::kToTimestamp && n == 2)
-        return Unimplemented("to_timestamp(text, format) is not supported");
-      if (fi.func == Func::kLog10 && n == 2) return Unimplemented("log(base, x) is not supported");
-      if (n != (fi.sig == Sig::kDouble2 ? 2u : 1u)) return no_such();
-      for (size_t i = 0; i < n && ok; i++) {  // evaluated as doubles: bigint arguments are not cast
-        ASSIGN_OR_RETURN(ok, NumericArg(&args[i]));
-      }
-      e->type = fi.sig == Sig::kToTimestamp ? Type::kTimestamp : Type::kDouble;
-      break;
-    }
-  }
-  if (!ok) return no_such();
-  for (const auto& a : args) e->children.push_back(a.e);
-  return Bound{e, false};
-}
-
-bool IsUtcZone(std::string z) {
-  z = Lower(Trim(z));
-  return z == "utc" || z == "z" || z == "gmt" || z == "uct" || z == "etc/utc" || z == "etc/gmt" || z == "zulu" ||
-         z == "+00" || z == "+00:00" || z == "-00" || z == "00:00" || z == "utc+0" || z == "utc0";
-}
-
-LAMINAR_NOINLINE Result<Bound> BindFuncCall(const json& fc, const Ctx& cx) {
-  const json& names = Field(fc, "funcname");
-  std::string name = names.empty() ? "" : StringValue(names.back());
-  std::string qualifier = names.size() > 1 ? StringValue(names[names.size() - 2]) : "";
-  if (!qualifier.empty() && qualifier != "pg_catalog")
-    return Unimplemented("unsupported function: {}", NameList(names));
-  if (fc.contains("over")) return Unimplemented("window functions are not supported: {}", name);
-  if (IsAggregateName(name))
-    return InvalidArgument(ErrorCode::kGroupingError, "aggregate function {} is not allowed here", name);
-  if (fc.value("agg_star", false))
-    return InvalidArgument(ErrorCode::kWrongObjectType,
-                           "{}(*) specified, but {} is not an aggregate function", name, name);
-  if (fc.value("agg_distinct", false))
-    return InvalidArgument(ErrorCode::kWrongObjectType,
-                           "DISTINCT specified, but {} is not an aggregate function", name);
-  if (fc.contains("agg_filter"))
-    return InvalidArgument(ErrorCode::kWrongObjectType, "FILTER specified, but {} is not an aggregate function", name);
-  if (fc.contains("agg_order") || fc.value("agg_within_group", false))
-    return InvalidArgument(ErrorCode::kWrongObjectType,
-                           "ORDER BY specified, but {} is not an aggregate function", name);
-  if (fc.value("func_variadic", false)) return Unimplemented("VARIADIC is not supported");
-  const json& args = Field(fc, "args");
-  if (name == "date_trunc") return BindDateTrunc(args, cx);
-  if (name == "extract" || name == "date_part") return BindExtract(name, args, cx);
-  if (name == "now" || name == "transaction_timestamp" || name == "statement_timestamp") {
-    if (!args.empty()) return InvalidArgument(ErrorCode::kUndefinedFunction, "function {} takes no arguments", name);
-    return Bound{MakeLiteral(Value::Timestamp(cx.Now()), Type::kTimestamp), false};
-  }
-  if (name == "timezone" && args.size() == 2) {  // ts AT TIME ZONE 'zone'
-    auto zone = ConstValue(args[0]);
-    if (!zone.ok() || zone->is_null() || zone->type() != Type::kText || !IsUtcZone(zone->as_text()))
-      return Unimplemented("AT TIME ZONE is supported for UTC only (Laminar works in UTC)");
-    ASSIGN_OR_RETURN(ExprPtr arg, TimestampArg(args[1], cx, "timezone"));
-    return Bound{arg, false};
-  }
-  const FuncInfo* fi = FindFunc(name);
-  if (!fi) return Unimplemented("unsupported function: {}", name);
-  return BindScalarFunc(name, *fi, args, cx);
-}
-
-LAMINAR_NOINLINE Result<Bound> BindSqlValueFunction(const json& node, const json& body, const Ctx& cx) {
-  std::string op = body.value("op", "");
-  if (op == "SVFOP_CURRENT_TIMESTAMP" || op == "SVFOP_LOCALTIMESTAMP" || op == "SVFOP_CURRENT_TIMESTAMP_N" ||
-      op == "SVFOP_LOCALTIMESTAMP_N") {
-    int64_t now = cx.Now();
-    // libpg_query leaves zero out of its JSON: CURRENT_TIMESTAMP(0) has no "typmod".
-    bool has_precision = op.size() > 2 && op.compare(op.size() - 2, 2, "_N") == 0;
-    int64_t precision = has_precision ? body.value("typmod", int64_t{0}) : -1;
-    if (precision >= 0 && precision < 6) {  // rounded to the precision asked for, as PostgreSQL does
-      int64_t unit = 1;
-      for (int64_t i = precision; i < 6; i++) unit *= 10;
-      int64_t r = (now + unit / 2) / unit * unit;
-      if (now + unit / 2 < 0 && (now + unit / 2) % unit != 0) r -= unit;
-      now = r;
-    }
-    return Bound{MakeLiteral(Value::Timestamp(now), Type::kTimestamp), false};
-  }
-  return Unsupported(node);
-}
-
-LAMINAR_NOINLINE Result<Bound> BindNullTest(const json& body, const Ctx& cx) {
-  ASSIGN_OR_RETURN(Bound a, Bind(Field(body, "arg"), cx));
+LAMINAR_NOINLINE Result<Bound> BindNullTest(const ast::Expr& node, const Ctx& cx) {
+  if (node.args.size() != 1) return InvalidArgument("malformed IS NULL expression");
+  ASSIGN_OR_RETURN(Bound a, Bind(*node.args[0], cx));
   auto e = std::make_shared<Expr>();
   e->kind = ExprKind::kIsNull;
   e->type = Type::kBool;
-  e->negated = body.value("nulltesttype", "") == "IS_NOT_NULL";
+  e->negated = node.negated;
   e->children = {a.e};
   return Bound{e, false};
 }
 
 // Offers the node to the hook: a bound expression, or null to bind normally.
-LAMINAR_NOINLINE Result<ExprPtr> CallHook(const json& node, const Ctx& cx) { return (*cx.hook)(node); }
+LAMINAR_NOINLINE Result<ExprPtr> CallHook(const ast::Expr& node, const Ctx& cx) { return (*cx.hook)(node); }
 
 // Replaces an expression whose children are all literals by its value (PostgreSQL folds constant
 // expressions at plan time too). An error while folding is returned.
@@ -1281,34 +693,45 @@ struct DepthGuard {
   ~DepthGuard() { bind_depth--; }
 };
 
-LAMINAR_NOINLINE Result<Bound> BindNode(const std::string& kind, const json& node, const Ctx& cx) {
-  const json& body = node[kind];
-  if (kind == "ColumnRef") return BindColumnRef(body, cx);
-  if (kind == "A_Const") return BindConst(body);
-  if (kind == "TypeCast") return BindTypeCast(body, cx);
-  if (kind == "A_Expr") return BindAExpr(body, cx);
-  if (kind == "BoolExpr") return BindBoolExpr(body, cx);
-  if (kind == "FuncCall") return BindFuncCall(body, cx);
-  if (kind == "NullTest") return BindNullTest(body, cx);
-  if (kind == "CaseExpr") return BindCase(body, cx);
-  if (kind == "CoalesceExpr") return BindVariadic(ExprKind::kCoalesce, false, body, cx);
-  if (kind == "MinMaxExpr") return BindVariadic(ExprKind::kMinMax, body.value("op", "") == "IS_LEAST", body, cx);
-  if (kind == "SQLValueFunction") return BindSqlValueFunction(node, body, cx);
-  return Unsupported(node);
+LAMINAR_NOINLINE Result<Bound> BindNode(const ast::Expr& node, const Ctx& cx) {
+  using K = ast::ExprKind;
+  switch (node.kind) {
+    case K::kColumnRef: return BindColumnRef(node, cx);
+    case K::kConstant: return BindConst(node);
+    case K::kCast: return BindTypeCast(node, cx);
+    case K::kOperator: return BindOperator(node, cx);
+    case K::kInList: return BindIn(node, cx);
+    case K::kBetween: return BindBetween(node, cx);
+    case K::kLike: return BindLike(node, cx);
+    case K::kNullIf: return BindNullIf(node, cx);
+    case K::kDistinctFrom:
+      return Unimplemented("unsupported expression: {}", node.negated ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM");
+    case K::kAnyAll: return Unimplemented("unsupported expression: {}", node.all ? "ALL" : "ANY");
+    case K::kAnd:
+    case K::kOr:
+    case K::kNot: return BindBoolExpr(node, cx);
+    case K::kFunction: return BindFuncCall(node, cx);
+    case K::kNullTest: return BindNullTest(node, cx);
+    case K::kCase: return BindCase(node, cx);
+    case K::kCoalesce: return BindVariadic(ExprKind::kCoalesce, false, node, cx);
+    case K::kGreatest:
+    case K::kLeast: return BindVariadic(ExprKind::kMinMax, node.kind == K::kLeast, node, cx);
+    case K::kSqlValue: return BindSqlValueFunction(node, cx);
+    default: return Unsupported(node);
+  }
 }
 
-Result<Bound> Bind(const json& node, const Ctx& cx, bool allow_interval) {
+}  // namespace
+
+Result<Bound> Bind(const ast::Expr& node, const Ctx& cx, bool allow_interval) {
   DepthGuard guard;
   if (bind_depth > kMaxDepth)
-    return InvalidArgument(ErrorCode::kProgramLimitExceeded,
-                           "expression is nested too deeply (more than {} levels)", kMaxDepth);
-  const std::string& kind = NodeKind(node);
-  if (kind.empty()) return Unsupported(node);
+    return InvalidArgument(ErrorCode::kProgramLimitExceeded, "expression is nested too deeply (more than {} levels)", kMaxDepth);
   if (cx.hook) {
     ASSIGN_OR_RETURN(ExprPtr hooked, CallHook(node, cx));
     if (hooked) return Bound{std::move(hooked), false};
   }
-  ASSIGN_OR_RETURN(Bound b, BindNode(kind, node, cx));
+  ASSIGN_OR_RETURN(Bound b, BindNode(node, cx));
   if (b.interval && !allow_interval)
     return Unimplemented("type interval is not supported (only interval constants such as interval '1 hour', "
                          "added to or subtracted from a timestamptz)");
@@ -1316,21 +739,23 @@ Result<Bound> Bind(const json& node, const Ctx& cx, bool allow_interval) {
   return b;
 }
 
-bool IsConstantNode(const json& node) {
-  const std::string& kind = NodeKind(node);
-  if (kind == "A_Const") return true;
-  if (kind == "TypeCast") return IsConstantNode(Field(node[kind], "arg"));
-  if (kind == "A_Expr") {
-    const json& ax = node[kind];
-    const json& names = Field(ax, "name");
-    std::string op = names.empty() ? "" : StringValue(names.back());
-    return ax.value("kind", "") == "AEXPR_OP" && !ax.contains("lexpr") && (op == "-" || op == "+") &&
-           ax.contains("rexpr") && IsConstantNode(ax["rexpr"]);
+namespace {
+
+// A constant, possibly under casts and unary minus or plus: what ConstValue accepts.
+bool IsConstantNode(const ast::Expr& node) {
+  switch (node.kind) {
+    case ast::ExprKind::kConstant: return true;
+    case ast::ExprKind::kCast: return node.args.size() == 1 && IsConstantNode(*node.args[0]);
+    case ast::ExprKind::kOperator:
+      return node.args.size() == 1 && (node.op == "-" || node.op == "+") && IsConstantNode(*node.args[0]);
+    default: return false;
   }
-  return false;
 }
 
 }  // namespace
+}  // namespace binder_internal
+
+using namespace binder_internal;
 
 Result<int> Scope::Resolve(std::string_view qualifier, std::string_view name) const {
   auto missing = [&]() {
@@ -1347,8 +772,7 @@ Result<int> Scope::Resolve(std::string_view qualifier, std::string_view name) co
       seen = true;
       if (columns[i].name == name) return static_cast<int>(i);
     }
-    if (!seen)
-      return InvalidArgument(ErrorCode::kUndefinedTable, "missing FROM-clause entry for table \"{}\"", qualifier);
+    if (!seen) return InvalidArgument(ErrorCode::kUndefinedTable, "missing FROM-clause entry for table \"{}\"", qualifier);
     return InvalidArgument(ErrorCode::kUndefinedColumn, "column {}.{} does not exist", qualifier, name);
   }
   int found = -1;
@@ -1370,25 +794,24 @@ ScopedStatementTime::ScopedStatementTime(int64_t micros) : previous_(pinned_stat
 
 ScopedStatementTime::~ScopedStatementTime() { pinned_statement_time = previous_; }
 
-Result<ExprPtr> BindExpr(const json& node, const Scope& scope, const BindHook* hook) {
+Result<ExprPtr> BindExpr(const ast::Expr& node, const Scope& scope, const BindHook* hook) {
   Ctx cx{scope, hook && *hook ? hook : nullptr};
   ASSIGN_OR_RETURN(Bound b, Bind(node, cx));
   return b.e;
 }
 
-Result<ExprPtr> BindPredicate(const json& node, const Scope& scope, const BindHook* hook) {
+Result<ExprPtr> BindPredicate(const ast::Expr& node, const Scope& scope, const BindHook* hook) {
   Ctx cx{scope, hook && *hook ? hook : nullptr};
   ASSIGN_OR_RETURN(Bound b, Bind(node, cx));
   if (b.unknown) {
     ASSIGN_OR_RETURN(b.e, ResolveUnknown(b, Type::kBool));
   }
   if (b.e->type != Type::kBool)
-    return InvalidArgument(ErrorCode::kDatatypeMismatch,
-                           "argument of WHERE must be type boolean, not type {}", TypeName(b.e->type));
+    return InvalidArgument(ErrorCode::kDatatypeMismatch, "argument of WHERE must be type boolean, not type {}", TypeName(b.e->type));
   return b.e;
 }
 
-Result<Value> ConstValue(const json& node) {
+Result<Value> ConstValue(const ast::Expr& node) {
   if (!IsConstantNode(node)) return InvalidArgument("expected a constant, got {}", DescribeNode(node));
   Scope empty;
   Ctx cx{empty, nullptr};
@@ -1398,66 +821,9 @@ Result<Value> ConstValue(const json& node) {
   return b.e->literal;
 }
 
-std::string ColumnRefName(const json& node) {
-  if (NodeKind(node) != "ColumnRef") return "";
-  const json& fields = Field(node["ColumnRef"], "fields");
-  return fields.empty() ? "" : StringValue(fields.back());
-}
-
-Result<Value> CastText(const std::string& text, Type type) {
-  auto bad = [&]() {
-    return InvalidArgument(ErrorCode::kInvalidTextRepresentation,
-                           "invalid input syntax for type {}: \"{}\"", TypeName(type), text);
-  };
-  std::string s = Trim(text);
-  switch (type) {
-    case Type::kText:
-      return Value::Text(text);
-    case Type::kBool: {
-      std::string l = Lower(s);
-      if (l.empty()) return bad();
-      auto prefix_of = [&](const char* word) { return std::string_view(word).substr(0, l.size()) == l; };
-      if (l == "1" || l == "on" || prefix_of("true") || prefix_of("yes")) return Value::Bool(true);
-      if (l == "0" || l == "off" || prefix_of("false") || prefix_of("no")) return Value::Bool(false);
-      return bad();
-    }
-    case Type::kInt64: {
-      size_t i = 0;
-      if (i < s.size() && (s[i] == '-' || s[i] == '+')) i++;
-      if (i == s.size()) return bad();
-      for (size_t j = i; j < s.size(); j++)
-        if (!std::isdigit(static_cast<unsigned char>(s[j]))) return bad();
-      errno = 0;
-      long long v = std::strtoll(s.c_str(), nullptr, 10);
-      if (errno == ERANGE)
-        return InvalidArgument(ErrorCode::kNumericValueOutOfRange,
-                               "value \"{}\" is out of range for type bigint", text);
-      return Value::Int(v);
-    }
-    case Type::kDouble: {
-      std::string l = Lower(s);
-      if (l == "nan") return Value::Double(std::numeric_limits<double>::quiet_NaN());
-      if (l == "infinity" || l == "+infinity" || l == "inf" || l == "+inf")
-        return Value::Double(std::numeric_limits<double>::infinity());
-      if (l == "-infinity" || l == "-inf") return Value::Double(-std::numeric_limits<double>::infinity());
-      if (l.empty() || l.find_first_not_of("0123456789+-.e") != std::string::npos) return bad();
-      errno = 0;
-      char* end = nullptr;
-      double d = std::strtod(s.c_str(), &end);
-      if (!end || *end != '\0') return bad();
-      if (errno == ERANGE && std::isinf(d))
-        return InvalidArgument(ErrorCode::kNumericValueOutOfRange,
-                               "\"{}\" is out of range for type double precision", text);
-      return Value::Double(d);
-    }
-    case Type::kTimestamp: {
-      if (Lower(s) == "epoch") return Value::Timestamp(0);
-      auto t = ParseTimestamp(s);
-      if (!t) return bad();
-      return Value::Timestamp(*t);
-    }
-  }
-  return bad();
+std::string ColumnRefName(const ast::Expr& node) {
+  if (node.kind != ast::ExprKind::kColumnRef || node.star || node.names.empty()) return "";
+  return node.names.back();
 }
 
 }  // namespace laminar::sql

@@ -1,17 +1,18 @@
-// Binding: turns libpg_query expression nodes (JSON) into typed sql::Expr trees, resolving
+// Binding: turns expressions of the syntax tree (sql/ast.h) into typed sql::Expr trees, resolving
 // column names against a Scope and typing literals and operators as PostgreSQL does.
 //
-// Supported expression nodes (docs/sql.md, "Expressions", is the user-facing list):
-//  - ColumnRef: `c`, `t.c` (see Scope::Resolve); A_Const (integer, float, string, boolean, NULL);
-//  - TypeCast of any expression (`CAST(x AS t)`, `x::t`, `timestamptz '...'`) to the five types,
+// Supported expressions (docs/sql.md, "Expressions", is the user-facing list):
+//  - column references `c`, `t.c` (see Scope::Resolve); constants (integer, float, string,
+//    boolean, NULL);
+//  - casts of any expression (`CAST(x AS t)`, `x::t`, `timestamptz '...'`) to the five types,
 //    where PostgreSQL has the cast (`cannot cast type timestamp with time zone to bigint`);
 //    `interval '...'` constants (no months or years) as operands of timestamptz + and -;
-//  - A_Expr: = <> != < <= > >= + - * / % ||, IN, NOT IN, BETWEEN, NOT BETWEEN, [NOT] LIKE,
-//    [NOT] ILIKE (with ESCAPE), NULLIF; BoolExpr (AND, OR, NOT); NullTest (IS [NOT] NULL);
-//  - CaseExpr (searched and simple), CoalesceExpr, MinMaxExpr (GREATEST, LEAST);
-//  - FuncCall of the scalar functions of sql::Func, date_trunc, extract/date_part, now() (and
-//    SQLValueFunction CURRENT_TIMESTAMP/LOCALTIMESTAMP), `AT TIME ZONE 'UTC'`; names may be
-//    qualified with pg_catalog.
+//  - operators = <> != < <= > >= + - * / % ||, unary - and +, IN, NOT IN, BETWEEN, NOT BETWEEN,
+//    [NOT] LIKE, [NOT] ILIKE (with ESCAPE), NULLIF; AND, OR, NOT; IS [NOT] NULL;
+//  - CASE (searched and simple), COALESCE, GREATEST, LEAST;
+//  - calls of the scalar functions of sql::Func, date_trunc, extract/date_part, now() (and
+//    CURRENT_TIMESTAMP/LOCALTIMESTAMP), `AT TIME ZONE 'UTC'`; names may be qualified with
+//    pg_catalog.
 // Anything else is Unimplemented naming the construct: `unsupported expression: IS DISTINCT
 // FROM`, `unsupported function: md5`.
 //
@@ -29,6 +30,10 @@
 // as InvalidArgument. now() and CURRENT_TIMESTAMP are the statement's time: the instant pinned by
 // a ScopedStatementTime on the thread, else the clock read once per BindExpr/BindPredicate call.
 //
+// Transitional: the JSON overloads at the end take libpg_query expression nodes, for the serving
+// and catalog paths that still walk the JSON tree; they transform the node (sql/transformer.h)
+// and bind the result. They go away with those paths.
+//
 // Thread safety: pure functions (ScopedStatementTime is per thread).
 #pragma once
 
@@ -42,6 +47,7 @@
 
 #include "common/status.h"
 #include "common/types.h"
+#include "sql/ast.h"
 #include "sql/expr.h"
 
 namespace laminar::sql {
@@ -82,24 +88,24 @@ struct Scope {
 };
 
 // Called by the binder for every expression node it is about to bind: the root and each
-// sub-expression, with the node object itself ({"FuncCall": {...}}, {"ColumnRef": {...}}, ...),
-// before anything else. A non-null result is used as the bound expression of that node (its
-// children are not looked at); null means "bind it normally" (its children are then offered to
-// the hook in turn); an error is returned as is. The query planner uses it to replace aggregate
-// calls with the columns holding their results. When the hook returns null for an aggregate
-// call, the binder still refuses it: `aggregate function count is not allowed here`. Constants
-// that are part of a construct's syntax are read directly and not offered: date_trunc's unit,
-// extract's field, AT TIME ZONE's zone, and the like_escape() wrapper libpg_query puts around a
-// `LIKE ... ESCAPE` pattern (the pattern itself is offered).
-using BindHook = std::function<Result<ExprPtr>(const nlohmann::json& node)>;
+// sub-expression, before anything else. A non-null result is used as the bound expression of
+// that node (its children are not looked at); null means "bind it normally" (its children are
+// then offered to the hook in turn); an error is returned as is. The query planner uses it to
+// replace aggregate calls with the columns holding their results. When the hook returns null for
+// an aggregate call, the binder still refuses it: `aggregate function count is not allowed
+// here`. Constants that are part of a construct's syntax are read directly and not offered:
+// date_trunc's unit, extract's field, AT TIME ZONE's zone and a LIKE's ESCAPE string (the
+// pattern itself is offered); neither are a CASE's WHEN/THEN arms as such (their expressions
+// are).
+using BindHook = std::function<Result<ExprPtr>(const ast::Expr& node)>;
 
 // Binds a scalar expression. NotFound-like problems are InvalidArgument with PostgreSQL-style
 // text: `column "foo" does not exist`.
-Result<ExprPtr> BindExpr(const nlohmann::json& node, const Scope& scope, const BindHook* hook = nullptr);
+Result<ExprPtr> BindExpr(const ast::Expr& node, const Scope& scope, const BindHook* hook = nullptr);
 
 // Binds a boolean expression (a WHERE clause); InvalidArgument if its type is not boolean:
 // `argument of WHERE must be type boolean, not type bigint`.
-Result<ExprPtr> BindPredicate(const nlohmann::json& node, const Scope& scope, const BindHook* hook = nullptr);
+Result<ExprPtr> BindPredicate(const ast::Expr& node, const Scope& scope, const BindHook* hook = nullptr);
 
 // Pins the value of now() / CURRENT_TIMESTAMP for the binds of this thread while it lives (one
 // statement's expressions then see one instant, as in PostgreSQL, so that equal expressions
@@ -115,12 +121,12 @@ class ScopedStatementTime {
   std::optional<int64_t> previous_;
 };
 
-// Reads a constant node (A_Const, possibly under TypeCast or unary minus) as a Value; used for
-// LIMIT/OFFSET, date_trunc units, WITH options. InvalidArgument if not a constant.
-Result<Value> ConstValue(const nlohmann::json& node);
+// Reads a constant expression (a constant, possibly under a cast or unary minus) as a Value;
+// used for LIMIT/OFFSET, date_trunc units, WITH options. InvalidArgument if not a constant.
+Result<Value> ConstValue(const ast::Expr& node);
 
-// If the node is a column reference, its (last) name; otherwise "".
-std::string ColumnRefName(const nlohmann::json& node);
+// If the node is a column reference (not `t.*`), its (last) name; otherwise "".
+std::string ColumnRefName(const ast::Expr& node);
 
 // True for the names of PostgreSQL's aggregate functions (count, sum, stddev, string_agg, ...),
 // whether or not Laminar supports them; BindExpr refuses them ("aggregate function count is not
@@ -130,5 +136,21 @@ bool IsAggregateName(const std::string& name);
 // Casts a text literal to a type, as PostgreSQL input functions do ("true"/"t"/"yes"/"1" for
 // boolean, ISO-8601 for timestamptz, numbers). InvalidArgument on bad input.
 Result<Value> CastText(const std::string& text, Type type);
+
+// ----- Transitional: libpg_query JSON expression nodes ({"FuncCall": {...}}, ...). Each call
+// transforms the node (TransformExpr, sql/transformer.h) and binds the tree as above; a node the
+// transformer refuses gives its error. Removed with the serving paths that still walk JSON.
+
+// The hook of the JSON overloads: offered the JSON node each expression was transformed from (the
+// node object itself, {"FuncCall": {...}}, {"ColumnRef": {...}}, ...), in the same order and on
+// the same terms as BindHook. Nodes without an expression of their own are not offered: a
+// LIKE ... ESCAPE pattern's like_escape() wrapper (the pattern is), a named argument's
+// NamedArgExpr (refused: `unsupported expression: NamedArgExpr`).
+using JsonBindHook = std::function<Result<ExprPtr>(const nlohmann::json& node)>;
+
+Result<ExprPtr> BindExpr(const nlohmann::json& node, const Scope& scope, const JsonBindHook* hook = nullptr);
+Result<ExprPtr> BindPredicate(const nlohmann::json& node, const Scope& scope, const JsonBindHook* hook = nullptr);
+Result<Value> ConstValue(const nlohmann::json& node);
+std::string ColumnRefName(const nlohmann::json& node);
 
 }  // namespace laminar::sql

@@ -1,6 +1,6 @@
 // Scalar expressions: the bound, typed form of SQL WHERE clauses, view dimensions, query group
-// keys and select-list expressions. Built by the binder (sql/binder.h) from libpg_query's parse
-// tree; evaluated row by row over a row of Values whose positions the binder resolved.
+// keys and select-list expressions. Built by the binder (sql/binder.h) from the syntax tree
+// (sql/ast.h); evaluated row by row over a row of Values whose positions the binder resolved.
 //
 // Semantics follow PostgreSQL: three-valued logic (a comparison with NULL is NULL; AND/OR use
 // Kleene logic), numeric comparisons across bigint/double, text compared bytewise (C collation),

@@ -59,7 +59,7 @@ nlohmann::json ExprNode(const std::string& expr) {
   return (*stmts)[0].node["SelectStmt"]["targetList"][0]["ResTarget"]["val"];
 }
 
-Result<ExprPtr> Bind(const std::string& expr, const Scope& scope = TestScope(), const BindHook* hook = nullptr) {
+Result<ExprPtr> Bind(const std::string& expr, const Scope& scope = TestScope(), const JsonBindHook* hook = nullptr) {
   return BindExpr(ExprNode(expr), scope, hook);
 }
 
@@ -914,7 +914,7 @@ TEST(ExprHookTest, ReplacesAggregates) {
   scope.columns.push_back({"count", Type::kInt64});  // where the planner keeps count(*)'s result
   int count_col = static_cast<int>(scope.columns.size()) - 1;
   std::vector<std::string> seen;
-  BindHook hook = [&](const nlohmann::json& node) -> Result<ExprPtr> {
+  JsonBindHook hook = [&](const nlohmann::json& node) -> Result<ExprPtr> {
     seen.push_back(KindOf(node) + (FuncNameOf(node).empty() ? "" : ":" + FuncNameOf(node)));
     if (FuncNameOf(node) == "count") return MakeColumn(count_col, "count(*)", Type::kInt64);
     return ExprPtr();
@@ -937,7 +937,7 @@ TEST(ExprHookTest, ReplacesAggregates) {
 }
 
 TEST(ExprHookTest, NullMeansBindNormallyAndErrorsPassThrough) {
-  BindHook nothing = [](const nlohmann::json&) -> Result<ExprPtr> { return ExprPtr(); };
+  JsonBindHook nothing = [](const nlohmann::json&) -> Result<ExprPtr> { return ExprPtr(); };
   auto e = BindExpr(ExprNode("sum(n) + 1"), TestScope(), &nothing);
   ASSERT_FALSE(e.ok());
   EXPECT_EQ("aggregate function sum is not allowed here", e.status().message());
@@ -945,7 +945,7 @@ TEST(ExprHookTest, NullMeansBindNormallyAndErrorsPassThrough) {
   ASSERT_TRUE(e.ok());
   EXPECT_EQ("(n + 1)", (*e)->ToString());
 
-  BindHook failing = [](const nlohmann::json& node) -> Result<ExprPtr> {
+  JsonBindHook failing = [](const nlohmann::json& node) -> Result<ExprPtr> {
     if (KindOf(node) == "ColumnRef") return NotFound("no such thing");
     return ExprPtr();
   };
@@ -955,7 +955,7 @@ TEST(ExprHookTest, NullMeansBindNormallyAndErrorsPassThrough) {
   EXPECT_EQ("no such thing", e.status().message());
 
   // A replaced column: the hook's expression is used as is.
-  BindHook literal = [](const nlohmann::json& node) -> Result<ExprPtr> {
+  JsonBindHook literal = [](const nlohmann::json& node) -> Result<ExprPtr> {
     if (KindOf(node) == "ColumnRef") return MakeLiteral(Value::Text("zz"), Type::kText);
     return ExprPtr();
   };
@@ -963,7 +963,7 @@ TEST(ExprHookTest, NullMeansBindNormallyAndErrorsPassThrough) {
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   EXPECT_EQ(Value::Bool(true), Eval(**e, nullptr));
   // An empty std::function is no hook.
-  BindHook empty;
+  JsonBindHook empty;
   EXPECT_TRUE(BindExpr(ExprNode("n + 1"), TestScope(), &empty).ok());
 }
 

@@ -34,7 +34,8 @@
 //  - Numbers: an integer that fits in bigint is a bigint constant (libpg_query gives integers
 //    beyond int32 as "fval" strings), anything else (decimals, exponents, integers beyond bigint)
 //    a double; constant_text keeps the literal. A negative literal (-5) is one constant.
-//  - `FROM ONLY t` is `t` (Laminar has no table inheritance).
+//  - `FROM ONLY t` is `t` (Laminar has no table inheritance). SELECT INTO's table is `into` as SQL
+//    (quoted where needed); FOR UPDATE/SHARE/... of any strength is `for_update`.
 //  - Locations are libpg_query's: byte offsets into the text given to sql::Parse. A SelectStmt
 //    has none (-1).
 //

@@ -351,12 +351,6 @@ const std::vector<std::string>& Corpus() {
   return kQueries;
 }
 
-Result<ast::SelectPtr> TransformSql(const std::string& sql) {
-  ASSIGN_OR_RETURN(std::vector<Statement> stmts, Parse(sql));
-  if (stmts.size() != 1) return InvalidArgument("{} statements", stmts.size());
-  return TransformStatement(stmts[0]);
-}
-
 // libpg_query's tree of a statement without what the deparser legitimately respells: locations,
 // ROW(a, b) vs (a, b) (row_format), SQL-syntax vs call syntax of functions (funcformat), the
 // BETWEEN bit of window frames (ROWS 3 PRECEDING = ROWS BETWEEN 3 PRECEDING AND CURRENT ROW),

@@ -339,7 +339,8 @@ Result<ExprPtr> SqlValue(const json& b, int location) {
     if (op != name) continue;
     auto e = NewExpr(ExprKind::kSqlValue, location);
     e->sql_value = value;
-    if (op.size() > 2 && op.compare(op.size() - 2, 2, "_N") == 0) e->sql_value_precision = Int(b, "typmod", -1);
+    // libpg_query leaves zero out of its JSON: CURRENT_TIMESTAMP(0) has no "typmod".
+    if (op.size() > 2 && op.compare(op.size() - 2, 2, "_N") == 0) e->sql_value_precision = Int(b, "typmod", 0);
     return e;
   }
   return Malformed("unknown SQL value function {}", op);
@@ -351,9 +352,7 @@ Result<ExprPtr> WithArgs(ExprKind kind, const json& b, const char* key, int loca
   return e;
 }
 
-}  // namespace
-
-Result<ExprPtr> Expr(const json& node) {
+Result<ExprPtr> ExprNode(const json& node) {
   std::string type;
   const json* body;
   if (!SplitNode(node, &type, &body)) return Malformed("expected an expression, got {}", Short(node));
@@ -422,6 +421,25 @@ Result<ExprPtr> Expr(const json& node) {
       type == "ResTarget" || type == "TypeName")
     return Malformed("{} where an expression belongs", type);
   return NotSupported(type, b);
+}
+
+// Expression trees deeper than this are refused: transforming (like binding, ToString and Eval)
+// recurses per level. sql::Parse refuses such trees already; this guards trees built otherwise.
+constexpr int kMaxExprDepth = 500;
+thread_local int expr_depth = 0;
+
+}  // namespace
+
+Result<ExprPtr> Expr(const json& node) {
+  struct DepthGuard {
+    DepthGuard() { expr_depth++; }
+    ~DepthGuard() { expr_depth--; }
+  } guard;
+  if (expr_depth > kMaxExprDepth)
+    return InvalidArgument("expression is nested too deeply (more than {} levels)", kMaxExprDepth);
+  ASSIGN_OR_RETURN(ExprPtr e, ExprNode(node));
+  e->json_source = &node;  // transitional (ast.h): for the binder's JsonBindHook
+  return e;
 }
 
 Result<ExprPtr> OptionalExpr(const json& obj, const char* key) {
