@@ -622,15 +622,30 @@ Result<serving::QueryResult> Engine::RunQuery(std::string_view text, const std::
   // The one engine answers every SELECT it can plan that reads no view (a view's measures merge
   // by their own rules: serving/query.h until the engine has a view source). Transitional: what
   // it cannot plan yet goes to the older paths below.
+  // When neither can answer, the engine's error is the one reported (it names what is missing).
+  Status engine_error;
   if (auto ast = sql::TransformStatement(stmt); ast.ok()) {
     bool reads_view = false;
     for (const auto& name : planner::ReferencedTables(**ast)) reads_view = reads_view || cat.views.count(name) > 0;
-    if (!reads_view && serving::PlanEngineQuery(**ast, catalog).ok())
-      return serving::RunEngineQuery(**ast, catalog, limits, sink);
+    if (!reads_view) {
+      engine_error = serving::PlanEngineQuery(**ast, catalog);
+      if (engine_error.ok()) return serving::RunEngineQuery(**ast, catalog, limits, sink);
+    }
+  } else {
+    engine_error = ast.status();
   }
-  // WITH, subqueries and set operations: the parts run first (serving/subquery.h).
-  if (serving::HasSubqueries(stmt)) return serving::ExecuteWithSubqueries(stmt, relations, limits, sink, run);
-  return run(stmt, relations, false, limits, sink);
+  auto older = [&]() -> Result<serving::QueryResult> {
+    // WITH, subqueries and set operations: the parts run first (serving/subquery.h).
+    if (serving::HasSubqueries(stmt)) return serving::ExecuteWithSubqueries(stmt, relations, limits, sink, run);
+    return run(stmt, relations, false, limits, sink);
+  };
+  auto r = older();
+  // A statement neither path can plan: the engine's error. (Run-time failures of the older path
+  // — limits, cancel — are its own.)
+  StatusCode c = r.status().code();
+  bool planning = c == StatusCode::kInvalidArgument || c == StatusCode::kUnimplemented || c == StatusCode::kNotFound;
+  if (!r.ok() && planning && !engine_error.ok()) return engine_error;
+  return r;
 }
 
 Result<IngestResult> Engine::Ingest(const std::string& stream, std::string_view content_type,
