@@ -507,10 +507,10 @@ class Session {
     } else {
       for (const sql::Statement& stmt : *parsed) {
         auto answer = SessionAnswer(stmt.text);
-        if (!answer && stmt.kind == "SelectStmt") {
+        if (!answer && (stmt.kind == "SelectStmt" || stmt.kind == "ExplainStmt")) {
           uint64_t rows = 0;
           if (!StreamSelect(stmt.text, {}, true, nullptr, &rows)) break;
-          WriteCommandComplete(&out_, fmt::format("SELECT {}", rows));
+          WriteCommandComplete(&out_, stmt.kind == "ExplainStmt" ? std::string("EXPLAIN") : fmt::format("SELECT {}", rows));
           continue;
         }
         auto o = answer ? std::move(*answer) : RunStatement(stmt.text);
@@ -571,7 +571,7 @@ class Session {
     }
     s->empty = parsed->empty();
     const std::string& kind = s->empty ? std::string() : parsed->front().kind;
-    s->returns_rows = kind == "SelectStmt" || kind == "VariableShowStmt" ||
+    s->returns_rows = kind == "SelectStmt" || kind == "ExplainStmt" || kind == "VariableShowStmt" ||
                       (kind == "FetchStmt" && !parsed->front().node["FetchStmt"].value("ismove", false));
     statements_[m.name] = std::move(s);
     WriteParseComplete(&out_);
