@@ -222,7 +222,7 @@ TEST(ExecContextTest, CancelAndDeadline) {
   ExecContext ctx2(late);
   st = ctx2.Check();
   EXPECT_EQ(StatusCode::kDeadlineExceeded, st.code());
-  EXPECT_EQ("canceling statement due to statement timeout", st.message());
+  EXPECT_EQ(0u, st.message().find("canceling statement due to statement timeout"));
 
   ExecLimits later;
   later.deadline_micros = MonotonicMicros() + 60'000'000;
@@ -251,7 +251,9 @@ TEST(ExecContextTest, ChargeAndRelease) {
   EXPECT_EQ(1u << 20, ctx.memory_peak());
   Status st = ctx.Charge(2u << 20, "sorting");
   EXPECT_EQ(StatusCode::kResourceExhausted, st.code());
-  EXPECT_EQ("query needs more than 2 MB of memory (limit [query] max_memory_mb) for sorting", st.message());
+  EXPECT_EQ("query needs more than 2 MiB of memory ([query] max_memory_mb) for sorting; narrow it with WHERE, LIMIT or "
+            "fewer groups",
+            st.message());
   ctx.Release(100u << 20);
   EXPECT_EQ(0u, ctx.memory_used());
 }
