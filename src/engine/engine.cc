@@ -617,7 +617,13 @@ Result<serving::QueryResult> Engine::RunQuery(std::string_view text, const std::
   serving::ProviderCatalog catalog(relations);
   if (stmt.kind == "ExplainStmt") {
     ASSIGN_OR_RETURN(sql::ast::ExplainStmt explain, sql::TransformExplain(stmt));
-    return serving::ExplainEngineQuery(explain, catalog, limits);
+    ASSIGN_OR_RETURN(serving::QueryResult r, serving::ExplainEngineQuery(explain, catalog, limits));
+    if (sink) {
+      RETURN_IF_ERROR(sink->begin(r.columns));
+      for (auto& row : r.rows) RETURN_IF_ERROR(sink->row(std::move(row)));
+      r.rows.clear();
+    }
+    return r;
   }
   // The one engine answers every SELECT it can plan that reads no view (a view's measures merge
   // by their own rules: serving/query.h until the engine has a view source). Transitional: what
