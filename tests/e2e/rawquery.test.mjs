@@ -215,23 +215,19 @@ test('errors name the problem', async () => {
       ['SELECT * FROM missing', /relation "missing" does not exist/],
       ['SELECT page FROM ev e WHERE n IN (SELECT n FROM other o WHERE o.page = e.page)', /correlated .*not supported/],
       ['SELECT (SELECT page FROM ev UNION ALL SELECT page FROM ev) FROM ev', /more than one row returned by a subquery used as an expression/],
-      ['SELECT page FROM ev WHERE n > ALL (SELECT n FROM ev)', /ALL subqueries are not supported/],
+      ['SELECT page FROM ev WHERE n > ALL (SELECT n FROM ev)', /ALL \(subquery\) is not supported/],
       ['WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r', /WITH RECURSIVE is not supported/],
       ['SELECT * FROM ev, LATERAL (SELECT ev.n) s', /LATERAL subqueries are not supported/],
       ['SELECT page FROM ev UNION SELECT n FROM ev', /UNION types text and bigint cannot be matched/],
       ['SELECT page, n FROM ev INTERSECT SELECT page FROM ev', /each INTERSECT query must have the same number of columns/],
       ['SELECT * FROM (SELECT page FROM ev) s (a, b)', /"s" has 1 columns available but 2 columns specified/],
-      ['SELECT 1 FROM ev RIGHT JOIN other ON ev.page = other.page', /RIGHT joins are not supported; use INNER or LEFT JOIN/],
-      ['SELECT 1 FROM ev FULL JOIN other ON ev.page = other.page', /FULL joins are not supported/],
-      ['SELECT 1 FROM ev, other JOIN ev e2 ON e2.page = other.page', /after a comma in FROM only a table/],
       ['SELECT page, count(*) FROM ev', /column "page" must appear in the GROUP BY clause/],
       ['SELECT sum(page) FROM ev', /function sum\(text\) does not exist/],
       ['SELECT page FROM ev WHERE count(*) > 1', /aggregate functions are not allowed in WHERE/],
-      ['SELECT row_number() OVER () FROM ev', /window functions are not supported/],
       ["SELECT page FROM ev WHERE ts > 'yesterday'", /invalid input syntax for type timestamp with time zone: "yesterday"/],
       ['SELECT page FROM ev WHERE n = page', /operator does not exist: bigint = text/],
       ['SELECT page FROM ev ORDER BY 3', /ORDER BY position 3 is not in select list/],
-      ['SELECT page FROM ev LIMIT -1', /LIMIT must be a non-negative integer/],
+      ['SELECT page FROM ev LIMIT -1', /LIMIT must not be negative/],
       ['SELECT page FROM ev WHERE GROUP BY page', /syntax error at or near "GROUP" \(at character 27\)/],
     ];
     for (const [sql, re] of cases) {
@@ -239,6 +235,14 @@ test('errors name the problem', async () => {
       assert.equal(r.status, 400, `${sql} → HTTP ${r.status} ${r.text}`);
       assert.match(r.json.error, re, sql);
     }
+    // Refused by the older paths, answered by the engine.
+    const answered = [
+      ['SELECT 1 FROM ev RIGHT JOIN other ON ev.page = other.page', []],
+      ['SELECT ev.page, other.page FROM ev FULL JOIN other ON ev.page = other.page', [['/a', null]]],
+      ['SELECT count(*) FROM ev, other JOIN ev e2 ON e2.page = other.page', [[0]]],
+      ['SELECT page, row_number() OVER () FROM ev', [['/a', 1]]],
+    ];
+    for (const [sql, rows] of answered) assert.deepEqual((await ok(srv.query(sql), sql)).rows, rows, sql);
     // The server still answers.
     const r = await ok(srv.query('SELECT page, n FROM ev'), 'after errors');
     assert.deepEqual(r.rows, [['/a', 1]]);
