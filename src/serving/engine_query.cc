@@ -6,6 +6,7 @@
 #include "planner/binder.h"
 #include "planner/optimizer.h"
 #include "planner/physical_planner.h"
+#include "sql/binder.h"
 #include "sql/expr.h"
 
 namespace laminar::serving {
@@ -13,6 +14,7 @@ namespace laminar::serving {
 namespace {
 
 Result<planner::LogicalPtr> LogicalPlan(const sql::ast::SelectStmt& stmt, const execution::TableCatalog& catalog) {
+  sql::ScopedStatementTime now(NowMicros());  // one now() for the whole statement
   ASSIGN_OR_RETURN(planner::LogicalPtr plan, planner::BindQuery(stmt, catalog));
   return planner::Optimize(std::move(plan));
 }
