@@ -88,10 +88,7 @@ Status Binder::BindTableRef(const ast::TableRef& ref, LogicalPtr* plan, BindScop
         scope->Add((*plan)->columns[i].name, (*plan)->columns[i].type, ref.alias, (*plan)->ids[i]);
       return Status::OK();
     }
-    case ast::TableRefKind::kFunction: {
-      std::string name = ref.function ? ref.function->FunctionName() : "";
-      return Unimplemented(ErrorCode::kFeatureNotSupported, "table functions in FROM are not supported yet ({})", name);
-    }
+    case ast::TableRefKind::kFunction: return BindTableFunction(ref, plan, scope);
   }
   return Internal("unknown FROM item");
 }
@@ -271,6 +268,101 @@ Status Binder::BindJoin(const ast::TableRef& ref, LogicalPtr* plan, BindScope* s
     // (a JOIN b) AS j: every column is j's.
     for (auto& c : scope->scope.columns) c.relation = ref.alias;
   }
+  return Status::OK();
+}
+
+// generate_series(start, stop [, step]) over bigint, or over timestamptz with an interval step:
+// constant arguments, counted lazily by the GenerateSeries operator.
+Status Binder::BindTableFunction(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope) {
+  std::string name = ref.function ? ref.function->FunctionName() : "";
+  if (name != "generate_series")
+    return Unimplemented(ErrorCode::kFeatureNotSupported, "table function {}() is not supported (only generate_series)", name);
+  if (ref.lateral) return Unimplemented(ErrorCode::kFeatureNotSupported, "LATERAL table functions are not supported");
+  if (ref.with_ordinality) return Unimplemented(ErrorCode::kFeatureNotSupported, "WITH ORDINALITY is not supported");
+  const auto& args = ref.function->args;
+  if (args.size() < 2 || args.size() > 3)
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "generate_series takes 2 or 3 arguments, got {}", args.size());
+  BindScope none;
+  ExprCtx c;
+  c.scope = &none;
+  c.clause = "FROM";
+  auto constant = [&](const ast::Expr& e) -> Result<Value> {
+    ASSIGN_OR_RETURN(ExprPtr b, Bind(e, c));
+    if (!sql::IsConstant(*b))
+      return InvalidArgument(ErrorCode::kFeatureNotSupported, "generate_series needs constant arguments");
+    sql::ClearEvalError();
+    Value v = sql::Eval(*b, nullptr);
+    if (sql::HasEvalError()) return sql::TakeEvalError();
+    return v;
+  };
+  ASSIGN_OR_RETURN(Value start, constant(*args[0]));
+  ASSIGN_OR_RETURN(Value stop, constant(*args[1]));
+  auto node = MakeNode(LogicalKind::kSeries);
+  Type type = Type::kInt64;
+  if (!start.is_null() && start.type() == Type::kText && !stop.is_null() && stop.type() == Type::kText) {
+    // Untyped literals: timestamps when a step is an interval (as PostgreSQL resolves them).
+    ASSIGN_OR_RETURN(start, sql::CastText(start.as_text(), Type::kTimestamp));
+    ASSIGN_OR_RETURN(stop, sql::CastText(stop.as_text(), Type::kTimestamp));
+  }
+  if (!start.is_null() && !stop.is_null() && start.type() == Type::kTimestamp && stop.type() == Type::kText) {
+    ASSIGN_OR_RETURN(stop, sql::CastText(stop.as_text(), Type::kTimestamp));
+  } else if (!start.is_null() && !stop.is_null() && stop.type() == Type::kTimestamp && start.type() == Type::kText) {
+    ASSIGN_OR_RETURN(start, sql::CastText(start.as_text(), Type::kTimestamp));
+  }
+  if (start.is_null() || stop.is_null()) {
+    // NULL bounds: no rows, as PostgreSQL.
+    node->series_start = 1;
+    node->series_stop = 0;
+    type = start.is_null() ? (stop.is_null() ? Type::kInt64 : stop.type()) : start.type();
+  } else if (start.type() == Type::kInt64 && stop.type() == Type::kInt64) {
+    node->series_start = start.as_int();
+    node->series_stop = stop.as_int();
+    if (args.size() == 3) {
+      ASSIGN_OR_RETURN(Value step, constant(*args[2]));
+      if (step.is_null() || step.type() != Type::kInt64)
+        return InvalidArgument(ErrorCode::kUndefinedFunction, "generate_series(bigint, bigint, {}) does not exist",
+                               step.is_null() ? "unknown" : TypeName(step.type()));
+      node->series_step = step.as_int();
+    }
+  } else if (start.type() == Type::kTimestamp && stop.type() == Type::kTimestamp) {
+    type = Type::kTimestamp;
+    if (args.size() != 3)
+      return InvalidArgument(ErrorCode::kUndefinedFunction,
+                             "generate_series(timestamp with time zone, timestamp with time zone) needs an interval step");
+    // The step: bind start + step (an interval constant) and take the difference.
+    auto sum = std::make_unique<ast::Expr>();
+    sum->kind = ast::ExprKind::kOperator;
+    sum->op = "+";
+    auto lit = std::make_unique<ast::Expr>();
+    lit->kind = ast::ExprKind::kConstant;
+    lit->value = Value::Text(sql::PgText(start, Type::kTimestamp));
+    lit->is_string = true;
+    auto cast = std::make_unique<ast::Expr>();
+    cast->kind = ast::ExprKind::kCast;
+    cast->type = ast::TypeName{{"timestamptz"}, {}, 0, false, -1};
+    cast->args.push_back(std::move(lit));
+    sum->args.push_back(std::move(cast));
+    sum->args.push_back(args[2]->Clone());
+    ASSIGN_OR_RETURN(Value next, constant(*sum));
+    if (next.is_null() || next.type() != Type::kTimestamp)
+      return InvalidArgument(ErrorCode::kUndefinedFunction, "the step of generate_series over timestamps must be an interval");
+    node->series_start = start.as_int();
+    node->series_stop = stop.as_int();
+    node->series_step = next.as_int() - start.as_int();
+  } else {
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "generate_series({}, {}) does not exist", TypeName(start.type()),
+                           TypeName(stop.type()));
+  }
+  if (node->series_step == 0) return InvalidArgument(ErrorCode::kInvalidParameterValue, "step size cannot equal zero");
+  std::string alias = ref.alias.empty() ? "generate_series" : ref.alias;
+  std::string col = !ref.column_aliases.empty() ? ref.column_aliases[0] : ref.alias.empty() ? "generate_series" : ref.alias;
+  if (ref.column_aliases.size() > 1)
+    return InvalidArgument(ErrorCode::kInvalidColumnReference, "table \"{}\" has 1 columns available but {} columns specified",
+                           alias, ref.column_aliases.size());
+  node->columns.push_back({col, type});
+  node->ids.push_back(NewId());
+  scope->Add(col, type, alias, node->ids[0]);
+  *plan = std::move(node);
   return Status::OK();
 }
 

@@ -99,6 +99,7 @@ class Binder {
   Status BindTableRef(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
   Status BindBaseRef(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
   Status BindJoin(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
+  Status BindTableFunction(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
   const ast::CommonTableExpr* FindCte(const std::string& name) const;
 
   // `argc`: where the call's arguments are bound; the call is collected into *into.

@@ -103,6 +103,9 @@ std::string LogicalOperator::ToString(int indent) const {
                          set_all ? " ALL" : "");
       break;
     case LogicalKind::kSingleRow: line = "SingleRow"; break;
+    case LogicalKind::kSeries:
+      line = fmt::format("GenerateSeries {} to {} step {}", series_start, series_stop, series_step);
+      break;
   }
   std::string out = pad + line + "\n";
   for (const auto& c : children) out += c->ToString(indent + 1);

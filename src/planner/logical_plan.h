@@ -39,6 +39,7 @@ enum class LogicalKind {
   kDistinct,     // SELECT DISTINCT (on all columns, or DISTINCT ON the first `distinct_on` ones)
   kSetOp,        // UNION / INTERSECT / EXCEPT [ALL]
   kSingleRow,    // a scalar subquery's input: at most one row, else an error
+  kSeries,       // generate_series(start, stop, step) in FROM: one bigint or timestamptz column
 };
 
 // kMark: every left row plus a boolean: SQL IN's three-valued result over the right rows that
@@ -135,6 +136,9 @@ struct LogicalOperator {
   // kDistinct: distinct_on == 0: on all columns; else DISTINCT ON `exprs` (column references,
   // distinct_on of them): the first row of each key in input order (the input is sorted).
   size_t distinct_on = 0;
+
+  // kSeries: start, stop, step (timestamptz: microseconds).
+  int64_t series_start = 0, series_stop = 0, series_step = 1;
 
   // kSetOp
   SetOpKind set_op = SetOpKind::kUnion;

@@ -272,6 +272,7 @@ void Prune(LogicalOperator* node, const std::set<int>& required) {
       return;
     }
     case LogicalKind::kValues:
+    case LogicalKind::kSeries:
     case LogicalKind::kSetOp:
     case LogicalKind::kSingleRow: {
       for (auto& c : node->children) Prune(c.get(), std::set<int>(c->ids.begin(), c->ids.end()));
@@ -396,6 +397,8 @@ double EstimateRows(const LogicalOperator& n) {
       return n.limit >= 0 ? std::min(c, double(n.limit)) : c;
     }
     case LogicalKind::kSingleRow: return 1.0;
+    case LogicalKind::kSeries:
+      return std::max(1.0, (double(n.series_stop) - double(n.series_start)) / double(n.series_step) + 1);
     case LogicalKind::kSetOp: return EstimateRows(*n.children[0]) + EstimateRows(*n.children[1]);
     default: return n.children.empty() ? 1.0 : EstimateRows(*n.children[0]);
   }

@@ -9,6 +9,7 @@
 #include "execution/join.h"
 #include "execution/limit.h"
 #include "execution/projection.h"
+#include "execution/series.h"
 #include "execution/single_row.h"
 #include "execution/sort.h"
 #include "execution/table_scan.h"
@@ -185,6 +186,13 @@ Result<Lowered> Lowerer::Lower(const LogicalOperator& n) {
       if (n.limit >= 0) limit = uint64_t(n.limit);
       in.op = std::make_unique<execution::Limit>(std::move(in.op), limit, uint64_t(n.offset));
       return in;
+    }
+    case LogicalKind::kSeries: {
+      Lowered out;
+      out.op = std::make_unique<execution::GenerateSeries>(n.columns[0].type, n.series_start, n.series_stop, n.series_step);
+      out.ids = n.ids;
+      out.types = n.types();
+      return out;
     }
     case LogicalKind::kSingleRow: {
       ASSIGN_OR_RETURN(Lowered in, Lower(*n.children[0]));
