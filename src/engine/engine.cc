@@ -634,8 +634,9 @@ Result<serving::QueryResult> Engine::RunQuery(std::string_view text, const std::
     bool reads_view = false;
     for (const auto& name : planner::ReferencedTables(**ast)) reads_view = reads_view || cat.views.count(name) > 0;
     if (!reads_view) {
-      engine_error = serving::PlanEngineQuery(**ast, catalog);
-      if (engine_error.ok()) return serving::RunEngineQuery(**ast, catalog, limits, sink);
+      auto prepared = serving::PrepareEngineQuery(**ast, catalog);
+      if (prepared.ok()) return serving::RunPreparedEngineQuery(**prepared, limits, sink);
+      engine_error = prepared.status();
     }
   } else {
     engine_error = ast.status();

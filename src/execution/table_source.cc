@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/strings.h"
 #include "sql/expr.h"
 
 namespace laminar::execution {
@@ -46,7 +47,7 @@ namespace {
 std::string Literal(const Value& v) {
   Type t = v.type();
   std::string text = sql::PgText(v, t);
-  if (t == Type::kText || t == Type::kTimestamp) return "'" + text + "'";
+  if (t == Type::kText || t == Type::kTimestamp) return QuoteSqlLiteral(text);
   return text;
 }
 }  // namespace

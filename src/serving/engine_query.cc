@@ -89,34 +89,41 @@ Status Run(planner::PhysicalPlan& plan, const QueryLimits& limits, const RowSink
 
 }  // namespace
 
-Status PlanEngineQuery(const sql::ast::SelectStmt& stmt, const execution::TableCatalog& catalog) {
-  ASSIGN_OR_RETURN(planner::LogicalPtr plan, LogicalPlan(stmt, catalog));
-  return planner::CreatePhysicalPlan(*plan, catalog, nullptr).status();
+struct PreparedEngineQuery {
+  int64_t start = 0;              // when preparing began (the time limit counts from it)
+  execution::ScanStats stats;     // filled by the plan's scans (its address is in the plan)
+  planner::PhysicalPlan plan;
+  std::string relations;          // for QueryStats::relation
+};
+
+void PreparedEngineQueryDeleter::operator()(PreparedEngineQuery* p) const { delete p; }
+
+Result<PreparedEngineQueryPtr> PrepareEngineQuery(const sql::ast::SelectStmt& stmt,
+                                                  const execution::TableCatalog& catalog) {
+  PreparedEngineQueryPtr q(new PreparedEngineQuery);
+  q->start = MonotonicMicros();
+  ASSIGN_OR_RETURN(planner::LogicalPtr logical, LogicalPlan(stmt, catalog));
+  ASSIGN_OR_RETURN(q->plan, planner::CreatePhysicalPlan(*logical, catalog, &q->stats));
+  for (const auto& name : planner::ReferencedTables(stmt))
+    q->relations += (q->relations.empty() ? "" : ", ") + name;
+  return q;
 }
 
-Result<std::vector<ResultColumn>> DescribeEngineQuery(const sql::ast::SelectStmt& stmt,
-                                                      const execution::TableCatalog& catalog) {
-  ASSIGN_OR_RETURN(planner::LogicalPtr plan, LogicalPlan(stmt, catalog));
-  std::vector<ResultColumn> cols;
-  for (const auto& c : plan->columns) cols.push_back({c.name, c.type});
-  return cols;
+Result<QueryResult> RunPreparedEngineQuery(PreparedEngineQuery& q, const QueryLimits& limits, const RowSink* sink) {
+  QueryResult out;
+  for (const auto& c : q.plan.columns) out.columns.push_back({c.name, c.type});
+  if (sink && sink->begin) RETURN_IF_ERROR(sink->begin(out.columns));
+  RETURN_IF_ERROR(Run(q.plan, limits, sink, q.start, &out));
+  CopyStats(q.stats, &out.stats);
+  out.stats.relation = q.relations;
+  out.stats.elapsed_micros = MonotonicMicros() - q.start;
+  return out;
 }
 
 Result<QueryResult> RunEngineQuery(const sql::ast::SelectStmt& stmt, const execution::TableCatalog& catalog,
                                    const QueryLimits& limits, const RowSink* sink) {
-  int64_t start = MonotonicMicros();
-  ASSIGN_OR_RETURN(planner::LogicalPtr logical, LogicalPlan(stmt, catalog));
-  execution::ScanStats stats;
-  ASSIGN_OR_RETURN(planner::PhysicalPlan plan, planner::CreatePhysicalPlan(*logical, catalog, &stats));
-  QueryResult out;
-  for (const auto& c : plan.columns) out.columns.push_back({c.name, c.type});
-  if (sink && sink->begin) RETURN_IF_ERROR(sink->begin(out.columns));
-  RETURN_IF_ERROR(Run(plan, limits, sink, start, &out));
-  CopyStats(stats, &out.stats);
-  for (const auto& name : planner::ReferencedTables(stmt))
-    out.stats.relation += (out.stats.relation.empty() ? "" : ", ") + name;
-  out.stats.elapsed_micros = MonotonicMicros() - start;
-  return out;
+  ASSIGN_OR_RETURN(PreparedEngineQueryPtr q, PrepareEngineQuery(stmt, catalog));
+  return RunPreparedEngineQuery(*q, limits, sink);
 }
 
 Result<QueryResult> ExplainEngineQuery(const sql::ast::ExplainStmt& stmt, const execution::TableCatalog& catalog,

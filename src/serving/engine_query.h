@@ -10,6 +10,8 @@
 // Thread safety: pure functions of their inputs; the catalog must be usable from this thread.
 #pragma once
 
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "execution/table_source.h"
@@ -19,16 +21,25 @@
 
 namespace laminar::serving {
 
-// Binds, optimizes and plans `stmt` without running it: OK when the engine can answer it.
-Status PlanEngineQuery(const sql::ast::SelectStmt& stmt, const execution::TableCatalog& catalog);
+// A SELECT bound, optimized and planned, ready to run once. Refers to the catalog it was planned
+// against, which must outlive it.
+struct PreparedEngineQuery;
+struct PreparedEngineQueryDeleter {
+  void operator()(PreparedEngineQuery* p) const;
+};
+using PreparedEngineQueryPtr = std::unique_ptr<PreparedEngineQuery, PreparedEngineQueryDeleter>;
 
-// Runs a SELECT. With a sink, rows go to it and QueryResult::rows stays empty.
+// Binds, optimizes and plans `stmt`: an error when the engine cannot answer it.
+Result<PreparedEngineQueryPtr> PrepareEngineQuery(const sql::ast::SelectStmt& stmt,
+                                                  const execution::TableCatalog& catalog);
+
+// Runs a prepared SELECT. With a sink, rows go to it and QueryResult::rows stays empty.
+Result<QueryResult> RunPreparedEngineQuery(PreparedEngineQuery& query, const QueryLimits& limits,
+                                           const RowSink* sink = nullptr);
+
+// PrepareEngineQuery, then RunPreparedEngineQuery.
 Result<QueryResult> RunEngineQuery(const sql::ast::SelectStmt& stmt, const execution::TableCatalog& catalog,
                                    const QueryLimits& limits, const RowSink* sink = nullptr);
-
-// The result columns of a SELECT, from its plan (no rows are read).
-Result<std::vector<ResultColumn>> DescribeEngineQuery(const sql::ast::SelectStmt& stmt,
-                                                      const execution::TableCatalog& catalog);
 
 // EXPLAIN [ANALYZE]: one text column "QUERY PLAN", a row per plan line; ANALYZE runs the query
 // (its rows are counted, not returned) and adds rows, chunks, time and scan details per operator.
