@@ -1,4 +1,5 @@
-// PgServer: an Asio acceptor thread and one blocking thread per connection (see pg_server.h).
+// PgServer's sessions: one blocking thread per connection (see pg_server.h); the acceptor, the
+// connection slots and Start/Stop are in pg_listener.cc.
 //
 // A connection's socket is owned by its Session; its I/O uses the native descriptor directly:
 // poll() with the idle timeout before every read (Asio's blocking reads cannot time out) and
@@ -8,6 +9,7 @@
 #include <utility>  // before Asio: GCC 12 + C++20 needs std::exchange declared (TOOLCHAIN.md)
 
 #include "pgwire/pg_server.h"
+#include "pgwire/pg_server_impl.h"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -25,7 +27,6 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
-#include <random>
 #include <thread>
 
 #include "pgwire/message.h"
@@ -39,9 +40,6 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-// Connections over max_connections still get an error answer, up to this many at once.
-constexpr size_t kMaxRejecting = 16;
 
 struct PreparedStatement {
   std::string sql;
@@ -62,42 +60,6 @@ struct Portal {
   size_t next_row = 0;
   bool completed = false;  // an engine SELECT whose rows were streamed by an Execute
 };
-
-}  // namespace
-
-struct PgServer::Impl {
-  PgOptions options;
-  engine::Engine* engine = nullptr;
-  asio::io_context ioc;
-  std::optional<tcp::acceptor> acceptor;
-  std::thread accept_thread;
-  uint16_t port = 0;
-  std::atomic<bool> stopping{false};
-  bool stopped = false;
-
-  // A live connection, by session id (the BackendKeyData process id).
-  struct Slot {
-    int fd = -1;
-    int32_t key = 0;                         // the BackendKeyData secret key
-    std::atomic<bool>* cancel = nullptr;     // the session's cancel flag once it runs
-  };
-
-  std::mutex mu;
-  std::condition_variable idle_cv;
-  size_t live = 0;                 // GUARDED_BY(mu) session threads running
-  size_t rejecting = 0;            // GUARDED_BY(mu) of which answering "too many connections"
-  std::map<int32_t, Slot> slots;   // GUARDED_BY(mu) session id → connection
-  int32_t next_id = 1;             // GUARDED_BY(mu)
-  std::random_device key_source;   // GUARDED_BY(mu) secret keys (the OS's random source)
-
-  void Accept();
-  void StartSession(tcp::socket socket);
-  // A CancelRequest: sets the cancel flag of session `pid` when `key` is its secret (compared in
-  // constant time); anything else is ignored, as PostgreSQL does.
-  void Cancel(int32_t pid, int32_t key);
-};
-
-namespace {
 
 class Session {
  public:
@@ -783,92 +745,11 @@ class Session {
 
 }  // namespace
 
-void PgServer::Impl::Accept() {
-  acceptor->async_accept([this](boost::system::error_code ec, tcp::socket socket) {
-    if (stopping.load()) return;
-    if (!ec) StartSession(std::move(socket));
-    Accept();
-  });
-}
-
-void PgServer::Impl::StartSession(tcp::socket socket) {
-  int32_t id, key;
-  bool reject;
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    reject = live - rejecting >= options.max_connections;
-    if (reject && rejecting >= kMaxRejecting) return;  // the socket closes
-    id = next_id++;
-    key = int32_t(key_source());
-    live++;
-    if (reject) rejecting++;
-    slots[id] = Slot{socket.native_handle(), key, nullptr};
-  }
-  std::thread([this, s = std::move(socket), id, key, reject]() mutable {
-    {
-      Session session(this, std::move(s), id, key, reject);
-      session.Run();
-      std::lock_guard<std::mutex> lock(mu);
-      slots.erase(id);
-    }  // the socket closes here
-    std::lock_guard<std::mutex> lock(mu);
-    live--;
-    if (reject) rejecting--;
-    idle_cv.notify_all();
-  }).detach();
-}
-
-void PgServer::Impl::Cancel(int32_t pid, int32_t key) {
-  std::lock_guard<std::mutex> lock(mu);
-  auto it = slots.find(pid);
-  if (it == slots.end()) return;
-  // Constant time in the key: every byte is compared whatever the first difference.
-  uint32_t a = uint32_t(it->second.key), b = uint32_t(key);
-  uint32_t diff = 0;
-  for (int shift = 0; shift < 32; shift += 8) diff |= ((a >> shift) ^ (b >> shift)) & 0xffu;
-  if (diff != 0 || !it->second.cancel) return;
-  it->second.cancel->store(true);
-}
-
-Result<std::unique_ptr<PgServer>> PgServer::Start(const PgOptions& options, engine::Engine* engine) {
-  std::unique_ptr<PgServer> s(new PgServer());
-  s->impl_ = std::make_unique<Impl>();
-  Impl& impl = *s->impl_;
-  impl.options = options;
-  impl.engine = engine;
-  std::string where = fmt::format("{}:{}", options.host, options.port);
-  boost::system::error_code ec;
-  auto addr = asio::ip::make_address(options.host, ec);
-  if (ec) return InvalidArgument("pg: invalid listen address {}: {}", options.host, ec.message());
-  tcp::endpoint ep(addr, options.port);
-  impl.acceptor.emplace(impl.ioc);
-  if (impl.acceptor->open(ep.protocol(), ec); ec) return IOError("pg: cannot listen on {}: {}", where, ec.message());
-  impl.acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
-  if (impl.acceptor->bind(ep, ec); ec) return IOError("pg: cannot listen on {}: {}", where, ec.message());
-  if (impl.acceptor->listen(asio::socket_base::max_listen_connections, ec); ec)
-    return IOError("pg: cannot listen on {}: {}", where, ec.message());
-  impl.port = impl.acceptor->local_endpoint(ec).port();
-  impl.Accept();
-  impl.accept_thread = std::thread([&impl] { impl.ioc.run(); });
-  return s;
-}
-
-uint16_t PgServer::port() const { return impl_->port; }
-
-void PgServer::Stop() {
-  if (!impl_ || impl_->stopped) return;
-  Impl& impl = *impl_;
-  impl.stopped = true;
-  impl.stopping = true;
-  impl.ioc.stop();
-  if (impl.accept_thread.joinable()) impl.accept_thread.join();
-  boost::system::error_code ec;
-  impl.acceptor->close(ec);  // no thread runs the io_context any more
-  std::unique_lock<std::mutex> lock(impl.mu);
-  for (const auto& [id, slot] : impl.slots) ::shutdown(slot.fd, SHUT_RDWR);
-  impl.idle_cv.wait(lock, [&] { return impl.live == 0; });
-}
-
-PgServer::~PgServer() { Stop(); }
+void RunSession(PgServer::Impl* srv, tcp::socket socket, int32_t id, int32_t key, bool reject) {
+  Session session(srv, std::move(socket), id, key, reject);
+  session.Run();
+  std::lock_guard<std::mutex> lock(srv->mu);
+  srv->slots.erase(id);
+}  // the session and then its socket go after its slot: Stop() never shuts a reused descriptor down
 
 }  // namespace laminar::pgwire
