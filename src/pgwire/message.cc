@@ -430,6 +430,22 @@ void WriteParameterDescription(std::string* out, const std::vector<uint32_t>& oi
   Finish(out, at);
 }
 
+void WriteCopyOutResponse(std::string* out, int8_t format, size_t columns) {
+  size_t at = Begin(out, 'H');
+  out->push_back(char(format));
+  PutU16(out, uint16_t(columns));
+  for (size_t i = 0; i < columns; i++) PutU16(out, uint16_t(format));
+  Finish(out, at);
+}
+
+void WriteCopyData(std::string* out, std::string_view data) {
+  size_t at = Begin(out, 'd');
+  out->append(data);
+  Finish(out, at);
+}
+
+void WriteCopyDone(std::string* out) { WriteEmpty(out, 'c'); }
+
 // ---- Values -----------------------------------------------------------------------------------
 
 std::string FormatTimestamptz(int64_t micros) {
