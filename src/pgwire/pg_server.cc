@@ -4,8 +4,10 @@
 // A connection's socket is owned by its Session; its I/O uses the native descriptor directly:
 // poll() with the idle timeout before every read (Asio's blocking reads cannot time out) and
 // blocking send() with SO_SNDTIMEO. Stop() wakes sessions by shutting their descriptors down.
-// Each statement goes first to the session's SessionState (session_state.h: transaction blocks,
-// cursors, SET/SHOW), then to the catalog (pg_catalog.h), then to the engine.
+// COPY ... TO STDOUT (copy_out.h) and SQL PREPARE / EXECUTE / DEALLOCATE (prepared.h) are run by
+// the session itself; every other statement goes first to the session's SessionState
+// (session_state.h: transaction blocks, cursors, SET/SHOW), then to the catalog (pg_catalog.h),
+// then to the engine.
 #include <utility>  // before Asio: GCC 12 + C++20 needs std::exchange declared (TOOLCHAIN.md)
 
 #include "pgwire/pg_server.h"
@@ -29,8 +31,10 @@
 #include <mutex>
 #include <thread>
 
+#include "pgwire/copy_out.h"
 #include "pgwire/message.h"
 #include "pgwire/pg_catalog.h"
+#include "pgwire/prepared.h"
 #include "pgwire/session_state.h"
 #include "sql/parser.h"
 
@@ -40,13 +44,6 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-struct PreparedStatement {
-  std::string sql;
-  std::vector<uint32_t> param_types;  // one per parameter; 0 = unspecified
-  bool empty = false;
-  bool returns_rows = false;
-};
 
 struct Portal {
   std::shared_ptr<PreparedStatement> stmt;
@@ -467,35 +464,98 @@ class Session {
     } else if (parsed->empty()) {
       WriteEmptyQueryResponse(&out_);
     } else {
-      for (const sql::Statement& stmt : *parsed) {
-        auto answer = SessionAnswer(stmt.text);
-        if (!answer && (stmt.kind == "SelectStmt" || stmt.kind == "ExplainStmt")) {
-          uint64_t rows = 0;
-          if (!StreamSelect(stmt.text, {}, true, nullptr, &rows)) break;
-          WriteCommandComplete(&out_, stmt.kind == "ExplainStmt" ? std::string("EXPLAIN") : fmt::format("SELECT {}", rows));
-          continue;
-        }
-        auto o = answer ? std::move(*answer) : RunStatement(stmt.text);
-        if (!o.ok()) {
-          SendError(o.status());
-          break;
-        }
-        WriteReports(*o);
-        if (o->returns_rows) {
-          std::vector<int16_t> formats;
-          if (o->binary) formats = {1};  // a BINARY cursor's rows
-          if (Status st = CheckFormats(*o, formats); !st.ok()) {
-            SendError(st);
-            break;
-          }
-          WriteDescription(*o, formats);
-          if (!WriteRows(*o, formats, 0, o->rows.size())) return;
-        }
-        WriteCommandComplete(&out_, o->tag);
-      }
+      for (const sql::Statement& stmt : *parsed)
+        if (!RunOne(stmt, 0)) break;
     }
     in_extended_error_ = false;
     WriteReadyForQuery(&out_, state_.TxStatus());
+  }
+
+  // One statement of a Query message (`depth`: EXECUTEs around it); false after an error was
+  // sent (the rest of the message is skipped) or when the connection failed.
+  bool RunOne(const sql::Statement& stmt, int depth) {
+    if (auto done = PgwireStatement(stmt, depth)) return *done;
+    auto answer = SessionAnswer(stmt.text);
+    if (!answer && (stmt.kind == "SelectStmt" || stmt.kind == "ExplainStmt")) {
+      uint64_t rows = 0;
+      if (!StreamSelect(stmt.text, {}, true, nullptr, &rows)) return false;
+      WriteCommandComplete(&out_, stmt.kind == "ExplainStmt" ? std::string("EXPLAIN") : fmt::format("SELECT {}", rows));
+      return true;
+    }
+    auto o = answer ? std::move(*answer) : RunStatement(stmt.text);
+    if (!o.ok()) {
+      SendError(o.status());
+      return false;
+    }
+    WriteReports(*o);
+    if (o->returns_rows) {
+      std::vector<int16_t> formats;
+      if (o->binary) formats = {1};  // a BINARY cursor's rows
+      if (Status st = CheckFormats(*o, formats); !st.ok()) {
+        SendError(st);
+        return false;
+      }
+      WriteDescription(*o, formats);
+      if (!WriteRows(*o, formats, 0, o->rows.size())) return false;
+    }
+    WriteCommandComplete(&out_, o->tag);
+    return true;
+  }
+
+  // COPY ... TO, PREPARE, EXECUTE and DEALLOCATE, which pgwire runs itself (copy_out.h,
+  // prepared.h): as RunOne; nullopt for any other statement. COPY TO STDOUT only reads, so it
+  // also runs inside a transaction block; EXECUTE runs its statement as RunOne would.
+  std::optional<bool> PgwireStatement(const sql::Statement& stmt, int depth) {
+    const std::string& kind = stmt.kind;
+    if (!IsCopyTo(stmt) && kind != "PrepareStmt" && kind != "ExecuteStmt" && kind != "DeallocateStmt")
+      return std::nullopt;
+    BeginStatement();
+    Status error;
+    if (state_.Failed()) {
+      error = InvalidArgument(ErrorCode::kInFailedSqlTransaction,
+                              "current transaction is aborted, commands ignored until end of transaction block");
+    } else if (kind == "CopyStmt") {
+      Result<CopyOutPlan> plan = PlanCopyOut(stmt);
+      bool lost = false;
+      error = plan.ok() ? RunCopyOut(*plan, CopySession(), &lost) : plan.status();
+      if (lost) return false;
+    } else if (kind == "ExecuteStmt" && depth >= 8) {
+      error = ResourceExhausted("EXECUTE nested too deeply (prepared statements that EXECUTE each other)");
+    } else if (kind == "ExecuteStmt") {
+      auto bound = ResolveExecute(stmt, statements_, [this](std::string_view q) { return RunStatement(q); });
+      if (!bound.ok()) {
+        error = bound.status();
+      } else if (auto parsed = sql::Parse(bound->sql); !parsed.ok()) {
+        error = parsed.status();
+      } else if (parsed->empty()) {
+        WriteEmptyQueryResponse(&out_);
+        return true;
+      } else {
+        return RunOne(parsed->front(), depth + 1);
+      }
+    } else if (auto tag = RunPrepareOrDeallocate(stmt, &statements_); tag.ok()) {
+      WriteCommandComplete(&out_, *tag);
+    } else {
+      error = tag.status();
+    }
+    if (!error.ok()) SendError(error);
+    return error.ok();
+  }
+
+  // What COPY ... TO STDOUT needs of the session: its output, the session's and the catalog's
+  // answers, the engine's streamed SELECT.
+  CopyOutSession CopySession() {
+    CopyOutSession s;
+    s.out = &out_;
+    s.flush = [this] { return Flush(); };
+    s.answer = [this](std::string_view q) -> std::optional<Result<Outcome>> {
+      if (auto settings = state_.Settings(q)) return settings;  // SELECT version()
+      return CatalogDispatch(q);
+    };
+    s.query = [this](std::string_view q, const serving::RowSink& sink) {
+      return srv_->engine->Query(q, &cancel_, &sink).status();
+    };
+    return s;
   }
 
   // The statement text with every parameter NULL: to parse and describe before Bind.
@@ -505,44 +565,22 @@ class Session {
 
   void HandleParse(const FrontendMessage& m) {
     if (!m.name.empty() && statements_.count(m.name)) {
-      SendError("42P05", fmt::format("prepared statement \"{}\" already exists", m.name));
+      SendError(StatementExists(m.name));
       return;
     }
-    auto s = std::make_shared<PreparedStatement>();
-    s->sql = m.sql;
-    s->param_types = m.param_types;
-    size_t n = CountParams(m.sql);
-    if (n > 65535) {
-      SendError("54000", "too many parameters");
+    auto s = MakePrepared(m.sql, m.param_types, statements_);
+    if (!s.ok()) {
+      SendError(s.status());
       return;
     }
-    if (s->param_types.size() < n) s->param_types.resize(n, kOidUnspecified);
-    auto text = WithNullParams(*s);
-    if (!text.ok()) {
-      SendError(text.status());
-      return;
-    }
-    auto parsed = sql::Parse(*text);
-    if (!parsed.ok()) {
-      SendError(parsed.status());
-      return;
-    }
-    if (parsed->size() > 1) {
-      SendError("42601", "cannot insert multiple commands into a prepared statement");
-      return;
-    }
-    s->empty = parsed->empty();
-    const std::string& kind = s->empty ? std::string() : parsed->front().kind;
-    s->returns_rows = kind == "SelectStmt" || kind == "ExplainStmt" || kind == "VariableShowStmt" ||
-                      (kind == "FetchStmt" && !parsed->front().node["FetchStmt"].value("ismove", false));
-    statements_[m.name] = std::move(s);
+    statements_[m.name] = std::move(*s);
     WriteParseComplete(&out_);
   }
 
   void HandleBind(const FrontendMessage& m) {
     auto it = statements_.find(m.name);
     if (it == statements_.end()) {
-      SendError("26000", fmt::format("prepared statement \"{}\" does not exist", m.name));
+      SendError(NoSuchStatement(m.name));
       return;
     }
     if (!m.portal.empty() && portals_.count(m.portal)) {
@@ -555,16 +593,7 @@ class Session {
                                      m.params.size(), m.name, s.param_types.size()));
       return;
     }
-    std::vector<std::string> literals;
-    for (size_t i = 0; i < m.params.size(); i++) {
-      auto lit = ParamToLiteral(m.params[i], FormatOf(m.param_formats, i), s.param_types[i]);
-      if (!lit.ok()) {
-        SendError(lit.status().WithContext(fmt::format("parameter ${}", i + 1)));
-        return;
-      }
-      literals.push_back(std::move(*lit));
-    }
-    auto text = SubstituteParams(s.sql, literals);
+    auto text = BindLiterals(s, m.params, m.param_formats);
     if (!text.ok()) {
       SendError(text.status());
       return;
@@ -572,6 +601,16 @@ class Session {
     Portal p;
     p.stmt = it->second;
     p.sql = std::move(*text);
+    if (s.kind == "ExecuteStmt") {  // SQL EXECUTE: the portal runs the statement it names
+      BeginStatement();
+      auto bound = ResolveExecute(p.sql, statements_, [this](std::string_view q) { return RunStatement(q); });
+      if (!bound.ok()) {
+        SendError(bound.status());
+        return;
+      }
+      p.stmt = bound->stmt;
+      p.sql = std::move(bound->sql);
+    }
     p.result_formats = m.result_formats;
     portals_[m.portal] = std::move(p);
     WriteBindComplete(&out_);
@@ -606,12 +645,17 @@ class Session {
     if (m.target == 'S') {
       auto it = statements_.find(m.name);
       if (it == statements_.end()) {
-        SendError("26000", fmt::format("prepared statement \"{}\" does not exist", m.name));
+        SendError(NoSuchStatement(m.name));
         return;
       }
-      const PreparedStatement& s = *it->second;
       std::vector<uint32_t> oids;
-      for (uint32_t oid : s.param_types) oids.push_back(oid == kOidUnspecified ? kOidText : oid);
+      for (uint32_t oid : it->second->param_types) oids.push_back(oid == kOidUnspecified ? kOidText : oid);
+      // SQL EXECUTE: the rows are those of the statement it names.
+      if (it->second->kind == "ExecuteStmt") {
+        auto target = statements_.find(it->second->executes);
+        if (target != statements_.end()) it = target;
+      }
+      const PreparedStatement& s = *it->second;
       if (!s.returns_rows) {
         WriteParameterDescription(&out_, oids);
         WriteNoData(&out_);
@@ -687,6 +731,11 @@ class Session {
     if (p.stmt->empty) {
       WriteEmptyQueryResponse(&out_);
       return;
+    }
+    if (p.stmt->kind == "CopyStmt" || p.stmt->kind == "PrepareStmt" || p.stmt->kind == "DeallocateStmt") {
+      auto parsed = sql::Parse(p.sql);
+      // Run here unless it is COPY FROM (the engine's).
+      if (parsed.ok() && parsed->size() == 1 && PgwireStatement(parsed->front(), 0).has_value()) return;
     }
     if (!p.outcome && !p.completed) {
       // Without a row limit an engine SELECT streams its rows; with one (a cursor-like fetch in
