@@ -24,6 +24,7 @@ const char* SqlState(ErrorCode code) {
     case ErrorCode::kActiveSqlTransaction: return "25001";
     case ErrorCode::kNoActiveSqlTransaction: return "25P01";
     case ErrorCode::kInFailedSqlTransaction: return "25P02";
+    case ErrorCode::kInvalidSqlStatementName: return "26000";
     case ErrorCode::kDependentObjectsStillExist: return "2BP01";
     case ErrorCode::kInvalidCursorName: return "34000";
     case ErrorCode::kInvalidSchemaName: return "3F000";
@@ -43,6 +44,7 @@ const char* SqlState(ErrorCode code) {
     case ErrorCode::kUndefinedTable: return "42P01";
     case ErrorCode::kUndefinedParameter: return "42P02";
     case ErrorCode::kDuplicateCursor: return "42P03";
+    case ErrorCode::kDuplicatePreparedStatement: return "42P05";
     case ErrorCode::kDuplicateTable: return "42P07";
     case ErrorCode::kInvalidColumnReference: return "42P10";
     case ErrorCode::kWindowingError: return "42P20";

@@ -71,6 +71,7 @@ enum class ErrorCode {
   kActiveSqlTransaction,          // 25001 ... cannot run inside a transaction block
   kNoActiveSqlTransaction,        // 25P01 ... can only be used in transaction blocks
   kInFailedSqlTransaction,        // 25P02 current transaction is aborted
+  kInvalidSqlStatementName,       // 26000 prepared statement "x" does not exist
   kDependentObjectsStillExist,    // 2BP01 DROP without CASCADE
   kInvalidCursorName,             // 34000 cursor "x" does not exist
   kInvalidSchemaName,             // 3F000 schema "x" does not exist
@@ -90,6 +91,7 @@ enum class ErrorCode {
   kUndefinedTable,                // 42P01 relation "x" does not exist; missing FROM-clause entry
   kUndefinedParameter,            // 42P02 there is no parameter $n
   kDuplicateCursor,               // 42P03
+  kDuplicatePreparedStatement,    // 42P05 prepared statement "x" already exists
   kDuplicateTable,                // 42P07 relation "x" already exists
   kInvalidColumnReference,        // 42P10 ORDER BY position not in select list
   kWindowingError,                // 42P20 window functions are not allowed here

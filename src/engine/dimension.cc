@@ -417,10 +417,12 @@ Status Engine::ApplyDimensionChanges(const catalog::Snapshot& before, const cata
 Result<StatementResult> Engine::Copy(const sql::Statement& stmt) {
   const json& cs = stmt.node["CopyStmt"];
   if (!cs.contains("relation"))
-    return Unimplemented("COPY (query) TO is not supported: run the query with POST /v1/query or psql");
+    return Unimplemented("COPY (query) TO is not supported here: run the query with POST /v1/query (CSV with "
+                         "Accept: text/csv), or COPY (query) TO STDOUT over the PostgreSQL protocol (psql's \\copy)");
   ASSIGN_OR_RETURN(std::string name, catalog::internal::RelationName(cs["relation"]));
   if (!cs.value("is_from", false))
-    return Unimplemented("COPY ... TO is not supported: read the table with SELECT * FROM {}", name);
+    return Unimplemented("COPY ... TO is not supported here: read the table with SELECT * FROM {}, or COPY {} TO "
+                         "STDOUT over the PostgreSQL protocol (psql's \\copy)", name, name);
   catalog::SnapshotPtr snap = catalog_->snapshot();
   if (snap->streams.count(name))
     return Unimplemented("COPY into stream \"{}\": use `laminar ingest` or POST /v1/streams/{}/events", name, name);

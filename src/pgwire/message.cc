@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "common/time_util.h"
+#include "sql/expr.h"
 #include "common/strings.h"
 
 namespace laminar::pgwire {
@@ -430,6 +431,22 @@ void WriteParameterDescription(std::string* out, const std::vector<uint32_t>& oi
   Finish(out, at);
 }
 
+void WriteCopyOutResponse(std::string* out, int8_t format, size_t columns) {
+  size_t at = Begin(out, 'H');
+  out->push_back(char(format));
+  PutU16(out, uint16_t(columns));
+  for (size_t i = 0; i < columns; i++) PutU16(out, uint16_t(format));
+  Finish(out, at);
+}
+
+void WriteCopyData(std::string* out, std::string_view data) {
+  size_t at = Begin(out, 'd');
+  out->append(data);
+  Finish(out, at);
+}
+
+void WriteCopyDone(std::string* out) { WriteEmpty(out, 'c'); }
+
 // ---- Values -----------------------------------------------------------------------------------
 
 std::string FormatTimestamptz(int64_t micros) {
@@ -457,10 +474,8 @@ std::string EncodeText(const Value& v, Type t) {
     case Type::kBool: return v.as_bool() ? "t" : "f";
     case Type::kInt64: return std::to_string(v.as_int());
     case Type::kDouble: {
-      double d = v.type() == Type::kDouble ? v.as_double() : double(v.as_int());
-      if (std::isnan(d)) return "NaN";
-      if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-      return fmt::format("{}", d);
+      // PostgreSQL's float8out: shortest round-trip, exponent form below 1e-4 and from 1e15.
+      return sql::FormatFloat8(v.type() == Type::kDouble ? v.as_double() : double(v.as_int()));
     }
     case Type::kText: return v.type() == Type::kText ? v.as_text() : v.ToString();
     case Type::kTimestamp: return FormatTimestamptz(v.as_int());

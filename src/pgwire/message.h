@@ -137,6 +137,11 @@ void WriteCloseComplete(std::string* out);
 void WriteNoData(std::string* out);
 void WritePortalSuspended(std::string* out);
 void WriteParameterDescription(std::string* out, const std::vector<uint32_t>& oids);
+// COPY ... TO STDOUT: CopyOutResponse (overall format 0 text / 1 binary, the same for each of
+// `columns` columns), one CopyData per row (the payload as is), CopyDone.
+void WriteCopyOutResponse(std::string* out, int8_t format, size_t columns);
+void WriteCopyData(std::string* out, std::string_view data);
+void WriteCopyDone(std::string* out);
 
 // ---- Values -----------------------------------------------------------------------------------
 

@@ -165,6 +165,11 @@ TEST(ValueTest, TextAndBinary) {
   EXPECT_EQ(EncodeText(Value::Double(0.1), Type::kDouble), "0.1");
   EXPECT_EQ(EncodeText(Value::Double(1.0 / 3), Type::kDouble), "0.3333333333333333");
   EXPECT_EQ(EncodeText(Value::Double(2), Type::kDouble), "2");
+  // PostgreSQL's thresholds (float8out): fixed below 1e15 and from 1e-4, else exponent form.
+  EXPECT_EQ(EncodeText(Value::Double(1e14), Type::kDouble), "100000000000000");
+  EXPECT_EQ(EncodeText(Value::Double(1e15), Type::kDouble), "1e+15");
+  EXPECT_EQ(EncodeText(Value::Double(1.5e-5), Type::kDouble), "1.5e-05");
+  EXPECT_EQ(EncodeText(Value::Double(-0.0), Type::kDouble), "-0");
   // 2026-11-24 07:00:00.123456 UTC
   int64_t t = 1795503600LL * 1000000 + 123456;
   EXPECT_EQ(EncodeText(Value::Timestamp(t), Type::kTimestamp), "2026-11-24 07:00:00.123456+00");

@@ -1,13 +1,17 @@
-// PgServer: an Asio acceptor thread and one blocking thread per connection (see pg_server.h).
+// PgServer's sessions: one blocking thread per connection (see pg_server.h); the acceptor, the
+// connection slots and Start/Stop are in pg_listener.cc.
 //
 // A connection's socket is owned by its Session; its I/O uses the native descriptor directly:
 // poll() with the idle timeout before every read (Asio's blocking reads cannot time out) and
 // blocking send() with SO_SNDTIMEO. Stop() wakes sessions by shutting their descriptors down.
-// Each statement goes first to the session's SessionState (session_state.h: transaction blocks,
-// cursors, SET/SHOW), then to the catalog (pg_catalog.h), then to the engine.
+// COPY ... TO STDOUT (copy_out.h) and SQL PREPARE / EXECUTE / DEALLOCATE (prepared.h) are run by
+// the session itself; every other statement goes first to the session's SessionState
+// (session_state.h: transaction blocks, cursors, SET/SHOW), then to the catalog (pg_catalog.h),
+// then to the engine.
 #include <utility>  // before Asio: GCC 12 + C++20 needs std::exchange declared (TOOLCHAIN.md)
 
 #include "pgwire/pg_server.h"
+#include "pgwire/pg_server_impl.h"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -25,11 +29,12 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
-#include <random>
 #include <thread>
 
+#include "pgwire/copy_out.h"
 #include "pgwire/message.h"
 #include "pgwire/pg_catalog.h"
+#include "pgwire/prepared.h"
 #include "pgwire/session_state.h"
 #include "sql/parser.h"
 
@@ -39,16 +44,6 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-// Connections over max_connections still get an error answer, up to this many at once.
-constexpr size_t kMaxRejecting = 16;
-
-struct PreparedStatement {
-  std::string sql;
-  std::vector<uint32_t> param_types;  // one per parameter; 0 = unspecified
-  bool empty = false;
-  bool returns_rows = false;
-};
 
 struct Portal {
   std::shared_ptr<PreparedStatement> stmt;
@@ -62,42 +57,6 @@ struct Portal {
   size_t next_row = 0;
   bool completed = false;  // an engine SELECT whose rows were streamed by an Execute
 };
-
-}  // namespace
-
-struct PgServer::Impl {
-  PgOptions options;
-  engine::Engine* engine = nullptr;
-  asio::io_context ioc;
-  std::optional<tcp::acceptor> acceptor;
-  std::thread accept_thread;
-  uint16_t port = 0;
-  std::atomic<bool> stopping{false};
-  bool stopped = false;
-
-  // A live connection, by session id (the BackendKeyData process id).
-  struct Slot {
-    int fd = -1;
-    int32_t key = 0;                         // the BackendKeyData secret key
-    std::atomic<bool>* cancel = nullptr;     // the session's cancel flag once it runs
-  };
-
-  std::mutex mu;
-  std::condition_variable idle_cv;
-  size_t live = 0;                 // GUARDED_BY(mu) session threads running
-  size_t rejecting = 0;            // GUARDED_BY(mu) of which answering "too many connections"
-  std::map<int32_t, Slot> slots;   // GUARDED_BY(mu) session id → connection
-  int32_t next_id = 1;             // GUARDED_BY(mu)
-  std::random_device key_source;   // GUARDED_BY(mu) secret keys (the OS's random source)
-
-  void Accept();
-  void StartSession(tcp::socket socket);
-  // A CancelRequest: sets the cancel flag of session `pid` when `key` is its secret (compared in
-  // constant time); anything else is ignored, as PostgreSQL does.
-  void Cancel(int32_t pid, int32_t key);
-};
-
-namespace {
 
 class Session {
  public:
@@ -505,35 +464,98 @@ class Session {
     } else if (parsed->empty()) {
       WriteEmptyQueryResponse(&out_);
     } else {
-      for (const sql::Statement& stmt : *parsed) {
-        auto answer = SessionAnswer(stmt.text);
-        if (!answer && (stmt.kind == "SelectStmt" || stmt.kind == "ExplainStmt")) {
-          uint64_t rows = 0;
-          if (!StreamSelect(stmt.text, {}, true, nullptr, &rows)) break;
-          WriteCommandComplete(&out_, stmt.kind == "ExplainStmt" ? std::string("EXPLAIN") : fmt::format("SELECT {}", rows));
-          continue;
-        }
-        auto o = answer ? std::move(*answer) : RunStatement(stmt.text);
-        if (!o.ok()) {
-          SendError(o.status());
-          break;
-        }
-        WriteReports(*o);
-        if (o->returns_rows) {
-          std::vector<int16_t> formats;
-          if (o->binary) formats = {1};  // a BINARY cursor's rows
-          if (Status st = CheckFormats(*o, formats); !st.ok()) {
-            SendError(st);
-            break;
-          }
-          WriteDescription(*o, formats);
-          if (!WriteRows(*o, formats, 0, o->rows.size())) return;
-        }
-        WriteCommandComplete(&out_, o->tag);
-      }
+      for (const sql::Statement& stmt : *parsed)
+        if (!RunOne(stmt, 0)) break;
     }
     in_extended_error_ = false;
     WriteReadyForQuery(&out_, state_.TxStatus());
+  }
+
+  // One statement of a Query message (`depth`: EXECUTEs around it); false after an error was
+  // sent (the rest of the message is skipped) or when the connection failed.
+  bool RunOne(const sql::Statement& stmt, int depth) {
+    if (auto done = PgwireStatement(stmt, depth)) return *done;
+    auto answer = SessionAnswer(stmt.text);
+    if (!answer && (stmt.kind == "SelectStmt" || stmt.kind == "ExplainStmt")) {
+      uint64_t rows = 0;
+      if (!StreamSelect(stmt.text, {}, true, nullptr, &rows)) return false;
+      WriteCommandComplete(&out_, stmt.kind == "ExplainStmt" ? std::string("EXPLAIN") : fmt::format("SELECT {}", rows));
+      return true;
+    }
+    auto o = answer ? std::move(*answer) : RunStatement(stmt.text);
+    if (!o.ok()) {
+      SendError(o.status());
+      return false;
+    }
+    WriteReports(*o);
+    if (o->returns_rows) {
+      std::vector<int16_t> formats;
+      if (o->binary) formats = {1};  // a BINARY cursor's rows
+      if (Status st = CheckFormats(*o, formats); !st.ok()) {
+        SendError(st);
+        return false;
+      }
+      WriteDescription(*o, formats);
+      if (!WriteRows(*o, formats, 0, o->rows.size())) return false;
+    }
+    WriteCommandComplete(&out_, o->tag);
+    return true;
+  }
+
+  // COPY ... TO, PREPARE, EXECUTE and DEALLOCATE, which pgwire runs itself (copy_out.h,
+  // prepared.h): as RunOne; nullopt for any other statement. COPY TO STDOUT only reads, so it
+  // also runs inside a transaction block; EXECUTE runs its statement as RunOne would.
+  std::optional<bool> PgwireStatement(const sql::Statement& stmt, int depth) {
+    const std::string& kind = stmt.kind;
+    if (!IsCopyTo(stmt) && kind != "PrepareStmt" && kind != "ExecuteStmt" && kind != "DeallocateStmt")
+      return std::nullopt;
+    BeginStatement();
+    Status error;
+    if (state_.Failed()) {
+      error = InvalidArgument(ErrorCode::kInFailedSqlTransaction,
+                              "current transaction is aborted, commands ignored until end of transaction block");
+    } else if (kind == "CopyStmt") {
+      Result<CopyOutPlan> plan = PlanCopyOut(stmt);
+      bool lost = false;
+      error = plan.ok() ? RunCopyOut(*plan, CopySession(), &lost) : plan.status();
+      if (lost) return false;
+    } else if (kind == "ExecuteStmt" && depth >= 8) {
+      error = ResourceExhausted("EXECUTE nested too deeply (prepared statements that EXECUTE each other)");
+    } else if (kind == "ExecuteStmt") {
+      auto bound = ResolveExecute(stmt, statements_, [this](std::string_view q) { return RunStatement(q); });
+      if (!bound.ok()) {
+        error = bound.status();
+      } else if (auto parsed = sql::Parse(bound->sql); !parsed.ok()) {
+        error = parsed.status();
+      } else if (parsed->empty()) {
+        WriteEmptyQueryResponse(&out_);
+        return true;
+      } else {
+        return RunOne(parsed->front(), depth + 1);
+      }
+    } else if (auto tag = RunPrepareOrDeallocate(stmt, &statements_); tag.ok()) {
+      WriteCommandComplete(&out_, *tag);
+    } else {
+      error = tag.status();
+    }
+    if (!error.ok()) SendError(error);
+    return error.ok();
+  }
+
+  // What COPY ... TO STDOUT needs of the session: its output, the session's and the catalog's
+  // answers, the engine's streamed SELECT.
+  CopyOutSession CopySession() {
+    CopyOutSession s;
+    s.out = &out_;
+    s.flush = [this] { return Flush(); };
+    s.answer = [this](std::string_view q) -> std::optional<Result<Outcome>> {
+      if (auto settings = state_.Settings(q)) return settings;  // SELECT version()
+      return CatalogDispatch(q);
+    };
+    s.query = [this](std::string_view q, const serving::RowSink& sink) {
+      return srv_->engine->Query(q, &cancel_, &sink).status();
+    };
+    return s;
   }
 
   // The statement text with every parameter NULL: to parse and describe before Bind.
@@ -543,44 +565,22 @@ class Session {
 
   void HandleParse(const FrontendMessage& m) {
     if (!m.name.empty() && statements_.count(m.name)) {
-      SendError("42P05", fmt::format("prepared statement \"{}\" already exists", m.name));
+      SendError(StatementExists(m.name));
       return;
     }
-    auto s = std::make_shared<PreparedStatement>();
-    s->sql = m.sql;
-    s->param_types = m.param_types;
-    size_t n = CountParams(m.sql);
-    if (n > 65535) {
-      SendError("54000", "too many parameters");
+    auto s = MakePrepared(m.sql, m.param_types, statements_);
+    if (!s.ok()) {
+      SendError(s.status());
       return;
     }
-    if (s->param_types.size() < n) s->param_types.resize(n, kOidUnspecified);
-    auto text = WithNullParams(*s);
-    if (!text.ok()) {
-      SendError(text.status());
-      return;
-    }
-    auto parsed = sql::Parse(*text);
-    if (!parsed.ok()) {
-      SendError(parsed.status());
-      return;
-    }
-    if (parsed->size() > 1) {
-      SendError("42601", "cannot insert multiple commands into a prepared statement");
-      return;
-    }
-    s->empty = parsed->empty();
-    const std::string& kind = s->empty ? std::string() : parsed->front().kind;
-    s->returns_rows = kind == "SelectStmt" || kind == "ExplainStmt" || kind == "VariableShowStmt" ||
-                      (kind == "FetchStmt" && !parsed->front().node["FetchStmt"].value("ismove", false));
-    statements_[m.name] = std::move(s);
+    statements_[m.name] = std::move(*s);
     WriteParseComplete(&out_);
   }
 
   void HandleBind(const FrontendMessage& m) {
     auto it = statements_.find(m.name);
     if (it == statements_.end()) {
-      SendError("26000", fmt::format("prepared statement \"{}\" does not exist", m.name));
+      SendError(NoSuchStatement(m.name));
       return;
     }
     if (!m.portal.empty() && portals_.count(m.portal)) {
@@ -593,16 +593,7 @@ class Session {
                                      m.params.size(), m.name, s.param_types.size()));
       return;
     }
-    std::vector<std::string> literals;
-    for (size_t i = 0; i < m.params.size(); i++) {
-      auto lit = ParamToLiteral(m.params[i], FormatOf(m.param_formats, i), s.param_types[i]);
-      if (!lit.ok()) {
-        SendError(lit.status().WithContext(fmt::format("parameter ${}", i + 1)));
-        return;
-      }
-      literals.push_back(std::move(*lit));
-    }
-    auto text = SubstituteParams(s.sql, literals);
+    auto text = BindLiterals(s, m.params, m.param_formats);
     if (!text.ok()) {
       SendError(text.status());
       return;
@@ -610,6 +601,16 @@ class Session {
     Portal p;
     p.stmt = it->second;
     p.sql = std::move(*text);
+    if (s.kind == "ExecuteStmt") {  // SQL EXECUTE: the portal runs the statement it names
+      BeginStatement();
+      auto bound = ResolveExecute(p.sql, statements_, [this](std::string_view q) { return RunStatement(q); });
+      if (!bound.ok()) {
+        SendError(bound.status());
+        return;
+      }
+      p.stmt = bound->stmt;
+      p.sql = std::move(bound->sql);
+    }
     p.result_formats = m.result_formats;
     portals_[m.portal] = std::move(p);
     WriteBindComplete(&out_);
@@ -644,12 +645,17 @@ class Session {
     if (m.target == 'S') {
       auto it = statements_.find(m.name);
       if (it == statements_.end()) {
-        SendError("26000", fmt::format("prepared statement \"{}\" does not exist", m.name));
+        SendError(NoSuchStatement(m.name));
         return;
       }
-      const PreparedStatement& s = *it->second;
       std::vector<uint32_t> oids;
-      for (uint32_t oid : s.param_types) oids.push_back(oid == kOidUnspecified ? kOidText : oid);
+      for (uint32_t oid : it->second->param_types) oids.push_back(oid == kOidUnspecified ? kOidText : oid);
+      // SQL EXECUTE: the rows are those of the statement it names.
+      if (it->second->kind == "ExecuteStmt") {
+        auto target = statements_.find(it->second->executes);
+        if (target != statements_.end()) it = target;
+      }
+      const PreparedStatement& s = *it->second;
       if (!s.returns_rows) {
         WriteParameterDescription(&out_, oids);
         WriteNoData(&out_);
@@ -726,6 +732,11 @@ class Session {
       WriteEmptyQueryResponse(&out_);
       return;
     }
+    if (p.stmt->kind == "CopyStmt" || p.stmt->kind == "PrepareStmt" || p.stmt->kind == "DeallocateStmt") {
+      auto parsed = sql::Parse(p.sql);
+      // Run here unless it is COPY FROM (the engine's).
+      if (parsed.ok() && parsed->size() == 1 && PgwireStatement(parsed->front(), 0).has_value()) return;
+    }
     if (!p.outcome && !p.completed) {
       // Without a row limit an engine SELECT streams its rows; with one (a cursor-like fetch in
       // pieces) the rows are kept for the following Executes.
@@ -783,92 +794,11 @@ class Session {
 
 }  // namespace
 
-void PgServer::Impl::Accept() {
-  acceptor->async_accept([this](boost::system::error_code ec, tcp::socket socket) {
-    if (stopping.load()) return;
-    if (!ec) StartSession(std::move(socket));
-    Accept();
-  });
-}
-
-void PgServer::Impl::StartSession(tcp::socket socket) {
-  int32_t id, key;
-  bool reject;
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    reject = live - rejecting >= options.max_connections;
-    if (reject && rejecting >= kMaxRejecting) return;  // the socket closes
-    id = next_id++;
-    key = int32_t(key_source());
-    live++;
-    if (reject) rejecting++;
-    slots[id] = Slot{socket.native_handle(), key, nullptr};
-  }
-  std::thread([this, s = std::move(socket), id, key, reject]() mutable {
-    {
-      Session session(this, std::move(s), id, key, reject);
-      session.Run();
-      std::lock_guard<std::mutex> lock(mu);
-      slots.erase(id);
-    }  // the socket closes here
-    std::lock_guard<std::mutex> lock(mu);
-    live--;
-    if (reject) rejecting--;
-    idle_cv.notify_all();
-  }).detach();
-}
-
-void PgServer::Impl::Cancel(int32_t pid, int32_t key) {
-  std::lock_guard<std::mutex> lock(mu);
-  auto it = slots.find(pid);
-  if (it == slots.end()) return;
-  // Constant time in the key: every byte is compared whatever the first difference.
-  uint32_t a = uint32_t(it->second.key), b = uint32_t(key);
-  uint32_t diff = 0;
-  for (int shift = 0; shift < 32; shift += 8) diff |= ((a >> shift) ^ (b >> shift)) & 0xffu;
-  if (diff != 0 || !it->second.cancel) return;
-  it->second.cancel->store(true);
-}
-
-Result<std::unique_ptr<PgServer>> PgServer::Start(const PgOptions& options, engine::Engine* engine) {
-  std::unique_ptr<PgServer> s(new PgServer());
-  s->impl_ = std::make_unique<Impl>();
-  Impl& impl = *s->impl_;
-  impl.options = options;
-  impl.engine = engine;
-  std::string where = fmt::format("{}:{}", options.host, options.port);
-  boost::system::error_code ec;
-  auto addr = asio::ip::make_address(options.host, ec);
-  if (ec) return InvalidArgument("pg: invalid listen address {}: {}", options.host, ec.message());
-  tcp::endpoint ep(addr, options.port);
-  impl.acceptor.emplace(impl.ioc);
-  if (impl.acceptor->open(ep.protocol(), ec); ec) return IOError("pg: cannot listen on {}: {}", where, ec.message());
-  impl.acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
-  if (impl.acceptor->bind(ep, ec); ec) return IOError("pg: cannot listen on {}: {}", where, ec.message());
-  if (impl.acceptor->listen(asio::socket_base::max_listen_connections, ec); ec)
-    return IOError("pg: cannot listen on {}: {}", where, ec.message());
-  impl.port = impl.acceptor->local_endpoint(ec).port();
-  impl.Accept();
-  impl.accept_thread = std::thread([&impl] { impl.ioc.run(); });
-  return s;
-}
-
-uint16_t PgServer::port() const { return impl_->port; }
-
-void PgServer::Stop() {
-  if (!impl_ || impl_->stopped) return;
-  Impl& impl = *impl_;
-  impl.stopped = true;
-  impl.stopping = true;
-  impl.ioc.stop();
-  if (impl.accept_thread.joinable()) impl.accept_thread.join();
-  boost::system::error_code ec;
-  impl.acceptor->close(ec);  // no thread runs the io_context any more
-  std::unique_lock<std::mutex> lock(impl.mu);
-  for (const auto& [id, slot] : impl.slots) ::shutdown(slot.fd, SHUT_RDWR);
-  impl.idle_cv.wait(lock, [&] { return impl.live == 0; });
-}
-
-PgServer::~PgServer() { Stop(); }
+void RunSession(PgServer::Impl* srv, tcp::socket socket, int32_t id, int32_t key, bool reject) {
+  Session session(srv, std::move(socket), id, key, reject);
+  session.Run();
+  std::lock_guard<std::mutex> lock(srv->mu);
+  srv->slots.erase(id);
+}  // the session and then its socket go after its slot: Stop() never shuts a reused descriptor down
 
 }  // namespace laminar::pgwire

@@ -23,6 +23,10 @@
 // (remembered per session) and `SHOW name` without touching the engine, then catalog queries (psql's \d ...), session
 // functions and pg_sleep are answered by pg_catalog.h from the live catalog.
 //
+// COPY ... TO STDOUT (copy_out.h: CopyOutResponse, a CopyData per row as the engine produces it,
+// CopyDone, `COPY n`) and SQL PREPARE / EXECUTE / DEALLOCATE (prepared.h: one namespace with the
+// extended protocol's named statements) are run by the session itself, in both protocols.
+//
 // Transaction blocks: BEGIN/COMMIT/ROLLBACK only track PostgreSQL's transaction status (no
 // transactions: each statement has its own snapshot); DDL inside a block is refused (25001), a
 // failed block refuses statements until it ends (25P02), portals live across Syncs in a block.

@@ -1,0 +1,242 @@
+#include "pgwire/prepared.h"
+
+#include <fmt/format.h>
+
+#include "pgwire/catalog_values.h"
+#include "pgwire/message.h"
+#include "pgwire/sql_text.h"
+
+namespace laminar::pgwire {
+
+using json = nlohmann::json;
+
+Status NoSuchStatement(const std::string& name) {
+  return NotFound(ErrorCode::kInvalidSqlStatementName, "prepared statement \"{}\" does not exist", name);
+}
+
+Status StatementExists(const std::string& name) {
+  return AlreadyExists(ErrorCode::kDuplicatePreparedStatement, "prepared statement \"{}\" already exists", name);
+}
+
+Result<std::shared_ptr<PreparedStatement>> MakePrepared(const std::string& sql, std::vector<uint32_t> param_types,
+                                                        const PreparedStatements& statements) {
+  auto s = std::make_shared<PreparedStatement>();
+  s->sql = sql;
+  s->param_types = std::move(param_types);
+  size_t n = CountParams(sql);
+  if (n > 65535) return ResourceExhausted("too many parameters");
+  if (s->param_types.size() < n) s->param_types.resize(n, kOidUnspecified);
+  // Parsed with every parameter NULL: the syntax is checked here, the names when it runs.
+  auto text = SubstituteParams(sql, std::vector<std::string>(s->param_types.size(), "NULL"));
+  if (!text.ok()) return text.status();
+  auto parsed = sql::Parse(*text);
+  if (!parsed.ok()) return parsed.status();
+  if (parsed->size() > 1)
+    return InvalidArgument(ErrorCode::kSyntaxError, "cannot insert multiple commands into a prepared statement");
+  s->empty = parsed->empty();
+  if (s->empty) return s;
+  const sql::Statement& st = parsed->front();
+  s->kind = st.kind;
+  s->returns_rows = st.kind == "SelectStmt" || st.kind == "ExplainStmt" || st.kind == "VariableShowStmt" ||
+                    (st.kind == "FetchStmt" && !st.node["FetchStmt"].value("ismove", false));
+  if (st.kind == "ExecuteStmt") {
+    s->executes = st.node["ExecuteStmt"].value("name", "");
+    auto it = statements.find(s->executes);
+    s->returns_rows = it != statements.end() && it->second->returns_rows;
+  }
+  return s;
+}
+
+Result<std::string> BindLiterals(const PreparedStatement& s, const std::vector<std::optional<std::string>>& params,
+                                 const std::vector<int16_t>& formats) {
+  std::vector<std::string> literals;
+  for (size_t i = 0; i < params.size(); i++) {
+    int16_t format = formats.empty() ? 0 : formats.size() == 1 ? formats[0] : formats[i];
+    auto lit = ParamToLiteral(params[i], format, s.param_types[i]);
+    if (!lit.ok()) return lit.status().WithContext(fmt::format("parameter ${}", i + 1));
+    literals.push_back(std::move(*lit));
+  }
+  auto text = SubstituteParams(s.sql, literals);
+  if (!text.ok()) return text.status();
+  return std::move(*text);
+}
+
+// ---- SQL PREPARE / EXECUTE / DEALLOCATE ----
+
+Result<uint32_t> ParamTypeOid(const json& type_name) {
+  const json& names = sql::Field(type_name, "names");
+  std::string name = names.empty() ? std::string() : sql::StringValue(names[names.size() - 1]);
+  std::string schema = names.size() > 1 ? sql::StringValue(names[0]) : std::string();
+  std::string shown = sql::NameList(names);
+  if (schema.empty() || schema == "pg_catalog") {
+    if (type_name.contains("arrayBounds"))
+      return Unimplemented("array types are not supported as parameters: Laminar has no arrays");
+    static const std::map<std::string, uint32_t> kTypes = {
+        {"int8", kOidInt8},     {"int4", kOidInt4},       {"int2", kOidInt2},
+        {"float8", kOidFloat8}, {"float4", kOidFloat4},   {"bool", kOidBool},
+        {"text", kOidText},     {"varchar", kOidVarchar}, {"timestamptz", kOidTimestamptz}};
+    if (auto it = kTypes.find(name); it != kTypes.end()) return it->second;
+    // PostgreSQL types Laminar does not have.
+    for (const char* other :
+         {"numeric", "date", "timestamp", "time", "timetz", "interval", "json", "jsonb", "uuid",   "bytea", "bpchar",
+          "char",    "name", "oid",       "inet", "cidr",   "money",    "xml",  "bit",   "varbit", "point", "regclass"})
+      if (name == other)
+        return Unimplemented(
+            "type {} is not supported as a parameter type: use bigint, integer, smallint, double "
+            "precision, real, boolean, text, varchar or timestamp with time zone",
+            name == "bpchar" ? "character" : name);
+  }
+  return NotFound(ErrorCode::kUndefinedObject, "type \"{}\" does not exist", shown);
+}
+
+Result<SqlPrepare> ParseSqlPrepare(const sql::Statement& stmt) {
+  const json& node = stmt.node["PrepareStmt"];
+  SqlPrepare p;
+  p.name = node.value("name", "");
+  for (const json& t : sql::Field(node, "argtypes")) {
+    Result<uint32_t> oid = ParamTypeOid(sql::Field(t, "TypeName"));
+    if (!oid.ok()) return oid.status();
+    p.param_types.push_back(*oid);
+  }
+  // The statement: after the AS that follows the name and the type list.
+  std::string_view text = stmt.text;
+  std::optional<size_t> as = FindWord(text, 0, "as");
+  if (!as) return InvalidArgument(ErrorCode::kSyntaxError, "syntax error in PREPARE: no AS");
+  p.statement = std::string(TrimStatement(text.substr(*as + 2)));
+  return p;
+}
+
+Result<SqlExecute> ParseSqlExecute(const sql::Statement& stmt) {
+  const json& node = stmt.node["ExecuteStmt"];
+  SqlExecute e;
+  e.name = node.value("name", "");
+  const json& params = sql::Field(node, "params");
+  e.args = params.size();
+  if (e.args == 0) return e;
+  for (const json& p : params) {
+    if (sql::AnyNode(p, [](const json& n) { return n.contains("SubLink"); }))
+      return Unimplemented("cannot use subquery in EXECUTE parameter");
+    if (sql::AnyNode(p, [](const json& n) { return n.contains("FuncCall") && n["FuncCall"].contains("over"); }))
+      return InvalidArgument(ErrorCode::kWindowingError, "window functions are not allowed in EXECUTE parameters");
+  }
+  // The argument list: the parenthesis after EXECUTE and the name.
+  std::string_view text = stmt.text;
+  size_t i = SkipSpace(text, 0);
+  i = SkipSpace(text, SkipToken(text, i));  // EXECUTE
+  i = SkipSpace(text, SkipToken(text, i));  // the name
+  std::optional<size_t> close = i < text.size() && text[i] == '(' ? MatchingParen(text, i) : std::nullopt;
+  if (!close) return InvalidArgument(ErrorCode::kSyntaxError, "syntax error in EXECUTE: no argument list");
+  e.args_select = "SELECT " + std::string(text.substr(i + 1, *close - i - 1));
+  return e;
+}
+
+Status CheckArgCount(const PreparedStatement& s, const std::string& name, size_t given) {
+  if (given == s.param_types.size()) return Status::OK();
+  // PostgreSQL says the counts in a DETAIL field: here in the message.
+  return InvalidArgument(ErrorCode::kSyntaxError,
+                         "wrong number of parameters for prepared statement \"{}\": expected {}, got {}", name,
+                         s.param_types.size(), given);
+}
+
+namespace {
+
+// The Bind type a catalog answer's value takes for an unspecified parameter: integers as bigint,
+// floats and numeric as double precision, boolean, timestamptz; anything else stays unspecified.
+uint32_t ParamOidOfCatalogType(uint32_t oid) {
+  switch (oid) {
+    case kOidInt2:
+    case kOidInt4:
+    case kOidInt8: return kOidInt8;
+    case kOidFloat4:
+    case kOidFloat8:
+    case pgcat::kOidNumeric: return kOidFloat8;
+    case kOidBool:
+    case kOidTimestamptz: return oid;
+  }
+  return kOidUnspecified;
+}
+
+}  // namespace
+
+Result<std::string> BindExecute(const PreparedStatement& s, const std::string& name, const Outcome& args) {
+  size_t given = args.columns.size();
+  RETURN_IF_ERROR(CheckArgCount(s, name, given));
+  if (args.rows.size() != 1) return Internal("EXECUTE's arguments gave {} rows, not one", args.rows.size());
+  PreparedStatement typed = s;
+  std::vector<std::optional<std::string>> params;
+  for (size_t i = 0; i < given; i++) {
+    const Value& v = i < args.rows[0].size() ? args.rows[0][i] : Value::Null();
+    if (v.is_null()) {
+      params.emplace_back();
+      continue;
+    }
+    if (i < args.type_oids.size()) {  // a catalog answer: already text, typed by its OID
+      params.emplace_back(v.as_text());
+      if (typed.param_types[i] == kOidUnspecified) typed.param_types[i] = ParamOidOfCatalogType(args.type_oids[i]);
+      continue;
+    }
+    Type t = args.columns[i].type;
+    params.emplace_back(EncodeText(v, t));
+    if (typed.param_types[i] == kOidUnspecified && t != Type::kText) typed.param_types[i] = TypeOid(t);
+  }
+  return BindLiterals(typed, params, {});
+}
+
+std::optional<std::string> DeallocateName(const sql::Statement& stmt) {
+  const json& node = stmt.node["DeallocateStmt"];
+  if (!node.contains("name")) return std::nullopt;
+  return node.value("name", "");
+}
+
+Result<std::string> RunPrepareOrDeallocate(const sql::Statement& stmt, PreparedStatements* statements) {
+  if (stmt.kind == "DeallocateStmt") {
+    std::optional<std::string> name = DeallocateName(stmt);
+    if (!name) {
+      for (auto it = statements->begin(); it != statements->end();)
+        it = it->first.empty() ? std::next(it) : statements->erase(it);
+      return std::string("DEALLOCATE ALL");
+    }
+    if (!statements->erase(*name)) return NoSuchStatement(*name);
+    return std::string("DEALLOCATE");
+  }
+  Result<SqlPrepare> p = ParseSqlPrepare(stmt);
+  if (!p.ok()) return p.status();
+  if (statements->count(p->name)) return StatementExists(p->name);
+  auto s = MakePrepared(p->statement, p->param_types, *statements);
+  if (!s.ok()) return s.status();
+  (*statements)[p->name] = std::move(*s);
+  return std::string("PREPARE");
+}
+
+Result<BoundExecute> ResolveExecute(const sql::Statement& stmt, const PreparedStatements& statements,
+                                    const RunArgs& run) {
+  Result<SqlExecute> e = ParseSqlExecute(stmt);
+  if (!e.ok()) return e.status();
+  auto it = statements.find(e->name);
+  if (it == statements.end()) return NoSuchStatement(e->name);
+  BoundExecute b;
+  b.stmt = it->second;  // kept: DEALLOCATE while it runs does not free it
+  RETURN_IF_ERROR(CheckArgCount(*b.stmt, e->name, e->args));
+  Outcome args;
+  if (e->args > 0) {
+    Result<Outcome> evaluated = run(e->args_select);
+    if (!evaluated.ok()) return evaluated.status();
+    args = std::move(*evaluated);
+  } else {
+    args.rows.emplace_back();
+  }
+  Result<std::string> text = BindExecute(*b.stmt, e->name, args);
+  if (!text.ok()) return text.status();
+  b.sql = std::move(*text);
+  return b;
+}
+
+Result<BoundExecute> ResolveExecute(std::string_view text, const PreparedStatements& statements, const RunArgs& run) {
+  auto parsed = sql::Parse(text);
+  if (!parsed.ok()) return parsed.status();
+  if (parsed->size() != 1 || parsed->front().kind != "ExecuteStmt")
+    return Internal("not one EXECUTE statement: {}", text);
+  return ResolveExecute(parsed->front(), statements, run);
+}
+
+}  // namespace laminar::pgwire

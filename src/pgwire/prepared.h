@@ -1,0 +1,109 @@
+// Prepared statements: the protocol's Parse / Bind and SQL's PREPARE / EXECUTE / DEALLOCATE,
+// which share one namespace of named statements per session, as in PostgreSQL (a statement
+// PREPAREd in SQL can be bound by the extended protocol, one Parsed with a name can be run by SQL
+// EXECUTE, DEALLOCATE and Close drop either).
+//
+// Both go through the same two steps: MakePrepared checks and describes the statement text (the
+// Parse message's, or PREPARE's after AS) and BindLiterals substitutes each parameter as a SQL
+// literal (message.h ParamToLiteral: typed and validated) for $n. SQL EXECUTE evaluates its
+// arguments (constant expressions: the session runs `SELECT arg, ...`) and hands each value to
+// BindLiterals in text format, as a client would send it in Bind — so EXECUTE q(...) and a Bind
+// of the same values behave identically.
+//
+// Errors carry PostgreSQL's conditions (ErrorCode): 26000 `prepared statement "x" does not
+// exist`, 42P05 `prepared statement "x" already exists`, 42601 `wrong number of parameters for
+// prepared statement "x"`, 42704 / 0A000 for a PREPARE parameter type that does not exist / that
+// Laminar has not, 0A000 for a subquery in an EXECUTE argument, 42P20 for a window function.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pgwire/session_state.h"
+#include "sql/parser.h"
+
+namespace laminar::pgwire {
+
+struct PreparedStatement {
+  std::string sql;
+  std::vector<uint32_t> param_types;  // one per parameter; 0 = unspecified
+  std::string kind;                   // the parse tree's statement kind ("SelectStmt", ...); empty when empty
+  std::string executes;               // an EXECUTE: the name of the statement it runs
+  bool empty = false;
+  bool returns_rows = false;
+};
+
+using PreparedStatements = std::map<std::string, std::shared_ptr<PreparedStatement>>;
+
+// Checks `sql` (one statement, $n parameters; `param_types` as given, completed with unspecified
+// ones up to the highest $n) and describes it. `statements`: for an EXECUTE, the statement it runs
+// decides whether rows come back.
+Result<std::shared_ptr<PreparedStatement>> MakePrepared(const std::string& sql, std::vector<uint32_t> param_types,
+                                                        const PreparedStatements& statements);
+
+// The statement's text with each parameter as a SQL literal: `params` (nullopt: NULL) in
+// `formats` (Bind's parameter format codes: none → text, one → all, else one each). REQUIRES:
+// params.size() == s.param_types.size().
+Result<std::string> BindLiterals(const PreparedStatement& s, const std::vector<std::optional<std::string>>& params,
+                                 const std::vector<int16_t>& formats);
+
+// ---- SQL PREPARE / EXECUTE / DEALLOCATE ----
+
+struct SqlPrepare {
+  std::string name;
+  std::vector<uint32_t> param_types;
+  std::string statement;  // the text after AS
+};
+// PREPARE name [(type, ...)] AS statement.
+Result<SqlPrepare> ParseSqlPrepare(const sql::Statement& stmt);
+
+struct SqlExecute {
+  std::string name;
+  size_t args = 0;          // how many arguments
+  std::string args_select;  // "SELECT arg1, arg2, ..." (empty without arguments)
+};
+// EXECUTE name [(arg, ...)].
+Result<SqlExecute> ParseSqlExecute(const sql::Statement& stmt);
+
+// EXECUTE's evaluated arguments (the one row of `args`, an Outcome of args_select) as Bind
+// parameters of `s` in text format, then BindLiterals. An unspecified parameter type takes its
+// argument's (bigint, double precision, boolean, timestamptz; text stays unspecified, an untyped
+// literal, as a quoted constant is in PostgreSQL). 42601 when the counts differ.
+Result<std::string> BindExecute(const PreparedStatement& s, const std::string& name, const Outcome& args);
+// 42601 `wrong number of parameters ...` unless `given` arguments fit `s`; else OK.
+Status CheckArgCount(const PreparedStatement& s, const std::string& name, size_t given);
+
+// DEALLOCATE [PREPARE] name: the name; DEALLOCATE [PREPARE] ALL: nullopt.
+std::optional<std::string> DeallocateName(const sql::Statement& stmt);
+
+// Runs PREPARE or DEALLOCATE on the session's statements: the command tag ("PREPARE",
+// "DEALLOCATE", "DEALLOCATE ALL"). DEALLOCATE ALL keeps the unnamed statement, as PostgreSQL.
+Result<std::string> RunPrepareOrDeallocate(const sql::Statement& stmt, PreparedStatements* statements);
+
+// EXECUTE: the statement it runs and that statement's text with the arguments bound. `run`
+// evaluates the arguments' SELECT (the session: catalog functions, then the engine).
+struct BoundExecute {
+  std::shared_ptr<PreparedStatement> stmt;
+  std::string sql;
+};
+using RunArgs = std::function<Result<Outcome>(std::string_view select)>;
+Result<BoundExecute> ResolveExecute(const sql::Statement& stmt, const PreparedStatements& statements,
+                                    const RunArgs& run);
+// The same for the text of one EXECUTE statement (a portal's, after Bind).
+Result<BoundExecute> ResolveExecute(std::string_view text, const PreparedStatements& statements, const RunArgs& run);
+
+// The wire OID of a PREPARE parameter type (a TypeName node).
+Result<uint32_t> ParamTypeOid(const nlohmann::json& type_name);
+
+// 26000 / 42P05 for a statement name.
+Status NoSuchStatement(const std::string& name);
+Status StatementExists(const std::string& name);
+
+}  // namespace laminar::pgwire

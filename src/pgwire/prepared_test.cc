@@ -1,0 +1,190 @@
+// Prepared statements (prepared.h): SQL PREPARE / EXECUTE / DEALLOCATE parsed from PostgreSQL's
+// grammar, the namespace they share with the protocol's Parse, EXECUTE's arguments bound by the
+// same path as Bind's parameters, and the lexical helpers that find the inner texts (sql_text.h).
+#include "pgwire/prepared.h"
+
+#include <gtest/gtest.h>
+
+#include "common/sqlstate.h"
+#include "pgwire/message.h"
+#include "pgwire/sql_text.h"
+
+namespace laminar::pgwire {
+namespace {
+
+sql::Statement One(const std::string& text) {
+  auto parsed = sql::Parse(text);
+  EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->size(), 1u);
+  return parsed->front();
+}
+
+std::string Err(const Status& st) { return std::string(SqlStateFor(st)) + " " + st.message(); }
+
+TEST(SqlTextTest, ParenthesesAndWordsSkipLiteralsAndComments) {
+  std::string_view s = "(a, ')', \")\", E'\\')', $$)$$, $x$ ) $x$, /* ) /* ) */ ) */ -- )\n f(1)) AS b";
+  auto close = MatchingParen(s, 0);
+  ASSERT_TRUE(close.has_value());
+  EXPECT_EQ(s.substr(*close), ") AS b");
+  EXPECT_EQ(FindWord(s, 0, "as"), s.size() - 4);
+  EXPECT_EQ(FindWord("x \"as\" 'as' as_1 $as$ as $as$", 0, "as"), std::nullopt);
+  EXPECT_EQ(MatchingParen("(a, (b)", 0), std::nullopt);
+  EXPECT_EQ(SkipSpace("  -- c\n /* d */ x", 0), 16u);
+  EXPECT_EQ(SkipToken("$1+2", 0), 2u);
+  EXPECT_EQ(SkipToken("a$b c", 0), 3u);
+}
+
+TEST(SqlPrepareTest, NameTypesAndStatement) {
+  auto p =
+      ParseSqlPrepare(One("PREPARE q (bigint, text, double precision, timestamp with time zone, boolean, int, "
+                          "smallint, real, varchar(10), timestamptz, int8) AS SELECT $1 AS x FROM t WHERE y = $2;"));
+  ASSERT_TRUE(p.ok()) << Err(p.status());
+  EXPECT_EQ(p->name, "q");
+  EXPECT_EQ(p->param_types, (std::vector<uint32_t>{kOidInt8, kOidText, kOidFloat8, kOidTimestamptz, kOidBool, kOidInt4,
+                                                   kOidInt2, kOidFloat4, kOidVarchar, kOidTimestamptz, kOidInt8}));
+  EXPECT_EQ(p->statement, "SELECT $1 AS x FROM t WHERE y = $2");
+  p = ParseSqlPrepare(One("prepare \"My As\" as\n  select 'as' as \"AS\""));
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->name, "My As");
+  EXPECT_TRUE(p->param_types.empty());
+  EXPECT_EQ(p->statement, "select 'as' as \"AS\"");
+  EXPECT_EQ(Err(ParseSqlPrepare(One("PREPARE q (numeric) AS SELECT $1")).status()).substr(0, 49),
+            "0A000 type numeric is not supported as a paramete");
+  EXPECT_EQ(Err(ParseSqlPrepare(One("PREPARE q (nosuch) AS SELECT $1")).status()),
+            "42704 type \"nosuch\" does not exist");
+  EXPECT_STREQ(SqlStateFor(ParseSqlPrepare(One("PREPARE q (int[]) AS SELECT $1")).status()), "0A000");
+}
+
+TEST(SqlExecuteTest, ArgumentsAsOneSelect) {
+  auto e = ParseSqlExecute(One("EXECUTE q (1, 'a,b)', -2.5, now(), NULL, 'x'::timestamptz)"));
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->name, "q");
+  EXPECT_EQ(e->args, 6u);
+  EXPECT_EQ(e->args_select, "SELECT 1, 'a,b)', -2.5, now(), NULL, 'x'::timestamptz");
+  e = ParseSqlExecute(One("execute \"a (b\""));
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->name, "a (b");
+  EXPECT_EQ(e->args, 0u);
+  EXPECT_EQ(Err(ParseSqlExecute(One("EXECUTE q ((SELECT 1))")).status()),
+            "0A000 cannot use subquery in EXECUTE parameter");
+  EXPECT_STREQ(SqlStateFor(ParseSqlExecute(One("EXECUTE q (row_number() OVER ())")).status()), "42P20");
+  EXPECT_EQ(DeallocateName(One("DEALLOCATE PREPARE q")), "q");
+  EXPECT_EQ(DeallocateName(One("DEALLOCATE \"Q\"")), "Q");
+  EXPECT_EQ(DeallocateName(One("DEALLOCATE ALL")), std::nullopt);
+}
+
+TEST(PreparedTest, OneNamespaceForPrepareParseAndDeallocate) {
+  PreparedStatements statements;
+  auto tag = RunPrepareOrDeallocate(One("PREPARE q (bigint) AS SELECT n FROM t WHERE n > $1"), &statements);
+  ASSERT_TRUE(tag.ok()) << Err(tag.status());
+  EXPECT_EQ(*tag, "PREPARE");
+  ASSERT_TRUE(statements.count("q"));
+  EXPECT_EQ(statements["q"]->param_types, std::vector<uint32_t>{kOidInt8});
+  EXPECT_TRUE(statements["q"]->returns_rows);
+  EXPECT_EQ(statements["q"]->kind, "SelectStmt");
+  EXPECT_EQ(Err(RunPrepareOrDeallocate(One("PREPARE q AS SELECT 1"), &statements).status()),
+            "42P05 prepared statement \"q\" already exists");
+  // What the protocol's Parse would add: the unnamed statement and a named one.
+  statements[""] = *MakePrepared("SELECT 1", {}, statements);
+  statements["p"] = *MakePrepared("EXECUTE q (5)", {}, statements);
+  EXPECT_EQ(statements["p"]->executes, "q");
+  EXPECT_TRUE(statements["p"]->returns_rows);
+  EXPECT_EQ(*RunPrepareOrDeallocate(One("DEALLOCATE q"), &statements), "DEALLOCATE");
+  EXPECT_EQ(Err(RunPrepareOrDeallocate(One("DEALLOCATE q"), &statements).status()),
+            "26000 prepared statement \"q\" does not exist");
+  EXPECT_EQ(*RunPrepareOrDeallocate(One("DEALLOCATE ALL"), &statements), "DEALLOCATE ALL");
+  EXPECT_EQ(statements.size(), 1u);  // the unnamed statement stays, as in PostgreSQL
+  EXPECT_TRUE(statements.count(""));
+  // Parse's checks apply to PREPARE's statement too.
+  auto two = MakePrepared("SELECT 1; SELECT 2", {}, statements);
+  EXPECT_EQ(Err(two.status()), "42601 cannot insert multiple commands into a prepared statement");
+  auto p = MakePrepared("SELECT $3", {kOidInt8}, statements);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ((*p)->param_types, (std::vector<uint32_t>{kOidInt8, kOidUnspecified, kOidUnspecified}));
+}
+
+Outcome Args(std::vector<serving::ResultColumn> columns, std::vector<Value> row) {
+  Outcome o;
+  o.returns_rows = true;
+  o.columns = std::move(columns);
+  o.rows.push_back(std::move(row));
+  return o;
+}
+
+TEST(PreparedTest, ExecuteBindsArgumentsLikeBind) {
+  auto s = *MakePrepared(
+      "SELECT * FROM t WHERE a = $1 AND b = $2 AND c = $3 AND d = $4 AND e = $5 AND f = $6",
+      {kOidUnspecified, kOidUnspecified, kOidInt8, kOidUnspecified, kOidUnspecified, kOidTimestamptz}, {});
+  Outcome args = Args({{"a", Type::kInt64},
+                       {"b", Type::kText},
+                       {"c", Type::kText},
+                       {"d", Type::kDouble},
+                       {"e", Type::kBool},
+                       {"f", Type::kTimestamp}},
+                      {Value::Int(-5), Value::Text("O'Neil \\ x"), Value::Text(" 42 "), Value::Double(2.5),
+                       Value::Bool(true), Value::Timestamp(1'704'164'645'000'000)});
+  auto text = BindExecute(*s, "q", args);
+  ASSERT_TRUE(text.ok()) << Err(text.status());
+  EXPECT_EQ(*text,
+            "SELECT * FROM t WHERE a = (-5) AND b = 'O''Neil \\ x' AND c = 42 AND d = 2.5 AND e = TRUE AND f = "
+            "'2024-01-02 03:04:05+00'::timestamptz");
+  // The same values sent by Bind in text format give the same text (for the typed parameters).
+  auto bind = BindLiterals(*s, {"-5", "O'Neil \\ x", " 42 ", "2.5", "t", "2024-01-02 03:04:05+00"}, {});
+  ASSERT_TRUE(bind.ok());
+  EXPECT_EQ(*bind,
+            "SELECT * FROM t WHERE a = '-5' AND b = 'O''Neil \\ x' AND c = 42 AND d = '2.5' AND e = 't' AND f = "
+            "'2024-01-02 03:04:05+00'::timestamptz");
+  // NULL, a value that is not of the parameter's type, a wrong count.
+  args.rows[0][2] = Value::Text("x1");
+  auto bad = BindExecute(*s, "q", args);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_STREQ(SqlStateFor(bad.status()), "22P02");
+  EXPECT_EQ(bad.status().message(), "parameter $3: invalid input syntax for type bigint: \"x1\"");
+  args.rows[0][2] = Value::Null();
+  EXPECT_NE(BindExecute(*s, "q", args)->find("c = NULL"), std::string::npos);
+  auto count = BindExecute(*s, "q", Args({{"a", Type::kInt64}}, {Value::Int(1)}));
+  ASSERT_FALSE(count.ok());
+  EXPECT_EQ(Err(count.status()), "42601 wrong number of parameters for prepared statement \"q\": expected 6, got 1");
+}
+
+TEST(PreparedTest, ExecuteTypesCatalogAnswersByTheirOids) {
+  auto s = *MakePrepared("SELECT $1 + 1, $2, $3", {}, {});
+  Outcome args = Args({{"a", Type::kText}, {"b", Type::kText}, {"c", Type::kText}},
+                      {Value::Text("1.5"), Value::Text("u"), Value::Text("t")});
+  args.type_oids = {1700, 19, kOidBool};  // numeric, name, boolean
+  auto text = BindExecute(*s, "q", args);
+  ASSERT_TRUE(text.ok()) << Err(text.status());
+  EXPECT_EQ(*text, "SELECT 1.5 + 1, 'u', TRUE");
+}
+
+TEST(PreparedTest, ResolveExecute) {
+  PreparedStatements statements;
+  ASSERT_TRUE(RunPrepareOrDeallocate(One("PREPARE q (text) AS SELECT $1 AS v"), &statements).ok());
+  ASSERT_TRUE(RunPrepareOrDeallocate(One("PREPARE z AS SELECT 1"), &statements).ok());
+  std::vector<std::string> ran;
+  RunArgs run = [&](std::string_view select) -> Result<Outcome> {
+    ran.emplace_back(select);
+    return Args({{"?column?", Type::kText}}, {Value::Text("it's")});
+  };
+  auto b = ResolveExecute(One("EXECUTE q ('it''s')"), statements, run);
+  ASSERT_TRUE(b.ok()) << Err(b.status());
+  EXPECT_EQ(b->sql, "SELECT 'it''s' AS v");
+  EXPECT_EQ(b->stmt, statements["q"]);
+  EXPECT_EQ(ran, std::vector<std::string>{"SELECT 'it''s'"});
+  b = ResolveExecute("EXECUTE z", statements, run);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->sql, "SELECT 1");
+  EXPECT_EQ(ran.size(), 1u);  // no arguments: nothing evaluated
+  EXPECT_EQ(Err(ResolveExecute(One("EXECUTE nope (1)"), statements, run).status()),
+            "26000 prepared statement \"nope\" does not exist");
+  auto wrong = ResolveExecute(One("EXECUTE z (1)"), statements, run);
+  EXPECT_EQ(Err(wrong.status()), "42601 wrong number of parameters for prepared statement \"z\": expected 0, got 1");
+  EXPECT_EQ(ran.size(), 1u);  // the count is checked before the arguments run
+  RunArgs failing = [](std::string_view) -> Result<Outcome> { return InvalidArgument("column \"x\" does not exist"); };
+  auto failed = ResolveExecute(One("EXECUTE q (x)"), statements, failing);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().message(), "column \"x\" does not exist");  // the evaluation's own error
+}
+
+}  // namespace
+}  // namespace laminar::pgwire
