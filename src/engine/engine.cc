@@ -1,7 +1,6 @@
 #include "engine/engine.h"
 
 #include "engine/scan.h"
-#include "serving/subquery.h"
 #include "planner/binder.h"
 #include "serving/engine_query.h"
 #include "serving/table_catalog.h"
@@ -600,21 +599,8 @@ Result<serving::QueryResult> Engine::RunQuery(std::string_view text, const std::
   };
   serving::QueryLimits limits = options_.query;
   limits.cancel = cancel;
-  // One SELECT block: over one view its measures merge (serving/query.h), else raw rows.
-  serving::SelectRunner run = [&](const sql::Statement& s, const serving::RelationProvider& provider,
-                                  bool reads_derived, const serving::QueryLimits& l,
-                                  const serving::RowSink* sk) -> Result<serving::QueryResult> {
-    if (reads_derived || !serving::IsSingleViewQuery(s, cat)) return serving::ExecuteRawSelect(s, provider, l, sk);
-    ASSIGN_OR_RETURN(serving::QueryResult r, serving::ExecuteSelect(s, cat, fn, l));
-    if (sk) {
-      RETURN_IF_ERROR(sk->begin(r.columns));
-      for (auto& row : r.rows) RETURN_IF_ERROR(sk->row(std::move(row)));
-      r.rows.clear();
-    }
-    return r;
-  };
   EngineRelations relations(this, cat, fn);
-  serving::ProviderCatalog catalog(relations);
+  serving::ProviderCatalog catalog(relations, cat, fn);
   if (stmt.kind == "ExplainStmt") {
     ASSIGN_OR_RETURN(sql::ast::ExplainStmt explain, sql::TransformExplain(stmt));
     ASSIGN_OR_RETURN(serving::QueryResult r, serving::ExplainEngineQuery(explain, catalog, limits));
@@ -625,34 +611,9 @@ Result<serving::QueryResult> Engine::RunQuery(std::string_view text, const std::
     }
     return r;
   }
-  // The one engine answers every SELECT it can plan that reads no view (a view's measures merge
-  // by their own rules: serving/query.h until the engine has a view source). Transitional: what
-  // it cannot plan yet goes to the older paths below.
-  // When neither can answer, the engine's error is the one reported (it names what is missing).
-  Status engine_error;
-  if (auto ast = sql::TransformStatement(stmt); ast.ok()) {
-    bool reads_view = false;
-    for (const auto& name : planner::ReferencedTables(**ast)) reads_view = reads_view || cat.views.count(name) > 0;
-    if (!reads_view) {
-      auto prepared = serving::PrepareEngineQuery(**ast, catalog);
-      if (prepared.ok()) return serving::RunPreparedEngineQuery(**prepared, limits, sink);
-      engine_error = prepared.status();
-    }
-  } else {
-    engine_error = ast.status();
-  }
-  auto older = [&]() -> Result<serving::QueryResult> {
-    // WITH, subqueries and set operations: the parts run first (serving/subquery.h).
-    if (serving::HasSubqueries(stmt)) return serving::ExecuteWithSubqueries(stmt, relations, limits, sink, run);
-    return run(stmt, relations, false, limits, sink);
-  };
-  auto r = older();
-  // A statement neither path can plan: the engine's error. (Run-time failures of the older path
-  // — limits, cancel — are its own.)
-  StatusCode c = r.status().code();
-  bool planning = c == StatusCode::kInvalidArgument || c == StatusCode::kUnimplemented || c == StatusCode::kNotFound;
-  if (!r.ok() && planning && !engine_error.ok()) return engine_error;
-  return r;
+  ASSIGN_OR_RETURN(auto ast, sql::TransformStatement(stmt));
+  ASSIGN_OR_RETURN(auto prepared, serving::PrepareEngineQuery(*ast, catalog));
+  return serving::RunPreparedEngineQuery(*prepared, limits, sink);
 }
 
 Result<IngestResult> Engine::Ingest(const std::string& stream, std::string_view content_type,

@@ -55,8 +55,8 @@
 #include "lake/lake.h"
 #include "log/wal.h"
 #include "objstore/object_store.h"
-#include "serving/query.h"
-#include "serving/raw_query.h"
+#include "serving/result.h"
+#include "serving/relation_provider.h"
 #include "speed/speed_view.h"
 #include "engine/dimension_store.h"
 
@@ -166,14 +166,14 @@ class Engine {
   // error; a CREATE MATERIALIZED VIEW whose view differs replaces it (a new definition version).
   Status ApplyCatalogFile(std::string_view sql);
 
-  // Runs exactly one SELECT.
-  // A query over one view merges its measures (serving/query.h); any other SELECT reads raw rows
-  // (serving/raw_query.h: streams as lake + log tail, dimension tables, views as tables, joins).
+  // Runs exactly one SELECT (or EXPLAIN) on the query engine (serving/engine_query.h): streams
+  // as lake + log tail, dimension tables, views (one pinned snapshot each, measures re-merged by
+  // their own merge: serving/view_source.h), VALUES.
   // With a sink, the rows are streamed to it and max_result_rows does not apply.
   Result<serving::QueryResult> Query(std::string_view sql, const std::atomic<bool>* cancel = nullptr,
                                      const serving::RowSink* sink = nullptr);
   // The columns `sql` (one SELECT) would answer with, without reading its rows: the statement is
-  // planned (a query over one view is run: it reads no lake). Errors as Query's.
+  // planned, and the run ends before the first row is read. Errors as Query's.
   Result<std::vector<serving::ResultColumn>> DescribeQuery(std::string_view sql,
                                                            const std::atomic<bool>* cancel = nullptr);
 

@@ -1,17 +1,20 @@
-// EngineRelations: the relations queries over raw rows read (serving/raw_query.h).
+// EngineRelations: the streams and dimension tables the query engine reads
+// (serving/relation_provider.h, adapted by serving/table_catalog.h).
 //  - A stream: one snapshot of its lake (the manifest's files, in sequence order) and its log
 //    tail (records above the manifest's last seq, up to the log end at the start of the scan).
 //    Lake files whose event-time range the WHERE bounds rule out are skipped (partition
 //    pruning: one file per event hour), and so are row groups whose min/max statistics rule them
 //    out. Retention and DROP wait for running scans (scan_mu_), so nothing read disappears.
 //  - A dimension table: its current rows (engine/dimension_store.h).
-//  - A view read as a table (joins): its rows as SELECT * gives them.
+//  - A view read as a table: its rows, one per dimension tuple (serving/view_source.h; the
+//    engine reads views through ProviderCatalog's pinned snapshots instead).
 #include "engine/scan.h"
 
 #include <limits>
 #include <shared_mutex>
 
 #include "lake/parquet_reader.h"
+#include "serving/view_source.h"
 
 namespace laminar::engine {
 
@@ -65,14 +68,12 @@ Status EngineRelations::Scan(const RelationInfo& rel, const serving::ScanRequest
 Status EngineRelations::ScanView(const RelationInfo& rel, const serving::ScanFn& fn, serving::QueryStats* stats) const {
   auto it = cat_.views.find(rel.name);
   if (it == cat_.views.end()) return NotFound(ErrorCode::kUndefinedTable, "relation \"{}\" does not exist", rel.name);
-  ASSIGN_OR_RETURN(auto stmts, sql::Parse("SELECT * FROM \"" + rel.name + "\""));
-  serving::QueryLimits limits = e_->options_.query;
-  limits.max_result_rows = SIZE_MAX;  // the joining query's own limits apply to its result
-  ASSIGN_OR_RETURN(serving::QueryResult r, serving::ExecuteSelect(stmts.front(), cat_, view_fn_, limits));
+  ASSIGN_OR_RETURN(serving::ViewSnapshot snap, view_fn_(it->second));
+  serving::PinnedView view(it->second, std::move(snap));
   ingest::StreamSchema schema;
   for (const auto& c : rel.columns) schema.columns.push_back({c.name, c.type, false});
   ingest::RowBatch batch(schema);
-  for (const auto& row : r.rows) batch.AppendRow(row);
+  for (const auto& row : view.Rows()) batch.AppendRow(row);
   std::vector<int> identity(rel.columns.size());
   for (size_t i = 0; i < identity.size(); i++) identity[i] = static_cast<int>(i);
   stats->other_rows += batch.num_rows();

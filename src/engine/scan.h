@@ -9,8 +9,8 @@
 
 #include "catalog/catalog.h"
 #include "engine/engine.h"
-#include "serving/query.h"
-#include "serving/raw_query.h"
+#include "serving/result.h"
+#include "serving/relation_provider.h"
 
 namespace laminar::engine {
 

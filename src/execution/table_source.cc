@@ -74,7 +74,13 @@ void ScanStats::Add(const ScanStats& o) {
   other_rows += o.other_rows;
   batch_version = std::max(batch_version, o.batch_version);
   horizon = std::max(horizon, o.horizon);
+  speed_max_seq = std::max(speed_max_seq, o.speed_max_seq);
+  definition_version = std::max(definition_version, o.definition_version);
   speed_generations += o.speed_generations;
+  batch_rows += o.batch_rows;
+  speed_rows += o.speed_rows;
+  stream_scans += o.stream_scans;
+  view_scans += o.view_scans;
 }
 
 }  // namespace laminar::execution

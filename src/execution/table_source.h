@@ -18,6 +18,7 @@
 #include "columnar/vector.h"
 #include "common/status.h"
 #include "common/types.h"
+#include "function/aggregate.h"
 
 namespace laminar::execution {
 
@@ -29,6 +30,10 @@ const char* TableKindName(TableKind k);
 struct TableColumn {
   std::string name;
   Type type;
+  // Views: the measure this column holds (its value per view row), else -1.
+  int measure = -1;
+  // Not visible to SQL (not listed by *, not found by name): a view's row reference.
+  bool hidden = false;
 };
 
 struct TableInfo {
@@ -38,6 +43,11 @@ struct TableInfo {
   std::vector<TableColumn> columns;
   int event_time = -1;           // streams: the event-time column (partition pruning)
   double estimated_rows = 1000;  // for the optimizer's build-side choice; a guess is fine
+  // Views: the measures (TableColumn::measure indexes them), their states per view row, and the
+  // hidden bigint column whose value is the row reference MeasureStates takes.
+  std::vector<views::MeasureDef> measures;
+  std::shared_ptr<const function::MeasureStates> measure_states;
+  int row_ref_column = -1;
 };
 
 // What the WHERE clause says about one column: a row whose value lies outside [lo, hi] (a NULL
@@ -62,9 +72,11 @@ struct ScanStats {
   size_t lake_files = 0, lake_files_skipped = 0;
   size_t row_groups = 0, row_groups_skipped = 0;
   size_t lake_rows = 0, log_rows = 0, other_rows = 0;
-  // Views read as tables.
-  uint64_t batch_version = 0, horizon = 0;
+  // Views read as tables: the batch version and the speed generations above its horizon.
+  uint64_t batch_version = 0, horizon = 0, speed_max_seq = 0, definition_version = 0;
   size_t speed_generations = 0;
+  size_t batch_rows = 0, speed_rows = 0;  // view rows (dimension tuples) of each part
+  size_t stream_scans = 0, view_scans = 0;
   void Add(const ScanStats& o);
 };
 

@@ -171,6 +171,7 @@ const char* AggregateName(AggregateKind kind) {
     case K::kRegrSlope: return "regr_slope";
     case K::kRegrIntercept: return "regr_intercept";
     case K::kRegrCount: return "regr_count";
+    case K::kMergeMeasure: return "merge";
   }
   return "?";
 }
@@ -312,6 +313,12 @@ size_t Accumulator::Update(const AggregateSpec& spec, const Vector* const* args,
     state_.count++;
     return 0;
   }
+  if (spec.kind == K::kMergeMeasure) {
+    if (!args[0]->valid(row)) return 0;
+    spec.measure_states->MergeInto(args[0]->i64(row), spec.measure, &state_);
+    merged_rows_++;
+    return 0;
+  }
   if (!spec.distinct) {
     const Vector& v = *args[0];
     switch (spec.kind) {
@@ -385,6 +392,11 @@ size_t Accumulator::AddRow(const AggregateSpec& spec, const Value* in) {
     return 0;
   }
   if (Skips(spec, in)) return 0;
+  if (spec.kind == K::kMergeMeasure) {
+    spec.measure_states->MergeInto(in[0].as_int(), spec.measure, &state_);
+    merged_rows_++;
+    return 0;
+  }
   if (spec.distinct) {
     if (!seen_) seen_ = std::make_unique<absl::flat_hash_set<std::string>>();
     size_t n = NumInputs(spec);
@@ -580,6 +592,17 @@ Result<Value> Accumulator::Finalize(const AggregateSpec& spec) const {
   }
   const views::AggState& s = state_;
   switch (spec.kind) {
+    case K::kMergeMeasure: {
+      // Over no view row every merged measure is NULL (a count too, as sum() over no row).
+      if (merged_rows_ == 0) return Value::Null();
+      if (spec.quantile_array) {
+        std::vector<Value> out;
+        for (double q : spec.quantiles) out.push_back(s.Finalize(spec.measure_def, q));
+        if (out.front().is_null()) return Value::Null();
+        return Value::Text(views::ArrayText(out));
+      }
+      return s.Finalize(spec.measure_def, spec.quantiles.empty() ? -1 : spec.quantiles.front());
+    }
     case K::kPercentileCont:
     case K::kPercentileDisc: {
       if (values_.empty()) return Value::Null();

@@ -1,5 +1,5 @@
-// Aggregate functions (every aggregate Laminar has; serving/raw_query.h and the executor's
-// operators, execution/aggregate.h and execution/window.h): one accumulator per aggregate call
+// Aggregate functions (every aggregate Laminar has; the executor's operators,
+// execution/aggregate.h and execution/window.h): one accumulator per aggregate call
 // per group, fed one input row at a time — from column vectors (Update) or from Values (AddRow).
 //
 // Kinds and results (docs/sql.md "Queries over raw events"; PostgreSQL's semantics):
@@ -63,6 +63,19 @@ enum class AggregateKind {
   kCountStar, kCount, kSum, kAvg, kMin, kMax, kApproxCountDistinct, kApproxPercentile,
   kPercentileCont, kPercentileDisc, kBoolAnd, kBoolOr, kStddevSamp, kStddevPop, kVarSamp, kVarPop,
   kStringAgg, kArrayAgg, kCorr, kCovarPop, kCovarSamp, kRegrSlope, kRegrIntercept, kRegrCount,
+  kMergeMeasure,  // a view's measure re-aggregated by its own merge (MeasureStates below)
+};
+
+// The measure states of a view read as a table (serving/view_source.h implements it over one
+// pinned snapshot of the view). A view row is named by a row reference (a bigint column the
+// view's scan produces); a kMergeMeasure call merges the referenced rows' states of one measure,
+// so that a re-aggregated measure is exact (a double sum, an average, a sketch) — never an
+// aggregate of the rounded per-row values.
+class MeasureStates {
+ public:
+  virtual ~MeasureStates() = default;
+  // Merges view row `row`'s state of measure `measure` into *into.
+  virtual void MergeInto(int64_t row, int measure, views::AggState* into) const = 0;
 };
 
 // One key of ORDER BY inside an aggregate call: `string_agg(x, ',' ORDER BY y DESC)`.
@@ -82,6 +95,12 @@ struct AggregateSpec {
   // ORDER BY inside the call (string_agg, array_agg; ignored by the order-insensitive kinds):
   // its key values are input columns after the arguments.
   std::vector<AggregateOrder> order;
+  // kMergeMeasure: the one argument is the view row reference; the states are merged from
+  // `measure_states`' measure `measure` (defined by `measure_def`). The result is the merged
+  // state's value (for approx_percentile at spec.quantiles when given), NULL over no row.
+  std::shared_ptr<const MeasureStates> measure_states;
+  int measure = -1;
+  views::MeasureDef measure_def;
 
   Type input_type() const { return arg_types.empty() ? Type::kInt64 : arg_types[0]; }
 };
@@ -131,6 +150,7 @@ class Accumulator {
   Result<Value> FinalizeRegr(const AggregateSpec& spec) const;
 
   views::AggState state_;
+  int64_t merged_rows_ = 0;   // kMergeMeasure: view rows merged
   double mean_ = 0, m2_ = 0;  // Welford, for the variances
   // Percentiles: one Value per input. DISTINCT, and string_agg/array_agg with ORDER BY:
   // NumInputs(spec) Values per input row.

@@ -26,8 +26,8 @@
 
 #include "common/types.h"
 #include "pgwire/session_state.h"
-#include "serving/query.h"
-#include "serving/raw_query.h"
+#include "serving/result.h"
+#include "serving/relation_provider.h"
 #include "sql/parser.h"
 
 namespace laminar::pgwire {

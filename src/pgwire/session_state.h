@@ -26,7 +26,7 @@
 
 #include "common/status.h"
 #include "common/types.h"
-#include "serving/query.h"
+#include "serving/result.h"
 
 namespace laminar::pgwire {
 

@@ -2,6 +2,7 @@
 // group-key rule of aggregate queries (planner/binder.h).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "planner/binder_internal.h"
@@ -169,6 +170,24 @@ Result<ExprPtr> Binder::Bind(const ast::Expr& e, ExprCtx& ctx, bool predicate) {
         return r.status();
       }
     }
+    if (ctx.agg && n.kind == ast::ExprKind::kColumnRef && !n.star) {
+      // After GROUP BY a bare measure of a view that is no group key is re-aggregated by its
+      // own merge (docs/sql.md "Queries over views").
+      if (const ViewMeasure* m = MeasureRef(n, *ctx.scope); m && m->row_id >= 0) {
+        bool is_key = false;
+        for (const ExprPtr& k : ctx.agg->keys) {
+          if (k->kind != sql::ExprKind::kColumn) continue;
+          auto it = measures_->find(k->column);
+          is_key = is_key || (it != measures_->end() && &it->second == m);
+        }
+        if (!is_key) {
+          ExprCtx argc;
+          argc.scope = ctx.scope;
+          argc.clause = "an aggregate";
+          return BindMeasureMerge("", *m, nullptr, argc, ctx.agg, &table);
+        }
+      }
+    }
     if (ctx.agg && !IsConstantNode(n)) {
       // After GROUP BY: an expression without aggregates is a group key, a constant, or built
       // from them.
@@ -193,7 +212,7 @@ Result<ExprPtr> Binder::Bind(const ast::Expr& e, ExprCtx& ctx, bool predicate) {
         }
       if (sql::IsConstant(**b)) return *b;
       if (n.kind == ast::ExprKind::kColumnRef)
-        return InvalidArgument("column \"{}\" must appear in the GROUP BY clause or be used in an aggregate function",
+        return InvalidArgument(ErrorCode::kGroupingError, "column \"{}\" must appear in the GROUP BY clause or be used in an aggregate function",
                                (*b)->ToString());
       return ExprPtr();
     }
@@ -204,8 +223,98 @@ Result<ExprPtr> Binder::Bind(const ast::Expr& e, ExprCtx& ctx, bool predicate) {
   return RemapColumns(b, [&](int i) { return table[i]; });
 }
 
+const ViewMeasure* Binder::MeasureRef(const ast::Expr& e, const BindScope& scope) const {
+  if (e.kind != ast::ExprKind::kColumnRef || e.star || measures_->empty()) return nullptr;
+  auto [q, name] = RefParts(e);
+  auto r = scope.scope.Resolve(q, name);
+  if (!r.ok()) return nullptr;
+  auto it = measures_->find(scope.ids[*r]);
+  return it == measures_->end() ? nullptr : &it->second;
+}
+
+Result<ExprPtr> Binder::BindMeasureMerge(const std::string& fn_in, const ViewMeasure& m, const ast::Expr* fc,
+                                         ExprCtx& argc, AggState* into, std::vector<int>* table) {
+  using views::AggKind;
+  const AggKind kind = m.def.kind;
+  const bool counts = kind == AggKind::kCount || kind == AggKind::kCountStar;
+  std::string natural = counts || kind == AggKind::kSum ? "sum" : views::AggKindName(kind);
+  std::string fn = fn_in.empty() ? natural : fn_in;
+  if (fn != natural) {
+    // Called only for sum/avg over an average or a sketch (see BindAggregateCall): the sum of
+    // averages or of distinct counts is no answer anyone means.
+    return InvalidArgument(ErrorCode::kGroupingError,
+                           "{}({}): measure \"{}\" is a {} and re-aggregates only with {}({}{}) or by naming it", fn,
+                           m.column, m.column, views::AggKindName(kind), natural, m.column,
+                           kind == AggKind::kApproxPercentile ? ", q" : "");
+  }
+  AggregateCall call;
+  call.name = fmt::format("{}({}) merged", fn, m.column);
+  function::AggregateSpec& spec = call.spec;
+  spec.kind = function::AggregateKind::kMergeMeasure;
+  spec.arg_types = {Type::kInt64};
+  spec.measure_states = m.states;
+  spec.measure = m.measure;
+  spec.measure_def = m.def;
+  spec.output_type = m.def.output_type;
+  if (fc && fn == "approx_percentile") {
+    if (fc->args.size() != 2)
+      return InvalidArgument("approx_percentile() takes two arguments (a measure and a quantile q or ARRAY[q, ...])");
+    RETURN_IF_ERROR(QuantilesOf(*fc->args[1], fn, &spec));
+    if (spec.quantile_array) spec.output_type = Type::kText;
+  } else if (fc && fc->args.size() != 1) {
+    return InvalidArgument("{}() takes one argument", fn);
+  }
+  call.args.push_back(sql::MakeColumn(m.row_id, m.column, Type::kInt64));
+  if (fc && fc->agg_filter) {
+    if (ContainsNode(*fc->agg_filter, IsAggregateCall)) return InvalidArgument(ErrorCode::kGroupingError, "aggregate functions are not allowed in FILTER");
+    ExprCtx fctx = argc;
+    fctx.clause = "FILTER";
+    ASSIGN_OR_RETURN(call.filter, Bind(*fc->agg_filter, fctx, true));
+  }
+  // Identity: the view scan (its row reference), the measure, the quantiles and the filter.
+  std::string key = fmt::format("merge|{}|{}|{}|{}", m.row_id, m.measure, int(spec.quantile_array),
+                                call.filter ? call.filter->Key() : "");
+  for (double q : spec.quantiles) key += fmt::format(",{}", q);
+  AggState& agg = *into;
+  size_t idx = agg.calls.size();
+  for (size_t i = 0; i < agg.call_keys.size(); i++)
+    if (agg.call_keys[i] == key) idx = i;
+  std::string display = fmt::format("{}({})", fn, m.column);
+  Type out = spec.output_type;
+  if (idx == agg.calls.size()) {
+    agg.calls.push_back(std::move(call));
+    agg.call_keys.push_back(key);
+    agg.call_ids.push_back(NewId());
+  }
+  table->push_back(agg.call_ids[idx]);
+  return sql::MakeColumn(static_cast<int>(table->size() - 1), display, out);
+}
+
 Result<ExprPtr> Binder::BindAggregateCall(const ast::Expr& fc, ExprCtx& argc, AggState* into, std::vector<int>* table) {
   std::string fn = fc.FunctionName();
+  // An aggregate of a view's measure that is the measure's own merge re-aggregates its states:
+  // sum of a count or a sum (exact), min of a min, max of a max, avg of an avg (a true average),
+  // the sketches merged. sum/avg of an average or a sketch are refused (a sum of averages or of
+  // distinct counts is no answer anyone means); any other aggregate (and DISTINCT) reads the
+  // measure's value per view row, as of any column.
+  if (!fc.agg_star && !fc.agg_distinct && !fc.agg_within_group && fc.agg_order.empty() && !fc.args.empty() && !fc.over) {
+    if (const ViewMeasure* m = MeasureRef(*fc.args[0], *argc.scope)) {
+      using views::AggKind;
+      AggKind k = m->def.kind;
+      bool counts_or_sum = k == AggKind::kCount || k == AggKind::kCountStar || k == AggKind::kSum;
+      bool natural = fn == (counts_or_sum ? "sum" : views::AggKindName(k));
+      bool misleading = (fn == "sum" || fn == "avg") &&
+                        (k == AggKind::kAvg || k == AggKind::kApproxCountDistinct || k == AggKind::kApproxPercentile);
+      bool states_needed = misleading || (natural && (k == AggKind::kAvg || k == AggKind::kApproxCountDistinct ||
+                                                      k == AggKind::kApproxPercentile));
+      if (m->row_id < 0 && states_needed)
+        return InvalidArgument(ErrorCode::kFeatureNotSupported,
+                               "{}({}): \"{}\" holds the per-row values of a view's {} measure, read through a "
+                               "subquery or WITH; re-aggregate it in the query block that reads the view",
+                               fn, m->column, m->column, views::AggKindName(k));
+      if (m->row_id >= 0 && (natural || misleading)) return BindMeasureMerge(fn, *m, &fc, argc, into, table);
+    }
+  }
   AggregateCall call;
   call.name = fn;
   function::AggregateSpec& spec = call.spec;

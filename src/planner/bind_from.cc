@@ -116,16 +116,31 @@ Status Binder::BindBaseRef(const ast::TableRef& ref, LogicalPtr* plan, BindScope
     ASSIGN_OR_RETURN(execution::TableInfo info, catalog_.Describe(ref.schema, ref.name));
     auto get = MakeNode(LogicalKind::kGet);
     get->alias = relation;
+    // Hidden columns (a view's row reference) come last: the plan carries them, SQL does not
+    // see them.
     for (size_t i = 0; i < info.columns.size(); i++) {
       get->columns.push_back({info.columns[i].name, info.columns[i].type});
       get->ids.push_back(NewId());
       get->scan_columns.push_back(static_cast<int>(i));
     }
+    if (info.row_ref_column >= 0 && info.measure_states) {
+      int row_id = get->ids[info.row_ref_column];
+      for (size_t i = 0; i < info.columns.size(); i++) {
+        int m = info.columns[i].measure;
+        if (m < 0) continue;
+        (*measures_)[get->ids[i]] = ViewMeasure{row_id, m, info.measures[m], info.measure_states, info.columns[i].name};
+      }
+    }
     get->table = std::move(info);
     *plan = std::move(get);
   }
-  RETURN_IF_ERROR(ApplyColumnAliases(ref.column_aliases, relation, &(*plan)->columns));
-  for (size_t i = 0; i < (*plan)->columns.size(); i++)
+  size_t visible = (*plan)->columns.size();
+  if ((*plan)->kind == LogicalKind::kGet)
+    while (visible > 0 && (*plan)->table.columns[visible - 1].hidden) visible--;
+  std::vector<OutputColumn> shown((*plan)->columns.begin(), (*plan)->columns.begin() + visible);
+  RETURN_IF_ERROR(ApplyColumnAliases(ref.column_aliases, relation, &shown));
+  std::copy(shown.begin(), shown.end(), (*plan)->columns.begin());
+  for (size_t i = 0; i < visible; i++)
     scope->Add((*plan)->columns[i].name, (*plan)->columns[i].type, relation, (*plan)->ids[i]);
   return Status::OK();
 }

@@ -387,7 +387,7 @@ Result<LogicalPtr> Binder::BindBlock(const ast::SelectStmt& s) {
         std::string k = t.bound->Key();
         auto it = std::find(agg.key_keys.begin(), agg.key_keys.end(), k);
         if (it == agg.key_keys.end())
-          return InvalidArgument("column \"{}\" must appear in the GROUP BY clause or be used in an aggregate function",
+          return InvalidArgument(ErrorCode::kGroupingError, "column \"{}\" must appear in the GROUP BY clause or be used in an aggregate function",
                                  t.name);
         size_t ki = it - agg.key_keys.begin();
         t.bound = ColumnRef(agg.key_ids[ki], t.name, t.bound->type);
@@ -488,6 +488,16 @@ Result<LogicalPtr> Binder::BindBlock(const ast::SelectStmt& s) {
     names.push_back(t.name);
     ids.push_back(NewId());
     keys.push_back(t.bound->Key());
+    // A view measure passed on as is keeps its lineage (without its states: row_id -1), so that
+    // a query over this block cannot average its averages unknowingly (BindAggregateCall).
+    if (t.bound->kind == sql::ExprKind::kColumn) {
+      auto it = measures_->find(t.bound->column);
+      if (it != measures_->end()) {
+        ViewMeasure derived = it->second;
+        derived.row_id = -1;
+        (*measures_)[ids.back()] = derived;
+      }
+    }
   }
   size_t visible = exprs.size();
   auto column_of = [&](const ExprPtr& e, bool may_add, const char* why) -> Result<ExprPtr> {

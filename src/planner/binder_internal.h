@@ -44,6 +44,16 @@ struct AggState {
   bool grouping_used = false;
 };
 
+// A measure column of a view read in the query (by its column id): re-aggregated by its own
+// merge over the view rows' states (function::AggregateKind::kMergeMeasure).
+struct ViewMeasure {
+  int row_id = -1;   // the id of the view scan's hidden row-reference column
+  int measure = -1;  // index into the view's measures
+  views::MeasureDef def;
+  std::shared_ptr<const function::MeasureStates> states;
+  std::string column;  // its name, for messages
+};
+
 // A subquery in an expression, joined into the block's plan when the clause's level is built.
 struct PendingJoin {
   // kLeft (scalar: one row or none), kCross (EXISTS), kMark (IN), kMarkExists (correlated EXISTS)
@@ -76,7 +86,8 @@ struct ExprCtx {
 class Binder {
  public:
   Binder(const execution::TableCatalog& catalog, int* next_id, const Binder* parent)
-      : catalog_(catalog), next_id_(next_id), parent_(parent) {}
+      : catalog_(catalog), next_id_(next_id), parent_(parent),
+        measures_(parent ? parent->measures_ : &own_measures_) {}
 
   // A whole SELECT statement (WITH, set operations, VALUES, ORDER BY, LIMIT).
   Result<LogicalPtr> BindSelect(const ast::SelectStmt& s);
@@ -102,6 +113,12 @@ class Binder {
   Status BindTableFunction(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
   const ast::CommonTableExpr* FindCte(const std::string& name) const;
 
+  // The view measure `e` names when it is a bare column reference to one in `scope`, else null.
+  const ViewMeasure* MeasureRef(const ast::Expr& e, const BindScope& scope) const;
+  // `fn`(measure) as the measure's merge (fn empty: its natural merge — a bare measure after
+  // GROUP BY); `call` (may be null) gives the quantile of approx_percentile and FILTER.
+  Result<ExprPtr> BindMeasureMerge(const std::string& fn, const ViewMeasure& m, const ast::Expr* call, ExprCtx& argc,
+                                   AggState* into, std::vector<int>* table);
   // `argc`: where the call's arguments are bound; the call is collected into *into.
   Result<ExprPtr> BindAggregateCall(const ast::Expr& call, ExprCtx& argc, AggState* into, std::vector<int>* table);
   Result<ExprPtr> BindWindowCall(const ast::Expr& call, ExprCtx& ctx, std::vector<int>* table);
@@ -133,6 +150,9 @@ class Binder {
   // CTEs of the enclosing WITH clauses, innermost last.
   std::vector<std::map<std::string, const ast::CommonTableExpr*>> ctes_;
   int cte_depth_ = 0;  // guards against a CTE that references itself without RECURSIVE
+  // View measure columns by id, shared by the query's binders (the root owns them).
+  std::map<int, ViewMeasure> own_measures_;
+  std::map<int, ViewMeasure>* measures_;
 };
 
 // The output name PostgreSQL gives an unaliased select-list expression ("?column?" when none).

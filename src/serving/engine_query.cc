@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <functional>
+#include <set>
+
 #include "common/time_util.h"
 #include "planner/binder.h"
 #include "planner/optimizer.h"
@@ -29,6 +32,19 @@ execution::ExecLimits ExecLimitsOf(const QueryLimits& limits, int64_t start) {
 }
 
 void CopyStats(const execution::ScanStats& s, QueryStats* q) {
+  // A query that reads views and no stream reports the views' versions (the view form of the
+  // stats); any other the scans' counts.
+  if (s.view_scans > 0 && s.stream_scans == 0) {
+    q->raw = false;
+    q->batch_version = s.batch_version;
+    q->horizon = s.horizon;
+    q->speed_max_seq = s.speed_max_seq;
+    q->batch_rows = s.batch_rows;
+    q->speed_rows = s.speed_rows;
+    q->speed_generations = s.speed_generations;
+    q->definition_version = s.definition_version;
+    return;
+  }
   q->raw = true;
   q->lake_last_seq = s.lake_last_seq;
   q->log_last_seq = s.log_last_seq;
@@ -104,8 +120,14 @@ Result<PreparedEngineQueryPtr> PrepareEngineQuery(const sql::ast::SelectStmt& st
   q->start = MonotonicMicros();
   ASSIGN_OR_RETURN(planner::LogicalPtr logical, LogicalPlan(stmt, catalog));
   ASSIGN_OR_RETURN(q->plan, planner::CreatePhysicalPlan(*logical, catalog, &q->stats));
-  for (const auto& name : planner::ReferencedTables(stmt))
-    q->relations += (q->relations.empty() ? "" : ", ") + name;
+  // The relations the plan reads (not the names of CTEs), sorted, once each.
+  std::set<std::string> names;
+  std::function<void(const planner::LogicalOperator&)> visit = [&](const planner::LogicalOperator& n) {
+    if (n.kind == planner::LogicalKind::kGet) names.insert(n.table.name);
+    for (const auto& c : n.children) visit(*c);
+  };
+  visit(*logical);
+  for (const auto& name : names) q->relations += (q->relations.empty() ? "" : ", ") + name;
   return q;
 }
 

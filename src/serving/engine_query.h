@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "execution/table_source.h"
-#include "serving/query.h"
-#include "serving/raw_query.h"
+#include "serving/result.h"
+#include "serving/relation_provider.h"
 #include "sql/ast.h"
 
 namespace laminar::serving {

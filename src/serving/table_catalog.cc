@@ -57,6 +57,19 @@ columnar::Chunk ChunkOfBatch(const ingest::RowBatch& batch, const std::vector<in
 }
 
 Result<execution::TableInfo> ProviderCatalog::Describe(const std::string& schema, const std::string& name) const {
+  if (catalog_ && (schema.empty() || schema == "public")) {
+    if (auto it = catalog_->views.find(name); it != catalog_->views.end()) {
+      std::lock_guard<std::mutex> l(mu_);
+      auto& pin = pinned_[name];
+      if (!pin) {
+        ASSIGN_OR_RETURN(ViewSnapshot snap, snapshot_fn_(it->second));
+        pin = std::make_shared<const PinnedView>(it->second, std::move(snap));
+      }
+      execution::TableInfo t = pin->Describe(pin);
+      t.schema = schema;
+      return t;
+    }
+  }
   ASSIGN_OR_RETURN(RelationInfo rel, provider_.Describe(schema, name));
   execution::TableInfo t;
   t.kind = KindOf(rel.kind);
@@ -70,6 +83,12 @@ Result<execution::TableInfo> ProviderCatalog::Describe(const std::string& schema
 
 Status ProviderCatalog::Scan(const execution::TableInfo& table, const execution::ScanRequest& request,
                              const execution::ScanChunkFn& fn, execution::ScanStats* stats) const {
+  if (table.kind == execution::TableKind::kView && table.measure_states) {
+    execution::ScanStats own;
+    Status st = static_cast<const PinnedView&>(*table.measure_states).Scan(request, fn, &own);
+    if (stats) stats->Add(own);
+    return st;
+  }
   RelationInfo rel;
   rel.kind = RelationKindOf(table.kind);
   rel.name = table.name;
@@ -99,6 +118,7 @@ Status ProviderCatalog::Scan(const execution::TableInfo& table, const execution:
     stats->batch_version = std::max(stats->batch_version, qs.batch_version);
     stats->horizon = std::max(stats->horizon, qs.horizon);
     stats->speed_generations += qs.speed_generations;
+    if (table.kind == execution::TableKind::kStream) stats->stream_scans++;
   }
   return st;
 }

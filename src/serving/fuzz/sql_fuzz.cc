@@ -1,12 +1,11 @@
-// Fuzz target for the SQL front end of queries over raw rows: the input is SQL text; it is parsed
-// (sql::Parse: libpg_query and Laminar's checks), every SELECT is planned (serving::PlanRawSelect:
-// binding, typing, aggregates, GROUP BY/ORDER BY resolution, join planning, bounds for skipping)
-// against fixed in-memory relations, and then run (serving::ExecuteRawSelect) over a handful of
-// rows with edge values (WITH, subqueries and set operations through serving/subquery.h) (NULLs, INT64_MIN/MAX, NaN, ±Infinity, -0.0, empty and non-ASCII text,
+// Fuzz target for the SQL engine: the input is SQL text; it is parsed (sql::Parse: libpg_query and
+// Laminar's checks), every SELECT is transformed, bound, optimized and planned
+// (serving/engine_query.h) against fixed in-memory relations, and then run over a handful of
+// rows with edge values (NULLs, INT64_MIN/MAX, NaN, ±Infinity, -0.0, empty and non-ASCII text,
 // timestamps far from 1970), so that evaluation is fuzzed too. Small limits (1,000 result rows,
 // 16 MiB, 1 s) keep each input cheap; errors are expected results. Findings: crashes (an exception
-// escaping included), sanitizer reports, and broken invariants — a statement the planner refuses
-// runs; a result value whose type is not its column's; more rows than max_result_rows; a different
+// escaping included), sanitizer reports, and broken invariants — a result value whose type is
+// not its column's; more rows than max_result_rows; a different
 // answer when the scan leaves out the rows the WHERE bounds rule out (as partition pruning and
 // row-group skipping do). LaminarFuzzMakeSeeds writes 71 valid and edge-case queries for the
 // standalone driver (src/lake/fuzz/fuzz_driver.cc, --self-seeds) and for libFuzzer's corpus
@@ -22,11 +21,13 @@
 #include <string_view>
 #include <vector>
 
-#include "serving/raw_query.h"
-#include "serving/subquery.h"
+#include "serving/engine_query.h"
+#include "serving/relation_provider.h"
+#include "serving/table_catalog.h"
 #include "sql/binder.h"
 #include "sql/expr.h"
 #include "sql/parser.h"
+#include "sql/transformer.h"
 
 namespace {
 
@@ -162,16 +163,12 @@ std::string ResultText(const serving::QueryResult& r) {
   std::abort();
 }
 
-// Runs a SELECT as the engine does: WITH, subqueries and set operations through
-// serving::ExecuteWithSubqueries, each part by ExecuteRawSelect.
+// Runs a SELECT as the engine does.
 Result<serving::QueryResult> RunSelect(const sql::Statement& stmt, const serving::RelationProvider& rel,
                                        const serving::QueryLimits& limits) {
-  if (!serving::HasSubqueries(stmt)) return serving::ExecuteRawSelect(stmt, rel, limits);
-  serving::SelectRunner run = [](const sql::Statement& s, const serving::RelationProvider& p, bool,
-                                 const serving::QueryLimits& l, const serving::RowSink* sink) {
-    return serving::ExecuteRawSelect(s, p, l, sink);
-  };
-  return serving::ExecuteWithSubqueries(stmt, rel, limits, nullptr, run);
+  ASSIGN_OR_RETURN(auto ast, sql::TransformStatement(stmt));
+  serving::ProviderCatalog catalog(rel);
+  return serving::RunEngineQuery(*ast, catalog, limits);
 }
 
 }  // namespace
@@ -188,13 +185,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const sql::Statement& stmt : *stmts) {
     if (stmt.kind != "SelectStmt") continue;
     auto run = RunSelect(stmt, Relations(false), limits);
-    // Planning alone and the planning a run does decide alike: a run may still fail where the
-    // plan was fine (a row's text that does not cast), never succeed where it was refused.
-    // (Subqueries plan their parts as they run.)
-    if (!serving::HasSubqueries(stmt)) {
-      Status planned = serving::PlanRawSelect(stmt, Relations(false));
-      if (!planned.ok() && run.ok()) Fail("planning refused what running accepted:", stmt.text, planned.ToString());
-    }
     if (run.ok()) {
       // Every row has one value per column, of the column's type (or NULL).
       for (const auto& row : run->rows) {

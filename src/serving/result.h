@@ -1,21 +1,8 @@
-// Queries over views: SELECT from one view, with measures re-aggregated by their own merge
-// (DESIGN.md "Query semantics"). The view's current state comes from a ViewSnapshotFn (the
-// engine supplies it: today the speed layer's merged generations; with the batch layer, batch
-// version ⊕ speed generations above its horizon).
+// What a query answers and under which limits: the result (columns, rows, where they came from),
+// the row sink that streams rows to a client instead, and the snapshot of a view the engine
+// reads (serving/view_source.h).
 //
-// Semantics (docs/sql.md "Queries"):
-//  - Without GROUP BY and without aggregate functions, the view's rows are returned as stored
-//    (one per distinct dimension tuple); `SELECT *` lists the view's columns in definition order.
-//  - With GROUP BY (names, output aliases, positions or expressions over dimensions, e.g. a
-//    coarser date_trunc), rows are grouped and every measure is merged: a bare measure name or
-//    sum(count measure|sum measure), min(min measure), max(max measure), avg(avg measure) — an
-//    avg stays a true average. Other aggregate/measure pairings are errors naming both.
-//  - count(*) counts view rows; min()/max() of a dimension expression work as in SQL.
-//  - Aggregates without GROUP BY make one row (also over no input, as in PostgreSQL).
-//  - WHERE may read dimensions only; ORDER BY output names, positions or selected expressions,
-//    ASC/DESC, NULLS FIRST/LAST; LIMIT/OFFSET constants.
-//
-// Thread safety: pure functions over their inputs.
+// Thread safety: values; QueryLimits::cancel is set by another thread.
 #pragma once
 
 #include <atomic>
@@ -25,10 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "catalog/catalog.h"
 #include "common/status.h"
 #include "common/types.h"
-#include "sql/parser.h"
 #include "views/view_state.h"
 
 namespace laminar::serving {
@@ -40,7 +25,8 @@ struct ResultColumn {
 
 // Where the rows of a query came from, reported with every result.
 struct QueryStats {
-  std::string relation;          // the view queried
+  // Over views (and no stream): the views' versions. `relation`: the relations read.
+  std::string relation;
   uint64_t batch_version = 0;    // 0 while no batch version exists
   uint64_t horizon = 0;          // seq covered by the batch version
   uint64_t speed_max_seq = 0;    // highest seq seen in the speed generations used
@@ -49,7 +35,7 @@ struct QueryStats {
   size_t speed_generations = 0;
   uint64_t definition_version = 0;  // the view definition that answered (see redefinition)
   int64_t elapsed_micros = 0;
-  // Queries over raw rows (serving/raw_query.h): what the scan read and skipped.
+  // Queries that read a stream (raw = true): what the scans read and skipped.
   bool raw = false;
   uint64_t lake_last_seq = 0;        // the lake manifest's last seq (lake rows have seq ≤ it)
   uint64_t log_last_seq = 0;         // the log end read (log-tail rows have seq in (lake, log])
@@ -84,9 +70,11 @@ struct QueryLimits {
   const std::atomic<bool>* cancel = nullptr;
 };
 
-// Plans and runs one SELECT statement. InvalidArgument/Unimplemented name the problem (an
-// unknown relation, a measure in WHERE, a raw stream, ...); NotFound for an unknown view.
-Result<QueryResult> ExecuteSelect(const sql::Statement& stmt, const catalog::Snapshot& catalog,
-                                  const ViewSnapshotFn& snapshot_fn, const QueryLimits& limits);
+// Receives a streamed result: `begin` with the columns once the query is planned (before any
+// row; its error ends the run), then each row.
+struct RowSink {
+  std::function<Status(const std::vector<ResultColumn>& columns)> begin;
+  std::function<Status(std::vector<Value>&& row)> row;
+};
 
 }  // namespace laminar::serving
