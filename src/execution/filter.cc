@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "common/time_util.h"
-#include "execution/expression.h"
+#include "sql/vector_eval.h"
 
 namespace laminar::execution {
 
@@ -16,7 +16,7 @@ class FilterSink : public Sink {
   Status Push(Chunk& chunk, bool* stop) override {
     RETURN_IF_ERROR(ctx_.Check());
     if (chunk.rows == 0) return Status::OK();
-    EvalSelect(predicate_, chunk, &sel_);
+    sql::EvalSelect(predicate_, chunk, &sel_);
     if (sql::HasEvalError()) return sql::TakeEvalError();
     if (sel_.empty()) return Status::OK();
     if (sel_.size() == chunk.rows) return out_.Push(chunk, stop);

@@ -1,7 +1,7 @@
 #include "execution/projection.h"
 
 #include "common/time_util.h"
-#include "execution/expression.h"
+#include "sql/vector_eval.h"
 
 namespace laminar::execution {
 
@@ -18,7 +18,7 @@ class ProjectionSink : public Sink {
     Chunk result;
     result.columns.resize(exprs_.size());
     for (size_t k = 0; k < exprs_.size(); k++) {
-      EvalVector(*exprs_[k], chunk, &result.columns[k]);
+      sql::EvalVector(*exprs_[k], chunk, &result.columns[k]);
       if (sql::HasEvalError()) return sql::TakeEvalError();
     }
     result.rows = chunk.rows;

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/time_util.h"
-#include "execution/expression.h"
+#include "sql/vector_eval.h"
 
 namespace laminar::execution {
 
@@ -24,7 +24,7 @@ Status TableScan::Produce(ExecContext& ctx, Sink& out) {
     RETURN_IF_ERROR(ctx.Check());
     if (chunk.rows == 0) return Status::OK();
     if (!filter_) return counted.Push(chunk, stop);
-    EvalSelect(*filter_, chunk, &sel);
+    sql::EvalSelect(*filter_, chunk, &sel);
     if (sql::HasEvalError()) return sql::TakeEvalError();
     if (sel.empty()) return Status::OK();
     if (sel.size() == chunk.rows) return counted.Push(chunk, stop);

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "execution/expression.h"
+#include "sql/vector_eval.h"
 #include "execution/filter.h"
 #include "execution/join.h"
 #include "execution/limit.h"
@@ -90,7 +90,7 @@ namespace {
 execution::ChunkPredicate PredicateOf(ExprPtr e) {
   return [e](const columnar::Chunk& rows, std::vector<uint32_t>* sel) -> Status {
     sql::ClearEvalError();
-    execution::EvalSelect(*e, rows, sel);
+    sql::EvalSelect(*e, rows, sel);
     if (sql::HasEvalError()) return sql::TakeEvalError();
     return Status::OK();
   };

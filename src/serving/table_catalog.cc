@@ -1,5 +1,7 @@
 #include "serving/table_catalog.h"
 
+#include "ingest/row_batch_chunk.h"
+
 #include <cstring>
 
 namespace laminar::serving {
@@ -27,34 +29,6 @@ RelationKind RelationKindOf(execution::TableKind k) {
 }
 
 }  // namespace
-
-columnar::Chunk ChunkOfBatch(const ingest::RowBatch& batch, const std::vector<int>& columns,
-                             const std::vector<int>& columns_in_batch) {
-  columnar::Chunk chunk;
-  size_t n = batch.num_rows();
-  chunk.rows = n;
-  chunk.columns.reserve(columns.size());
-  for (int rc : columns) {
-    const ingest::Column& src = batch.column(columns_in_batch[rc]);
-    columnar::Vector v(src.type);
-    auto& valid = v.mutable_validity();
-    valid.assign(src.valid.begin(), src.valid.begin() + n);
-    switch (src.type) {
-      case Type::kDouble: v.mutable_doubles().assign(src.doubles.begin(), src.doubles.begin() + n); break;
-      case Type::kText: {
-        auto& s = v.mutable_strings();
-        s.resize(n);
-        const char* base = src.text_data.data();
-        for (size_t i = 0; i < n; i++)
-          s[i] = std::string_view(base + src.text_offsets[i], src.text_offsets[i + 1] - src.text_offsets[i]);
-        break;
-      }
-      default: v.mutable_ints().assign(src.ints.begin(), src.ints.begin() + n); break;
-    }
-    chunk.columns.push_back(std::move(v));
-  }
-  return chunk;
-}
 
 Result<execution::TableInfo> ProviderCatalog::Describe(const std::string& schema, const std::string& name) const {
   if (catalog_ && (schema.empty() || schema == "public")) {
@@ -102,7 +76,7 @@ Status ProviderCatalog::Scan(const execution::TableInfo& table, const execution:
   req.bounds = request.bounds;
   QueryStats qs;
   Status st = provider_.Scan(rel, req, [&](const ingest::RowBatch& batch, const std::vector<int>& cols, bool* stop) {
-    columnar::Chunk chunk = ChunkOfBatch(batch, request.columns, cols);
+    columnar::Chunk chunk = ingest::ChunkOfBatch(batch, request.columns, cols);
     return fn(chunk, stop);
   }, &qs);
   if (stats) {

@@ -38,9 +38,4 @@ class ProviderCatalog : public execution::TableCatalog {
   mutable std::map<std::string, std::shared_ptr<const PinnedView>> pinned_;
 };
 
-// The chunk of `batch` holding relation columns `columns` (batch column columns_in_batch[c] for
-// relation column c), text by reference into the batch.
-columnar::Chunk ChunkOfBatch(const ingest::RowBatch& batch, const std::vector<int>& columns,
-                             const std::vector<int>& columns_in_batch);
-
 }  // namespace laminar::serving

@@ -2,35 +2,57 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
+
+#include "ingest/row_batch_chunk.h"
+#include "sql/vector_eval.h"
 
 namespace laminar::views {
+
+namespace {
+
+// One cell of the group-key encoding: a tag byte (0 NULL, 1 + Type) and the payload. Doubles:
+// -0.0 as 0.0 and every NaN as one NaN, so that they group together (as GROUP BY does).
+void AppendKeyInt(Type t, int64_t i, std::string* key) {
+  key->push_back(static_cast<char>(1 + static_cast<int>(t)));
+  key->append(reinterpret_cast<const char*>(&i), sizeof i);
+}
+void AppendKeyDouble(double d, std::string* key) {
+  key->push_back(static_cast<char>(1 + static_cast<int>(Type::kDouble)));
+  if (d == 0) d = 0;
+  if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
+  key->append(reinterpret_cast<const char*>(&d), sizeof d);
+}
+void AppendKeyText(std::string_view t, std::string* key) {
+  key->push_back(static_cast<char>(1 + static_cast<int>(Type::kText)));
+  uint32_t n = static_cast<uint32_t>(t.size());
+  key->append(reinterpret_cast<const char*>(&n), sizeof n);
+  key->append(t);
+}
+
+}  // namespace
 
 void AppendGroupKey(const Value& v, std::string* key) {
   if (v.is_null()) {
     key->push_back('\0');
     return;
   }
-  key->push_back(static_cast<char>(1 + static_cast<int>(v.type())));
   switch (v.type()) {
-    case Type::kBool:
-    case Type::kInt64:
-    case Type::kTimestamp: {
-      int64_t i = v.as_int();
-      key->append(reinterpret_cast<const char*>(&i), sizeof i);
-      break;
-    }
-    case Type::kDouble: {
-      double d = v.as_double();
-      if (d == 0) d = 0;  // -0.0 and 0.0 group together
-      key->append(reinterpret_cast<const char*>(&d), sizeof d);
-      break;
-    }
-    case Type::kText: {
-      uint32_t n = static_cast<uint32_t>(v.as_text().size());
-      key->append(reinterpret_cast<const char*>(&n), sizeof n);
-      key->append(v.as_text());
-      break;
-    }
+    case Type::kDouble: AppendKeyDouble(v.as_double(), key); return;
+    case Type::kText: AppendKeyText(v.as_text(), key); return;
+    default: AppendKeyInt(v.type(), v.as_int(), key); return;
+  }
+}
+
+void AppendGroupKey(const columnar::Vector& v, size_t row, std::string* key) {
+  if (!v.valid(row)) {
+    key->push_back('\0');
+    return;
+  }
+  switch (v.type()) {
+    case Type::kDouble: AppendKeyDouble(v.f64(row), key); return;
+    case Type::kText: AppendKeyText(v.str(row), key); return;
+    default: AppendKeyInt(v.type(), v.i64(row), key); return;
   }
 }
 
@@ -59,20 +81,59 @@ const Group* ViewState::Find(const std::vector<Value>& dims, std::string* scratc
 
 size_t ViewState::Apply(const ingest::RowBatch& batch) {
   const ViewDef& def = *def_;
-  // Materialise only the columns the filter and the dimensions read.
-  std::vector<char> needed(batch.num_columns(), 0);
+  const size_t n = batch.num_rows();
+  if (n == 0) return 0;
+  // The columns the filter and the dimensions read, as column vectors (text by reference into
+  // the batch); the expressions are evaluated a batch at a time (sql/vector_eval.h).
+  const size_t ncols = batch.num_columns();
+  std::vector<char> needed(ncols, 0);
   if (def.filter) sql::VisitColumns(*def.filter, [&](int c) { needed[c] = 1; });
   for (const auto& d : def.dims) sql::VisitColumns(*d.expr, [&](int c) { needed[c] = 1; });
-  std::vector<Value> row(batch.num_columns());
-  std::vector<Value> dims(def.dims.size());
-  size_t applied = 0;
-  for (size_t r = 0; r < batch.num_rows(); r++) {
-    for (size_t c = 0; c < needed.size(); c++)
-      if (needed[c]) row[c] = batch.column(c).Get(r);
-    if (def.filter && !sql::EvalPredicate(*def.filter, row.data())) continue;
-    applied++;
-    for (size_t d = 0; d < def.dims.size(); d++) dims[d] = sql::Eval(*def.dims[d].expr, row.data());
-    Group& g = GroupFor(dims);
+  std::vector<int> identity(ncols), read;
+  for (size_t c = 0; c < ncols; c++) {
+    identity[c] = static_cast<int>(c);
+    if (needed[c]) read.push_back(static_cast<int>(c));
+  }
+  columnar::Chunk part = ingest::ChunkOfBatch(batch, read, identity);
+  columnar::Chunk chunk;
+  chunk.rows = n;
+  for (size_t c = 0; c < ncols; c++) chunk.columns.emplace_back(batch.column(c).type);
+  for (size_t i = 0; i < read.size(); i++) chunk.columns[read[i]] = std::move(part.columns[i]);
+
+  std::vector<uint32_t> sel;
+  if (def.filter) {
+    sql::EvalSelect(*def.filter, chunk, &sel);
+  } else {
+    sel.resize(n);
+    for (size_t r = 0; r < n; r++) sel[r] = static_cast<uint32_t>(r);
+  }
+  std::vector<columnar::Vector> computed(def.dims.size());
+  std::vector<const columnar::Vector*> dims(def.dims.size());
+  for (size_t d = 0; d < def.dims.size(); d++) {
+    const sql::Expr& e = *def.dims[d].expr;
+    if (e.kind == sql::ExprKind::kColumn) {
+      dims[d] = &chunk.columns[e.column];
+    } else {
+      sql::EvalVector(e, chunk, &computed[d]);
+      dims[d] = &computed[d];
+    }
+  }
+  // A row that fails to evaluate has a NULL dimension, as before; the statement-level error slot
+  // is not the speed layer's to keep.
+  sql::ClearEvalError();
+
+  for (uint32_t r : sel) {
+    key_buf_.clear();
+    for (const columnar::Vector* v : dims) AppendGroupKey(*v, r, &key_buf_);
+    auto [it, inserted] = index_.try_emplace(key_buf_, static_cast<uint32_t>(groups_.size()));
+    if (inserted) {
+      Group ng;
+      ng.dims.reserve(dims.size());
+      for (const columnar::Vector* v : dims) ng.dims.push_back(v->Get(r));
+      ng.aggs.resize(def.measures.size());
+      groups_.push_back(std::move(ng));
+    }
+    Group& g = groups_[it->second];
     for (size_t m = 0; m < def.measures.size(); m++) {
       const MeasureDef& md = def.measures[m];
       AggState& s = g.aggs[m];
@@ -118,7 +179,7 @@ size_t ViewState::Apply(const ingest::RowBatch& batch) {
       }
     }
   }
-  return applied;
+  return sel.size();
 }
 
 void ViewState::Merge(const ViewState& other) {

@@ -1,8 +1,11 @@
 // ViewState: the groups of one view and their measures' partial states — the shared unit of the
 // speed layer (one per log segment), and, later, of the batch layer and query merging.
 //
-// Apply() runs the view's definition over stream rows: rows failing the WHERE filter are
-// skipped; the dimension expressions give the group key; every measure's state is updated.
+// Apply() runs the view's definition over a batch of stream rows, a batch at a time: the WHERE
+// filter and the dimension expressions are evaluated over the batch's columns
+// (sql/vector_eval.h), the group key is encoded from the dimension vectors, and every measure's
+// state is updated from the batch's column arrays — no row is copied into Values (a new group's
+// dimensions are).
 // Merge() combines two states of the same definition group by group (exact; see aggregate.h).
 //
 // Thread safety: none; callers synchronise (speed/ holds a mutex per view).
@@ -15,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "columnar/vector.h"
 #include "ingest/row_batch.h"
 #include "views/aggregate.h"
 #include "views/view_def.h"
@@ -22,8 +26,11 @@
 namespace laminar::views {
 
 // Appends a binary encoding of `v` to `key`, such that two values encode alike exactly when
-// they group together (NULLs together; -0.0 with 0.0). Used for group-by hash keys.
+// they group together (NULLs together; -0.0 with 0.0; every NaN with every NaN). Used for
+// group-by hash keys.
 void AppendGroupKey(const Value& v, std::string* key);
+// The same encoding of cell `row` of `v` (the value v.Get(row) would give).
+void AppendGroupKey(const columnar::Vector& v, size_t row, std::string* key);
 
 struct Group {
   std::vector<Value> dims;      // one per ViewDef::dims

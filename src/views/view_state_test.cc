@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <random>
 
 namespace laminar::views {
@@ -193,6 +195,39 @@ TEST(StateCodec, DamagedInputIsCorruption) {
     auto r = DecodeViewState(d, Def());
     if (!r.ok()) EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
   }
+}
+
+// Group keys: every NaN groups with every NaN (whatever its sign and payload), -0.0 with 0.0,
+// and a value encodes alike from a Value and from a column vector.
+TEST(GroupKey, NaNPayloadsAndSignedZeroGroupTogether) {
+  double nan_a = std::numeric_limits<double>::quiet_NaN();
+  double nan_b = -std::numeric_limits<double>::quiet_NaN();
+  uint64_t bits;
+  std::memcpy(&bits, &nan_a, sizeof bits);
+  bits |= 0x123;  // another payload
+  double nan_c;
+  std::memcpy(&nan_c, &bits, sizeof bits);
+  std::string a, b, c, z, nz;
+  AppendGroupKey(Value::Double(nan_a), &a);
+  AppendGroupKey(Value::Double(nan_b), &b);
+  AppendGroupKey(Value::Double(nan_c), &c);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a, c);
+  AppendGroupKey(Value::Double(0.0), &z);
+  AppendGroupKey(Value::Double(-0.0), &nz);
+  EXPECT_EQ(z, nz);
+  columnar::Vector v(Type::kDouble);
+  v.AppendDouble(nan_c);
+  v.AppendNull();
+  v.AppendDouble(-0.0);
+  std::string vc, vn, vz, null_key;
+  AppendGroupKey(v, 0, &vc);
+  AppendGroupKey(v, 1, &vn);
+  AppendGroupKey(v, 2, &vz);
+  AppendGroupKey(Value::Null(), &null_key);
+  EXPECT_EQ(vc, a);
+  EXPECT_EQ(vn, null_key);
+  EXPECT_EQ(vz, z);
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 // chunks holding NULLs and extremes (INT64_MIN/MAX, NaN, ±Infinity, -0, empty and non-ASCII
 // text). The input chunk is destroyed before the results are read, so a text result that does
 // not keep its input alive shows under ASan.
-#include "execution/expression.h"
+#include "sql/vector_eval.h"
 
 #include <gtest/gtest.h>
 
@@ -23,7 +23,7 @@
 #include "sql/binder.h"
 #include "sql/parser.h"
 
-namespace laminar::execution {
+namespace laminar::sql {
 namespace {
 
 using columnar::Chunk;
@@ -662,4 +662,4 @@ TEST(ExpressionTest, SelectIsAscendingTrueRowsOnly) {
 }
 
 }  // namespace
-}  // namespace laminar::execution
+}  // namespace laminar::sql

@@ -5,9 +5,9 @@
 
 #include <cstring>
 
-#include "execution/expression_internal.h"
+#include "sql/vector_eval_internal.h"
 
-namespace laminar::execution::internal {
+namespace laminar::sql::vec {
 
 using sql::CompareOp;
 using sql::Expr;
@@ -438,4 +438,4 @@ void SelectLike(const Expr& e, const Chunk& in, const Sel& sel, BoolRows* out) {
   });
 }
 
-}  // namespace laminar::execution::internal
+}  // namespace laminar::sql::vec

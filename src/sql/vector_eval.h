@@ -16,7 +16,7 @@
 #include "columnar/vector.h"
 #include "sql/expr.h"
 
-namespace laminar::execution {
+namespace laminar::sql {
 
 // Evaluates `e` over the `in.rows` rows of `in` into `*out` (replaced; type e.type). Text results
 // may point into `in`'s text or into the expression's literals; `*out` keeps `in`'s heaps alive.
@@ -25,4 +25,4 @@ void EvalVector(const sql::Expr& e, const columnar::Chunk& in, columnar::Vector*
 // The rows of `in` where the predicate `e` is true (not false, not NULL), ascending, into *sel.
 void EvalSelect(const sql::Expr& e, const columnar::Chunk& in, std::vector<uint32_t>* sel);
 
-}  // namespace laminar::execution
+}  // namespace laminar::sql

@@ -6,9 +6,9 @@
 #include <cmath>
 
 #include "common/time_util.h"
-#include "execution/expression_internal.h"
+#include "sql/vector_eval_internal.h"
 
-namespace laminar::execution::internal {
+namespace laminar::sql::vec {
 
 using sql::ArithOp;
 using sql::Expr;
@@ -444,4 +444,4 @@ void EvalExtract(const Expr& e, const Chunk& in, const Sel& sel, Vector* out) {
   });
 }
 
-}  // namespace laminar::execution::internal
+}  // namespace laminar::sql::vec

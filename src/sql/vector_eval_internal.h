@@ -21,7 +21,7 @@
 #include "columnar/vector.h"
 #include "sql/expr.h"
 
-namespace laminar::execution::internal {
+namespace laminar::sql::vec {
 
 using columnar::Chunk;
 using columnar::Vector;
@@ -131,4 +131,4 @@ void EvalCast(const sql::Expr& e, const Chunk& in, const Sel& sel, Vector* out);
 void EvalDateTrunc(const sql::Expr& e, const Chunk& in, const Sel& sel, Vector* out);
 void EvalExtract(const sql::Expr& e, const Chunk& in, const Sel& sel, Vector* out);
 
-}  // namespace laminar::execution::internal
+}  // namespace laminar::sql::vec

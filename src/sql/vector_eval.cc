@@ -1,14 +1,14 @@
 // Vectorized expression evaluation: entry points, dispatch, and the kernels of columns,
 // literals, AND/OR/NOT, IS NULL, CASE and COALESCE, plus the row-by-row fallback. See
 // expression_internal.h for how the kernel files fit together.
-#include "execution/expression.h"
+#include "sql/vector_eval.h"
 
 #include <algorithm>
 
-#include "execution/expression_internal.h"
+#include "sql/vector_eval_internal.h"
 
-namespace laminar::execution {
-namespace internal {
+namespace laminar::sql {
+namespace vec {
 
 using sql::Expr;
 using sql::ExprKind;
@@ -511,7 +511,7 @@ void EvalNode(const Expr& e, const Chunk& in, const Sel& sel, Vector* out) {
   EvalRows(e, in, sel, out);
 }
 
-}  // namespace internal
+}  // namespace vec
 
 // ---------------------------------------------------------------------------------------------
 // Entry points. A kernel evaluates more rows than sql::Eval only where sql::Eval's order is
@@ -521,23 +521,23 @@ void EvalNode(const Expr& e, const Chunk& in, const Sel& sel, Vector* out) {
 
 void EvalVector(const sql::Expr& e, const columnar::Chunk& in, columnar::Vector* out) {
   bool had_error = sql::HasEvalError();
-  internal::Sel all = internal::Sel::All(in.rows);
-  internal::EvalNode(e, in, all, out);
+  vec::Sel all = vec::Sel::All(in.rows);
+  vec::EvalNode(e, in, all, out);
   if (!had_error && sql::HasEvalError()) {
     sql::ClearEvalError();
-    internal::EvalRows(e, in, all, out);
+    vec::EvalRows(e, in, all, out);
   }
 }
 
 void EvalSelect(const sql::Expr& e, const columnar::Chunk& in, std::vector<uint32_t>* sel) {
   bool had_error = sql::HasEvalError();
-  internal::Sel all = internal::Sel::All(in.rows);
-  internal::BoolRows r;
-  internal::SelectNode(e, in, all, &r);
+  vec::Sel all = vec::Sel::All(in.rows);
+  vec::BoolRows r;
+  vec::SelectNode(e, in, all, &r);
   if (!had_error && sql::HasEvalError()) {
     sql::ClearEvalError();
     columnar::Vector v;
-    internal::EvalRows(e, in, all, &v);
+    vec::EvalRows(e, in, all, &v);
     sel->clear();
     for (uint32_t i = 0; i < in.rows; i++)
       if (v.valid(i) && v.boolean(i)) sel->push_back(i);
@@ -546,4 +546,4 @@ void EvalSelect(const sql::Expr& e, const columnar::Chunk& in, std::vector<uint3
   *sel = std::move(r.t);
 }
 
-}  // namespace laminar::execution
+}  // namespace laminar::sql
