@@ -466,6 +466,7 @@ size_t Accumulator::AddPlain(const AggregateSpec& spec, const Value* in) {
     case K::kRegrSlope:
     case K::kRegrIntercept:
     case K::kRegrCount: AddRegr(AsDouble(in[0]), AsDouble(in[1])); return 0;
+    case K::kMergeMeasure: return 0;  // AddRow merges it before reaching here
     case K::kStringAgg:
     case K::kArrayAgg: {
       if (!spec.order.empty()) {  // keep the row; sorted at Finalize

@@ -93,7 +93,6 @@ ExprPtr Expr::Clone() const {
   e->subquery = CloneSelect(subquery);
   e->sql_value = sql_value;
   e->sql_value_precision = sql_value_precision;
-  e->json_source = json_source;
   e->indirection.reserve(indirection.size());
   for (const IndirectionStep& s : indirection) {
     IndirectionStep c;

@@ -184,10 +184,6 @@ struct Expr {
 
   std::vector<IndirectionStep> indirection;  // kIndirection
 
-  // Transitional: the JSON node (const nlohmann::json*) this was transformed from, valid while the
-  // parse tree lives; only for JsonBindHook (sql/binder.h); removed with the old serving paths.
-  const void* json_source = nullptr;
-
   // The function's last name ("count" for pg_catalog.count), "" when not a function.
   const std::string& FunctionName() const;
   ExprPtr Clone() const;

@@ -137,19 +137,11 @@ bool IsAggregateName(const std::string& name);
 // boolean, ISO-8601 for timestamptz, numbers). InvalidArgument on bad input.
 Result<Value> CastText(const std::string& text, Type type);
 
-// ----- Transitional: libpg_query JSON expression nodes ({"FuncCall": {...}}, ...). Each call
-// transforms the node (TransformExpr, sql/transformer.h) and binds the tree as above; a node the
-// transformer refuses gives its error. Removed with the serving paths that still walk JSON.
-
-// The hook of the JSON overloads: offered the JSON node each expression was transformed from (the
-// node object itself, {"FuncCall": {...}}, {"ColumnRef": {...}}, ...), in the same order and on
-// the same terms as BindHook. Nodes without an expression of their own are not offered: a
-// LIKE ... ESCAPE pattern's like_escape() wrapper (the pattern is), a named argument's
-// NamedArgExpr (refused: `unsupported expression: NamedArgExpr`).
-using JsonBindHook = std::function<Result<ExprPtr>(const nlohmann::json& node)>;
-
-Result<ExprPtr> BindExpr(const nlohmann::json& node, const Scope& scope, const JsonBindHook* hook = nullptr);
-Result<ExprPtr> BindPredicate(const nlohmann::json& node, const Scope& scope, const JsonBindHook* hook = nullptr);
+// ----- libpg_query JSON expression nodes ({"FuncCall": {...}}, ...), for DDL (catalog/) and
+// tests: each call transforms the node (TransformExpr, sql/transformer.h) and binds the tree as
+// above; a node the transformer refuses gives its error.
+Result<ExprPtr> BindExpr(const nlohmann::json& node, const Scope& scope);
+Result<ExprPtr> BindPredicate(const nlohmann::json& node, const Scope& scope);
 Result<Value> ConstValue(const nlohmann::json& node);
 std::string ColumnRefName(const nlohmann::json& node);
 

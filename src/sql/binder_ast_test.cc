@@ -29,7 +29,7 @@ std::vector<Value> Row() {
 }
 
 // The syntax tree of a select-list expression. The parse tree it came from is kept in *json when
-// asked for (json_source points into it).
+// asked for.
 ast::ExprPtr Tree(const std::string& expr, nlohmann::json* json = nullptr) {
   auto stmts = Parse("SELECT " + expr + " FROM t");
   EXPECT_TRUE(stmts.ok()) << expr << ": " << stmts.status().ToString();
@@ -209,25 +209,6 @@ TEST(BinderAstTest, HookSeesEveryNodeBeforeItIsBound) {
   EXPECT_EQ("true", EvalText("nope = 'zz'", &literal));
   BindHook empty;
   EXPECT_EQ("8", EvalText("n + 1", &empty));
-}
-
-TEST(BinderAstTest, JsonHookSeesTheParseTreesOwnNodes) {
-  // The transitional JSON entry point offers the JSON hook the nodes of the caller's parse tree
-  // (json_source), not copies.
-  auto stmts = Parse("SELECT lower(s) || 'x' FROM t");
-  ASSERT_TRUE(stmts.ok());
-  const nlohmann::json& root = (*stmts)[0].node["SelectStmt"]["targetList"][0]["ResTarget"]["val"];
-  std::vector<const nlohmann::json*> seen;
-  JsonBindHook hook = [&](const nlohmann::json& node) -> Result<ExprPtr> {
-    seen.push_back(&node);
-    return ExprPtr();
-  };
-  ASSERT_TRUE(BindExpr(root, TestScope(), &hook).ok());
-  ASSERT_EQ(4u, seen.size());
-  EXPECT_EQ(&root, seen[0]);
-  EXPECT_EQ(&root["A_Expr"]["lexpr"], seen[1]);
-  EXPECT_EQ(&root["A_Expr"]["lexpr"]["FuncCall"]["args"][0], seen[2]);
-  EXPECT_EQ(&root["A_Expr"]["rexpr"], seen[3]);
 }
 
 TEST(BinderAstTest, JsonEntryPointsRefuseAMissingNode) {

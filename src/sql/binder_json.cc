@@ -1,5 +1,5 @@
-// Transitional JSON entry points of the binder (sql/binder.h): transform, then bind the tree.
-// Removed with the serving and catalog paths that still walk libpg_query's JSON.
+// JSON entry points of the binder (sql/binder.h), for DDL and tests: transform, then bind the
+// tree.
 #include "sql/binder.h"
 #include "sql/transformer.h"
 
@@ -15,31 +15,18 @@ bool IsEmptyNode(const json& node) { return !node.is_object() || node.empty(); }
 
 Status EmptyExpression() { return Unimplemented("unsupported expression: empty expression"); }
 
-// The JSON hook as a BindHook: offered the node each expression was transformed from
-// (ast::Expr::json_source); an expression without one binds normally.
-BindHook Adapt(const JsonBindHook& hook) {
-  return [&hook](const ast::Expr& e) -> Result<ExprPtr> {
-    if (!e.json_source) return ExprPtr();
-    return hook(*static_cast<const json*>(e.json_source));
-  };
-}
-
 }  // namespace
 
-Result<ExprPtr> BindExpr(const json& node, const Scope& scope, const JsonBindHook* hook) {
+Result<ExprPtr> BindExpr(const json& node, const Scope& scope) {
   if (IsEmptyNode(node)) return EmptyExpression();
   ASSIGN_OR_RETURN(ast::ExprPtr tree, TransformExpr(node));
-  if (!hook || !*hook) return BindExpr(*tree, scope);
-  BindHook adapter = Adapt(*hook);
-  return BindExpr(*tree, scope, &adapter);
+  return BindExpr(*tree, scope);
 }
 
-Result<ExprPtr> BindPredicate(const json& node, const Scope& scope, const JsonBindHook* hook) {
+Result<ExprPtr> BindPredicate(const json& node, const Scope& scope) {
   if (IsEmptyNode(node)) return EmptyExpression();
   ASSIGN_OR_RETURN(ast::ExprPtr tree, TransformExpr(node));
-  if (!hook || !*hook) return BindPredicate(*tree, scope);
-  BindHook adapter = Adapt(*hook);
-  return BindPredicate(*tree, scope, &adapter);
+  return BindPredicate(*tree, scope);
 }
 
 Result<Value> ConstValue(const json& node) {

@@ -59,8 +59,8 @@ nlohmann::json ExprNode(const std::string& expr) {
   return (*stmts)[0].node["SelectStmt"]["targetList"][0]["ResTarget"]["val"];
 }
 
-Result<ExprPtr> Bind(const std::string& expr, const Scope& scope = TestScope(), const JsonBindHook* hook = nullptr) {
-  return BindExpr(ExprNode(expr), scope, hook);
+Result<ExprPtr> Bind(const std::string& expr, const Scope& scope = TestScope()) {
+  return BindExpr(ExprNode(expr), scope);
 }
 
 // Binds and evaluates over Row(); the value as psql prints it, "NULL", "ERROR: <bind error>" or
@@ -901,71 +901,6 @@ TEST(ExprColumnsTest, QualifierIgnoredWithoutRelations) {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-std::string KindOf(const nlohmann::json& node) { return node.is_object() && !node.empty() ? node.begin().key() : ""; }
-
-std::string FuncNameOf(const nlohmann::json& node) {
-  if (KindOf(node) != "FuncCall") return "";
-  return StringValue(node["FuncCall"]["funcname"].back());
-}
-
-TEST(ExprHookTest, ReplacesAggregates) {
-  Scope scope = TestScope();
-  scope.columns.push_back({"count", Type::kInt64});  // where the planner keeps count(*)'s result
-  int count_col = static_cast<int>(scope.columns.size()) - 1;
-  std::vector<std::string> seen;
-  JsonBindHook hook = [&](const nlohmann::json& node) -> Result<ExprPtr> {
-    seen.push_back(KindOf(node) + (FuncNameOf(node).empty() ? "" : ":" + FuncNameOf(node)));
-    if (FuncNameOf(node) == "count") return MakeColumn(count_col, "count(*)", Type::kInt64);
-    return ExprPtr();
-  };
-  auto e = BindExpr(ExprNode("count(*) + lower(s)::bigint"), scope, &hook);
-  ASSERT_TRUE(e.ok()) << e.status().ToString();
-  EXPECT_EQ((std::vector<std::string>{"A_Expr", "FuncCall:count", "TypeCast", "FuncCall:lower", "ColumnRef"}), seen);
-  EXPECT_EQ("(count(*) + CAST(lower(s) AS bigint))", (*e)->ToString());
-  auto row = Row();
-  row.push_back(Value::Int(40));
-  row[kS] = Value::Text("2");
-  EXPECT_EQ(Value::Int(42), Eval(**e, row.data()));
-
-  // Nested inside CASE and in a predicate; the replaced node's children are not offered.
-  seen.clear();
-  auto p = BindPredicate(ExprNode("CASE WHEN count(n) > 1 THEN b END"), scope, &hook);
-  ASSERT_TRUE(p.ok()) << p.status().ToString();
-  EXPECT_EQ((std::vector<std::string>{"CaseExpr", "A_Expr", "FuncCall:count", "A_Const", "ColumnRef"}), seen);
-  EXPECT_TRUE(EvalPredicate(**p, row.data()));
-}
-
-TEST(ExprHookTest, NullMeansBindNormallyAndErrorsPassThrough) {
-  JsonBindHook nothing = [](const nlohmann::json&) -> Result<ExprPtr> { return ExprPtr(); };
-  auto e = BindExpr(ExprNode("sum(n) + 1"), TestScope(), &nothing);
-  ASSERT_FALSE(e.ok());
-  EXPECT_EQ("aggregate function sum is not allowed here", e.status().message());
-  e = BindExpr(ExprNode("n + 1"), TestScope(), &nothing);
-  ASSERT_TRUE(e.ok());
-  EXPECT_EQ("(n + 1)", (*e)->ToString());
-
-  JsonBindHook failing = [](const nlohmann::json& node) -> Result<ExprPtr> {
-    if (KindOf(node) == "ColumnRef") return NotFound("no such thing");
-    return ExprPtr();
-  };
-  e = BindExpr(ExprNode("1 + n"), TestScope(), &failing);
-  ASSERT_FALSE(e.ok());
-  EXPECT_EQ(StatusCode::kNotFound, e.status().code());
-  EXPECT_EQ("no such thing", e.status().message());
-
-  // A replaced column: the hook's expression is used as is.
-  JsonBindHook literal = [](const nlohmann::json& node) -> Result<ExprPtr> {
-    if (KindOf(node) == "ColumnRef") return MakeLiteral(Value::Text("zz"), Type::kText);
-    return ExprPtr();
-  };
-  e = BindExpr(ExprNode("nope = 'zz'"), TestScope(), &literal);
-  ASSERT_TRUE(e.ok()) << e.status().ToString();
-  EXPECT_EQ(Value::Bool(true), Eval(**e, nullptr));
-  // An empty std::function is no hook.
-  JsonBindHook empty;
-  EXPECT_TRUE(BindExpr(ExprNode("n + 1"), TestScope(), &empty).ok());
-}
 
 // ---------------------------------------------------------------------------------------------
 

@@ -438,7 +438,6 @@ Result<ExprPtr> Expr(const json& node) {
   if (expr_depth > kMaxExprDepth)
     return InvalidArgument("expression is nested too deeply (more than {} levels)", kMaxExprDepth);
   ASSIGN_OR_RETURN(ExprPtr e, ExprNode(node));
-  e->json_source = &node;  // transitional (ast.h): for the binder's JsonBindHook
   return e;
 }
 
