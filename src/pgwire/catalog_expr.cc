@@ -759,6 +759,12 @@ Result<Datum> Evaluator::EvalAExpr(const json& b, const Scope& scope) {
     ASSIGN_OR_RETURN(Datum l, Eval(lexpr, scope));
     ASSIGN_OR_RETURN(Datum r, Eval(rexpr, scope));
     if (l.null || r.null) return Null(kOidBool);
+    // An untyped literal is an array of the left operand's type, as in PostgreSQL:
+    // relkind = ANY('{r,m}').
+    if (r.type == kOidUnknown) {
+      ASSIGN_OR_RETURN(r.elems, ParseArrayText(r.s));
+      r.type = kOidTextArray;
+    }
     if (CatOf(r.type) != Cat::kArray) return Unimplemented("catalog query: {} over a non-array is not supported", kind == "AEXPR_OP_ANY" ? "ANY" : "ALL");
     bool any = kind == "AEXPR_OP_ANY", saw_null = false;
     for (const auto& e : r.elems) {

@@ -38,7 +38,7 @@ constexpr std::pair<const char*, uint32_t> kSystemRelations[] = {
     {"pg_inherits", 2611}, {"pg_namespace", 2615}, {"pg_rewrite", 2618}, {"pg_trigger", 2620},
     {"pg_sequence", 2224}, {"pg_foreign_table", 3118}, {"pg_policy", 3256}, {"pg_partitioned_table", 3350},
     {"pg_statistic_ext", 3381}, {"pg_collation", 3456}, {"pg_publication", 6104}, {"pg_publication_rel", 6106},
-    {"pg_publication_namespace", 6237},
+    {"pg_publication_namespace", 6237}, {"pg_enum", 3501},
 };
 
 // Fills one row of a VTable by column name; unset columns are NULL.
@@ -134,6 +134,7 @@ const std::map<std::string, std::string>& TableSpecs() {
       {"pg_sequence",
        "seqrelid:26 seqtypid:26 seqstart:20 seqincrement:20 seqmax:20 seqmin:20 seqcache:20 seqcycle:16"},
       {"pg_foreign_table", "ftrelid:26 ftserver:26 ftoptions:1009"},
+      {"pg_enum", "oid:26 enumtypid:26 enumsortorder:700 enumlabel:19"},
       {"pg_depend", "classid:26 objid:26 objsubid:23 refclassid:26 refobjid:26 refobjsubid:23 deptype:18"},
       {"pg_proc",
        "oid:26 proname:19 pronamespace:26 proowner:26 prolang:26 procost:700 prorows:700 provariadic:26 "

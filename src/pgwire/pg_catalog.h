@@ -43,7 +43,7 @@
 //   pg_tables, pg_matviews (definition: the view's SELECT), pg_views (empty).
 //   Empty (Laminar has none of these): pg_proc (no user functions; \df lists nothing), pg_am,
 //   pg_attrdef, pg_index, pg_constraint, pg_trigger, pg_rewrite, pg_policy, pg_statistic_ext,
-//   pg_publication, pg_publication_rel, pg_publication_namespace, pg_inherits, pg_description,
+//   pg_publication, pg_publication_rel, pg_publication_namespace, pg_enum, pg_inherits, pg_description,
 //   pg_shdescription, pg_auth_members, pg_partitioned_table, pg_sequence, pg_foreign_table,
 //   pg_depend.
 //   information_schema (PostgreSQL's column names; sql_identifier as name, cardinal_number as

@@ -574,6 +574,13 @@ TEST_F(PgCatalogTest, ArraysRegprocAndStringFunctions) {
   EXPECT_EQ(Answer("SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname <> ALL ('{pg_catalog,public}'::text[])")
                 .rows,
             (Rows{{"information_schema"}}));
+  // An untyped literal after ANY/ALL is an array of the left side's type (psql, pgcli).
+  EXPECT_EQ(Answer("SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname = ANY ('{public,nope}') ORDER BY 1").rows,
+            (Rows{{"public"}}));
+  EXPECT_EQ(Error("SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname = ANY ('{public')").code(),
+            StatusCode::kInvalidArgument);
+  // pg_enum (SQLAlchemy's inspection): Laminar has no enum types.
+  EXPECT_TRUE(Answer("SELECT e.enumlabel FROM pg_catalog.pg_enum e").rows.empty());
   EXPECT_EQ(Answer("SELECT typname, typinput, typinput = 'array_in'::regproc, typelem::regtype "
                    "FROM pg_catalog.pg_type WHERE typname IN ('int4', '_text') ORDER BY 1")
                 .rows,

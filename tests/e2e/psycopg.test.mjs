@@ -3,7 +3,9 @@
 // statement in a transaction block (BEGIN first), interpolates parameters client-side, and reads
 // large results with named cursors (DECLARE / FETCH); SQLAlchemy asks its start-up questions
 // (version, current_schema, `show transaction isolation level`, ...) and inspect() reads the
-// catalog. Skips itself when /usr/bin/python3 has no psycopg2.
+// catalog; SQLAlchemy's reflection; pgcli's backslash commands (pgspecial) and completion queries
+// (pgcli.pgexecute over psycopg 3). Skips itself when /usr/bin/python3 lacks them (scripts/setup.sh
+// installs them).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,8 +15,9 @@ import { startServer, tempDir, removeDir, freePort, ndjson } from './lib.mjs';
 
 const PY = '/usr/bin/python3';
 const CLIENT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'pg', 'psycopg_client.py');
-const probe = spawnSync(PY, ['-c', 'import psycopg2, sqlalchemy'], { encoding: 'utf8' });
-const skip = probe.status === 0 ? false : `${PY} cannot import psycopg2 and sqlalchemy (apt install python3-psycopg2 python3-sqlalchemy)`;
+const probe = spawnSync(PY, ['-c', 'import psycopg2, sqlalchemy, pgspecial, pgcli'], { encoding: 'utf8' });
+const skip = probe.status === 0 ? false
+  : `${PY} cannot import psycopg2, sqlalchemy and pgcli (scripts/setup.sh installs python3-psycopg2 python3-sqlalchemy pgcli)`;
 
 let srv, dir, pgPort;
 
@@ -70,4 +73,26 @@ test('SQLAlchemy: connects, binds a parameter, lists tables', { skip }, () => {
   const a = py('alchemy');
   assert.equal(a.count_alpha, 10);
   assert.deepEqual(a.tables, ['py_ev']);
+});
+
+test('SQLAlchemy reflection: get_columns of a stream and a view, MetaData.reflect, Table(autoload_with=...)', { skip }, () => {
+  const r = py('reflect');
+  assert.deepEqual(r.columns, [['ts', 'TIMESTAMP', false], ['name', 'TEXT', true], ['ms', 'DOUBLE_PRECISION', true], ['n', 'BIGINT', true]]);
+  assert.deepEqual(r.view_columns, ['name', 'c', 'ms']);
+  assert.deepEqual(r.reflected, ['py_ev']);
+  assert.deepEqual(r.autoload, ['ts', 'name', 'ms', 'n']);
+  assert.equal(r.select_reflected, 30);
+});
+
+test("pgcli: \\dt, \\dv, \\dm, \\d NAME and the completion queries (relkind = ANY(%s) with an array parameter)", { skip }, () => {
+  const r = py('pgcli');
+  assert.deepEqual(r['\\dt'][1], [['public', 'py_ev', 'table', 'laminar']]);
+  assert.deepEqual(r['\\dv'][1], []);
+  assert.deepEqual(r['\\dm'][1], [['public', 'py_by_name', 'materialized view', 'laminar']]);
+  assert.deepEqual(r['\\d py_ev'][1].map((row) => row[0]), ['ts', 'name', 'ms', 'n']);
+  assert.deepEqual(r.schemata, ['information_schema', 'pg_catalog', 'public']);
+  assert.deepEqual(r.tables, [['public', 'py_ev']]);
+  assert.deepEqual(r.views, [['public', 'py_by_name']]);
+  assert.deepEqual(r.table_columns.map((c) => c.slice(0, 3)), [['public', 'py_ev', 'ts'], ['public', 'py_ev', 'name'], ['public', 'py_ev', 'ms'], ['public', 'py_ev', 'n']]);
+  assert.deepEqual(r.search_path, ['pg_catalog', 'public']);
 });

@@ -89,6 +89,41 @@ elif step == "alchemy":
         r = c.execute(sqlalchemy.text("SELECT count(*) AS n FROM py_ev WHERE name = :name"), {"name": "alpha"})
         out["count_alpha"] = r.scalar()
     out["tables"] = sorted(sqlalchemy.inspect(eng).get_table_names())
+elif step == "reflect":
+    # SQLAlchemy's inspection (what MetaData.reflect, Table(autoload_with=...) and pandas'
+    # read_sql_table use): columns of a stream and of a materialized view, enums (pg_enum).
+    import sqlalchemy
+
+    eng = sqlalchemy.create_engine(f"postgresql+psycopg2://py@127.0.0.1:{port}/laminar")
+    insp = sqlalchemy.inspect(eng)
+    out["columns"] = [[c["name"], str(c["type"]), c["nullable"]] for c in insp.get_columns("py_ev")]
+    out["view_columns"] = [c["name"] for c in insp.get_columns("py_by_name")]
+    md = sqlalchemy.MetaData()
+    md.reflect(bind=eng)
+    out["reflected"] = sorted(md.tables)
+    t = sqlalchemy.Table("py_ev", sqlalchemy.MetaData(), autoload_with=eng)
+    out["autoload"] = [c.name for c in t.columns]
+    with eng.connect() as c:
+        out["select_reflected"] = c.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(t)).scalar()
+elif step == "pgcli":
+    # pgcli's backslash commands (pgspecial, over psycopg2 here) and its completion queries
+    # (pgcli.pgexecute over psycopg 3, which sends relkind = ANY(%s) with an array parameter).
+    from pgspecial.main import PGSpecial
+    from pgcli.pgexecute import PGExecute
+
+    conn = psycopg2.connect(host="127.0.0.1", port=port, user="py", dbname="laminar")
+    conn.autocommit = True
+    cur = conn.cursor()
+    special = PGSpecial()
+    for cmd in ["\\dt", "\\dv", "\\dm", "\\d py_ev"]:
+        for _title, rows, headers, _status in special.execute(cur, cmd):
+            out[cmd] = [list(headers or []), [list(r) for r in rows] if rows else []]
+    ex = PGExecute(database="laminar", user="py", password=None, host="127.0.0.1", port=port, dsn=None)
+    out["schemata"] = list(ex.schemata())
+    out["tables"] = [list(t) for t in ex.tables()]
+    out["views"] = [list(t) for t in ex.views()]
+    out["table_columns"] = [list(c[:4]) for c in ex.table_columns()]
+    out["search_path"] = ex.search_path()
 else:
     sys.exit(f"unknown step {step}")
 print(json.dumps(out))
