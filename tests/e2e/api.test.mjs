@@ -177,6 +177,15 @@ test('query errors are 400 and name the problem', async () => {
   assert.equal(notJson.status, 405);
 });
 
+test('EXPLAIN ANALYZE of a view query names the batch version, horizon and speed generations it read', async () => {
+  const r = await srv.query('EXPLAIN ANALYZE SELECT url, sum(views) FROM pv_hourly GROUP BY url');
+  assert.equal(r.status, 200, r.text);
+  const plan = r.json.rows.map((row) => row[0]).join('\n');
+  assert.match(plan, /aggregates: sum\(views\) merged/);
+  assert.match(plan, /Scan view pv_hourly \[url, #row\]/);
+  assert.match(plan, /batch version \d+, horizon \d+, speed generations \d+/);
+});
+
 test('an error answer carries its SQLSTATE beside the code, also as the last line of a stream', async () => {
   for (const [sql, status, code, sqlstate] of [
     ['SELECT nope FROM pv_hourly', 400, 'InvalidArgument', '42703'],
