@@ -77,23 +77,35 @@ Result<Value> ConstArg(const ast::Expr& fc, size_t i) {
   return ConstValue(*fc.args[i]);
 }
 
+std::optional<DatePart> ParseDatePart(const std::string& f);
+
+// date_trunc's unit: PostgreSQL's spellings of the fields that are units ('hour', 'hours', 'hr',
+// 'qtr', 'ms', ...).
 Result<TimeUnit> DateTruncUnit(const ast::Expr& fc, size_t i) {
   auto v = ConstArg(fc, i);
   if (!v.ok() || v->is_null() || v->type() != Type::kText)
-    return InvalidArgument("date_trunc: the unit must be a constant string such as 'hour'");
-  std::string unit = Lower(Trim(v->as_text()));
-  auto u = ParseTimeUnit(unit);
-  if (!u && unit.size() > 1 && unit.back() == 's') u = ParseTimeUnit(unit.substr(0, unit.size() - 1));
-  if (u) return *u;
-  static const char* kPgOnly[] = {"microsecond", "microseconds", "millisecond", "milliseconds",
-                                  "quarter",     "decade",       "century",     "millennium"};
-  for (const char* p : kPgOnly)
-    if (unit == p)
-      return Unimplemented(
-          "date_trunc unit \"{}\" is not supported (use second, minute, hour, day, "
-          "week, month or year)",
-          v->as_text());
-  return InvalidArgument(ErrorCode::kInvalidParameterValue, "unit \"{}\" not recognized for type timestamp with time zone", v->as_text());
+    return Unimplemented("date_trunc: the unit must be a constant string such as 'hour'");
+  std::string unit = Lower(v->as_text());  // as PostgreSQL: lower-cased, not trimmed
+  if (auto part = ParseDatePart(unit)) {
+    switch (*part) {
+      case DatePart::kMicroseconds: return TimeUnit::kMicrosecond;
+      case DatePart::kMilliseconds: return TimeUnit::kMillisecond;
+      case DatePart::kSecond: return TimeUnit::kSecond;
+      case DatePart::kMinute: return TimeUnit::kMinute;
+      case DatePart::kHour: return TimeUnit::kHour;
+      case DatePart::kDay: return TimeUnit::kDay;
+      case DatePart::kWeek: return TimeUnit::kWeek;
+      case DatePart::kMonth: return TimeUnit::kMonth;
+      case DatePart::kQuarter: return TimeUnit::kQuarter;
+      case DatePart::kYear: return TimeUnit::kYear;
+      case DatePart::kDecade: return TimeUnit::kDecade;
+      case DatePart::kCentury: return TimeUnit::kCentury;
+      case DatePart::kMillennium: return TimeUnit::kMillennium;
+      default: break;  // dow, epoch, ...: not units
+    }
+  }
+  return InvalidArgument(ErrorCode::kInvalidParameterValue, "unit \"{}\" not recognized for type timestamp with time zone",
+                         unit);
 }
 
 // Argument i, which must be a timestamptz (unknown literals are read as one).
@@ -165,7 +177,7 @@ LAMINAR_NOINLINE Result<Bound> BindExtract(const std::string& fn, const ast::Exp
   auto v = ConstArg(fc, 0);
   if (!v.ok() || v->is_null() || v->type() != Type::kText)
     return Unimplemented("{}: the field must be a constant string such as 'hour'", fn);
-  std::string field = Lower(Trim(v->as_text()));
+  std::string field = Lower(v->as_text());
   auto part = ParseDatePart(field);
   if (!part) {
     if (field == "julian") return Unimplemented("{} field julian is not supported", fn);
