@@ -8,6 +8,8 @@ const char* SqlState(ErrorCode code) {
     case ErrorCode::kFeatureNotSupported: return "0A000";
     case ErrorCode::kCardinalityViolation: return "21000";
     case ErrorCode::kNumericValueOutOfRange: return "22003";
+    case ErrorCode::kNullValueNotAllowed: return "22004";
+    case ErrorCode::kInvalidDatetimeFormat: return "22007";
     case ErrorCode::kDatetimeFieldOverflow: return "22008";
     case ErrorCode::kSubstringError: return "22011";
     case ErrorCode::kCharacterNotInRepertoire: return "22021";
@@ -16,6 +18,7 @@ const char* SqlState(ErrorCode code) {
     case ErrorCode::kInvalidRegularExpression: return "2201B";
     case ErrorCode::kInvalidArgumentForLog: return "2201E";
     case ErrorCode::kInvalidArgumentForPower: return "2201F";
+    case ErrorCode::kInvalidArgumentForWidthBucket: return "2201G";
     case ErrorCode::kInvalidRowCountInLimitClause: return "2201W";
     case ErrorCode::kInvalidTextRepresentation: return "22P02";
     case ErrorCode::kInvalidBinaryRepresentation: return "22P03";

@@ -55,6 +55,8 @@ enum class ErrorCode {
   kFeatureNotSupported,           // 0A000
   kCardinalityViolation,          // 21000 more than one row from a scalar subquery
   kNumericValueOutOfRange,        // 22003 bigint out of range
+  kNullValueNotAllowed,           // 22004 format('%I', NULL)
+  kInvalidDatetimeFormat,         // 22007 invalid input syntax for a date, timestamp or interval
   kDatetimeFieldOverflow,         // 22008 timestamp/interval out of range
   kSubstringError,                // 22011 negative substring length
   kCharacterNotInRepertoire,      // 22021 invalid UTF-8
@@ -63,6 +65,7 @@ enum class ErrorCode {
   kInvalidRegularExpression,      // 2201B
   kInvalidArgumentForLog,         // 2201E logarithm of zero or of a negative number
   kInvalidArgumentForPower,       // 2201F zero to a negative power, square root of a negative
+  kInvalidArgumentForWidthBucket, // 2201G width_bucket's count or bounds
   kInvalidRowCountInLimitClause,  // 2201W LIMIT must not be negative
   kInvalidTextRepresentation,     // 22P02 invalid input syntax for type ...
   kInvalidBinaryRepresentation,   // 22P03 a binary parameter of the wrong size or value

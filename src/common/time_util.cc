@@ -133,25 +133,33 @@ std::string FormatTimestamp(int64_t micros) {
 std::optional<TimeUnit> ParseTimeUnit(std::string_view name) {
   std::string n;
   for (char c : name) n += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (n == "second") return TimeUnit::kSecond;
-  if (n == "minute") return TimeUnit::kMinute;
-  if (n == "hour") return TimeUnit::kHour;
-  if (n == "day") return TimeUnit::kDay;
-  if (n == "week") return TimeUnit::kWeek;
-  if (n == "month") return TimeUnit::kMonth;
-  if (n == "year") return TimeUnit::kYear;
+  if (n == "microsecond") return TimeUnit::kMicrosecond;
+  if (n == "millisecond") return TimeUnit::kMillisecond;
+  static constexpr TimeUnit kAll[] = {TimeUnit::kMicrosecond, TimeUnit::kMillisecond, TimeUnit::kSecond,
+                                      TimeUnit::kMinute,      TimeUnit::kHour,        TimeUnit::kDay,
+                                      TimeUnit::kWeek,        TimeUnit::kMonth,       TimeUnit::kQuarter,
+                                      TimeUnit::kYear,        TimeUnit::kDecade,      TimeUnit::kCentury,
+                                      TimeUnit::kMillennium};
+  for (TimeUnit u : kAll)
+    if (n == TimeUnitName(u)) return u;
   return std::nullopt;
 }
 
 const char* TimeUnitName(TimeUnit u) {
   switch (u) {
+    case TimeUnit::kMicrosecond: return "microseconds";  // as PostgreSQL spells these two
+    case TimeUnit::kMillisecond: return "milliseconds";
     case TimeUnit::kSecond: return "second";
     case TimeUnit::kMinute: return "minute";
     case TimeUnit::kHour: return "hour";
     case TimeUnit::kDay: return "day";
     case TimeUnit::kWeek: return "week";
     case TimeUnit::kMonth: return "month";
+    case TimeUnit::kQuarter: return "quarter";
     case TimeUnit::kYear: return "year";
+    case TimeUnit::kDecade: return "decade";
+    case TimeUnit::kCentury: return "century";
+    case TimeUnit::kMillennium: return "millennium";
   }
   return "?";
 }
@@ -166,6 +174,8 @@ int64_t FloorTo(int64_t v, int64_t unit) {
 
 int64_t DateTrunc(TimeUnit unit, int64_t micros) {
   switch (unit) {
+    case TimeUnit::kMicrosecond: return micros;
+    case TimeUnit::kMillisecond: return FloorTo(micros, 1000);
     case TimeUnit::kSecond: return FloorTo(micros, kMicrosPerSecond);
     case TimeUnit::kMinute: return FloorTo(micros, kMicrosPerMinute);
     case TimeUnit::kHour: return FloorTo(micros, kMicrosPerHour);
@@ -177,12 +187,29 @@ int64_t DateTrunc(TimeUnit unit, int64_t micros) {
       return monday * kMicrosPerDay;
     }
     case TimeUnit::kMonth:
-    case TimeUnit::kYear: {
+    case TimeUnit::kQuarter:
+    case TimeUnit::kYear:
+    case TimeUnit::kDecade:
+    case TimeUnit::kCentury:
+    case TimeUnit::kMillennium: {
       int64_t day = FloorTo(micros, kMicrosPerDay) / kMicrosPerDay;
-      int64_t y;
+      int64_t y;  // astronomical: 0 is 1 BC
       unsigned m, d;
       CivilFromDays(day, &y, &m, &d);
-      return DaysFromCivil(y, unit == TimeUnit::kYear ? 1 : m, 1) * kMicrosPerDay;
+      // PostgreSQL's timestamptz_trunc_internal, on astronomical years.
+      switch (unit) {
+        case TimeUnit::kMillennium:
+          y = y > 0 ? (y + 999) / 1000 * 1000 - 999 : -((999 - (y - 1)) / 1000) * 1000 + 1;
+          break;
+        case TimeUnit::kCentury:
+          y = y > 0 ? (y + 99) / 100 * 100 - 99 : -((99 - (y - 1)) / 100) * 100 + 1;
+          break;
+        case TimeUnit::kDecade: y = y > 0 ? y / 10 * 10 : -((8 - y) / 10) * 10; break;
+        default: break;
+      }
+      if (unit == TimeUnit::kMonth) return DaysFromCivil(y, m, 1) * kMicrosPerDay;
+      if (unit == TimeUnit::kQuarter) return DaysFromCivil(y, (m - 1) / 3 * 3 + 1, 1) * kMicrosPerDay;
+      return DaysFromCivil(y, 1, 1) * kMicrosPerDay;
     }
   }
   return micros;

@@ -27,11 +27,19 @@ std::string FormatTimestamp(int64_t micros);
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 void CivilFromDays(int64_t days, int64_t* y, unsigned* m, unsigned* d);
 
-enum class TimeUnit { kSecond, kMinute, kHour, kDay, kWeek, kMonth, kYear };
-// "second", "minute", "hour", "day", "week", "month", "year" (case-insensitive).
+// The units of date_trunc, finest first (UnitIsCoarserOrEqual relies on the order).
+enum class TimeUnit {
+  kMicrosecond, kMillisecond, kSecond, kMinute, kHour, kDay, kWeek, kMonth, kQuarter, kYear, kDecade,
+  kCentury, kMillennium,
+};
+// The singular names TimeUnitName gives ("microseconds", "milliseconds", "second", "minute",
+// "hour", "day", "week", "month", "quarter", "year", "decade", "century", "millennium"; also
+// "microsecond" and "millisecond"), case-insensitive. PostgreSQL's other spellings (plurals,
+// "hr", "mon", ...) are the SQL binder's business.
 std::optional<TimeUnit> ParseTimeUnit(std::string_view name);
 const char* TimeUnitName(TimeUnit u);
-// PostgreSQL date_trunc in UTC. Weeks start on Monday.
+// PostgreSQL date_trunc in UTC. Weeks start on Monday; decades, centuries and millennia as
+// PostgreSQL counts them (the 21st century began on 2001-01-01, the decade on 2020-01-01).
 int64_t DateTrunc(TimeUnit unit, int64_t micros);
 // True when every bucket of `fine` lies inside one bucket of `coarse` (minute ⊂ hour ⊂ day).
 bool UnitIsCoarserOrEqual(TimeUnit coarse, TimeUnit fine);

@@ -41,6 +41,49 @@ TEST(TimeUtil, DateTruncMatchesPostgres) {
   EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kMonth, t)), "2024-03-01T00:00:00Z");
   EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kYear, t)), "2024-01-01T00:00:00Z");
   EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kHour, -1)), "1969-12-31T23:00:00Z");
+  EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kMicrosecond, t + 7)), "2024-03-14T15:09:26.535007Z");
+  EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kMillisecond, t + 7)), "2024-03-14T15:09:26.535Z");
+  EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kMillisecond, -1)), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kQuarter, t)), "2024-01-01T00:00:00Z");
+  EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kQuarter, *ParseTimestamp("2024-12-31T23:00:00Z"))),
+            "2024-10-01T00:00:00Z");
+  EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kDecade, t)), "2020-01-01T00:00:00Z");
+  EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kCentury, t)), "2001-01-01T00:00:00Z");
+  EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kCentury, *ParseTimestamp("2000-12-31"))), "1901-01-01T00:00:00Z");
+  EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kMillennium, t)), "2001-01-01T00:00:00Z");
+  EXPECT_EQ(FormatTimestamp(DateTrunc(TimeUnit::kMillennium, *ParseTimestamp("1000-05-16"))), "0001-01-01T00:00:00Z");
+}
+
+TEST(TimeUtil, BeforeChristDecadesAndCenturiesAsPostgres) {
+  // Astronomical year -2 is 3 BC: its decade starts in 11 BC (year -10), its century in 100 BC
+  // (year -99), its millennium in 1000 BC (year -999).
+  int64_t bc3 = DaysFromCivil(-2, 5, 16) * kMicrosPerDay;
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(DateTrunc(TimeUnit::kDecade, bc3) / kMicrosPerDay, &y, &m, &d);
+  EXPECT_EQ(y, -10);
+  CivilFromDays(DateTrunc(TimeUnit::kCentury, bc3) / kMicrosPerDay, &y, &m, &d);
+  EXPECT_EQ(y, -99);
+  CivilFromDays(DateTrunc(TimeUnit::kMillennium, bc3) / kMicrosPerDay, &y, &m, &d);
+  EXPECT_EQ(y, -999);
+  EXPECT_EQ(m, 1u);
+  EXPECT_EQ(d, 1u);
+}
+
+TEST(TimeUtil, UnitNamesAndOrder) {
+  for (const char* n : {"microseconds", "milliseconds", "second", "minute", "hour", "day", "week", "month",
+                        "quarter", "year", "decade", "century", "millennium"}) {
+    auto u = ParseTimeUnit(n);
+    ASSERT_TRUE(u.has_value()) << n;
+    EXPECT_STREQ(TimeUnitName(*u), n);
+  }
+  EXPECT_EQ(ParseTimeUnit("Millisecond"), TimeUnit::kMillisecond);
+  EXPECT_FALSE(ParseTimeUnit("fortnight").has_value());
+  EXPECT_TRUE(UnitIsCoarserOrEqual(TimeUnit::kQuarter, TimeUnit::kMonth));
+  EXPECT_TRUE(UnitIsCoarserOrEqual(TimeUnit::kCentury, TimeUnit::kDecade));
+  EXPECT_TRUE(UnitIsCoarserOrEqual(TimeUnit::kWeek, TimeUnit::kMillisecond));
+  EXPECT_FALSE(UnitIsCoarserOrEqual(TimeUnit::kQuarter, TimeUnit::kWeek));
+  EXPECT_FALSE(UnitIsCoarserOrEqual(TimeUnit::kMonth, TimeUnit::kQuarter));
 }
 
 TEST(Crc32c, KnownVectors) {

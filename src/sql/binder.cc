@@ -12,9 +12,13 @@
 #include "common/strings.h"
 #include "common/time_util.h"
 #include "sql/binder_internal.h"
+#include "sql/func_internal.h"
 
 namespace laminar::sql {
 namespace binder_internal {
+
+using internal::BindRegex;
+
 namespace {
 
 thread_local std::optional<int64_t> pinned_statement_time;
@@ -405,6 +409,47 @@ Result<Bound> BindConcatOp(Bound a, Bound b) {
   return Bound{e, false};
 }
 
+// a ~ p, a ~* p, a !~ p, a !~* p: POSIX regular expression matches (sql/regex.h) over text.
+LAMINAR_NOINLINE Result<Bound> BindRegexMatch(const std::string& op, const ast::Expr& lexpr, const ast::Expr& rexpr,
+                                              const Ctx& cx) {
+  ASSIGN_OR_RETURN(Bound a, Bind(lexpr, cx));
+  ASSIGN_OR_RETURN(Bound p, Bind(rexpr, cx));
+  if ((!a.unknown && a.e->type != Type::kText) || (!p.unknown && p.e->type != Type::kText))
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} {} {}", TypeNameOrUnknown(a), op,
+                           TypeNameOrUnknown(p));
+  for (Bound* b : {&a, &p})
+    if (b->unknown) {
+      ASSIGN_OR_RETURN(b->e, ResolveUnknown(*b, Type::kText));
+    }
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kFunc;
+  e->func = op == "~" ? Func::kRegexMatch : op == "~*" ? Func::kRegexIMatch : op == "!~" ? Func::kRegexNotMatch
+                                                                                       : Func::kRegexNotIMatch;
+  e->type = Type::kBool;
+  e->children = {a.e, p.e};
+  ASSIGN_OR_RETURN(e->regex, BindRegex(*e));
+  return Bound{e, false};
+}
+
+// a ^ b: exponentiation in double precision (PostgreSQL's float8 ^ float8; power()).
+LAMINAR_NOINLINE Result<Bound> BindPower(const ast::Expr& lexpr, const ast::Expr& rexpr, const Ctx& cx) {
+  ASSIGN_OR_RETURN(Bound a, Bind(lexpr, cx));
+  ASSIGN_OR_RETURN(Bound b, Bind(rexpr, cx));
+  if (a.unknown && b.unknown) return InvalidArgument(ErrorCode::kAmbiguousFunction, "operator is not unique: unknown ^ unknown");
+  if ((!a.unknown && !IsNumeric(a.e->type)) || (!b.unknown && !IsNumeric(b.e->type)))
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} ^ {}", TypeNameOrUnknown(a),
+                           TypeNameOrUnknown(b));
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kFunc;
+  e->func = Func::kPower;
+  e->type = Type::kDouble;
+  for (Bound* x : {&a, &b}) {
+    ASSIGN_OR_RETURN(ExprPtr c, Coerce(*x, Type::kDouble));
+    e->children.push_back(c);
+  }
+  return Bound{e, false};
+}
+
 // Each kind of operator binds in its own function: binding recurses through them, and keeping
 // every branch's temporaries out of one big frame keeps the stack used per nesting level small.
 LAMINAR_NOINLINE Result<Bound> BindBinaryOp(const std::string& op, const ast::Expr& lexpr, const ast::Expr& rexpr,
@@ -424,6 +469,8 @@ LAMINAR_NOINLINE Result<Bound> BindBinaryOp(const std::string& op, const ast::Ex
     if (op == c.first) cmp = &c.second, text = c.first;
   for (const auto& a : kArith)
     if (op == a.first) arith = &a.second, text = a.first;
+  if (op == "~" || op == "~*" || op == "!~" || op == "!~*") return BindRegexMatch(op, lexpr, rexpr, cx);
+  if (op == "^") return BindPower(lexpr, rexpr, cx);
   if (!text && op != "||") return Unimplemented("unsupported operator: {}", op);
   bool intervals = arith && (*arith == ArithOp::kAdd || *arith == ArithOp::kSub);
   ASSIGN_OR_RETURN(Bound a, Bind(lexpr, cx, intervals));
@@ -656,6 +703,41 @@ LAMINAR_NOINLINE Result<Bound> BindVariadic(ExprKind kind, bool least, const ast
   return Bound{e, false};
 }
 
+// a IS [NOT] DISTINCT FROM b: the operands unify as for =.
+LAMINAR_NOINLINE Result<Bound> BindDistinct(const ast::Expr& node, const Ctx& cx) {
+  if (node.args.size() != 2) return InvalidArgument("malformed IS DISTINCT FROM expression");
+  ASSIGN_OR_RETURN(Bound a, Bind(*node.args[0], cx));
+  ASSIGN_OR_RETURN(Bound b, Bind(*node.args[1], cx));
+  RETURN_IF_ERROR(Unify({&a, &b}, "="));
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kDistinct;
+  e->type = Type::kBool;
+  e->negated = node.negated;
+  e->children = {a.e, b.e};
+  return Bound{e, false};
+}
+
+// x IS [NOT] TRUE / FALSE / UNKNOWN over a boolean.
+LAMINAR_NOINLINE Result<Bound> BindBoolTest(const ast::Expr& node, const Ctx& cx) {
+  if (node.args.size() != 1) return InvalidArgument("malformed IS TRUE expression");
+  ASSIGN_OR_RETURN(Bound a, Bind(*node.args[0], cx));
+  if (a.unknown) {
+    ASSIGN_OR_RETURN(a.e, ResolveUnknown(a, Type::kBool));
+  }
+  if (a.e->type != Type::kBool)
+    return InvalidArgument(ErrorCode::kDatatypeMismatch, "argument of {} must be type boolean, not type {}",
+                           DescribeNode(node), TypeName(a.e->type));
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kBoolTest;
+  e->type = Type::kBool;
+  e->negated = node.negated;
+  e->bool_test = node.bool_test == ast::BoolTestKind::kTrue    ? BoolTest::kTrue
+                 : node.bool_test == ast::BoolTestKind::kFalse ? BoolTest::kFalse
+                                                               : BoolTest::kUnknown;
+  e->children = {a.e};
+  return Bound{e, false};
+}
+
 LAMINAR_NOINLINE Result<Bound> BindNullTest(const ast::Expr& node, const Ctx& cx) {
   if (node.args.size() != 1) return InvalidArgument("malformed IS NULL expression");
   ASSIGN_OR_RETURN(Bound a, Bind(*node.args[0], cx));
@@ -704,8 +786,8 @@ LAMINAR_NOINLINE Result<Bound> BindNode(const ast::Expr& node, const Ctx& cx) {
     case K::kBetween: return BindBetween(node, cx);
     case K::kLike: return BindLike(node, cx);
     case K::kNullIf: return BindNullIf(node, cx);
-    case K::kDistinctFrom:
-      return Unimplemented("unsupported expression: {}", node.negated ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM");
+    case K::kDistinctFrom: return BindDistinct(node, cx);
+    case K::kBoolTest: return BindBoolTest(node, cx);
     case K::kAnyAll: return Unimplemented("unsupported expression: {}", node.all ? "ALL" : "ANY");
     case K::kAnd:
     case K::kOr:

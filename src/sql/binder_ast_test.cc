@@ -95,9 +95,9 @@ TEST(BinderAstTest, ErrorsAreTheSame) {
             EvalText("ts >= 'yesterday'"));
   EXPECT_EQ("ERROR: unsupported expression: SIMILAR TO", EvalText("s SIMILAR TO 'U%'"));
   EXPECT_EQ("ERROR: unsupported expression: NOT BETWEEN SYMMETRIC", EvalText("n NOT BETWEEN SYMMETRIC 1 AND 2"));
-  EXPECT_EQ("ERROR: unsupported expression: IS NOT DISTINCT FROM", EvalText("n IS NOT DISTINCT FROM 1"));
+  EXPECT_EQ("ERROR: operator does not exist: bigint = text", EvalText("n IS NOT DISTINCT FROM s"));
   EXPECT_EQ("ERROR: unsupported expression: ALL", EvalText("n = ALL('{1}')"));
-  EXPECT_EQ("ERROR: unsupported expression: IS NOT UNKNOWN", EvalText("b IS NOT UNKNOWN"));
+  EXPECT_EQ("ERROR: argument of IS NOT UNKNOWN must be type boolean, not type bigint", EvalText("n IS NOT UNKNOWN"));
   EXPECT_EQ("ERROR: unsupported expression: IN (subquery)", EvalText("n IN (SELECT 1)"));
   EXPECT_EQ("ERROR: unsupported expression: EXISTS (subquery)", EvalText("EXISTS (SELECT 1)"));
   EXPECT_EQ("ERROR: unsupported expression: CURRENT_DATE", EvalText("CURRENT_DATE"));
@@ -107,7 +107,8 @@ TEST(BinderAstTest, ErrorsAreTheSame) {
   EXPECT_EQ("ERROR: unsupported expression: NamedArgExpr", EvalText("lower(x => s)"));
   EXPECT_EQ("ERROR: unsupported function: myschema.lower", EvalText("myschema.lower(s)"));
   EXPECT_EQ("ERROR: unsupported operator: myschema.+", EvalText("n OPERATOR(myschema.+) 1"));
-  EXPECT_EQ("ERROR: unsupported operator: ~", EvalText("s ~ 'x'"));
+  EXPECT_EQ("ERROR: unsupported operator: #", EvalText("n # 1"));
+  EXPECT_EQ("ERROR: operator does not exist: bigint ~ unknown", EvalText("n ~ 'x'"));
   EXPECT_EQ("ERROR: aggregate function count is not allowed here", EvalText("count(*)"));
   EXPECT_EQ("ERROR: window functions are not supported: lower", EvalText("lower(s) OVER ()"));
   EXPECT_EQ("ERROR: DISTINCT specified, but lower is not an aggregate function", EvalText("lower(DISTINCT s)"));

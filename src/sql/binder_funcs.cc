@@ -6,6 +6,7 @@
 #include "common/strings.h"
 #include "common/time_util.h"
 #include "sql/binder_internal.h"
+#include "sql/func_internal.h"
 
 namespace laminar::sql {
 
@@ -77,23 +78,35 @@ Result<Value> ConstArg(const ast::Expr& fc, size_t i) {
   return ConstValue(*fc.args[i]);
 }
 
+std::optional<DatePart> ParseDatePart(const std::string& f);
+
+// date_trunc's unit: PostgreSQL's spellings of the fields that are units ('hour', 'hours', 'hr',
+// 'qtr', 'ms', ...).
 Result<TimeUnit> DateTruncUnit(const ast::Expr& fc, size_t i) {
   auto v = ConstArg(fc, i);
   if (!v.ok() || v->is_null() || v->type() != Type::kText)
-    return InvalidArgument("date_trunc: the unit must be a constant string such as 'hour'");
-  std::string unit = Lower(Trim(v->as_text()));
-  auto u = ParseTimeUnit(unit);
-  if (!u && unit.size() > 1 && unit.back() == 's') u = ParseTimeUnit(unit.substr(0, unit.size() - 1));
-  if (u) return *u;
-  static const char* kPgOnly[] = {"microsecond", "microseconds", "millisecond", "milliseconds",
-                                  "quarter",     "decade",       "century",     "millennium"};
-  for (const char* p : kPgOnly)
-    if (unit == p)
-      return Unimplemented(
-          "date_trunc unit \"{}\" is not supported (use second, minute, hour, day, "
-          "week, month or year)",
-          v->as_text());
-  return InvalidArgument(ErrorCode::kInvalidParameterValue, "unit \"{}\" not recognized for type timestamp with time zone", v->as_text());
+    return Unimplemented("date_trunc: the unit must be a constant string such as 'hour'");
+  std::string unit = Lower(v->as_text());  // as PostgreSQL: lower-cased, not trimmed
+  if (auto part = ParseDatePart(unit)) {
+    switch (*part) {
+      case DatePart::kMicroseconds: return TimeUnit::kMicrosecond;
+      case DatePart::kMilliseconds: return TimeUnit::kMillisecond;
+      case DatePart::kSecond: return TimeUnit::kSecond;
+      case DatePart::kMinute: return TimeUnit::kMinute;
+      case DatePart::kHour: return TimeUnit::kHour;
+      case DatePart::kDay: return TimeUnit::kDay;
+      case DatePart::kWeek: return TimeUnit::kWeek;
+      case DatePart::kMonth: return TimeUnit::kMonth;
+      case DatePart::kQuarter: return TimeUnit::kQuarter;
+      case DatePart::kYear: return TimeUnit::kYear;
+      case DatePart::kDecade: return TimeUnit::kDecade;
+      case DatePart::kCentury: return TimeUnit::kCentury;
+      case DatePart::kMillennium: return TimeUnit::kMillennium;
+      default: break;  // dow, epoch, ...: not units
+    }
+  }
+  return InvalidArgument(ErrorCode::kInvalidParameterValue, "unit \"{}\" not recognized for type timestamp with time zone",
+                         unit);
 }
 
 // Argument i, which must be a timestamptz (unknown literals are read as one).
@@ -165,7 +178,7 @@ LAMINAR_NOINLINE Result<Bound> BindExtract(const std::string& fn, const ast::Exp
   auto v = ConstArg(fc, 0);
   if (!v.ok() || v->is_null() || v->type() != Type::kText)
     return Unimplemented("{}: the field must be a constant string such as 'hour'", fn);
-  std::string field = Lower(Trim(v->as_text()));
+  std::string field = Lower(v->as_text());
   auto part = ParseDatePart(field);
   if (!part) {
     if (field == "julian") return Unimplemented("{} field julian is not supported", fn);
@@ -184,7 +197,7 @@ LAMINAR_NOINLINE Result<Bound> BindExtract(const std::string& fn, const ast::Exp
 enum class Sig {
   kText,          // f(text) → text
   kTextToInt,     // f(text) → bigint
-  kSubstr,        // f(text, bigint [, bigint]) → text
+  kSubstr,        // f(text, bigint [, bigint]) → text; substring(text, pattern text) → text
   kConcat,        // f(any, ...) → text
   kTrim,          // f(text [, text]) → text
   kText3,         // f(text, text, text) → text
@@ -192,9 +205,19 @@ enum class Sig {
   kNumSame,       // f(x) → x's type
   kRound,         // f(x) → x's type; f(x, bigint) → double
   kNum2,          // f(x, y) → bigint if both are, else double
-  kDouble,        // f(double) → double
+  kDouble,        // f(double) → double (log: also f(double, double))
   kDouble2,       // f(double, double) → double
   kToTimestamp,   // f(double) → timestamptz
+  kTextInt,       // f(text, bigint) → text
+  kTextTextInt,   // f(text, text, bigint) → text
+  kPad,           // f(text, bigint [, text]) → text
+  kText2ToBool,   // f(text, text) → boolean
+  kIntToText,     // f(bigint) → text
+  kAnyToText,     // f(any) → text: the argument cast to text
+  kFormat,        // f(text, any...) → text
+  kInt2,          // f(bigint, bigint) → bigint
+  kWidthBucket,   // f(double, double, double, bigint) → bigint
+  kRegex,         // the regexp_* functions: see BindRegexCall
 };
 
 struct FuncInfo {
@@ -235,6 +258,50 @@ const FuncInfo* FindFunc(const std::string& name) {
       {"exp", Func::kExp, Sig::kDouble},
       {"sign", Func::kSign, Sig::kDouble},
       {"to_timestamp", Func::kToTimestamp, Sig::kToTimestamp},
+      {"sin", Func::kSin, Sig::kDouble},
+      {"cos", Func::kCos, Sig::kDouble},
+      {"tan", Func::kTan, Sig::kDouble},
+      {"cot", Func::kCot, Sig::kDouble},
+      {"asin", Func::kAsin, Sig::kDouble},
+      {"acos", Func::kAcos, Sig::kDouble},
+      {"atan", Func::kAtan, Sig::kDouble},
+      {"atan2", Func::kAtan2, Sig::kDouble2},
+      {"sinh", Func::kSinh, Sig::kDouble},
+      {"cosh", Func::kCosh, Sig::kDouble},
+      {"tanh", Func::kTanh, Sig::kDouble},
+      {"asinh", Func::kAsinh, Sig::kDouble},
+      {"acosh", Func::kAcosh, Sig::kDouble},
+      {"atanh", Func::kAtanh, Sig::kDouble},
+      {"radians", Func::kRadians, Sig::kDouble},
+      {"degrees", Func::kDegrees, Sig::kDouble},
+      {"cbrt", Func::kCbrt, Sig::kDouble},
+      {"width_bucket", Func::kWidthBucket, Sig::kWidthBucket},
+      {"gcd", Func::kGcd, Sig::kInt2},
+      {"lcm", Func::kLcm, Sig::kInt2},
+      {"left", Func::kLeft, Sig::kTextInt},
+      {"right", Func::kRight, Sig::kTextInt},
+      {"repeat", Func::kRepeat, Sig::kTextInt},
+      {"split_part", Func::kSplitPart, Sig::kTextTextInt},
+      {"lpad", Func::kLpad, Sig::kPad},
+      {"rpad", Func::kRpad, Sig::kPad},
+      {"initcap", Func::kInitcap, Sig::kText},
+      {"reverse", Func::kReverse, Sig::kText},
+      {"md5", Func::kMd5, Sig::kText},
+      {"quote_ident", Func::kQuoteIdent, Sig::kText},
+      {"quote_literal", Func::kQuoteLiteral, Sig::kAnyToText},
+      {"quote_nullable", Func::kQuoteNullable, Sig::kAnyToText},
+      {"starts_with", Func::kStartsWith, Sig::kText2ToBool},
+      {"format", Func::kFormat, Sig::kFormat},
+      {"concat_ws", Func::kConcatWs, Sig::kFormat},
+      {"translate", Func::kTranslate, Sig::kText3},
+      {"ascii", Func::kAscii, Sig::kTextToInt},
+      {"octet_length", Func::kOctetLength, Sig::kTextToInt},
+      {"chr", Func::kChr, Sig::kIntToText},
+      {"to_hex", Func::kToHex, Sig::kIntToText},
+      {"regexp_replace", Func::kRegexpReplace, Sig::kRegex},
+      {"regexp_like", Func::kRegexpLike, Sig::kRegex},
+      {"regexp_count", Func::kRegexpCount, Sig::kRegex},
+      {"regexp_substr", Func::kRegexpSubstr, Sig::kRegex},
   };
   for (const auto& f : kFuncs)
     if (name == f.name) return &f;
@@ -263,6 +330,36 @@ Result<bool> NumericArg(Bound* b) {
   return IsNumeric(b->e->type);
 }
 
+// The argument lists of the regexp_* functions (PostgreSQL 15): `t` text, `i` an integer; the
+// flags are text. A 4th argument of regexp_replace that is a string literal is the flags, as
+// PostgreSQL resolves it.
+Result<bool> RegexArgs(Func f, std::vector<Bound>* args) {
+  size_t n = args->size();
+  std::string_view shape;
+  switch (f) {
+    case Func::kRegexpReplace:
+      if (n == 4) shape = (*args)[3].unknown || (*args)[3].e->type == Type::kText ? "tttt" : "ttti";
+      else if (n == 3 || n == 5 || n == 6) shape = std::string_view("tttiit").substr(0, n);
+      break;
+    case Func::kRegexpLike:
+      if (n == 2 || n == 3) shape = std::string_view("ttt").substr(0, n);
+      break;
+    case Func::kRegexpCount:
+      if (n >= 2 && n <= 4) shape = std::string_view("ttit").substr(0, n);
+      break;
+    case Func::kRegexpSubstr:
+      if (n >= 2 && n <= 6) shape = std::string_view("ttiiti").substr(0, n);
+      break;
+    default: break;
+  }
+  if (shape.empty()) return false;
+  for (size_t i = 0; i < n; i++) {
+    ASSIGN_OR_RETURN(bool ok, ArgAs(&(*args)[i], shape[i] == 't' ? Type::kText : Type::kInt64));
+    if (!ok) return false;
+  }
+  return true;
+}
+
 LAMINAR_NOINLINE Result<Bound> BindScalarFunc(const std::string& name, const FuncInfo& fi, const ast::Expr& fc,
                                               const Ctx& cx) {
   std::vector<Bound> args;
@@ -288,8 +385,18 @@ LAMINAR_NOINLINE Result<Bound> BindScalarFunc(const std::string& name, const Fun
     }
     case Sig::kSubstr: {
       if (n != 2 && n != 3) return no_such();
-      if (name == "substring" && (args[1].unknown ? !args[1].e->literal.is_null() : args[1].e->type == Type::kText))
-        return Unimplemented("substring with a regular expression is not supported");
+      if (name == "substring" && (args[1].unknown ? !args[1].e->literal.is_null() : args[1].e->type == Type::kText)) {
+        // substring(s FROM pattern): a POSIX regular expression; with a third (escape)
+        // argument, an SQL regular expression (SIMILAR TO's syntax).
+        if (n == 3) return Unimplemented("substring with an SQL regular expression (FROM pattern FOR escape) is not supported");
+        e->func = Func::kSubstringRegex;
+        for (auto& a : args) {
+          ASSIGN_OR_RETURN(ok, ArgAs(&a, Type::kText));
+          if (!ok) return no_such();
+        }
+        e->type = Type::kText;
+        break;
+      }
       ASSIGN_OR_RETURN(ok, ArgAs(&args[0], Type::kText));
       for (size_t i = 1; i < n && ok; i++) {
         ASSIGN_OR_RETURN(ok, ArgAs(&args[i], Type::kInt64));
@@ -345,17 +452,161 @@ LAMINAR_NOINLINE Result<Bound> BindScalarFunc(const std::string& name, const Fun
     case Sig::kToTimestamp: {
       if (fi.func == Func::kToTimestamp && n == 2)
         return Unimplemented("to_timestamp(text, format) is not supported");
-      if (fi.func == Func::kLog10 && n == 2) return Unimplemented("log(base, x) is not supported");
-      if (n != (fi.sig == Sig::kDouble2 ? 2u : 1u)) return no_such();
+      bool two = fi.sig == Sig::kDouble2;
+      if (fi.func == Func::kLog10 && n == 2) {  // log(b, x)
+        e->func = Func::kLogBase;
+        two = true;
+      }
+      if (n != (two ? 2u : 1u)) return no_such();
       for (size_t i = 0; i < n && ok; i++) {  // evaluated as doubles: bigint arguments are not cast
         ASSIGN_OR_RETURN(ok, NumericArg(&args[i]));
       }
       e->type = fi.sig == Sig::kToTimestamp ? Type::kTimestamp : Type::kDouble;
       break;
     }
+    case Sig::kTextInt:
+    case Sig::kTextTextInt:
+    case Sig::kPad: {
+      // (text, bigint), (text, text, bigint), (text, bigint [, text])
+      std::vector<Type> want = fi.sig == Sig::kTextInt       ? std::vector<Type>{Type::kText, Type::kInt64}
+                               : fi.sig == Sig::kTextTextInt ? std::vector<Type>{Type::kText, Type::kText, Type::kInt64}
+                                                             : std::vector<Type>{Type::kText, Type::kInt64, Type::kText};
+      if (n != want.size() && !(fi.sig == Sig::kPad && n == 2)) return no_such();
+      for (size_t i = 0; i < n && ok; i++) {
+        ASSIGN_OR_RETURN(ok, ArgAs(&args[i], want[i]));
+      }
+      e->type = Type::kText;
+      break;
+    }
+    case Sig::kText2ToBool: {
+      if (n != 2) return no_such();
+      for (size_t i = 0; i < n && ok; i++) {
+        ASSIGN_OR_RETURN(ok, ArgAs(&args[i], Type::kText));
+      }
+      e->type = Type::kBool;
+      break;
+    }
+    case Sig::kIntToText: {
+      if (n != 1) return no_such();
+      ASSIGN_OR_RETURN(ok, ArgAs(&args[0], Type::kInt64));
+      e->type = Type::kText;
+      break;
+    }
+    case Sig::kAnyToText: {  // quote_literal(anyelement): the value's text, as a cast gives it
+      if (n != 1) return no_such();
+      if (args[0].unknown) {
+        ASSIGN_OR_RETURN(ok, ArgAs(&args[0], Type::kText));
+      } else if (args[0].e->type != Type::kText) {
+        args[0].e = MakeCast(args[0].e, Type::kText);
+      }
+      e->type = Type::kText;
+      break;
+    }
+    case Sig::kFormat: {  // format(text, any...), concat_ws(text, any...)
+      if (n == 0) return no_such();
+      ASSIGN_OR_RETURN(ok, ArgAs(&args[0], Type::kText));
+      for (size_t i = 1; i < n && ok; i++)
+        if (args[i].unknown) {
+          ASSIGN_OR_RETURN(ok, ArgAs(&args[i], Type::kText));
+        }
+      e->type = Type::kText;
+      break;
+    }
+    case Sig::kInt2: {
+      if (n != 2) return no_such();
+      for (size_t i = 0; i < n && ok; i++) {
+        ASSIGN_OR_RETURN(ok, ArgAs(&args[i], Type::kInt64));
+      }
+      e->type = Type::kInt64;
+      break;
+    }
+    case Sig::kWidthBucket: {  // width_bucket(double, double, double, bigint); arrays are not types here
+      if (n != 4) return no_such();
+      for (size_t i = 0; i < 3 && ok; i++) {
+        ASSIGN_OR_RETURN(ok, NumericArg(&args[i]));
+      }
+      if (ok) {
+        ASSIGN_OR_RETURN(ok, ArgAs(&args[3], Type::kInt64));
+      }
+      e->type = Type::kInt64;
+      break;
+    }
+    case Sig::kRegex: {
+      ASSIGN_OR_RETURN(ok, RegexArgs(fi.func, &args));
+      e->type = fi.func == Func::kRegexpLike ? Type::kBool : fi.func == Func::kRegexpCount ? Type::kInt64 : Type::kText;
+      break;
+    }
   }
   if (!ok) return no_such();
   for (const auto& a : args) e->children.push_back(a.e);
+  if (fi.sig == Sig::kRegex || e->func == Func::kSubstringRegex) {
+    ASSIGN_OR_RETURN(e->regex, internal::BindRegex(*e));
+  }
+  return Bound{e, false};
+}
+
+// date_bin(stride interval, source timestamptz, origin timestamptz).
+LAMINAR_NOINLINE Result<Bound> BindDateBin(const ast::Expr& fc, const Ctx& cx) {
+  if (fc.args.size() != 3) {
+    std::vector<Bound> args;
+    for (size_t i = 0; i < fc.args.size(); i++) {
+      ASSIGN_OR_RETURN(Bound b, BindArg(fc, i, cx));
+      args.push_back(b);
+    }
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "function date_bin({}) does not exist", SignatureText(args));
+  }
+  if (IsNamedArg(fc, 0)) return Unimplemented("unsupported expression: NamedArgExpr");
+  auto stride = Bind(*fc.args[0], cx, /*allow_interval=*/true);
+  auto months = [](const Status& st) {
+    if (st.code() == StatusCode::kUnimplemented && st.message().find("months") != std::string::npos)
+      return Unimplemented(ErrorCode::kFeatureNotSupported, "timestamps cannot be binned into intervals containing months or years");
+    return st;
+  };
+  if (!stride.ok()) return months(stride.status());
+  Bound s = *stride;
+  if (s.unknown) {  // '15 minutes': an interval literal
+    Value micros;
+    if (!s.e->literal.is_null()) {
+      auto m = ParseInterval(s.e->literal.as_text(), kMicrosPerSecond, false);
+      if (!m.ok()) return months(m.status());
+      micros = Value::Int(*m);
+    }
+    s = Bound{MakeLiteral(std::move(micros), Type::kInt64), false};
+    s.interval = true;
+  }
+  ASSIGN_OR_RETURN(ExprPtr ts, TimestampArg(fc, 1, cx, "date_bin"));
+  ASSIGN_OR_RETURN(ExprPtr origin, TimestampArg(fc, 2, cx, "date_bin"));
+  if (!s.interval)
+    return InvalidArgument(ErrorCode::kUndefinedFunction,
+                           "function date_bin({}, timestamp with time zone, timestamp with time zone) does not exist",
+                           TypeNameOrUnknown(s));
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kFunc;
+  e->func = Func::kDateBin;
+  e->type = Type::kTimestamp;
+  e->children = {s.e, ts, origin};
+  return Bound{e, false};
+}
+
+// to_char(timestamptz | bigint | double precision, text).
+LAMINAR_NOINLINE Result<Bound> BindToChar(const ast::Expr& fc, const Ctx& cx) {
+  std::vector<Bound> args;
+  for (size_t i = 0; i < fc.args.size(); i++) {
+    ASSIGN_OR_RETURN(Bound b, BindArg(fc, i, cx));
+    args.push_back(b);
+  }
+  if (args.size() == 2 && args[0].unknown)
+    return InvalidArgument(ErrorCode::kAmbiguousFunction, "function to_char({}) is not unique", SignatureText(args));
+  bool ok = args.size() == 2 && (args[0].e->type == Type::kTimestamp || IsNumeric(args[0].e->type));
+  if (ok) {
+    ASSIGN_OR_RETURN(ok, ArgAs(&args[1], Type::kText));
+  }
+  if (!ok) return InvalidArgument(ErrorCode::kUndefinedFunction, "function to_char({}) does not exist", SignatureText(args));
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kFunc;
+  e->func = Func::kToChar;
+  e->type = Type::kText;
+  e->children = {args[0].e, args[1].e};
   return Bound{e, false};
 }
 
@@ -397,6 +648,19 @@ LAMINAR_NOINLINE Result<Bound> BindFuncCall(const ast::Expr& fc, const Ctx& cx) 
       return Unimplemented("AT TIME ZONE is supported for UTC only (Laminar works in UTC)");
     ASSIGN_OR_RETURN(ExprPtr arg, TimestampArg(fc, 1, cx, "timezone"));
     return Bound{arg, false};
+  }
+  if (name == "date_bin") return BindDateBin(fc, cx);
+  if (name == "to_char") return BindToChar(fc, cx);
+  if (name == "pi") {
+    if (!args.empty()) {
+      std::vector<Bound> bound;
+      for (size_t i = 0; i < args.size(); i++) {
+        ASSIGN_OR_RETURN(Bound b, BindArg(fc, i, cx));
+        bound.push_back(b);
+      }
+      return InvalidArgument(ErrorCode::kUndefinedFunction, "function pi({}) does not exist", SignatureText(bound));
+    }
+    return Bound{MakeLiteral(Value::Double(3.141592653589793), Type::kDouble), false};
   }
   const FuncInfo* fi = FindFunc(name);
   if (!fi) return Unimplemented("unsupported function: {}", name);

@@ -49,7 +49,7 @@ std::string Trim(const std::string& s) {
 }
 
 Result<int64_t> ParseInterval(const std::string& text, int64_t bare_unit, bool qualified) {
-  auto bad = [&]() { return InvalidArgument(ErrorCode::kInvalidTextRepresentation, "invalid input syntax for type interval: \"{}\"", text); };
+  auto bad = [&]() { return InvalidArgument(ErrorCode::kInvalidDatetimeFormat, "invalid input syntax for type interval: \"{}\"", text); };
   std::string s = Lower(text);
   size_t i = 0, n = s.size();
   double total = 0;
@@ -162,7 +162,9 @@ using binder_internal::Trim;
 
 Result<Value> CastText(const std::string& text, Type type) {
   auto bad = [&]() {
-    return InvalidArgument(ErrorCode::kInvalidTextRepresentation, "invalid input syntax for type {}: \"{}\"", TypeName(type), text);
+    // PostgreSQL's datetime input errors are invalid_datetime_format (22007).
+    ErrorCode code = type == Type::kTimestamp ? ErrorCode::kInvalidDatetimeFormat : ErrorCode::kInvalidTextRepresentation;
+    return InvalidArgument(code, "invalid input syntax for type {}: \"{}\"", TypeName(type), text);
   };
   std::string s = Trim(text);
   switch (type) {

@@ -13,8 +13,19 @@
 
 #include "sql/binder.h"  // CastText: the slow path (and the error message) of text casts
 #include "common/strings.h"
+#include "sql/func_internal.h"
+#include "sql/regex.h"
 
 namespace laminar::sql {
+
+using internal::CountChars;
+using internal::EvalError;
+using internal::FloorDiv;
+using internal::FloorMod;
+using internal::FoldAscii;
+using internal::IsCont;
+using internal::NextChar;
+using internal::SkipChars;
 
 ExprPtr MakeColumn(int index, std::string name, Type type) {
   auto e = std::make_shared<Expr>();
@@ -74,13 +85,6 @@ void RecordError(ErrorCode code, std::string message) {
   eval_error_message = std::move(message);
 }
 
-// Records a runtime error (formatting the message only for the first one) and returns NULL.
-template <typename... Args>
-Value EvalError(ErrorCode code, fmt::format_string<Args...> f, Args&&... args) {
-  if (!internal::eval_error) RecordError(code, fmt::format(f, std::forward<Args>(args)...));
-  return Value::Null();
-}
-
 Value BigintOutOfRange() { return EvalError(ErrorCode::kNumericValueOutOfRange, "bigint out of range"); }
 
 }  // namespace
@@ -100,9 +104,6 @@ Status TakeEvalError() {
 // PostgreSQL text output.
 
 namespace {
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
 
 void AppendFraction(int64_t frac_micros, std::string* out) {
   if (frac_micros == 0) return;
@@ -196,19 +197,6 @@ std::string PgText(const Value& v, Type t) {
 // ---------------------------------------------------------------------------------------------
 // LIKE.
 
-namespace {
-
-inline char FoldAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-inline bool IsCont(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
-// The byte offset of the code point after the one at i.
-inline size_t NextChar(std::string_view s, size_t i) {
-  i++;
-  while (i < s.size() && IsCont(s[i])) i++;
-  return i;
-}
-
-}  // namespace
-
 bool LikeMatch(std::string_view t, std::string_view p, char escape, bool fold_case, bool* bad_escape) {
   size_t ti = 0, pi = 0;
   size_t star_p = std::string_view::npos, star_t = 0;
@@ -272,36 +260,6 @@ const char* ArithText(ArithOp op) {
     case ArithOp::kMul: return "*";
     case ArithOp::kDiv: return "/";
     case ArithOp::kMod: return "%";
-  }
-  return "?";
-}
-
-const char* FuncName(Func f) {
-  switch (f) {
-    case Func::kLower: return "lower";
-    case Func::kUpper: return "upper";
-    case Func::kLength: return "length";
-    case Func::kSubstr: return "substr";
-    case Func::kConcat: return "concat";
-    case Func::kConcatOp: return "||";
-    case Func::kBtrim: return "btrim";
-    case Func::kLtrim: return "ltrim";
-    case Func::kRtrim: return "rtrim";
-    case Func::kReplace: return "replace";
-    case Func::kStrpos: return "strpos";
-    case Func::kAbs: return "abs";
-    case Func::kRound: return "round";
-    case Func::kTrunc: return "trunc";
-    case Func::kFloor: return "floor";
-    case Func::kCeil: return "ceil";
-    case Func::kMod: return "mod";
-    case Func::kSqrt: return "sqrt";
-    case Func::kPower: return "power";
-    case Func::kLn: return "ln";
-    case Func::kLog10: return "log";
-    case Func::kExp: return "exp";
-    case Func::kSign: return "sign";
-    case Func::kToTimestamp: return "to_timestamp";
   }
   return "?";
 }
@@ -397,9 +355,21 @@ std::string Expr::ToString() const {
     case ExprKind::kMinMax: return (least ? "LEAST(" : "GREATEST(") + ListText(children) + ")";
     case ExprKind::kCast: return fmt::format("CAST({} AS {})", children[0]->ToString(), TypeName(type));
     case ExprKind::kFunc:
-      if (func == Func::kConcatOp)
-        return fmt::format("({} || {})", children[0]->ToString(), children[1]->ToString());
-      return fmt::format("{}({})", FuncName(func), ListText(children));
+      switch (func) {
+        case Func::kConcatOp:
+        case Func::kRegexMatch:
+        case Func::kRegexNotMatch:
+        case Func::kRegexIMatch:
+        case Func::kRegexNotIMatch:
+          return fmt::format("({} {} {})", children[0]->ToString(), internal::FuncName(func), children[1]->ToString());
+        case Func::kDateBin:  // the stride is an interval constant
+          if (children[0]->kind == ExprKind::kLiteral && !children[0]->literal.is_null())
+            return fmt::format("date_bin(interval {}, {})", QuoteSqlLiteral(FormatInterval(children[0]->literal.as_int())),
+                               ListText(children, 1));
+          break;
+        default: break;
+      }
+      return fmt::format("{}({})", internal::FuncName(func), ListText(children));
     case ExprKind::kLike: {
       std::string out = fmt::format("({} {}{} {}", children[0]->ToString(), negated ? "NOT " : "",
                                     ilike ? "ILIKE" : "LIKE", children[1]->ToString());
@@ -408,6 +378,14 @@ std::string Expr::ToString() const {
     }
     case ExprKind::kExtract:
       return fmt::format("extract({} FROM {})", DatePartName(field), children[0]->ToString());
+    case ExprKind::kDistinct:
+      return fmt::format("({} IS {}DISTINCT FROM {})", children[0]->ToString(), negated ? "NOT " : "",
+                         children[1]->ToString());
+    case ExprKind::kBoolTest: {
+      static const char* kTests[] = {"TRUE", "FALSE", "UNKNOWN"};
+      return fmt::format("({} IS {}{})", children[0]->ToString(), negated ? "NOT " : "",
+                         kTests[static_cast<int>(bool_test)]);
+    }
   }
   return "?";
 }
@@ -440,10 +418,10 @@ void AppendKey(const Expr& e, std::string* out) {
       break;
     }
     default:
-      fmt::format_to(std::back_inserter(*out), ":{}:{}:{}:{}{}{}{}:{}:{}:{}", static_cast<int>(e.op),
+      fmt::format_to(std::back_inserter(*out), ":{}:{}:{}:{}{}{}{}:{}:{}:{}:{}", static_cast<int>(e.op),
                      static_cast<int>(e.arith), static_cast<int>(e.unit), int(e.negated), int(e.has_operand),
                      int(e.least), int(e.ilike), static_cast<int>(static_cast<unsigned char>(e.escape)),
-                     static_cast<int>(e.func), static_cast<int>(e.field));
+                     static_cast<int>(e.func), static_cast<int>(e.field), static_cast<int>(e.bool_test));
       break;
   }
   for (const auto& c : e.children) AppendKey(*c, out);
@@ -608,353 +586,55 @@ Value CastEval(const Value& v, Type from, Type to) {
   return EvalError(ErrorCode::kCannotCoerce, "cannot cast type {} to {}", TypeName(from), TypeName(to));
 }
 
-// ----- text functions
+// ----- function calls, evaluated by family (func_math.cc, func_text.cc, func_time.cc)
 
-// True when the code point `ch` (its bytes) is one of the code points of `set`.
-bool CharIn(std::string_view ch, std::string_view set) {
-  for (size_t k = 0; k < set.size();) {
-    size_t n = NextChar(set, k);
-    if (set.substr(k, n - k) == ch) return true;
-    k = n;
+// The most arguments a strict function takes (regexp_substr has 6); the binder keeps to it.
+constexpr size_t kMaxStrictArgs = 6;
+
+Value EvalFunc(const Expr& e, const Value* row) {
+  const auto& ch = e.children;
+  // concat, concat_ws, format and quote_nullable look at NULL arguments; every other function is
+  // strict (NULL in, NULL out).
+  switch (e.func) {
+    case Func::kConcat:
+    case Func::kConcatWs:
+    case Func::kFormat:
+    case Func::kQuoteNullable: return internal::EvalTextFuncNonStrict(e, row);
+    default: break;
   }
-  return false;
-}
-
-size_t SkipChars(std::string_view s, size_t i, int64_t n) {
-  while (n > 0 && i < s.size()) {
-    i = NextChar(s, i);
-    n--;
+  size_t n = ch.size();
+  if (n == 0 || n > kMaxStrictArgs) return Value::Null();  // the binder makes neither
+  Value tmp[kMaxStrictArgs];
+  const Value* args[kMaxStrictArgs];
+  for (size_t i = 0; i < n; i++) {
+    args[i] = &EvalRef(*ch[i], row, &tmp[i]);
+    if (args[i]->is_null()) return Value::Null();
   }
-  return i;
-}
-
-int64_t CountChars(std::string_view s, size_t end) {
-  int64_t n = 0;
-  for (size_t i = 0; i < end; i++) n += !IsCont(s[i]);
-  return n;
-}
-
-Value Trim(std::string_view s, std::string_view set, bool left, bool right) {
-  size_t b = 0, e = s.size();
-  if (left) {
-    while (b < e) {
-      size_t n = NextChar(s, b);
-      if (!CharIn(s.substr(b, n - b), set)) break;
-      b = n;
-    }
+  switch (internal::FamilyOf(e.func)) {
+    case internal::FuncFamily::kMath: return internal::EvalMathFunc(e, args, n);
+    case internal::FuncFamily::kText: return internal::EvalTextFunc(e, args, n);
+    case internal::FuncFamily::kTime: return internal::EvalTimeFunc(e, args, n);
   }
-  if (right) {
-    while (e > b) {
-      size_t start = e - 1;
-      while (start > b && IsCont(s[start])) start--;
-      if (!CharIn(s.substr(start, e - start), set)) break;
-      e = start;
-    }
-  }
-  return Value::Text(std::string(s.substr(b, e - b)));
+  return Value::Null();
 }
 
-Value Substr(std::string_view s, int64_t start, bool has_count, int64_t count) {
-  if (has_count && count < 0) return EvalError(ErrorCode::kSubstringError, "negative substring length not allowed");
-  int64_t begin = start < 1 ? 1 : start;
-  size_t b = SkipChars(s, 0, begin - 1);
-  if (!has_count) return Value::Text(std::string(s.substr(b)));
-  int64_t end;  // exclusive, in characters
-  if (__builtin_add_overflow(start, count, &end)) end = std::numeric_limits<int64_t>::max();
-  if (end <= begin) return Value::Text("");
-  size_t e = SkipChars(s, b, end - begin);
-  return Value::Text(std::string(s.substr(b, e - b)));
-}
+}  // namespace
 
-void AppendConcatText(const Value& v, Type t, std::string* out) {
+namespace internal {
+
+void AppendOutputText(const Value& v, Type t, std::string* out) {
   if (t == Type::kText) {
     out->append(v.as_text());
   } else if (t == Type::kBool) {
-    out->push_back(v.as_bool() ? 't' : 'f');  // concat() uses the output function: 't'/'f'
+    out->push_back(v.as_bool() ? 't' : 'f');  // the output function: 't'/'f' (a cast: "true")
   } else {
     out->append(PgText(v, t));
   }
 }
 
-// ----- numeric functions
+}  // namespace internal
 
-// round/trunc(x, n) as PostgreSQL computes them for x::numeric: x is first read as a decimal of
-// 15 significant digits (float8 → numeric), then rounded (half away from zero) or truncated at
-// n decimal places (n < 0: left of the point).
-double DecimalRound(double x, int64_t n, bool truncate) {
-  if (!std::isfinite(x) || x == 0) return x;
-  if (n > 400) n = 400;
-  if (n < -400) n = -400;
-  char buf[40];
-  auto printed = std::to_chars(buf, buf + sizeof buf - 1, x, std::chars_format::scientific, 14);
-  *printed.ptr = '\0';  // "-d.dddddddddddddde±XX"
-  bool neg = buf[0] == '-';
-  const char* p = buf + (neg ? 1 : 0);
-  int digits[16];
-  int nd = 0;
-  const char* q = p;
-  for (; *q && *q != 'e'; q++)
-    if (*q >= '0' && *q <= '9') digits[nd++] = *q - '0';
-  int exp = std::atoi(q + 1);  // value = d0.d1d2... × 10^exp
-  // Digit k weighs 10^(exp-k); keep the digits weighing at least 10^-n.
-  int64_t keep = static_cast<int64_t>(exp) + n + 1;
-  if (keep > nd) keep = nd;
-  bool up = false;
-  if (keep < 0) return 0.0;
-  if (!truncate && keep < nd) up = digits[keep] >= 5;
-  int kept[17];
-  for (int64_t i = 0; i < keep; i++) kept[i + 1] = digits[i];
-  kept[0] = 0;
-  if (up) {
-    int64_t i = keep;
-    while (true) {
-      if (++kept[i] < 10) break;
-      kept[i] = 0;
-      i--;
-    }
-  }
-  // kept[0..keep] × 10^(exp+1-keep... ): kept[i] weighs 10^(exp - i + 1).
-  char out[48];
-  int len = 0;
-  if (neg) out[len++] = '-';
-  bool any = false;
-  for (int64_t i = 0; i <= keep; i++) {
-    if (!any && kept[i] == 0) continue;
-    any = true;
-    out[len++] = static_cast<char>('0' + kept[i]);
-  }
-  if (!any) return 0.0;
-  // The last emitted digit is kept[keep], which weighs 10^(exp - keep + 1).
-  out[len++] = 'e';
-  len = static_cast<int>(std::to_chars(out + len, out + sizeof out, exp - keep + 1).ptr - out);
-  double r = 0;
-  std::from_chars(out, out + len, r);
-  return r;
-}
-
-Value Power(double x, double y) {
-  if (std::isnan(x)) return Value::Double(y == 0 ? 1.0 : x);
-  if (std::isnan(y)) return Value::Double(x == 1 ? 1.0 : y);
-  if (x == 0 && y < 0)
-    return EvalError(ErrorCode::kInvalidArgumentForPower, "zero raised to a negative power is undefined");
-  if (x < 0 && std::floor(y) != y && std::isfinite(y))
-    return EvalError(ErrorCode::kInvalidArgumentForPower,
-                     "a negative number raised to a non-integer power yields a complex result");
-  double r = std::pow(x, y);
-  if (std::isinf(r) && std::isfinite(x) && std::isfinite(y))
-    return EvalError(ErrorCode::kNumericValueOutOfRange, "value out of range: overflow");
-  if (r == 0 && x != 0 && std::isfinite(x) && std::isfinite(y))
-    return EvalError(ErrorCode::kNumericValueOutOfRange, "value out of range: underflow");
-  return Value::Double(r);
-}
-
-Value EvalFunc(const Expr& e, const Value* row) {
-  const auto& ch = e.children;
-  // concat skips NULLs; every other function is strict (NULL in, NULL out).
-  if (e.func == Func::kConcat) {
-    std::string out;
-    Value tmp;
-    for (const auto& c : ch) {
-      const Value& v = EvalRef(*c, row, &tmp);
-      if (!v.is_null()) AppendConcatText(v, c->type, &out);
-    }
-    return Value::Text(std::move(out));
-  }
-  Value t0, t1, t2;
-  const Value& a = EvalRef(*ch[0], row, &t0);
-  if (a.is_null()) return Value::Null();
-  const Value* b = nullptr;
-  const Value* c = nullptr;
-  if (ch.size() > 1) {
-    b = &EvalRef(*ch[1], row, &t1);
-    if (b->is_null()) return Value::Null();
-  }
-  if (ch.size() > 2) {
-    c = &EvalRef(*ch[2], row, &t2);
-    if (c->is_null()) return Value::Null();
-  }
-  switch (e.func) {
-    case Func::kLower:
-    case Func::kUpper: {
-      std::string s = a.as_text();
-      if (e.func == Func::kLower) {
-        for (char& x : s)
-          if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-      } else {
-        for (char& x : s)
-          if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 'a' + 'A');
-      }
-      return Value::Text(std::move(s));
-    }
-    case Func::kLength: return Value::Int(CountChars(a.as_text(), a.as_text().size()));
-    case Func::kSubstr: return Substr(a.as_text(), b->as_int(), c != nullptr, c ? c->as_int() : 0);
-    case Func::kConcat: break;
-    case Func::kConcatOp: {
-      std::string s;
-      s.reserve(a.as_text().size() + b->as_text().size());
-      s += a.as_text();
-      s += b->as_text();
-      return Value::Text(std::move(s));
-    }
-    case Func::kBtrim:
-    case Func::kLtrim:
-    case Func::kRtrim:
-      return Trim(a.as_text(), b ? std::string_view(b->as_text()) : std::string_view(" "),
-                  e.func != Func::kRtrim, e.func != Func::kLtrim);
-    case Func::kReplace: {
-      const std::string& s = a.as_text();
-      const std::string& from = b->as_text();
-      if (from.empty()) return a;
-      std::string out;
-      size_t pos = 0;
-      while (true) {
-        size_t f = s.find(from, pos);
-        if (f == std::string::npos) break;
-        out.append(s, pos, f - pos);
-        out += c->as_text();
-        pos = f + from.size();
-      }
-      out.append(s, pos, std::string::npos);
-      return Value::Text(std::move(out));
-    }
-    case Func::kStrpos: {
-      size_t f = a.as_text().find(b->as_text());
-      if (f == std::string::npos) return Value::Int(0);
-      return Value::Int(CountChars(a.as_text(), f) + 1);
-    }
-    case Func::kAbs:
-      if (e.type == Type::kInt64) {
-        if (a.as_int() == INT64_MIN) return BigintOutOfRange();
-        return Value::Int(a.as_int() < 0 ? -a.as_int() : a.as_int());
-      }
-      return Value::Double(std::fabs(a.as_double()));
-    case Func::kRound:
-    case Func::kTrunc:
-      if (b) return Value::Double(DecimalRound(a.numeric(), b->as_int(), e.func == Func::kTrunc));
-      if (e.type == Type::kInt64) return a;
-      return Value::Double(e.func == Func::kRound ? std::round(a.as_double()) : std::trunc(a.as_double()));
-    case Func::kFloor:
-      if (e.type == Type::kInt64) return a;
-      return Value::Double(std::floor(a.as_double()));
-    case Func::kCeil:
-      if (e.type == Type::kInt64) return a;
-      return Value::Double(std::ceil(a.as_double()));
-    case Func::kMod: return Arith(ArithOp::kMod, a, *b, e.type);
-    case Func::kSqrt: {
-      double x = a.numeric();
-      if (x < 0) return EvalError(ErrorCode::kInvalidArgumentForPower, "cannot take square root of a negative number");
-      return Value::Double(std::sqrt(x));
-    }
-    case Func::kPower: return Power(a.numeric(), b->numeric());
-    case Func::kLn:
-    case Func::kLog10: {
-      double x = a.numeric();
-      if (x == 0) return EvalError(ErrorCode::kInvalidArgumentForLog, "cannot take logarithm of zero");
-      if (x < 0) return EvalError(ErrorCode::kInvalidArgumentForLog, "cannot take logarithm of a negative number");
-      return Value::Double(e.func == Func::kLn ? std::log(x) : std::log10(x));
-    }
-    case Func::kExp: {
-      double x = a.numeric(), r = std::exp(x);
-      if (std::isinf(r) && !std::isinf(x))
-        return EvalError(ErrorCode::kNumericValueOutOfRange, "value out of range: overflow");
-      if (r == 0 && !std::isinf(x))
-        return EvalError(ErrorCode::kNumericValueOutOfRange, "value out of range: underflow");
-      return Value::Double(r);
-    }
-    case Func::kSign: {
-      double x = a.numeric();
-      return Value::Double(x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0));
-    }
-    case Func::kToTimestamp: {
-      double x = a.numeric();
-      if (std::isnan(x)) return EvalError(ErrorCode::kDatetimeFieldOverflow, "timestamp cannot be NaN");
-      // PostgreSQL's range: 4714-11-24 BC to 294276 AD.
-      if (!(x >= -210866803200.0 && x < 9224318016000.0))
-        return EvalError(ErrorCode::kDatetimeFieldOverflow, "timestamp out of range: \"{:g}\"", x);
-      return Value::Timestamp(static_cast<int64_t>(std::rint(x * 1e6)));
-    }
-  }
-  return Value::Null();
-}
-
-// ----- extract
-
-int64_t IsoWeeksInYear(int64_t y);
-
-// ISO-8601 week number and year of a civil date.
-void IsoWeek(int64_t days, int64_t y, int64_t* week, int64_t* iso_year) {
-  int64_t dow = FloorMod(days + 4, 7);  // 0 = Sunday (1970-01-01 was a Thursday)
-  int64_t isodow = dow == 0 ? 7 : dow;
-  int64_t doy = days - DaysFromCivil(y, 1, 1) + 1;
-  int64_t w = FloorDiv(doy - isodow + 10, 7);
-  if (w < 1) {
-    *iso_year = y - 1;
-    *week = IsoWeeksInYear(y - 1);
-  } else if (w > IsoWeeksInYear(y)) {
-    *iso_year = y + 1;
-    *week = 1;
-  } else {
-    *iso_year = y;
-    *week = w;
-  }
-}
-
-int64_t IsoWeeksInYear(int64_t y) {
-  int64_t dec28 = DaysFromCivil(y, 12, 28);  // always in the year's last ISO week
-  int64_t dow = FloorMod(dec28 + 4, 7);
-  int64_t isodow = dow == 0 ? 7 : dow;
-  int64_t doy = dec28 - DaysFromCivil(y, 1, 1) + 1;
-  return FloorDiv(doy - isodow + 10, 7);
-}
-
-Value Extract(DatePart f, int64_t us) {
-  int64_t days = FloorDiv(us, kMicrosPerDay);
-  int64_t tod = us - days * kMicrosPerDay;
-  int64_t sec_us = tod % kMicrosPerMinute;  // microseconds within the minute
-  switch (f) {
-    case DatePart::kHour: return Value::Double(static_cast<double>(tod / kMicrosPerHour));
-    case DatePart::kMinute: return Value::Double(static_cast<double>((tod / kMicrosPerMinute) % 60));
-    case DatePart::kSecond: return Value::Double(static_cast<double>(sec_us) / 1e6);
-    case DatePart::kMilliseconds: return Value::Double(static_cast<double>(sec_us) / 1e3);
-    case DatePart::kMicroseconds: return Value::Double(static_cast<double>(sec_us));
-    case DatePart::kEpoch: return Value::Double(static_cast<double>(us) / 1e6);
-    case DatePart::kTimezone:
-    case DatePart::kTimezoneHour:
-    case DatePart::kTimezoneMinute: return Value::Double(0);
-    case DatePart::kDow:
-    case DatePart::kIsoDow: {
-      int64_t dow = FloorMod(days + 4, 7);
-      if (f == DatePart::kIsoDow && dow == 0) dow = 7;
-      return Value::Double(static_cast<double>(dow));
-    }
-    default: break;
-  }
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);  // y: astronomical (0 = 1 BC)
-  switch (f) {
-    case DatePart::kYear: return Value::Double(static_cast<double>(y > 0 ? y : y - 1));
-    case DatePart::kQuarter: return Value::Double(static_cast<double>((m - 1) / 3 + 1));
-    case DatePart::kMonth: return Value::Double(m);
-    case DatePart::kDay: return Value::Double(d);
-    case DatePart::kDoy: return Value::Double(static_cast<double>(days - DaysFromCivil(y, 1, 1) + 1));
-    case DatePart::kWeek:
-    case DatePart::kIsoYear: {
-      int64_t week, iso_year;
-      IsoWeek(days, y, &week, &iso_year);
-      if (f == DatePart::kWeek) return Value::Double(static_cast<double>(week));
-      return Value::Double(static_cast<double>(iso_year > 0 ? iso_year : iso_year - 1));
-    }
-    case DatePart::kDecade:
-      return Value::Double(static_cast<double>(y >= 0 ? y / 10 : -((8 - (y - 1)) / 10)));
-    case DatePart::kCentury:
-      return Value::Double(static_cast<double>(y > 0 ? (y + 99) / 100 : -((99 - (y - 1)) / 100)));
-    case DatePart::kMillennium:
-      return Value::Double(static_cast<double>(y > 0 ? (y + 999) / 1000 : -((999 - (y - 1)) / 1000)));
-    default: break;
-  }
-  return Value::Null();
-}
+namespace {
 
 // ----- LIKE
 
@@ -1140,7 +820,19 @@ Value Eval(const Expr& e, const Value* row) {
       Value t;
       const Value& a = EvalRef(*e.children[0], row, &t);
       if (a.is_null()) return Value::Null();
-      return Extract(e.field, a.as_int());
+      return internal::Extract(e.field, a.as_int());
+    }
+    case ExprKind::kDistinct: {
+      Value ta, tb;
+      const Value& a = EvalRef(*e.children[0], row, &ta);
+      const Value& b = EvalRef(*e.children[1], row, &tb);
+      bool distinct = a.is_null() || b.is_null() ? a.is_null() != b.is_null() : Value::Compare(a, b) != 0;
+      return Value::Bool(distinct != e.negated);
+    }
+    case ExprKind::kBoolTest: {
+      int t = Truth(Eval(*e.children[0], row));
+      bool holds = e.bool_test == BoolTest::kUnknown ? t < 0 : t == (e.bool_test == BoolTest::kTrue ? 1 : 0);
+      return Value::Bool(holds != e.negated);
     }
   }
   return Value::Null();

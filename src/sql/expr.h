@@ -58,7 +58,14 @@ enum class ExprKind {
   kFunc,       // func(children...): a scalar function, see Func
   kLike,       // children[0] [NOT] LIKE/ILIKE children[1] [ESCAPE escape]
   kExtract,    // extract(field FROM children[0]) (also date_part('field', ...)), double precision
+  kDistinct,   // children[0] IS [NOT] DISTINCT FROM children[1] (negated: IS NOT DISTINCT FROM):
+               // NULL is a value here, equal only to NULL; never NULL itself
+  kBoolTest,   // children[0] (boolean) IS [NOT] TRUE / FALSE / UNKNOWN (bool_test, negated);
+               // never NULL
 };
+
+// The tests of kBoolTest.
+enum class BoolTest { kTrue, kFalse, kUnknown };
 
 enum class CompareOp { kEq, kNe, kLt, kLe, kGt, kGe };
 enum class ArithOp { kAdd, kSub, kMul, kDiv, kMod };
@@ -89,6 +96,49 @@ enum class Func {
   kExp,          // exp(double)
   kSign,         // sign(double) → double (-1, 0, 1)
   kToTimestamp,  // to_timestamp(double seconds since the epoch) → timestamptz
+  // Trigonometry and more mathematics (func_math.cc), double precision in and out.
+  kSin, kCos, kTan, kCot, kAsin, kAcos, kAtan,
+  kAtan2,        // atan2(y, x)
+  kSinh, kCosh, kTanh, kAsinh, kAcosh, kAtanh,
+  kRadians, kDegrees, kCbrt,
+  kLogBase,      // log(b, x): the logarithm of x to base b (PostgreSQL: numeric)
+  kWidthBucket,  // width_bucket(x, lo, hi, count bigint) → bigint
+  kGcd, kLcm,    // gcd(a, b), lcm(a, b) over bigint
+  // Text (func_text.cc). Lengths and positions count characters (UTF-8 code points).
+  kLeft,         // left(text, n bigint): the first n characters; n < 0: all but the last |n|
+  kRight,        // right(text, n bigint): the last n characters; n < 0: all but the first |n|
+  kSplitPart,    // split_part(text, delimiter text, field bigint); field < 0 counts from the end
+  kLpad,         // lpad(text, length bigint [, fill text]) (fill ' '); truncates to length
+  kRpad,         // rpad(text, length bigint [, fill text])
+  kInitcap,      // initcap(text): ASCII words (runs of letters and digits) capitalised
+  kReverse,      // reverse(text), by characters
+  kRepeat,       // repeat(text, n bigint)
+  kStartsWith,   // starts_with(text, prefix text) → boolean
+  kMd5,          // md5(text) → text, 32 hex digits
+  kFormat,       // format(fmt text, any...) → text: %s %I %L %%, positions (%2$s), widths
+  kQuoteIdent,   // quote_ident(text)
+  kQuoteLiteral, // quote_literal(text)
+  kQuoteNullable,// quote_nullable(text): 'NULL' for NULL
+  kConcatWs,     // concat_ws(separator text, any...): NULL arguments skipped
+  kTranslate,    // translate(text, from text, to text)
+  kAscii,        // ascii(text) → bigint: the first character's code point
+  kChr,          // chr(bigint) → text
+  kToHex,        // to_hex(bigint) → text
+  kOctetLength,  // octet_length(text) → bigint
+  // Regular expressions (PostgreSQL's syntax, evaluated by sql/regex.h). children[1] is the
+  // pattern; when it is a constant, Expr::regex holds it compiled.
+  kRegexMatch,      // text ~ pattern → boolean
+  kRegexNotMatch,   // text !~ pattern
+  kRegexIMatch,     // text ~* pattern (case-insensitive)
+  kRegexNotIMatch,  // text !~* pattern
+  kRegexpReplace,   // regexp_replace(text, pattern, replacement [, start, [n]] [, flags])
+  kRegexpLike,      // regexp_like(text, pattern [, flags]) → boolean
+  kRegexpCount,     // regexp_count(text, pattern [, start [, flags]]) → bigint
+  kRegexpSubstr,    // regexp_substr(text, pattern [, start [, n [, flags [, subexpr]]]])
+  kSubstringRegex,  // substring(text FROM pattern): the first group's match, or the whole match
+  // Time (func_time.cc, to_char.cc).
+  kDateBin,      // date_bin(stride, ts, origin): stride is a bigint of microseconds (an interval)
+  kToChar,       // to_char(timestamptz | bigint | double precision, format text) → text
 };
 
 // Fields of extract(field FROM ts) / date_part('field', ts), in UTC.
@@ -110,6 +160,7 @@ enum class LikeShape {
 
 struct Expr;
 using ExprPtr = std::shared_ptr<const Expr>;
+class Regex;  // sql/regex.h
 
 struct Expr {
   ExprKind kind = ExprKind::kLiteral;
@@ -121,7 +172,8 @@ struct Expr {
   ArithOp arith = ArithOp::kAdd;
   TimeUnit unit = TimeUnit::kHour;  // kDateTrunc
   bool negated = false;       // kIn: NOT IN; kBetween: NOT BETWEEN; kIsNull: IS NOT NULL;
-                              // kLike: NOT LIKE / NOT ILIKE
+                              // kLike: NOT LIKE / NOT ILIKE; kDistinct: IS NOT DISTINCT FROM;
+                              // kBoolTest: IS NOT TRUE / FALSE / UNKNOWN
   bool has_operand = false;   // kCase: simple CASE (children[0] is the operand)
   bool least = false;         // kMinMax: LEAST (else GREATEST)
   bool ilike = false;         // kLike: ILIKE (ASCII case-insensitive)
@@ -130,6 +182,12 @@ struct Expr {
   std::string like_text;      // kLike, shapes other than kGeneral/kAny: the literal part
   Func func = Func::kLower;   // kFunc
   DatePart field = DatePart::kYear;  // kExtract
+  BoolTest bool_test = BoolTest::kTrue;  // kBoolTest (negated: IS NOT ...)
+  // The regular expression functions of Func with a constant pattern (and flags): the pattern,
+  // compiled once when bound. Derived from the children (not part of Key()); null when the
+  // pattern is not constant or did not compile (then each evaluation compiles, and reports the
+  // error as PostgreSQL does: only when a row is evaluated).
+  std::shared_ptr<const Regex> regex;
   std::vector<ExprPtr> children;
 
   // SQL text of the expression, canonical (two expressions with the same text compute the same

@@ -43,12 +43,12 @@ export function parseScript(text, file = '<script>') {
       }
     };
     if (kind === 'statement') {
-      if (!['ok', 'error'].includes(words[1])) bad('expected `statement ok` or `statement error [code=C] [regex]`');
+      if (!['ok', 'error'].includes(words[1])) bad('expected `statement ok` or `statement error [code=C] [sqlstate=S] [regex]`');
       rec.error = words[1] === 'error';
       let rest = head.trim().replace(/^statement\s+error\s*/, '');
-      if (rec.error && /^code=\S+/.test(rest)) {
-        rec.code = rest.match(/^code=(\S+)/)[1];
-        rest = rest.replace(/^code=\S+\s*/, '');
+      for (let m; rec.error && (m = rest.match(/^(code|sqlstate)=(\S+)\s*/));) {
+        rec[m[1]] = m[2];
+        rest = rest.slice(m[0].length);
       }
       if (rec.error && rest) rec.regex = regex(rest);
       rec.sql = blockUntil(() => false).join('\n');
@@ -223,6 +223,10 @@ class ScriptRun {
         }
         if (rec.code && code !== rec.code) {
           this.fail(rec, `error code ${code}, expected ${rec.code}`, { error: err ?? r.text });
+          return false;
+        }
+        if (rec.sqlstate && r.json?.sqlstate !== rec.sqlstate) {
+          this.fail(rec, `SQLSTATE ${r.json?.sqlstate}, expected ${rec.sqlstate}`, { error: err ?? r.text });
           return false;
         }
         if (rec.regex && !rec.regex.test(err ?? r.text)) {

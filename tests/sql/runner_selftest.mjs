@@ -52,6 +52,10 @@ test('malformed scripts are refused with their line', () => {
   assert.deepEqual(recs[0].expected, ['1\ta']);
   assert.equal(recs[1].code, 'NotFound');
   assert.equal(recs[1].regex.source, 'x.*y');
+  const st = parseScript('statement error sqlstate=22023 code=InvalidArgument a b\nSELECT 1\n', 'f');
+  assert.equal(st[0].sqlstate, '22023');
+  assert.equal(st[0].code, 'InvalidArgument');
+  assert.equal(st[0].regex.source, 'a b');
 });
 
 const GOOD = `# every record kind, stating the truth
@@ -100,7 +104,7 @@ b
 Alpha
 a
 
-statement error code=NotFound relation "nope" does not exist
+statement error code=NotFound sqlstate=42P01 relation "nope" does not exist
 SELECT * FROM nope
 
 statement error
