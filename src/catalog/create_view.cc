@@ -221,9 +221,10 @@ Status ResolveGroupItem(const json& item, const views::ViewDef& v, const sql::Sc
   }
   ASSIGN_OR_RETURN(sql::ExprPtr e, sql::BindExpr(item, scope));
   std::string text = e->ToString();
+  const std::string key = e->Key();  // structural identity, never the display text
   bool found = false;
   for (size_t i = 0; i < v.dims.size(); i++) {
-    if (v.dims[i].expr->ToString() == text) {
+    if (v.dims[i].expr->Key() == key) {
       (*grouped)[i] = true;
       found = true;
     }
