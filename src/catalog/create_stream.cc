@@ -40,6 +40,11 @@ Result<Type> ColumnType(const std::string& column, const json& type_name) {
     return Unimplemented("column \"{}\": array types are not supported", column);
   if (type_name.value("setof", false)) return Unimplemented("column \"{}\": SETOF is not supported", column);
   auto t = TypeFromSqlName(name);
+  if (t == Type::kDate)
+    return Unimplemented(ErrorCode::kFeatureNotSupported,
+                         "column \"{}\": type date is not supported for a stream column (use timestamptz; date is "
+                         "for queries: ts::date, date '2024-01-08')",
+                         column);
   if (!t)
     return InvalidArgument(
         "column \"{}\": type \"{}\" is not supported (use boolean, bigint, double precision, text or "

@@ -59,6 +59,7 @@ Value Vector::Get(size_t i) const {
     case Type::kBool: return Value::Bool(i64_[i] != 0);
     case Type::kInt64: return Value::Int(i64_[i]);
     case Type::kTimestamp: return Value::Timestamp(i64_[i]);
+    case Type::kDate: return Value::Date(i64_[i]);
     case Type::kDouble: return Value::Double(f64_[i]);
     case Type::kText: return Value::Text(std::string(str_[i]));
   }

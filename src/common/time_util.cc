@@ -130,6 +130,14 @@ std::string FormatTimestamp(int64_t micros) {
   return out;
 }
 
+std::string FormatDate(int64_t days) {
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  if (y <= 0) return fmt::format("{:04}-{:02}-{:02} BC", 1 - y, m, d);
+  return fmt::format("{:04}-{:02}-{:02}", y, m, d);
+}
+
 std::optional<TimeUnit> ParseTimeUnit(std::string_view name) {
   std::string n;
   for (char c : name) n += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

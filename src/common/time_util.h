@@ -23,6 +23,13 @@ std::optional<int64_t> ParseTimestamp(std::string_view text);
 // the microseconds are not zero.
 std::string FormatTimestamp(int64_t micros);
 
+// A date (days since 1970-01-01) as PostgreSQL prints it: "2024-01-08", "0044-03-15 BC".
+std::string FormatDate(int64_t days);
+// PostgreSQL's date range, 4714-11-24 BC .. 5874897-12-31 (`date out of range` outside), and the
+// dates a timestamptz can hold (before 294277-01-01: `date out of range for timestamp`).
+inline bool IsValidDate(int64_t days) { return days >= -2440588 && days < 2145042906; }
+inline bool DateFitsTimestamp(int64_t days) { return days >= -2440588 && days < 106762940; }
+
 // Days since 1970-01-01 for a civil date (proleptic Gregorian), and back.
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 void CivilFromDays(int64_t days, int64_t* y, unsigned* m, unsigned* d);

@@ -86,6 +86,22 @@ TEST(TimeUtil, UnitNamesAndOrder) {
   EXPECT_FALSE(UnitIsCoarserOrEqual(TimeUnit::kMonth, TimeUnit::kQuarter));
 }
 
+TEST(TimeUtil, DatesPrintAsPostgres) {
+  EXPECT_EQ("1970-01-01", FormatDate(0));
+  EXPECT_EQ("2024-01-08", FormatDate(DaysFromCivil(2024, 1, 8)));
+  EXPECT_EQ("1969-12-31", FormatDate(-1));
+  EXPECT_EQ("0001-01-01", FormatDate(DaysFromCivil(1, 1, 1)));
+  EXPECT_EQ("0001-12-31 BC", FormatDate(DaysFromCivil(0, 12, 31)));  // year 0 is 1 BC
+  EXPECT_EQ("0044-03-15 BC", FormatDate(DaysFromCivil(-43, 3, 15)));
+  EXPECT_EQ("10000-01-01", FormatDate(DaysFromCivil(10000, 1, 1)));
+  EXPECT_TRUE(IsValidDate(DaysFromCivil(-4713, 11, 24)));  // 4714-11-24 BC, PostgreSQL's first date
+  EXPECT_FALSE(IsValidDate(DaysFromCivil(-4713, 11, 23)));
+  EXPECT_TRUE(DateFitsTimestamp(DaysFromCivil(294276, 12, 31)));
+  EXPECT_FALSE(DateFitsTimestamp(DaysFromCivil(294277, 1, 1)));
+  EXPECT_EQ(Value::Date(DaysFromCivil(2024, 1, 8)).ToString(), "2024-01-08");
+  EXPECT_LT(Value::Compare(Value::Date(1), Value::Date(2)), 0);
+}
+
 TEST(Crc32c, KnownVectors) {
   // RFC 3720 B.4: 32 bytes of zeros.
   char zeros[32] = {};

@@ -15,6 +15,7 @@ const char* TypeName(Type t) {
     case Type::kDouble: return "double precision";
     case Type::kText: return "text";
     case Type::kTimestamp: return "timestamp with time zone";
+    case Type::kDate: return "date";
   }
   return "?";
 }
@@ -26,6 +27,7 @@ const char* TypeShortName(Type t) {
     case Type::kDouble: return "double";
     case Type::kText: return "text";
     case Type::kTimestamp: return "timestamptz";
+    case Type::kDate: return "date";
   }
   return "?";
 }
@@ -42,6 +44,7 @@ std::optional<Type> TypeFromSqlName(std::string_view n) {
     return Type::kText;
   if (n == "timestamptz" || n == "timestamp" || n == "timestamp with time zone")
     return Type::kTimestamp;
+  if (n == "date") return Type::kDate;
   return std::nullopt;
 }
 
@@ -76,6 +79,7 @@ std::string Value::ToString() const {
     }
     case Type::kText: return as_text();
     case Type::kTimestamp: return FormatTimestamp(as_int());
+    case Type::kDate: return FormatDate(as_int());
   }
   return "";
 }

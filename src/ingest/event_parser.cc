@@ -77,6 +77,7 @@ const char* ExpectedName(Type t) {
     case Type::kDouble: return "double precision";
     case Type::kText: return "text";
     case Type::kTimestamp: return "timestamptz (ISO-8601 string or epoch number)";
+    case Type::kDate: return "date";  // a query-time type: no stream column has it
   }
   return "?";
 }
@@ -384,6 +385,7 @@ class RecordParser {
         return std::nullopt;
       }
       case Type::kTimestamp: return ParseTimestampValue(doc, v, t, col, slot);
+      case Type::kDate: break;  // no stream column is a date
     }
     return mismatch();
   }

@@ -9,7 +9,9 @@ namespace {
 
 constexpr uint8_t kEncodingVersion = 1;
 
-bool IsIntType(Type t) { return t == Type::kBool || t == Type::kInt64 || t == Type::kTimestamp; }
+bool IsIntType(Type t) {
+  return t == Type::kBool || t == Type::kInt64 || t == Type::kTimestamp || t == Type::kDate;
+}
 
 bool IsKnownType(uint8_t t) { return t <= static_cast<uint8_t>(Type::kTimestamp); }
 
@@ -87,6 +89,7 @@ Value Column::Get(size_t row) const {
     case Type::kBool: return Value::Bool(ints[row] != 0);
     case Type::kInt64: return Value::Int(ints[row]);
     case Type::kTimestamp: return Value::Timestamp(ints[row]);
+    case Type::kDate: return Value::Date(ints[row]);
     case Type::kDouble: return Value::Double(doubles[row]);
     case Type::kText: return Value::Text(std::string(text(row)));
   }
@@ -125,7 +128,8 @@ void Column::Append(const Value& v) {
   switch (type) {
     case Type::kBool:
     case Type::kInt64:
-    case Type::kTimestamp: return AppendInt(v.as_int());
+    case Type::kTimestamp:
+    case Type::kDate: return AppendInt(v.as_int());
     case Type::kDouble: return AppendDouble(v.numeric());
     case Type::kText: return AppendText(v.as_text());
   }

@@ -456,6 +456,11 @@ Status CatParquet(const std::string& name, const std::string& data, std::ostream
             buf += FormatTimestampIso(col.ints[r]);
             buf.push_back('"');
             break;
+          case Type::kDate:  // no lake column is a date
+            buf.push_back('"');
+            buf += FormatDate(col.ints[r]);
+            buf.push_back('"');
+            break;
         }
       }
       buf += "}\n";

@@ -305,6 +305,7 @@ void TypeFacts(RowBuilder& b, Type type) {
     case Type::kDouble: b("numeric_precision", Int(53))("numeric_precision_radix", Int(2)); break;
     case Type::kText: b("character_octet_length", Int(1073741824)); break;
     case Type::kTimestamp: b("datetime_precision", Int(6)); break;
+    case Type::kDate: b("datetime_precision", Int(0)); break;
     default: break;
   }
 }

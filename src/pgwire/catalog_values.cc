@@ -30,6 +30,7 @@ const std::vector<TypeInfo>& Types() {
        0, 'b', "timestamp_in", "timestamp_out"},
       {kOidTimestamptz, "timestamptz", "timestamp with time zone", 8, true, 'd', 'p', 'D', true, kOidTimestamptzArray,
        0, 0, 'b', "timestamptz_in", "timestamptz_out"},
+      {kOidDate, "date", "date", 4, true, 'i', 'p', 'D', false, kOidDateArray, 0, 0, 'b', "date_in", "date_out"},
       {kOidVoid, "void", "void", 4, true, 'i', 'p', 'P', false, 0, 0, 0, 'p', "void_in", "void_out"},
       // Their array types.
       {kOidBoolArray, "_bool", "boolean[]", -1, false, 'i', 'x', 'A', false, 0, kOidBool, 0, 'b', "array_in", "array_out"},
@@ -50,6 +51,7 @@ const std::vector<TypeInfo>& Types() {
        kOidTimestamp, 0, 'b', "array_in", "array_out"},
       {kOidTimestamptzArray, "_timestamptz", "timestamp with time zone[]", -1, false, 'd', 'x', 'A', false, 0,
        kOidTimestamptz, 0, 'b', "array_in", "array_out"},
+      {kOidDateArray, "_date", "date[]", -1, false, 'i', 'x', 'A', false, 0, kOidDate, 0, 'b', "array_in", "array_out"},
   };
   return kTypes;
 }
@@ -122,7 +124,8 @@ constexpr BuiltinProc kProcs[] = {
     {46, "textin"}, {47, "textout"}, {1798, "oidin"}, {1799, "oidout"}, {200, "float4in"}, {201, "float4out"},
     {214, "float8in"}, {215, "float8out"}, {109, "unknownin"}, {110, "unknownout"}, {1046, "varcharin"},
     {1047, "varcharout"}, {1312, "timestamp_in"}, {1313, "timestamp_out"}, {1150, "timestamptz_in"},
-    {1151, "timestamptz_out"}, {2298, "void_in"}, {2299, "void_out"}, {750, "array_in"}, {751, "array_out"},
+    {1151, "timestamptz_out"}, {1084, "date_in"}, {1085, "date_out"}, {2298, "void_in"}, {2299, "void_out"},
+    {750, "array_in"}, {751, "array_out"},
 };
 }  // namespace
 

@@ -31,7 +31,7 @@ constexpr uint32_t kOidChar = 18, kOidName = 19, kOidInt2Vector = 22, kOidRegpro
                    kOidNameArray = 1003, kOidInt2Array = 1005, kOidInt4Array = 1007, kOidTextArray = 1009,
                    kOidVarcharArray = 1015, kOidInt8Array = 1016, kOidFloat4Array = 1021, kOidFloat8Array = 1022,
                    kOidOidArray = 1028, kOidAclArray = 1034, kOidTimestampArray = 1115,
-                   kOidTimestamptzArray = 1185;
+                   kOidTimestamptzArray = 1185, kOidDateArray = 1182;
 
 // The facts of one type the catalog reports (pg_type rows, pg_attribute details, format_type).
 struct TypeInfo {

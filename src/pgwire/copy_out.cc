@@ -215,6 +215,7 @@ std::string CopyValueText(const Value& v, Type t) {
     case Type::kDouble: return sql::FormatFloat8(v.type() == Type::kDouble ? v.as_double() : double(v.as_int()));
     case Type::kText: return v.type() == Type::kText ? v.as_text() : v.ToString();
     case Type::kTimestamp: return sql::FormatTimestamptz(v.as_int());
+    case Type::kDate: return FormatDate(v.as_int());
   }
   return v.ToString();
 }

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "common/time_util.h"
+#include "sql/binder.h"  // CastText: date parameters
 #include "sql/expr.h"
 #include "common/strings.h"
 
@@ -19,6 +20,7 @@ namespace {
 
 // Microseconds between 1970-01-01 and 2000-01-01 (PostgreSQL's binary timestamp epoch).
 constexpr int64_t kPgEpochMicros = 946'684'800'000'000;
+constexpr int64_t kPgEpochDays = 10957;  // 2000-01-01, days since 1970-01-01
 
 uint32_t LoadU32(const uint8_t* p) {
   return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
@@ -183,6 +185,7 @@ uint32_t TypeOid(Type t) {
     case Type::kDouble: return kOidFloat8;
     case Type::kText: return kOidText;
     case Type::kTimestamp: return kOidTimestamptz;
+    case Type::kDate: return kOidDate;
   }
   return kOidText;
 }
@@ -359,6 +362,7 @@ void WriteRowDescription(std::string* out, const std::vector<FieldDescription>& 
       case kOidInt8:
       case kOidFloat8:
       case kOidTimestamptz: size = 8; break;
+      case kOidDate: size = 4; break;
     }
     PutU16(out, uint16_t(size));
     PutU32(out, uint32_t(-1));  // type modifier
@@ -479,6 +483,7 @@ std::string EncodeText(const Value& v, Type t) {
     }
     case Type::kText: return v.type() == Type::kText ? v.as_text() : v.ToString();
     case Type::kTimestamp: return FormatTimestamptz(v.as_int());
+    case Type::kDate: return FormatDate(v.as_int());
   }
   return v.ToString();
 }
@@ -495,6 +500,7 @@ std::string EncodeBinary(const Value& v, Type t) {
     }
     case Type::kText: out = v.type() == Type::kText ? v.as_text() : v.ToString(); break;
     case Type::kTimestamp: PutU64(&out, uint64_t(v.as_int() - kPgEpochMicros)); break;
+    case Type::kDate: PutU32(&out, uint32_t(int32_t(v.as_int() - kPgEpochDays))); break;  // days since 2000-01-01
   }
   return out;
 }
@@ -523,6 +529,12 @@ Result<std::string> ParamToLiteral(const std::optional<std::string>& value, int1
       case kOidInt4:
         RETURN_IF_ERROR(need(4, "int4"));
         return IntLiteral(int32_t(LoadU32(p)));
+      case kOidDate: {
+        RETURN_IF_ERROR(need(4, "date"));
+        int64_t days = int64_t(int32_t(LoadU32(p))) + kPgEpochDays;
+        if (!IsValidDate(days)) return InvalidArgument(ErrorCode::kInvalidBinaryRepresentation, "binary date parameter out of range");
+        return QuoteSqlLiteral(FormatDate(days)) + "::date";
+      }
       case kOidInt2:
         RETURN_IF_ERROR(need(2, "int2"));
         return IntLiteral(int16_t((uint16_t(p[0]) << 8) | p[1]));
@@ -579,6 +591,11 @@ Result<std::string> ParamToLiteral(const std::optional<std::string>& value, int1
     case kOidTimestamptz:
       if (!ParseTimestamp(s)) return BadParam("timestamp with time zone", s);
       return QuoteSqlLiteral(s) + "::timestamptz";
+    case kOidDate: {
+      auto d = sql::CastText(s, Type::kDate);
+      if (!d.ok()) return d.status();
+      return QuoteSqlLiteral(s) + "::date";
+    }
     default:  // text, varchar, unspecified (an unknown-typed literal, as PostgreSQL would infer)
       return QuoteSqlLiteral(s);
   }

@@ -10,9 +10,9 @@
 // ResourceExhausted when a declared length exceeds the limit; it never reads out of bounds.
 //
 // Encoding: text format as PostgreSQL prints values with DateStyle ISO and TimeZone UTC
-// (bool t/f, doubles shortest round-trip, timestamptz "2026-11-24 07:00:00.123456+00"); binary
-// format as PostgreSQL's send functions (int8, float8, bool, text, timestamptz = microseconds
-// since 2000-01-01).
+// (bool t/f, doubles shortest round-trip, timestamptz "2026-11-24 07:00:00.123456+00", date
+// "2026-11-24"); binary format as PostgreSQL's send functions (int8, float8, bool, text,
+// timestamptz = microseconds since 2000-01-01, date = int4 days since 2000-01-01).
 //
 // Thread safety: pure functions over their inputs.
 #pragma once
@@ -51,6 +51,7 @@ constexpr uint32_t kOidFloat4 = 700;
 constexpr uint32_t kOidFloat8 = 701;
 constexpr uint32_t kOidVarchar = 1043;
 constexpr uint32_t kOidTimestamptz = 1184;
+constexpr uint32_t kOidDate = 1082;
 
 // The wire OID of a Laminar type.
 uint32_t TypeOid(Type t);
@@ -155,9 +156,10 @@ std::string FormatTimestamptz(int64_t micros);
 // A Bind parameter as a SQL literal to put in place of $n (see pg_server.h): "NULL"; integers
 // and finite floats as plain numbers (negative ones in parentheses), bool as TRUE/FALSE, text
 // and unspecified types as a quoted string ('' doubled, standard_conforming_strings), timestamptz
-// as '...'::timestamptz. format: 0 text, 1 binary (int2/int4/int8/float4/float8/bool/text/
-// varchar/timestamptz; unspecified binary is taken as text bytes). InvalidArgument for a value
-// that is not of its type (SQLSTATE 22P02), Unimplemented for another type in binary.
+// as '...'::timestamptz, date as '...'::date. format: 0 text, 1 binary (int2/int4/int8/float4/
+// float8/bool/text/varchar/timestamptz/date; unspecified binary is taken as text bytes).
+// InvalidArgument for a value that is not of its type (SQLSTATE 22P02; a date's 22007/22008),
+// Unimplemented for another type in binary.
 Result<std::string> ParamToLiteral(const std::optional<std::string>& value, int16_t format,
                                    uint32_t type_oid);
 

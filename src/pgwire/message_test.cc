@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "common/time_util.h"
+
 namespace laminar::pgwire {
 namespace {
 
@@ -180,6 +182,13 @@ TEST(ValueTest, TextAndBinary) {
   EXPECT_EQ(EncodeBinary(Value::Timestamp(946684800000000LL), Type::kTimestamp), std::string(8, '\0'));
   std::string d = EncodeBinary(Value::Double(1.5), Type::kDouble);
   EXPECT_EQ(d, std::string("\x3f\xf8") + std::string(6, '\0'));
+  // date: text as psql prints it, binary an int4 of days since 2000-01-01, OID 1082.
+  EXPECT_EQ(EncodeText(Value::Date(19730), Type::kDate), "2024-01-08");
+  EXPECT_EQ(EncodeText(Value::Date(DaysFromCivil(-43, 3, 15)), Type::kDate), "0044-03-15 BC");
+  EXPECT_EQ(EncodeBinary(Value::Date(10957), Type::kDate), std::string(4, '\0'));
+  EXPECT_EQ(EncodeBinary(Value::Date(10956), Type::kDate), "\xff\xff\xff\xff");
+  EXPECT_EQ(EncodeBinary(Value::Date(19730), Type::kDate), std::string("\x00\x00\x22\x45", 4));
+  EXPECT_EQ(TypeOid(Type::kDate), 1082u);
 }
 
 TEST(ParamTest, Literals) {
@@ -208,6 +217,11 @@ TEST(ParamTest, Literals) {
   EXPECT_EQ(lit(std::string(8, '\0'), 1, kOidTimestamptz), "'2000-01-01 00:00:00+00'::timestamptz");
   EXPECT_EQ(lit("abc", 1, kOidInt8).substr(0, 10), "ERR:22P03:");
   EXPECT_EQ(lit("abc", 1, 1700).substr(0, 10), "ERR:0A000:");
+  EXPECT_EQ(lit("2024-01-08", 0, kOidDate), "'2024-01-08'::date");
+  EXPECT_EQ(lit("2024-02-30", 0, kOidDate).substr(0, 10), "ERR:22008:");
+  EXPECT_EQ(lit("soon", 0, kOidDate).substr(0, 10), "ERR:22007:");
+  EXPECT_EQ(lit(std::string("\x00\x00\x22\x45", 4), 1, kOidDate), "'2024-01-08'::date");
+  EXPECT_EQ(lit("abc", 1, kOidDate).substr(0, 10), "ERR:22P03:");
 }
 
 TEST(ParamTest, Substitution) {

@@ -74,16 +74,17 @@ Result<uint32_t> ParamTypeOid(const json& type_name) {
     static const std::map<std::string, uint32_t> kTypes = {
         {"int8", kOidInt8},     {"int4", kOidInt4},       {"int2", kOidInt2},
         {"float8", kOidFloat8}, {"float4", kOidFloat4},   {"bool", kOidBool},
-        {"text", kOidText},     {"varchar", kOidVarchar}, {"timestamptz", kOidTimestamptz}};
+        {"text", kOidText},     {"varchar", kOidVarchar}, {"timestamptz", kOidTimestamptz},
+        {"date", kOidDate}};
     if (auto it = kTypes.find(name); it != kTypes.end()) return it->second;
     // PostgreSQL types Laminar does not have.
     for (const char* other :
-         {"numeric", "date", "timestamp", "time", "timetz", "interval", "json", "jsonb", "uuid",   "bytea", "bpchar",
+         {"numeric", "timestamp", "time", "timetz", "interval", "json", "jsonb", "uuid",   "bytea", "bpchar",
           "char",    "name", "oid",       "inet", "cidr",   "money",    "xml",  "bit",   "varbit", "point", "regclass"})
       if (name == other)
         return Unimplemented(
             "type {} is not supported as a parameter type: use bigint, integer, smallint, double "
-            "precision, real, boolean, text, varchar or timestamp with time zone",
+            "precision, real, boolean, text, varchar, timestamp with time zone or date",
             name == "bpchar" ? "character" : name);
   }
   return NotFound(ErrorCode::kUndefinedObject, "type \"{}\" does not exist", shown);
@@ -151,7 +152,8 @@ uint32_t ParamOidOfCatalogType(uint32_t oid) {
     case kOidFloat8:
     case pgcat::kOidNumeric: return kOidFloat8;
     case kOidBool:
-    case kOidTimestamptz: return oid;
+    case kOidTimestamptz:
+    case kOidDate: return oid;
   }
   return kOidUnspecified;
 }

@@ -55,6 +55,7 @@ json ValueJson(const Value& v) {
     }
     case Type::kText: return v.as_text();
     case Type::kTimestamp: return FormatTimestamp(v.as_int());
+    case Type::kDate: return FormatDate(v.as_int());  // "2024-01-08"
   }
   return nullptr;
 }

@@ -110,6 +110,7 @@ Result<ExprPtr> Coerce(const Bound& b, Type t) {
     }
     return MakeCast(b.e, t);
   }
+  if (from == Type::kDate && t == Type::kTimestamp) return MakeCast(b.e, t);  // midnight UTC
   return Internal("no implicit conversion from {} to {}", TypeName(from), TypeName(t));
 }
 
@@ -145,6 +146,10 @@ Status Unify(std::vector<Bound*> items, const char* op) {
       t = Type::kDouble;
       continue;
     }
+    if (IsDateTime(bt) && IsDateTime(t)) {  // date with timestamptz: as timestamptz
+      t = Type::kTimestamp;
+      continue;
+    }
     return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} {} {}", TypeName(first->e->type), op, TypeName(bt));
   }
   for (Bound* b : items) {
@@ -153,6 +158,8 @@ Status Unify(std::vector<Bound*> items, const char* op) {
       b->unknown = false;
     } else if (t == Type::kDouble && b->e->kind == ExprKind::kLiteral && b->e->type == Type::kInt64) {
       ASSIGN_OR_RETURN(b->e, Coerce(*b, Type::kDouble));
+    } else if (t == Type::kTimestamp && b->e->type == Type::kDate) {
+      ASSIGN_OR_RETURN(b->e, Coerce(*b, Type::kTimestamp));
     }
   }
   return Status::OK();
@@ -171,6 +178,8 @@ Result<Type> CommonType(const std::vector<Bound*>& items, const char* context) {
     } else if (nt != *t) {
       if (IsNumeric(nt) && IsNumeric(*t)) {
         t = Type::kDouble;
+      } else if (IsDateTime(nt) && IsDateTime(*t)) {
+        t = Type::kTimestamp;
       } else {
         return InvalidArgument(ErrorCode::kDatatypeMismatch, "{} types {} and {} cannot be matched", context, TypeName(*t), TypeName(nt));
       }
@@ -285,6 +294,7 @@ Result<Bound> BindIntervalArith(ArithOp op, const char* op_text, Bound a, Bound 
     ASSIGN_OR_RETURN(a.e, ResolveUnknown(a, Type::kTimestamp));
     a.unknown = false;
   }
+  if (a.e->type == Type::kDate) a.e = MakeCast(a.e, Type::kTimestamp);  // date ± interval: a timestamp
   if (a.e->type != Type::kTimestamp)
     return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} {} interval", TypeName(a.e->type), op_text);
   auto e = std::make_shared<Expr>();
@@ -322,6 +332,25 @@ LAMINAR_NOINLINE Result<Bound> BindTypeCast(const ast::Expr& tc, const Ctx& cx) 
   return Bound{MakeCast(arg.e, to), false};
 }
 
+// date + bigint, bigint + date, date - bigint → date; date - date → bigint (days), as PostgreSQL.
+Result<ExprPtr> MakeDateArith(ArithOp op, const char* op_text, ExprPtr a, ExprPtr b) {
+  Type ta = a->type, tb = b->type;
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kArith;
+  e->arith = op;
+  if (op == ArithOp::kAdd && ta == Type::kInt64 && tb == Type::kDate) std::swap(a, b);
+  if ((op == ArithOp::kAdd || op == ArithOp::kSub) && a->type == Type::kDate && b->type == Type::kInt64) {
+    e->type = Type::kDate;
+  } else if (op == ArithOp::kSub && ta == Type::kDate && tb == Type::kDate) {
+    e->type = Type::kInt64;
+  } else {
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} {} {}", TypeName(ta), op_text,
+                           TypeName(tb));
+  }
+  e->children = {std::move(a), std::move(b)};
+  return ExprPtr(e);
+}
+
 Result<ExprPtr> MakeArith(ArithOp op, const char* op_text, Bound a, Bound b) {
   if (a.unknown && b.unknown) return InvalidArgument(ErrorCode::kAmbiguousFunction, "operator is not unique: unknown {} unknown", op_text);
   // timestamptz + 'literal': the literal is an interval, as PostgreSQL resolves it.
@@ -347,6 +376,7 @@ Result<ExprPtr> MakeArith(ArithOp op, const char* op_text, Bound a, Bound b) {
     ASSIGN_OR_RETURN(b.e, ResolveUnknown(b, a.e->type));
   }
   Type ta = a.e->type, tb = b.e->type;
+  if (ta == Type::kDate || tb == Type::kDate) return MakeDateArith(op, op_text, a.e, b.e);
   if (!IsNumeric(ta) || !IsNumeric(tb)) {
     if (ta == Type::kTimestamp || tb == Type::kTimestamp)
       return Unimplemented("unsupported operator: {} {} {}", TypeName(ta), op_text, TypeName(tb));

@@ -100,7 +100,7 @@ TEST(BinderAstTest, ErrorsAreTheSame) {
   EXPECT_EQ("ERROR: argument of IS NOT UNKNOWN must be type boolean, not type bigint", EvalText("n IS NOT UNKNOWN"));
   EXPECT_EQ("ERROR: unsupported expression: IN (subquery)", EvalText("n IN (SELECT 1)"));
   EXPECT_EQ("ERROR: unsupported expression: EXISTS (subquery)", EvalText("EXISTS (SELECT 1)"));
-  EXPECT_EQ("ERROR: unsupported expression: CURRENT_DATE", EvalText("CURRENT_DATE"));
+  EXPECT_EQ("ERROR: unsupported expression: CURRENT_TIME", EvalText("CURRENT_TIME"));
   EXPECT_EQ("ERROR: unsupported expression: ARRAY", EvalText("ARRAY[1, 2]"));
   EXPECT_EQ("ERROR: unsupported expression: bit-string constant", EvalText("B'101'"));
   EXPECT_EQ("ERROR: unsupported expression: *", EvalText("t.*"));

@@ -115,6 +115,7 @@ Result<ExprPtr> TimestampArg(const ast::Expr& fc, size_t i, const Ctx& cx, const
   if (arg.unknown) {
     ASSIGN_OR_RETURN(arg.e, ResolveUnknown(arg, Type::kTimestamp));
   }
+  if (arg.e->type == Type::kDate) return MakeCast(arg.e, Type::kTimestamp);  // PostgreSQL's implicit cast
   if (arg.e->type != Type::kTimestamp)
     return InvalidArgument(ErrorCode::kUndefinedFunction, "function {}(unknown, {}) does not exist: {} needs a timestamp with time zone", fn,
                            TypeName(arg.e->type), fn);
@@ -185,6 +186,22 @@ LAMINAR_NOINLINE Result<Bound> BindExtract(const std::string& fn, const ast::Exp
     return InvalidArgument(ErrorCode::kInvalidParameterValue, "unit \"{}\" not recognized for type timestamp with time zone", field);
   }
   ASSIGN_OR_RETURN(ExprPtr arg, TimestampArg(fc, 1, cx, fn.c_str()));
+  if (fn == "extract" && arg->kind == ExprKind::kCast && arg->children[0]->type == Type::kDate) {
+    // extract(... FROM date) has no time of day (date_part('hour', date) reads the date as a
+    // timestamp and gives 0, as PostgreSQL does).
+    switch (*part) {
+      case DatePart::kHour:
+      case DatePart::kMinute:
+      case DatePart::kSecond:
+      case DatePart::kMilliseconds:
+      case DatePart::kMicroseconds:
+      case DatePart::kTimezone:
+      case DatePart::kTimezoneHour:
+      case DatePart::kTimezoneMinute:
+        return Unimplemented(ErrorCode::kFeatureNotSupported, "unit \"{}\" not supported for type date", field);
+      default: break;
+    }
+  }
   auto e = std::make_shared<Expr>();
   e->kind = ExprKind::kExtract;
   e->type = Type::kDouble;
@@ -597,6 +614,7 @@ LAMINAR_NOINLINE Result<Bound> BindToChar(const ast::Expr& fc, const Ctx& cx) {
   }
   if (args.size() == 2 && args[0].unknown)
     return InvalidArgument(ErrorCode::kAmbiguousFunction, "function to_char({}) is not unique", SignatureText(args));
+  if (args.size() == 2 && args[0].e->type == Type::kDate) args[0].e = MakeCast(args[0].e, Type::kTimestamp);
   bool ok = args.size() == 2 && (args[0].e->type == Type::kTimestamp || IsNumeric(args[0].e->type));
   if (ok) {
     ASSIGN_OR_RETURN(ok, ArgAs(&args[1], Type::kText));
@@ -668,6 +686,8 @@ LAMINAR_NOINLINE Result<Bound> BindFuncCall(const ast::Expr& fc, const Ctx& cx) 
 }
 
 LAMINAR_NOINLINE Result<Bound> BindSqlValueFunction(const ast::Expr& node, const Ctx& cx) {
+  if (node.sql_value == "current_date")  // the statement's day in UTC
+    return Bound{MakeLiteral(Value::Date(internal::FloorDiv(cx.Now(), kMicrosPerDay)), Type::kDate), false};
   if (node.sql_value == "current_timestamp" || node.sql_value == "localtimestamp") {
     int64_t now = cx.Now();
     int64_t precision = node.sql_value_precision;  // -1: none

@@ -38,6 +38,7 @@ struct Ctx {
 Result<Bound> Bind(const ast::Expr& node, const Ctx& cx, bool allow_interval = false);
 
 inline bool IsNumeric(Type t) { return t == Type::kInt64 || t == Type::kDouble; }
+inline bool IsDateTime(Type t) { return t == Type::kTimestamp || t == Type::kDate; }
 const char* TypeNameOrUnknown(const Bound& b);
 // "bigint, unknown": the argument types of a call, for `function f(...) does not exist`.
 std::string SignatureText(const std::vector<Bound>& args);
@@ -45,7 +46,7 @@ std::string SignatureText(const std::vector<Bound>& args);
 // Gives an unknown literal (string or NULL) a type.
 Result<ExprPtr> ResolveUnknown(const Bound& b, Type t);
 // Converts a bound expression to type t, which the caller chose among the implicit conversions
-// PostgreSQL has: unknown → anything, bigint → double precision.
+// PostgreSQL has: unknown → anything, bigint → double precision, date → timestamptz.
 Result<ExprPtr> Coerce(const Bound& b, Type t);
 
 // The construct an expression stands for, for `unsupported expression: X` and `expected a

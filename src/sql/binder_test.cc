@@ -231,7 +231,7 @@ TEST(BinderTest, UnsupportedConstructsAreNamed) {
   EXPECT_EQ(StatusCode::kUnimplemented, BindError("s SIMILAR TO 'U%'").code());
   EXPECT_EQ("unsupported expression: subquery", BindError("(SELECT 1)").message());
   EXPECT_EQ("unsupported expression: IN (subquery)", BindError("n IN (SELECT 1)").message());
-  EXPECT_EQ("unsupported expression: CURRENT_DATE", BindError("CURRENT_DATE").message());
+  EXPECT_EQ("unsupported expression: CURRENT_TIME", BindError("CURRENT_TIME").message());
   EXPECT_EQ("unsupported function: to_number", BindError("to_number(s, '99')").message());
   EXPECT_EQ("unsupported function: myschema.lower", BindError("myschema.lower(s)").message());
   EXPECT_EQ("unsupported operator: #", BindError("n # 1").message());

@@ -160,10 +160,68 @@ Status AnalyzeLike(std::string_view p, char escape, bool ilike, LikeShape* shape
 
 using binder_internal::Trim;
 
+namespace {
+
+// PostgreSQL's date input, the common forms: "2024-01-08" (also "2024-1-8", "2024/01/08",
+// "2024.01.08", "20240108"), a
+// timestamp's text (its date part: "2024-01-08 10:00:00+05" is 2024-01-08), "... BC", "epoch".
+// Returns 0 on success with *days set, 1 for text that is no date, 2 for a day or month out of
+// range.
+int ParseDate(std::string_view s, int64_t* days) {
+  auto digits = [&](size_t* i, size_t max, int64_t* v) {
+    size_t b = *i;
+    *v = 0;
+    while (*i < s.size() && *i - b < max && s[*i] >= '0' && s[*i] <= '9') *v = *v * 10 + (s[(*i)++] - '0');
+    return *i > b;
+  };
+  if (Lower(s) == "epoch") {
+    *days = 0;
+    return 0;
+  }
+  size_t i = 0;
+  int64_t y, m, d;
+  if (s.size() == 8 && s.find_first_not_of("0123456789") == std::string_view::npos) {
+    y = std::stoll(std::string(s.substr(0, 4)));  // YYYYMMDD
+    m = std::stoll(std::string(s.substr(4, 2)));
+    d = std::stoll(std::string(s.substr(6, 2)));
+    i = 8;
+  } else {
+    // Year first, then month and day, separated by one of - / . (the same twice).
+    if (!digits(&i, 7, &y) || i >= s.size()) return 1;
+    char sep = s[i++];
+    if ((sep != '-' && sep != '/' && sep != '.') || !digits(&i, 2, &m) || i >= s.size() || s[i++] != sep ||
+        !digits(&i, 2, &d))
+      return 1;
+  }
+  std::string_view rest = s.substr(i);
+  bool bc = false;
+  if (rest.size() >= 3 && Lower(rest.substr(rest.size() - 3)) == " bc") {
+    bc = true;
+    rest.remove_suffix(3);
+  }
+  if (!rest.empty()) {
+    // A time (and zone) may follow, as in a timestamp's text; it must be one.
+    if (rest[0] != ' ' && rest[0] != 'T' && rest[0] != 't') return 1;
+    std::string ts = fmt::format("2000-01-01{}", rest);
+    if (!ParseTimestamp(ts)) return 1;
+  }
+  if (y == 0 && bc) return 1;
+  if (m < 1 || m > 12 || d < 1) return 2;
+  int64_t yy = bc ? 1 - y : y;  // astronomical
+  int64_t first = DaysFromCivil(yy, static_cast<unsigned>(m), 1);
+  int64_t next = m == 12 ? DaysFromCivil(yy + 1, 1, 1) : DaysFromCivil(yy, static_cast<unsigned>(m + 1), 1);
+  if (d > next - first) return 2;
+  *days = first + d - 1;
+  return IsValidDate(*days) ? 0 : 3;
+}
+
+}  // namespace
+
 Result<Value> CastText(const std::string& text, Type type) {
   auto bad = [&]() {
     // PostgreSQL's datetime input errors are invalid_datetime_format (22007).
-    ErrorCode code = type == Type::kTimestamp ? ErrorCode::kInvalidDatetimeFormat : ErrorCode::kInvalidTextRepresentation;
+    ErrorCode code = type == Type::kTimestamp || type == Type::kDate ? ErrorCode::kInvalidDatetimeFormat
+                                                                     : ErrorCode::kInvalidTextRepresentation;
     return InvalidArgument(code, "invalid input syntax for type {}: \"{}\"", TypeName(type), text);
   };
   std::string s = Trim(text);
@@ -209,6 +267,16 @@ Result<Value> CastText(const std::string& text, Type type) {
       auto t = ParseTimestamp(s);
       if (!t) return bad();
       return Value::Timestamp(*t);
+    }
+    case Type::kDate: {
+      int64_t days = 0;
+      switch (ParseDate(s, &days)) {
+        case 0: return Value::Date(days);
+        case 2:
+          return InvalidArgument(ErrorCode::kDatetimeFieldOverflow, "date/time field value out of range: \"{}\"", text);
+        case 3: return InvalidArgument(ErrorCode::kDatetimeFieldOverflow, "date out of range: \"{}\"", text);
+        default: return bad();
+      }
     }
   }
   return bad();

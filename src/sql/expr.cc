@@ -190,6 +190,7 @@ std::string PgText(const Value& v, Type t) {
     case Type::kDouble: return FormatFloat8(v.as_double());
     case Type::kText: return v.as_text();
     case Type::kTimestamp: return FormatTimestamptz(v.as_int());
+    case Type::kDate: return FormatDate(v.as_int());
   }
   return "";
 }
@@ -293,7 +294,8 @@ const char* DatePartName(DatePart f) {
 
 std::string LiteralText(const Value& v) {
   if (v.is_null()) return "NULL";
-  if (v.type() == Type::kText || v.type() == Type::kTimestamp) return QuoteSqlLiteral(v.ToString());
+  if (v.type() == Type::kText || v.type() == Type::kTimestamp || v.type() == Type::kDate)
+    return QuoteSqlLiteral(v.ToString());
   return v.ToString();
 }
 
@@ -497,6 +499,12 @@ Value Arith(ArithOp op, const Value& a, const Value& b, Type type) {
     if (overflow) return EvalError(ErrorCode::kDatetimeFieldOverflow, "timestamp out of range");
     return Value::Timestamp(r);
   }
+  if (type == Type::kDate) {  // date ± bigint days (the binder puts the date first)
+    int64_t x = a.as_int(), y = b.as_int(), r = 0;
+    bool overflow = op == ArithOp::kSub ? __builtin_sub_overflow(x, y, &r) : __builtin_add_overflow(x, y, &r);
+    if (overflow || !IsValidDate(r)) return EvalError(ErrorCode::kDatetimeFieldOverflow, "date out of range");
+    return Value::Date(r);
+  }
   double x = a.numeric(), y = b.numeric(), r = 0;
   bool finite_in = std::isfinite(x) && std::isfinite(y);
   switch (op) {
@@ -553,7 +561,8 @@ Value CastFromText(const std::string& text, Type to) {
       if (auto t = ParseTimestamp(s)) return Value::Timestamp(*t);
       break;
     }
-    case Type::kBool: break;
+    case Type::kBool:
+    case Type::kDate: break;
   }
   auto r = CastText(text, to);
   if (!r.ok()) return EvalError(r.status().error_code(), "{}", r.status().message());
@@ -580,7 +589,16 @@ Value CastEval(const Value& v, Type from, Type to) {
     case Type::kBool:
       if (to == Type::kInt64) return Value::Int(v.as_bool() ? 1 : 0);
       break;
-    case Type::kTimestamp: break;
+    case Type::kTimestamp:  // the day in UTC
+      if (to == Type::kDate) return Value::Date(internal::FloorDiv(v.as_int(), kMicrosPerDay));
+      break;
+    case Type::kDate:  // midnight UTC
+      if (to == Type::kTimestamp) {
+        if (!DateFitsTimestamp(v.as_int()))
+          return EvalError(ErrorCode::kDatetimeFieldOverflow, "date out of range for timestamp");
+        return Value::Timestamp(v.as_int() * kMicrosPerDay);
+      }
+      break;
   }
   // The binder refuses these casts; reaching here is a bug.
   return EvalError(ErrorCode::kCannotCoerce, "cannot cast type {} to {}", TypeName(from), TypeName(to));
@@ -851,7 +869,7 @@ bool CastAllowed(Type from, Type to) {
   if (from == to || from == Type::kText || to == Type::kText) return true;
   auto is = [&](Type a, Type b) { return from == a && to == b; };
   return is(Type::kInt64, Type::kDouble) || is(Type::kDouble, Type::kInt64) || is(Type::kInt64, Type::kBool) ||
-         is(Type::kBool, Type::kInt64);
+         is(Type::kBool, Type::kInt64) || is(Type::kDate, Type::kTimestamp) || is(Type::kTimestamp, Type::kDate);
 }
 
 }  // namespace laminar::sql

@@ -45,7 +45,8 @@ enum class ExprKind {
   kDateTrunc,  // date_trunc(unit, children[0])
   kArith,      // children[0] arith_op children[1]  (+ - * / %) over bigint/double; with
                // type timestamptz: children[0] (timestamptz) ± children[1] (an interval, as
-               // bigint microseconds; + and - only)
+               // bigint microseconds; + and - only); with type date: children[0] (date) ±
+               // children[1] (bigint days); date - date has type bigint
   kNegate,     // -children[0]
   kCase,       // CASE [children[0] if has_operand] WHEN c THEN r ... ELSE children.back() END:
                // children = [operand], when_1, then_1, ..., when_n, then_n, else (always present:

@@ -282,6 +282,7 @@ void EvalCast(const Expr& e, const Chunk& in, const Sel& sel, Vector* out) {
         case Type::kBool: out->SetTextRef(i, a.vec->boolean(i) ? "true" : "false"); break;
         case Type::kDouble: out->SetText(i, sql::FormatFloat8(a.vec->f64(i))); break;
         case Type::kTimestamp: out->SetText(i, sql::FormatTimestamptz(a.vec->i64(i))); break;
+        case Type::kDate: out->SetText(i, FormatDate(a.vec->i64(i))); break;
         case Type::kText: break;
       }
     });

@@ -107,6 +107,7 @@ class DataGen {
         // 1900 .. 2100
         return Value::Timestamp(-2208988800000000 + static_cast<int64_t>(rng_() % 6311433600000000ull));
       }
+      case Type::kDate: return Value::Date(static_cast<int64_t>(rng_() % 73049) - 25567);  // 1900 .. 2100
     }
     return Value::Null();
   }
@@ -262,6 +263,7 @@ class ExprGen {
       case Type::kDouble: return GenDouble(depth);
       case Type::kText: return GenText(depth);
       case Type::kTimestamp: return GenTs(depth);
+      case Type::kDate: return Leaf(t);
     }
     return "NULL";
   }
@@ -283,6 +285,7 @@ class ExprGen {
       case Type::kDouble: return kDouble[Pick(std::size(kDouble))];
       case Type::kText: return kText[Pick(std::size(kText))];
       case Type::kTimestamp: return kTs[Pick(std::size(kTs))];
+      case Type::kDate: return "'2024-01-08'";
     }
     return "NULL";
   }
@@ -301,6 +304,7 @@ class ExprGen {
       case Type::kDouble: return "double precision";
       case Type::kText: return "text";
       case Type::kTimestamp: return "timestamptz";
+      case Type::kDate: return "date";
     }
     return "text";
   }

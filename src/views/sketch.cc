@@ -85,7 +85,8 @@ uint64_t HashValue(const Value& v) {
   switch (v.type()) {
     case Type::kBool:
     case Type::kInt64:
-    case Type::kTimestamp: return HashInt(v.as_int());
+    case Type::kTimestamp:
+    case Type::kDate: return HashInt(v.as_int());
     case Type::kDouble: return HashDouble(v.as_double());
     case Type::kText: return HashText(v.as_text());
   }
@@ -96,7 +97,8 @@ uint64_t HashColumnValue(const ingest::Column& col, size_t row) {
   switch (col.type) {
     case Type::kBool:
     case Type::kInt64:
-    case Type::kTimestamp: return HashInt(col.ints[row]);
+    case Type::kTimestamp:
+    case Type::kDate: return HashInt(col.ints[row]);
     case Type::kDouble: return HashDouble(col.doubles[row]);
     case Type::kText: return HashText(col.text(row));
   }

@@ -19,7 +19,8 @@ void PutValue(std::string* out, const Value& v) {
   switch (v.type()) {
     case Type::kBool:
     case Type::kInt64:
-    case Type::kTimestamp: Put<int64_t>(out, v.as_int()); break;
+    case Type::kTimestamp:
+    case Type::kDate: Put<int64_t>(out, v.as_int()); break;
     case Type::kDouble: Put<double>(out, v.as_double()); break;
     case Type::kText:
       Put<uint32_t>(out, static_cast<uint32_t>(v.as_text().size()));
@@ -45,15 +46,19 @@ class Reader {
       *v = Value::Null();
       return true;
     }
-    if (tag > 1 + static_cast<int>(Type::kTimestamp)) return false;
+    if (tag > 1 + static_cast<int>(Type::kDate)) return false;
     Type t = static_cast<Type>(tag - 1);
     switch (t) {
       case Type::kBool:
       case Type::kInt64:
-      case Type::kTimestamp: {
+      case Type::kTimestamp:
+      case Type::kDate: {
         int64_t i;
         if (!Get(&i)) return false;
-        *v = t == Type::kBool ? Value::Bool(i != 0) : t == Type::kInt64 ? Value::Int(i) : Value::Timestamp(i);
+        *v = t == Type::kBool ? Value::Bool(i != 0)
+             : t == Type::kInt64 ? Value::Int(i)
+             : t == Type::kTimestamp ? Value::Timestamp(i)
+                                     : Value::Date(i);
         return true;
       }
       case Type::kDouble: {

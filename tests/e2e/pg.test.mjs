@@ -108,6 +108,19 @@ test('empty query', () => {
   assert.equal(r.code, 0, r.err);
 });
 
+test('dates (OID 1082) and the function pack through psql', () => {
+  let r = psql("SELECT date '2024-01-08', (ts::date - date '2024-01-01') AS days, to_char(ts, 'FMDay DD Mon YYYY') " +
+    "FROM pv WHERE url ~ '^/a' AND ok IS TRUE");
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out, '2024-01-08|7|Monday 08 Jan 2024');
+  r = psql('SELECT CURRENT_DATE = now()::date');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out, 't');
+  r = psql("SELECT '2024-02-30'::date");
+  assert.equal(r.code, 1);
+  assert.match(r.err, /22008: date\/time field value out of range: "2024-02-30"/);
+});
+
 
 test('extended protocol: named statement, text and binary parameters, binary results, row limit', async () => {
   const c = new PgClient(pgPort);

@@ -278,7 +278,7 @@ test('PREPARE / EXECUTE / DEALLOCATE through psql, errors with their SQLSTATEs',
     'ERROR:  26000: prepared statement "q" does not exist',
     'ERROR:  26000: prepared statement "t2" does not exist',
     'ERROR:  0A000: type numeric is not supported as a parameter type: use bigint, integer, smallint, ' +
-      'double precision, real, boolean, text, varchar or timestamp with time zone',
+      'double precision, real, boolean, text, varchar, timestamp with time zone or date',
     'ERROR:  42704: type "nosuchtype" does not exist',
   ], r.err);
 });

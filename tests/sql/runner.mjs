@@ -56,7 +56,7 @@ export function parseScript(text, file = '<script>') {
     } else if (kind === 'query') {
       rec.types = words[1] ?? '';
       rec.sort = words[2] ?? 'nosort';
-      if (!/^[IRTBD]+$/.test(rec.types)) bad('query types must be letters of IRTBD');
+      if (!/^[IRTBDY]+$/.test(rec.types)) bad('query types must be letters of IRTBDY');
       if (!['nosort', 'rowsort', 'valuesort'].includes(rec.sort) || words.length > 3) bad('sort mode must be nosort, rowsort or valuesort');
       rec.sql = blockUntil((l) => l === '----').join('\n');
       if (!rec.sql) bad('query without SQL');
@@ -93,7 +93,7 @@ export function parseScript(text, file = '<script>') {
 
 // ---- result formatting -----------------------------------------------------------------------
 
-const TYPE_LETTER = { bigint: 'I', double: 'R', text: 'T', boolean: 'B', timestamptz: 'D' };
+const TYPE_LETTER = { bigint: 'I', double: 'R', text: 'T', boolean: 'B', timestamptz: 'D', date: 'Y' };
 
 // A double as PostgreSQL's float8 output prints it (extra_float_digits = 1, its default since 12):
 // the shortest digits that read back as the same double, in fixed notation when the decimal
@@ -123,6 +123,7 @@ export function formatValue(v, type) {
     case 'double': return ['NaN', 'Infinity', '-Infinity'].includes(v) ? v : pgFloat(Number(v));
     case 'boolean': return v ? 'true' : 'false';
     case 'timestamptz': return String(v).replace('T', ' ').replace(/Z$/, '+00');  // psql's form, UTC
+    case 'date': return String(v);  // "2024-01-08", as psql prints it
     case 'text': return v === '' ? '(empty)' : String(v);
     default: throw new Error(`unknown column type ${type}`);
   }
