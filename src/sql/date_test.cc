@@ -4,10 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "common/time_util.h"
-#include "sql/binder.h"
-#include "sql/expr.h"
-#include "sql/parser.h"
-#include "sql/transformer.h"
+#include "sql/eval_test_util.h"
 
 namespace laminar::sql {
 namespace {
@@ -25,41 +22,14 @@ std::vector<Value> Row() {
           Value::Text("2024-02-29")};
 }
 
-Result<ExprPtr> Bind(const std::string& expr) {
-  auto stmts = Parse("SELECT " + expr + " FROM t");
-  if (!stmts.ok()) return stmts.status();
-  nlohmann::json node = std::move((*stmts)[0].node);
-  ASSIGN_OR_RETURN(ast::ExprPtr tree, TransformExpr(node["SelectStmt"]["targetList"][0]["ResTarget"]["val"]));
-  return BindExpr(*tree, TestScope());
+const ExprTester& Tester() {
+  static const ExprTester tester(TestScope(), Row());
+  return tester;
 }
-
-// The value as psql prints it, "NULL", or the error's message (bind or runtime).
-std::string Ev(const std::string& expr) {
-  auto e = Bind(expr);
-  if (!e.ok()) return "ERROR: " + e.status().message();
-  ClearEvalError();
-  std::vector<Value> row = Row();
-  Value v = Eval(**e, row.data());
-  if (HasEvalError()) return "ERROR: " + TakeEvalError().message();
-  if (v.is_null()) return "NULL";
-  EXPECT_EQ((*e)->type, v.type()) << expr;
-  return PgText(v, (*e)->type);
-}
-
-Status Error(const std::string& expr) {
-  auto e = Bind(expr);
-  if (!e.ok()) return e.status();
-  ClearEvalError();
-  std::vector<Value> row = Row();
-  Eval(**e, row.data());
-  return TakeEvalError();
-}
-
-Type TypeOf(const std::string& expr) {
-  auto e = Bind(expr);
-  EXPECT_TRUE(e.ok()) << expr << ": " << e.status().ToString();
-  return e.ok() ? (*e)->type : Type::kText;
-}
+Result<ExprPtr> Bind(const std::string& expr) { return Tester().Bind(expr); }
+std::string Ev(const std::string& expr) { return Tester().Ev(expr); }
+Status Error(const std::string& expr) { return Tester().Error(expr); }
+Type TypeOf(const std::string& expr) { return Tester().TypeOf(expr); }
 
 TEST(DateTest, LiteralsAndCasts) {
   EXPECT_EQ("2024-01-08", Ev("ts::date"));

@@ -8,11 +8,8 @@
 #include <cmath>
 
 #include "common/time_util.h"
-#include "sql/binder.h"
-#include "sql/expr.h"
-#include "sql/parser.h"
+#include "sql/eval_test_util.h"
 #include "sql/regex.h"
-#include "sql/transformer.h"
 
 namespace laminar::sql {
 namespace {
@@ -42,46 +39,14 @@ std::vector<Value> Row() {
           Value::Null()};
 }
 
-Result<ExprPtr> Bind(const std::string& expr) {
-  auto stmts = Parse("SELECT " + expr + " FROM t");
-  if (!stmts.ok()) return stmts.status();
-  nlohmann::json node = std::move((*stmts)[0].node);
-  ASSIGN_OR_RETURN(ast::ExprPtr tree, TransformExpr(node["SelectStmt"]["targetList"][0]["ResTarget"]["val"]));
-  return BindExpr(*tree, TestScope());
+const ExprTester& Tester() {
+  static const ExprTester tester(TestScope(), Row());
+  return tester;
 }
-
-// The value as psql prints it ((expr)::text), "NULL", "ERROR: <bind error>" or "RUNTIME ERROR:
-// <message> (<SQLSTATE>)".
-std::string Ev(const std::string& expr) {
-  auto e = Bind(expr);
-  if (!e.ok()) return "ERROR: " + e.status().message();
-  ClearEvalError();
-  std::vector<Value> row = Row();
-  Value v = Eval(**e, row.data());
-  if (HasEvalError()) {
-    EXPECT_TRUE(v.is_null()) << expr;
-    return "RUNTIME ERROR: " + TakeEvalError().message();
-  }
-  if (v.is_null()) return "NULL";
-  EXPECT_EQ((*e)->type, v.type()) << expr << ": the value's type is not the expression's";
-  return PgText(v, (*e)->type);
-}
-
-// The error of an expression that fails, at binding (constants fold) or on the row.
-Status Error(const std::string& expr) {
-  auto e = Bind(expr);
-  if (!e.ok()) return e.status();
-  ClearEvalError();
-  std::vector<Value> row = Row();
-  Eval(**e, row.data());
-  return TakeEvalError();
-}
-
-Type TypeOf(const std::string& expr) {
-  auto e = Bind(expr);
-  EXPECT_TRUE(e.ok()) << expr << ": " << e.status().ToString();
-  return e.ok() ? (*e)->type : Type::kText;
-}
+Result<ExprPtr> Bind(const std::string& expr) { return Tester().Bind(expr); }
+std::string Ev(const std::string& expr) { return Tester().Ev(expr); }
+Status Error(const std::string& expr) { return Tester().Error(expr); }
+Type TypeOf(const std::string& expr) { return Tester().TypeOf(expr); }
 
 TEST(FuncMathTest, Trigonometry) {
   EXPECT_EQ("0.8414709848078965", Ev("sin(1)"));
