@@ -1,6 +1,8 @@
 // The values and type facts of the pg_catalog emulation (see catalog_values.h).
 #include "pgwire/catalog_values.h"
 
+#include "sql/array.h"
+
 #include <charconv>
 #include <cmath>
 
@@ -187,85 +189,9 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-std::string ArrayText(const std::vector<std::optional<std::string>>& elems) {
-  std::string out = "{";
-  for (size_t k = 0; k < elems.size(); k++) {
-    if (k) out += ',';
-    if (!elems[k]) {
-      out += "NULL";
-      continue;
-    }
-    const std::string& e = *elems[k];
-    bool quote = e.empty() || Lower(e) == "null";
-    for (char c : e) quote = quote || c == '{' || c == '}' || c == ',' || c == '"' || c == '\\' || std::isspace(uint8_t(c));
-    if (!quote) {
-      out += e;
-      continue;
-    }
-    out += '"';
-    for (char c : e) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
+std::string ArrayText(const std::vector<std::optional<std::string>>& elems) { return sql::FormatArray(elems); }
 
-Result<std::vector<std::optional<std::string>>> ParseArrayText(std::string_view text) {
-  auto bad = [&](const char* why) {
-    return InvalidArgument(ErrorCode::kInvalidTextRepresentation, "malformed array literal: \"{}\" ({})", text, why);
-  };
-  std::string_view t = TrimSpace(text);
-  if (!t.empty() && (t.front() == '[')) return Unimplemented("catalog query: array literals with explicit bounds are not supported");
-  if (t.size() < 2 || t.front() != '{' || t.back() != '}') return bad("array value must start with \"{\"");
-  std::vector<std::optional<std::string>> out;
-  size_t i = 1, end = t.size() - 1;
-  auto skip_space = [&] {
-    while (i < end && std::isspace(uint8_t(t[i]))) i++;
-  };
-  skip_space();
-  if (i == end) return out;
-  for (;;) {
-    skip_space();
-    if (i >= end) return bad("unexpected end of input");
-    if (t[i] == '{') return Unimplemented("catalog query: multidimensional arrays are not supported");
-    std::string elem;
-    bool quoted = false;
-    if (t[i] == '"') {
-      quoted = true;
-      for (i++;; i++) {
-        if (i >= end) return bad("unterminated quoted element");
-        if (t[i] == '\\' && i + 1 < end) {
-          elem += t[++i];
-        } else if (t[i] == '"') {
-          i++;
-          break;
-        } else {
-          elem += t[i];
-        }
-      }
-      skip_space();
-    } else {
-      while (i < end && t[i] != ',') {
-        if (t[i] == '"' || t[i] == '{' || t[i] == '}') return bad("unexpected character");
-        if (t[i] == '\\' && i + 1 < end) i++;
-        elem += t[i++];
-      }
-      while (!elem.empty() && std::isspace(uint8_t(elem.back()))) elem.pop_back();
-      if (elem.empty()) return bad("empty element");
-    }
-    if (!quoted && Lower(elem) == "null") {
-      out.push_back(std::nullopt);
-    } else {
-      out.push_back(std::move(elem));
-    }
-    if (i == end) break;
-    if (t[i] != ',') return bad("expected \",\"");
-    i++;
-  }
-  return out;
-}
+Result<std::vector<std::optional<std::string>>> ParseArrayText(std::string_view text) { return sql::ParseArray(text); }
 
 std::optional<std::string> ToText(const Datum& d) {
   if (d.null) return std::nullopt;

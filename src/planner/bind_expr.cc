@@ -577,7 +577,51 @@ Result<LogicalPtr> Binder::BindSubqueryPlan(const ast::SelectStmt& s) {
   return child.BindSelect(s);
 }
 
+// ARRAY(SELECT x FROM ... WHERE ... ORDER BY ...) is COALESCE((SELECT array_agg(x ORDER BY ...)
+// FROM ... WHERE ...), '{}'): the subquery's rows, in its order, as an array (text, sql/array.h).
+Result<ExprPtr> Binder::BindArraySubquery(const ast::Expr& e, ExprCtx& ctx, std::vector<int>* table) {
+  const ast::SelectStmt& s = *e.subquery;
+  bool plain = s.op == ast::SetOpKind::kNone && s.values_lists.empty() && !s.distinct && s.group_by.empty() && !s.having &&
+               !s.limit && !s.offset && s.with.empty() && s.windows.empty() && s.targets.size() == 1 &&
+               !(s.targets[0].expr->kind == ast::ExprKind::kColumnRef && s.targets[0].expr->star) &&
+               !ContainsNode(*s.targets[0].expr, [](const ast::Expr& x) { return IsAggregateCall(x) || IsWindowCall(x); });
+  if (!plain)
+    return Unimplemented(ErrorCode::kFeatureNotSupported,
+                         "ARRAY(subquery) is supported over a SELECT of one column without GROUP BY, DISTINCT, LIMIT, "
+                         "set operations or aggregates");
+  ast::SelectPtr agg_query = s.Clone();
+  auto agg = std::make_unique<ast::Expr>();
+  agg->kind = ast::ExprKind::kFunction;
+  agg->func_name = {"array_agg"};
+  agg->args.push_back(s.targets[0].expr->Clone());
+  for (const ast::SortItem& o : s.order_by) {
+    ast::SortItem item = o.Clone();
+    // ORDER BY 1 or the output name: the selected expression.
+    const ast::Expr& x = *o.expr;
+    bool position = x.kind == ast::ExprKind::kConstant && !x.value.is_null() && x.value.type() == Type::kInt64;
+    if (position && x.value.as_int() != 1)
+      return InvalidArgument(ErrorCode::kInvalidColumnReference, "ORDER BY position {} is not in select list", x.value.as_int());
+    bool alias = !s.targets[0].alias.empty() && sql::ColumnRefName(x) == s.targets[0].alias && x.names.size() == 1;
+    if (position || alias) item.expr = s.targets[0].expr->Clone();
+    agg->agg_order.push_back(std::move(item));
+  }
+  agg_query->order_by.clear();
+  agg_query->targets[0].expr = std::move(agg);
+  agg_query->targets[0].alias = "array";
+  ast::Expr scalar;
+  scalar.kind = ast::ExprKind::kSubquery;
+  scalar.sublink = ast::SublinkKind::kScalar;
+  scalar.subquery = std::move(agg_query);
+  ASSIGN_OR_RETURN(ExprPtr sub, BindSubqueryExpr(scalar, ctx, table));
+  auto co = std::make_shared<sql::Expr>();
+  co->kind = sql::ExprKind::kCoalesce;
+  co->type = Type::kText;
+  co->children = {sub, sql::MakeLiteral(Value::Text("{}"), Type::kText)};
+  return ExprPtr(co);
+}
+
 Result<ExprPtr> Binder::BindSubqueryExpr(const ast::Expr& e, ExprCtx& ctx, std::vector<int>* table) {
+  if (e.sublink == ast::SublinkKind::kArray) return BindArraySubquery(e, ctx, table);
   Binder child(catalog_, next_id_, this);
   child.outer_scopes_ = outer_scopes_;
   child.outer_scopes_.push_back(ctx.scope);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "planner/binder_internal.h"
+#include "sql/array.h"
 
 namespace laminar::planner::internal {
 
@@ -290,8 +291,9 @@ Status Binder::BindJoin(const ast::TableRef& ref, LogicalPtr* plan, BindScope* s
 // constant arguments, counted lazily by the GenerateSeries operator.
 Status Binder::BindTableFunction(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope) {
   std::string name = ref.function ? ref.function->FunctionName() : "";
+  if (name == "unnest") return BindUnnest(ref, plan, scope);
   if (name != "generate_series")
-    return Unimplemented(ErrorCode::kFeatureNotSupported, "table function {}() is not supported (only generate_series)", name);
+    return Unimplemented(ErrorCode::kFeatureNotSupported, "table function {}() is not supported (only generate_series and unnest)", name);
   if (ref.lateral) return Unimplemented(ErrorCode::kFeatureNotSupported, "LATERAL table functions are not supported");
   if (ref.with_ordinality) return Unimplemented(ErrorCode::kFeatureNotSupported, "WITH ORDINALITY is not supported");
   const auto& args = ref.function->args;
@@ -378,6 +380,53 @@ Status Binder::BindTableFunction(const ast::TableRef& ref, LogicalPtr* plan, Bin
   node->ids.push_back(NewId());
   scope->Add(col, type, alias, node->ids[0]);
   *plan = std::move(node);
+  return Status::OK();
+}
+
+// unnest(array) [WITH ORDINALITY]: one row per element (text; NULL elements kept), over a
+// constant array (an array is text in PostgreSQL's form, sql/array.h).
+Status Binder::BindUnnest(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope) {
+  if (ref.lateral) return Unimplemented(ErrorCode::kFeatureNotSupported, "LATERAL table functions are not supported");
+  const auto& args = ref.function->args;
+  if (args.size() != 1)
+    return Unimplemented(ErrorCode::kFeatureNotSupported, "unnest of {} arrays is not supported (one array only)", args.size());
+  BindScope none;
+  ExprCtx c;
+  c.scope = &none;
+  c.clause = "FROM";
+  auto bound = Bind(*args[0], c);
+  if (!bound.ok() && (bound.status().error_code() == ErrorCode::kUndefinedColumn ||
+                      bound.status().error_code() == ErrorCode::kUndefinedTable))
+    return Unimplemented(ErrorCode::kFeatureNotSupported,
+                         "unnest over a column of another FROM item (LATERAL) is not supported; unnest needs a constant array");
+  ASSIGN_OR_RETURN(ExprPtr arr, std::move(bound));
+  if (arr->type != Type::kText)
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "function unnest({}) does not exist", TypeName(arr->type));
+  if (arr->kind != sql::ExprKind::kLiteral)
+    return Unimplemented(ErrorCode::kFeatureNotSupported, "unnest needs a constant array (reading a column of another FROM item is LATERAL, which is not supported)");
+  auto v = MakeNode(LogicalKind::kValues);
+  if (!arr->literal.is_null()) {
+    ASSIGN_OR_RETURN(sql::ArrayElems elems, sql::ParseArray(arr->literal.as_text()));
+    int64_t ord = 0;
+    for (auto& el : elems) {
+      std::vector<Value> row{el ? Value::Text(std::move(*el)) : Value::Null()};
+      if (ref.with_ordinality) row.push_back(Value::Int(++ord));
+      v->rows.push_back(std::move(row));
+    }
+  }
+  std::string alias = ref.alias.empty() ? "unnest" : ref.alias;
+  std::vector<std::string> names{!ref.column_aliases.empty() ? ref.column_aliases[0] : ref.alias.empty() ? "unnest" : ref.alias};
+  if (ref.with_ordinality) names.push_back(ref.column_aliases.size() > 1 ? ref.column_aliases[1] : "ordinality");
+  if (ref.column_aliases.size() > names.size())
+    return InvalidArgument(ErrorCode::kInvalidColumnReference, "table \"{}\" has {} columns available but {} columns specified",
+                           alias, names.size(), ref.column_aliases.size());
+  for (size_t i = 0; i < names.size(); i++) {
+    Type t = i == 0 ? Type::kText : Type::kInt64;
+    v->columns.push_back({names[i], t});
+    v->ids.push_back(NewId());
+    scope->Add(names[i], t, alias, v->ids[i]);
+  }
+  *plan = std::move(v);
   return Status::OK();
 }
 

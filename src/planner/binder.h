@@ -12,8 +12,9 @@
 //
 // Subqueries in expressions become joins: a scalar subquery a left join with a one-row input
 // (more rows: an error at run time), EXISTS a join with its non-emptiness, IN / = ANY a mark join.
-// Correlated subqueries (reading a column of an enclosing query) are not supported yet
-// (Unimplemented, SQLSTATE 0A000).
+// Correlated subqueries (reading a column of the enclosing query) are decorrelated into joins
+// (bind_decorrelate.cc); what cannot be is Unimplemented (SQLSTATE 0A000) naming the construct.
+// ARRAY(subquery) is a scalar subquery of array_agg.
 //
 // Columns in the plan are identified during binding by query-wide ids (OutputIds); the physical
 // planner turns them into positions.

@@ -111,6 +111,7 @@ class Binder {
   Status BindBaseRef(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
   Status BindJoin(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
   Status BindTableFunction(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
+  Status BindUnnest(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
   const ast::CommonTableExpr* FindCte(const std::string& name) const;
 
   // The view measure `e` names when it is a bare column reference to one in `scope`, else null.
@@ -124,6 +125,7 @@ class Binder {
   Result<ExprPtr> BindWindowCall(const ast::Expr& call, ExprCtx& ctx, std::vector<int>* table);
   Result<ExprPtr> BindGrouping(const ast::Expr& call, ExprCtx& ctx, std::vector<int>* table);
   Result<ExprPtr> BindSubqueryExpr(const ast::Expr& e, ExprCtx& ctx, std::vector<int>* table);
+  Result<ExprPtr> BindArraySubquery(const ast::Expr& e, ExprCtx& ctx, std::vector<int>* table);
   Result<ExprPtr> BindCorrelated(const ast::Expr& e, LogicalPtr sub, const std::set<int>& outer, ExprCtx& ctx,
                                  std::vector<int>* table);
   Result<LogicalPtr> BindSubqueryPlan(const ast::SelectStmt& s);

@@ -133,8 +133,13 @@ namespace {
 Status Unify(std::vector<Bound*> items, const char* op) {
   const Bound* first = nullptr;
   Type t = Type::kText;
+  bool elements = false;
   for (const Bound* b : items) {
     if (b->unknown) continue;
+    if (IsArrayElement(*b->e)) {
+      elements = true;
+      continue;
+    }
     if (!first) {
       first = b;
       t = b->e->type;
@@ -160,6 +165,8 @@ Status Unify(std::vector<Bound*> items, const char* op) {
       ASSIGN_OR_RETURN(b->e, Coerce(*b, Type::kDouble));
     } else if (t == Type::kTimestamp && b->e->type == Type::kDate) {
       ASSIGN_OR_RETURN(b->e, Coerce(*b, Type::kTimestamp));
+    } else if (elements && IsArrayElement(*b->e) && t != Type::kText) {
+      b->e = MakeCast(b->e, t);
     }
   }
   return Status::OK();
@@ -310,6 +317,7 @@ LAMINAR_NOINLINE Result<Bound> BindTypeCast(const ast::Expr& tc, const Ctx& cx) 
   const ast::TypeName& tn = *tc.type;
   std::string type_name = tn.names.empty() ? "" : tn.names.back();
   if (type_name == "interval" && tn.array_bounds == 0) return BindIntervalCast(tc);
+  if (tn.array_bounds > 0 || type_name == "int2vector" || type_name == "oidvector") return BindArrayCast(tc, cx);
   ASSIGN_OR_RETURN(Type to, TypeOfTypeName(tn));
   ASSIGN_OR_RETURN(Bound arg, Bind(*tc.args[0], cx));
   if (arg.unknown) {
@@ -375,6 +383,9 @@ Result<ExprPtr> MakeArith(ArithOp op, const char* op_text, Bound a, Bound b) {
   if (b.unknown) {
     ASSIGN_OR_RETURN(b.e, ResolveUnknown(b, a.e->type));
   }
+  // An array element next to a number is read as that number's type (elements are text).
+  if (IsArrayElement(*a.e) && IsNumeric(b.e->type)) a.e = MakeCast(a.e, b.e->type);
+  if (IsArrayElement(*b.e) && IsNumeric(a.e->type)) b.e = MakeCast(b.e, a.e->type);
   Type ta = a.e->type, tb = b.e->type;
   if (ta == Type::kDate || tb == Type::kDate) return MakeDateArith(op, op_text, a.e, b.e);
   if (!IsNumeric(ta) || !IsNumeric(tb)) {
@@ -787,6 +798,8 @@ LAMINAR_NOINLINE Result<ExprPtr> CallHook(const ast::Expr& node, const Ctx& cx) 
 LAMINAR_NOINLINE Status Fold(Bound* b) {
   const Expr& e = *b->e;
   if (b->unknown || b->interval || e.kind == ExprKind::kLiteral || e.kind == ExprKind::kColumn) return Status::OK();
+  // An array element stays one (it adopts the type of what it meets, see IsArrayElement).
+  if (IsArrayElement(e)) return Status::OK();
   for (const auto& c : e.children)
     if (c->kind != ExprKind::kLiteral) return Status::OK();
   if (HasEvalError()) return Status::OK();  // the caller's pending error stays; no folding then
@@ -818,7 +831,17 @@ LAMINAR_NOINLINE Result<Bound> BindNode(const ast::Expr& node, const Ctx& cx) {
     case K::kNullIf: return BindNullIf(node, cx);
     case K::kDistinctFrom: return BindDistinct(node, cx);
     case K::kBoolTest: return BindBoolTest(node, cx);
-    case K::kAnyAll: return Unimplemented("unsupported expression: {}", node.all ? "ALL" : "ANY");
+    case K::kAnyAll: return BindAnyAll(node, cx);
+    case K::kArray: return BindArrayConstructor(node, cx);
+    case K::kIndirection: return BindIndirection(node, cx);
+    case K::kCollate: {
+      // Text compares bytewise (the C collation): COLLATE "C", "POSIX" and "default" change
+      // nothing; other collations are not supported.
+      std::string coll = node.names.empty() ? "" : node.names.back();
+      if (coll != "C" && coll != "POSIX" && coll != "default" && coll != "ucs_basic")
+        return Unimplemented(ErrorCode::kFeatureNotSupported, "collation \"{}\" is not supported (text compares bytewise, as COLLATE \"C\")", coll);
+      return Bind(*node.args[0], cx);
+    }
     case K::kAnd:
     case K::kOr:
     case K::kNot: return BindBoolExpr(node, cx);

@@ -10,6 +10,9 @@
 //  - operators = <> != < <= > >= + - * / % ||, unary - and +, IN, NOT IN, BETWEEN, NOT BETWEEN,
 //    [NOT] LIKE, [NOT] ILIKE (with ESCAPE), NULLIF; AND, OR, NOT; IS [NOT] NULL;
 //  - CASE (searched and simple), COALESCE, GREATEST, LEAST;
+//  - arrays, held as text in PostgreSQL's form (sql/array.h): x op ANY/ALL (array), ARRAY[...],
+//    subscripts a[i], casts to t[] / int2vector / oidvector, the array functions; COLLATE "C"
+//    (and "POSIX", "default"), which changes nothing;
 //  - calls of the scalar functions of sql::Func, date_trunc, extract/date_part, now() (and
 //    CURRENT_TIMESTAMP/LOCALTIMESTAMP), `AT TIME ZONE 'UTC'`; names may be qualified with
 //    pg_catalog.

@@ -680,6 +680,7 @@ LAMINAR_NOINLINE Result<Bound> BindFuncCall(const ast::Expr& fc, const Ctx& cx) 
     }
     return Bound{MakeLiteral(Value::Double(3.141592653589793), Type::kDouble), false};
   }
+  if (auto arr = BindArrayFunc(name, fc, cx)) return std::move(*arr);
   const FuncInfo* fi = FindFunc(name);
   if (!fi) return Unimplemented("unsupported function: {}", name);
   return BindScalarFunc(name, *fi, fc, cx);

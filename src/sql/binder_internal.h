@@ -60,6 +60,17 @@ Status Unsupported(const ast::Expr& node);
 Result<Bound> BindFuncCall(const ast::Expr& fc, const Ctx& cx);
 Result<Bound> BindSqlValueFunction(const ast::Expr& node, const Ctx& cx);
 
+// Arrays (binder_array.cc): x op ANY/ALL (array), ARRAY[...], subscripts, casts to t[] (and
+// int2vector / oidvector), and the array functions (nullopt: `name` is none of them).
+Result<Bound> BindAnyAll(const ast::Expr& node, const Ctx& cx);
+Result<Bound> BindArrayConstructor(const ast::Expr& node, const Ctx& cx);
+Result<Bound> BindIndirection(const ast::Expr& node, const Ctx& cx);
+Result<Bound> BindArrayCast(const ast::Expr& tc, const Ctx& cx);
+std::optional<Result<Bound>> BindArrayFunc(const std::string& name, const ast::Expr& fc, const Ctx& cx);
+// An array element (a subscript's result): text that compares with a typed value as that type,
+// as PostgreSQL's typed elements do.
+bool IsArrayElement(const Expr& e);
+
 // Literal text (binder_text.cc).
 std::string Trim(const std::string& s);
 // Parses PostgreSQL interval input without months or years: '1 hour', '90 minutes',

@@ -364,6 +364,13 @@ std::string Expr::ToString() const {
         case Func::kRegexIMatch:
         case Func::kRegexNotIMatch:
           return fmt::format("({} {} {})", children[0]->ToString(), internal::FuncName(func), children[1]->ToString());
+        case Func::kArrayAny:
+        case Func::kArrayAll:
+          return fmt::format("({} {} {}({}))", children[0]->ToString(), OpText(op), func == Func::kArrayAny ? "ANY" : "ALL",
+                             children[1]->ToString());
+        case Func::kArraySubscript: return fmt::format("({})[{}]", children[0]->ToString(), children[1]->ToString());
+        case Func::kArrayConstruct: return fmt::format("ARRAY[{}]", ListText(children));
+        case Func::kArrayIn: return fmt::format("CAST({} AS {}[])", children[0]->ToString(), TypeName(elem_type));
         case Func::kDateBin:  // the stride is an interval constant
           if (children[0]->kind == ExprKind::kLiteral && !children[0]->literal.is_null())
             return fmt::format("date_bin(interval {}, {})", QuoteSqlLiteral(FormatInterval(children[0]->literal.as_int())),
@@ -420,10 +427,11 @@ void AppendKey(const Expr& e, std::string* out) {
       break;
     }
     default:
-      fmt::format_to(std::back_inserter(*out), ":{}:{}:{}:{}{}{}{}:{}:{}:{}:{}", static_cast<int>(e.op),
+      fmt::format_to(std::back_inserter(*out), ":{}:{}:{}:{}{}{}{}:{}:{}:{}:{}:{}", static_cast<int>(e.op),
                      static_cast<int>(e.arith), static_cast<int>(e.unit), int(e.negated), int(e.has_operand),
                      int(e.least), int(e.ilike), static_cast<int>(static_cast<unsigned char>(e.escape)),
-                     static_cast<int>(e.func), static_cast<int>(e.field), static_cast<int>(e.bool_test));
+                     static_cast<int>(e.func), static_cast<int>(e.field), static_cast<int>(e.bool_test),
+                     static_cast<int>(e.elem_type));
       break;
   }
   for (const auto& c : e.children) AppendKey(*c, out);
@@ -618,6 +626,9 @@ Value EvalFunc(const Expr& e, const Value* row) {
     case Func::kConcatWs:
     case Func::kFormat:
     case Func::kQuoteNullable: return internal::EvalTextFuncNonStrict(e, row);
+    case Func::kArrayConstruct:
+    case Func::kArrayAny:
+    case Func::kArrayAll: return internal::EvalArrayFuncNonStrict(e, row);
     default: break;
   }
   size_t n = ch.size();
@@ -632,6 +643,7 @@ Value EvalFunc(const Expr& e, const Value* row) {
     case internal::FuncFamily::kMath: return internal::EvalMathFunc(e, args, n);
     case internal::FuncFamily::kText: return internal::EvalTextFunc(e, args, n);
     case internal::FuncFamily::kTime: return internal::EvalTimeFunc(e, args, n);
+    case internal::FuncFamily::kArray: return internal::EvalArrayFunc(e, args, n);
   }
   return Value::Null();
 }
@@ -639,6 +651,9 @@ Value EvalFunc(const Expr& e, const Value* row) {
 }  // namespace
 
 namespace internal {
+
+Value CastFromTextValue(const std::string& text, Type to) { return CastFromText(text, to); }
+bool CompareHoldsOp(CompareOp op, int c) { return CompareHolds(op, c); }
 
 void AppendOutputText(const Value& v, Type t, std::string* out) {
   if (t == Type::kText) {

@@ -140,6 +140,20 @@ enum class Func {
   // Time (func_time.cc, to_char.cc).
   kDateBin,      // date_bin(stride, ts, origin): stride is a bigint of microseconds (an interval)
   kToChar,       // to_char(timestamptz | bigint | double precision, format text) → text
+  // Arrays (func_array.cc). Laminar has no array type: an array is text in PostgreSQL's form
+  // ({a,"b c",NULL}, sql/array.h), which these read and write; elements are text.
+  kArrayConstruct,  // ARRAY[children...] → text: each element's text, NULL elements kept (not strict)
+  kArrayIn,         // CAST(text AS t[]): checks the form (and each element as elem_type) and normalises it
+  kArraySubscript,  // children[0][children[1]]: the element (text); NULL out of range; subscripts from 1
+  kArrayUpper,      // array_upper(a, dim) → bigint: NULL when empty or dim <> 1
+  kArrayLower,      // array_lower(a, dim) → bigint
+  kArrayLength,     // array_length(a, dim) → bigint
+  kCardinality,     // cardinality(a) → bigint
+  kArrayToString,   // array_to_string(a, sep [, null_text]): NULL elements skipped unless null_text
+  kStringToArray,   // string_to_array(text, sep [, null_text]) → array
+  kArrayAny,        // children[0] op ANY (children[1]) (op: Expr::op); each element read as children[0]'s
+                    // type; not strict (three-valued, as PostgreSQL)
+  kArrayAll,        // children[0] op ALL (children[1])
 };
 
 // Fields of extract(field FROM ts) / date_part('field', ts), in UTC.
@@ -184,6 +198,7 @@ struct Expr {
   Func func = Func::kLower;   // kFunc
   DatePart field = DatePart::kYear;  // kExtract
   BoolTest bool_test = BoolTest::kTrue;  // kBoolTest (negated: IS NOT ...)
+  Type elem_type = Type::kText;  // kFunc kArrayIn: the type each element must read as
   // The regular expression functions of Func with a constant pattern (and flags): the pattern,
   // compiled once when bound. Derived from the children (not part of Key()); null when the
   // pattern is not constant or did not compile (then each evaluation compiles, and reports the

@@ -82,6 +82,17 @@ const char* FuncName(Func f) {
     case Func::kSubstringRegex: return "substring";
     case Func::kDateBin: return "date_bin";
     case Func::kToChar: return "to_char";
+    case Func::kArrayConstruct: return "array";
+    case Func::kArrayIn: return "array_in";
+    case Func::kArraySubscript: return "array_subscript";
+    case Func::kArrayUpper: return "array_upper";
+    case Func::kArrayLower: return "array_lower";
+    case Func::kArrayLength: return "array_length";
+    case Func::kCardinality: return "cardinality";
+    case Func::kArrayToString: return "array_to_string";
+    case Func::kStringToArray: return "string_to_array";
+    case Func::kArrayAny: return "any";
+    case Func::kArrayAll: return "all";
   }
   return "?";
 }
@@ -124,6 +135,17 @@ FuncFamily FamilyOf(Func f) {
     case Func::kToTimestamp:
     case Func::kDateBin:
     case Func::kToChar: return FuncFamily::kTime;
+    case Func::kArrayConstruct:
+    case Func::kArrayIn:
+    case Func::kArraySubscript:
+    case Func::kArrayUpper:
+    case Func::kArrayLower:
+    case Func::kArrayLength:
+    case Func::kCardinality:
+    case Func::kArrayToString:
+    case Func::kStringToArray:
+    case Func::kArrayAny:
+    case Func::kArrayAll: return FuncFamily::kArray;
     case Func::kLower:
     case Func::kUpper:
     case Func::kLength:

@@ -31,7 +31,7 @@ Value EvalError(ErrorCode code, fmt::format_string<Args...> f, Args&&... args) {
 
 // The families of sql::Func and the function's SQL name ("lower"; "~" and "||" for the operators
 // evaluated as functions), func.cc.
-enum class FuncFamily { kMath, kText, kTime };
+enum class FuncFamily { kMath, kText, kTime, kArray };
 FuncFamily FamilyOf(Func f);
 const char* FuncName(Func f);
 
@@ -39,6 +39,13 @@ const char* FuncName(Func f);
 Value EvalMathFunc(const Expr& e, const Value* const* args, size_t n);
 Value EvalTextFunc(const Expr& e, const Value* const* args, size_t n);
 Value EvalTimeFunc(const Expr& e, const Value* const* args, size_t n);
+Value EvalArrayFunc(const Expr& e, const Value* const* args, size_t n);
+// The non-strict array functions (ARRAY[...], ANY, ALL), over the row (func_array.cc).
+Value EvalArrayFuncNonStrict(const Expr& e, const Value* row);
+// expr.cc's pieces the families share: a cast of text to `to` (errors to the thread's slot, NULL
+// returned), and whether a comparison result c (<0, 0, >0) satisfies op.
+Value CastFromTextValue(const std::string& text, Type to);
+bool CompareHoldsOp(CompareOp op, int c);
 // The non-strict text functions (concat, concat_ws, format, quote_nullable), over the row.
 Value EvalTextFuncNonStrict(const Expr& e, const Value* row);
 // extract(field FROM ts) / date_part (ExprKind::kExtract), in UTC (func_time.cc).
