@@ -357,6 +357,7 @@ Status HashJoin::Run(ExecContext& ctx, Sink& out) {
 
   CountingSink counted(stats_, out);
   JoinRunner runner(type_, build_, &residual_, lt, rt, ctx, counted);
+  runner.set_single_match(single_match_);
   HashJoinExec exec(ctx, runner, std::move(keys), type_, static_cast<bool>(residual_),
                     build_left ? lt : rt);
   PhysicalOperator& build_child = *children_[build_left ? 0 : 1];

@@ -119,9 +119,18 @@ void JoinRunner::StartProbe(const Chunk* probe) {
   if (type_ == JoinType::kMark && probe_is_left_) probe_maybe_.assign(probe->rows, 0);
 }
 
+Status JoinRunner::CheckSingle(uint32_t p, uint32_t b) const {
+  if (!single_match_) return Status::OK();
+  bool matched = probe_is_left_ ? probe_matched_[p] != 0 : build_matched_[b] != 0;
+  if (matched)
+    return InvalidArgument(ErrorCode::kCardinalityViolation, "more than one row returned by a subquery used as an expression");
+  return Status::OK();
+}
+
 Status JoinRunner::AddMatch(uint32_t p, uint32_t b) {
   if (stopped_) return Status::OK();
   if (immediate_) {
+    RETURN_IF_ERROR(CheckSingle(p, b));
     probe_matched_[p] = 1;
     if (track_build_) build_matched_[b] = 1;
     if (!emit_pairs_) return Tick();
@@ -187,6 +196,7 @@ Status JoinRunner::FlushMatches() {
     std::vector<uint32_t> sel;
     RETURN_IF_ERROR(Evaluate(combined, &sel));
     for (uint32_t s : sel) {
+      RETURN_IF_ERROR(CheckSingle(match_probe_[s], match_build_[s]));
       probe_matched_[match_probe_[s]] = 1;
       if (track_build_) build_matched_[match_build_[s]] = 1;
     }

@@ -96,6 +96,9 @@ class HashJoin : public PhysicalOperator {
 
   // How EXPLAIN shows the residual ("residual: a.x < b.y"); without it, "residual".
   void set_residual_text(std::string text) { residual_text_ = std::move(text); }
+  // LEFT only: a left row with more than one match is an error, SQLSTATE 21000 (a correlated
+  // scalar subquery that returned several rows for one row of the enclosing query).
+  void set_single_match(bool on) { single_match_ = on; }
 
   Status Produce(ExecContext& ctx, Sink& out) override;
   // "HashJoin LEFT keys: [0]=[1] build: right", then " as double: [k..]" (key pair positions)
@@ -114,6 +117,7 @@ class HashJoin : public PhysicalOperator {
   JoinSide build_;
   std::vector<bool> as_double_;
   std::string residual_text_;
+  bool single_match_ = false;
 };
 
 class NestedLoopJoin : public PhysicalOperator {
@@ -124,6 +128,9 @@ class NestedLoopJoin : public PhysicalOperator {
                  ChunkPredicate residual = nullptr);
 
   void set_residual_text(std::string text) { residual_text_ = std::move(text); }
+  // LEFT only: a left row with more than one match is an error, SQLSTATE 21000 (a correlated
+  // scalar subquery that returned several rows for one row of the enclosing query).
+  void set_single_match(bool on) { single_match_ = on; }
 
   Status Produce(ExecContext& ctx, Sink& out) override;
   // "NestedLoopJoin INNER residual: ..." / "NestedLoopJoin CROSS".
@@ -135,6 +142,7 @@ class NestedLoopJoin : public PhysicalOperator {
   JoinType type_;
   ChunkPredicate residual_;
   std::string residual_text_;
+  bool single_match_ = false;
 };
 
 }  // namespace laminar::execution

@@ -49,6 +49,9 @@ class JoinRunner {
   Status FinishProbe();
   // After the last probe chunk: pushes the build rows that depend on the build flags.
   Status FinishBuild();
+  // LEFT only: a left row with a second match is an error (a correlated scalar subquery decorrelated
+  // into this join returned more than one row for it), SQLSTATE 21000.
+  void set_single_match(bool on) { single_match_ = on && type_ == JoinType::kLeft; }
   // Calls ExecContext::Check every 4096 calls, for loops that may not produce pairs.
   Status Tick() { return ++ticks_ % 4096 == 0 ? ctx_.Check() : Status::OK(); }
 
@@ -94,7 +97,10 @@ class JoinRunner {
   std::vector<uint8_t> probe_matched_, probe_maybe_, build_matched_, build_maybe_;
   std::vector<uint32_t> match_probe_, match_build_, maybe_probe_, maybe_build_;
   bool stopped_ = false;
+  bool single_match_ = false;
   uint64_t ticks_ = 0;
+  // single_match_: fails when the left row of the pair already has a match.
+  Status CheckSingle(uint32_t p, uint32_t b) const;
 };
 
 }  // namespace laminar::execution::join_internal

@@ -84,6 +84,7 @@ Status NestedLoopJoin::Run(ExecContext& ctx, Sink& out) {
 
   CountingSink counted(stats_, out);
   JoinRunner runner(type_, JoinSide::kRight, &residual_, lt, rt, ctx, counted);
+  runner.set_single_match(single_match_);
   RETURN_IF_ERROR(mem.Charge(runner.SetBuild(&right), "nested loop join match flags"));
   if (right.rows == 0 && runner.EmptyBuildGivesEmptyOutput()) return Status::OK();
   bool first_only = !residual_ && (type_ == JoinType::kSemi || type_ == JoinType::kAnti ||

@@ -10,12 +10,14 @@
 //                                the correlation as the condition on the subquery's rows;
 //   a scalar subquery over an aggregate without GROUP BY → the aggregate grouped by the
 //                                inner side of each correlated equality, left-joined on those
-//                                equalities (count(...) of no rows is 0: COALESCE).
+//                                equalities (count(...) of no rows is 0: COALESCE);
+//   a scalar subquery without an aggregate → a left join on the correlation that fails (21000)
+//                                when an outer row has more than one match.
 // The columns the conditions read are carried up through the subquery's projection (and, for
 // aggregates, become its group keys). Anything else — a correlated reference in a join
-// condition, the select list, HAVING, under LIMIT/ORDER BY/DISTINCT/window, a non-equality
-// correlation under an aggregate, a scalar subquery without an aggregate — is Unimplemented,
-// naming what is not supported.
+// condition, the select list (except a scalar subquery's one expression, computed after the
+// join), HAVING, under LIMIT/ORDER BY/DISTINCT/window, a non-equality
+// correlation under an aggregate — is Unimplemented, naming what is not supported.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -163,9 +165,40 @@ class Puller {
 
 Result<Decorrelated> Binder::Decorrelate(LogicalPtr sub, const std::set<int>& outer, bool scalar) {
   Decorrelated out;
+  if (scalar && sub->kind == LogicalKind::kProjection && sub->exprs.size() == 1 && ReadsAny(*sub->exprs[0], outer)) {
+    // The selected expression reads the enclosing query: it is computed after the join, from the
+    // inner columns it reads (carried out of the subquery) and a marker that is NULL when the
+    // subquery had no row for the outer row (the result is then NULL).
+    ExprPtr top = sub->exprs[0];
+    std::vector<int> cols;
+    CollectColumns(*top, &cols);
+    const LogicalOperator& child = *sub->children[0];
+    std::vector<ExprPtr> exprs;
+    std::vector<OutputColumn> columns;
+    std::vector<int> ids;
+    int marker = NewId();
+    exprs.push_back(sql::MakeLiteral(Value::Bool(true), Type::kBool));
+    columns.push_back({"?matched?", Type::kBool});
+    ids.push_back(marker);
+    for (int id : cols) {
+      if (outer.count(id) || std::find(ids.begin(), ids.end(), id) != ids.end()) continue;
+      auto it = std::find(child.ids.begin(), child.ids.end(), id);
+      if (it == child.ids.end()) return Internal("decorrelation: column {} is not available", id);
+      const OutputColumn& col = child.columns[it - child.ids.begin()];
+      exprs.push_back(ColumnRef(id, col.name, col.type));
+      columns.push_back(col);
+      ids.push_back(id);
+    }
+    sub->exprs = std::move(exprs);
+    sub->columns = std::move(columns);
+    sub->ids = std::move(ids);
+    out.scalar_expr = top;
+    out.marker_id = marker;
+  }
   // The count aggregates the scalar result may be (count of no rows is 0, not NULL).
   std::set<int> count_ids;
-  if (scalar && sub->kind == LogicalKind::kProjection && sub->children[0]->kind == LogicalKind::kAggregate) {
+  if (scalar && sub->kind == LogicalKind::kProjection && sub->children[0]->kind == LogicalKind::kAggregate &&
+      sub->children[0]->keys.empty()) {  // with GROUP BY, no rows give no group: NULL, not 0
     const LogicalOperator& agg = *sub->children[0];
     for (size_t i = 0; i < agg.aggregates.size(); i++) {
       auto k = agg.aggregates[i].spec.kind;
@@ -178,10 +211,11 @@ Result<Decorrelated> Binder::Decorrelate(LogicalPtr sub, const std::set<int>& ou
   if (SubtreeReads(*sub, outer))
     return Unimplemented(ErrorCode::kFeatureNotSupported, "a correlated reference outside the subquery's WHERE clause is not supported");
   if (scalar) {
-    if (!puller.grouped_)
-      return Unimplemented(ErrorCode::kFeatureNotSupported, "a correlated scalar subquery must compute an aggregate (one row per row of the "
-                           "enclosing query); use a join instead");
-    if (!count_ids.empty() && sub->kind == LogicalKind::kProjection) {
+    // The subquery may give several rows for one outer row (it has no aggregate, or its
+    // aggregate has GROUP BY): the join checks that it gives one at most (21000 otherwise), as
+    // PostgreSQL does when it runs it.
+    out.single_match = true;
+    if (!count_ids.empty() && sub->kind == LogicalKind::kProjection && !out.scalar_expr) {
       const ExprPtr& e = sub->exprs[0];
       if (e->kind == sql::ExprKind::kColumn && count_ids.count(e->column)) {
         out.coalesce_zero = true;

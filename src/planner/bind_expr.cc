@@ -759,7 +759,24 @@ Result<ExprPtr> Binder::BindCorrelated(const ast::Expr& e, LogicalPtr sub, const
       j.kind = JoinKind::kLeft;
       j.right = std::move(d.plan);
       j.residual = AndAll(std::move(d.conds));
+      j.single_match = d.single_match;
       ctx.joins->push_back(std::move(j));
+      if (d.scalar_expr) {
+        // CASE WHEN marker IS NULL THEN NULL ELSE expr END, over the block's columns.
+        ExprPtr value = RemapColumns(d.scalar_expr, [&](int cid) {
+          table->push_back(cid);
+          return static_cast<int>(table->size() - 1);
+        });
+        auto is_null = std::make_shared<sql::Expr>();
+        is_null->kind = sql::ExprKind::kIsNull;
+        is_null->type = Type::kBool;
+        is_null->children = {ref(d.marker_id, "?matched?", Type::kBool)};
+        auto c = std::make_shared<sql::Expr>();
+        c->kind = sql::ExprKind::kCase;
+        c->type = value->type;
+        c->children = {is_null, sql::MakeLiteral(Value::Null(), value->type), value};
+        return ExprPtr(c);
+      }
       ExprPtr r = ref(id, col.name, col.type);
       if (!d.coalesce_zero) return r;
       auto co = std::make_shared<sql::Expr>();

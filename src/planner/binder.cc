@@ -288,6 +288,7 @@ void Binder::ApplyJoins(std::vector<PendingJoin>* joins, LogicalPtr* plan) {
       }
     }
     node->residual = std::move(j.residual);
+    node->single_match = j.single_match;
     node->left_keys = std::move(j.left_keys);
     node->right_keys = std::move(j.right_keys);
     node->children.push_back(std::move(*plan));

@@ -62,6 +62,7 @@ struct PendingJoin {
   std::vector<ExprPtr> left_keys, right_keys;  // kMark: the IN test
   ExprPtr residual;                            // correlation conditions (decorrelated subqueries)
   int mark_id = -1;                            // kMark/kMarkExists: the id of the boolean output
+  bool single_match = false;                   // kLeft: at most one right row per left row (21000)
 };
 
 // A subquery with its correlated conditions pulled out (bind_decorrelate.cc).
@@ -69,6 +70,12 @@ struct Decorrelated {
   LogicalPtr plan;
   std::vector<ExprPtr> conds;  // read the enclosing query's ids and the plan's
   bool coalesce_zero = false;  // the scalar result is a count: NULL (no rows) means 0
+  bool single_match = false;   // a scalar subquery: one row per outer row at most
+  // A scalar subquery whose selected expression reads the enclosing query: that expression
+  // (over the plan's ids and the outer ids), computed after the join; marker_id is NULL when the
+  // subquery had no row.
+  ExprPtr scalar_expr;
+  int marker_id = -1;
 };
 
 // Where an expression is being bound.

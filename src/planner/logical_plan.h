@@ -121,6 +121,9 @@ struct LogicalOperator {
   // kJoin: output = left columns, then right columns (semi/anti: left only; mark: left + a
   // boolean). left_keys read the left child, right_keys the right child; residual reads both.
   JoinKind join = JoinKind::kInner;
+  // kLeft: a left row may have one match at most, else the query fails with SQLSTATE 21000 (a
+  // correlated scalar subquery decorrelated into this join).
+  bool single_match = false;
   std::vector<sql::ExprPtr> left_keys, right_keys;
   sql::ExprPtr residual;
 

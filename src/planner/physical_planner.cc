@@ -224,6 +224,7 @@ Result<Lowered> Lowerer::LowerJoin(const LogicalOperator& n) {
     Lowered out;
     auto j = std::make_unique<execution::NestedLoopJoin>(std::move(left.op), std::move(right.op), type, pred);
     if (!text.empty()) j->set_residual_text(text);
+    j->set_single_match(n.single_match);
     out.op = std::move(j);
     out.ids = left.ids;
     out.types = left.types;
@@ -263,6 +264,7 @@ Result<Lowered> Lowerer::LowerJoin(const LogicalOperator& n) {
   auto j = std::make_unique<execution::HashJoin>(std::move(left.op), std::move(right.op), std::move(lpos),
                                                  std::move(rpos), type, pred, build);
   if (!text.empty()) j->set_residual_text(text);
+  j->set_single_match(n.single_match);
   out.op = std::move(j);
   return Select(std::move(out), want);
 }
