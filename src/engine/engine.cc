@@ -4,6 +4,8 @@
 #include "planner/binder.h"
 #include "serving/engine_query.h"
 #include "serving/table_catalog.h"
+#include "serving/system_tables.h"
+#include "sql/session.h"
 #include "sql/transformer.h"
 
 #include <nlohmann/json.hpp>
@@ -601,6 +603,12 @@ Result<serving::QueryResult> Engine::RunQuery(std::string_view text, const std::
   limits.cancel = cancel;
   EngineRelations relations(this, cat, fn);
   serving::ProviderCatalog catalog(relations, cat, fn);
+  // The caller's session (pinned on this thread by the PostgreSQL protocol; else the default),
+  // with the relations this statement sees.
+  sql::Session session = sql::Session::Current();
+  session.load_relations = [&cat] { return serving::SessionRelations(cat); };
+  sql::ScopedSession pin(&session);
+  catalog.set_session(&session);
   if (stmt.kind == "ExplainStmt") {
     ASSIGN_OR_RETURN(sql::ast::ExplainStmt explain, sql::TransformExplain(stmt));
     ASSIGN_OR_RETURN(serving::QueryResult r, serving::ExplainEngineQuery(explain, catalog, limits));

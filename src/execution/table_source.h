@@ -19,6 +19,7 @@
 #include "common/status.h"
 #include "common/types.h"
 #include "function/aggregate.h"
+#include "sql/ast.h"
 
 namespace laminar::execution {
 
@@ -48,6 +49,9 @@ struct TableInfo {
   std::vector<views::MeasureDef> measures;
   std::shared_ptr<const function::MeasureStates> measure_states;
   int row_ref_column = -1;
+  // A view defined in SQL (the catalog views of pg_catalog and information_schema): the binder
+  // binds its SELECT in place of a scan, as a subquery; `columns` is then empty.
+  std::shared_ptr<const sql::ast::SelectStmt> definition;
 };
 
 // What the WHERE clause says about one column: a row whose value lies outside [lo, hi] (a NULL

@@ -9,19 +9,12 @@
 #include <fmt/format.h>
 
 #include "common/types.h"
+#include "serving/system_tables.h"
+#include "sql/pg_types.h"
 
 namespace laminar::pgwire::pgcat {
 
 namespace {
-
-uint32_t NameHash(std::string_view name) {
-  uint32_t h = 2166136261u;
-  for (char c : name) {
-    h ^= uint8_t(c);
-    h *= 16777619u;
-  }
-  return h;
-}
 
 Datum Proc(const char* name) {
   std::optional<uint32_t> oid = BuiltinProcOid(name);
@@ -29,17 +22,6 @@ Datum Proc(const char* name) {
   return Reg(*oid, name, kOidRegproc);
 }
 
-// PostgreSQL's oids of the system catalogs emulated here (fixed by its headers, e.g.
-// CATALOG(pg_class,1259,RelationRelationId)).
-constexpr std::pair<const char*, uint32_t> kSystemRelations[] = {
-    {"pg_type", 1247}, {"pg_attribute", 1249}, {"pg_proc", 1255}, {"pg_class", 1259}, {"pg_auth_members", 1261},
-    {"pg_database", 1262}, {"pg_shdescription", 2396}, {"pg_am", 2601}, {"pg_attrdef", 2604},
-    {"pg_constraint", 2606}, {"pg_depend", 2608}, {"pg_description", 2609}, {"pg_index", 2610},
-    {"pg_inherits", 2611}, {"pg_namespace", 2615}, {"pg_rewrite", 2618}, {"pg_trigger", 2620},
-    {"pg_sequence", 2224}, {"pg_foreign_table", 3118}, {"pg_policy", 3256}, {"pg_partitioned_table", 3350},
-    {"pg_statistic_ext", 3381}, {"pg_collation", 3456}, {"pg_publication", 6104}, {"pg_publication_rel", 6106},
-    {"pg_publication_namespace", 6237}, {"pg_enum", 3501},
-};
 
 // Fills one row of a VTable by column name; unset columns are NULL.
 class RowBuilder {
@@ -388,14 +370,10 @@ std::vector<RelInfo> Relations(const catalog::Snapshot& snap) {
     rels.push_back(std::move(r));
   }
   std::stable_sort(rels.begin(), rels.end(), [](const RelInfo& a, const RelInfo& b) { return a.name < b.name; });
-  constexpr uint32_t kSpan = 0x80000000u - kFirstRelationOid;
-  std::set<uint32_t> used;
-  for (RelInfo& r : rels) {
-    uint32_t oid = kFirstRelationOid + NameHash(r.name) % kSpan;
-    while (used.count(oid)) oid = oid + 1 >= 0x80000000u ? kFirstRelationOid : oid + 1;
-    used.insert(oid);
-    r.oid = oid;
-  }
+  // The engine's oid of each relation (serving/system_tables.h), so both answer alike.
+  std::map<std::string, int64_t> oids;
+  for (const auto& r : serving::SessionRelations(snap)) oids[r.name] = r.oid;
+  for (RelInfo& r : rels) r.oid = uint32_t(oids[r.name]);
   return rels;
 }
 
@@ -456,14 +434,14 @@ std::unique_ptr<VTable> BuildTable(std::string_view schema, std::string_view nam
 }
 
 std::optional<uint32_t> SystemRelationOid(std::string_view name) {
-  for (const auto& [n, oid] : kSystemRelations)
-    if (name == n) return oid;
+  for (const auto& r : sql::pg::SystemRelations())
+    if (name == r.name) return uint32_t(r.oid);
   return std::nullopt;
 }
 
 const char* SystemRelationName(uint32_t oid) {
-  for (const auto& [n, o] : kSystemRelations)
-    if (oid == o) return n;
+  for (const auto& r : sql::pg::SystemRelations())
+    if (oid == r.oid) return r.name;
   return nullptr;
 }
 

@@ -2,6 +2,7 @@
 #include "pgwire/catalog_values.h"
 
 #include "sql/array.h"
+#include "sql/pg_types.h"
 
 #include <charconv>
 #include <cmath>
@@ -10,53 +11,7 @@
 
 namespace laminar::pgwire::pgcat {
 
-const std::vector<TypeInfo>& Types() {
-  // oid, typname, format_type, len, byval, align, storage, category, preferred, array, elem,
-  // collation, typtype, typinput, typoutput.
-  static const std::vector<TypeInfo> kTypes = {
-      {kOidBool, "bool", "boolean", 1, true, 'c', 'p', 'B', true, kOidBoolArray, 0, 0, 'b', "boolin", "boolout"},
-      {kOidChar, "char", "\"char\"", 1, true, 'c', 'p', 'Z', false, kOidCharArray, 0, 0, 'b', "charin", "charout"},
-      {kOidName, "name", "name", 64, false, 'c', 'p', 'S', false, kOidNameArray, 0, 950, 'b', "namein", "nameout"},
-      {kOidInt8, "int8", "bigint", 8, true, 'd', 'p', 'N', false, kOidInt8Array, 0, 0, 'b', "int8in", "int8out"},
-      {kOidInt2, "int2", "smallint", 2, true, 's', 'p', 'N', false, kOidInt2Array, 0, 0, 'b', "int2in", "int2out"},
-      {kOidInt4, "int4", "integer", 4, true, 'i', 'p', 'N', false, kOidInt4Array, 0, 0, 'b', "int4in", "int4out"},
-      {kOidText, "text", "text", -1, false, 'i', 'x', 'S', true, kOidTextArray, 0, 100, 'b', "textin", "textout"},
-      {kOidOid, "oid", "oid", 4, true, 'i', 'p', 'N', false, kOidOidArray, 0, 0, 'b', "oidin", "oidout"},
-      {kOidFloat4, "float4", "real", 4, true, 'i', 'p', 'N', false, kOidFloat4Array, 0, 0, 'b', "float4in", "float4out"},
-      {kOidFloat8, "float8", "double precision", 8, true, 'd', 'p', 'N', true, kOidFloat8Array, 0, 0, 'b', "float8in",
-       "float8out"},
-      {kOidUnknown, "unknown", "unknown", -2, false, 'c', 'p', 'X', false, 0, 0, 0, 'p', "unknownin", "unknownout"},
-      {kOidVarchar, "varchar", "character varying", -1, false, 'i', 'x', 'S', false, kOidVarcharArray, 0, 100, 'b',
-       "varcharin", "varcharout"},
-      {kOidTimestamp, "timestamp", "timestamp without time zone", 8, true, 'd', 'p', 'D', false, kOidTimestampArray, 0,
-       0, 'b', "timestamp_in", "timestamp_out"},
-      {kOidTimestamptz, "timestamptz", "timestamp with time zone", 8, true, 'd', 'p', 'D', true, kOidTimestamptzArray,
-       0, 0, 'b', "timestamptz_in", "timestamptz_out"},
-      {kOidDate, "date", "date", 4, true, 'i', 'p', 'D', false, kOidDateArray, 0, 0, 'b', "date_in", "date_out"},
-      {kOidVoid, "void", "void", 4, true, 'i', 'p', 'P', false, 0, 0, 0, 'p', "void_in", "void_out"},
-      // Their array types.
-      {kOidBoolArray, "_bool", "boolean[]", -1, false, 'i', 'x', 'A', false, 0, kOidBool, 0, 'b', "array_in", "array_out"},
-      {kOidCharArray, "_char", "\"char\"[]", -1, false, 'i', 'x', 'A', false, 0, kOidChar, 0, 'b', "array_in", "array_out"},
-      {kOidNameArray, "_name", "name[]", -1, false, 'i', 'x', 'A', false, 0, kOidName, 950, 'b', "array_in", "array_out"},
-      {kOidInt8Array, "_int8", "bigint[]", -1, false, 'd', 'x', 'A', false, 0, kOidInt8, 0, 'b', "array_in", "array_out"},
-      {kOidInt2Array, "_int2", "smallint[]", -1, false, 'i', 'x', 'A', false, 0, kOidInt2, 0, 'b', "array_in", "array_out"},
-      {kOidInt4Array, "_int4", "integer[]", -1, false, 'i', 'x', 'A', false, 0, kOidInt4, 0, 'b', "array_in", "array_out"},
-      {kOidTextArray, "_text", "text[]", -1, false, 'i', 'x', 'A', false, 0, kOidText, 100, 'b', "array_in", "array_out"},
-      {kOidOidArray, "_oid", "oid[]", -1, false, 'i', 'x', 'A', false, 0, kOidOid, 0, 'b', "array_in", "array_out"},
-      {kOidFloat4Array, "_float4", "real[]", -1, false, 'i', 'x', 'A', false, 0, kOidFloat4, 0, 'b', "array_in",
-       "array_out"},
-      {kOidFloat8Array, "_float8", "double precision[]", -1, false, 'd', 'x', 'A', false, 0, kOidFloat8, 0, 'b',
-       "array_in", "array_out"},
-      {kOidVarcharArray, "_varchar", "character varying[]", -1, false, 'i', 'x', 'A', false, 0, kOidVarchar, 100, 'b',
-       "array_in", "array_out"},
-      {kOidTimestampArray, "_timestamp", "timestamp without time zone[]", -1, false, 'd', 'x', 'A', false, 0,
-       kOidTimestamp, 0, 'b', "array_in", "array_out"},
-      {kOidTimestamptzArray, "_timestamptz", "timestamp with time zone[]", -1, false, 'd', 'x', 'A', false, 0,
-       kOidTimestamptz, 0, 'b', "array_in", "array_out"},
-      {kOidDateArray, "_date", "date[]", -1, false, 'i', 'x', 'A', false, 0, kOidDate, 0, 'b', "array_in", "array_out"},
-  };
-  return kTypes;
-}
+const std::vector<TypeInfo>& Types() { return sql::pg::Types(); }
 
 const TypeInfo* FindType(uint32_t oid) {
   for (const TypeInfo& t : Types())
@@ -114,34 +69,13 @@ uint32_t ArrayTypeOf(uint32_t elem_oid) {
 
 int LowerBound(uint32_t array_oid) { return array_oid == kOidInt2Vector || array_oid == kOidOidVector ? 0 : 1; }
 
-namespace {
-// The functions typinput/typoutput name, with their PostgreSQL oids.
-struct BuiltinProc {
-  uint32_t oid;
-  const char* name;
-};
-constexpr BuiltinProc kProcs[] = {
-    {1242, "boolin"}, {1243, "boolout"}, {1245, "charin"}, {33, "charout"}, {34, "namein"}, {35, "nameout"},
-    {460, "int8in"}, {461, "int8out"}, {38, "int2in"}, {39, "int2out"}, {42, "int4in"}, {43, "int4out"},
-    {46, "textin"}, {47, "textout"}, {1798, "oidin"}, {1799, "oidout"}, {200, "float4in"}, {201, "float4out"},
-    {214, "float8in"}, {215, "float8out"}, {109, "unknownin"}, {110, "unknownout"}, {1046, "varcharin"},
-    {1047, "varcharout"}, {1312, "timestamp_in"}, {1313, "timestamp_out"}, {1150, "timestamptz_in"},
-    {1151, "timestamptz_out"}, {1084, "date_in"}, {1085, "date_out"}, {2298, "void_in"}, {2299, "void_out"},
-    {750, "array_in"}, {751, "array_out"},
-};
-}  // namespace
-
 std::optional<uint32_t> BuiltinProcOid(std::string_view name) {
-  for (const BuiltinProc& p : kProcs)
-    if (name == p.name) return p.oid;
-  return std::nullopt;
+  auto oid = sql::pg::ProcOid(name);
+  if (!oid) return std::nullopt;
+  return uint32_t(*oid);
 }
 
-const char* BuiltinProcName(uint32_t oid) {
-  for (const BuiltinProc& p : kProcs)
-    if (oid == p.oid) return p.name;
-  return nullptr;
-}
+const char* BuiltinProcName(uint32_t oid) { return sql::pg::ProcName(oid); }
 
 Datum Null(uint32_t type) {
   Datum d;

@@ -19,6 +19,7 @@
 #include "common/status.h"
 #include "pgwire/message.h"
 #include "pgwire/pg_catalog.h"
+#include "sql/pg_types.h"
 
 namespace laminar::pgwire::pgcat {
 
@@ -34,21 +35,7 @@ constexpr uint32_t kOidChar = 18, kOidName = 19, kOidInt2Vector = 22, kOidRegpro
                    kOidTimestamptzArray = 1185, kOidDateArray = 1182;
 
 // The facts of one type the catalog reports (pg_type rows, pg_attribute details, format_type).
-struct TypeInfo {
-  uint32_t oid;
-  const char* typname;
-  const char* formatted;  // format_type()
-  int len;
-  bool byval;
-  char align, storage, category;
-  bool preferred;
-  uint32_t array_oid;  // its array type (0: none)
-  uint32_t elem;       // an array type's element type (0: not an array)
-  uint32_t collation;
-  char typtype;
-  const char* input;   // typinput, a function name
-  const char* output;  // typoutput
-};
+using TypeInfo = sql::pg::TypeInfo;
 
 // Every type of pg_type: the column types of Laminar's relations, the catalog's own types and
 // their array types.

@@ -12,6 +12,7 @@
 
 #include "pgwire/pg_server.h"
 #include "pgwire/pg_server_impl.h"
+#include "sql/session.h"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -69,6 +70,8 @@ class Session {
     auto it = srv_->slots.find(id_);
     if (it != srv_->slots.end()) it->second.cancel = nullptr;
   }
+
+  const sql::Session* sql_session() const { return &sql_session_; }
 
   void Run() {
     {
@@ -285,10 +288,33 @@ class Session {
     return Result<Outcome>(std::move(o));
   }
 
+  // The session the engine's SQL functions read (current_user, current_setting, set_config,
+  // pg_sleep, ...: sql/session.h), renewed at each statement from the session's state and pinned
+  // on this connection's thread for its whole life (Run).
+  void RenewSqlSession() {
+    sql_session_.user = user_;
+    sql_session_.database = database_;
+    sql_session_.backend_pid = id_;
+    sql_session_.settings.clear();
+    for (const auto& [lower, param] : state_.params()) sql_session_.settings.push_back(param);
+    setting_changes_.clear();
+    sql_session_.changes = &setting_changes_;
+    sql_session_.sleep = [this](double seconds) { return Sleep(seconds); };
+  }
+
+  // Applies the set_config(...) calls of the statement that just succeeded.
+  Status ApplySettingChanges(Outcome* o) {
+    std::vector<std::pair<std::string, std::string>> changes;
+    changes.swap(setting_changes_);
+    for (const auto& [name, value] : changes) RETURN_IF_ERROR(state_.ApplySetting(name, value, o));
+    return Status::OK();
+  }
+
   // Starts a statement: a cancel request only interrupts the statement running when it arrives.
   void BeginStatement() {
     cancel_.store(false);
     statement_start_ = std::chrono::steady_clock::now();
+    RenewSqlSession();
   }
 
   // The answer of the session (session_state.h: transaction blocks, cursors, parameters) or of
@@ -327,6 +353,7 @@ class Session {
       o.rows = std::move(r.query.rows);
       if (r.query.tag.empty()) o.tag = fmt::format("SELECT {}", o.rows.size());
     }
+    RETURN_IF_ERROR(ApplySettingChanges(&o));
     return o;
   }
 
@@ -434,6 +461,13 @@ class Session {
       SendError(r.status());
       return false;
     }
+    Outcome changed;
+    Status applied = ApplySettingChanges(&changed);
+    if (!applied.ok()) {
+      SendError(applied);
+      return false;
+    }
+    WriteReports(changed);
     return true;
   }
 
@@ -788,6 +822,8 @@ class Session {
   std::vector<std::optional<std::string>> cells_;  // WriteRow's buffer
   bool in_extended_error_ = false;
   SessionState state_;  // parameters, transaction block, cursors
+  sql::Session sql_session_;  // what the statement's SQL functions read (RenewSqlSession)
+  std::vector<std::pair<std::string, std::string>> setting_changes_;  // set_config calls of the statement
   std::map<std::string, std::shared_ptr<PreparedStatement>> statements_;
   std::map<std::string, Portal> portals_;
 };
@@ -796,6 +832,7 @@ class Session {
 
 void RunSession(PgServer::Impl* srv, tcp::socket socket, int32_t id, int32_t key, bool reject) {
   Session session(srv, std::move(socket), id, key, reject);
+  sql::ScopedSession pin(session.sql_session());  // the engine's binds on this thread read it
   session.Run();
   std::lock_guard<std::mutex> lock(srv->mu);
   srv->slots.erase(id);

@@ -1,5 +1,7 @@
 #include "pgwire/session_state.h"
 
+#include "sql/session.h"
+
 #include <fmt/format.h>
 
 #include <cctype>
@@ -14,26 +16,8 @@ namespace {
 // A session parameter's default. SHOW and current_setting() answer every one, SET and
 // set_config() change them; the reported ones are sent as ParameterStatus at startup and on
 // every change.
-struct DefaultParam {
-  std::string name;  // canonical spelling
-  std::string value;
-  bool reported;
-};
-
-const std::vector<DefaultParam>& DefaultParams() {
-  static const std::vector<DefaultParam> kParams = {
-      {"server_version", kServerVersion, true}, {"server_encoding", "UTF8", true},
-      {"client_encoding", "UTF8", true}, {"DateStyle", "ISO, MDY", true}, {"TimeZone", "UTC", true},
-      {"integer_datetimes", "on", true}, {"standard_conforming_strings", "on", true},
-      {"IntervalStyle", "postgres", true}, {"is_superuser", "off", true}, {"application_name", "", true},
-      // Not reported: facts clients ask for with SHOW / current_setting().
-      {"server_version_num", "160000", false}, {"search_path", "\"$user\", public", false},
-      {"max_identifier_length", "63", false}, {"lc_collate", "C", false}, {"lc_ctype", "C", false},
-      {"extra_float_digits", "1", false}, {"transaction_isolation", "read committed", false},
-      {"default_transaction_isolation", "read committed", false}, {"transaction_read_only", "off", false},
-      {"default_transaction_read_only", "off", false}};
-  return kParams;
-}
+using DefaultParam = sql::DefaultSetting;
+const std::vector<DefaultParam>& DefaultParams() { return sql::DefaultSettings(); }
 
 const DefaultParam* FindDefault(std::string_view lower_name) {
   for (const DefaultParam& p : DefaultParams())

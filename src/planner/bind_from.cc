@@ -115,25 +115,32 @@ Status Binder::BindBaseRef(const ast::TableRef& ref, LogicalPtr* plan, BindScope
     return InvalidArgument(ErrorCode::kFeatureNotSupported, "recursive reference to query \"{}\" must not appear within its non-recursive term", ref.name);
   } else {
     ASSIGN_OR_RETURN(execution::TableInfo info, catalog_.Describe(ref.schema, ref.name));
-    auto get = MakeNode(LogicalKind::kGet);
-    get->alias = relation;
-    // Hidden columns (a view's row reference) come last: the plan carries them, SQL does not
-    // see them.
-    for (size_t i = 0; i < info.columns.size(); i++) {
-      get->columns.push_back({info.columns[i].name, info.columns[i].type});
-      get->ids.push_back(NewId());
-      get->scan_columns.push_back(static_cast<int>(i));
-    }
-    if (info.row_ref_column >= 0 && info.measure_states) {
-      int row_id = get->ids[info.row_ref_column];
+    if (info.definition) {
+      // A view defined in SQL (pg_catalog, information_schema): its SELECT, bound in place as a
+      // subquery that sees nothing of the query around it.
+      Binder child(catalog_, next_id_, nullptr);
+      ASSIGN_OR_RETURN(*plan, child.BindSelect(*info.definition));
+    } else {
+      auto get = MakeNode(LogicalKind::kGet);
+      get->alias = relation;
+      // Hidden columns (a view's row reference) come last: the plan carries them, SQL does not
+      // see them.
       for (size_t i = 0; i < info.columns.size(); i++) {
-        int m = info.columns[i].measure;
-        if (m < 0) continue;
-        (*measures_)[get->ids[i]] = ViewMeasure{row_id, m, info.measures[m], info.measure_states, info.columns[i].name};
+        get->columns.push_back({info.columns[i].name, info.columns[i].type});
+        get->ids.push_back(NewId());
+        get->scan_columns.push_back(static_cast<int>(i));
       }
+      if (info.row_ref_column >= 0 && info.measure_states) {
+        int row_id = get->ids[info.row_ref_column];
+        for (size_t i = 0; i < info.columns.size(); i++) {
+          int m = info.columns[i].measure;
+          if (m < 0) continue;
+          (*measures_)[get->ids[i]] = ViewMeasure{row_id, m, info.measures[m], info.measure_states, info.columns[i].name};
+        }
+      }
+      get->table = std::move(info);
+      *plan = std::move(get);
     }
-    get->table = std::move(info);
-    *plan = std::move(get);
   }
   size_t visible = (*plan)->columns.size();
   if ((*plan)->kind == LogicalKind::kGet)

@@ -1,6 +1,7 @@
 #include "serving/table_catalog.h"
 
 #include "ingest/row_batch_chunk.h"
+#include "serving/system_tables.h"
 
 #include <cstring>
 
@@ -31,6 +32,8 @@ RelationKind RelationKindOf(execution::TableKind k) {
 }  // namespace
 
 Result<execution::TableInfo> ProviderCatalog::Describe(const std::string& schema, const std::string& name) const {
+  // pg_catalog comes first on the search path, as in PostgreSQL.
+  if (auto sys = DescribeSystemRelation(schema, name)) return std::move(*sys);
   if (catalog_ && (schema.empty() || schema == "public")) {
     if (auto it = catalog_->views.find(name); it != catalog_->views.end()) {
       std::lock_guard<std::mutex> l(mu_);
@@ -57,6 +60,11 @@ Result<execution::TableInfo> ProviderCatalog::Describe(const std::string& schema
 
 Status ProviderCatalog::Scan(const execution::TableInfo& table, const execution::ScanRequest& request,
                              const execution::ScanChunkFn& fn, execution::ScanStats* stats) const {
+  if (table.kind == execution::TableKind::kSystem) {
+    static const catalog::Snapshot kEmpty;
+    return ScanSystemTable(table, catalog_ ? *catalog_ : kEmpty, session_ ? *session_ : sql::Session::Current(), request,
+                           fn, stats);
+  }
   if (table.kind == execution::TableKind::kView && table.measure_states) {
     execution::ScanStats own;
     Status st = static_cast<const PinnedView&>(*table.measure_states).Scan(request, fn, &own);

@@ -16,6 +16,7 @@
 #include "execution/table_source.h"
 #include "serving/relation_provider.h"
 #include "serving/view_source.h"
+#include "sql/session.h"
 
 namespace laminar::serving {
 
@@ -29,8 +30,12 @@ class ProviderCatalog : public execution::TableCatalog {
   Result<execution::TableInfo> Describe(const std::string& schema, const std::string& name) const override;
   Status Scan(const execution::TableInfo& table, const execution::ScanRequest& request,
               const execution::ScanChunkFn& fn, execution::ScanStats* stats) const override;
+  // The session the system tables describe (laminar.settings); must outlive this object. Unset:
+  // the default session.
+  void set_session(const sql::Session* session) { session_ = session; }
 
  private:
+  const sql::Session* session_ = nullptr;
   const RelationProvider& provider_;
   const catalog::Snapshot* catalog_ = nullptr;
   ViewSnapshotFn snapshot_fn_;

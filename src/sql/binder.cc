@@ -198,6 +198,9 @@ Result<Type> CommonType(const std::vector<Bound*>& items, const char* context) {
 Result<Type> TypeOfTypeName(const ast::TypeName& tn) {
   std::string name = tn.names.empty() ? "" : tn.names.back();
   if (tn.array_bounds > 0) return Unimplemented("unsupported type: {}[] (arrays)", name);
+  // The catalog's types, as the engine's: oid → bigint, name → text.
+  if (name == "oid") return Type::kInt64;
+  if (name == "name") return Type::kText;
   auto t = TypeFromSqlName(name);
   if (!t) return Unimplemented("unsupported type: {}", name);
   return *t;
@@ -318,6 +321,7 @@ LAMINAR_NOINLINE Result<Bound> BindTypeCast(const ast::Expr& tc, const Ctx& cx) 
   std::string type_name = tn.names.empty() ? "" : tn.names.back();
   if (type_name == "interval" && tn.array_bounds == 0) return BindIntervalCast(tc);
   if (tn.array_bounds > 0 || type_name == "int2vector" || type_name == "oidvector") return BindArrayCast(tc, cx);
+  if (IsRegTypeName(type_name)) return BindRegCast(type_name, tc, cx);
   ASSIGN_OR_RETURN(Type to, TypeOfTypeName(tn));
   ASSIGN_OR_RETURN(Bound arg, Bind(*tc.args[0], cx));
   if (arg.unknown) {

@@ -681,6 +681,7 @@ LAMINAR_NOINLINE Result<Bound> BindFuncCall(const ast::Expr& fc, const Ctx& cx) 
     return Bound{MakeLiteral(Value::Double(3.141592653589793), Type::kDouble), false};
   }
   if (auto arr = BindArrayFunc(name, fc, cx)) return std::move(*arr);
+  if (auto cat = BindCatalogFunc(name, fc, cx)) return std::move(*cat);
   const FuncInfo* fi = FindFunc(name);
   if (!fi) return Unimplemented("unsupported function: {}", name);
   return BindScalarFunc(name, *fi, fc, cx);
@@ -701,6 +702,7 @@ LAMINAR_NOINLINE Result<Bound> BindSqlValueFunction(const ast::Expr& node, const
     }
     return Bound{MakeLiteral(Value::Timestamp(now), Type::kTimestamp), false};
   }
+  if (auto v = BindSessionValue(node)) return std::move(*v);
   return Unsupported(node);
 }
 

@@ -71,6 +71,13 @@ std::optional<Result<Bound>> BindArrayFunc(const std::string& name, const ast::E
 // as PostgreSQL's typed elements do.
 bool IsArrayElement(const Expr& e);
 
+// The session and catalog functions (binder_catalog.cc): nullopt when `name` is none of them.
+std::optional<Result<Bound>> BindCatalogFunc(const std::string& name, const ast::Expr& fc, const Ctx& cx);
+std::optional<Result<Bound>> BindSessionValue(const ast::Expr& node);
+// Casts to regclass, regtype, regproc, regnamespace: a name gives its oid, an oid its name.
+bool IsRegTypeName(const std::string& name);
+Result<Bound> BindRegCast(const std::string& type, const ast::Expr& tc, const Ctx& cx);
+
 // Literal text (binder_text.cc).
 std::string Trim(const std::string& s);
 // Parses PostgreSQL interval input without months or years: '1 hour', '90 minutes',

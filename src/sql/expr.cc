@@ -625,7 +625,8 @@ Value EvalFunc(const Expr& e, const Value* row) {
     case Func::kConcat:
     case Func::kConcatWs:
     case Func::kFormat:
-    case Func::kQuoteNullable: return internal::EvalTextFuncNonStrict(e, row);
+    case Func::kQuoteNullable:
+    case Func::kJsonBuildObject: return internal::EvalTextFuncNonStrict(e, row);
     case Func::kArrayConstruct:
     case Func::kArrayAny:
     case Func::kArrayAll: return internal::EvalArrayFuncNonStrict(e, row);

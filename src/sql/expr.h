@@ -154,6 +154,7 @@ enum class Func {
   kArrayAny,        // children[0] op ANY (children[1]) (op: Expr::op); each element read as children[0]'s
                     // type; not strict (three-valued, as PostgreSQL)
   kArrayAll,        // children[0] op ALL (children[1])
+  kJsonBuildObject, // json_build_object(k1, v1, ...) → text (JSON, PostgreSQL's spacing); not strict
 };
 
 // Fields of extract(field FROM ts) / date_part('field', ts), in UTC.

@@ -93,6 +93,7 @@ const char* FuncName(Func f) {
     case Func::kStringToArray: return "string_to_array";
     case Func::kArrayAny: return "any";
     case Func::kArrayAll: return "all";
+    case Func::kJsonBuildObject: return "json_build_object";
   }
   return "?";
 }
@@ -171,6 +172,7 @@ FuncFamily FamilyOf(Func f) {
     case Func::kQuoteIdent:
     case Func::kQuoteLiteral:
     case Func::kQuoteNullable:
+    case Func::kJsonBuildObject:
     case Func::kConcatWs:
     case Func::kTranslate:
     case Func::kAscii:

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <memory>
 
@@ -694,6 +695,62 @@ Value EvalTextFuncNonStrict(const Expr& e, const Value* row) {
     case Func::kQuoteNullable: {
       Value v = Eval(*e.children[0], row);
       return Value::Text(v.is_null() ? "NULL" : QuoteLiteral(v.as_text()));
+    }
+    case Func::kJsonBuildObject: {
+      // PostgreSQL's text of a json object: {"k" : v, "k2" : v2}.
+      auto quote = [](const std::string& t) {
+        std::string q = "\"";
+        for (unsigned char c : t) {
+          switch (c) {
+            case '"': q += "\\\""; break;
+            case '\\': q += "\\\\"; break;
+            case '\n': q += "\\n"; break;
+            case '\r': q += "\\r"; break;
+            case '\t': q += "\\t"; break;
+            case '\b': q += "\\b"; break;
+            case '\f': q += "\\f"; break;
+            default:
+              if (c < 0x20) {
+                q += fmt::format("\\u{:04x}", c);
+              } else {
+                q += static_cast<char>(c);
+              }
+          }
+        }
+        return q + "\"";
+      };
+      std::string out = "{";
+      for (size_t i = 0; i + 1 < e.children.size(); i += 2) {
+        Value k = Eval(*e.children[i], row);
+        if (k.is_null()) return EvalError(ErrorCode::kNullValueNotAllowed, "null value not allowed for object key");
+        if (i) out += ", ";
+        std::string key;
+        AppendOutputText(k, e.children[i]->type, &key);
+        out += quote(key) + " : ";
+        Value v = Eval(*e.children[i + 1], row);
+        Type t = e.children[i + 1]->type;
+        if (v.is_null()) {
+          out += "null";
+        } else if (t == Type::kBool) {
+          out += v.as_bool() ? "true" : "false";
+        } else if (t == Type::kInt64) {
+          out += std::to_string(v.as_int());
+        } else if (t == Type::kDouble && std::isfinite(v.as_double())) {
+          AppendOutputText(v, t, &out);
+        } else if (t == Type::kTimestamp) {
+          // ISO 8601, as PostgreSQL writes timestamps in JSON: 2024-01-01T00:00:00+00:00.
+          std::string text;
+          AppendOutputText(v, t, &text);
+          if (auto sp = text.find(' '); sp != std::string::npos) text[sp] = 'T';
+          if (text.size() >= 3 && text.compare(text.size() - 3, 3, "+00") == 0) text += ":00";
+          out += quote(text);
+        } else {
+          std::string text;
+          AppendOutputText(v, t, &text);
+          out += quote(text);
+        }
+      }
+      return Value::Text(out + "}");
     }
     default: return Value::Null();
   }

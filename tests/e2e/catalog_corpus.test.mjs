@@ -4,6 +4,11 @@
 // SQLSTATE) must equal the one recorded in catalog_corpus.expected.json, so a change in how the
 // catalog is answered shows up here query by query. UPDATE_CATALOG_CORPUS=1 rewrites the file
 // (review the diff: it is what clients will see).
+//
+// The second test sends the same queries to the one engine over HTTP (pg_catalog and
+// information_schema as SQL views over the system tables): every answer must equal the recorded
+// one except the queries of ENGINE_GAPS, which must still differ (so the list shrinks as the
+// engine grows; PostgreSQL clients keep the emulation in src/pgwire until it is empty).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -38,6 +43,25 @@ after(async () => {
   removeDir(dir);
 });
 
+// What the engine does not answer as recorded yet, by a piece of the query's text.
+const ENGINE_GAPS = [
+  ['pol.polroles', 'ARRAY(subquery) correlated by oid = ANY(outer column) under an aggregate'],
+  ['pg_catalog.array_upper(pr.prattrs', 'generate_series reading a column of the enclosing query (LATERAL)'],
+  ['pg_catalog.unnest(tc.reloptions)', 'unnest reading a column of the enclosing query (LATERAL)'],
+  ['_pg_expandarray', 'a set-returning function with field selection'],
+  ['unnest(ix.indkey) attnum', 'a set-returning function in the select list'],
+  ['current_schema(), current_user', 'over HTTP there is no PostgreSQL session: the user is "laminar"'],
+  ['SELECT current_database(), current_user', 'over HTTP there is no PostgreSQL session: the user is "laminar"'],
+  ["current_setting('application_name')", 'over HTTP there is no PostgreSQL session: no application_name'],
+];
+
+// psql's unaligned text of a JSON answer's value.
+function psqlText(v, type) {
+  if (v === null) return 'NULL';
+  if (type === 'boolean') return v ? 't' : 'f';
+  return String(v);
+}
+
 function run(sql) {
   const r = spawnSync('psql', [`host=127.0.0.1 port=${pgPort} user=u dbname=laminar`, '-X', '-A', '-t', '-F', '\t', '-P', 'null=NULL',
     '-v', 'ON_ERROR_STOP=1', '-v', 'VERBOSITY=verbose', '-c', sql], { encoding: 'utf8', timeout: 30000 });
@@ -65,4 +89,26 @@ test('every recorded client catalog query answers as recorded', () => {
     if (JSON.stringify(a) !== JSON.stringify(e)) diffs.push(`query ${i + 1}:\n${a.sql}\n  got ${JSON.stringify(a.rows ?? a.error)}\n  expected ${JSON.stringify(e.rows ?? e.error)}`);
   });
   assert.equal(diffs.length, 0, diffs.join('\n\n'));
+});
+
+test('the engine answers the corpus over HTTP as recorded, except its listed gaps', async () => {
+  const expected = JSON.parse(readFileSync(expectedFile, 'utf8'));
+  const diffs = [];
+  const closed = [];
+  for (const [i, e] of expected.entries()) {
+    const r = await srv.query(e.sql);
+    let got;
+    if (r.status === 200) {
+      const types = r.json.columns.map((c) => c.type);
+      got = { rows: r.json.rows.map((row) => row.map((v, k) => psqlText(v, types[k])).join('\t')) };
+    } else {
+      got = { error: r.json?.sqlstate ?? String(r.status) };
+    }
+    const same = JSON.stringify(got) === JSON.stringify(e.error ? { error: e.error } : { rows: e.rows });
+    const gap = ENGINE_GAPS.find(([piece]) => e.sql.includes(piece));
+    if (gap && same) closed.push(`query ${i + 1} (${gap[1]}) now answers as recorded: remove it from ENGINE_GAPS`);
+    if (!gap && !same) diffs.push(`query ${i + 1}:\n${e.sql}\n  got ${JSON.stringify(got)}\n  expected ${JSON.stringify(e.rows ?? e.error)}`);
+  }
+  assert.equal(diffs.length, 0, diffs.join('\n\n'));
+  assert.equal(closed.length, 0, closed.join('\n'));
 });
