@@ -9,35 +9,16 @@
 #include <numeric>
 #include <random>
 
+#include "execution/operator_test_source.h"
+
 namespace laminar::execution {
 namespace {
 
 using B = FrameBoundKind;
 using K = WindowFunctionKind;
 
-class RowsSource : public PhysicalOperator {
- public:
-  RowsSource(std::vector<Type> types, std::vector<std::vector<Value>> rows, size_t chunk_rows = 4)
-      : rows_(std::move(rows)), chunk_rows_(chunk_rows) {
-    types_ = std::move(types);
-  }
-  Status Produce(ExecContext& ctx, Sink& out) override {
-    for (size_t i = 0; i < rows_.size(); i += chunk_rows_) {
-      RETURN_IF_ERROR(ctx.Check());
-      Chunk chunk(types_);
-      for (size_t r = i; r < std::min(rows_.size(), i + chunk_rows_); r++) chunk.AppendValues(rows_[r]);
-      bool stop = false;
-      RETURN_IF_ERROR(out.Push(chunk, &stop));
-      if (stop) break;
-    }
-    return Status::OK();
-  }
-  std::string Describe() const override { return "RowsSource"; }
-
- private:
-  std::vector<std::vector<Value>> rows_;
-  size_t chunk_rows_;
-};
+// Rows pushed in chunks of 3 unless a test says otherwise.
+using RowsSource = test_util::TestSource;
 
 const Value N;
 Value I(int64_t i) { return Value::Int(i); }
