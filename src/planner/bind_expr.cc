@@ -152,6 +152,13 @@ Result<ExprPtr> Binder::Bind(const ast::Expr& e, ExprCtx& ctx, bool predicate) {
     if (n.kind == ast::ExprKind::kColumnRef && !n.star) {
       auto [q, name] = RefParts(n);
       auto r = ctx.scope->scope.Resolve(q, name);
+      if (!r.ok() && outer_value_columns_) {
+        // A column of the row an Apply runs this query for: its value, a constant.
+        sql::Scope values;
+        values.columns = *outer_value_columns_;
+        auto found = values.Resolve(q, name);
+        if (found.ok()) return sql::MakeLiteral((*outer_values_)[*found], (*outer_value_columns_)[*found].type);
+      }
       if (!r.ok()) {
         // A column of an enclosing query: a correlated reference (ids are query-wide, so the
         // subquery's plan reads the outer column by its id; BindSubqueryExpr decorrelates).
@@ -620,12 +627,44 @@ Result<ExprPtr> Binder::BindArraySubquery(const ast::Expr& e, ExprCtx& ctx, std:
   return ExprPtr(co);
 }
 
+// A scalar subquery that decorrelation refuses (a non-equality correlation under an aggregate, a
+// table function reading the enclosing row, ...): an Apply, which binds and runs it per distinct
+// combination of the block's column values. Bound once now with NULLs, so that what fails for
+// every row fails here; else the refusal stands.
+Result<ExprPtr> Binder::BindApply(const ast::Expr& e, ExprCtx& ctx, std::vector<int>* table, const Status& refused) {
+  if (e.sublink != ast::SublinkKind::kScalar || !ctx.joins || ctx.agg || !outer_scopes_.empty()) return refused;
+  auto spec = std::make_shared<ApplySpec>();
+  spec->query = std::shared_ptr<const ast::SelectStmt>(e.subquery->Clone());
+  spec->params = ctx.scope->ids;
+  spec->columns = ctx.scope->scope.columns;
+  for (auto& c : spec->columns) c.merged = false;
+  std::vector<Value> nulls(spec->columns.size());
+  int next = 0;
+  Binder probe(catalog_, &next, nullptr);
+  probe.SetOuterValues(&spec->columns, &nulls);
+  auto plan = probe.BindSelect(*spec->query);
+  if (!plan.ok()) return refused;
+  if ((*plan)->columns.size() != 1) return InvalidArgument(ErrorCode::kSyntaxError, "subquery must return only one column");
+  spec->result_type = (*plan)->columns[0].type;
+  PendingJoin j;
+  j.apply = spec;
+  j.mark_id = NewId();
+  int id = j.mark_id;
+  std::string name = (*plan)->columns[0].name;
+  ctx.joins->push_back(std::move(j));
+  table->push_back(id);
+  return sql::MakeColumn(static_cast<int>(table->size() - 1), name, spec->result_type);
+}
+
 Result<ExprPtr> Binder::BindSubqueryExpr(const ast::Expr& e, ExprCtx& ctx, std::vector<int>* table) {
   if (e.sublink == ast::SublinkKind::kArray) return BindArraySubquery(e, ctx, table);
   Binder child(catalog_, next_id_, this);
   child.outer_scopes_ = outer_scopes_;
   child.outer_scopes_.push_back(ctx.scope);
-  ASSIGN_OR_RETURN(LogicalPtr sub, child.BindSelect(*e.subquery));
+  auto bound = child.BindSelect(*e.subquery);
+  if (!bound.ok() && bound.status().error_code() == ErrorCode::kFeatureNotSupported)
+    return BindApply(e, ctx, table, bound.status());
+  ASSIGN_OR_RETURN(LogicalPtr sub, std::move(bound));
   auto ref = [&](int id, const std::string& name, Type t) {
     table->push_back(id);
     return sql::MakeColumn(static_cast<int>(table->size() - 1), name, t);
@@ -634,7 +673,9 @@ Result<ExprPtr> Binder::BindSubqueryExpr(const ast::Expr& e, ExprCtx& ctx, std::
   if (!outer.empty()) {
     if (ctx.agg)
       return Unimplemented(ErrorCode::kFeatureNotSupported, "a correlated subquery in a query with GROUP BY or aggregates is not supported");
-    return BindCorrelated(e, std::move(sub), outer, ctx, table);
+    auto r = BindCorrelated(e, std::move(sub), outer, ctx, table);
+    if (!r.ok() && r.status().error_code() == ErrorCode::kFeatureNotSupported) return BindApply(e, ctx, table, r.status());
+    return r;
   }
   switch (e.sublink) {
     case ast::SublinkKind::kScalar: {

@@ -56,6 +56,14 @@ Result<LogicalPtr> BindQuery(const ast::SelectStmt& stmt, const execution::Table
   return b.BindSelect(stmt);
 }
 
+Result<LogicalPtr> BindWithValues(const ast::SelectStmt& stmt, const execution::TableCatalog& catalog,
+                                  const std::vector<sql::ScopeColumn>& columns, const std::vector<Value>& values) {
+  int next_id = 0;
+  Binder b(catalog, &next_id, nullptr);
+  b.SetOuterValues(&columns, &values);
+  return b.BindSelect(stmt);
+}
+
 namespace {
 
 void TablesOfExpr(const ast::Expr& e, std::set<std::string>* out);
@@ -274,6 +282,20 @@ Result<LogicalPtr> Binder::BindValues(const ast::SelectStmt& s) {
 
 void Binder::ApplyJoins(std::vector<PendingJoin>* joins, LogicalPtr* plan) {
   for (auto& j : *joins) {
+    if (j.apply) {
+      auto node = MakeNode(LogicalKind::kApply);
+      node->columns = (*plan)->columns;
+      node->ids = (*plan)->ids;
+      node->columns.push_back({"?column?", j.apply->result_type});
+      node->ids.push_back(j.mark_id);
+      node->apply_query = j.apply->query;
+      node->apply_params = j.apply->params;
+      node->apply_columns = j.apply->columns;
+      node->apply_catalog = &catalog_;
+      node->children.push_back(std::move(*plan));
+      *plan = std::move(node);
+      continue;
+    }
     auto node = MakeNode(LogicalKind::kJoin);
     node->join = j.kind;
     node->columns = (*plan)->columns;

@@ -32,11 +32,18 @@
 #include "execution/table_source.h"
 #include "planner/logical_plan.h"
 #include "sql/ast.h"
+#include "sql/binder.h"
 
 namespace laminar::planner {
 
 // Binds a whole query; the plan's output columns are the result columns, in order.
 Result<LogicalPtr> BindQuery(const sql::ast::SelectStmt& stmt, const execution::TableCatalog& catalog);
+
+// Binds `stmt` with the columns `columns` (which it may name as if they were an enclosing query's)
+// read as the constants `values`: a correlated subquery's plan for one row of the enclosing query
+// (the Apply operator, execution/apply.h).
+Result<LogicalPtr> BindWithValues(const sql::ast::SelectStmt& stmt, const execution::TableCatalog& catalog,
+                                  const std::vector<sql::ScopeColumn>& columns, const std::vector<Value>& values);
 
 // The names of the relations the query's FROM clauses name anywhere (subqueries, CTE bodies and
 // set operations included; CTE names too, as written).

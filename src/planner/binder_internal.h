@@ -55,6 +55,15 @@ struct ViewMeasure {
 };
 
 // A subquery in an expression, joined into the block's plan when the clause's level is built.
+// A correlated scalar subquery run per row (LogicalKind::kApply): its query, the block's columns
+// it may read (ids, and their names as the subquery sees them) and its answer's type.
+struct ApplySpec {
+  std::shared_ptr<const ast::SelectStmt> query;
+  std::vector<int> params;
+  std::vector<sql::ScopeColumn> columns;
+  Type result_type = Type::kText;
+};
+
 struct PendingJoin {
   // kLeft (scalar: one row or none), kCross (EXISTS), kMark (IN), kMarkExists (correlated EXISTS)
   JoinKind kind = JoinKind::kLeft;
@@ -63,6 +72,7 @@ struct PendingJoin {
   ExprPtr residual;                            // correlation conditions (decorrelated subqueries)
   int mark_id = -1;                            // kMark/kMarkExists: the id of the boolean output
   bool single_match = false;                   // kLeft: at most one right row per left row (21000)
+  std::shared_ptr<ApplySpec> apply;            // set: an Apply (mark_id is its answer's id), not a join
 };
 
 // A subquery with its correlated conditions pulled out (bind_decorrelate.cc).
@@ -94,7 +104,15 @@ class Binder {
  public:
   Binder(const execution::TableCatalog& catalog, int* next_id, const Binder* parent)
       : catalog_(catalog), next_id_(next_id), parent_(parent),
-        measures_(parent ? parent->measures_ : &own_measures_) {}
+        measures_(parent ? parent->measures_ : &own_measures_),
+        outer_value_columns_(parent ? parent->outer_value_columns_ : nullptr),
+        outer_values_(parent ? parent->outer_values_ : nullptr) {}
+
+  // Names that resolve to constants (BindWithValues): the enclosing row of an Apply.
+  void SetOuterValues(const std::vector<sql::ScopeColumn>* columns, const std::vector<Value>* values) {
+    outer_value_columns_ = columns;
+    outer_values_ = values;
+  }
 
   // A whole SELECT statement (WITH, set operations, VALUES, ORDER BY, LIMIT).
   Result<LogicalPtr> BindSelect(const ast::SelectStmt& s);
@@ -162,6 +180,10 @@ class Binder {
   // View measure columns by id, shared by the query's binders (the root owns them).
   std::map<int, ViewMeasure> own_measures_;
   std::map<int, ViewMeasure>* measures_;
+  const std::vector<sql::ScopeColumn>* outer_value_columns_ = nullptr;
+  const std::vector<Value>* outer_values_ = nullptr;
+  // A scalar subquery that decorrelation refuses, run per row instead (kApply).
+  Result<ExprPtr> BindApply(const ast::Expr& e, ExprCtx& ctx, std::vector<int>* table, const Status& refused);
 };
 
 // The output name PostgreSQL gives an unaliased select-list expression ("?column?" when none).

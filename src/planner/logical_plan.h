@@ -17,6 +17,8 @@
 #include "common/types.h"
 #include "execution/table_source.h"
 #include "function/aggregate.h"
+#include "sql/ast.h"
+#include "sql/binder.h"
 #include "sql/expr.h"
 
 namespace laminar::planner {
@@ -40,6 +42,7 @@ enum class LogicalKind {
   kSetOp,        // UNION / INTERSECT / EXCEPT [ALL]
   kSingleRow,    // a scalar subquery's input: at most one row, else an error
   kSeries,       // generate_series(start, stop, step) in FROM: one bigint or timestamptz column
+  kApply,        // a correlated scalar subquery run per row of the child (execution/apply.h)
 };
 
 // kMark: every left row plus a boolean: SQL IN's three-valued result over the right rows that
@@ -126,6 +129,14 @@ struct LogicalOperator {
   bool single_match = false;
   std::vector<sql::ExprPtr> left_keys, right_keys;
   sql::ExprPtr residual;
+
+  // kApply: output = the child's columns, then the subquery's answer (ids.back()). The subquery
+  // (apply_query) reads the child's columns apply_params, named and typed as apply_columns; it is
+  // bound per combination of their values (BindWithValues), against apply_catalog.
+  std::shared_ptr<const sql::ast::SelectStmt> apply_query;
+  std::vector<int> apply_params;
+  std::vector<sql::ScopeColumn> apply_columns;
+  const execution::TableCatalog* apply_catalog = nullptr;
 
   // kWindow: output = child columns, then one per call.
   std::vector<WindowCall> windows;

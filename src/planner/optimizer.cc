@@ -197,6 +197,13 @@ LogicalPtr Push(LogicalPtr node, std::vector<ExprPtr> preds) {
       node->children[0] = Push(std::move(node->children[0]), {});
       return WrapFilter(std::move(node), std::move(preds));
     case LogicalKind::kJoin: return PushJoin(std::move(node), std::move(preds));
+    case LogicalKind::kApply: {
+      // Conjuncts that do not read the subquery's answer go below it (fewer rows to run it for).
+      std::vector<ExprPtr> down, above;
+      for (auto& p : preds) (ReadsOnly(*p, node->children[0]->ids) ? down : above).push_back(p);
+      node->children[0] = Push(std::move(node->children[0]), std::move(down));
+      return WrapFilter(std::move(node), std::move(above));
+    }
     case LogicalKind::kAggregate: {
       // Conjuncts over group keys only filter groups before grouping (not with grouping sets,
       // where a key is NULL in the rows of the sets without it).
@@ -310,6 +317,17 @@ void Prune(LogicalOperator* node, const std::set<int>& required) {
       }
       Prune(node->children[0].get(), need);
       return;
+    case LogicalKind::kApply: {
+      OutputColumn answer = node->columns.back();
+      int answer_id = node->ids.back();
+      need = required;
+      need.insert(node->apply_params.begin(), node->apply_params.end());
+      Prune(node->children[0].get(), need);
+      PassThrough(node);
+      node->columns.push_back(answer);
+      node->ids.push_back(answer_id);
+      return;
+    }
     case LogicalKind::kJoin: {
       bool mark = node->join == JoinKind::kMark || node->join == JoinKind::kMarkExists;
       OutputColumn mark_col;

@@ -1,5 +1,9 @@
 #include "planner/physical_planner.h"
 
+#include "execution/apply.h"
+#include "planner/binder.h"
+#include "planner/optimizer.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -198,6 +202,34 @@ Result<Lowered> Lowerer::Lower(const LogicalOperator& n) {
       ASSIGN_OR_RETURN(Lowered in, Lower(*n.children[0]));
       in.op = std::make_unique<execution::EnforceSingleRow>(std::move(in.op));
       return in;
+    }
+    case LogicalKind::kApply: {
+      ASSIGN_OR_RETURN(Lowered in, Lower(*n.children[0]));
+      std::vector<ExprPtr> refs;
+      for (size_t i = 0; i < n.apply_params.size(); i++)
+        refs.push_back(ColumnRef(n.apply_params[i], n.apply_columns[i].name, n.apply_columns[i].type));
+      ASSIGN_OR_RETURN(std::vector<uint32_t> params, Materialize(&in, refs));
+      auto query = n.apply_query;
+      auto columns = n.apply_columns;
+      const execution::TableCatalog* catalog = n.apply_catalog;
+      execution::Apply::PlanFn plan = [query, columns, catalog](const std::vector<Value>& values)
+          -> Result<execution::PhysicalOperatorPtr> {
+        ASSIGN_OR_RETURN(LogicalPtr p, BindWithValues(*query, *catalog, columns, values));
+        p = Optimize(std::move(p));
+        ASSIGN_OR_RETURN(PhysicalPlan pp, CreatePhysicalPlan(*p, *catalog, nullptr));
+        return std::move(pp.root);
+      };
+      std::vector<int> ids = in.ids;
+      ids.push_back(n.ids.back());
+      std::vector<Type> types = in.types;
+      types.push_back(n.columns.back().type);
+      Lowered out;
+      out.op = std::make_unique<execution::Apply>(std::move(in.op), std::move(params), std::move(plan), n.columns.back().type,
+                                                  "subquery");
+      out.ids = std::move(ids);
+      out.types = std::move(types);
+      std::vector<int> want(n.ids.begin(), n.ids.end());
+      return Select(std::move(out), want);
     }
   }
   return Internal("plan: unknown node");

@@ -520,7 +520,10 @@ LAMINAR_NOINLINE Result<Bound> BindBinaryOp(const std::string& op, const ast::Ex
   bool intervals = arith && (*arith == ArithOp::kAdd || *arith == ArithOp::kSub);
   ASSIGN_OR_RETURN(Bound a, Bind(lexpr, cx, intervals));
   ASSIGN_OR_RETURN(Bound b, Bind(rexpr, cx, intervals));
-  if (op == "||") return BindConcatOp(std::move(a), std::move(b));
+  if (op == "||") {
+    if (IsArraySyntax(lexpr) || IsArraySyntax(rexpr)) return BindArrayConcat(std::move(a), std::move(b));
+    return BindConcatOp(std::move(a), std::move(b));
+  }
   if (cmp) {
     RETURN_IF_ERROR(Unify({&a, &b}, op == "!=" ? "<>" : text));
     return Bound{MakeCompare(*cmp, a.e, b.e), false};

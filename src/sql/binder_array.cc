@@ -43,6 +43,18 @@ std::optional<CompareOp> CompareOpOf(const std::string& op) {
 
 }  // namespace
 
+bool IsArraySyntax(const ast::Expr& e) {
+  if (e.kind == ast::ExprKind::kArray) return true;
+  if (e.kind == ast::ExprKind::kSubquery && e.sublink == ast::SublinkKind::kArray) return true;
+  return e.kind == ast::ExprKind::kCast && e.type && e.type->array_bounds > 0;
+}
+
+Result<Bound> BindArrayConcat(Bound a, Bound b) {
+  ASSIGN_OR_RETURN(ExprPtr ea, ArrayArg(a, "an operand of || with an array"));
+  ASSIGN_OR_RETURN(ExprPtr eb, ArrayArg(b, "an operand of || with an array"));
+  return Bound{MakeFunc(Func::kArrayCat, Type::kText, {ea, eb}), false};
+}
+
 bool IsArrayElement(const Expr& e) { return e.kind == ExprKind::kFunc && e.func == Func::kArraySubscript; }
 
 Result<Bound> BindAnyAll(const ast::Expr& node, const Ctx& cx) {

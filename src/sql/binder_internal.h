@@ -67,6 +67,10 @@ Result<Bound> BindArrayConstructor(const ast::Expr& node, const Ctx& cx);
 Result<Bound> BindIndirection(const ast::Expr& node, const Ctx& cx);
 Result<Bound> BindArrayCast(const ast::Expr& tc, const Ctx& cx);
 std::optional<Result<Bound>> BindArrayFunc(const std::string& name, const ast::Expr& fc, const Ctx& cx);
+// An operand written as an array: ARRAY[...], ARRAY(subquery) or a cast to t[]. `a || b` with one
+// is array concatenation (BindArrayConcat), else text concatenation.
+bool IsArraySyntax(const ast::Expr& e);
+Result<Bound> BindArrayConcat(Bound a, Bound b);
 // An array element (a subscript's result): text that compares with a typed value as that type,
 // as PostgreSQL's typed elements do.
 bool IsArrayElement(const Expr& e);

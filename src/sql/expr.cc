@@ -629,7 +629,8 @@ Value EvalFunc(const Expr& e, const Value* row) {
     case Func::kJsonBuildObject: return internal::EvalTextFuncNonStrict(e, row);
     case Func::kArrayConstruct:
     case Func::kArrayAny:
-    case Func::kArrayAll: return internal::EvalArrayFuncNonStrict(e, row);
+    case Func::kArrayAll:
+    case Func::kArrayCat: return internal::EvalArrayFuncNonStrict(e, row);
     default: break;
   }
   size_t n = ch.size();

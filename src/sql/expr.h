@@ -154,6 +154,8 @@ enum class Func {
   kArrayAny,        // children[0] op ANY (children[1]) (op: Expr::op); each element read as children[0]'s
                     // type; not strict (three-valued, as PostgreSQL)
   kArrayAll,        // children[0] op ALL (children[1])
+  kArrayCat,        // array || array: the elements of both; a NULL operand counts as empty (NULL when
+                    // both are); not strict
   kJsonBuildObject, // json_build_object(k1, v1, ...) → text (JSON, PostgreSQL's spacing); not strict
 };
 

@@ -93,6 +93,7 @@ const char* FuncName(Func f) {
     case Func::kStringToArray: return "string_to_array";
     case Func::kArrayAny: return "any";
     case Func::kArrayAll: return "all";
+    case Func::kArrayCat: return "array_cat";
     case Func::kJsonBuildObject: return "json_build_object";
   }
   return "?";
@@ -146,7 +147,8 @@ FuncFamily FamilyOf(Func f) {
     case Func::kArrayToString:
     case Func::kStringToArray:
     case Func::kArrayAny:
-    case Func::kArrayAll: return FuncFamily::kArray;
+    case Func::kArrayAll:
+    case Func::kArrayCat: return FuncFamily::kArray;
     case Func::kLower:
     case Func::kUpper:
     case Func::kLength:

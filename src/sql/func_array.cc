@@ -119,6 +119,18 @@ Value EvalArrayFuncNonStrict(const Expr& e, const Value* row) {
     }
     return Value::Text(FormatArray(out));
   }
+  if (e.func == Func::kArrayCat) {
+    Value a = Eval(*e.children[0], row), b = Eval(*e.children[1], row);
+    if (a.is_null() && b.is_null()) return Value::Null();
+    ArrayElems out;
+    for (const Value* v : {&a, &b}) {
+      if (v->is_null()) continue;
+      auto elems = Elems(*v);
+      if (!elems) return Value::Null();
+      for (auto& el : *elems) out.push_back(std::move(el));
+    }
+    return Value::Text(FormatArray(out));
+  }
   // x op ANY (arr) / x op ALL (arr): PostgreSQL's three-valued result. ANY: true when some
   // element satisfies op, else NULL when x or some element is NULL, else false. ALL: false when
   // some element fails, else NULL when a NULL was seen, else true. An empty array: false / true.
