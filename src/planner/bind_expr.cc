@@ -93,6 +93,53 @@ bool IsAggregateCall(const ast::Expr& e) {
 
 bool IsWindowCall(const ast::Expr& e) { return e.kind == ast::ExprKind::kFunction && e.over != nullptr; }
 
+bool IsSetReturningCall(const ast::Expr& e) {
+  if (e.kind != ast::ExprKind::kFunction || e.over) return false;
+  const std::string& n = e.FunctionName();
+  return n == "unnest" || n == "generate_subscripts" || n == "generate_series";
+}
+
+// unnest(array), generate_subscripts(array, dim), generate_series(start, stop [, step]) in a select
+// list: a column of the ProjectSet below the projection (execution/project_set.h).
+Result<ExprPtr> Binder::BindSetReturningCall(const ast::Expr& call, ExprCtx& ctx, std::vector<int>* table) {
+  std::string name = call.FunctionName();
+  if (!ctx.set_calls)
+    return Unimplemented(ErrorCode::kFeatureNotSupported, "set-returning function {}() is not supported in {}", name, ctx.clause);
+  ExprCtx argc;
+  argc.scope = ctx.scope;
+  argc.clause = "the argument of a set-returning function";
+  LogicalOperator::SetCall sc;
+  std::vector<Type> want;
+  if (name == "unnest") {
+    sc.func = execution::SetFunction::kUnnest;
+    want = {Type::kText};
+  } else if (name == "generate_subscripts") {
+    sc.func = execution::SetFunction::kGenerateSubscripts;
+    want = {Type::kText, Type::kInt64};
+  } else {
+    sc.func = execution::SetFunction::kGenerateSeries;
+    want = {Type::kInt64, Type::kInt64, Type::kInt64};
+    if (call.args.size() == 2) want.pop_back();
+  }
+  if (call.args.size() != want.size())
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "function {} with {} arguments does not exist", name, call.args.size());
+  for (size_t i = 0; i < want.size(); i++) {
+    ASSIGN_OR_RETURN(ExprPtr a, Bind(*call.args[i], argc));
+    if (a->type != want[i]) {
+      if (name == "generate_series")
+        return Unimplemented(ErrorCode::kFeatureNotSupported, "generate_series over {} in a select list is not supported (bigint only; in FROM, timestamps too)",
+                             TypeName(a->type));
+      return InvalidArgument(ErrorCode::kUndefinedFunction, "function {} does not exist for an argument of type {}", name, TypeName(a->type));
+    }
+    sc.args.push_back(a);
+  }
+  int id = NewId();
+  ctx.set_calls->push_back(std::move(sc));
+  ctx.set_ids->push_back(id);
+  table->push_back(id);
+  return sql::MakeColumn(static_cast<int>(table->size() - 1), name, name == "unnest" ? Type::kText : Type::kInt64);
+}
+
 std::string FigureName(const ast::Expr& e) {
   switch (e.kind) {
     case ast::ExprKind::kColumnRef: return e.star || e.names.empty() ? "?column?" : e.names.back();
@@ -131,6 +178,7 @@ Result<ExprPtr> Binder::Bind(const ast::Expr& e, ExprCtx& ctx, bool predicate) {
       if (!ctx.joins) return Unimplemented(ErrorCode::kFeatureNotSupported, "subqueries are not supported in {}", ctx.clause);
       return BindSubqueryExpr(n, ctx, &table);
     }
+    if (IsSetReturningCall(n)) return BindSetReturningCall(n, ctx, &table);
     if (IsWindowCall(n)) {
       if (!ctx.allow_windows) return InvalidArgument(ErrorCode::kWindowingError, "window functions are not allowed in {}", ctx.clause);
       return BindWindowCall(n, ctx, &table);

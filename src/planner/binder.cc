@@ -401,6 +401,14 @@ Result<LogicalPtr> Binder::BindBlock(const ast::SelectStmt& s) {
   post.windows = &windows;
   post.window_ids = &window_ids;
   post.joins = &joins;
+  // Set-returning functions: in the select list of a block without aggregates.
+  std::vector<LogicalOperator::SetCall> set_calls;
+  std::vector<int> set_ids;
+  ExprCtx select = post;
+  if (!aggregate) {
+    select.set_calls = &set_calls;
+    select.set_ids = &set_ids;
+  }
 
   // Select-list expressions.
   for (auto& t : targets) {
@@ -417,7 +425,7 @@ Result<LogicalPtr> Binder::BindBlock(const ast::SelectStmt& s) {
       }
       continue;
     }
-    ASSIGN_OR_RETURN(t.bound, Bind(*t.node, post));
+    ASSIGN_OR_RETURN(t.bound, Bind(*t.node, select));
   }
   ExprPtr having;
   if (s.having) {
@@ -499,6 +507,18 @@ Result<LogicalPtr> Binder::BindBlock(const ast::SelectStmt& s) {
     w->windows = std::move(windows);
     w->children.push_back(std::move(plan));
     plan = std::move(w);
+  }
+  if (!set_calls.empty()) {
+    auto ps = MakeNode(LogicalKind::kProjectSet);
+    ps->columns = plan->columns;
+    ps->ids = plan->ids;
+    for (size_t i = 0; i < set_calls.size(); i++) {
+      ps->columns.push_back({"?set?", set_calls[i].func == execution::SetFunction::kUnnest ? Type::kText : Type::kInt64});
+      ps->ids.push_back(set_ids[i]);
+    }
+    ps->set_calls = std::move(set_calls);
+    ps->children.push_back(std::move(plan));
+    plan = std::move(ps);
   }
 
   // The projection: visible columns, then DISTINCT ON keys and sort keys not among them.

@@ -98,6 +98,9 @@ struct ExprCtx {
   std::vector<WindowCall>* windows = nullptr;
   std::vector<int>* window_ids = nullptr;
   std::vector<PendingJoin>* joins = nullptr;  // where subqueries go (null: not allowed here)
+  // Where set-returning functions of a select list go (null: not allowed here), with their ids.
+  std::vector<LogicalOperator::SetCall>* set_calls = nullptr;
+  std::vector<int>* set_ids = nullptr;
 };
 
 class Binder {
@@ -148,6 +151,7 @@ class Binder {
   // `argc`: where the call's arguments are bound; the call is collected into *into.
   Result<ExprPtr> BindAggregateCall(const ast::Expr& call, ExprCtx& argc, AggState* into, std::vector<int>* table);
   Result<ExprPtr> BindWindowCall(const ast::Expr& call, ExprCtx& ctx, std::vector<int>* table);
+  Result<ExprPtr> BindSetReturningCall(const ast::Expr& call, ExprCtx& ctx, std::vector<int>* table);
   Result<ExprPtr> BindGrouping(const ast::Expr& call, ExprCtx& ctx, std::vector<int>* table);
   Result<ExprPtr> BindSubqueryExpr(const ast::Expr& e, ExprCtx& ctx, std::vector<int>* table);
   Result<ExprPtr> BindArraySubquery(const ast::Expr& e, ExprCtx& ctx, std::vector<int>* table);
@@ -193,5 +197,7 @@ std::string FigureName(const ast::Expr& e);
 bool ContainsNode(const ast::Expr& e, const std::function<bool(const ast::Expr&)>& pred);
 bool IsAggregateCall(const ast::Expr& e);
 bool IsWindowCall(const ast::Expr& e);
+// unnest, generate_subscripts, generate_series called in an expression (not in FROM).
+bool IsSetReturningCall(const ast::Expr& e);
 
 }  // namespace laminar::planner::internal

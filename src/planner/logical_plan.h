@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/types.h"
+#include "execution/project_set.h"
 #include "execution/table_source.h"
 #include "function/aggregate.h"
 #include "sql/ast.h"
@@ -43,6 +44,7 @@ enum class LogicalKind {
   kSingleRow,    // a scalar subquery's input: at most one row, else an error
   kSeries,       // generate_series(start, stop, step) in FROM: one bigint or timestamptz column
   kApply,        // a correlated scalar subquery run per row of the child (execution/apply.h)
+  kProjectSet,   // set-returning functions of a select list (execution/project_set.h)
 };
 
 // kMark: every left row plus a boolean: SQL IN's three-valued result over the right rows that
@@ -137,6 +139,14 @@ struct LogicalOperator {
   std::vector<int> apply_params;
   std::vector<sql::ScopeColumn> apply_columns;
   const execution::TableCatalog* apply_catalog = nullptr;
+
+  // kProjectSet: output = the child's columns, then one per call (ids); each row repeated as many
+  // times as its longest list of values.
+  struct SetCall {
+    execution::SetFunction func = execution::SetFunction::kUnnest;
+    std::vector<sql::ExprPtr> args;  // over the child's columns
+  };
+  std::vector<SetCall> set_calls;
 
   // kWindow: output = child columns, then one per call.
   std::vector<WindowCall> windows;

@@ -197,8 +197,9 @@ LogicalPtr Push(LogicalPtr node, std::vector<ExprPtr> preds) {
       node->children[0] = Push(std::move(node->children[0]), {});
       return WrapFilter(std::move(node), std::move(preds));
     case LogicalKind::kJoin: return PushJoin(std::move(node), std::move(preds));
+    case LogicalKind::kProjectSet:
     case LogicalKind::kApply: {
-      // Conjuncts that do not read the subquery's answer go below it (fewer rows to run it for).
+      // Conjuncts that do not read the subquery's answer (the functions' values) go below it.
       std::vector<ExprPtr> down, above;
       for (auto& p : preds) (ReadsOnly(*p, node->children[0]->ids) ? down : above).push_back(p);
       node->children[0] = Push(std::move(node->children[0]), std::move(down));
@@ -317,6 +318,19 @@ void Prune(LogicalOperator* node, const std::set<int>& required) {
       }
       Prune(node->children[0].get(), need);
       return;
+    case LogicalKind::kProjectSet: {
+      size_t base = node->columns.size() - node->set_calls.size();
+      std::vector<OutputColumn> scols(node->columns.begin() + base, node->columns.end());
+      std::vector<int> sids(node->ids.begin() + base, node->ids.end());
+      need = required;
+      for (const auto& c : node->set_calls)
+        for (const auto& a : c.args) Need(a, &need);
+      Prune(node->children[0].get(), need);
+      PassThrough(node);
+      node->columns.insert(node->columns.end(), scols.begin(), scols.end());
+      node->ids.insert(node->ids.end(), sids.begin(), sids.end());
+      return;
+    }
     case LogicalKind::kApply: {
       OutputColumn answer = node->columns.back();
       int answer_id = node->ids.back();

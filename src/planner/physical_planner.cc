@@ -1,6 +1,7 @@
 #include "planner/physical_planner.h"
 
 #include "execution/apply.h"
+#include "execution/project_set.h"
 #include "planner/binder.h"
 #include "planner/optimizer.h"
 
@@ -201,6 +202,26 @@ Result<Lowered> Lowerer::Lower(const LogicalOperator& n) {
     case LogicalKind::kSingleRow: {
       ASSIGN_OR_RETURN(Lowered in, Lower(*n.children[0]));
       in.op = std::make_unique<execution::EnforceSingleRow>(std::move(in.op));
+      return in;
+    }
+    case LogicalKind::kProjectSet: {
+      ASSIGN_OR_RETURN(Lowered in, Lower(*n.children[0]));
+      std::vector<execution::SetFunctionCall> calls;
+      for (const auto& c : n.set_calls) {
+        execution::SetFunctionCall call;
+        call.func = c.func;
+        for (const auto& a : c.args) {
+          ASSIGN_OR_RETURN(ExprPtr p, ToPositions(a, in.ids));
+          call.args.push_back(p);
+        }
+        calls.push_back(std::move(call));
+      }
+      size_t base = n.columns.size() - n.set_calls.size();
+      for (size_t i = base; i < n.columns.size(); i++) {
+        in.ids.push_back(n.ids[i]);
+        in.types.push_back(n.columns[i].type);
+      }
+      in.op = std::make_unique<execution::ProjectSet>(std::move(in.op), std::move(calls));
       return in;
     }
     case LogicalKind::kApply: {
