@@ -13,8 +13,10 @@
 // Subqueries in expressions become joins: a scalar subquery a left join with a one-row input
 // (more rows: an error at run time), EXISTS a join with its non-emptiness, IN / = ANY a mark join.
 // Correlated subqueries (reading a column of the enclosing query) are decorrelated into joins
-// (bind_decorrelate.cc); what cannot be is Unimplemented (SQLSTATE 0A000) naming the construct.
-// ARRAY(subquery) is a scalar subquery of array_agg.
+// (bind_decorrelate.cc); a scalar one that cannot be becomes an Apply, bound and run per distinct
+// row of the enclosing query (BindWithValues); other shapes are Unimplemented (SQLSTATE 0A000)
+// naming the construct. ARRAY(subquery) is a scalar subquery of array_agg. Set-returning
+// functions of a select list become a ProjectSet below the projection.
 //
 // Columns in the plan are identified during binding by query-wide ids (OutputIds); the physical
 // planner turns them into positions.
