@@ -428,3 +428,17 @@ TEST(FuncTimeTest, ToCharNumber) {
 
 }  // namespace
 }  // namespace laminar::sql
+
+namespace laminar::sql {
+namespace {
+
+// json_build_object: PostgreSQL 15's text (psql, TimeZone UTC).
+TEST(FuncTextTest, JsonBuildObject) {
+  EXPECT_EQ(R"({"q" : "a\"b\\c\n\u0001", "t" : "2024-01-01T00:00:00.5+00:00", "n" : 2.5, "i" : "NaN"})",
+            Ev(R"(json_build_object('q', E'a"b\\c\n\x01', 't', timestamptz '2024-01-01 00:00:00.5+00', 'n', 2.5::float8, 'i', 'NaN'::float8))"));
+  EXPECT_EQ(R"({"a" : 1, "b" : null, "c" : true})", Ev("json_build_object('a', 1, 'b', NULL, 'c', true)"));
+  EXPECT_EQ(ErrorCode::kNullValueNotAllowed, Error("json_build_object(NULL, 1)").error_code());
+}
+
+}  // namespace
+}  // namespace laminar::sql

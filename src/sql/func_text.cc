@@ -4,6 +4,7 @@
 // regular expression operators and functions (over sql/regex.h). Semantics and messages are
 // PostgreSQL 15's (varlena.c, oracle_compat.c, regexp.c) in the C locale: case mapping touches
 // ASCII letters only.
+#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <limits>
 #include <memory>
 
+#include "common/time_util.h"
 #include "common/utf8.h"
 #include "sql/ast.h"  // QuoteIdentifier: quote_ident() and format('%I')
 #include "sql/func_internal.h"
@@ -698,26 +700,10 @@ Value EvalTextFuncNonStrict(const Expr& e, const Value* row) {
     }
     case Func::kJsonBuildObject: {
       // PostgreSQL's text of a json object: {"k" : v, "k2" : v2}.
+      // A JSON string: nlohmann's escaping is PostgreSQL's (\" \\ \b \f \n \r \t, other
+      // control characters as \u00XX, the rest as is).
       auto quote = [](const std::string& t) {
-        std::string q = "\"";
-        for (unsigned char c : t) {
-          switch (c) {
-            case '"': q += "\\\""; break;
-            case '\\': q += "\\\\"; break;
-            case '\n': q += "\\n"; break;
-            case '\r': q += "\\r"; break;
-            case '\t': q += "\\t"; break;
-            case '\b': q += "\\b"; break;
-            case '\f': q += "\\f"; break;
-            default:
-              if (c < 0x20) {
-                q += fmt::format("\\u{:04x}", c);
-              } else {
-                q += static_cast<char>(c);
-              }
-          }
-        }
-        return q + "\"";
+        return nlohmann::json(t).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       };
       std::string out = "{";
       for (size_t i = 0; i + 1 < e.children.size(); i += 2) {
@@ -739,10 +725,8 @@ Value EvalTextFuncNonStrict(const Expr& e, const Value* row) {
           AppendOutputText(v, t, &out);
         } else if (t == Type::kTimestamp) {
           // ISO 8601, as PostgreSQL writes timestamps in JSON: 2024-01-01T00:00:00+00:00.
-          std::string text;
-          AppendOutputText(v, t, &text);
-          if (auto sp = text.find(' '); sp != std::string::npos) text[sp] = 'T';
-          if (text.size() >= 3 && text.compare(text.size() - 3, 3, "+00") == 0) text += ":00";
+          std::string text = FormatTimestamp(v.as_int());
+          if (!text.empty() && text.back() == 'Z') text.replace(text.size() - 1, 1, "+00:00");
           out += quote(text);
         } else {
           std::string text;
