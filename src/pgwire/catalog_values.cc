@@ -19,22 +19,7 @@ const TypeInfo* FindType(uint32_t oid) {
   return nullptr;
 }
 
-std::string FormatTypeName(uint32_t oid) {
-  if (const TypeInfo* t = FindType(oid)) return t->formatted;
-  switch (oid) {
-    case kOidBpchar: return "character";
-    case kOidNumeric: return "numeric";
-    case kOidRegclass: return "regclass";
-    case kOidRegtype: return "regtype";
-    case kOidRegnamespace: return "regnamespace";
-    case kOidRegproc: return "regproc";
-    case kOidAclArray: return "aclitem[]";
-    case kOidInt2Vector: return "int2vector";
-    case kOidOidVector: return "oidvector";
-    case kOidNodeTree: return "pg_node_tree";
-  }
-  return "???";
-}
+std::string FormatTypeName(uint32_t oid) { return sql::pg::FormatType(oid); }
 
 Cat CatOf(uint32_t oid) {
   switch (oid) {

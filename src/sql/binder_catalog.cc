@@ -326,8 +326,7 @@ std::optional<Result<Bound>> BindCatalogFunc(const std::string& name, const ast:
       ASSIGN_OR_RETURN(ExprPtr x, OidArg(args[0], name));
       std::vector<std::pair<Value, Value>> pairs;
       for (const auto& t : pg::Types()) pairs.emplace_back(Value::Int(t.oid), Value::Text(t.formatted));
-      for (int64_t extra : {1042, 1700, 2205, 2206, 4089, 24, 1034, 22, 30, 194})
-        pairs.emplace_back(Value::Int(extra), Value::Text(pg::FormatType(extra)));
+      for (const auto& [oid, formatted] : pg::OtherTypeNames()) pairs.emplace_back(Value::Int(oid), Value::Text(formatted));
       return Bound{CaseMap(x, pairs, Type::kInt64, Type::kText, MakeLiteral(Value::Text("???"), Type::kText)), false};
     }
     if (name == "pg_encoding_to_char") {

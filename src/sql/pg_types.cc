@@ -75,20 +75,17 @@ int64_t TypeOid(Type t) {
   return 25;
 }
 
+const std::vector<std::pair<int64_t, const char*>>& OtherTypeNames() {
+  static const std::vector<std::pair<int64_t, const char*>> kNames = {
+      {1042, "character"}, {1700, "numeric"},  {2205, "regclass"},  {2206, "regtype"},    {4089, "regnamespace"},
+      {24, "regproc"},     {1034, "aclitem[]"}, {22, "int2vector"}, {30, "oidvector"}, {194, "pg_node_tree"}};
+  return kNames;
+}
+
 std::string FormatType(int64_t oid) {
   if (const TypeInfo* t = FindType(oid)) return t->formatted;
-  switch (oid) {
-    case 1042: return "character";
-    case 1700: return "numeric";
-    case 2205: return "regclass";
-    case 2206: return "regtype";
-    case 4089: return "regnamespace";
-    case 24: return "regproc";
-    case 1034: return "aclitem[]";
-    case 22: return "int2vector";
-    case 30: return "oidvector";
-    case 194: return "pg_node_tree";
-  }
+  for (const auto& [o, name] : OtherTypeNames())
+    if (o == oid) return name;
   return "???";
 }
 

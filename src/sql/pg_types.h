@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/types.h"
@@ -50,8 +51,12 @@ const TypeInfo* FindType(int64_t oid);
 const TypeInfo* FindTypeByName(std::string_view typname);
 // The pg_type oid of a Laminar type (bigint 20, text 25, ...).
 int64_t TypeOid(Type t);
-// format_type(oid, NULL): the types of Types() and a few more; "???" (as PostgreSQL) for others.
+// format_type(oid, NULL): the types of Types() and of OtherTypeNames(); "???" (as PostgreSQL) for
+// others.
 std::string FormatType(int64_t oid);
+// The types clients may name that pg_type does not list (numeric, the reg* types, ...):
+// (oid, format_type's name).
+const std::vector<std::pair<int64_t, const char*>>& OtherTypeNames();
 // The built-in functions pg_type names: oid by name, name by oid.
 std::optional<int64_t> ProcOid(std::string_view name);
 const char* ProcName(int64_t oid);
