@@ -4,7 +4,6 @@
 #include "planner/binder.h"
 #include "serving/engine_query.h"
 #include "serving/table_catalog.h"
-#include "serving/system_tables.h"
 #include "sql/session.h"
 #include "sql/transformer.h"
 
@@ -606,7 +605,7 @@ Result<serving::QueryResult> Engine::RunQuery(std::string_view text, const std::
   // The caller's session (pinned on this thread by the PostgreSQL protocol; else the default),
   // with the relations this statement sees.
   sql::Session session = sql::Session::Current();
-  session.load_relations = [&cat] { return serving::SessionRelations(cat); };
+  session.load_relations = [&catalog] { return catalog.Relations(); };
   sql::ScopedSession pin(&session);
   catalog.set_session(&session);
   if (stmt.kind == "ExplainStmt") {

@@ -132,7 +132,8 @@ std::optional<Result<TableInfo>> DescribeSystemRelation(const std::string& schem
   return Result<TableInfo>(std::move(t));
 }
 
-Status ScanSystemTable(const TableInfo& table, const catalog::Snapshot& snap, const sql::Session& session,
+Status ScanSystemTable(const TableInfo& table, const catalog::Snapshot& snap,
+                       const std::vector<sql::SessionRelation>& rels, const sql::Session& session,
                        const execution::ScanRequest& request, const execution::ScanChunkFn& fn,
                        execution::ScanStats* stats) {
   ingest::StreamSchema schema;
@@ -140,7 +141,6 @@ Status ScanSystemTable(const TableInfo& table, const catalog::Snapshot& snap, co
   ingest::RowBatch batch(schema);
   const std::string& n = table.name;
   if (n == "relations" || n == "columns") {
-    std::vector<sql::SessionRelation> rels = SessionRelations(snap);
     for (const auto& r : rels) {
       std::vector<std::pair<std::string, std::pair<Type, bool>>> cols;
       std::string kind;

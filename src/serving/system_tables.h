@@ -40,8 +40,10 @@ std::vector<sql::SessionRelation> SessionRelations(const catalog::Snapshot& snap
 // is not supported`.
 std::optional<Result<execution::TableInfo>> DescribeSystemRelation(const std::string& schema, const std::string& name);
 
-// The rows of system table `table` (DescribeSystemRelation gave it) for `snapshot` and `session`.
-Status ScanSystemTable(const execution::TableInfo& table, const catalog::Snapshot& snapshot, const sql::Session& session,
+// The rows of system table `table` (DescribeSystemRelation gave it) for `snapshot`, its
+// relations (SessionRelations(snapshot)) and `session`.
+Status ScanSystemTable(const execution::TableInfo& table, const catalog::Snapshot& snapshot,
+                       const std::vector<sql::SessionRelation>& relations, const sql::Session& session,
                        const execution::ScanRequest& request, const execution::ScanChunkFn& fn,
                        execution::ScanStats* stats);
 

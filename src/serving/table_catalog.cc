@@ -31,6 +31,12 @@ RelationKind RelationKindOf(execution::TableKind k) {
 
 }  // namespace
 
+const std::vector<sql::SessionRelation>& ProviderCatalog::Relations() const {
+  std::lock_guard<std::mutex> l(mu_);
+  if (!relations_) relations_ = catalog_ ? SessionRelations(*catalog_) : std::vector<sql::SessionRelation>{};
+  return *relations_;
+}
+
 Result<execution::TableInfo> ProviderCatalog::Describe(const std::string& schema, const std::string& name) const {
   // pg_catalog comes first on the search path, as in PostgreSQL.
   if (auto sys = DescribeSystemRelation(schema, name)) return std::move(*sys);
@@ -62,8 +68,8 @@ Status ProviderCatalog::Scan(const execution::TableInfo& table, const execution:
                              const execution::ScanChunkFn& fn, execution::ScanStats* stats) const {
   if (table.kind == execution::TableKind::kSystem) {
     static const catalog::Snapshot kEmpty;
-    return ScanSystemTable(table, catalog_ ? *catalog_ : kEmpty, session_ ? *session_ : sql::Session::Current(), request,
-                           fn, stats);
+    return ScanSystemTable(table, catalog_ ? *catalog_ : kEmpty, Relations(),
+                           session_ ? *session_ : sql::Session::Current(), request, fn, stats);
   }
   if (table.kind == execution::TableKind::kView && table.measure_states) {
     execution::ScanStats own;

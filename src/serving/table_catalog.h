@@ -11,6 +11,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <vector>
 
 #include "catalog/catalog.h"
 #include "execution/table_source.h"
@@ -33,6 +35,9 @@ class ProviderCatalog : public execution::TableCatalog {
   // The session the system tables describe (laminar.settings); must outlive this object. Unset:
   // the default session.
   void set_session(const sql::Session* session) { session_ = session; }
+  // The relations of the catalog with their oids (serving/system_tables.h SessionRelations), made
+  // once per ProviderCatalog: the system tables and the session's ::regclass read them.
+  const std::vector<sql::SessionRelation>& Relations() const;
 
  private:
   const sql::Session* session_ = nullptr;
@@ -41,6 +46,7 @@ class ProviderCatalog : public execution::TableCatalog {
   ViewSnapshotFn snapshot_fn_;
   mutable std::mutex mu_;
   mutable std::map<std::string, std::shared_ptr<const PinnedView>> pinned_;
+  mutable std::optional<std::vector<sql::SessionRelation>> relations_;
 };
 
 }  // namespace laminar::serving
