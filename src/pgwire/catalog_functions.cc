@@ -128,7 +128,7 @@ Result<Datum> Evaluator::Call(const json& b, const Scope& scope) {
     if (rel.null) return Null(kOidText);
     const RelInfo* r = RelByOid(rel.i);
     if (!r || !r->view) return Null(kOidText);
-    return Text(ViewSelectText(r->view->sql));
+    return Text(r->view_select);
   }
   if (f == "pg_encoding_to_char") {
     RETURN_IF_ERROR(want(1, 1));

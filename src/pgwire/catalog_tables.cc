@@ -266,7 +266,7 @@ void FillTable(VTable* t, const std::vector<RelInfo>& rels, const CatalogContext
       b("schemaname", Name("public"))(views ? "matviewname" : "tablename", Name(r.name))(
           views ? "matviewowner" : "tableowner", Name(kOwnerRoleName))("hasindexes", Bool(false));
       if (views) {
-        b("ispopulated", Bool(true))("definition", Text(ViewSelectText(r.view->sql)));
+        b("ispopulated", Bool(true))("definition", Text(r.view_select));
       } else {
         b("hasrules", Bool(false))("hastriggers", Bool(false))("rowsecurity", Bool(false));
       }
@@ -371,52 +371,15 @@ std::vector<RelInfo> Relations(const catalog::Snapshot& snap) {
   }
   std::stable_sort(rels.begin(), rels.end(), [](const RelInfo& a, const RelInfo& b) { return a.name < b.name; });
   // The engine's oid of each relation (serving/system_tables.h), so both answer alike.
-  std::map<std::string, int64_t> oids;
-  for (const auto& r : serving::SessionRelations(snap)) oids[r.name] = r.oid;
-  for (RelInfo& r : rels) r.oid = uint32_t(oids[r.name]);
+  std::map<std::string, const sql::SessionRelation*> engine;
+  std::vector<sql::SessionRelation> engine_rels = serving::SessionRelations(snap);
+  for (const auto& r : engine_rels) engine[r.name] = &r;
+  for (RelInfo& r : rels) {
+    r.oid = uint32_t(engine[r.name]->oid);
+    r.view_select = engine[r.name]->view_select;
+  }
   return rels;
 }
-
-std::string ViewSelectText(const std::string& create_sql) {
-  const std::string& s = create_sql;
-  size_t i = 0;
-  bool seen_view = false;
-  while (i < s.size()) {
-    char c = s[i];
-    if (c == '\'' || c == '"') {  // literal or quoted identifier ('' / "" doubled)
-      for (i++; i < s.size(); i++) {
-        if (s[i] == c) {
-          if (i + 1 < s.size() && s[i + 1] == c) {
-            i++;
-            continue;
-          }
-          break;
-        }
-      }
-      i++;
-      continue;
-    }
-    if (c == '-' && i + 1 < s.size() && s[i + 1] == '-') {
-      while (i < s.size() && s[i] != '\n') i++;
-      continue;
-    }
-    if (std::isalpha(uint8_t(c)) || c == '_') {
-      size_t start = i;
-      while (i < s.size() && (std::isalnum(uint8_t(s[i])) || s[i] == '_' || s[i] == '$')) i++;
-      std::string word = Lower(std::string_view(s).substr(start, i - start));
-      if (word == "view") seen_view = true;
-      if (seen_view && word == "as") {
-        std::string rest(TrimSpace(std::string_view(s).substr(i)));
-        while (!rest.empty() && rest.back() == ';') rest.pop_back();
-        return " " + rest + ";";
-      }
-      continue;
-    }
-    i++;
-  }
-  return s;
-}
-
 
 bool IsVirtualTable(std::string_view schema, std::string_view name) { return SpecOf(schema, name) != nullptr; }
 

@@ -41,14 +41,11 @@ struct RelInfo {
   uint32_t oid = 0;
   std::vector<RelColumn> cols;
   const views::ViewDef* view = nullptr;
+  std::string view_select;  // a view's SELECT (pg_get_viewdef), as the engine's catalog gives it
 };
 
 // Every relation with its oid (RelationOid's rule), in name order.
 std::vector<RelInfo> Relations(const catalog::Snapshot& snap);
-
-// The SELECT of a view's CREATE text: what follows the first AS after the word VIEW, ending in ';'
-// (pg_get_viewdef's and pg_matviews.definition's form).
-std::string ViewSelectText(const std::string& create_sql);
 
 // A table: named, typed columns and rows of Datums (each of its column's type or NULL).
 struct VTable {
