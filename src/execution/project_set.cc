@@ -10,17 +10,28 @@ namespace laminar::execution {
 
 ProjectSet::ProjectSet(PhysicalOperatorPtr input, std::vector<SetFunctionCall> calls) : calls_(std::move(calls)) {
   types_ = input->types();
-  for (const auto& c : calls_) types_.push_back(c.func == SetFunction::kUnnest ? Type::kText : Type::kInt64);
+  for (const auto& c : calls_) types_.push_back(SetFunctionType(c.func));
   children_.push_back(std::move(input));
+}
+
+Type SetFunctionType(SetFunction f) {
+  return f == SetFunction::kUnnest || f == SetFunction::kExpandArray ? Type::kText : Type::kInt64;
+}
+
+const char* SetFunctionName(SetFunction f) {
+  switch (f) {
+    case SetFunction::kUnnest: return "unnest";
+    case SetFunction::kGenerateSubscripts: return "generate_subscripts";
+    case SetFunction::kGenerateSeries: return "generate_series";
+    case SetFunction::kExpandArray: return "_pg_expandarray";
+  }
+  return "?";
 }
 
 std::string ProjectSet::Describe() const {
   std::string out = "ProjectSet";
   for (size_t i = 0; i < calls_.size(); i++) {
-    const char* name = calls_[i].func == SetFunction::kUnnest               ? "unnest"
-                       : calls_[i].func == SetFunction::kGenerateSubscripts ? "generate_subscripts"
-                                                                            : "generate_series";
-    out += (i ? ", " : " ") + std::string(name) + "(...)";
+    out += (i ? ", " : " ") + std::string(SetFunctionName(calls_[i].func)) + "(...)";
   }
   return out;
 }
@@ -39,6 +50,12 @@ Result<std::vector<Value>> Values(const SetFunctionCall& c, const Value* row) {
     case SetFunction::kUnnest: {
       ASSIGN_OR_RETURN(sql::ArrayElems elems, sql::ParseArray(args[0].as_text()));
       for (auto& e : elems) out.push_back(e ? Value::Text(std::move(*e)) : Value::Null());
+      return out;
+    }
+    case SetFunction::kExpandArray: {
+      ASSIGN_OR_RETURN(sql::ArrayElems elems, sql::ParseArray(args[0].as_text()));
+      for (size_t i = 0; i < elems.size(); i++)
+        out.push_back(Value::Text(sql::FormatRecord({std::move(elems[i]), std::to_string(i + 1)})));
       return out;
     }
     case SetFunction::kGenerateSubscripts: {

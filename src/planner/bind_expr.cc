@@ -96,11 +96,14 @@ bool IsWindowCall(const ast::Expr& e) { return e.kind == ast::ExprKind::kFunctio
 bool IsSetReturningCall(const ast::Expr& e) {
   if (e.kind != ast::ExprKind::kFunction || e.over) return false;
   const std::string& n = e.FunctionName();
-  return n == "unnest" || n == "generate_subscripts" || n == "generate_series";
+  return n == "unnest" || n == "generate_subscripts" || n == "generate_series" ||
+         (n == "_pg_expandarray" && e.func_name.size() == 2 && e.func_name[0] == "information_schema");
 }
 
-// unnest(array), generate_subscripts(array, dim), generate_series(start, stop [, step]) in a select
-// list: a column of the ProjectSet below the projection (execution/project_set.h).
+// unnest(array), generate_subscripts(array, dim), generate_series(start, stop [, step]) and
+// information_schema._pg_expandarray(array) in a select list: a column of the ProjectSet below the
+// projection (execution/project_set.h). An element of an array whose element type is known reads
+// as that type; _pg_expandarray's record has the fields x (the element) and n (its subscript).
 Result<ExprPtr> Binder::BindSetReturningCall(const ast::Expr& call, ExprCtx& ctx, std::vector<int>* table) {
   std::string name = call.FunctionName();
   if (!ctx.set_calls)
@@ -112,6 +115,9 @@ Result<ExprPtr> Binder::BindSetReturningCall(const ast::Expr& call, ExprCtx& ctx
   std::vector<Type> want;
   if (name == "unnest") {
     sc.func = execution::SetFunction::kUnnest;
+    want = {Type::kText};
+  } else if (name == "_pg_expandarray") {
+    sc.func = execution::SetFunction::kExpandArray;
     want = {Type::kText};
   } else if (name == "generate_subscripts") {
     sc.func = execution::SetFunction::kGenerateSubscripts;
@@ -133,11 +139,21 @@ Result<ExprPtr> Binder::BindSetReturningCall(const ast::Expr& call, ExprCtx& ctx
     }
     sc.args.push_back(a);
   }
+  Type elem = sc.args[0]->shape.elem_type;
+  execution::SetFunction func = sc.func;
   int id = NewId();
   ctx.set_calls->push_back(std::move(sc));
   ctx.set_ids->push_back(id);
   table->push_back(id);
-  return sql::MakeColumn(static_cast<int>(table->size() - 1), name, name == "unnest" ? Type::kText : Type::kInt64);
+  ExprPtr col = sql::MakeColumn(static_cast<int>(table->size() - 1), name, execution::SetFunctionType(func));
+  if (func == execution::SetFunction::kUnnest && elem != Type::kText) return sql::MakeCast(col, elem);
+  if (func == execution::SetFunction::kExpandArray) {
+    auto rec = std::make_shared<sql::Expr>(*col);
+    rec->shape.fields = std::make_shared<const std::vector<sql::RecordField>>(
+        std::vector<sql::RecordField>{{"x", elem}, {"n", Type::kInt64}});
+    return ExprPtr(rec);
+  }
+  return col;
 }
 
 std::string FigureName(const ast::Expr& e) {

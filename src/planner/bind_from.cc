@@ -59,8 +59,7 @@ Status Binder::BindFrom(const std::vector<ast::TableRefPtr>& from, LogicalPtr* p
     *plan = std::move(j);
     size_t base = scope->size();
     for (size_t c = 0; c < sc.size(); c++)
-      scope->Add(sc.scope.columns[c].name, sc.scope.columns[c].type, sc.scope.columns[c].relation, sc.ids[c], false,
-                 sc.scope.columns[c].merged);
+      scope->AddCopy(sc.scope.columns[c], sc.ids[c]);
     for (int c : sc.star) scope->star.push_back(static_cast<int>(base) + c);
   }
   // A relation name used twice at one level is ambiguous (PostgreSQL refuses it).
@@ -86,7 +85,8 @@ Status Binder::BindTableRef(const ast::TableRef& ref, LogicalPtr* plan, BindScop
       ASSIGN_OR_RETURN(*plan, child.BindSelect(*ref.subquery));
       RETURN_IF_ERROR(ApplyColumnAliases(ref.column_aliases, ref.alias, &(*plan)->columns));
       for (size_t i = 0; i < (*plan)->columns.size(); i++)
-        scope->Add((*plan)->columns[i].name, (*plan)->columns[i].type, ref.alias, (*plan)->ids[i]);
+        scope->Add((*plan)->columns[i].name, (*plan)->columns[i].type, ref.alias, (*plan)->ids[i], true, false,
+                   (*plan)->columns[i].shape);
       return Status::OK();
     }
     case ast::TableRefKind::kFunction: return BindTableFunction(ref, plan, scope);
@@ -149,7 +149,8 @@ Status Binder::BindBaseRef(const ast::TableRef& ref, LogicalPtr* plan, BindScope
   RETURN_IF_ERROR(ApplyColumnAliases(ref.column_aliases, relation, &shown));
   std::copy(shown.begin(), shown.end(), (*plan)->columns.begin());
   for (size_t i = 0; i < visible; i++)
-    scope->Add((*plan)->columns[i].name, (*plan)->columns[i].type, relation, (*plan)->ids[i]);
+    scope->Add((*plan)->columns[i].name, (*plan)->columns[i].type, relation, (*plan)->ids[i], true, false,
+               (*plan)->columns[i].shape);
   return Status::OK();
 }
 
@@ -199,11 +200,9 @@ Status Binder::BindJoin(const ast::TableRef& ref, LogicalPtr* plan, BindScope* s
 
   BindScope joined;
   for (size_t c = 0; c < ls.size(); c++)
-    joined.Add(ls.scope.columns[c].name, ls.scope.columns[c].type, ls.scope.columns[c].relation, ls.ids[c], false,
-               ls.scope.columns[c].merged);
+    joined.AddCopy(ls.scope.columns[c], ls.ids[c]);
   for (size_t c = 0; c < rs.size(); c++)
-    joined.Add(rs.scope.columns[c].name, rs.scope.columns[c].type, rs.scope.columns[c].relation, rs.ids[c], false,
-               rs.scope.columns[c].merged);
+    joined.AddCopy(rs.scope.columns[c], rs.ids[c]);
   size_t rbase = ls.size();
 
   std::vector<ExprPtr> conds;
@@ -281,8 +280,7 @@ Status Binder::BindJoin(const ast::TableRef& ref, LogicalPtr* plan, BindScope* s
   }
   size_t base = scope->size();
   for (size_t c = 0; c < joined.size(); c++)
-    scope->Add(joined.scope.columns[c].name, joined.scope.columns[c].type, joined.scope.columns[c].relation,
-               joined.ids[c], false, joined.scope.columns[c].merged);
+    scope->AddCopy(joined.scope.columns[c], joined.ids[c]);
   for (int c : ls.star)
     if (!joined.scope.columns[c].merged) scope->star.push_back(static_cast<int>(base) + c);
   for (int c : rs.star)

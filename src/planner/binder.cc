@@ -148,7 +148,7 @@ Status Binder::BindOutputOrderLimit(const ast::SelectStmt& s, LogicalPtr* plan) 
   if (!s.order_by.empty()) {
     BindScope out;
     for (size_t i = 0; i < (*plan)->columns.size(); i++)
-      out.Add((*plan)->columns[i].name, (*plan)->columns[i].type, "", (*plan)->ids[i]);
+      out.Add((*plan)->columns[i].name, (*plan)->columns[i].type, "", (*plan)->ids[i], true, false, (*plan)->columns[i].shape);
     auto sort = MakeNode(LogicalKind::kSort);
     for (const auto& item : s.order_by) {
       SortKey k;
@@ -513,7 +513,7 @@ Result<LogicalPtr> Binder::BindBlock(const ast::SelectStmt& s) {
     ps->columns = plan->columns;
     ps->ids = plan->ids;
     for (size_t i = 0; i < set_calls.size(); i++) {
-      ps->columns.push_back({"?set?", set_calls[i].func == execution::SetFunction::kUnnest ? Type::kText : Type::kInt64});
+      ps->columns.push_back({"?set?", execution::SetFunctionType(set_calls[i].func)});
       ps->ids.push_back(set_ids[i]);
     }
     ps->set_calls = std::move(set_calls);

@@ -25,11 +25,13 @@ struct BindScope {
   std::vector<int> star;  // what SELECT * lists, in order (scope indexes)
   size_t size() const { return ids.size(); }
   void Add(const std::string& name, Type type, const std::string& relation, int id, bool visible = true,
-           bool merged = false) {
+           bool merged = false, const sql::TextShape& shape = {}) {
     if (visible) star.push_back(static_cast<int>(ids.size()));
-    scope.columns.push_back({name, type, relation, merged});
+    scope.columns.push_back({name, type, relation, merged, shape});
     ids.push_back(id);
   }
+  // A copy of another scope's column (its name, type, relation, merged flag and shape).
+  void AddCopy(const sql::ScopeColumn& c, int id) { Add(c.name, c.type, c.relation, id, false, c.merged, c.shape); }
 };
 
 // GROUP BY state of one SELECT block.

@@ -27,6 +27,7 @@ namespace laminar::planner {
 struct OutputColumn {
   std::string name;
   Type type;
+  sql::TextShape shape = {};  // an array's element type or a record's fields (sql/expr.h)
 };
 
 enum class LogicalKind {

@@ -61,7 +61,7 @@ sql::ExprPtr CastTo(const sql::ExprPtr& e, Type t) {
 LogicalPtr MakeProjection(LogicalPtr child, std::vector<sql::ExprPtr> exprs, std::vector<std::string> names,
                           std::vector<int> ids) {
   auto p = MakeNode(LogicalKind::kProjection);
-  for (size_t i = 0; i < exprs.size(); i++) p->columns.push_back({names[i], exprs[i]->type});
+  for (size_t i = 0; i < exprs.size(); i++) p->columns.push_back({names[i], exprs[i]->type, exprs[i]->shape});
   p->ids = std::move(ids);
   p->exprs = std::move(exprs);
   p->children.push_back(std::move(child));

@@ -1,4 +1,4 @@
-// PostgreSQL's text form of one-dimensional arrays (sql/array.h).
+// PostgreSQL's text forms of one-dimensional arrays and of records (sql/array.h).
 #include "sql/array.h"
 
 #include <cctype>
@@ -96,6 +96,67 @@ Result<ArrayElems> ParseArray(std::string_view text) {
     if (i == end) return out;
     if (t[i] != ',') return bad("expected \",\"");
     i++;
+  }
+}
+
+std::string FormatRecord(const ArrayElems& fields) {
+  std::string out = "(";
+  for (size_t k = 0; k < fields.size(); k++) {
+    if (k) out += ',';
+    if (!fields[k]) continue;
+    const std::string& f = *fields[k];
+    bool quote = f.empty();
+    for (char c : f) quote = quote || c == '(' || c == ')' || c == ',' || c == '"' || c == '\\' || IsSpace(c);
+    if (!quote) {
+      out += f;
+      continue;
+    }
+    out += '"';
+    for (char c : f) {
+      if (c == '"' || c == '\\') out += c;  // doubled, as record_out writes them
+      out += c;
+    }
+    out += '"';
+  }
+  return out + ")";
+}
+
+Result<ArrayElems> ParseRecord(std::string_view text) {
+  auto bad = [&](const char* why) {
+    return InvalidArgument(ErrorCode::kInvalidTextRepresentation, "malformed record literal: \"{}\" ({})", text, why);
+  };
+  std::string_view t = text;
+  while (!t.empty() && IsSpace(t.front())) t.remove_prefix(1);
+  while (!t.empty() && IsSpace(t.back())) t.remove_suffix(1);
+  if (t.size() < 2 || t.front() != '(' || t.back() != ')') return bad("missing \"(\" or \")\"");
+  ArrayElems out;
+  size_t i = 1, end = t.size() - 1;
+  for (;;) {
+    if (i == end || t[i] == ',') {
+      out.push_back(std::nullopt);
+    } else {
+      std::string f;
+      bool in_quotes = false;
+      while (i < end && (in_quotes || t[i] != ',')) {
+        char c = t[i++];
+        if (c == '\\') {
+          if (i >= end) return bad("unexpected end of input");
+          f += t[i++];
+        } else if (c == '"') {
+          if (in_quotes && i < end && t[i] == '"') {
+            f += t[i++];
+          } else {
+            in_quotes = !in_quotes;
+          }
+        } else {
+          f += c;
+        }
+      }
+      if (in_quotes) return bad("unterminated quoted field");
+      out.push_back(std::move(f));
+    }
+    if (i == end) return out;
+    i++;  // the comma
   }
 }
 

@@ -39,6 +39,22 @@ TEST(ArrayTest, TextForm) {
   EXPECT_EQ(StatusCode::kUnimplemented, ParseArray("{{1},{2}}").status().code());
 }
 
+// SELECT row(1, 'a b', NULL, 'x"y', '', 'p\q')::text in PostgreSQL 15: (1,"a b",,"x""y","","p\\q")
+TEST(ArrayTest, RecordTextForm) {
+  ArrayElems fields = {"1", "a b", std::nullopt, "x\"y", "", "p\\q"};
+  std::string text = FormatRecord(fields);
+  EXPECT_EQ("(1,\"a b\",,\"x\"\"y\",\"\",\"p\\\\q\")", text);
+  auto back = ParseRecord(text);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(fields, *back);
+  auto trailing = ParseRecord("(1,)");
+  ASSERT_TRUE(trailing.ok());
+  ASSERT_EQ(2u, trailing->size());
+  EXPECT_FALSE((*trailing)[1].has_value());
+  EXPECT_EQ(ErrorCode::kInvalidTextRepresentation, ParseRecord("1,2").status().error_code());
+  EXPECT_EQ(ErrorCode::kInvalidTextRepresentation, ParseRecord("(\"a)").status().error_code());
+}
+
 TEST(ArrayTest, AnyAll) {
   EXPECT_EQ("true", Ev("s = ANY('{r,m}')"));
   EXPECT_EQ("false", Ev("s = ANY('{r,v}')"));

@@ -254,7 +254,14 @@ Result<Bound> BindColumnRef(const ast::Expr& ref, const Ctx& cx) {
   std::string name = names.empty() ? "" : names.back();
   std::string qualifier = names.size() >= 2 ? names[names.size() - 2] : "";
   ASSIGN_OR_RETURN(int idx, cx.scope.Resolve(qualifier, name));
-  return Bound{MakeColumn(idx, name, cx.scope.columns[idx].type), false};
+  const ScopeColumn& col = cx.scope.columns[idx];
+  ExprPtr e = MakeColumn(idx, name, col.type);
+  if (col.shape.elem_type != Type::kText || col.shape.fields) {
+    auto shaped = std::make_shared<Expr>(*e);
+    shaped->shape = col.shape;
+    e = shaped;
+  }
+  return Bound{e, false};
 }
 
 // ----- intervals
@@ -812,7 +819,9 @@ LAMINAR_NOINLINE Status Fold(Bound* b) {
   if (HasEvalError()) return Status::OK();  // the caller's pending error stays; no folding then
   Value v = Eval(e, nullptr);
   RETURN_IF_ERROR(TakeEvalError());
-  b->e = MakeLiteral(std::move(v), e.type);
+  auto lit = std::make_shared<Expr>(*MakeLiteral(std::move(v), e.type));
+  lit->shape = e.shape;  // an array keeps its element type, a record its fields
+  b->e = lit;
   return Status::OK();
 }
 

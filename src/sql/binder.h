@@ -64,6 +64,8 @@ struct ScopeColumn {
   // The right-hand copy of a JOIN ... USING column: reachable qualified (`t.c`); an unqualified
   // `c` means the left-hand copy, as in PostgreSQL.
   bool merged = false;
+  // An array's element type or a record's fields, when the column holds one (sql/expr.h).
+  TextShape shape = {};
 };
 
 // The columns an expression may read; a ColumnRef resolves to its index here (Expr::column).

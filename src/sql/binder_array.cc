@@ -118,17 +118,37 @@ Result<Bound> BindArrayConstructor(const ast::Expr& node, const Ctx& cx) {
     }
     elems.push_back(b.e);
   }
-  return Bound{MakeFunc(Func::kArrayConstruct, Type::kText, std::move(elems)), false};
+  Type elem = elems.empty() ? Type::kText : elems[0]->type;
+  for (const auto& e : elems)
+    if (e->type != elem) elem = Type::kText;
+  auto arr = std::make_shared<Expr>(*MakeFunc(Func::kArrayConstruct, Type::kText, std::move(elems)));
+  arr->shape.elem_type = elem;
+  return Bound{arr, false};
 }
 
 Result<Bound> BindIndirection(const ast::Expr& node, const Ctx& cx) {
   if (node.args.empty()) return InvalidArgument("malformed subscript expression");
   ASSIGN_OR_RETURN(Bound base, Bind(*node.args[0], cx));
-  ASSIGN_OR_RETURN(ExprPtr arr, ArrayArg(base, "a subscripted value"));
   if (node.indirection.size() != 1)
     return Unimplemented(ErrorCode::kFeatureNotSupported, "subscripts of multidimensional arrays are not supported");
   const ast::IndirectionStep& step = node.indirection[0];
-  if (step.is_field) return Unimplemented(ErrorCode::kFeatureNotSupported, "field selection (.{}) is not supported", step.field);
+  if (step.is_field) {
+    // (record).field: a record is text with its fields' names and types in its shape.
+    const auto& fields = base.e->shape.fields;
+    if (!fields)
+      return InvalidArgument(ErrorCode::kDatatypeMismatch, "column notation .{} applied to type {}, which is not a composite type",
+                             step.field, base.unknown ? "unknown" : TypeName(base.e->type));
+    for (size_t f = 0; f < fields->size(); f++) {
+      if ((*fields)[f].name != step.field) continue;
+      auto e = std::make_shared<Expr>(*MakeFunc(Func::kRecordField, Type::kText, {base.e}));
+      e->field_index = static_cast<int>(f);
+      ExprPtr out = e;
+      if ((*fields)[f].type != Type::kText) out = MakeCast(out, (*fields)[f].type);
+      return Bound{out, false};
+    }
+    return InvalidArgument(ErrorCode::kUndefinedColumn, "could not identify column \"{}\" in record data type", step.field);
+  }
+  ASSIGN_OR_RETURN(ExprPtr arr, ArrayArg(base, "a subscripted value"));
   if (step.is_slice || !step.lower) return Unimplemented(ErrorCode::kFeatureNotSupported, "array slices are not supported");
   ASSIGN_OR_RETURN(Bound i, Bind(*step.lower, cx));
   if (i.unknown) {
@@ -136,7 +156,10 @@ Result<Bound> BindIndirection(const ast::Expr& node, const Ctx& cx) {
   }
   if (i.e->type != Type::kInt64)
     return InvalidArgument(ErrorCode::kDatatypeMismatch, "array subscript must have type integer, not {}", TypeName(i.e->type));
-  return Bound{MakeFunc(Func::kArraySubscript, Type::kText, {arr, i.e}), false};
+  ExprPtr elem = MakeFunc(Func::kArraySubscript, Type::kText, {arr, i.e});
+  // An element of an array whose element type is known reads as that type.
+  if (arr->shape.elem_type != Type::kText) elem = MakeCast(elem, arr->shape.elem_type);
+  return Bound{elem, false};
 }
 
 Result<Bound> BindArrayCast(const ast::Expr& tc, const Ctx& cx) {
@@ -159,7 +182,7 @@ Result<Bound> BindArrayCast(const ast::Expr& tc, const Ctx& cx) {
   e->kind = ExprKind::kFunc;
   e->func = Func::kArrayIn;
   e->type = Type::kText;
-  e->elem_type = elem;
+  e->shape.elem_type = elem;
   e->children = {arr};
   return Bound{e, false};
 }

@@ -369,8 +369,13 @@ std::string Expr::ToString() const {
           return fmt::format("({} {} {}({}))", children[0]->ToString(), OpText(op), func == Func::kArrayAny ? "ANY" : "ALL",
                              children[1]->ToString());
         case Func::kArraySubscript: return fmt::format("({})[{}]", children[0]->ToString(), children[1]->ToString());
+        case Func::kRecordField: {
+          const auto& fields = children[0]->shape.fields;
+          return fmt::format("({}).{}", children[0]->ToString(),
+                             fields && field_index < static_cast<int>(fields->size()) ? (*fields)[size_t(field_index)].name : "?");
+        }
         case Func::kArrayConstruct: return fmt::format("ARRAY[{}]", ListText(children));
-        case Func::kArrayIn: return fmt::format("CAST({} AS {}[])", children[0]->ToString(), TypeName(elem_type));
+        case Func::kArrayIn: return fmt::format("CAST({} AS {}[])", children[0]->ToString(), TypeName(shape.elem_type));
         case Func::kDateBin:  // the stride is an interval constant
           if (children[0]->kind == ExprKind::kLiteral && !children[0]->literal.is_null())
             return fmt::format("date_bin(interval {}, {})", QuoteSqlLiteral(FormatInterval(children[0]->literal.as_int())),
@@ -404,6 +409,11 @@ namespace {
 void AppendKey(const Expr& e, std::string* out) {
   // Every field that changes what the expression computes; separators keep fields apart.
   fmt::format_to(std::back_inserter(*out), "({}:{}", static_cast<int>(e.kind), static_cast<int>(e.type));
+  // What an array's elements or a record's fields read as (the same text read as int[] or as
+  // text[] gives elements of different types).
+  if (e.shape.elem_type != Type::kText) fmt::format_to(std::back_inserter(*out), ":e{}", static_cast<int>(e.shape.elem_type));
+  if (e.shape.fields)
+    for (const auto& f : *e.shape.fields) fmt::format_to(std::back_inserter(*out), ":f{}:{}", f.name, static_cast<int>(f.type));
   switch (e.kind) {
     case ExprKind::kColumn: fmt::format_to(std::back_inserter(*out), ":c{}", e.column); break;
     case ExprKind::kLiteral: {
@@ -431,7 +441,7 @@ void AppendKey(const Expr& e, std::string* out) {
                      static_cast<int>(e.arith), static_cast<int>(e.unit), int(e.negated), int(e.has_operand),
                      int(e.least), int(e.ilike), static_cast<int>(static_cast<unsigned char>(e.escape)),
                      static_cast<int>(e.func), static_cast<int>(e.field), static_cast<int>(e.bool_test),
-                     static_cast<int>(e.elem_type));
+                     e.field_index);
       break;
   }
   for (const auto& c : e.children) AppendKey(*c, out);

@@ -156,6 +156,7 @@ enum class Func {
   kArrayAll,        // children[0] op ALL (children[1])
   kArrayCat,        // array || array: the elements of both; a NULL operand counts as empty (NULL when
                     // both are); not strict
+  kRecordField,     // (children[0]).f: field Expr::field_index of a record (text; NULL when empty)
   kJsonBuildObject, // json_build_object(k1, v1, ...) → text (JSON, PostgreSQL's spacing); not strict
 };
 
@@ -174,6 +175,20 @@ enum class LikeShape {
   kSuffix,    // '%abc'
   kContains,  // '%abc%'
   kAny,       // '%' (or '%%...'): true for any non-NULL text
+};
+
+// A field of a record. A record is held as text in PostgreSQL's form `(a,b)` (sql/record.h).
+struct RecordField {
+  std::string name;
+  Type type;
+};
+
+// What a text value holds beyond text, when known: an array's element type, or a record's
+// fields. Expressions, scope columns and plan columns carry it, so that an element read from an
+// array (a subscript, unnest) or a field of a record ((r).f) comes back typed.
+struct TextShape {
+  Type elem_type = Type::kText;  // an array: its elements' type (kText: text, or not an array)
+  std::shared_ptr<const std::vector<RecordField>> fields;  // a record: its fields; null otherwise
 };
 
 struct Expr;
@@ -201,7 +216,10 @@ struct Expr {
   Func func = Func::kLower;   // kFunc
   DatePart field = DatePart::kYear;  // kExtract
   BoolTest bool_test = BoolTest::kTrue;  // kBoolTest (negated: IS NOT ...)
-  Type elem_type = Type::kText;  // kFunc kArrayIn: the type each element must read as
+  // Array and record values (text): see TextShape. For kFunc kArrayIn, shape.elem_type is the
+  // type each element must read as; for kFunc kRecordField, field_index is the field read.
+  TextShape shape;
+  int field_index = 0;
   // The regular expression functions of Func with a constant pattern (and flags): the pattern,
   // compiled once when bound. Derived from the children (not part of Key()); null when the
   // pattern is not constant or did not compile (then each evaluation compiles, and reports the

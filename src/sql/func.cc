@@ -85,6 +85,7 @@ const char* FuncName(Func f) {
     case Func::kArrayConstruct: return "array";
     case Func::kArrayIn: return "array_in";
     case Func::kArraySubscript: return "array_subscript";
+    case Func::kRecordField: return "record_field";
     case Func::kArrayUpper: return "array_upper";
     case Func::kArrayLower: return "array_lower";
     case Func::kArrayLength: return "array_length";
@@ -148,7 +149,8 @@ FuncFamily FamilyOf(Func f) {
     case Func::kStringToArray:
     case Func::kArrayAny:
     case Func::kArrayAll:
-    case Func::kArrayCat: return FuncFamily::kArray;
+    case Func::kArrayCat:
+    case Func::kRecordField: return FuncFamily::kArray;
     case Func::kLower:
     case Func::kUpper:
     case Func::kLength:

@@ -42,12 +42,12 @@ Value EvalArrayFunc(const Expr& e, const Value* const* args, size_t n) {
     case Func::kArrayIn: {
       auto elems = Elems(*args[0]);
       if (!elems) return Value::Null();
-      if (e.elem_type != Type::kText)
+      if (e.shape.elem_type != Type::kText)
         for (auto& el : *elems) {
           if (!el) continue;
-          Value v = CastFromTextValue(*el, e.elem_type);
+          Value v = CastFromTextValue(*el, e.shape.elem_type);
           if (v.is_null()) return Value::Null();  // the error is recorded
-          *el = ElemText(v, e.elem_type);
+          *el = ElemText(v, e.shape.elem_type);
         }
       return Value::Text(FormatArray(*elems));
     }
@@ -57,6 +57,16 @@ Value EvalArrayFunc(const Expr& e, const Value* const* args, size_t n) {
       int64_t i = args[1]->as_int();
       if (i < 1 || i > static_cast<int64_t>(elems->size()) || !(*elems)[size_t(i - 1)]) return Value::Null();
       return Value::Text(*(*elems)[size_t(i - 1)]);
+    }
+    case Func::kRecordField: {
+      auto fields = ParseRecord(args[0]->as_text());
+      if (!fields.ok()) {
+        EvalError(fields.status().error_code(), "{}", fields.status().message());
+        return Value::Null();
+      }
+      size_t i = static_cast<size_t>(e.field_index);
+      if (i >= fields->size() || !(*fields)[i]) return Value::Null();
+      return Value::Text(*(*fields)[i]);
     }
     case Func::kArrayUpper: return DimBound(*args[0], *args[1], true, false);
     case Func::kArrayLower: return DimBound(*args[0], *args[1], false, false);
