@@ -9,7 +9,6 @@
 
 #include "common/strings.h"
 #include "pgwire/message.h"
-#include "pgwire/pg_catalog.h"
 #include "pgwire/sql_text.h"
 #include "sql/expr.h"
 
@@ -220,12 +219,10 @@ std::string CopyValueText(const Value& v, Type t) {
   return v.ToString();
 }
 
-Result<CopyEncoder> CopyEncoder::Make(const CopyOutOptions& options, const std::vector<serving::ResultColumn>& columns,
-                                      const std::vector<uint32_t>& type_oids) {
+Result<CopyEncoder> CopyEncoder::Make(const CopyOutOptions& options, const std::vector<serving::ResultColumn>& columns) {
   CopyEncoder e;
   e.options_ = options;
   e.columns_ = columns;
-  e.type_oids_ = type_oids;
   e.force_quote_.assign(columns.size(), options.force_quote_all);
   for (const std::string& name : options.force_quote) {
     auto it = std::find_if(columns.begin(), columns.end(), [&](const auto& c) { return c.name == name; });
@@ -234,9 +231,6 @@ Result<CopyEncoder> CopyEncoder::Make(const CopyOutOptions& options, const std::
                              name);
     e.force_quote_[size_t(it - columns.begin())] = true;
   }
-  if (e.binary())
-    for (uint32_t oid : type_oids)
-      if (!HasBinaryFormat(oid)) return Unimplemented("binary format for type OID {} is not supported", oid);
   return e;
 }
 
@@ -326,13 +320,7 @@ void CopyEncoder::Row(const std::vector<Value>& row, std::string* out) const {
         put32(uint32_t(-1));
         continue;
       }
-      std::string bytes;
-      if (i < type_oids_.size()) {
-        auto b = TextCellToBinary(row[i].as_text(), type_oids_[i]);
-        bytes = b.ok() ? std::move(*b) : std::string();
-      } else {
-        bytes = EncodeBinary(row[i], columns_[i].type);
-      }
+      std::string bytes = EncodeBinary(row[i], columns_[i].type);
       put32(uint32_t(bytes.size()));
       out->append(bytes);
       continue;
@@ -342,7 +330,7 @@ void CopyEncoder::Row(const std::vector<Value>& row, std::string* out) const {
       out->append(options_.null_string);
       continue;
     }
-    std::string text = i < type_oids_.size() ? row[i].as_text() : CopyValueText(row[i], columns_[i].type);
+    std::string text = CopyValueText(row[i], columns_[i].type);
     if (options_.format == CopyFormat::kCsv) {
       AppendCsv(text, options_, force_quote_[i], columns_.size() == 1, out);
     } else {
@@ -363,8 +351,8 @@ Status RunCopyOut(const CopyOutPlan& plan, const CopyOutSession& session, bool* 
   Status error;  // the encoder's, at the first row
   uint64_t rows = 0;
   std::string line;
-  auto begin = [&](const std::vector<serving::ResultColumn>& columns, const std::vector<uint32_t>& type_oids) {
-    Result<CopyEncoder> e = CopyEncoder::Make(plan.options, columns, type_oids);
+  auto begin = [&](const std::vector<serving::ResultColumn>& columns) {
+    Result<CopyEncoder> e = CopyEncoder::Make(plan.options, columns);
     if (!e.ok()) {
       error = e.status();
       return false;
@@ -386,13 +374,13 @@ Status RunCopyOut(const CopyOutPlan& plan, const CopyOutSession& session, bool* 
   if (std::optional<Result<Outcome>> answer = session.answer(plan.select)) {
     if (!answer->ok()) return answer->status();
     const Outcome& o = **answer;
-    if (!begin(o.columns, o.type_oids)) return error;
+    if (!begin(o.columns)) return error;
     for (const auto& r : o.rows)
       if (!row(r)) return Status::OK();
   } else {
     serving::RowSink sink;
     sink.begin = [&](const std::vector<serving::ResultColumn>& columns) -> Status {
-      if (begin(columns, {})) return Status::OK();
+      if (begin(columns)) return Status::OK();
       return error;
     };
     sink.row = [&](std::vector<Value>&& values) -> Status {
@@ -403,7 +391,7 @@ Status RunCopyOut(const CopyOutPlan& plan, const CopyOutSession& session, bool* 
     if (*lost) return Status::OK();
     if (!error.ok()) return error;
     if (!st.ok()) return st;
-    if (!encoder && !begin({}, {})) return error;  // no columns announced (nothing to copy)
+    if (!encoder && !begin({})) return error;  // no columns announced (nothing to copy)
   }
   if (std::string trailer = encoder->Finish(); !trailer.empty()) WriteCopyData(out, trailer);
   WriteCopyDone(out);

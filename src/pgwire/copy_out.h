@@ -57,14 +57,11 @@ bool IsCopyTo(const sql::Statement& stmt);
 // The SELECT and options of a COPY ... TO statement (IsCopyTo), or the error PostgreSQL gives.
 Result<CopyOutPlan> PlanCopyOut(const sql::Statement& stmt);
 
-// Encodes rows in a COPY format. `type_oids`, when not empty, says the cells are already in
-// PostgreSQL's text format (catalog answers, see Outcome) with these wire types.
+// Encodes rows in a COPY format.
 class CopyEncoder {
  public:
-  // Checks FORCE_QUOTE's columns against `columns` (42P10 when one is not among them) and, for
-  // binary format, that every column has one (0A000 for a catalog type without it).
-  static Result<CopyEncoder> Make(const CopyOutOptions& options, const std::vector<serving::ResultColumn>& columns,
-                                  const std::vector<uint32_t>& type_oids);
+  // Checks FORCE_QUOTE's columns against `columns` (42P10 when one is not among them).
+  static Result<CopyEncoder> Make(const CopyOutOptions& options, const std::vector<serving::ResultColumn>& columns);
 
   // What comes before the first row, as one CopyData payload: the header line (HEADER) or the
   // binary file header; empty when nothing.
@@ -84,7 +81,6 @@ class CopyEncoder {
   CopyEncoder() = default;
   CopyOutOptions options_;
   std::vector<serving::ResultColumn> columns_;
-  std::vector<uint32_t> type_oids_;
   std::vector<bool> force_quote_;  // per column
 };
 
@@ -92,7 +88,7 @@ class CopyEncoder {
 struct CopyOutSession {
   std::string* out;             // the messages to send
   std::function<bool()> flush;  // sends *out; false when the connection failed
-  // The session's or the catalog's whole answer to the SELECT; nullopt when the engine answers.
+  // The session's whole answer to the statement (SHOW); nullopt when the engine answers.
   std::function<std::optional<Result<Outcome>>(std::string_view select)> answer;
   // The engine: streams the SELECT's rows to the sink (Engine::Query).
   std::function<Status(std::string_view select, const serving::RowSink& sink)> query;

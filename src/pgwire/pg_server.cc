@@ -6,8 +6,9 @@
 // blocking send() with SO_SNDTIMEO. Stop() wakes sessions by shutting their descriptors down.
 // COPY ... TO STDOUT (copy_out.h) and SQL PREPARE / EXECUTE / DEALLOCATE (prepared.h) are run by
 // the session itself; every other statement goes first to the session's SessionState
-// (session_state.h: transaction blocks, cursors, SET/SHOW), then to the catalog (pg_catalog.h),
-// then to the engine.
+// (session_state.h: transaction blocks, cursors, SET/SHOW), then to the engine, which also
+// answers catalog queries (pg_catalog and information_schema are views over its system tables)
+// and the session functions (current_setting, set_config, pg_sleep, ...: sql/session.h).
 #include <utility>  // before Asio: GCC 12 + C++20 needs std::exchange declared (TOOLCHAIN.md)
 
 #include "pgwire/pg_server.h"
@@ -34,7 +35,6 @@
 
 #include "pgwire/copy_out.h"
 #include "pgwire/message.h"
-#include "pgwire/pg_catalog.h"
 #include "pgwire/prepared.h"
 #include "pgwire/session_state.h"
 #include "sql/parser.h"
@@ -50,7 +50,7 @@ struct Portal {
   std::shared_ptr<PreparedStatement> stmt;
   std::string sql;                     // with the parameters substituted
   std::vector<int16_t> result_formats;
-  // Session and catalog answers, and engine statements run by an Execute with a row limit: the
+  // Session answers, and engine statements run by an Execute with a row limit: the
   // whole result, computed at the first Describe or Execute and kept.
   std::optional<Outcome> outcome;
   // An engine SELECT described before it runs: its columns (Engine::DescribeQuery).
@@ -259,35 +259,6 @@ class Session {
     }
   }
 
-  // Catalog queries and session functions (pg_catalog.h), answered from the live catalog.
-  std::optional<Result<Outcome>> CatalogDispatch(std::string_view text) {
-    CatalogContext ctx;
-    ctx.user = user_;
-    ctx.database = database_;
-    ctx.backend_pid = id_;
-    ctx.settings = state_.params();
-    ctx.sleep = [this](double seconds) { return Sleep(seconds); };
-    catalog::SnapshotPtr snap = srv_->engine->catalog();
-    auto answer = AnswerCatalogQuery(text, *snap, ctx);
-    if (!answer) return std::nullopt;
-    if (!answer->ok()) return Result<Outcome>(answer->status());
-    CatalogResult& r = answer->value();
-    Outcome o;
-    o.returns_rows = true;
-    for (const CatalogColumn& c : r.columns) {
-      o.columns.push_back({c.name, Type::kText});
-      o.type_oids.push_back(c.type_oid);
-    }
-    for (auto& row : r.rows) {
-      std::vector<Value> values;
-      for (auto& cell : row) values.push_back(cell ? Value::Text(std::move(*cell)) : Value::Null());
-      o.rows.push_back(std::move(values));
-    }
-    o.tag = fmt::format("SELECT {}", o.rows.size());
-    for (const auto& [name, value] : r.settings_changed) RETURN_IF_ERROR(state_.ApplySetting(name, value, &o));
-    return Result<Outcome>(std::move(o));
-  }
-
   // The session the engine's SQL functions read (current_user, current_setting, set_config,
   // pg_sleep, ...: sql/session.h), renewed at each statement from the session's state and pinned
   // on this connection's thread for its whole life (Run).
@@ -317,8 +288,8 @@ class Session {
     RenewSqlSession();
   }
 
-  // The answer of the session (session_state.h: transaction blocks, cursors, parameters) or of
-  // the catalog, starting the statement; nullopt when the engine answers `text`.
+  // The answer of the session (session_state.h: transaction blocks, cursors, parameters),
+  // starting the statement; nullopt when the engine answers `text`.
   std::optional<Result<Outcome>> SessionAnswer(std::string_view text) {
     BeginStatement();
     if (auto tx = state_.Transaction(text)) {
@@ -329,8 +300,7 @@ class Session {
       return Result<Outcome>(InvalidArgument(ErrorCode::kInFailedSqlTransaction,
                                              "current transaction is aborted, commands ignored until end of transaction block"));
     if (auto cursor = state_.Cursor(text, false, [this](std::string_view q) { return RunStatement(q); })) return cursor;
-    if (auto settings = state_.Settings(text)) return settings;
-    return CatalogDispatch(text);
+    return state_.Settings(text);
   }
 
 
@@ -370,22 +340,7 @@ class Session {
     WriteRowDescription(&out_, fields);
   }
 
-  static uint32_t ColumnOid(const Outcome& o, size_t i) {
-    return i < o.type_oids.size() ? o.type_oids[i] : TypeOid(o.columns[i].type);
-  }
-
-  // Checks that every cell of a catalog answer can be sent in the requested format (binary
-  // exists for bool, integers, oid, floats and text-like types only).
-  static Status CheckFormats(const Outcome& o, const std::vector<int16_t>& formats) {
-    for (size_t i = 0; i < o.type_oids.size(); i++) {
-      if (FormatOf(formats, i) != 1) continue;
-      if (!HasBinaryFormat(o.type_oids[i]))
-        return Unimplemented("binary format for type OID {} is not supported", o.type_oids[i]);
-      for (const auto& row : o.rows)
-        if (i < row.size() && !row[i].is_null()) RETURN_IF_ERROR(TextCellToBinary(row[i].as_text(), o.type_oids[i]).status());
-    }
-    return Status::OK();
-  }
+  static uint32_t ColumnOid(const Outcome& o, size_t i) { return TypeOid(o.columns[i].type); }
 
   // Writes rows [from, to) of o; false when the connection failed.
   bool WriteRows(const Outcome& o, const std::vector<int16_t>& formats, size_t from, size_t to) {
@@ -404,15 +359,6 @@ class Session {
         continue;
       }
       Type t = o.columns[i].type;
-      if (i < o.type_oids.size()) {  // a text cell of a catalog answer (checked by CheckFormats)
-        if (FormatOf(formats, i) == 1) {
-          auto bin = TextCellToBinary(row[i].as_text(), o.type_oids[i]);
-          cells.emplace_back(bin.ok() ? std::move(*bin) : std::string());
-        } else {
-          cells.emplace_back(row[i].as_text());
-        }
-        continue;
-      }
       cells.emplace_back(FormatOf(formats, i) == 1 ? EncodeBinary(row[i], t) : EncodeText(row[i], t));
     }
     WriteDataRow(&out_, cells);
@@ -525,10 +471,6 @@ class Session {
     if (o->returns_rows) {
       std::vector<int16_t> formats;
       if (o->binary) formats = {1};  // a BINARY cursor's rows
-      if (Status st = CheckFormats(*o, formats); !st.ok()) {
-        SendError(st);
-        return false;
-      }
       WriteDescription(*o, formats);
       if (!WriteRows(*o, formats, 0, o->rows.size())) return false;
     }
@@ -576,16 +518,13 @@ class Session {
     return error.ok();
   }
 
-  // What COPY ... TO STDOUT needs of the session: its output, the session's and the catalog's
-  // answers, the engine's streamed SELECT.
+  // What COPY ... TO STDOUT needs of the session: its output, the session's answers (SHOW), the
+  // engine's streamed SELECT.
   CopyOutSession CopySession() {
     CopyOutSession s;
     s.out = &out_;
     s.flush = [this] { return Flush(); };
-    s.answer = [this](std::string_view q) -> std::optional<Result<Outcome>> {
-      if (auto settings = state_.Settings(q)) return settings;  // SELECT version()
-      return CatalogDispatch(q);
-    };
+    s.answer = [this](std::string_view q) { return state_.Settings(q); };
     s.query = [this](std::string_view q, const serving::RowSink& sink) {
       return srv_->engine->Query(q, &cancel_, &sink).status();
     };
@@ -664,10 +603,6 @@ class Session {
     }
     if (auto bad = FormatCountError(p->result_formats, o->columns.size())) {
       SendError("08P01", *bad);
-      return false;
-    }
-    if (Status st = CheckFormats(*o, p->result_formats); !st.ok()) {
-      SendError(st);
       return false;
     }
     WriteReports(*o);

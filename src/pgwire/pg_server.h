@@ -19,9 +19,9 @@
 // statements stay applied). A SELECT the engine answers is streamed (Engine::Query with a row
 // sink: DataRows as rows are produced, no max_result_rows); other statements go through
 // Engine::ExecuteSql. Before the engine, the session's own state (session_state.h) answers
-// transaction control, SQL cursors, `SELECT version()`, `SET name = value` / `SET name TO value`
-// (remembered per session) and `SHOW name` without touching the engine, then catalog queries (psql's \d ...), session
-// functions and pg_sleep are answered by pg_catalog.h from the live catalog.
+// transaction control, SQL cursors, `SET name = value` / `SET name TO value` (remembered per
+// session) and `SHOW name`. Catalog queries (psql's \d ...), session functions and pg_sleep are
+// the engine's, reading the connection's sql::Session pinned on its thread.
 //
 // COPY ... TO STDOUT (copy_out.h: CopyOutResponse, a CopyData per row as the engine produces it,
 // CopyDone, `COPY n`) and SQL PREPARE / EXECUTE / DEALLOCATE (prepared.h: one namespace with the

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "pgwire/catalog_values.h"
 #include "pgwire/message.h"
 #include "pgwire/sql_text.h"
 
@@ -139,27 +138,6 @@ Status CheckArgCount(const PreparedStatement& s, const std::string& name, size_t
                          s.param_types.size(), given);
 }
 
-namespace {
-
-// The Bind type a catalog answer's value takes for an unspecified parameter: integers as bigint,
-// floats and numeric as double precision, boolean, timestamptz; anything else stays unspecified.
-uint32_t ParamOidOfCatalogType(uint32_t oid) {
-  switch (oid) {
-    case kOidInt2:
-    case kOidInt4:
-    case kOidInt8: return kOidInt8;
-    case kOidFloat4:
-    case kOidFloat8:
-    case pgcat::kOidNumeric: return kOidFloat8;
-    case kOidBool:
-    case kOidTimestamptz:
-    case kOidDate: return oid;
-  }
-  return kOidUnspecified;
-}
-
-}  // namespace
-
 Result<std::string> BindExecute(const PreparedStatement& s, const std::string& name, const Outcome& args) {
   size_t given = args.columns.size();
   RETURN_IF_ERROR(CheckArgCount(s, name, given));
@@ -170,11 +148,6 @@ Result<std::string> BindExecute(const PreparedStatement& s, const std::string& n
     const Value& v = i < args.rows[0].size() ? args.rows[0][i] : Value::Null();
     if (v.is_null()) {
       params.emplace_back();
-      continue;
-    }
-    if (i < args.type_oids.size()) {  // a catalog answer: already text, typed by its OID
-      params.emplace_back(v.as_text());
-      if (typed.param_types[i] == kOidUnspecified) typed.param_types[i] = ParamOidOfCatalogType(args.type_oids[i]);
       continue;
     }
     Type t = args.columns[i].type;

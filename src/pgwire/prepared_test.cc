@@ -147,16 +147,6 @@ TEST(PreparedTest, ExecuteBindsArgumentsLikeBind) {
   EXPECT_EQ(Err(count.status()), "42601 wrong number of parameters for prepared statement \"q\": expected 6, got 1");
 }
 
-TEST(PreparedTest, ExecuteTypesCatalogAnswersByTheirOids) {
-  auto s = *MakePrepared("SELECT $1 + 1, $2, $3", {}, {});
-  Outcome args = Args({{"a", Type::kText}, {"b", Type::kText}, {"c", Type::kText}},
-                      {Value::Text("1.5"), Value::Text("u"), Value::Text("t")});
-  args.type_oids = {1700, 19, kOidBool};  // numeric, name, boolean
-  auto text = BindExecute(*s, "q", args);
-  ASSERT_TRUE(text.ok()) << Err(text.status());
-  EXPECT_EQ(*text, "SELECT 1.5 + 1, 'u', TRUE");
-}
-
 TEST(PreparedTest, ResolveExecute) {
   PreparedStatements statements;
   ASSERT_TRUE(RunPrepareOrDeallocate(One("PREPARE q (text) AS SELECT $1 AS v"), &statements).ok());

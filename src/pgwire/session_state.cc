@@ -7,7 +7,6 @@
 #include <cctype>
 
 #include "common/strings.h"
-#include "pgwire/pg_catalog.h"
 #include "sql/parser.h"
 
 namespace laminar::pgwire {
@@ -245,7 +244,6 @@ std::optional<Result<Outcome>> SessionState::Cursor(std::string_view text, bool 
   OpenCursor& c = it->second;
   o.returns_rows = !move;
   o.columns = c.outcome.columns;
-  o.type_oids = c.outcome.type_oids;
   if (describe_only) return Result<Outcome>(std::move(o));
   size_t from = c.next_row;
   size_t to = from + std::min<uint64_t>(uint64_t(count), c.outcome.rows.size() - from);
@@ -286,24 +284,16 @@ Status SessionState::CheckTransactionOptions(const nlohmann::json& options) {
   return Status::OK();
 }
 
-// SELECT version(), SET, RESET and SHOW, answered here; nullopt for everything else.
+// SET, RESET and SHOW, answered here; nullopt for everything else.
 std::optional<Result<Outcome>> SessionState::Settings(std::string_view text) {
   std::string n = Normalize(text);
-  if (n == "select version()" || n == "select pg_catalog.version()") {
-    Outcome o;
-    o.returns_rows = true;
-    o.columns = {{"version", Type::kText}};
-    o.rows = {{Value::Text(kPgVersionString)}};
-    o.tag = "SELECT 1";
-    return Result<Outcome>(std::move(o));
-  }
   if (n.starts_with("set ")) return Result<Outcome>(Set(Trim(text).substr(4)));
   if (n.starts_with("reset ")) {
     std::string name = Lower(Unquote(Trim(text).substr(6)));
     Outcome o;
     o.tag = "RESET";
     if (const DefaultParam* d = FindDefault(name)) {
-      if (IsReadOnlySetting(name))
+      if (sql::IsReadOnlySetting(name))
         return Result<Outcome>(InvalidArgument(ErrorCode::kCantChangeRuntimeParam,
                                                "parameter \"{}\" cannot be changed", d->name));
       params_[name] = {d->name, d->value};
@@ -380,7 +370,7 @@ Status SessionState::ApplySetting(const std::string& name, const std::string& va
   std::string key = Lower(name);
   const DefaultParam* dflt = FindDefault(key);
   std::string canonical = dflt ? dflt->name : name;
-  if (IsReadOnlySetting(key))
+  if (sql::IsReadOnlySetting(key))
     return InvalidArgument(ErrorCode::kCantChangeRuntimeParam, "parameter \"{}\" cannot be changed", canonical);
   params_[key] = {canonical, value};
   if (dflt && dflt->reported && o) o->reports.push_back({canonical, value});

@@ -36,9 +36,6 @@ constexpr const char* kServerVersion = "16.0 (Laminar)";
 struct Outcome {
   bool returns_rows = false;
   std::vector<serving::ResultColumn> columns;
-  // Empty: each column's wire type is TypeOid(columns[i].type). Else (catalog answers) the wire
-  // type OID per column, and every non-NULL cell is a Value::Text in PostgreSQL's text format.
-  std::vector<uint32_t> type_oids;
   std::vector<std::vector<Value>> rows;
   std::string tag;
   std::vector<std::pair<std::string, std::string>> reports;  // ParameterStatus to send (SET)
@@ -73,7 +70,7 @@ class SessionState {
   // BEGIN/START TRANSACTION, COMMIT/END, ROLLBACK/ABORT, savepoints and two-phase commit (0A000),
   // SET TRANSACTION / SET SESSION CHARACTERISTICS, DISCARD.
   std::optional<Result<Outcome>> Transaction(std::string_view text);
-  // SELECT version(), SET, RESET, SHOW.
+  // SET, RESET, SHOW.
   std::optional<Result<Outcome>> Settings(std::string_view text);
   // DECLARE / FETCH / MOVE / CLOSE. `run` runs DECLARE's SELECT to completion (rows kept).
   // `describe_only` (Describe of a prepared FETCH): the columns, no row consumed.

@@ -5,6 +5,7 @@
 
 #include "planner/binder_internal.h"
 #include "sql/array.h"
+#include "sql/pg_types.h"
 
 namespace laminar::planner::internal {
 
@@ -297,8 +298,10 @@ Status Binder::BindJoin(const ast::TableRef& ref, LogicalPtr* plan, BindScope* s
 Status Binder::BindTableFunction(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope) {
   std::string name = ref.function ? ref.function->FunctionName() : "";
   if (name == "unnest") return BindUnnest(ref, plan, scope);
+  if (name == "pg_get_keywords" && (ref.function->func_name.size() == 1 || ref.function->func_name[0] == "pg_catalog"))
+    return BindKeywords(ref, plan, scope);
   if (name != "generate_series")
-    return Unimplemented(ErrorCode::kFeatureNotSupported, "table function {}() is not supported (only generate_series and unnest)", name);
+    return Unimplemented(ErrorCode::kFeatureNotSupported, "table function {}() is not supported (only generate_series, unnest and pg_get_keywords)", name);
   if (ref.lateral) return Unimplemented(ErrorCode::kFeatureNotSupported, "LATERAL table functions are not supported");
   if (ref.with_ordinality) return Unimplemented(ErrorCode::kFeatureNotSupported, "WITH ORDINALITY is not supported");
   const auto& args = ref.function->args;
@@ -409,27 +412,62 @@ Status Binder::BindUnnest(const ast::TableRef& ref, LogicalPtr* plan, BindScope*
     return InvalidArgument(ErrorCode::kUndefinedFunction, "function unnest({}) does not exist", TypeName(arr->type));
   if (arr->kind != sql::ExprKind::kLiteral)
     return Unimplemented(ErrorCode::kFeatureNotSupported, "unnest needs a constant array (reading a column of another FROM item is LATERAL, which is not supported)");
-  auto v = MakeNode(LogicalKind::kValues);
+  // An array whose element type is known gives elements of that type.
+  Type elem = arr->shape.elem_type;
+  std::vector<std::vector<Value>> rows;
   if (!arr->literal.is_null()) {
     ASSIGN_OR_RETURN(sql::ArrayElems elems, sql::ParseArray(arr->literal.as_text()));
     int64_t ord = 0;
     for (auto& el : elems) {
-      std::vector<Value> row{el ? Value::Text(std::move(*el)) : Value::Null()};
+      Value v = el ? Value::Text(std::move(*el)) : Value::Null();
+      if (elem != Type::kText && !v.is_null()) {
+        sql::ClearEvalError();
+        v = sql::Eval(*sql::MakeCast(sql::MakeLiteral(std::move(v), Type::kText), elem), nullptr);
+        if (sql::HasEvalError()) return sql::TakeEvalError();
+      }
+      std::vector<Value> row{std::move(v)};
       if (ref.with_ordinality) row.push_back(Value::Int(++ord));
-      v->rows.push_back(std::move(row));
+      rows.push_back(std::move(row));
     }
   }
-  std::string alias = ref.alias.empty() ? "unnest" : ref.alias;
-  std::vector<std::string> names{!ref.column_aliases.empty() ? ref.column_aliases[0] : ref.alias.empty() ? "unnest" : ref.alias};
-  if (ref.with_ordinality) names.push_back(ref.column_aliases.size() > 1 ? ref.column_aliases[1] : "ordinality");
+  std::vector<std::string> names{"unnest"};
+  std::vector<Type> types{elem};
+  if (ref.with_ordinality) {
+    names.push_back("ordinality");
+    types.push_back(Type::kInt64);
+  }
+  return BindFunctionRows(ref, "unnest", std::move(names), std::move(types), std::move(rows), plan, scope);
+}
+
+// pg_get_keywords(): PostgreSQL's keywords (sql/pg_types.h). Which keywords may be a bare column
+// label is not in the parser's tables Laminar has: barelabel and baredesc are NULL.
+Status Binder::BindKeywords(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope) {
+  if (!ref.function->args.empty())
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "function pg_get_keywords() takes no arguments");
+  if (ref.with_ordinality) return Unimplemented(ErrorCode::kFeatureNotSupported, "WITH ORDINALITY is not supported for pg_get_keywords()");
+  std::vector<std::vector<Value>> rows;
+  for (const auto& k : sql::pg::Keywords())
+    rows.push_back({Value::Text(k.word), Value::Text(std::string(1, k.catcode)), Value::Null(), Value::Text(k.catdesc), Value::Null()});
+  return BindFunctionRows(ref, "pg_get_keywords", {"word", "catcode", "barelabel", "catdesc", "baredesc"},
+                          {Type::kText, Type::kText, Type::kBool, Type::kText, Type::kText}, std::move(rows), plan, scope);
+}
+
+Status Binder::BindFunctionRows(const ast::TableRef& ref, const std::string& func, std::vector<std::string> names,
+                                std::vector<Type> types, std::vector<std::vector<Value>> rows, LogicalPtr* plan,
+                                BindScope* scope) {
+  std::string alias = ref.alias.empty() ? func : ref.alias;
+  // One column (and WITH ORDINALITY's): the alias names the column too, as in PostgreSQL.
+  if (!ref.alias.empty() && names.size() - (ref.with_ordinality ? 1 : 0) == 1) names[0] = ref.alias;
   if (ref.column_aliases.size() > names.size())
     return InvalidArgument(ErrorCode::kInvalidColumnReference, "table \"{}\" has {} columns available but {} columns specified",
                            alias, names.size(), ref.column_aliases.size());
+  for (size_t i = 0; i < ref.column_aliases.size(); i++) names[i] = ref.column_aliases[i];
+  auto v = MakeNode(LogicalKind::kValues);
+  v->rows = std::move(rows);
   for (size_t i = 0; i < names.size(); i++) {
-    Type t = i == 0 ? Type::kText : Type::kInt64;
-    v->columns.push_back({names[i], t});
+    v->columns.push_back({names[i], types[i]});
     v->ids.push_back(NewId());
-    scope->Add(names[i], t, alias, v->ids[i]);
+    scope->Add(names[i], types[i], alias, v->ids[i]);
   }
   *plan = std::move(v);
   return Status::OK();

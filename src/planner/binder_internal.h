@@ -142,6 +142,12 @@ class Binder {
   Status BindJoin(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
   Status BindTableFunction(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
   Status BindUnnest(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
+  Status BindKeywords(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
+  // A table function's constant rows as a VALUES node named by the FROM item (`f(...) AS a(c, ...)`:
+  // the alias names the relation and, with one column, that column; column aliases rename the
+  // columns in order).
+  Status BindFunctionRows(const ast::TableRef& ref, const std::string& func, std::vector<std::string> names,
+                          std::vector<Type> types, std::vector<std::vector<Value>> rows, LogicalPtr* plan, BindScope* scope);
   const ast::CommonTableExpr* FindCte(const std::string& name) const;
 
   // The view measure `e` names when it is a bare column reference to one in `scope`, else null.

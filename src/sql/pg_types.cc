@@ -1,6 +1,20 @@
 // PostgreSQL's catalog facts as Laminar reports them (sql/pg_types.h).
 #include "sql/pg_types.h"
 
+// The grammar's keyword table, from libpg_query (PostgreSQL 15's src/include/common/kwlookup.h
+// and parser/kwlist.h: the keywords in order, their offsets, and each one's category).
+extern "C" {
+struct ScanKeywordList {
+  const char* kw_string;
+  const uint16_t* kw_offsets;
+  const void* hash;
+  int num_keywords;
+  int max_kw_len;
+};
+extern const ScanKeywordList ScanKeywords;
+extern const uint8_t ScanKeywordCategories[];
+}
+
 namespace laminar::sql::pg {
 
 const std::vector<TypeInfo>& Types() {
@@ -135,6 +149,23 @@ const std::vector<std::pair<int64_t, const char*>>& Namespaces() {
   static const std::vector<std::pair<int64_t, const char*>> kNamespaces = {
       {kCatalogNamespaceOid, "pg_catalog"}, {kPublicNamespaceOid, "public"}, {kInfoSchemaNamespaceOid, "information_schema"}};
   return kNamespaces;
+}
+
+const std::vector<Keyword>& Keywords() {
+  static const std::vector<Keyword> kKeywords = [] {
+    std::vector<Keyword> out;
+    const char* base = ScanKeywords.kw_string;
+    for (int i = 0; i < ScanKeywords.num_keywords; i++) {
+      uint8_t cat = ScanKeywordCategories[i];
+      static constexpr char kCodes[] = {'U', 'C', 'T', 'R'};
+      static constexpr const char* kDescs[] = {"unreserved", "unreserved (cannot be function or type name)",
+                                               "reserved (can be function or type name)", "reserved"};
+      if (cat > 3) continue;
+      out.push_back({base + ScanKeywords.kw_offsets[i], kCodes[cat], kDescs[cat]});
+    }
+    return out;
+  }();
+  return kKeywords;
 }
 
 }  // namespace laminar::sql::pg

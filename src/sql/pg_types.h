@@ -69,4 +69,15 @@ const std::vector<SystemRelation>& SystemRelations();
 // The schemas: (oid, name).
 const std::vector<std::pair<int64_t, const char*>>& Namespaces();
 
+// PostgreSQL 15's SQL keywords, as pg_get_keywords() lists them, read from the grammar's keyword
+// table that libpg_query carries: the word, its category code (U unreserved, C unreserved but
+// not a function or type name, T reserved but a function or type name, R reserved) and the
+// category's description.
+struct Keyword {
+  std::string word;
+  char catcode;
+  const char* catdesc;
+};
+const std::vector<Keyword>& Keywords();
+
 }  // namespace laminar::sql::pg

@@ -18,6 +18,13 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+bool IsReadOnlySetting(std::string_view lower_name) {
+  for (const char* n : {"server_version", "server_version_num", "server_encoding", "integer_datetimes",
+                        "is_superuser", "max_identifier_length", "lc_collate", "lc_ctype"})
+    if (lower_name == n) return true;
+  return false;
+}
+
 const std::vector<DefaultSetting>& DefaultSettings() {
   static const std::vector<DefaultSetting> kSettings = {
       {"server_version", "16.0 (Laminar)", true}, {"server_encoding", "UTF8", true},

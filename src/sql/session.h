@@ -31,6 +31,9 @@ struct DefaultSetting {
   bool reported;
 };
 const std::vector<DefaultSetting>& DefaultSettings();
+// Parameters SET / set_config may not change (server_version, server_encoding, lc_collate, ...),
+// by lower-case name.
+bool IsReadOnlySetting(std::string_view lower_name);
 
 struct SessionRelation {
   int64_t oid = 0;

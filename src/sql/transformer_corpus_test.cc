@@ -1,6 +1,6 @@
 // The transformer and the deparser over a corpus of queries: every form of the SELECT grammar,
 // the queries of the raw-query differential test (tests/e2e/rawquery_diff.test.mjs), psql's `\d`
-// family and pgJDBC's DatabaseMetaData queries (src/pgwire/pg_catalog_test.cc).
+// family and pgJDBC's DatabaseMetaData queries (as tests/e2e/fixtures/catalog_corpus.sql records them).
 //
 // For each query: transform → ToSql → parse → transform → ToSql is a fixed point; the deparsed
 // text parses to the same libpg_query tree as the original (up to locations and the few
@@ -187,7 +187,7 @@ const std::vector<std::string>& Corpus() {
       "pg_catalog.pg_class ci ON (ci.oid = i.indexrelid) WHERE true  AND n.nspname = 'public' AND ct.relname = "
       "'pageviews' AND i.indisprimary  ) result where  result.A_ATTNUM = (result.KEYS).x  ORDER BY "
       "result.table_name, result.pk_name, result.key_seq",
-      // --- Catalog queries of pg_catalog_test.cc.
+      // --- Catalog queries over information_schema.
       "SELECT t.table_name, count(c.column_name) AS n FROM information_schema.tables t LEFT JOIN "
       "information_schema.columns c USING (table_schema, table_name) GROUP BY t.table_name ORDER BY n DESC",
       "SELECT relkind, count(*), string_agg(relname, ',' ORDER BY relname DESC) AS names, min(relnatts), "

@@ -3,12 +3,12 @@
 // the real psql against a server with known relations; each answer (rows, or the error's
 // SQLSTATE) must equal the one recorded in catalog_corpus.expected.json, so a change in how the
 // catalog is answered shows up here query by query. UPDATE_CATALOG_CORPUS=1 rewrites the file
-// (review the diff: it is what clients will see).
+// (review the diff: it is what clients will see). The engine answers them (pg_catalog and
+// information_schema are SQL views over its system tables, serving/catalog_views.cc).
 //
-// The second test sends the same queries to the one engine over HTTP (pg_catalog and
-// information_schema as SQL views over the system tables): every answer must equal the recorded
-// one except the queries of ENGINE_GAPS, which must still differ (so the list shrinks as the
-// engine grows; PostgreSQL clients keep the emulation in src/pgwire until it is empty).
+// The second test sends the same queries over HTTP: every answer must equal the recorded one
+// except the queries of ENGINE_GAPS, which must still differ (over HTTP there is no PostgreSQL
+// session: the user and the settings are the server's defaults).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -271,7 +271,8 @@ test('cancel requests: idle is harmless, a wrong secret is ignored, the right on
   assert.deepEqual(msgs.map((m) => m.type), ['T', 'D', 'C', 'Z']);
 
   // A wrong secret, or an unknown process id, does not cancel: pg_sleep runs to its end and
-  // returns one row, column "pg_sleep" of type void (2278), value ''.
+  // returns one row, column "pg_sleep" of type text (25: Laminar has no void type, PostgreSQL
+  // says void), value ''.
   c.send('Q', 'SELECT pg_sleep(1)');
   await sleep(300);
   await cancelRequest(pid, secret ^ 0x5a5a);
@@ -280,7 +281,7 @@ test('cancel requests: idle is harmless, a wrong secret is ignored, the right on
   assert.deepEqual(msgs.map((m) => m.type), ['T', 'D', 'C', 'Z'], msgs.map((m) => m.body.toString()).join(' | '));
   const desc = msgs[0].body;
   assert.equal(cstr(desc, 2), 'pg_sleep');
-  assert.equal(desc.readInt32BE(2 + 'pg_sleep'.length + 1 + 6), 2278);
+  assert.equal(desc.readInt32BE(2 + 'pg_sleep'.length + 1 + 6), 25);
   assert.deepEqual(dataRows(msgs).map((r) => r.map(String)), [['']]);
 
   // The right secret interrupts the running statement with 57014. (A request that arrives before
@@ -435,14 +436,14 @@ test('psql catalog commands: \\dt, \\dm, \\dv, \\d, \\d NAME, \\dn, \\l; session
     assert.match(r.out, /List of schemas\n  Name  \|  Owner\n--------\+---------\n public \| laminar\n\(1 row\)/);
     assert.match(r.out, /List of databases\n[^\n]*\n[^\n]*\n laminar \| laminar \| UTF8 {5}\| C {7}\| C/);
 
-    // Session functions and settings; a catalog query Laminar does not emulate is refused (0A000).
+    // Session functions and settings; a catalog relation Laminar does not have is refused (0A000).
     r = run("SELECT current_database(), current_schema(), current_user, session_user, current_setting('TimeZone')");
     assert.match(r.out, /\n laminar {10}\| public {9}\| u {12}\| u {12}\| UTC\n/);
     r = run("SELECT pg_catalog.set_config('application_name', 'cat-test', false)", 'SHOW application_name');
     assert.match(r.out, /\n cat-test\n\(1 row\)$/);
     r = run('SELECT pid FROM pg_catalog.pg_stat_activity');
     assert.notEqual(r.code, 0);
-    assert.match(r.err, /ERROR:\s+0A000: catalog query: pg_catalog\.pg_stat_activity is not supported/);
+    assert.match(r.err, /ERROR:\s+0A000: pg_catalog\.pg_stat_activity is not supported by Laminar/);
     // \df: Laminar has no user functions (pg_proc is empty).
     r = run('\\df');
     assert.equal(r.code, 0, r.err);

@@ -225,9 +225,9 @@ public class JdbcClient {
       }
       step = "keywords";
       try {
-        String keywords = md.getSQLKeywords();
-        out(step + ": " + (keywords.contains("analyze") ? "has analyze" : "no analyze: " + keywords));
-      } catch (SQLException e) {  // pg_get_keywords() is not emulated: a clear 0A000 is the answer
+        // PostgreSQL's keywords that are not SQL:2003 keywords, comma-separated (pg_get_keywords()).
+        out(step + ": " + md.getSQLKeywords());
+      } catch (SQLException e) {
         out(step + ": sqlstate " + e.getSQLState() + ": " + e.getMessage().replace('\n', ' '));
       }
     } catch (SQLException e) {
