@@ -160,17 +160,6 @@ bool ParseInt(std::string_view s, int64_t* v) {
   return ec == std::errc() && p == s.data() + s.size() && !s.empty();
 }
 
-std::string IntLiteral(int64_t v) { return v < 0 ? "(" + std::to_string(v) + ")" : std::to_string(v); }
-
-std::string DoubleLiteral(double d) {
-  if (std::isnan(d)) return "'NaN'::double precision";
-  if (std::isinf(d)) return d > 0 ? "'Infinity'::double precision" : "'-Infinity'::double precision";
-  std::string s = fmt::format("{}", d);
-  // Keep it a float literal (1e+20 and 0.5 are; 3 becomes 3.0 so it is not read as bigint).
-  if (s.find_first_of(".eE") == std::string::npos) s += ".0";
-  return d < 0 || std::signbit(d) ? "(" + s + ")" : s;
-}
-
 Status BadParam(std::string_view type, std::string_view text) {
   return InvalidArgument(ErrorCode::kInvalidTextRepresentation,
                          "invalid input syntax for type {}: \"{}\"", type, text.substr(0, 100));
@@ -505,8 +494,33 @@ std::string EncodeBinary(const Value& v, Type t) {
   return out;
 }
 
-Result<std::string> ParamToLiteral(const std::optional<std::string>& value, int16_t format, uint32_t oid) {
-  if (!value) return std::string("NULL");
+namespace {
+
+sql::Param Typed(Value v, Type t) { return sql::Param{std::move(v), t, false}; }
+sql::Param Untyped(const std::string& s) { return sql::Param{Value::Text(s), Type::kText, true}; }
+
+// A value of a parameter of type `oid`: typed for the types Laminar has, else text of unknown type.
+sql::Param TypedParam(Value v, uint32_t oid) {
+  switch (oid) {
+    case kOidInt8:
+    case kOidInt4:
+    case kOidInt2: return Typed(std::move(v), Type::kInt64);
+    case kOidFloat8:
+    case kOidFloat4: return Typed(std::move(v), Type::kDouble);
+    case kOidBool: return Typed(std::move(v), Type::kBool);
+    case kOidTimestamptz: return Typed(std::move(v), Type::kTimestamp);
+    case kOidDate: return Typed(std::move(v), Type::kDate);
+    default: return sql::Param{std::move(v), Type::kText, true};
+  }
+}
+
+}  // namespace
+
+Result<sql::Param> ParamToValue(const std::optional<std::string>& value, int16_t format, uint32_t oid) {
+  if (!value) {
+    sql::Param p = TypedParam(Value::Null(), oid);
+    return p;
+  }
   const std::string& s = *value;
   if (format == 1) {
     auto need = [&](size_t n, const char* type) -> Status {
@@ -521,39 +535,39 @@ Result<std::string> ParamToLiteral(const std::optional<std::string>& value, int1
       case kOidTimestamptz: {
         RETURN_IF_ERROR(need(8, oid == kOidInt8 ? "int8" : "timestamptz"));
         int64_t v = int64_t((uint64_t(LoadU32(p)) << 32) | LoadU32(p + 4));
-        if (oid == kOidInt8) return IntLiteral(v);
+        if (oid == kOidInt8) return Typed(Value::Int(v), Type::kInt64);
         if (v > INT64_MAX - kPgEpochMicros)
           return InvalidArgument(ErrorCode::kInvalidBinaryRepresentation, "binary timestamptz parameter out of range");
-        return QuoteSqlLiteral(FormatTimestamptz(v + kPgEpochMicros)) + "::timestamptz";
+        return Typed(Value::Timestamp(v + kPgEpochMicros), Type::kTimestamp);
       }
       case kOidInt4:
         RETURN_IF_ERROR(need(4, "int4"));
-        return IntLiteral(int32_t(LoadU32(p)));
+        return Typed(Value::Int(int32_t(LoadU32(p))), Type::kInt64);
       case kOidDate: {
         RETURN_IF_ERROR(need(4, "date"));
         int64_t days = int64_t(int32_t(LoadU32(p))) + kPgEpochDays;
         if (!IsValidDate(days)) return InvalidArgument(ErrorCode::kInvalidBinaryRepresentation, "binary date parameter out of range");
-        return QuoteSqlLiteral(FormatDate(days)) + "::date";
+        return Typed(Value::Date(days), Type::kDate);
       }
       case kOidInt2:
         RETURN_IF_ERROR(need(2, "int2"));
-        return IntLiteral(int16_t((uint16_t(p[0]) << 8) | p[1]));
+        return Typed(Value::Int(int16_t((uint16_t(p[0]) << 8) | p[1])), Type::kInt64);
       case kOidFloat8:
         RETURN_IF_ERROR(need(8, "float8"));
-        return DoubleLiteral(std::bit_cast<double>((uint64_t(LoadU32(p)) << 32) | LoadU32(p + 4)));
+        return Typed(Value::Double(std::bit_cast<double>((uint64_t(LoadU32(p)) << 32) | LoadU32(p + 4))), Type::kDouble);
       case kOidFloat4:
         RETURN_IF_ERROR(need(4, "float4"));
-        return DoubleLiteral(double(std::bit_cast<float>(LoadU32(p))));
+        return Typed(Value::Double(double(std::bit_cast<float>(LoadU32(p)))), Type::kDouble);
       case kOidBool:
         RETURN_IF_ERROR(need(1, "bool"));
         if (p[0] > 1)
           return InvalidArgument(ErrorCode::kInvalidBinaryRepresentation,
                                  "binary bool parameter must be 0 or 1, got {}", p[0]);
-        return std::string(p[0] ? "TRUE" : "FALSE");
+        return Typed(Value::Bool(p[0] != 0), Type::kBool);
       case kOidUnspecified:
       case kOidText:
       case kOidVarchar:
-        return QuoteSqlLiteral(s);
+        return Untyped(s);
       default:
         return Unimplemented("binary format for parameters of type OID {} is not supported (use text format)", oid);
     }
@@ -566,7 +580,7 @@ Result<std::string> ParamToLiteral(const std::optional<std::string>& value, int1
       if (!ParseInt(s, &v)) return BadParam(oid == kOidInt8 ? "bigint" : oid == kOidInt4 ? "integer" : "smallint", s);
       if (oid == kOidInt4 && (v < INT32_MIN || v > INT32_MAX)) return BadParam("integer", s);
       if (oid == kOidInt2 && (v < INT16_MIN || v > INT16_MAX)) return BadParam("smallint", s);
-      return IntLiteral(v);
+      return Typed(Value::Int(v), Type::kInt64);
     }
     case kOidFloat8:
     case kOidFloat4: {
@@ -577,114 +591,30 @@ Result<std::string> ParamToLiteral(const std::optional<std::string>& value, int1
       while (end && *end == ' ') end++;
       if (t.empty() || !end || *end != '\0' || t.find_first_of("xX") != std::string::npos)
         return BadParam("double precision", s);
-      return DoubleLiteral(d);
+      return Typed(Value::Double(d), Type::kDouble);
     }
     case kOidBool: {
       std::string t;
       for (char c : s) {
         if (c != ' ') t += char(std::tolower(uint8_t(c)));
       }
-      if (t == "t" || t == "true" || t == "yes" || t == "y" || t == "on" || t == "1") return std::string("TRUE");
-      if (t == "f" || t == "false" || t == "no" || t == "n" || t == "off" || t == "0") return std::string("FALSE");
+      if (t == "t" || t == "true" || t == "yes" || t == "y" || t == "on" || t == "1") return Typed(Value::Bool(true), Type::kBool);
+      if (t == "f" || t == "false" || t == "no" || t == "n" || t == "off" || t == "0") return Typed(Value::Bool(false), Type::kBool);
       return BadParam("boolean", s);
     }
-    case kOidTimestamptz:
-      if (!ParseTimestamp(s)) return BadParam("timestamp with time zone", s);
-      return QuoteSqlLiteral(s) + "::timestamptz";
+    case kOidTimestamptz: {
+      auto ts = ParseTimestamp(s);
+      if (!ts) return BadParam("timestamp with time zone", s);
+      return Typed(Value::Timestamp(*ts), Type::kTimestamp);
+    }
     case kOidDate: {
       auto d = sql::CastText(s, Type::kDate);
       if (!d.ok()) return d.status();
-      return QuoteSqlLiteral(s) + "::date";
+      return Typed(std::move(*d), Type::kDate);
     }
-    default:  // text, varchar, unspecified (an unknown-typed literal, as PostgreSQL would infer)
-      return QuoteSqlLiteral(s);
+    default:  // text, varchar, unspecified (text of unknown type, as PostgreSQL would infer)
+      return Untyped(s);
   }
-}
-
-namespace {
-
-// Calls on_param(start, end, number) for each $n outside literals and comments.
-template <typename F>
-void ScanParams(std::string_view sql, F on_param) {
-  size_t i = 0, n = sql.size();
-  while (i < n) {
-    char c = sql[i];
-    if (c == '\'' || c == '"') {
-      bool backslash = c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e');
-      size_t j = i + 1;
-      while (j < n) {
-        if (backslash && sql[j] == '\\') {
-          j += 2;
-          continue;
-        }
-        if (sql[j] == c) {
-          if (j + 1 < n && sql[j + 1] == c) {
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        j++;
-      }
-      i = j + 1;
-    } else if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
-      size_t nl = sql.find('\n', i);
-      i = nl == std::string_view::npos ? n : nl + 1;
-    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
-      int depth = 1;
-      i += 2;
-      while (i < n && depth > 0) {
-        if (sql[i] == '/' && i + 1 < n && sql[i + 1] == '*') {
-          depth++;
-          i += 2;
-        } else if (sql[i] == '*' && i + 1 < n && sql[i + 1] == '/') {
-          depth--;
-          i += 2;
-        } else {
-          i++;
-        }
-      }
-    } else if (c == '$' && i + 1 < n && std::isdigit(uint8_t(sql[i + 1])) &&
-               (i == 0 || !(std::isalnum(uint8_t(sql[i - 1])) || sql[i - 1] == '_'))) {
-      size_t j = i + 1;
-      uint64_t num = 0;
-      while (j < n && std::isdigit(uint8_t(sql[j]))) {
-        if (num < 1'000'000) num = num * 10 + uint64_t(sql[j] - '0');
-        j++;
-      }
-      on_param(i, j, num);
-      i = j;
-    } else {
-      i++;
-    }
-  }
-}
-
-}  // namespace
-
-Result<std::string> SubstituteParams(std::string_view sql, const std::vector<std::string>& literals) {
-  std::string out;
-  size_t last = 0;
-  Status error;
-  ScanParams(sql, [&](size_t start, size_t end, uint64_t num) {
-    if (!error.ok()) return;
-    if (num == 0 || num > literals.size()) {
-      error = InvalidArgument(ErrorCode::kUndefinedParameter, "there is no parameter ${}", num);
-      return;
-    }
-    out.append(sql.substr(last, start - last));
-    out.append(literals[num - 1]);
-    last = end;
-  });
-  if (!error.ok()) return error;
-  out.append(sql.substr(last));
-  return out;
-}
-
-size_t CountParams(std::string_view sql) {
-  uint64_t max = 0;
-  ScanParams(sql, [&](size_t, size_t, uint64_t num) { max = std::max(max, num); });
-  return size_t(max);
 }
 
 }  // namespace laminar::pgwire

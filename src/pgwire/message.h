@@ -28,6 +28,7 @@
 #include "common/sqlstate.h"
 #include "common/status.h"
 #include "common/types.h"
+#include "sql/binder.h"
 
 namespace laminar::pgwire {
 
@@ -153,21 +154,14 @@ std::string EncodeBinary(const Value& v, Type t);
 // "YYYY-MM-DD HH:MM:SS[.ffffff]+00", fraction without trailing zeros, years 0001..9999.
 std::string FormatTimestamptz(int64_t micros);
 
-// A Bind parameter as a SQL literal to put in place of $n (see pg_server.h): "NULL"; integers
-// and finite floats as plain numbers (negative ones in parentheses), bool as TRUE/FALSE, text
-// and unspecified types as a quoted string ('' doubled, standard_conforming_strings), timestamptz
-// as '...'::timestamptz, date as '...'::date. format: 0 text, 1 binary (int2/int4/int8/float4/
-// float8/bool/text/varchar/timestamptz/date; unspecified binary is taken as text bytes).
-// InvalidArgument for a value that is not of its type (SQLSTATE 22P02; a date's 22007/22008),
-// Unimplemented for another type in binary.
-Result<std::string> ParamToLiteral(const std::optional<std::string>& value, int16_t format,
-                                   uint32_t type_oid);
-
-// Replaces $1..$n outside string literals, quoted identifiers and comments by literals[n-1].
-// InvalidArgument for $n with n == 0 or n > literals.size().
-Result<std::string> SubstituteParams(std::string_view sql, const std::vector<std::string>& literals);
-// The highest $n in `sql` (outside literals and comments), 0 when none.
-size_t CountParams(std::string_view sql);
+// A Bind parameter as the value the statement's $n binds to (sql::Param, see pg_server.h): NULL
+// of the parameter's type; int2/int4/int8 as bigint, float4/float8 as double precision, bool,
+// timestamptz and date typed; text, varchar and unspecified types as text of unknown type (it
+// takes the type its context needs, as a quoted literal). format: 0 text, 1 binary (int2/int4/
+// int8/float4/float8/bool/text/varchar/timestamptz/date; unspecified binary is taken as text
+// bytes). InvalidArgument for a value that is not of its type (SQLSTATE 22P02; a date's 22007/
+// 22008), Unimplemented for another type in binary.
+Result<sql::Param> ParamToValue(const std::optional<std::string>& value, int16_t format, uint32_t type_oid);
 
 // ---- Errors -----------------------------------------------------------------------------------
 

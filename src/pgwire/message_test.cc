@@ -191,62 +191,53 @@ TEST(ValueTest, TextAndBinary) {
   EXPECT_EQ(TypeOid(Type::kDate), 1082u);
 }
 
-TEST(ParamTest, Literals) {
-  auto lit = [](std::optional<std::string> v, int16_t f, uint32_t oid) {
-    auto r = ParamToLiteral(v, f, oid);
-    return r.ok() ? *r : "ERR:" + std::string(SqlStateFor(r.status())) + ":" + r.status().message();
+// What a Bind parameter binds to: "type:value" ("?" for text of unknown type), or the error.
+TEST(ParamTest, Values) {
+  auto val = [](std::optional<std::string> v, int16_t f, uint32_t oid) {
+    auto r = ParamToValue(v, f, oid);
+    if (!r.ok()) return "ERR:" + std::string(SqlStateFor(r.status())) + ":" + r.status().message();
+    std::string shown = r->value.is_null() ? "NULL" : EncodeText(r->value, r->type);
+    return std::string(r->unknown ? "?" : TypeShortName(r->type)) + ":" + shown;
   };
-  EXPECT_EQ(lit(std::nullopt, 0, kOidInt8), "NULL");
-  EXPECT_EQ(lit("42", 0, kOidInt8), "42");
-  EXPECT_EQ(lit("-42", 0, kOidInt8), "(-42)");
-  EXPECT_EQ(lit("4x", 0, kOidInt8).substr(0, 10), "ERR:22P02:");
-  EXPECT_EQ(lit("70000", 0, kOidInt2).substr(0, 10), "ERR:22P02:");
-  EXPECT_EQ(lit("1.5", 0, kOidFloat8), "1.5");
-  EXPECT_EQ(lit("3", 0, kOidFloat8), "3.0");
-  EXPECT_EQ(lit("1; DROP TABLE x", 0, kOidFloat8).substr(0, 10), "ERR:22P02:");
-  EXPECT_EQ(lit("on", 0, kOidBool), "TRUE");
-  EXPECT_EQ(lit("it's", 0, kOidText), "'it''s'");
-  EXPECT_EQ(lit("it's", 0, kOidUnspecified), "'it''s'");
-  EXPECT_EQ(lit("2024-01-08T10:00:00Z", 0, kOidTimestamptz), "'2024-01-08T10:00:00Z'::timestamptz");
-  EXPECT_EQ(lit(std::string(7, '\0') + "\x05", 1, kOidInt8), "5");
-  EXPECT_EQ(lit(std::string("\xff\xff\xff\xfe", 4), 1, kOidInt4), "(-2)");
-  EXPECT_EQ(lit(std::string("\x00\x07", 2), 1, kOidInt2), "7");
-  EXPECT_EQ(lit(std::string("\x3f\xf8") + std::string(6, '\0'), 1, kOidFloat8), "1.5");
-  EXPECT_EQ(lit("\x01", 1, kOidBool), "TRUE");
-  EXPECT_EQ(lit("abc", 1, kOidText), "'abc'");
-  EXPECT_EQ(lit(std::string(8, '\0'), 1, kOidTimestamptz), "'2000-01-01 00:00:00+00'::timestamptz");
-  EXPECT_EQ(lit("abc", 1, kOidInt8).substr(0, 10), "ERR:22P03:");
-  EXPECT_EQ(lit("abc", 1, 1700).substr(0, 10), "ERR:0A000:");
-  EXPECT_EQ(lit("2024-01-08", 0, kOidDate), "'2024-01-08'::date");
-  EXPECT_EQ(lit("2024-02-30", 0, kOidDate).substr(0, 10), "ERR:22008:");
-  EXPECT_EQ(lit("soon", 0, kOidDate).substr(0, 10), "ERR:22007:");
-  EXPECT_EQ(lit(std::string("\x00\x00\x22\x45", 4), 1, kOidDate), "'2024-01-08'::date");
-  EXPECT_EQ(lit("abc", 1, kOidDate).substr(0, 10), "ERR:22P03:");
-}
-
-TEST(ParamTest, Substitution) {
-  auto s = SubstituteParams("SELECT a FROM v WHERE x = $1 AND y = '$2' AND \"$3\" = $2 -- $9\n/* $8 */", {"1", "'b'"});
-  ASSERT_TRUE(s.ok());
-  EXPECT_EQ(*s, "SELECT a FROM v WHERE x = 1 AND y = '$2' AND \"$3\" = 'b' -- $9\n/* $8 */");
-  EXPECT_EQ(CountParams("SELECT $1, $12, '$40'"), 12u);
-  EXPECT_EQ(CountParams("SELECT 'it''s $3'"), 0u);
-  EXPECT_EQ(CountParams("SELECT E'\\' $3'"), 0u);
-  EXPECT_FALSE(SubstituteParams("SELECT $2", {"1"}).ok());
-  EXPECT_FALSE(SubstituteParams("SELECT $0", {"1"}).ok());
-  EXPECT_EQ(*SubstituteParams("SELECT x-$1", {"(-1)"}), "SELECT x-(-1)");
+  EXPECT_EQ(val(std::nullopt, 0, kOidInt8), "bigint:NULL");
+  EXPECT_EQ(val(std::nullopt, 0, kOidUnspecified), "?:NULL");
+  EXPECT_EQ(val("42", 0, kOidInt8), "bigint:42");
+  EXPECT_EQ(val("-42", 0, kOidInt8), "bigint:-42");
+  EXPECT_EQ(val("4x", 0, kOidInt8).substr(0, 10), "ERR:22P02:");
+  EXPECT_EQ(val("70000", 0, kOidInt2).substr(0, 10), "ERR:22P02:");
+  EXPECT_EQ(val("1.5", 0, kOidFloat8), "double:1.5");
+  EXPECT_EQ(val("3", 0, kOidFloat8), "double:3");
+  EXPECT_EQ(val("1; DROP TABLE x", 0, kOidFloat8).substr(0, 10), "ERR:22P02:");
+  EXPECT_EQ(val("on", 0, kOidBool), "boolean:t");
+  EXPECT_EQ(val("it's", 0, kOidText), "?:it's");
+  EXPECT_EQ(val("it's", 0, kOidUnspecified), "?:it's");
+  EXPECT_EQ(val("2024-01-08T10:00:00Z", 0, kOidTimestamptz), "timestamptz:2024-01-08 10:00:00+00");
+  EXPECT_EQ(val(std::string(7, '\0') + "\x05", 1, kOidInt8), "bigint:5");
+  EXPECT_EQ(val(std::string("\xff\xff\xff\xfe", 4), 1, kOidInt4), "bigint:-2");
+  EXPECT_EQ(val(std::string("\x00\x07", 2), 1, kOidInt2), "bigint:7");
+  EXPECT_EQ(val(std::string("\x3f\xf8") + std::string(6, '\0'), 1, kOidFloat8), "double:1.5");
+  EXPECT_EQ(val("\x01", 1, kOidBool), "boolean:t");
+  EXPECT_EQ(val("abc", 1, kOidText), "?:abc");
+  EXPECT_EQ(val(std::string(8, '\0'), 1, kOidTimestamptz), "timestamptz:2000-01-01 00:00:00+00");
+  EXPECT_EQ(val("abc", 1, kOidInt8).substr(0, 10), "ERR:22P03:");
+  EXPECT_EQ(val("abc", 1, 1700).substr(0, 10), "ERR:0A000:");
+  EXPECT_EQ(val("2024-01-08", 0, kOidDate), "date:2024-01-08");
+  EXPECT_EQ(val("2024-02-30", 0, kOidDate).substr(0, 10), "ERR:22008:");
+  EXPECT_EQ(val("soon", 0, kOidDate).substr(0, 10), "ERR:22007:");
+  EXPECT_EQ(val(std::string("\x00\x00\x22\x45", 4), 1, kOidDate), "date:2024-01-08");
+  EXPECT_EQ(val("abc", 1, kOidDate).substr(0, 10), "ERR:22P03:");
 }
 
 // The SQLSTATE of an error comes from its codes (common/sqlstate_test.cc has the whole table):
 // pgwire's own errors carry theirs, and a message that reads like another error changes nothing.
 TEST(SqlStateTest, FromCodesNotMessages) {
   auto state = [](const Status& st) { return std::string(SqlStateFor(st)); };
-  EXPECT_EQ(state(ParamToLiteral("4x", 0, kOidInt8).status()), "22P02");
-  EXPECT_EQ(state(ParamToLiteral("abc", 1, kOidInt4).status()), "22P03");
-  EXPECT_EQ(state(ParamToLiteral(std::string("\x02"), 1, kOidBool).status()), "22P03");
-  EXPECT_EQ(state(ParamToLiteral("abc", 1, 1700).status()), "0A000");
-  EXPECT_EQ(state(SubstituteParams("SELECT $3", {"1"}).status()), "42P02");
+  EXPECT_EQ(state(ParamToValue("4x", 0, kOidInt8).status()), "22P02");
+  EXPECT_EQ(state(ParamToValue("abc", 1, kOidInt4).status()), "22P03");
+  EXPECT_EQ(state(ParamToValue(std::string("\x02"), 1, kOidBool).status()), "22P03");
+  EXPECT_EQ(state(ParamToValue("abc", 1, 1700).status()), "0A000");
   // Context does not change the code (Bind prefixes "parameter $n: ").
-  EXPECT_EQ(state(ParamToLiteral("abc", 1, kOidInt8).status().WithContext("parameter $1")), "22P03");
+  EXPECT_EQ(state(ParamToValue("abc", 1, kOidInt8).status().WithContext("parameter $1")), "22P03");
   // The message is never read: uncoded errors get their StatusCode's SQLSTATE.
   EXPECT_EQ(state(InvalidArgument("column \"zz\" does not exist in \"v\"")), "42601");
   EXPECT_EQ(state(InvalidArgument("cursor \"c\" does not exist")), "42601");

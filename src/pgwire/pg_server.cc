@@ -48,7 +48,8 @@ namespace {
 
 struct Portal {
   std::shared_ptr<PreparedStatement> stmt;
-  std::string sql;                     // with the parameters substituted
+  std::string sql;                     // the statement's text ($n where the parameters go)
+  std::vector<sql::Param> params;      // the values of $1..$n (pinned while it runs)
   std::vector<int16_t> result_formats;
   // Session answers, and engine statements run by an Execute with a row limit: the
   // whole result, computed at the first Describe or Execute and kept.
@@ -501,12 +502,13 @@ class Session {
       auto bound = ResolveExecute(stmt, statements_, [this](std::string_view q) { return RunStatement(q); });
       if (!bound.ok()) {
         error = bound.status();
-      } else if (auto parsed = sql::Parse(bound->sql); !parsed.ok()) {
+      } else if (auto parsed = sql::Parse(bound->stmt->sql); !parsed.ok()) {
         error = parsed.status();
       } else if (parsed->empty()) {
         WriteEmptyQueryResponse(&out_);
         return true;
       } else {
+        sql::ScopedParams pin(&bound->params);
         return RunOne(parsed->front(), depth + 1);
       }
     } else if (auto tag = RunPrepareOrDeallocate(stmt, &statements_); tag.ok()) {
@@ -529,11 +531,6 @@ class Session {
       return srv_->engine->Query(q, &cancel_, &sink).status();
     };
     return s;
-  }
-
-  // The statement text with every parameter NULL: to parse and describe before Bind.
-  static Result<std::string> WithNullParams(const PreparedStatement& s) {
-    return SubstituteParams(s.sql, std::vector<std::string>(s.param_types.size(), "NULL"));
   }
 
   void HandleParse(const FrontendMessage& m) {
@@ -566,23 +563,26 @@ class Session {
                                      m.params.size(), m.name, s.param_types.size()));
       return;
     }
-    auto text = BindLiterals(s, m.params, m.param_formats);
-    if (!text.ok()) {
-      SendError(text.status());
+    auto params = BindParams(s, m.params, m.param_formats);
+    if (!params.ok()) {
+      SendError(params.status());
       return;
     }
     Portal p;
     p.stmt = it->second;
-    p.sql = std::move(*text);
+    p.sql = s.sql;
+    p.params = std::move(*params);
     if (s.kind == "ExecuteStmt") {  // SQL EXECUTE: the portal runs the statement it names
       BeginStatement();
+      sql::ScopedParams pin(&p.params);
       auto bound = ResolveExecute(p.sql, statements_, [this](std::string_view q) { return RunStatement(q); });
       if (!bound.ok()) {
         SendError(bound.status());
         return;
       }
       p.stmt = bound->stmt;
-      p.sql = std::move(bound->sql);
+      p.sql = p.stmt->sql;
+      p.params = std::move(bound->params);
     }
     p.result_formats = m.result_formats;
     portals_[m.portal] = std::move(p);
@@ -631,18 +631,15 @@ class Session {
         return;
       }
       // The columns: the session's answer with NULL parameters, else the engine's plan.
-      auto text = WithNullParams(s);
-      if (!text.ok()) {
-        SendError(text.status());
-        return;
-      }
+      std::vector<sql::Param> nulls = NullParams(s);
+      sql::ScopedParams pin(&nulls);
       Result<Outcome> o = Status::OK();
-      if (auto fetch = state_.Cursor(*text, /*describe_only=*/true, nullptr)) {
+      if (auto fetch = state_.Cursor(s.sql, /*describe_only=*/true, nullptr)) {
         o = std::move(*fetch);
-      } else if (auto answer = SessionAnswer(*text)) {
+      } else if (auto answer = SessionAnswer(s.sql)) {
         o = std::move(*answer);
       } else {
-        o = DescribeSelect(*text);
+        o = DescribeSelect(s.sql);
       }
       if (!o.ok()) {
         SendError(o.status());
@@ -662,6 +659,7 @@ class Session {
       WriteNoData(&out_);
       return;
     }
+    sql::ScopedParams pin(&p.params);
     if (!p.outcome && !p.described) {
       if (auto answer = SessionAnswer(p.sql)) {
         if (!Keep(&p, std::move(*answer))) return;
@@ -701,6 +699,7 @@ class Session {
       WriteEmptyQueryResponse(&out_);
       return;
     }
+    sql::ScopedParams pin(&p.params);
     if (p.stmt->kind == "CopyStmt" || p.stmt->kind == "PrepareStmt" || p.stmt->kind == "DeallocateStmt") {
       auto parsed = sql::Parse(p.sql);
       // Run here unless it is COPY FROM (the engine's).

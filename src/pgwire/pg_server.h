@@ -31,10 +31,10 @@
 // transactions: each statement has its own snapshot); DDL inside a block is refused (25001), a
 // failed block refuses statements until it ends (25P02), portals live across Syncs in a block.
 //
-// Extended query: named and unnamed statements and portals. Parameters are not sent to the
-// engine as values: Bind turns each into a SQL literal (message.h ParamToLiteral: typed and
-// validated, text quoted with '' doubled) and substitutes it for $n in the statement text outside
-// literals and comments; the resulting text is what runs. Describe plans an engine SELECT
+// Extended query: named and unnamed statements and portals. Bind turns each parameter into a
+// value (message.h ParamToValue: typed and validated; text and unspecified types stay text of
+// unknown type), and the portal's statement runs with them pinned (sql::ScopedParams): the
+// engine binds $n as a constant of its value, and no SQL text is rebuilt. Describe plans an engine SELECT
 // (Engine::DescribeQuery) without reading rows; Execute without a row limit streams it. Execute
 // with a row limit computes the portal's rows once (bounded by max_result_rows) and keeps them,
 // returning them in pieces (PortalSuspended); so are session and catalog answers. Every Sync ends the implicit transaction: all portals are dropped. After an

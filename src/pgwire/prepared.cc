@@ -22,19 +22,17 @@ Result<std::shared_ptr<PreparedStatement>> MakePrepared(const std::string& sql, 
   auto s = std::make_shared<PreparedStatement>();
   s->sql = sql;
   s->param_types = std::move(param_types);
-  size_t n = CountParams(sql);
-  if (n > 65535) return ResourceExhausted("too many parameters");
-  if (s->param_types.size() < n) s->param_types.resize(n, kOidUnspecified);
-  // Parsed with every parameter NULL: the syntax is checked here, the names when it runs.
-  auto text = SubstituteParams(sql, std::vector<std::string>(s->param_types.size(), "NULL"));
-  if (!text.ok()) return text.status();
-  auto parsed = sql::Parse(*text);
+  // The syntax is checked here, the names when it runs.
+  auto parsed = sql::Parse(sql);
   if (!parsed.ok()) return parsed.status();
   if (parsed->size() > 1)
     return InvalidArgument(ErrorCode::kSyntaxError, "cannot insert multiple commands into a prepared statement");
   s->empty = parsed->empty();
   if (s->empty) return s;
   const sql::Statement& st = parsed->front();
+  size_t n = size_t(sql::MaxParamNumber(st));
+  if (n > 65535) return ResourceExhausted("too many parameters");
+  if (s->param_types.size() < n) s->param_types.resize(n, kOidUnspecified);
   s->kind = st.kind;
   s->returns_rows = st.kind == "SelectStmt" || st.kind == "ExplainStmt" || st.kind == "VariableShowStmt" ||
                     (st.kind == "FetchStmt" && !st.node["FetchStmt"].value("ismove", false));
@@ -46,18 +44,22 @@ Result<std::shared_ptr<PreparedStatement>> MakePrepared(const std::string& sql, 
   return s;
 }
 
-Result<std::string> BindLiterals(const PreparedStatement& s, const std::vector<std::optional<std::string>>& params,
-                                 const std::vector<int16_t>& formats) {
-  std::vector<std::string> literals;
+Result<std::vector<sql::Param>> BindParams(const PreparedStatement& s, const std::vector<std::optional<std::string>>& params,
+                                           const std::vector<int16_t>& formats) {
+  std::vector<sql::Param> values;
   for (size_t i = 0; i < params.size(); i++) {
     int16_t format = formats.empty() ? 0 : formats.size() == 1 ? formats[0] : formats[i];
-    auto lit = ParamToLiteral(params[i], format, s.param_types[i]);
-    if (!lit.ok()) return lit.status().WithContext(fmt::format("parameter ${}", i + 1));
-    literals.push_back(std::move(*lit));
+    auto v = ParamToValue(params[i], format, s.param_types[i]);
+    if (!v.ok()) return v.status().WithContext(fmt::format("parameter ${}", i + 1));
+    values.push_back(std::move(*v));
   }
-  auto text = SubstituteParams(s.sql, literals);
-  if (!text.ok()) return text.status();
-  return std::move(*text);
+  return values;
+}
+
+std::vector<sql::Param> NullParams(const PreparedStatement& s) {
+  std::vector<sql::Param> values;
+  for (uint32_t oid : s.param_types) values.push_back(*ParamToValue(std::nullopt, 0, oid));
+  return values;
 }
 
 // ---- SQL PREPARE / EXECUTE / DEALLOCATE ----
@@ -138,7 +140,7 @@ Status CheckArgCount(const PreparedStatement& s, const std::string& name, size_t
                          s.param_types.size(), given);
 }
 
-Result<std::string> BindExecute(const PreparedStatement& s, const std::string& name, const Outcome& args) {
+Result<std::vector<sql::Param>> BindExecute(const PreparedStatement& s, const std::string& name, const Outcome& args) {
   size_t given = args.columns.size();
   RETURN_IF_ERROR(CheckArgCount(s, name, given));
   if (args.rows.size() != 1) return Internal("EXECUTE's arguments gave {} rows, not one", args.rows.size());
@@ -154,7 +156,7 @@ Result<std::string> BindExecute(const PreparedStatement& s, const std::string& n
     params.emplace_back(EncodeText(v, t));
     if (typed.param_types[i] == kOidUnspecified && t != Type::kText) typed.param_types[i] = TypeOid(t);
   }
-  return BindLiterals(typed, params, {});
+  return BindParams(typed, params, {});
 }
 
 std::optional<std::string> DeallocateName(const sql::Statement& stmt) {
@@ -200,9 +202,9 @@ Result<BoundExecute> ResolveExecute(const sql::Statement& stmt, const PreparedSt
   } else {
     args.rows.emplace_back();
   }
-  Result<std::string> text = BindExecute(*b.stmt, e->name, args);
-  if (!text.ok()) return text.status();
-  b.sql = std::move(*text);
+  Result<std::vector<sql::Param>> params = BindExecute(*b.stmt, e->name, args);
+  if (!params.ok()) return params.status();
+  b.params = std::move(*params);
   return b;
 }
 

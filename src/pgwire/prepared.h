@@ -4,11 +4,12 @@
 // EXECUTE, DEALLOCATE and Close drop either).
 //
 // Both go through the same two steps: MakePrepared checks and describes the statement text (the
-// Parse message's, or PREPARE's after AS) and BindLiterals substitutes each parameter as a SQL
-// literal (message.h ParamToLiteral: typed and validated) for $n. SQL EXECUTE evaluates its
+// Parse message's, or PREPARE's after AS) and BindParams turns each parameter into the value its
+// $n binds to (message.h ParamToValue: typed and validated; sql::ScopedParams pins them while the
+// statement runs, and the engine binds $n as a constant of that value). SQL EXECUTE evaluates its
 // arguments (constant expressions: the session runs `SELECT arg, ...`) and hands each value to
-// BindLiterals in text format, as a client would send it in Bind — so EXECUTE q(...) and a Bind
-// of the same values behave identically.
+// BindParams in text format, as a client would send it in Bind — so EXECUTE q(...) and a Bind of
+// the same values behave identically.
 //
 // Errors carry PostgreSQL's conditions (ErrorCode): 26000 `prepared statement "x" does not
 // exist`, 42P05 `prepared statement "x" already exists`, 42601 `wrong number of parameters for
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include "pgwire/session_state.h"
+#include "sql/binder.h"
 #include "sql/parser.h"
 
 namespace laminar::pgwire {
@@ -48,11 +50,13 @@ using PreparedStatements = std::map<std::string, std::shared_ptr<PreparedStateme
 Result<std::shared_ptr<PreparedStatement>> MakePrepared(const std::string& sql, std::vector<uint32_t> param_types,
                                                         const PreparedStatements& statements);
 
-// The statement's text with each parameter as a SQL literal: `params` (nullopt: NULL) in
-// `formats` (Bind's parameter format codes: none → text, one → all, else one each). REQUIRES:
-// params.size() == s.param_types.size().
-Result<std::string> BindLiterals(const PreparedStatement& s, const std::vector<std::optional<std::string>>& params,
-                                 const std::vector<int16_t>& formats);
+// The values of the statement's parameters: `params` (nullopt: NULL) in `formats` (Bind's
+// parameter format codes: none → text, one → all, else one each). REQUIRES: params.size() ==
+// s.param_types.size().
+Result<std::vector<sql::Param>> BindParams(const PreparedStatement& s, const std::vector<std::optional<std::string>>& params,
+                                           const std::vector<int16_t>& formats);
+// Every parameter NULL (of its type): to describe the statement before Bind.
+std::vector<sql::Param> NullParams(const PreparedStatement& s);
 
 // ---- SQL PREPARE / EXECUTE / DEALLOCATE ----
 
@@ -73,10 +77,10 @@ struct SqlExecute {
 Result<SqlExecute> ParseSqlExecute(const sql::Statement& stmt);
 
 // EXECUTE's evaluated arguments (the one row of `args`, an Outcome of args_select) as Bind
-// parameters of `s` in text format, then BindLiterals. An unspecified parameter type takes its
+// parameters of `s` in text format, then BindParams. An unspecified parameter type takes its
 // argument's (bigint, double precision, boolean, timestamptz; text stays unspecified, an untyped
 // literal, as a quoted constant is in PostgreSQL). 42601 when the counts differ.
-Result<std::string> BindExecute(const PreparedStatement& s, const std::string& name, const Outcome& args);
+Result<std::vector<sql::Param>> BindExecute(const PreparedStatement& s, const std::string& name, const Outcome& args);
 // 42601 `wrong number of parameters ...` unless `given` arguments fit `s`; else OK.
 Status CheckArgCount(const PreparedStatement& s, const std::string& name, size_t given);
 
@@ -87,11 +91,11 @@ std::optional<std::string> DeallocateName(const sql::Statement& stmt);
 // "DEALLOCATE", "DEALLOCATE ALL"). DEALLOCATE ALL keeps the unnamed statement, as PostgreSQL.
 Result<std::string> RunPrepareOrDeallocate(const sql::Statement& stmt, PreparedStatements* statements);
 
-// EXECUTE: the statement it runs and that statement's text with the arguments bound. `run`
-// evaluates the arguments' SELECT (the session: catalog functions, then the engine).
+// EXECUTE: the statement it runs and the values of its parameters. `run` evaluates the
+// arguments' SELECT (the engine).
 struct BoundExecute {
   std::shared_ptr<PreparedStatement> stmt;
-  std::string sql;
+  std::vector<sql::Param> params;
 };
 using RunArgs = std::function<Result<Outcome>(std::string_view select)>;
 Result<BoundExecute> ResolveExecute(const sql::Statement& stmt, const PreparedStatements& statements,

@@ -25,6 +25,10 @@ struct Target {
 Result<int64_t> ConstCount(const ast::Expr& e, const char* what) {
   ASSIGN_OR_RETURN(Value v, sql::ConstValue(e));
   if (v.is_null()) return int64_t{-1};
+  // A quoted constant or an untyped parameter ('10', $1) reads as bigint, as in PostgreSQL.
+  if (v.type() == Type::kText) {
+    ASSIGN_OR_RETURN(v, sql::CastText(v.as_text(), Type::kInt64));
+  }
   if (v.type() != Type::kInt64) return InvalidArgument("argument of {} must be type bigint, not type {}", what, TypeName(v.type()));
   if (v.as_int() < 0) return InvalidArgument(ErrorCode::kInvalidRowCountInLimitClause, "{} must not be negative", what);
   return v.as_int();

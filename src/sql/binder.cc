@@ -22,6 +22,7 @@ using internal::BindRegex;
 namespace {
 
 thread_local std::optional<int64_t> pinned_statement_time;
+thread_local const std::vector<Param>* pinned_params = nullptr;
 
 }  // namespace
 
@@ -246,6 +247,16 @@ Result<Bound> BindConst(const ast::Expr& c) {
     }
     default: return Unimplemented("unsupported expression: constant");
   }
+}
+
+// $n: the pinned parameter's value as a constant (ScopedParams).
+Result<Bound> BindParam(const ast::Expr& node) {
+  int n = node.param_number;
+  if (!pinned_params || n < 1 || static_cast<size_t>(n) > pinned_params->size())
+    return InvalidArgument(ErrorCode::kUndefinedParameter, "there is no parameter ${}", n);
+  const Param& p = (*pinned_params)[static_cast<size_t>(n - 1)];
+  if (p.unknown) return Bound{MakeLiteral(p.value.is_null() ? Value::Null() : p.value, Type::kText), true};
+  return Bound{MakeLiteral(p.value, p.type), false};
 }
 
 Result<Bound> BindColumnRef(const ast::Expr& ref, const Ctx& cx) {
@@ -839,6 +850,7 @@ LAMINAR_NOINLINE Result<Bound> BindNode(const ast::Expr& node, const Ctx& cx) {
   switch (node.kind) {
     case K::kColumnRef: return BindColumnRef(node, cx);
     case K::kConstant: return BindConst(node);
+    case K::kParam: return BindParam(node);
     case K::kCast: return BindTypeCast(node, cx);
     case K::kOperator: return BindOperator(node, cx);
     case K::kInList: return BindIn(node, cx);
@@ -895,7 +907,8 @@ namespace {
 // A constant, possibly under casts and unary minus or plus: what ConstValue accepts.
 bool IsConstantNode(const ast::Expr& node) {
   switch (node.kind) {
-    case ast::ExprKind::kConstant: return true;
+    case ast::ExprKind::kConstant:
+    case ast::ExprKind::kParam: return true;
     case ast::ExprKind::kCast: return node.args.size() == 1 && IsConstantNode(*node.args[0]);
     case ast::ExprKind::kOperator:
       return node.args.size() == 1 && (node.op == "-" || node.op == "+") && IsConstantNode(*node.args[0]);
@@ -944,6 +957,10 @@ ScopedStatementTime::ScopedStatementTime(int64_t micros) : previous_(pinned_stat
 }
 
 ScopedStatementTime::~ScopedStatementTime() { pinned_statement_time = previous_; }
+
+ScopedParams::ScopedParams(const std::vector<Param>* params) : previous_(pinned_params) { pinned_params = params; }
+
+ScopedParams::~ScopedParams() { pinned_params = previous_; }
 
 Result<ExprPtr> BindExpr(const ast::Expr& node, const Scope& scope, const BindHook* hook) {
   Ctx cx{scope, hook && *hook ? hook : nullptr};

@@ -126,6 +126,30 @@ class ScopedStatementTime {
   std::optional<int64_t> previous_;
 };
 
+// A statement's parameter $n: the value a client bound to it (the PostgreSQL protocol's Bind,
+// SQL EXECUTE). `unknown`: a text value whose type the client left open (an unspecified or a
+// text parameter): it takes the type its context needs, as a quoted literal does ($1 = 5 with
+// '5' compares as bigint); otherwise the value is of `type`.
+struct Param {
+  Value value;
+  Type type = Type::kText;
+  bool unknown = true;
+};
+
+// Pins the values of $1..$n for the binds of this thread while it lives; $n binds as a constant
+// of its value (and folds as one). Without one, or past the last value, $n is InvalidArgument
+// (42P02 `there is no parameter $n`). Nests: the innermost wins. `params` must outlive it.
+class ScopedParams {
+ public:
+  explicit ScopedParams(const std::vector<Param>* params);
+  ~ScopedParams();
+  ScopedParams(const ScopedParams&) = delete;
+  ScopedParams& operator=(const ScopedParams&) = delete;
+
+ private:
+  const std::vector<Param>* previous_;
+};
+
 // Reads a constant expression (a constant, possibly under a cast or unary minus) as a Value;
 // used for LIMIT/OFFSET, date_trunc units, WITH options. InvalidArgument if not a constant.
 Result<Value> ConstValue(const ast::Expr& node);

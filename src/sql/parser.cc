@@ -310,6 +310,16 @@ bool AnyNode(const json& node, const std::function<bool(const json&)>& pred) {
   return false;
 }
 
+int MaxParamNumber(const Statement& stmt) {
+  int max = 0;
+  AnyNode(stmt.node, [&](const json& n) {
+    const json& p = Field(n, "ParamRef");
+    if (p.is_object()) max = std::max(max, p.value("number", 0));
+    return false;
+  });
+  return max;
+}
+
 const json& Field(const json& obj, const char* key) {
   static const json kNull;
   if (!obj.is_object()) return kNull;

@@ -49,6 +49,8 @@ std::string NameList(const nlohmann::json& list);
 std::string FuncName(const nlohmann::json& func_call);
 // True when `pred` holds for `node` or for any object nested in it (depth first).
 bool AnyNode(const nlohmann::json& node, const std::function<bool(const nlohmann::json&)>& pred);
+// The highest parameter number ($n) in the statement, 0 when it has none.
+int MaxParamNumber(const Statement& stmt);
 // The statement kind as SQL, for messages: "SelectStmt" → "SELECT", "InsertStmt" → "INSERT", ...
 std::string DescribeKind(const std::string& kind);
 

@@ -173,6 +173,24 @@ test('extended protocol: named statement, text and binary parameters, binary res
   rows = dataRows(msgs);
   assert.deepEqual(rows.map((r) => r.map(String)), [['/a', 't']]);
 
+  // Untyped parameters take the type their context needs, as quoted constants do: '2' meets the
+  // bigint `views` as a bigint and LIMIT reads '1' as a count; the same statement with a value
+  // that is not a bigint fails at Execute with 22P02. $n past the parameters is 42P02.
+  c.send('P', 'q3', 'SELECT url, views FROM pv_hourly WHERE views >= $1 ORDER BY url LIMIT $2', i16(0));
+  c.send('B', '', 'q3', ...bindParams([{ fmt: 0, value: Buffer.from('2') }, { fmt: 0, value: Buffer.from('1') }]), i16(0));
+  c.send('E', '', i32(0));
+  c.send('S');
+  msgs = await c.until('Z');
+  assert.deepEqual(dataRows(msgs).map((r) => r.map(String)), [['/a', '2']]);
+  c.send('B', '', 'q3', ...bindParams([{ fmt: 0, value: Buffer.from('two') }, { fmt: 0, value: Buffer.from('1') }]), i16(0));
+  c.send('E', '', i32(0));
+  c.send('S');
+  msgs = await c.until('Z');
+  assert.match(msgs.find((m) => m.type === 'E').body.toString(), /C22P02.*invalid input syntax for type bigint: "two"/s);
+  c.send('Q', 'SELECT $1');
+  msgs = await c.until('Z');
+  assert.match(msgs[0].body.toString(), /C42P02.*there is no parameter \$1/s);
+
   // An error discards until Sync; the next Sync gives ReadyForQuery and the session goes on.
   c.send('P', '', 'SELECT nope FROM pv_hourly', i16(0));
   c.send('B', '', '', i16(0), i16(0), i16(0));

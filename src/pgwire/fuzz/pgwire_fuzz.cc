@@ -45,11 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (size_t p = 0; p < msg.params.size(); p++) {
       int16_t fmt = msg.param_formats.empty() ? 0 : msg.param_formats[p % msg.param_formats.size()];
       for (uint32_t oid : {kOidInt8, kOidInt4, kOidInt2, kOidFloat8, kOidBool, kOidText, kOidTimestamptz})
-        (void)ParamToLiteral(msg.params[p], fmt, oid);
-    }
-    if (!msg.sql.empty()) {
-      size_t n = CountParams(msg.sql);
-      if (n < 100) (void)SubstituteParams(msg.sql, std::vector<std::string>(n, "NULL"));
+        (void)ParamToValue(msg.params[p], fmt, oid);
     }
     rest.remove_prefix(consumed);
   }
