@@ -1,15 +1,21 @@
-// Apply: a correlated scalar subquery run per input row (execution/apply.h).
+// Apply: a subquery run per input row (execution/apply.h).
 #include "execution/apply.h"
 
 #include "common/time_util.h"
 
 namespace laminar::execution {
 
-Apply::Apply(PhysicalOperatorPtr input, std::vector<uint32_t> params, PlanFn plan, Type result, std::string text)
-    : params_(std::move(params)), plan_(std::move(plan)), text_(std::move(text)) {
+Apply::Apply(PhysicalOperatorPtr input, std::vector<uint32_t> params, PlanFn plan, std::vector<Type> result, ApplyMode mode,
+             std::string text)
+    : params_(std::move(params)), plan_(std::move(plan)), width_(result.size()), mode_(mode), text_(std::move(text)) {
   types_ = input->types();
-  types_.push_back(result);
+  types_.insert(types_.end(), result.begin(), result.end());
   children_.push_back(std::move(input));
+}
+
+std::string Apply::Describe() const {
+  const char* how = mode_ == ApplyMode::kScalar ? "" : mode_ == ApplyMode::kLateral ? "LATERAL " : "LEFT LATERAL ";
+  return std::string("Apply ") + how + "(per input row) " + text_;
 }
 
 namespace {
@@ -30,19 +36,24 @@ std::string KeyOf(const std::vector<Value>& params) {
 
 }  // namespace
 
-Result<Value> Apply::Answer(ExecContext& ctx, const std::vector<Value>& params) {
+Result<std::shared_ptr<const Apply::Rows>> Apply::Answer(ExecContext& ctx, const std::vector<Value>& params) {
   std::string key = KeyOf(params);
   if (auto it = cache_.find(key); it != cache_.end()) return it->second;
   ASSIGN_OR_RETURN(PhysicalOperatorPtr op, plan_(params));
-  CollectSink rows(op->types());
-  RETURN_IF_ERROR(op->Produce(ctx, rows));
-  Chunk& c = rows.chunk();
-  if (c.rows > 1)
+  CollectSink collected(op->types());
+  RETURN_IF_ERROR(op->Produce(ctx, collected));
+  Chunk& c = collected.chunk();
+  if (mode_ == ApplyMode::kScalar && c.rows > 1)
     return InvalidArgument(ErrorCode::kCardinalityViolation, "more than one row returned by a subquery used as an expression");
-  Value v = c.rows == 1 ? c.GetRow(0)[0] : Value::Null();
-  if (cache_.size() >= kMaxCached) cache_.clear();
-  cache_.emplace(std::move(key), v);
-  return v;
+  auto rows = std::make_shared<Rows>();
+  for (size_t r = 0; r < c.rows; r++) rows->push_back(c.GetRow(r));
+  if (cached_rows_ + rows->size() > kMaxCachedRows) {
+    cache_.clear();
+    cached_rows_ = 0;
+  }
+  cached_rows_ += rows->size() + 1;
+  cache_.emplace(std::move(key), rows);
+  return std::shared_ptr<const Rows>(rows);
 }
 
 Status Apply::Produce(ExecContext& ctx, Sink& out) {
@@ -55,9 +66,19 @@ Status Apply::Produce(ExecContext& ctx, Sink& out) {
       for (size_t r = 0; r < chunk.rows; r++) {
         std::vector<Value> row = chunk.GetRow(r);
         for (size_t i = 0; i < a_.params_.size(); i++) params[i] = row[a_.params_[i]];
-        ASSIGN_OR_RETURN(Value v, a_.Answer(ctx_, params));
-        row.push_back(std::move(v));
-        result.AppendValues(row);
+        ASSIGN_OR_RETURN(std::shared_ptr<const Rows> answer, a_.Answer(ctx_, params));
+        if (a_.mode_ == ApplyMode::kScalar || (answer->empty() && a_.mode_ == ApplyMode::kLeftLateral)) {
+          // The scalar answer (NULL for no row), or the unmatched row of a LEFT JOIN LATERAL.
+          for (size_t i = 0; i < a_.width_; i++) row.push_back(answer->empty() ? Value::Null() : (*answer)[0][i]);
+          result.AppendValues(row);
+          continue;
+        }
+        size_t base = row.size();
+        for (const auto& sub : *answer) {
+          row.resize(base);
+          row.insert(row.end(), sub.begin(), sub.end());
+          result.AppendValues(row);
+        }
       }
       return out_.Push(result, stop);
     }

@@ -221,7 +221,12 @@ Result<ExprPtr> Binder::Bind(const ast::Expr& e, ExprCtx& ctx, bool predicate) {
         sql::Scope values;
         values.columns = *outer_value_columns_;
         auto found = values.Resolve(q, name);
-        if (found.ok()) return sql::MakeLiteral((*outer_values_)[*found], (*outer_value_columns_)[*found].type);
+        if (found.ok()) {
+          const sql::ScopeColumn& col = (*outer_value_columns_)[*found];
+          auto lit = std::make_shared<sql::Expr>(*sql::MakeLiteral((*outer_values_)[*found], col.type));
+          lit->shape = col.shape;  // an array keeps its element type
+          return ExprPtr(lit);
+        }
       }
       if (!r.ok()) {
         // A column of an enclosing query: a correlated reference (ids are query-wide, so the

@@ -27,6 +27,16 @@ std::optional<Type> JoinType(Type a, Type b) {
   return std::nullopt;
 }
 
+// A FROM item that reads the items before it: one written LATERAL, or a table function whose
+// arguments read a column (functions in FROM are lateral in PostgreSQL: unnest(t.tags)).
+bool IsLateral(const ast::TableRef& ref) {
+  if (ref.lateral) return true;
+  if (ref.kind != ast::TableRefKind::kFunction || !ref.function) return false;
+  for (const auto& a : ref.function->args)
+    if (ContainsNode(*a, [](const ast::Expr& e) { return e.kind == ast::ExprKind::kColumnRef; })) return true;
+  return false;
+}
+
 LogicalPtr OneEmptyRow() {
   auto v = MakeNode(LogicalKind::kValues);
   v->rows.push_back({});
@@ -41,6 +51,10 @@ Status Binder::BindFrom(const std::vector<ast::TableRefPtr>& from, LogicalPtr* p
     return Status::OK();
   }
   for (size_t i = 0; i < from.size(); i++) {
+    if (i > 0 && IsLateral(*from[i])) {
+      RETURN_IF_ERROR(BindLateral(*from[i], nullptr, execution::ApplyMode::kLateral, plan, scope));
+      continue;
+    }
     LogicalPtr p;
     BindScope sc;
     RETURN_IF_ERROR(BindTableRef(*from[i], &p, &sc));
@@ -80,7 +94,6 @@ Status Binder::BindTableRef(const ast::TableRef& ref, LogicalPtr* plan, BindScop
     case ast::TableRefKind::kJoin: return BindJoin(ref, plan, scope);
     case ast::TableRefKind::kSubquery:
     case ast::TableRefKind::kValues: {
-      if (ref.lateral) return Unimplemented(ErrorCode::kFeatureNotSupported, "LATERAL subqueries are not supported");
       if (ref.alias.empty()) return InvalidArgument(ErrorCode::kSyntaxError, "subquery in FROM must have an alias");
       Binder child(catalog_, next_id_, this);
       ASSIGN_OR_RETURN(*plan, child.BindSelect(*ref.subquery));
@@ -155,12 +168,72 @@ Status Binder::BindBaseRef(const ast::TableRef& ref, LogicalPtr* plan, BindScope
   return Status::OK();
 }
 
+Status Binder::BindLateral(const ast::TableRef& ref, const ast::Expr* on, execution::ApplyMode mode, LogicalPtr* plan,
+                           BindScope* scope) {
+  if (outer_value_columns_)
+    return Unimplemented(ErrorCode::kFeatureNotSupported, "a LATERAL item inside a subquery that runs per row is not supported");
+  // The item as a query of its own: SELECT * FROM item [WHERE on].
+  auto q = std::make_shared<ast::SelectStmt>();
+  ast::SelectItem star;
+  star.expr = std::make_unique<ast::Expr>();
+  star.expr->kind = ast::ExprKind::kColumnRef;
+  star.expr->star = true;
+  q->targets.push_back(std::move(star));
+  ast::TableRefPtr item = ref.Clone();
+  item->lateral = false;
+  q->from.push_back(std::move(item));
+  if (on) q->where = on->Clone();
+  // Bound once now with NULLs for the columns before it: its columns, and what fails for every row.
+  std::vector<sql::ScopeColumn> columns = scope->scope.columns;
+  for (auto& c : columns) c.merged = false;
+  std::vector<Value> nulls(columns.size());
+  int next = 0;
+  Binder probe(catalog_, &next, nullptr);
+  probe.SetOuterValues(&columns, &nulls);
+  ASSIGN_OR_RETURN(LogicalPtr sub, probe.BindSelect(*q));
+
+  auto node = MakeNode(LogicalKind::kApply);
+  node->columns = (*plan)->columns;
+  node->ids = (*plan)->ids;
+  node->apply_mode = mode;
+  node->apply_width = sub->columns.size();
+  node->apply_query = q;
+  node->apply_params = scope->ids;
+  node->apply_columns = std::move(columns);
+  node->apply_catalog = &catalog_;
+  std::string relation = !ref.alias.empty() ? ref.alias : ref.function ? ref.function->FunctionName() : "";
+  for (const auto& c : sub->columns) {
+    int id = NewId();
+    node->columns.push_back(c);
+    node->ids.push_back(id);
+    scope->Add(c.name, c.type, relation, id, true, false, c.shape);
+  }
+  node->children.push_back(std::move(*plan));
+  *plan = std::move(node);
+  return Status::OK();
+}
+
 Status Binder::BindJoin(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope) {
   LogicalPtr left, right;
   BindScope ls, rs;
   RETURN_IF_ERROR(BindTableRef(*ref.left, &left, &ls));
+  if (IsLateral(*ref.right)) {
+    // JOIN LATERAL: the ON condition filters the item's rows for each row of the left side.
+    if (ref.join_type == ast::JoinType::kRight || ref.join_type == ast::JoinType::kFull)
+      return InvalidArgument(ErrorCode::kInvalidColumnReference, "the combining JOIN type must be INNER or LEFT for a LATERAL reference");
+    if (ref.natural || !ref.using_columns.empty())
+      return Unimplemented(ErrorCode::kFeatureNotSupported, "JOIN LATERAL with USING or NATURAL is not supported (use ON)");
+    auto mode = ref.join_type == ast::JoinType::kLeft ? execution::ApplyMode::kLeftLateral : execution::ApplyMode::kLateral;
+    RETURN_IF_ERROR(BindLateral(*ref.right, ref.on.get(), mode, &left, &ls));
+    *plan = std::move(left);
+    size_t base = scope->size();
+    for (size_t c = 0; c < ls.size(); c++) scope->AddCopy(ls.scope.columns[c], ls.ids[c]);
+    for (int c : ls.star) scope->star.push_back(static_cast<int>(base) + c);
+    if (!ref.alias.empty())
+      for (auto& c : scope->scope.columns) c.relation = ref.alias;
+    return Status::OK();
+  }
   RETURN_IF_ERROR(BindTableRef(*ref.right, &right, &rs));
-  if (ref.right->lateral) return Unimplemented(ErrorCode::kFeatureNotSupported, "LATERAL joins are not supported");
 
   JoinKind kind = JoinKind::kInner;
   switch (ref.join_type) {
@@ -302,7 +375,6 @@ Status Binder::BindTableFunction(const ast::TableRef& ref, LogicalPtr* plan, Bin
     return BindKeywords(ref, plan, scope);
   if (name != "generate_series")
     return Unimplemented(ErrorCode::kFeatureNotSupported, "table function {}() is not supported (only generate_series, unnest and pg_get_keywords)", name);
-  if (ref.lateral) return Unimplemented(ErrorCode::kFeatureNotSupported, "LATERAL table functions are not supported");
   if (ref.with_ordinality) return Unimplemented(ErrorCode::kFeatureNotSupported, "WITH ORDINALITY is not supported");
   const auto& args = ref.function->args;
   if (args.size() < 2 || args.size() > 3)
@@ -394,7 +466,6 @@ Status Binder::BindTableFunction(const ast::TableRef& ref, LogicalPtr* plan, Bin
 // unnest(array) [WITH ORDINALITY]: one row per element (text; NULL elements kept), over a
 // constant array (an array is text in PostgreSQL's form, sql/array.h).
 Status Binder::BindUnnest(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope) {
-  if (ref.lateral) return Unimplemented(ErrorCode::kFeatureNotSupported, "LATERAL table functions are not supported");
   const auto& args = ref.function->args;
   if (args.size() != 1)
     return Unimplemented(ErrorCode::kFeatureNotSupported, "unnest of {} arrays is not supported (one array only)", args.size());
@@ -402,16 +473,11 @@ Status Binder::BindUnnest(const ast::TableRef& ref, LogicalPtr* plan, BindScope*
   ExprCtx c;
   c.scope = &none;
   c.clause = "FROM";
-  auto bound = Bind(*args[0], c);
-  if (!bound.ok() && (bound.status().error_code() == ErrorCode::kUndefinedColumn ||
-                      bound.status().error_code() == ErrorCode::kUndefinedTable))
-    return Unimplemented(ErrorCode::kFeatureNotSupported,
-                         "unnest over a column of another FROM item (LATERAL) is not supported; unnest needs a constant array");
-  ASSIGN_OR_RETURN(ExprPtr arr, std::move(bound));
+  ASSIGN_OR_RETURN(ExprPtr arr, Bind(*args[0], c));
   if (arr->type != Type::kText)
     return InvalidArgument(ErrorCode::kUndefinedFunction, "function unnest({}) does not exist", TypeName(arr->type));
   if (arr->kind != sql::ExprKind::kLiteral)
-    return Unimplemented(ErrorCode::kFeatureNotSupported, "unnest needs a constant array (reading a column of another FROM item is LATERAL, which is not supported)");
+    return Unimplemented(ErrorCode::kFeatureNotSupported, "unnest in FROM needs a constant array or a column of an item before it");
   // An array whose element type is known gives elements of that type.
   Type elem = arr->shape.elem_type;
   std::vector<std::vector<Value>> rows;

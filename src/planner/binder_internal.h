@@ -143,6 +143,10 @@ class Binder {
   Status BindTableFunction(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
   Status BindUnnest(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
   Status BindKeywords(const ast::TableRef& ref, LogicalPtr* plan, BindScope* scope);
+  // A LATERAL item (IsLateral) after the FROM items bound in *plan / *scope: an Apply that binds
+  // `SELECT * FROM item [WHERE on]` per row of *plan, with that row's columns as constants.
+  Status BindLateral(const ast::TableRef& ref, const ast::Expr* on, execution::ApplyMode mode, LogicalPtr* plan,
+                     BindScope* scope);
   // A table function's constant rows as a VALUES node named by the FROM item (`f(...) AS a(c, ...)`:
   // the alias names the relation and, with one column, that column; column aliases rename the
   // columns in order).

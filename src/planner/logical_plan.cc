@@ -64,7 +64,11 @@ std::string LogicalOperator::ToString(int indent) const {
       break;
     }
     case LogicalKind::kValues: line = fmt::format("Values {} rows", rows.size()); break;
-    case LogicalKind::kApply: line = fmt::format("Apply (per row: {} columns)", apply_params.size()); break;
+    case LogicalKind::kApply:
+      line = fmt::format("Apply{} (per row: {} columns)",
+                         apply_mode == execution::ApplyMode::kScalar ? "" : apply_mode == execution::ApplyMode::kLateral ? " LATERAL" : " LEFT LATERAL",
+                         apply_params.size());
+      break;
     case LogicalKind::kProjectSet: line = fmt::format("ProjectSet {} functions", set_calls.size()); break;
     case LogicalKind::kFilter: line = "Filter " + predicate->ToString(); break;
     case LogicalKind::kProjection: line = "Projection " + List(exprs); break;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/types.h"
+#include "execution/apply.h"
 #include "execution/project_set.h"
 #include "execution/table_source.h"
 #include "function/aggregate.h"
@@ -133,9 +134,12 @@ struct LogicalOperator {
   std::vector<sql::ExprPtr> left_keys, right_keys;
   sql::ExprPtr residual;
 
-  // kApply: output = the child's columns, then the subquery's answer (ids.back()). The subquery
+  // kApply: output = the child's columns, then the subquery's last apply_width columns (a scalar
+  // subquery's answer, or a LATERAL item's columns; execution/apply.h, apply_mode). The subquery
   // (apply_query) reads the child's columns apply_params, named and typed as apply_columns; it is
   // bound per combination of their values (BindWithValues), against apply_catalog.
+  execution::ApplyMode apply_mode = execution::ApplyMode::kScalar;
+  size_t apply_width = 1;
   std::shared_ptr<const sql::ast::SelectStmt> apply_query;
   std::vector<int> apply_params;
   std::vector<sql::ScopeColumn> apply_columns;

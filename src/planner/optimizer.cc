@@ -332,14 +332,14 @@ void Prune(LogicalOperator* node, const std::set<int>& required) {
       return;
     }
     case LogicalKind::kApply: {
-      OutputColumn answer = node->columns.back();
-      int answer_id = node->ids.back();
+      std::vector<OutputColumn> answer(node->columns.end() - long(node->apply_width), node->columns.end());
+      std::vector<int> answer_ids(node->ids.end() - long(node->apply_width), node->ids.end());
       need = required;
       need.insert(node->apply_params.begin(), node->apply_params.end());
       Prune(node->children[0].get(), need);
       PassThrough(node);
-      node->columns.push_back(answer);
-      node->ids.push_back(answer_id);
+      node->columns.insert(node->columns.end(), answer.begin(), answer.end());
+      node->ids.insert(node->ids.end(), answer_ids.begin(), answer_ids.end());
       return;
     }
     case LogicalKind::kJoin: {

@@ -241,12 +241,16 @@ Result<Lowered> Lowerer::Lower(const LogicalOperator& n) {
         return std::move(pp.root);
       };
       std::vector<int> ids = in.ids;
-      ids.push_back(n.ids.back());
       std::vector<Type> types = in.types;
-      types.push_back(n.columns.back().type);
+      std::vector<Type> result;
+      for (size_t i = n.columns.size() - n.apply_width; i < n.columns.size(); i++) {
+        ids.push_back(n.ids[i]);
+        types.push_back(n.columns[i].type);
+        result.push_back(n.columns[i].type);
+      }
       Lowered out;
-      out.op = std::make_unique<execution::Apply>(std::move(in.op), std::move(params), std::move(plan), n.columns.back().type,
-                                                  "subquery");
+      out.op = std::make_unique<execution::Apply>(std::move(in.op), std::move(params), std::move(plan), std::move(result),
+                                                  n.apply_mode, n.apply_mode == execution::ApplyMode::kScalar ? "subquery" : "LATERAL");
       out.ids = std::move(ids);
       out.types = std::move(types);
       std::vector<int> want(n.ids.begin(), n.ids.end());

@@ -422,8 +422,33 @@ function limitClause(g, p, max = 20) {
 function subqueryQuery(g, stream, other) {
   const ctx = { p: '', dim: false };
   const w = () => g.boolExpr(ctx, 2);
-  const form = g.pick(['with', 'with2', 'from', 'scalar', 'scalar_select', 'in', 'exists', 'setop', 'setop_num', 'comma', 'cross']);
+  const form = g.pick(['with', 'with2', 'from', 'scalar', 'scalar_select', 'in', 'exists', 'setop', 'setop_num', 'comma', 'cross',
+    'lateral']);
   const q = (l, d, items) => ({ kind: `sub/${form}`, l, d, items });
+  if (form === 'lateral') {
+    // LATERAL: a subquery or a table function per row of the items before it.
+    const a = g.boolExpr({ p: 'e.', dim: false }, 1);
+    const v = g.int(0, 3);
+    if (v === 0) {
+      const sql = (x) => `SELECT d.k, s.c, s.s FROM kd d, LATERAL (SELECT count(*) AS c, sum(e.n) AS s FROM ${stream} e ` +
+        `WHERE e.k = d.k AND ${x}) s ORDER BY 1 NULLS FIRST, 2, 3 NULLS FIRST`;
+      return q(sql(a.l), sql(a.d), [E('text', 'k', 'k', { alias: 'k' }), E('bigint', 'c', 'c', { alias: 'c' }), E('bigint', 's', 's', { alias: 's' })]);
+    }
+    if (v === 1) {
+      const sql = (x) => `SELECT d.k, s.m FROM kd d LEFT JOIN LATERAL (SELECT e.m FROM ${stream} e WHERE e.k = d.k AND ${x} ` +
+        'ORDER BY e.m DESC LIMIT 1) s ON true ORDER BY 1 NULLS FIRST, 2 NULLS FIRST';
+      return q(sql(a.l), sql(a.d), [E('text', 'k', 'k', { alias: 'k' }), E('bigint', 'm', 'm', { alias: 'm' })]);
+    }
+    if (v === 2) {
+      const sql = (x) => `SELECT e.m, g FROM ${stream} e, generate_series(1, coalesce(e.n, 0) % 3) AS t(g) WHERE ${x} ` +
+        'ORDER BY 1, 2 LIMIT 40';
+      return q(sql(a.l), sql(a.d), [E('bigint', 'm', 'm', { alias: 'm' }), E('bigint', 'g', 'g', { alias: 'g' })]);
+    }
+    const jt = g.pick(['JOIN', 'LEFT JOIN']);
+    const sql = (x) => `SELECT e.m, s.label FROM ${stream} e ${jt} LATERAL (SELECT d.label FROM kd d WHERE d.k = e.k) s ` +
+      `ON s.label <> 'x' WHERE ${x} ORDER BY 1, 2 NULLS FIRST LIMIT 40`;
+    return q(sql(a.l), sql(a.d), [E('bigint', 'm', 'm', { alias: 'm' }), E('text', 'label', 'label', { alias: 'label' })]);
+  }
   if (form === 'comma') {
     // FROM a, b WHERE a.k = b.k: an inner join keyed by WHERE's equality.
     const a = g.boolExpr({ p: 'e.', dim: false }, 1);
