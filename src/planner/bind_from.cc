@@ -95,8 +95,12 @@ Status Binder::BindTableRef(const ast::TableRef& ref, LogicalPtr* plan, BindScop
     case ast::TableRefKind::kSubquery:
     case ast::TableRefKind::kValues: {
       if (ref.alias.empty()) return InvalidArgument(ErrorCode::kSyntaxError, "subquery in FROM must have an alias");
+      // It may read the query this one is a subquery of (a correlated reference, as in its
+      // WHERE): those references are this query's, for decorrelation or Apply to see.
       Binder child(catalog_, next_id_, this);
+      child.outer_scopes_ = outer_scopes_;
       ASSIGN_OR_RETURN(*plan, child.BindSelect(*ref.subquery));
+      correlated_ids_.insert(child.correlated_ids_.begin(), child.correlated_ids_.end());
       RETURN_IF_ERROR(ApplyColumnAliases(ref.column_aliases, ref.alias, &(*plan)->columns));
       for (size_t i = 0; i < (*plan)->columns.size(); i++)
         scope->Add((*plan)->columns[i].name, (*plan)->columns[i].type, ref.alias, (*plan)->ids[i], true, false,
