@@ -333,6 +333,8 @@ Result<Bound> BindIntervalArith(ArithOp op, const char* op_text, Bound a, Bound 
   return Bound{e, false};
 }
 
+Result<Bound> BindPlainCast(const ast::Expr& tc, Type to, const std::string& type_name, const Ctx& cx);
+
 LAMINAR_NOINLINE Result<Bound> BindTypeCast(const ast::Expr& tc, const Ctx& cx) {
   if (!tc.type || tc.args.size() != 1) return InvalidArgument("malformed CAST expression");
   const ast::TypeName& tn = *tc.type;
@@ -341,6 +343,18 @@ LAMINAR_NOINLINE Result<Bound> BindTypeCast(const ast::Expr& tc, const Ctx& cx) 
   if (tn.array_bounds > 0 || type_name == "int2vector" || type_name == "oidvector") return BindArrayCast(tc, cx);
   if (IsRegTypeName(type_name)) return BindRegCast(type_name, tc, cx);
   ASSIGN_OR_RETURN(Type to, TypeOfTypeName(tn));
+  ASSIGN_OR_RETURN(Bound b, BindPlainCast(tc, to, type_name, cx));
+  // `timestamp` (without time zone) is a wall-clock time: the same value, read as one by AT TIME
+  // ZONE (expr.h TextShape::local_time); `timestamptz` an instant.
+  if (to == Type::kTimestamp && b.e->shape.local_time != (type_name == "timestamp")) {
+    auto e = std::make_shared<Expr>(*b.e);
+    e->shape.local_time = type_name == "timestamp";
+    b.e = e;
+  }
+  return b;
+}
+
+Result<Bound> BindPlainCast(const ast::Expr& tc, Type to, const std::string& type_name, const Ctx& cx) {
   ASSIGN_OR_RETURN(Bound arg, Bind(*tc.args[0], cx));
   if (arg.unknown) {
     ASSIGN_OR_RETURN(ExprPtr e, ResolveUnknown(arg, to));

@@ -7,6 +7,7 @@
 #include "common/time_util.h"
 #include "sql/binder_internal.h"
 #include "sql/func_internal.h"
+#include "sql/time_zone.h"
 
 namespace laminar::sql {
 
@@ -662,10 +663,24 @@ LAMINAR_NOINLINE Result<Bound> BindFuncCall(const ast::Expr& fc, const Ctx& cx) 
   }
   if (name == "timezone" && args.size() == 2) {  // ts AT TIME ZONE 'zone'
     auto zone = ConstArg(fc, 0);
-    if (!zone.ok() || zone->is_null() || zone->type() != Type::kText || !IsUtcZone(zone->as_text()))
-      return Unimplemented("AT TIME ZONE is supported for UTC only (Laminar works in UTC)");
+    if (!zone.ok() || zone->is_null() || zone->type() != Type::kText)
+      return Unimplemented("AT TIME ZONE needs a constant zone name ('America/New_York', 'UTC')");
     ASSIGN_OR_RETURN(ExprPtr arg, TimestampArg(fc, 1, cx, "timezone"));
-    return Bound{arg, false};
+    // An instant becomes a wall-clock time and a wall-clock time an instant (expr.h TextShape).
+    auto e = std::make_shared<Expr>();
+    if (IsUtcZone(zone->as_text())) {
+      *e = *arg;  // in UTC the clock reads the instant: only the kind of value changes
+    } else {
+      std::string name = Trim(zone->as_text());
+      if (!IsKnownTimeZone(name))
+        return InvalidArgument(ErrorCode::kInvalidParameterValue, "time zone \"{}\" not recognized", zone->as_text());
+      e->kind = ExprKind::kFunc;
+      e->func = Func::kAtTimeZone;
+      e->type = Type::kTimestamp;
+      e->children = {arg, MakeLiteral(Value::Text(name), Type::kText)};
+    }
+    e->shape.local_time = !arg->shape.local_time;
+    return Bound{e, false};
   }
   if (name == "date_bin") return BindDateBin(fc, cx);
   if (name == "to_char") return BindToChar(fc, cx);

@@ -369,6 +369,7 @@ std::string Expr::ToString() const {
           return fmt::format("({} {} {}({}))", children[0]->ToString(), OpText(op), func == Func::kArrayAny ? "ANY" : "ALL",
                              children[1]->ToString());
         case Func::kArraySubscript: return fmt::format("({})[{}]", children[0]->ToString(), children[1]->ToString());
+        case Func::kAtTimeZone: return fmt::format("({} AT TIME ZONE {})", children[0]->ToString(), children[1]->ToString());
         case Func::kRecordField: {
           const auto& fields = children[0]->shape.fields;
           return fmt::format("({}).{}", children[0]->ToString(),
@@ -414,6 +415,7 @@ void AppendKey(const Expr& e, std::string* out) {
   if (e.shape.elem_type != Type::kText) fmt::format_to(std::back_inserter(*out), ":e{}", static_cast<int>(e.shape.elem_type));
   if (e.shape.fields)
     for (const auto& f : *e.shape.fields) fmt::format_to(std::back_inserter(*out), ":f{}:{}", f.name, static_cast<int>(f.type));
+  if (e.shape.local_time) *out += ":local";
   switch (e.kind) {
     case ExprKind::kColumn: fmt::format_to(std::back_inserter(*out), ":c{}", e.column); break;
     case ExprKind::kLiteral: {

@@ -140,6 +140,11 @@ enum class Func {
   // Time (func_time.cc, to_char.cc).
   kDateBin,      // date_bin(stride, ts, origin): stride is a bigint of microseconds (an interval)
   kToChar,       // to_char(timestamptz | bigint | double precision, format text) → text
+  kAtTimeZone,   // children[0] AT TIME ZONE children[1] (an IANA zone name, constant): an instant
+                 // → the wall-clock time in the zone; a wall-clock time (children[0]'s
+                 // shape.local_time) → the instant it is in the zone (of two, the later, as
+                 // PostgreSQL: a repeated time is standard time, a skipped one is read with the
+                 // offset before the change)
   // Arrays (func_array.cc). Laminar has no array type: an array is text in PostgreSQL's form
   // ({a,"b c",NULL}, sql/array.h), which these read and write; elements are text.
   kArrayConstruct,  // ARRAY[children...] → text: each element's text, NULL elements kept (not strict)
@@ -189,6 +194,10 @@ struct RecordField {
 struct TextShape {
   Type elem_type = Type::kText;  // an array: its elements' type (kText: text, or not an array)
   std::shared_ptr<const std::vector<RecordField>> fields;  // a record: its fields; null otherwise
+  // A timestamp that is a wall-clock time (PostgreSQL's timestamp without time zone: a cast to
+  // `timestamp`, the result of tstz AT TIME ZONE), held as the instant whose UTC clock reads it.
+  // AT TIME ZONE reads such a value as a time in the zone; any other as an instant.
+  bool local_time = false;
 };
 
 struct Expr;

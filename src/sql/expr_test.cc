@@ -782,9 +782,20 @@ TEST(ExprDateTest, NowAndCurrentTimestamp) {
   EXPECT_EQ("function now takes no arguments", BindError("now(1)").message());
 }
 
-TEST(ExprDateTest, AtTimeZoneUtc) {
+// Expected values: PostgreSQL 15 with TimeZone UTC (a wall-clock time printed with +00 here).
+TEST(ExprDateTest, AtTimeZone) {
   EXPECT_EQ("2024-01-08 10:30:05.123456+00", Ev("ts AT TIME ZONE 'UTC'"));
-  EXPECT_EQ(StatusCode::kUnimplemented, BindError("ts AT TIME ZONE 'Europe/Paris'").code());
+  EXPECT_EQ("2024-01-08 11:30:05.123456+00", Ev("ts AT TIME ZONE 'Europe/Paris'"));
+  EXPECT_EQ("2024-01-08 16:00:05.123456+00", Ev("ts AT TIME ZONE 'Asia/Kolkata'"));
+  // Back: a wall-clock time to the instant; a round trip is the identity.
+  EXPECT_EQ("2024-01-08 09:30:05.123456+00", Ev("CAST(ts AS timestamp) AT TIME ZONE 'Europe/Paris'"));
+  EXPECT_EQ("true", Ev("(ts AT TIME ZONE 'America/New_York') AT TIME ZONE 'America/New_York' = ts"));
+  // Before 1970 (sub-second parts floor) and across a DST change.
+  EXPECT_EQ("1969-12-31 18:59:59.5+00", Ev("timestamptz '1969-12-31 23:59:59.5+00' AT TIME ZONE 'America/New_York'"));
+  EXPECT_EQ("2024-11-03 06:30:00+00", Ev("timestamp '2024-11-03 01:30' AT TIME ZONE 'America/New_York'"));
+  EXPECT_EQ("2024-03-10 07:30:00+00", Ev("timestamp '2024-03-10 02:30' AT TIME ZONE 'America/New_York'"));
+  EXPECT_EQ(ErrorCode::kInvalidParameterValue, BindError("ts AT TIME ZONE 'Mars/Olympus'").error_code());
+  EXPECT_EQ(StatusCode::kUnimplemented, BindError("ts AT TIME ZONE s").code());
 }
 
 TEST(ExprIntervalTest, Arithmetic) {

@@ -82,6 +82,7 @@ const char* FuncName(Func f) {
     case Func::kSubstringRegex: return "substring";
     case Func::kDateBin: return "date_bin";
     case Func::kToChar: return "to_char";
+    case Func::kAtTimeZone: return "timezone";
     case Func::kArrayConstruct: return "array";
     case Func::kArrayIn: return "array_in";
     case Func::kArraySubscript: return "array_subscript";
@@ -137,7 +138,8 @@ FuncFamily FamilyOf(Func f) {
     case Func::kLcm: return FuncFamily::kMath;
     case Func::kToTimestamp:
     case Func::kDateBin:
-    case Func::kToChar: return FuncFamily::kTime;
+    case Func::kToChar:
+    case Func::kAtTimeZone: return FuncFamily::kTime;
     case Func::kArrayConstruct:
     case Func::kArrayIn:
     case Func::kArraySubscript:

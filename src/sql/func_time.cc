@@ -5,6 +5,7 @@
 
 #include "common/time_util.h"
 #include "sql/func_internal.h"
+#include "sql/time_zone.h"
 #include "sql/to_char.h"
 
 namespace laminar::sql::internal {
@@ -19,6 +20,13 @@ Value DateBin(int64_t stride, int64_t ts, int64_t origin) {
   if (__builtin_add_overflow(origin, diff - FloorMod(diff, stride), &r))
     return EvalError(ErrorCode::kDatetimeFieldOverflow, "timestamp out of range");
   return Value::Timestamp(r);
+}
+
+// ts AT TIME ZONE zone (the binder checked that the zone exists).
+Value AtTimeZone(int64_t ts, const std::string& zone, bool from_local) {
+  auto r = from_local ? LocalToInstant(ts, zone) : InstantToLocal(ts, zone);
+  if (!r) return EvalError(ErrorCode::kInvalidParameterValue, "time zone \"{}\" not recognized", zone);
+  return Value::Timestamp(*r);
 }
 
 Value ToChar(const Expr& e, const Value& v, const std::string& fmt) {
@@ -127,6 +135,7 @@ Value EvalTimeFunc(const Expr& e, const Value* const* args, size_t n) {
     }
     case Func::kDateBin: return DateBin(args[0]->as_int(), args[1]->as_int(), args[2]->as_int());
     case Func::kToChar: return ToChar(e, *args[0], args[1]->as_text());
+    case Func::kAtTimeZone: return AtTimeZone(args[0]->as_int(), args[1]->as_text(), e.children[0]->shape.local_time);
     default: break;
   }
   (void)n;
