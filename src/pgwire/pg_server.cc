@@ -499,7 +499,7 @@ class Session {
     } else if (kind == "ExecuteStmt" && depth >= 8) {
       error = ResourceExhausted("EXECUTE nested too deeply (prepared statements that EXECUTE each other)");
     } else if (kind == "ExecuteStmt") {
-      auto bound = ResolveExecute(stmt, statements_, [this](std::string_view q) { return RunStatement(q); });
+      auto bound = ResolveExecute(stmt, statements_);
       if (!bound.ok()) {
         error = bound.status();
       } else if (auto parsed = sql::Parse(bound->stmt->sql); !parsed.ok()) {
@@ -575,7 +575,7 @@ class Session {
     if (s.kind == "ExecuteStmt") {  // SQL EXECUTE: the portal runs the statement it names
       BeginStatement();
       sql::ScopedParams pin(&p.params);
-      auto bound = ResolveExecute(p.sql, statements_, [this](std::string_view q) { return RunStatement(q); });
+      auto bound = ResolveExecute(p.sql, statements_);
       if (!bound.ok()) {
         SendError(bound.status());
         return;

@@ -4,6 +4,8 @@
 
 #include "pgwire/message.h"
 #include "pgwire/sql_text.h"
+#include "sql/expr.h"
+#include "sql/transformer.h"
 
 namespace laminar::pgwire {
 
@@ -112,24 +114,31 @@ Result<SqlExecute> ParseSqlExecute(const sql::Statement& stmt) {
   const json& node = stmt.node["ExecuteStmt"];
   SqlExecute e;
   e.name = node.value("name", "");
-  const json& params = sql::Field(node, "params");
-  e.args = params.size();
-  if (e.args == 0) return e;
-  for (const json& p : params) {
+  for (const json& p : sql::Field(node, "params")) {
     if (sql::AnyNode(p, [](const json& n) { return n.contains("SubLink"); }))
       return Unimplemented("cannot use subquery in EXECUTE parameter");
     if (sql::AnyNode(p, [](const json& n) { return n.contains("FuncCall") && n["FuncCall"].contains("over"); }))
       return InvalidArgument(ErrorCode::kWindowingError, "window functions are not allowed in EXECUTE parameters");
+    ASSIGN_OR_RETURN(sql::ast::ExprPtr arg, sql::TransformExpr(p));
+    e.args.push_back(std::move(arg));
   }
-  // The argument list: the parenthesis after EXECUTE and the name.
-  std::string_view text = stmt.text;
-  size_t i = SkipSpace(text, 0);
-  i = SkipSpace(text, SkipToken(text, i));  // EXECUTE
-  i = SkipSpace(text, SkipToken(text, i));  // the name
-  std::optional<size_t> close = i < text.size() && text[i] == '(' ? MatchingParen(text, i) : std::nullopt;
-  if (!close) return InvalidArgument(ErrorCode::kSyntaxError, "syntax error in EXECUTE: no argument list");
-  e.args_select = "SELECT " + std::string(text.substr(i + 1, *close - i - 1));
   return e;
+}
+
+Result<Outcome> EvaluateArgs(const SqlExecute& e) {
+  Outcome o;
+  o.returns_rows = true;
+  o.rows.emplace_back();
+  sql::Scope none;
+  for (size_t i = 0; i < e.args.size(); i++) {
+    ASSIGN_OR_RETURN(sql::ExprPtr bound, sql::BindExpr(*e.args[i], none));
+    sql::ClearEvalError();
+    Value v = sql::Eval(*bound, nullptr);
+    if (sql::HasEvalError()) return sql::TakeEvalError();
+    o.columns.push_back({fmt::format("${}", i + 1), bound->type});
+    o.rows[0].push_back(std::move(v));
+  }
+  return o;
 }
 
 Status CheckArgCount(const PreparedStatement& s, const std::string& name, size_t given) {
@@ -185,35 +194,27 @@ Result<std::string> RunPrepareOrDeallocate(const sql::Statement& stmt, PreparedS
   return std::string("PREPARE");
 }
 
-Result<BoundExecute> ResolveExecute(const sql::Statement& stmt, const PreparedStatements& statements,
-                                    const RunArgs& run) {
+Result<BoundExecute> ResolveExecute(const sql::Statement& stmt, const PreparedStatements& statements) {
   Result<SqlExecute> e = ParseSqlExecute(stmt);
   if (!e.ok()) return e.status();
   auto it = statements.find(e->name);
   if (it == statements.end()) return NoSuchStatement(e->name);
   BoundExecute b;
   b.stmt = it->second;  // kept: DEALLOCATE while it runs does not free it
-  RETURN_IF_ERROR(CheckArgCount(*b.stmt, e->name, e->args));
-  Outcome args;
-  if (e->args > 0) {
-    Result<Outcome> evaluated = run(e->args_select);
-    if (!evaluated.ok()) return evaluated.status();
-    args = std::move(*evaluated);
-  } else {
-    args.rows.emplace_back();
-  }
+  RETURN_IF_ERROR(CheckArgCount(*b.stmt, e->name, e->args.size()));
+  ASSIGN_OR_RETURN(Outcome args, EvaluateArgs(*e));
   Result<std::vector<sql::Param>> params = BindExecute(*b.stmt, e->name, args);
   if (!params.ok()) return params.status();
   b.params = std::move(*params);
   return b;
 }
 
-Result<BoundExecute> ResolveExecute(std::string_view text, const PreparedStatements& statements, const RunArgs& run) {
+Result<BoundExecute> ResolveExecute(std::string_view text, const PreparedStatements& statements) {
   auto parsed = sql::Parse(text);
   if (!parsed.ok()) return parsed.status();
   if (parsed->size() != 1 || parsed->front().kind != "ExecuteStmt")
     return Internal("not one EXECUTE statement: {}", text);
-  return ResolveExecute(parsed->front(), statements, run);
+  return ResolveExecute(parsed->front(), statements);
 }
 
 }  // namespace laminar::pgwire

@@ -7,7 +7,7 @@
 // Parse message's, or PREPARE's after AS) and BindParams turns each parameter into the value its
 // $n binds to (message.h ParamToValue: typed and validated; sql::ScopedParams pins them while the
 // statement runs, and the engine binds $n as a constant of that value). SQL EXECUTE evaluates its
-// arguments (constant expressions: the session runs `SELECT arg, ...`) and hands each value to
+// arguments (constant expressions, EvaluateArgs) and hands each value to
 // BindParams in text format, as a client would send it in Bind — so EXECUTE q(...) and a Bind of
 // the same values behave identically.
 //
@@ -70,13 +70,16 @@ Result<SqlPrepare> ParseSqlPrepare(const sql::Statement& stmt);
 
 struct SqlExecute {
   std::string name;
-  size_t args = 0;          // how many arguments
-  std::string args_select;  // "SELECT arg1, arg2, ..." (empty without arguments)
+  std::vector<sql::ast::ExprPtr> args;  // the argument expressions
 };
 // EXECUTE name [(arg, ...)].
 Result<SqlExecute> ParseSqlExecute(const sql::Statement& stmt);
 
-// EXECUTE's evaluated arguments (the one row of `args`, an Outcome of args_select) as Bind
+// The values of EXECUTE's arguments: constant expressions (no column, subquery, aggregate or
+// window function), evaluated once; $n are the pinned parameters (sql::ScopedParams). One row.
+Result<Outcome> EvaluateArgs(const SqlExecute& e);
+
+// EXECUTE's evaluated arguments (the one row of `args`, EvaluateArgs) as Bind
 // parameters of `s` in text format, then BindParams. An unspecified parameter type takes its
 // argument's (bigint, double precision, boolean, timestamptz; text stays unspecified, an untyped
 // literal, as a quoted constant is in PostgreSQL). 42601 when the counts differ.
@@ -91,17 +94,14 @@ std::optional<std::string> DeallocateName(const sql::Statement& stmt);
 // "DEALLOCATE", "DEALLOCATE ALL"). DEALLOCATE ALL keeps the unnamed statement, as PostgreSQL.
 Result<std::string> RunPrepareOrDeallocate(const sql::Statement& stmt, PreparedStatements* statements);
 
-// EXECUTE: the statement it runs and the values of its parameters. `run` evaluates the
-// arguments' SELECT (the engine).
+// EXECUTE: the statement it runs and the values of its parameters (EvaluateArgs, BindExecute).
 struct BoundExecute {
   std::shared_ptr<PreparedStatement> stmt;
   std::vector<sql::Param> params;
 };
-using RunArgs = std::function<Result<Outcome>(std::string_view select)>;
-Result<BoundExecute> ResolveExecute(const sql::Statement& stmt, const PreparedStatements& statements,
-                                    const RunArgs& run);
+Result<BoundExecute> ResolveExecute(const sql::Statement& stmt, const PreparedStatements& statements);
 // The same for the text of one EXECUTE statement (a portal's, after Bind).
-Result<BoundExecute> ResolveExecute(std::string_view text, const PreparedStatements& statements, const RunArgs& run);
+Result<BoundExecute> ResolveExecute(std::string_view text, const PreparedStatements& statements);
 
 // The wire OID of a PREPARE parameter type (a TypeName node).
 Result<uint32_t> ParamTypeOid(const nlohmann::json& type_name);

@@ -55,16 +55,27 @@ TEST(SqlPrepareTest, NameTypesAndStatement) {
   EXPECT_STREQ(SqlStateFor(ParseSqlPrepare(One("PREPARE q (int[]) AS SELECT $1")).status()), "0A000");
 }
 
-TEST(SqlExecuteTest, ArgumentsAsOneSelect) {
-  auto e = ParseSqlExecute(One("EXECUTE q (1, 'a,b)', -2.5, now(), NULL, 'x'::timestamptz)"));
+TEST(SqlExecuteTest, ArgumentsAreConstantExpressions) {
+  auto e = ParseSqlExecute(One("EXECUTE q (1, 'a,b)', -2.5, 2 * 3, NULL, '2024-01-02 03:04:05+00'::timestamptz)"));
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(e->name, "q");
-  EXPECT_EQ(e->args, 6u);
-  EXPECT_EQ(e->args_select, "SELECT 1, 'a,b)', -2.5, now(), NULL, 'x'::timestamptz");
+  ASSERT_EQ(e->args.size(), 6u);
+  auto values = EvaluateArgs(*e);
+  ASSERT_TRUE(values.ok()) << Err(values.status());
+  std::vector<std::string> shown;
+  for (size_t i = 0; i < values->columns.size(); i++)
+    shown.push_back(std::string(TypeShortName(values->columns[i].type)) + ":" +
+                    (values->rows[0][i].is_null() ? "NULL" : EncodeText(values->rows[0][i], values->columns[i].type)));
+  EXPECT_EQ(shown, (std::vector<std::string>{"bigint:1", "text:a,b)", "double:-2.5", "bigint:6", "text:NULL",
+                                             "timestamptz:2024-01-02 03:04:05+00"}));
+  // A column is not a constant; an evaluation error is the argument's.
+  EXPECT_EQ(Err(EvaluateArgs(*ParseSqlExecute(One("EXECUTE q (x)"))).status()), "42703 column \"x\" does not exist");
+  EXPECT_STREQ(SqlStateFor(EvaluateArgs(*ParseSqlExecute(One("EXECUTE q (9223372036854775807 + 1)"))).status()),
+               "22003");
   e = ParseSqlExecute(One("execute \"a (b\""));
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(e->name, "a (b");
-  EXPECT_EQ(e->args, 0u);
+  EXPECT_TRUE(e->args.empty());
   EXPECT_EQ(Err(ParseSqlExecute(One("EXECUTE q ((SELECT 1))")).status()),
             "0A000 cannot use subquery in EXECUTE parameter");
   EXPECT_STREQ(SqlStateFor(ParseSqlExecute(One("EXECUTE q (row_number() OVER ())")).status()), "42P20");
@@ -155,31 +166,22 @@ TEST(PreparedTest, ResolveExecute) {
   PreparedStatements statements;
   ASSERT_TRUE(RunPrepareOrDeallocate(One("PREPARE q (text) AS SELECT $1 AS v"), &statements).ok());
   ASSERT_TRUE(RunPrepareOrDeallocate(One("PREPARE z AS SELECT 1"), &statements).ok());
-  std::vector<std::string> ran;
-  RunArgs run = [&](std::string_view select) -> Result<Outcome> {
-    ran.emplace_back(select);
-    return Args({{"?column?", Type::kText}}, {Value::Text("it's")});
-  };
-  auto b = ResolveExecute(One("EXECUTE q ('it''s')"), statements, run);
+  auto b = ResolveExecute(One("EXECUTE q ('it''s')"), statements);
   ASSERT_TRUE(b.ok()) << Err(b.status());
   EXPECT_EQ(b->stmt->sql, "SELECT $1 AS v");
   ASSERT_EQ(b->params.size(), 1u);
   EXPECT_EQ(b->params[0].value, Value::Text("it's"));
   EXPECT_TRUE(b->params[0].unknown);  // a text parameter: text of unknown type
   EXPECT_EQ(b->stmt, statements["q"]);
-  EXPECT_EQ(ran, std::vector<std::string>{"SELECT 'it''s'"});
-  b = ResolveExecute("EXECUTE z", statements, run);
+  b = ResolveExecute("EXECUTE z", statements);
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(b->stmt->sql, "SELECT 1");
   EXPECT_TRUE(b->params.empty());
-  EXPECT_EQ(ran.size(), 1u);  // no arguments: nothing evaluated
-  EXPECT_EQ(Err(ResolveExecute(One("EXECUTE nope (1)"), statements, run).status()),
+  EXPECT_EQ(Err(ResolveExecute(One("EXECUTE nope (1)"), statements).status()),
             "26000 prepared statement \"nope\" does not exist");
-  auto wrong = ResolveExecute(One("EXECUTE z (1)"), statements, run);
+  auto wrong = ResolveExecute(One("EXECUTE z (1)"), statements);
   EXPECT_EQ(Err(wrong.status()), "42601 wrong number of parameters for prepared statement \"z\": expected 0, got 1");
-  EXPECT_EQ(ran.size(), 1u);  // the count is checked before the arguments run
-  RunArgs failing = [](std::string_view) -> Result<Outcome> { return InvalidArgument("column \"x\" does not exist"); };
-  auto failed = ResolveExecute(One("EXECUTE q (x)"), statements, failing);
+  auto failed = ResolveExecute(One("EXECUTE q (x)"), statements);
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.status().message(), "column \"x\" does not exist");  // the evaluation's own error
 }
