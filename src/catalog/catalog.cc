@@ -4,6 +4,7 @@
 
 #include "catalog/ddl.h"
 #include "common/file_util.h"
+#include "sql/transformer.h"
 
 namespace laminar::catalog {
 namespace {
@@ -35,10 +36,10 @@ Change MakeChange(ChangeKind kind, std::string name, std::string tag) {
 }
 
 Status CreateStream(const sql::Statement& stmt, Snapshot* s, Change* change) {
-  const json& cs = stmt.node["CreateStmt"];
-  ASSIGN_OR_RETURN(std::string name, RelationName(sql::Field(cs, "relation")));
+  ASSIGN_OR_RETURN(sql::ast::CreateTable cs, sql::TransformCreateTable(stmt));
+  ASSIGN_OR_RETURN(std::string name, RelationName(cs.relation));
   if (NameTaken(*s, name)) {
-    if (cs.value("if_not_exists", false)) {
+    if (cs.if_not_exists) {
       *change = MakeChange(ChangeKind::kNone, name, "CREATE TABLE");
       return Status::OK();
     }
@@ -198,7 +199,9 @@ Status Load(const json& doc, Snapshot* s) {
     ASSIGN_OR_RETURN(sql::Statement stmt, parse_one(obj, "stream"));
     std::string name = obj.value("name", "");
     if (stmt.kind != "CreateStmt") return Corruption("stream \"{}\": not a CREATE TABLE statement", name);
-    auto schema = BuildStream(stmt.node["CreateStmt"]);
+    auto create = sql::TransformCreateTable(stmt);
+    if (!create.ok()) return Corruption("stream \"{}\": {}", name, create.status().message());
+    auto schema = BuildStream(*create);
     if (!schema.ok()) return Corruption("stream \"{}\": {}", name, schema.status().message());
     if ((*schema)->name != name || s->streams.count(name))
       return Corruption("stream \"{}\": name mismatch or duplicate", name);
@@ -210,7 +213,9 @@ Status Load(const json& doc, Snapshot* s) {
     std::string name = obj.value("name", "");
     if (stmt.kind != "CreateStmt")
       return Corruption("dimension table \"{}\": not a CREATE TABLE statement", name);
-    auto def = BuildTable(stmt.node["CreateStmt"]);
+    auto create = sql::TransformCreateTable(stmt);
+    if (!create.ok()) return Corruption("dimension table \"{}\": {}", name, create.status().message());
+    auto def = BuildTable(*create);
     if (!def.ok()) return Corruption("dimension table \"{}\": {}", name, def.status().message());
     if (!def->dimension) return Corruption("dimension table \"{}\": not WITH (kind = 'dimension')", name);
     if (def->schema->name != name || NameTaken(*s, name))

@@ -4,6 +4,7 @@
 
 #include "catalog/ddl.h"
 #include "common/types.h"
+#include "sql/transformer.h"
 
 namespace laminar::catalog::internal {
 namespace {
@@ -14,31 +15,10 @@ using json = nlohmann::json;
 // names would be silently replaced by the partition value in Spark, Trino, Athena and DuckDB.
 constexpr const char* kPartitionKeys[] = {"event_date", "event_hour"};
 
-const char* ConstraintName(const std::string& contype) {
-  static const std::pair<const char*, const char*> kNames[] = {
-      {"CONSTR_DEFAULT", "DEFAULT"},
-      {"CONSTR_IDENTITY", "GENERATED ... AS IDENTITY"},
-      {"CONSTR_GENERATED", "GENERATED"},
-      {"CONSTR_CHECK", "CHECK"},
-      {"CONSTR_PRIMARY", "PRIMARY KEY"},
-      {"CONSTR_UNIQUE", "UNIQUE"},
-      {"CONSTR_EXCLUSION", "EXCLUDE"},
-      {"CONSTR_FOREIGN", "REFERENCES (foreign key)"},
-      {"CONSTR_ATTR_DEFERRABLE", "DEFERRABLE"},
-      {"CONSTR_ATTR_NOT_DEFERRABLE", "NOT DEFERRABLE"},
-      {"CONSTR_ATTR_DEFERRED", "INITIALLY DEFERRED"},
-      {"CONSTR_ATTR_IMMEDIATE", "INITIALLY IMMEDIATE"}};
-  for (const auto& [k, name] : kNames)
-    if (contype == k) return name;
-  return "this constraint";
-}
-
-Result<Type> ColumnType(const std::string& column, const json& type_name) {
-  const json& names = sql::Field(type_name, "names");
-  std::string name = names.empty() ? "" : sql::StringValue(names.back());
-  if (type_name.contains("arrayBounds"))
-    return Unimplemented("column \"{}\": array types are not supported", column);
-  if (type_name.value("setof", false)) return Unimplemented("column \"{}\": SETOF is not supported", column);
+Result<Type> ColumnType(const std::string& column, const sql::ast::TypeName& type_name) {
+  const std::string& name = type_name.name();
+  if (type_name.array_bounds > 0) return Unimplemented("column \"{}\": array types are not supported", column);
+  if (type_name.setof) return Unimplemented("column \"{}\": SETOF is not supported", column);
   auto t = TypeFromSqlName(name);
   if (t == Type::kDate)
     return Unimplemented(ErrorCode::kFeatureNotSupported,
@@ -54,16 +34,9 @@ Result<Type> ColumnType(const std::string& column, const json& type_name) {
 }
 
 // WITH (event_time = 'col') or WITH (event_time = col); also WITH (kind = 'dimension').
-Result<std::string> OptionText(const json& def_elem) {
-  const json& arg = sql::Field(def_elem, "arg");
-  std::string s = sql::StringValue(arg);
-  if (!s.empty()) return s;
-  if (arg.contains("TypeName")) {
-    const json& names = sql::Field(arg["TypeName"], "names");
-    if (names.size() == 1) return sql::StringValue(names[0]);
-  }
-  return InvalidArgument("option {} needs a column name, e.g. {} = 'ts'", def_elem.value("defname", ""),
-                         def_elem.value("defname", ""));
+Result<std::string> OptionText(const sql::ast::DdlOption& o) {
+  if (o.value && !o.value->empty()) return *o.value;
+  return InvalidArgument("option {} needs a column name, e.g. {} = 'ts'", o.name, o.name);
 }
 
 }  // namespace
@@ -83,19 +56,21 @@ Status CheckObjectName(const std::string& name, const char* what) {
   return Status::OK();
 }
 
-Result<std::string> RelationName(const json& rv) {
-  std::string name = rv.value("relname", "");
-  if (rv.contains("catalogname"))
-    return Unimplemented("cross-database references are not supported: {}.{}.{}", rv.value("catalogname", ""),
-                         rv.value("schemaname", ""), name);
-  std::string schema = rv.value("schemaname", "");
-  if (!schema.empty() && schema != "public")
+Result<std::string> RelationName(const sql::ast::RangeName& rv) {
+  if (!rv.catalog.empty())
+    return Unimplemented("cross-database references are not supported: {}.{}.{}", rv.catalog, rv.schema, rv.name);
+  if (!rv.schema.empty() && rv.schema != "public")
     return InvalidArgument(ErrorCode::kInvalidSchemaName,
-                           "schema \"{}\" does not exist (Laminar has only the public schema)", schema);
-  std::string persistence = rv.value("relpersistence", "p");
-  if (persistence == "t") return Unimplemented("temporary tables are not supported: {}", name);
-  if (persistence == "u") return Unimplemented("UNLOGGED is not supported: {}", name);
-  return name;
+                           "schema \"{}\" does not exist (Laminar has only the public schema)", rv.schema);
+  if (rv.persistence == sql::ast::RangeName::Persistence::kTemporary)
+    return Unimplemented("temporary tables are not supported: {}", rv.name);
+  if (rv.persistence == sql::ast::RangeName::Persistence::kUnlogged) return Unimplemented("UNLOGGED is not supported: {}", rv.name);
+  return rv.name;
+}
+
+Result<std::string> RelationName(const json& range_var) {
+  ASSIGN_OR_RETURN(sql::ast::RangeName rv, sql::TransformRangeVar(range_var));
+  return RelationName(rv);
 }
 
 Result<std::string> DropObjectName(const json& object) {
@@ -109,28 +84,27 @@ Result<std::string> DropObjectName(const json& object) {
   return sql::StringValue(items.back());
 }
 
-Result<TableDef> BuildTable(const json& cs) {
+Result<TableDef> BuildTable(const sql::ast::CreateTable& cs) {
   // WITH options first: the kind decides the rules for the rest.
   std::string event_time, kind = "stream";
   bool event_time_given = false, kind_given = false;
-  for (const auto& opt : sql::Field(cs, "options")) {
-    const json& de = sql::Field(opt, "DefElem");
-    std::string name = de.value("defname", "");
-    if (de.contains("defnamespace") || (name != "event_time" && name != "kind"))
+  for (const auto& opt : cs.options) {
+    const std::string& name = opt.name;
+    if (!opt.name_space.empty() || (name != "event_time" && name != "kind"))
       return InvalidArgument(ErrorCode::kInvalidParameterValue,
           "unrecognized parameter \"{}\" (CREATE TABLE knows WITH (event_time = 'col') and WITH (kind = "
           "'stream' | 'dimension'))",
-          de.contains("defnamespace") ? de.value("defnamespace", "") + "." + name : name);
+          !opt.name_space.empty() ? opt.name_space + "." + name : name);
     bool& given = name == "kind" ? kind_given : event_time_given;
     if (given) return InvalidArgument("parameter \"{}\" specified more than once", name);
     given = true;
     if (name == "kind") {
-      auto k = OptionText(de);
+      auto k = OptionText(opt);
       if (!k.ok()) return InvalidArgument("option kind needs a value: WITH (kind = 'stream') or WITH (kind = 'dimension')");
       kind = *k;
       for (char& c : kind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     } else {
-      ASSIGN_OR_RETURN(event_time, OptionText(de));
+      ASSIGN_OR_RETURN(event_time, OptionText(opt));
     }
   }
   if (kind != "stream" && kind != "dimension")
@@ -139,31 +113,22 @@ Result<TableDef> BuildTable(const json& cs) {
   def.dimension = kind == "dimension";
   auto schema = std::make_shared<ingest::StreamSchema>();
   def.schema = schema;
-  ASSIGN_OR_RETURN(schema->name, RelationName(sql::Field(cs, "relation")));
+  ASSIGN_OR_RETURN(schema->name, RelationName(cs.relation));
   RETURN_IF_ERROR(CheckObjectName(schema->name, def.dimension ? "table" : "stream"));
   if (def.dimension && event_time_given)
     return InvalidArgument(
         "dimension table \"{}\" has no event-time column: remove WITH (event_time = ...) (only streams have one)",
         schema->name);
-  static const std::pair<const char*, const char*> kUnsupported[] = {
-      {"inhRelations", "INHERITS"},        {"partspec", "PARTITION BY"},     {"partbound", "PARTITION OF"},
-      {"ofTypename", "OF type"},           {"tablespacename", "TABLESPACE"}, {"accessMethod", "USING"},
-      {"constraints", "table constraints"}};
-  for (const auto& [key, what] : kUnsupported)
-    if (cs.contains(key)) return Unimplemented("CREATE TABLE ... {} is not supported", what);
-  std::string oncommit = cs.value("oncommit", "ONCOMMIT_NOOP");
-  if (oncommit != "ONCOMMIT_NOOP") return Unimplemented("CREATE TABLE ... ON COMMIT is not supported");
+  for (const std::string& clause : cs.other_clauses) {
+    if (clause == "(LIKE ...)") return Unimplemented("CREATE TABLE ... (LIKE ...) is not supported");
+    return Unimplemented("CREATE TABLE ... {} is not supported", clause);
+  }
+  if (!cs.table_constraints.empty())
+    return Unimplemented("table constraint {} is not supported (only NOT NULL on a column)", cs.table_constraints[0]);
 
-  for (const auto& elt : sql::Field(cs, "tableElts")) {
-    if (elt.contains("Constraint")) {
-      return Unimplemented("table constraint {} is not supported (only NOT NULL on a column)",
-                           ConstraintName(elt["Constraint"].value("contype", "")));
-    }
-    if (elt.contains("TableLikeClause")) return Unimplemented("CREATE TABLE ... (LIKE ...) is not supported");
-    if (!elt.contains("ColumnDef")) return Unimplemented("unsupported table element: {}", elt.begin().key());
-    const json& cd = elt["ColumnDef"];
+  for (const sql::ast::ColumnDef& cd : cs.columns) {
     ingest::ColumnDef col;
-    col.name = cd.value("colname", "");
+    col.name = cd.name;
     if (col.name.empty() || col.name.size() > 63)
       return InvalidArgument("invalid column name \"{}\"", col.name);
     for (char c : col.name)
@@ -174,23 +139,14 @@ Result<TableDef> BuildTable(const json& cs) {
         return InvalidArgument("column name \"{}\" is reserved: it is a partition key of the lake", col.name);
     if (schema->FindColumn(col.name) >= 0)
       return InvalidArgument(ErrorCode::kDuplicateColumn, "column \"{}\" specified more than once", col.name);
-    ASSIGN_OR_RETURN(col.type, ColumnType(col.name, sql::Field(cd, "typeName")));
-    if (cd.contains("collClause")) return Unimplemented("column \"{}\": COLLATE is not supported", col.name);
-    if (cd.contains("raw_default")) return Unimplemented("column \"{}\": DEFAULT is not supported", col.name);
-    bool saw_null = false;
-    for (const auto& c : sql::Field(cd, "constraints")) {
-      std::string contype = c.contains("Constraint") ? c["Constraint"].value("contype", "") : "";
-      if (contype == "CONSTR_NOTNULL") {
-        col.not_null = true;
-      } else if (contype == "CONSTR_NULL") {
-        saw_null = true;
-      } else {
-        return Unimplemented("column \"{}\": constraint {} is not supported (only NOT NULL)", col.name,
-                             ConstraintName(contype));
-      }
-    }
-    if (saw_null && col.not_null)
+    ASSIGN_OR_RETURN(col.type, ColumnType(col.name, cd.type));
+    if (cd.collate) return Unimplemented("column \"{}\": COLLATE is not supported", col.name);
+    if (cd.has_default) return Unimplemented("column \"{}\": DEFAULT is not supported", col.name);
+    if (!cd.other_constraints.empty())
+      return Unimplemented("column \"{}\": constraint {} is not supported (only NOT NULL)", col.name, cd.other_constraints[0]);
+    if (cd.null && cd.not_null)
       return InvalidArgument("conflicting NULL/NOT NULL declarations for column \"{}\"", col.name);
+    col.not_null = cd.not_null;
     schema->columns.push_back(std::move(col));
   }
   if (schema->columns.empty())
@@ -222,7 +178,7 @@ Result<TableDef> BuildTable(const json& cs) {
   return def;
 }
 
-Result<std::shared_ptr<ingest::StreamSchema>> BuildStream(const json& cs) {
+Result<std::shared_ptr<ingest::StreamSchema>> BuildStream(const sql::ast::CreateTable& cs) {
   ASSIGN_OR_RETURN(TableDef def, BuildTable(cs));
   if (def.dimension)
     return InvalidArgument(ErrorCode::kWrongObjectType, "\"{}\" is a dimension table, not a stream", def.schema->name);

@@ -14,6 +14,7 @@
 #include "catalog/catalog.h"
 #include "common/status.h"
 #include "ingest/schema.h"
+#include "sql/ast_ddl.h"
 #include "sql/parser.h"
 #include "views/view_def.h"
 
@@ -23,14 +24,15 @@ namespace laminar::catalog::internal {
 // bytes): it names directories in the data directory and the lake. `what` is "stream"/"view"/"table".
 Status CheckObjectName(const std::string& name, const char* what);
 
-// The name of a RangeVar ({"relname": ..., "schemaname": ...}); the schema may only be absent
-// or "public"; TEMPORARY and UNLOGGED relations are refused.
+// The name of a relation as written; the schema may only be absent or "public"; TEMPORARY and
+// UNLOGGED relations are refused. The JSON overload takes a RangeVar node (transformed first).
+Result<std::string> RelationName(const sql::ast::RangeName& relation);
 Result<std::string> RelationName(const nlohmann::json& range_var);
 
 // The name of a DROP object (a List of String nodes, optionally schema-qualified with public).
 Result<std::string> DropObjectName(const nlohmann::json& object);
 
-// CREATE TABLE (a CreateStmt node body) → a stream's or a dimension table's schema
+// CREATE TABLE (sql::TransformCreateTable) → a stream's or a dimension table's schema
 // (WITH (kind = 'stream' | 'dimension'), default stream). A dimension table has no event-time
 // column (event_time_index -1; WITH (event_time = ...) is an error) and may use the lake's
 // partition-key names as column names. Does not look at the catalog.
@@ -38,9 +40,9 @@ struct TableDef {
   std::shared_ptr<ingest::StreamSchema> schema;
   bool dimension = false;
 };
-Result<TableDef> BuildTable(const nlohmann::json& create_stmt);
+Result<TableDef> BuildTable(const sql::ast::CreateTable& create);
 // BuildTable for a statement that must define a stream (InvalidArgument for a dimension table).
-Result<std::shared_ptr<ingest::StreamSchema>> BuildStream(const nlohmann::json& create_stmt);
+Result<std::shared_ptr<ingest::StreamSchema>> BuildStream(const sql::ast::CreateTable& create);
 
 // CREATE MATERIALIZED VIEW (a statement whose node is a CreateTableAsStmt with objtype
 // OBJECT_MATVIEW) → the view definition, resolved against the streams of `snap`.

@@ -1,5 +1,6 @@
 // The transformer: libpg_query's parse tree (JSON, from sql::Parse) → the typed syntax tree of
-// sql/ast.h, once per statement. Nothing downstream reads the JSON.
+// sql/ast.h (and sql/ast_ddl.h for CREATE TABLE), once per statement. Nothing downstream reads
+// the JSON.
 //
 // Coverage: the whole SELECT grammar of PostgreSQL 15 — every A_Expr kind, BoolExpr, NullTest,
 // BooleanTest, constants, column references, $n, casts (typed literals and interval fields
@@ -51,6 +52,7 @@
 
 #include "common/status.h"
 #include "sql/ast.h"
+#include "sql/ast_ddl.h"
 #include "sql/parser.h"
 
 namespace laminar::sql {
@@ -68,5 +70,9 @@ Result<ast::ExplainStmt> TransformExplain(const Statement& statement);
 Result<ast::ExprPtr> TransformExpr(const nlohmann::json& node);
 // The object of a TypeName node ({"names": [...], "typmods": [...], ...}).
 Result<ast::TypeName> TransformTypeName(const nlohmann::json& type_name);
+// A RangeVar node (or its object): a relation name as written.
+Result<ast::RangeName> TransformRangeVar(const nlohmann::json& range_var);
+// A parsed statement of kind CreateStmt (CREATE TABLE; InvalidArgument for any other kind).
+Result<ast::CreateTable> TransformCreateTable(const Statement& statement);
 
 }  // namespace laminar::sql

@@ -634,5 +634,38 @@ TEST(DeparserTest, HandBuiltTrees) {
   EXPECT_EQ(ast::ToSql(empty), "SELECT");
 }
 
+TEST(TransformerTest, CreateTable) {
+  auto stmts = Parse(
+      "CREATE UNLOGGED TABLE IF NOT EXISTS public.pv (ts timestamptz NOT NULL, n bigint NULL PRIMARY KEY, "
+      "tags text[] COLLATE \"C\" DEFAULT '{}', UNIQUE (n)) INHERITS (base) WITH (event_time = ts, kind = 'stream', "
+      "toast.fillfactor = 70)");
+  ASSERT_TRUE(stmts.ok()) << stmts.status().ToString();
+  auto t = TransformCreateTable(stmts->front());
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ("public", t->relation.schema);
+  EXPECT_EQ("pv", t->relation.name);
+  EXPECT_EQ(ast::RangeName::Persistence::kUnlogged, t->relation.persistence);
+  EXPECT_TRUE(t->if_not_exists);
+  ASSERT_EQ(3u, t->columns.size());
+  EXPECT_EQ("ts", t->columns[0].name);
+  EXPECT_EQ("timestamptz", t->columns[0].type.name());
+  EXPECT_TRUE(t->columns[0].not_null);
+  EXPECT_TRUE(t->columns[1].null);
+  EXPECT_EQ(std::vector<std::string>{"PRIMARY KEY"}, t->columns[1].other_constraints);
+  EXPECT_EQ(1, t->columns[2].type.array_bounds);
+  EXPECT_TRUE(t->columns[2].collate);
+  EXPECT_TRUE(t->columns[2].has_default);
+  EXPECT_EQ(std::vector<std::string>{"UNIQUE"}, t->table_constraints);
+  EXPECT_EQ(std::vector<std::string>{"INHERITS"}, t->other_clauses);
+  ASSERT_EQ(3u, t->options.size());
+  EXPECT_EQ("event_time", t->options[0].name);
+  EXPECT_EQ("ts", *t->options[0].value);  // a bare word
+  EXPECT_EQ("stream", *t->options[1].value);
+  EXPECT_EQ("toast", t->options[2].name_space);
+  EXPECT_FALSE(t->options[2].value.has_value());  // a number is not a name
+  auto select = Parse("SELECT 1");
+  EXPECT_FALSE(TransformCreateTable(select->front()).ok());
+}
+
 }  // namespace
 }  // namespace laminar::sql

@@ -1,0 +1,55 @@
+// The typed syntax of Laminar's DDL statements (sql/transformer.h makes them from libpg_query's
+// tree): CREATE TABLE. Like sql/ast.h, syntax and not meaning: names are unresolved, and clauses
+// Laminar has no use for are kept by name (in the user's words) for the catalog to refuse.
+//
+// Thread safety: plain values.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sql/ast.h"
+
+namespace laminar::sql::ast {
+
+// A relation as written: [catalog.][schema.]name, and TEMPORARY / UNLOGGED.
+struct RangeName {
+  std::string catalog, schema, name;
+  enum class Persistence { kPermanent, kTemporary, kUnlogged } persistence = Persistence::kPermanent;
+  int location = -1;
+};
+
+// WITH (name = value, ...): [name_space.]name and the value as text (a string, a number, a bare
+// word), nullopt without one (`WITH (fillfactor)`).
+struct DdlOption {
+  std::string name_space, name;
+  std::optional<std::string> value;
+};
+
+struct ColumnDef {
+  std::string name;
+  TypeName type;
+  bool not_null = false;    // NOT NULL
+  bool null = false;        // NULL
+  bool collate = false;     // COLLATE ...
+  bool has_default = false; // DEFAULT ...
+  // Other column constraints, in PostgreSQL's words: "PRIMARY KEY", "UNIQUE", "CHECK", ...
+  std::vector<std::string> other_constraints;
+  int location = -1;
+};
+
+// CREATE [TEMPORARY | UNLOGGED] TABLE [IF NOT EXISTS] name (column, ...) [WITH (...)] ...
+struct CreateTable {
+  RangeName relation;
+  bool if_not_exists = false;
+  std::vector<ColumnDef> columns;
+  std::vector<DdlOption> options;
+  // Table constraints (in PostgreSQL's words: "PRIMARY KEY", ...) and other clauses present that
+  // Laminar refuses: "INHERITS", "PARTITION BY", "PARTITION OF", "OF type", "TABLESPACE",
+  // "USING", "ON COMMIT", "(LIKE ...)".
+  std::vector<std::string> table_constraints;
+  std::vector<std::string> other_clauses;
+};
+
+}  // namespace laminar::sql::ast

@@ -1,0 +1,139 @@
+// The transformer's DDL statements (sql/transformer.h, sql/ast_ddl.h): CREATE TABLE.
+#include "sql/transformer.h"
+#include "sql/transformer_internal.h"
+
+namespace laminar::sql {
+
+using namespace internal;
+
+namespace {
+
+// PostgreSQL's words for a constraint type (CONSTR_PRIMARY → "PRIMARY KEY").
+std::string ConstraintWords(const std::string& contype) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"CONSTR_DEFAULT", "DEFAULT"},
+      {"CONSTR_IDENTITY", "GENERATED ... AS IDENTITY"},
+      {"CONSTR_GENERATED", "GENERATED"},
+      {"CONSTR_CHECK", "CHECK"},
+      {"CONSTR_PRIMARY", "PRIMARY KEY"},
+      {"CONSTR_UNIQUE", "UNIQUE"},
+      {"CONSTR_EXCLUSION", "EXCLUDE"},
+      {"CONSTR_FOREIGN", "REFERENCES (foreign key)"},
+      {"CONSTR_ATTR_DEFERRABLE", "DEFERRABLE"},
+      {"CONSTR_ATTR_NOT_DEFERRABLE", "NOT DEFERRABLE"},
+      {"CONSTR_ATTR_DEFERRED", "INITIALLY DEFERRED"},
+      {"CONSTR_ATTR_IMMEDIATE", "INITIALLY IMMEDIATE"}};
+  for (const auto& [k, name] : kNames)
+    if (contype == k) return name;
+  return "this constraint";
+}
+
+Result<ast::DdlOption> Option(const json& node) {
+  std::string type;
+  const json* de = nullptr;
+  if (!SplitNode(node, &type, &de) || type != "DefElem") return Malformed("expected a DefElem option");
+  ast::DdlOption o;
+  o.name_space = Str(*de, "defnamespace");
+  o.name = Str(*de, "defname");
+  const json& arg = de->contains("arg") ? (*de)["arg"] : json();
+  std::string arg_type;
+  const json* body = nullptr;
+  if (SplitNode(arg, &arg_type, &body)) {
+    if (arg_type == "String") {
+      o.value = Str(*body, "sval");
+    } else if (arg_type == "TypeName") {  // a bare word: event_time = ts
+      ASSIGN_OR_RETURN(std::vector<std::string> names, Names(*body, "names"));
+      if (names.size() == 1) o.value = names[0];
+    }
+  }
+  return o;
+}
+
+Result<ast::ColumnDef> Column(const json& cd) {
+  ast::ColumnDef c;
+  c.name = Str(cd, "colname");
+  c.location = Location(cd);
+  if (!cd.contains("typeName")) return Malformed("column without a type");
+  ASSIGN_OR_RETURN(c.type, TransformTypeName(cd["typeName"]));
+  c.collate = cd.contains("collClause");
+  c.has_default = cd.contains("raw_default");
+  ASSIGN_OR_RETURN(const json* constraints, ListField(cd, "constraints"));
+  for (const json& node : *constraints) {
+    std::string type;
+    const json* con = nullptr;
+    if (!SplitNode(node, &type, &con) || type != "Constraint") return Malformed("expected a column constraint");
+    std::string contype = Str(*con, "contype");
+    if (contype == "CONSTR_NOTNULL") {
+      c.not_null = true;
+    } else if (contype == "CONSTR_DEFAULT") {  // the raw tree keeps DEFAULT among the constraints
+      c.has_default = true;
+    } else if (contype == "CONSTR_NULL") {
+      c.null = true;
+    } else {
+      c.other_constraints.push_back(ConstraintWords(contype));
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+Result<ast::RangeName> TransformRangeVar(const json& node) {
+  const json& rv = node.contains("RangeVar") ? node["RangeVar"] : node;
+  if (!rv.is_object()) return Malformed("expected a relation name");
+  ast::RangeName r;
+  r.catalog = Str(rv, "catalogname");
+  r.schema = Str(rv, "schemaname");
+  r.name = Str(rv, "relname");
+  r.location = Location(rv);
+  std::string persistence = Str(rv, "relpersistence");
+  if (persistence == "t") r.persistence = ast::RangeName::Persistence::kTemporary;
+  if (persistence == "u") r.persistence = ast::RangeName::Persistence::kUnlogged;
+  return r;
+}
+
+Result<ast::CreateTable> TransformCreateTable(const Statement& statement) {
+  if (statement.kind != "CreateStmt") return InvalidArgument("not a CREATE TABLE statement: {}", statement.kind);
+  const json& cs = statement.node["CreateStmt"];
+  ast::CreateTable t;
+  if (!cs.contains("relation")) return Malformed("CREATE TABLE without a relation");
+  ASSIGN_OR_RETURN(t.relation, TransformRangeVar(cs["relation"]));
+  t.if_not_exists = Bool(cs, "if_not_exists");
+  ASSIGN_OR_RETURN(const json* options, ListField(cs, "options"));
+  for (const json& o : *options) {
+    ASSIGN_OR_RETURN(ast::DdlOption option, Option(o));
+    t.options.push_back(std::move(option));
+  }
+  ASSIGN_OR_RETURN(const json* elements, ListField(cs, "tableElts"));
+  for (const json& node : *elements) {
+    std::string type;
+    const json* body = nullptr;
+    if (!SplitNode(node, &type, &body)) return Malformed("expected a table element");
+    if (type == "ColumnDef") {
+      ASSIGN_OR_RETURN(ast::ColumnDef c, Column(*body));
+      t.columns.push_back(std::move(c));
+    } else if (type == "Constraint") {
+      t.table_constraints.push_back(ConstraintWords(Str(*body, "contype")));
+    } else if (type == "TableLikeClause") {
+      t.other_clauses.push_back("(LIKE ...)");
+    } else {
+      t.other_clauses.push_back(DescribeNode(type, *body));
+    }
+  }
+  ASSIGN_OR_RETURN(const json* constraints, ListField(cs, "constraints"));
+  for (const json& node : *constraints) {
+    std::string type;
+    const json* body = nullptr;
+    if (SplitNode(node, &type, &body) && type == "Constraint") t.table_constraints.push_back(ConstraintWords(Str(*body, "contype")));
+  }
+  static const std::pair<const char*, const char*> kClauses[] = {
+      {"inhRelations", "INHERITS"}, {"partspec", "PARTITION BY"}, {"partbound", "PARTITION OF"},
+      {"ofTypename", "OF type"},    {"tablespacename", "TABLESPACE"}, {"accessMethod", "USING"}};
+  for (const auto& [key, words] : kClauses)
+    if (cs.contains(key)) t.other_clauses.push_back(words);
+  std::string oncommit = Str(cs, "oncommit");
+  if (!oncommit.empty() && oncommit != "ONCOMMIT_NOOP") t.other_clauses.push_back("ON COMMIT");
+  return t;
+}
+
+}  // namespace laminar::sql
