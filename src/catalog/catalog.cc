@@ -59,11 +59,10 @@ Status CreateStream(const sql::Statement& stmt, Snapshot* s, Change* change) {
 }
 
 Status CreateView(const sql::Statement& stmt, Snapshot* s, Change* change) {
-  const json& ctas = stmt.node["CreateTableAsStmt"];
-  if (ctas.value("objtype", "") != "OBJECT_MATVIEW")
-    return Unimplemented("CREATE TABLE ... AS is not supported: use CREATE MATERIALIZED VIEW");
-  ASSIGN_OR_RETURN(std::string name, RelationName(sql::Field(sql::Field(ctas, "into"), "rel")));
-  bool if_not_exists = ctas.value("if_not_exists", false);
+  ASSIGN_OR_RETURN(sql::ast::CreateMatView cv, sql::TransformCreateMatView(stmt));
+  if (!cv.matview) return Unimplemented("CREATE TABLE ... AS is not supported: use CREATE MATERIALIZED VIEW");
+  ASSIGN_OR_RETURN(std::string name, RelationName(cv.relation));
+  bool if_not_exists = cv.if_not_exists;
   const char* tag = "CREATE MATERIALIZED VIEW";
   if (stmt.or_replace && if_not_exists)
     return InvalidArgument("OR REPLACE and IF NOT EXISTS cannot be used together");

@@ -1,66 +1,71 @@
 // CREATE MATERIALIZED VIEW ... AS SELECT → ViewDef: one stream in FROM, dimensions (columns or
 // date_trunc of a column), aggregates whose states merge (count, sum, min, max, avg,
 // approx_count_distinct, approx_percentile), a WHERE
-// filter, and a GROUP BY that names exactly the selected dimensions.
+// filter, and a GROUP BY that names exactly the selected dimensions. Reads the statement's typed
+// syntax tree (sql::TransformCreateMatView).
 #include <optional>
 
 #include "catalog/ddl.h"
 #include "sql/binder.h"
-#include "views/sketch_sql.h"
+#include "sql/transformer.h"
 
 namespace laminar::catalog::internal {
 namespace {
 
-using json = nlohmann::json;
+namespace ast = sql::ast;
 
 Status NotInView(const std::string& what) {
   return Unimplemented("{} is not supported in a materialized view", what);
 }
 
 // Clauses a view's SELECT may not have.
-Status CheckSelectShape(const json& s) {
-  std::string op = s.value("op", "SETOP_NONE");
-  if (op != "SETOP_NONE") return NotInView(op.substr(6));  // SETOP_UNION → UNION
-  if (s.contains("valuesLists")) return NotInView("VALUES");
-  if (s.contains("withClause")) return NotInView("WITH (common table expressions)");
-  if (s.contains("intoClause")) return NotInView("SELECT INTO");
-  if (s.contains("distinctClause")) {
-    bool on = false;
-    for (const auto& d : s["distinctClause"])
-      if (d.is_object() && !d.empty()) on = true;
-    return NotInView(on ? "DISTINCT ON" : "DISTINCT");
+Status CheckSelectShape(const ast::SelectStmt& s) {
+  switch (s.op) {
+    case ast::SetOpKind::kUnion: return NotInView("UNION");
+    case ast::SetOpKind::kIntersect: return NotInView("INTERSECT");
+    case ast::SetOpKind::kExcept: return NotInView("EXCEPT");
+    case ast::SetOpKind::kNone: break;
   }
-  if (s.contains("havingClause")) return NotInView("HAVING (filter when querying the view)");
-  if (s.contains("sortClause")) return NotInView("ORDER BY (order when querying the view)");
-  if (s.contains("limitCount")) return NotInView("LIMIT");
-  if (s.contains("limitOffset")) return NotInView("OFFSET");
-  if (s.contains("windowClause")) return NotInView("WINDOW");
-  if (s.contains("lockingClause")) return NotInView("FOR UPDATE/SHARE");
-  if (s.value("groupDistinct", false)) return NotInView("GROUP BY DISTINCT");
+  if (!s.values_lists.empty()) return NotInView("VALUES");
+  if (!s.with.empty()) return NotInView("WITH (common table expressions)");
+  if (!s.into.empty()) return NotInView("SELECT INTO");
+  if (s.distinct) return NotInView(s.distinct_on.empty() ? "DISTINCT" : "DISTINCT ON");
+  if (s.having) return NotInView("HAVING (filter when querying the view)");
+  if (!s.order_by.empty()) return NotInView("ORDER BY (order when querying the view)");
+  if (s.limit) return NotInView("LIMIT");
+  if (s.offset) return NotInView("OFFSET");
+  if (!s.windows.empty()) return NotInView("WINDOW");
+  if (s.for_update) return NotInView("FOR UPDATE/SHARE");
+  if (s.group_by_distinct) return NotInView("GROUP BY DISTINCT");
   return Status::OK();
 }
 
 // The one stream in FROM.
-Result<ingest::StreamSchema const*> FromStream(const json& s, const Snapshot& snap, const std::string& view) {
-  const json& from = sql::Field(s, "fromClause");
-  if (from.empty()) return InvalidArgument("materialized view \"{}\" must read FROM one stream", view);
-  for (const auto& item : from) {
-    if (item.contains("JoinExpr"))
-      return Unimplemented("JOIN is not supported in a materialized view: FROM must name exactly one stream");
-    if (item.contains("RangeSubselect"))
-      return Unimplemented(
-          "subqueries in FROM are not supported in a materialized view: FROM must name "
-          "exactly one stream");
-    if (item.contains("RangeFunction"))
-      return Unimplemented(
-          "functions in FROM are not supported in a materialized view: FROM must name "
-          "exactly one stream");
-    if (!item.contains("RangeVar"))
-      return Unimplemented("unsupported FROM item in a materialized view: {}", item.begin().key());
+Result<ingest::StreamSchema const*> FromStream(const ast::SelectStmt& s, const Snapshot& snap, const std::string& view) {
+  if (s.from.empty()) return InvalidArgument("materialized view \"{}\" must read FROM one stream", view);
+  for (const auto& item : s.from) {
+    switch (item->kind) {
+      case ast::TableRefKind::kJoin:
+        return Unimplemented("JOIN is not supported in a materialized view: FROM must name exactly one stream");
+      case ast::TableRefKind::kSubquery:
+      case ast::TableRefKind::kValues:
+        return Unimplemented(
+            "subqueries in FROM are not supported in a materialized view: FROM must name "
+            "exactly one stream");
+      case ast::TableRefKind::kFunction:
+        return Unimplemented(
+            "functions in FROM are not supported in a materialized view: FROM must name "
+            "exactly one stream");
+      case ast::TableRefKind::kBase: break;
+    }
   }
-  if (from.size() > 1)
+  if (s.from.size() > 1)
     return Unimplemented("joins are not supported in a materialized view: FROM must name exactly one stream");
-  ASSIGN_OR_RETURN(std::string name, RelationName(from[0]["RangeVar"]));
+  ast::RangeName rel;
+  rel.catalog = s.from[0]->catalog;
+  rel.schema = s.from[0]->schema;
+  rel.name = s.from[0]->name;
+  ASSIGN_OR_RETURN(std::string name, RelationName(rel));
   if (snap.views.count(name))
     return InvalidArgument(ErrorCode::kWrongObjectType,
                            "\"{}\" is a materialized view: a materialized view must read a stream", name);
@@ -84,16 +89,15 @@ constexpr AggName kAggs[] = {{"count", views::AggKind::kCount},
                              {"approx_count_distinct", views::AggKind::kApproxCountDistinct},
                              {"approx_percentile", views::AggKind::kApproxPercentile}};
 
-// The function name of a FuncCall if it is an aggregate (supported or not), else "".
-std::string AggregateName(const json& fc) {
-  const json& names = sql::Field(fc, "funcname");
+// The function name of a call if it is an aggregate (supported or not), else "".
+std::string AggregateName(const ast::Expr& fc) {
+  const auto& names = fc.func_name;
   if (names.empty() || names.size() > 2) return "";
-  if (names.size() == 2 && sql::StringValue(names[0]) != "pg_catalog") return "";
-  std::string name = sql::StringValue(names.back());
-  return sql::IsAggregateName(name) ? name : "";
+  if (names.size() == 2 && names[0] != "pg_catalog") return "";
+  return sql::IsAggregateName(names.back()) ? names.back() : "";
 }
 
-Result<views::MeasureDef> BuildMeasure(const std::string& name, const json& fc, const sql::Scope& scope) {
+Result<views::MeasureDef> BuildMeasure(const std::string& name, const ast::Expr& fc, const sql::Scope& scope) {
   std::optional<views::AggKind> kind;
   for (const auto& a : kAggs)
     if (name == a.name) kind = a.kind;
@@ -102,16 +106,16 @@ Result<views::MeasureDef> BuildMeasure(const std::string& name, const json& fc, 
         "unsupported aggregate function: {} (a materialized view supports count, sum, "
         "min, max, avg, approx_count_distinct and approx_percentile)",
         name);
-  if (fc.value("agg_distinct", false)) return NotInView(name + "(DISTINCT ...)");
-  if (fc.contains("agg_filter")) return NotInView(name + "(...) FILTER");
-  if (fc.contains("agg_order")) return NotInView("ORDER BY inside " + name + "(...)");
-  if (fc.value("agg_within_group", false)) return NotInView(name + "(...) WITHIN GROUP");
-  if (fc.value("func_variadic", false)) return NotInView("VARIADIC");
+  if (fc.agg_distinct) return NotInView(name + "(DISTINCT ...)");
+  if (fc.agg_filter) return NotInView(name + "(...) FILTER");
+  if (fc.agg_within_group) return NotInView(name + "(...) WITHIN GROUP");
+  if (!fc.agg_order.empty()) return NotInView("ORDER BY inside " + name + "(...)");
+  if (fc.func_variadic) return NotInView("VARIADIC");
 
   views::MeasureDef m;
   m.name = name;
-  const json& args = sql::Field(fc, "args");
-  if (fc.value("agg_star", false)) {
+  const auto& args = fc.args;
+  if (fc.agg_star) {
     if (*kind != views::AggKind::kCount) return InvalidArgument("{}(*) is not valid: only count(*) is", name);
     m.kind = views::AggKind::kCountStar;
     m.column = -1;
@@ -125,7 +129,7 @@ Result<views::MeasureDef> BuildMeasure(const std::string& name, const json& fc, 
                              "function approx_percentile takes two arguments (a column and a quantile q), got {}",
                              args.size());
     bool is_array = false;
-    ASSIGN_OR_RETURN(std::vector<double> qs, views::BindQuantiles(args[1], name, &is_array));
+    ASSIGN_OR_RETURN(std::vector<double> qs, sql::BindQuantiles(*args[1], name, &is_array));
     if (is_array)
       return Unimplemented("a view measure {}(col, ARRAY[...]) is not supported: define {}(col, q) and query "
                            "the view with {}(measure, ARRAY[...]) to get several quantiles from its sketch",
@@ -134,7 +138,7 @@ Result<views::MeasureDef> BuildMeasure(const std::string& name, const json& fc, 
   } else if (args.size() != 1) {
     return InvalidArgument(ErrorCode::kUndefinedFunction, "function {} takes one argument, got {}", name, args.size());
   }
-  ASSIGN_OR_RETURN(sql::ExprPtr arg, sql::BindExpr(args[0], scope));
+  ASSIGN_OR_RETURN(sql::ExprPtr arg, sql::BindExpr(*args[0], scope));
   if (arg->kind != sql::ExprKind::kColumn)
     return Unimplemented("the argument of {} in a materialized view must be a stream column, not {}", name,
                          arg->ToString());
@@ -173,7 +177,7 @@ Result<views::MeasureDef> BuildMeasure(const std::string& name, const json& fc, 
   return m;
 }
 
-Result<views::DimensionDef> BuildDimension(const json& val, const sql::Scope& scope) {
+Result<views::DimensionDef> BuildDimension(const ast::Expr& val, const sql::Scope& scope) {
   ASSIGN_OR_RETURN(sql::ExprPtr e, sql::BindExpr(val, scope));
   views::DimensionDef d;
   d.expr = e;
@@ -196,25 +200,23 @@ Result<views::DimensionDef> BuildDimension(const json& val, const sql::Scope& sc
 // Marks the dimensions a GROUP BY item names. PostgreSQL's rules: an integer constant is a
 // position in the SELECT list; a bare name is a stream column if there is one, else an output
 // alias; anything else is an expression matched against the dimensions' expressions.
-Status ResolveGroupItem(const json& item, const views::ViewDef& v, const sql::Scope& scope,
+Status ResolveGroupExpr(const ast::Expr& item, const views::ViewDef& v, const sql::Scope& scope,
                         std::vector<bool>* grouped) {
-  if (item.contains("GroupingSet")) return NotInView("GROUPING SETS, ROLLUP and CUBE");
   auto mark = [&](const views::OutputColumn& c) -> Status {
     if (!c.is_dimension)
       return InvalidArgument(ErrorCode::kGroupingError, "aggregate functions are not allowed in GROUP BY");
     (*grouped)[c.index] = true;
     return Status::OK();
   };
-  if (item.contains("A_Const")) {
-    const json& c = item["A_Const"];
-    if (!c.contains("ival")) return InvalidArgument("non-integer constant in GROUP BY");
-    int64_t pos = c["ival"].value("ival", int64_t{0});
+  if (item.kind == ast::ExprKind::kConstant && !item.is_string) {
+    if (item.value.is_null() || item.value.type() != Type::kInt64) return InvalidArgument("non-integer constant in GROUP BY");
+    int64_t pos = item.value.as_int();
     if (pos < 1 || pos > static_cast<int64_t>(v.columns.size()))
       return InvalidArgument(ErrorCode::kInvalidColumnReference, "GROUP BY position {} is not in select list", pos);
     return mark(v.columns[pos - 1]);
   }
   std::string name = sql::ColumnRefName(item);
-  bool bare = !name.empty() && sql::Field(item["ColumnRef"], "fields").size() == 1;
+  bool bare = !name.empty() && item.names.size() == 1;
   if (bare && scope.Find(name) < 0) {
     for (const auto& c : v.columns)
       if (v.ColumnName(c) == name) return mark(c);
@@ -245,36 +247,43 @@ Status ResolveGroupItem(const json& item, const views::ViewDef& v, const sql::Sc
   return Status::OK();
 }
 
-}  // namespace
-
-namespace {
-// True when the expression reads the wall clock (its value would be fixed when bound).
-bool ReadsClock(const nlohmann::json& node) {
-  return sql::AnyNode(node, [](const nlohmann::json& n) {
-    if (n.contains("SQLValueFunction")) return true;
-    std::string fn = sql::FuncName(sql::Field(n, "FuncCall"));
-    return fn == "now" || fn == "transaction_timestamp" || fn == "statement_timestamp" || fn == "clock_timestamp";
-  });
+Status ResolveGroupItem(const ast::GroupingElement& item, const views::ViewDef& v, const sql::Scope& scope,
+                        std::vector<bool>* grouped) {
+  switch (item.kind) {
+    case ast::GroupingKind::kExpr: return ResolveGroupExpr(*item.expr, v, scope, grouped);
+    case ast::GroupingKind::kList:  // GROUP BY (a, b) is GROUP BY a, b
+      for (const auto& c : item.children) RETURN_IF_ERROR(ResolveGroupItem(c, v, scope, grouped));
+      return Status::OK();
+    default: return NotInView("GROUPING SETS, ROLLUP and CUBE");
+  }
 }
+
+// True when the expression reads the wall clock (its value would be fixed when bound).
+bool ReadsClock(const ast::Expr& e) {
+  if (e.kind == ast::ExprKind::kSqlValue) return true;
+  if (e.kind == ast::ExprKind::kFunction) {
+    const std::string& fn = e.FunctionName();
+    if (fn == "now" || fn == "transaction_timestamp" || fn == "statement_timestamp" || fn == "clock_timestamp") return true;
+  }
+  for (const auto& a : e.args)
+    if (a && ReadsClock(*a)) return true;
+  return false;
+}
+
 }  // namespace
 
 Result<std::shared_ptr<views::ViewDef>> BuildView(const sql::Statement& stmt, const Snapshot& snap) {
-  const json& ctas = stmt.node["CreateTableAsStmt"];
-  const json& into = sql::Field(ctas, "into");
+  ASSIGN_OR_RETURN(ast::CreateMatView cv, sql::TransformCreateMatView(stmt));
   auto v = std::make_shared<views::ViewDef>();
-  ASSIGN_OR_RETURN(v->name, RelationName(sql::Field(into, "rel")));
+  ASSIGN_OR_RETURN(v->name, RelationName(cv.relation));
   RETURN_IF_ERROR(CheckObjectName(v->name, "view"));
   v->sql = stmt.text;
-  if (into.value("skipData", false)) return NotInView("WITH NO DATA");
-  if (into.contains("options")) {
-    const json& de = sql::Field(into["options"][0], "DefElem");
-    return InvalidArgument(ErrorCode::kInvalidParameterValue, "unrecognized parameter \"{}\"", de.value("defname", ""));
-  }
-  if (into.contains("tableSpaceName")) return NotInView("TABLESPACE");
-  if (into.contains("accessMethod")) return NotInView("USING");
-  const json& query = sql::Field(ctas, "query");
-  if (!query.contains("SelectStmt")) return Unimplemented("a materialized view must be defined by a SELECT");
-  const json& s = query["SelectStmt"];
+  if (cv.with_no_data) return NotInView("WITH NO DATA");
+  if (!cv.options.empty())
+    return InvalidArgument(ErrorCode::kInvalidParameterValue, "unrecognized parameter \"{}\"", cv.options[0].name);
+  if (!cv.other_clauses.empty()) return NotInView(cv.other_clauses[0]);
+  if (!cv.query) return Unimplemented("a materialized view must be defined by a SELECT");
+  const ast::SelectStmt& s = *cv.query;
   RETURN_IF_ERROR(CheckSelectShape(s));
 
   ASSIGN_OR_RETURN(const ingest::StreamSchema* stream, FromStream(s, snap, v->name));
@@ -283,25 +292,22 @@ Result<std::shared_ptr<views::ViewDef>> BuildView(const sql::Statement& stmt, co
   scope.relation = stream->name;
   for (const auto& c : stream->columns) scope.columns.push_back({c.name, c.type});
 
-  for (const auto& target : sql::Field(s, "targetList")) {
-    const json& rt = sql::Field(target, "ResTarget");
-    const json& val = sql::Field(rt, "val");
-    std::string alias = rt.value("name", "");
-    if (val.contains("ColumnRef")) {
-      for (const auto& f : sql::Field(val["ColumnRef"], "fields"))
-        if (f.contains("A_Star"))
-          return Unimplemented(
-              "SELECT * is not supported in a materialized view: list its dimensions and "
-              "aggregates");
-    }
-    if (val.contains("FuncCall")) {
-      const json& fc = val["FuncCall"];
-      std::string agg = AggregateName(fc);
-      if (fc.contains("over"))
-        return Unimplemented("window functions are not supported in a materialized view: {}",
-                             sql::NameList(sql::Field(fc, "funcname")));
+  for (const ast::SelectItem& target : s.targets) {
+    const ast::Expr& val = *target.expr;
+    const std::string& alias = target.alias;
+    if (val.kind == ast::ExprKind::kColumnRef && val.star)
+      return Unimplemented(
+          "SELECT * is not supported in a materialized view: list its dimensions and "
+          "aggregates");
+    if (val.kind == ast::ExprKind::kFunction) {
+      std::string agg = AggregateName(val);
+      if (val.over) {
+        std::string shown;
+        for (const auto& n : val.func_name) shown += (shown.empty() ? "" : ".") + n;
+        return Unimplemented("window functions are not supported in a materialized view: {}", shown);
+      }
       if (!agg.empty()) {
-        ASSIGN_OR_RETURN(views::MeasureDef m, BuildMeasure(agg, fc, scope));
+        ASSIGN_OR_RETURN(views::MeasureDef m, BuildMeasure(agg, val, scope));
         if (!alias.empty()) m.name = alias;
         v->columns.push_back({false, static_cast<int>(v->measures.size())});
         v->measures.push_back(std::move(m));
@@ -316,15 +322,13 @@ Result<std::shared_ptr<views::ViewDef>> BuildView(const sql::Statement& stmt, co
   if (v->columns.empty()) return InvalidArgument("materialized view \"{}\" selects no columns", v->name);
 
   // CREATE MATERIALIZED VIEW v (a, b) AS ... renames the first output columns.
-  const json& col_names = sql::Field(into, "colNames");
-  if (col_names.size() > v->columns.size()) return InvalidArgument("too many column names were specified");
-  for (size_t i = 0; i < col_names.size(); i++) {
+  if (cv.column_names.size() > v->columns.size()) return InvalidArgument("too many column names were specified");
+  for (size_t i = 0; i < cv.column_names.size(); i++) {
     const views::OutputColumn& c = v->columns[i];
-    std::string n = sql::StringValue(col_names[i]);
     if (c.is_dimension) {
-      v->dims[c.index].name = n;
+      v->dims[c.index].name = cv.column_names[i];
     } else {
-      v->measures[c.index].name = n;
+      v->measures[c.index].name = cv.column_names[i];
     }
   }
   for (size_t i = 0; i < v->columns.size(); i++) {
@@ -340,8 +344,7 @@ Result<std::shared_ptr<views::ViewDef>> BuildView(const sql::Statement& stmt, co
   }
 
   std::vector<bool> grouped(v->dims.size(), false);
-  for (const auto& item : sql::Field(s, "groupClause"))
-    RETURN_IF_ERROR(ResolveGroupItem(item, *v, scope, &grouped));
+  for (const auto& item : s.group_by) RETURN_IF_ERROR(ResolveGroupItem(item, *v, scope, &grouped));
   for (size_t i = 0; i < v->dims.size(); i++) {
     if (grouped[i]) continue;
     const sql::Expr& e = *v->dims[i].expr;
@@ -355,11 +358,11 @@ Result<std::shared_ptr<views::ViewDef>> BuildView(const sql::Statement& stmt, co
                            e.ToString());
   }
 
-  if (s.contains("whereClause")) {
-    if (ReadsClock(s["whereClause"]))
+  if (s.where) {
+    if (ReadsClock(*s.where))
       return InvalidArgument("a materialized view's WHERE cannot read the clock (now(), current_timestamp, ...): "
                              "it would be fixed at creation; filter by time when querying the view");
-    ASSIGN_OR_RETURN(v->filter, sql::BindPredicate(s["whereClause"], scope));
+    ASSIGN_OR_RETURN(v->filter, sql::BindPredicate(*s.where, scope));
   }
   return v;
 }

@@ -525,7 +525,8 @@ Status Engine::ApplyCatalogFile(std::string_view text) {
                                "drop it first to change it", name, *existing);
       }
     } else if (stmt.kind == "CreateTableAsStmt") {
-      std::string name = stmt.node["CreateTableAsStmt"]["into"]["rel"].value("relname", "");
+      auto cv = sql::TransformCreateMatView(stmt);
+      std::string name = cv.ok() ? cv->relation.name : "";
       auto it = snap->views.find(name);
       if (it != snap->views.end()) {
         if (NormalizeSql(it->second->sql) == NormalizeSql(stmt.text)) continue;

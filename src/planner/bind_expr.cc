@@ -34,34 +34,9 @@ ExprPtr Arith(sql::ArithOp op, ExprPtr a, ExprPtr b) {
 
 ExprPtr IntLit(int64_t v) { return sql::MakeLiteral(Value::Int(v), Type::kInt64); }
 
-// One quantile constant in [0, 1].
-Result<double> QuantileOf(const ast::Expr& e, const std::string& fn) {
-  auto v = sql::ConstValue(e);
-  if (!v.ok() || v->is_null() || (v->type() != Type::kDouble && v->type() != Type::kInt64))
-    return InvalidArgument("the quantile of {} must be a numeric constant between 0 and 1 (or an ARRAY of them)", fn);
-  double q = v->type() == Type::kDouble ? v->as_double() : double(v->as_int());
-  if (!(q >= 0 && q <= 1)) return InvalidArgument("the quantile of {} must be between 0 and 1, got {}", fn, v->ToString());
-  return q;
-}
-
 // The quantiles of percentile_cont/disc and approx_percentile: q or ARRAY[q, ...].
 Status QuantilesOf(const ast::Expr& arg, const std::string& fn, function::AggregateSpec* spec) {
-  const ast::Expr* a = &arg;
-  if (a->kind == ast::ExprKind::kCast && !a->args.empty() && a->args[0]->kind == ast::ExprKind::kArray) a = a->args[0].get();
-  spec->quantile_array = a->kind == ast::ExprKind::kArray;
-  spec->quantiles.clear();
-  if (!spec->quantile_array) {
-    ASSIGN_OR_RETURN(double q, QuantileOf(*a, fn));
-    spec->quantiles.push_back(q);
-    return Status::OK();
-  }
-  if (a->args.empty()) return InvalidArgument("{}: the array of quantiles is empty", fn);
-  if (a->args.size() > 1000) return InvalidArgument("{}: at most 1000 quantiles", fn);
-  for (const auto& e : a->args) {
-    if (e->kind == ast::ExprKind::kArray) return InvalidArgument("{}: the quantiles must be a one-dimensional array", fn);
-    ASSIGN_OR_RETURN(double q, QuantileOf(*e, fn));
-    spec->quantiles.push_back(q);
-  }
+  ASSIGN_OR_RETURN(spec->quantiles, sql::BindQuantiles(arg, fn, &spec->quantile_array));
   return Status::OK();
 }
 

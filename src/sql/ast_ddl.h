@@ -1,5 +1,5 @@
 // The typed syntax of Laminar's DDL statements (sql/transformer.h makes them from libpg_query's
-// tree): CREATE TABLE. Like sql/ast.h, syntax and not meaning: names are unresolved, and clauses
+// tree): CREATE TABLE and CREATE MATERIALIZED VIEW. Like sql/ast.h, syntax and not meaning: names are unresolved, and clauses
 // Laminar has no use for are kept by name (in the user's words) for the catalog to refuse.
 //
 // Thread safety: plain values.
@@ -50,6 +50,20 @@ struct CreateTable {
   // "USING", "ON COMMIT", "(LIKE ...)".
   std::vector<std::string> table_constraints;
   std::vector<std::string> other_clauses;
+};
+
+// CREATE MATERIALIZED VIEW [IF NOT EXISTS] name [(column, ...)] [WITH (...)] AS query
+// [WITH [NO] DATA]; also CREATE TABLE ... AS (matview false), which Laminar refuses. OR REPLACE is
+// the Statement's flag (sql/parser.h).
+struct CreateMatView {
+  bool matview = true;
+  RangeName relation;
+  bool if_not_exists = false;
+  std::vector<std::string> column_names;
+  std::vector<DdlOption> options;
+  bool with_no_data = false;
+  std::vector<std::string> other_clauses;  // "TABLESPACE", "USING"
+  SelectPtr query;                         // null when the query is not a SELECT
 };
 
 }  // namespace laminar::sql::ast

@@ -150,6 +150,12 @@ class ScopedParams {
   const std::vector<Param>* previous_;
 };
 
+// The quantiles of percentile_cont/percentile_disc and approx_percentile: q or ARRAY[q1, q2, ...]
+// (also under a cast), each a numeric constant in [0, 1]; *is_array tells which form was written.
+// InvalidArgument naming `fn` otherwise (22023 not a numeric constant, 22003 out of [0, 1], 54000
+// past 1000 quantiles).
+Result<std::vector<double>> BindQuantiles(const ast::Expr& arg, std::string_view fn, bool* is_array);
+
 // Reads a constant expression (a constant, possibly under a cast or unary minus) as a Value;
 // used for LIMIT/OFFSET, date_trunc units, WITH options. InvalidArgument if not a constant.
 Result<Value> ConstValue(const ast::Expr& node);

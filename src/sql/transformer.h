@@ -74,5 +74,7 @@ Result<ast::TypeName> TransformTypeName(const nlohmann::json& type_name);
 Result<ast::RangeName> TransformRangeVar(const nlohmann::json& range_var);
 // A parsed statement of kind CreateStmt (CREATE TABLE; InvalidArgument for any other kind).
 Result<ast::CreateTable> TransformCreateTable(const Statement& statement);
+// A parsed statement of kind CreateTableAsStmt (CREATE MATERIALIZED VIEW, CREATE TABLE AS).
+Result<ast::CreateMatView> TransformCreateMatView(const Statement& statement);
 
 }  // namespace laminar::sql

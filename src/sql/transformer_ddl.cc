@@ -136,4 +136,30 @@ Result<ast::CreateTable> TransformCreateTable(const Statement& statement) {
   return t;
 }
 
+Result<ast::CreateMatView> TransformCreateMatView(const Statement& statement) {
+  if (statement.kind != "CreateTableAsStmt")
+    return InvalidArgument("not a CREATE MATERIALIZED VIEW statement: {}", statement.kind);
+  const json& ctas = statement.node["CreateTableAsStmt"];
+  ast::CreateMatView v;
+  v.matview = Str(ctas, "objtype") == "OBJECT_MATVIEW";
+  v.if_not_exists = Bool(ctas, "if_not_exists");
+  if (!ctas.contains("into") || !ctas["into"].is_object()) return Malformed("CREATE ... AS without a target");
+  const json& into = ctas["into"];
+  if (!into.contains("rel")) return Malformed("CREATE ... AS without a relation");
+  ASSIGN_OR_RETURN(v.relation, TransformRangeVar(into["rel"]));
+  ASSIGN_OR_RETURN(v.column_names, Names(into, "colNames"));
+  ASSIGN_OR_RETURN(const json* options, ListField(into, "options"));
+  for (const json& o : *options) {
+    ASSIGN_OR_RETURN(ast::DdlOption option, Option(o));
+    v.options.push_back(std::move(option));
+  }
+  v.with_no_data = Bool(into, "skipData");
+  if (into.contains("tableSpaceName")) v.other_clauses.push_back("TABLESPACE");
+  if (into.contains("accessMethod")) v.other_clauses.push_back("USING");
+  if (ctas.contains("query") && ctas["query"].contains("SelectStmt")) {
+    ASSIGN_OR_RETURN(v.query, TransformSelect(ctas["query"]["SelectStmt"]));
+  }
+  return v;
+}
+
 }  // namespace laminar::sql
