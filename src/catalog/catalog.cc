@@ -96,24 +96,18 @@ Status CreateView(const sql::Statement& stmt, Snapshot* s, Change* change) {
 }
 
 Status Drop(const sql::Statement& stmt, Snapshot* s, Change* change) {
-  const json& ds = stmt.node["DropStmt"];
-  std::string type = ds.value("removeType", "");
-  bool missing_ok = ds.value("missing_ok", false);
-  bool cascade = ds.value("behavior", "") == "DROP_CASCADE";
-  if (ds.value("concurrent", false)) return Unimplemented("DROP ... CONCURRENTLY is not supported");
-  bool table = type == "OBJECT_TABLE";
-  bool view = type == "OBJECT_MATVIEW" || type == "OBJECT_VIEW";
-  if (!table && !view) {
-    std::string what = type.rfind("OBJECT_", 0) == 0 ? type.substr(7) : type;
-    for (char& c : what)
-      if (c == '_') c = ' ';
-    return Unimplemented("DROP {} is not supported", what);
-  }
-  std::string tag = table ? "DROP TABLE" : type == "OBJECT_VIEW" ? "DROP VIEW" : "DROP MATERIALIZED VIEW";
+  ASSIGN_OR_RETURN(sql::ast::DropStmt ds, sql::TransformDrop(stmt));
+  using Kind = sql::ast::DropStmt::Kind;
+  bool missing_ok = ds.if_exists;
+  bool cascade = ds.cascade;
+  if (ds.concurrently) return Unimplemented("DROP ... CONCURRENTLY is not supported");
+  bool table = ds.kind == Kind::kTable;
+  if (ds.kind == Kind::kOther) return Unimplemented("DROP {} is not supported", ds.object_words);
+  std::string tag = "DROP " + ds.object_words;
 
   std::vector<std::string> dropped;
   bool dropped_stream = false;
-  for (const auto& object : sql::Field(ds, "objects")) {
+  for (const auto& object : ds.names) {
     ASSIGN_OR_RETURN(std::string name, DropObjectName(object));
     if (table) {
       if (s->views.count(name))

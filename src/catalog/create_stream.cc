@@ -73,15 +73,16 @@ Result<std::string> RelationName(const json& range_var) {
   return RelationName(rv);
 }
 
-Result<std::string> DropObjectName(const json& object) {
-  const json& items = sql::Field(sql::Field(object, "List"), "items");
-  if (items.empty() || items.size() > 2)
-    return InvalidArgument("improper relation name: {}", sql::NameList(items));
-  if (items.size() == 2 && sql::StringValue(items[0]) != "public")
+Result<std::string> DropObjectName(const std::vector<std::string>& names) {
+  if (names.empty() || names.size() > 2) {
+    std::string shown;
+    for (const auto& n : names) shown += (shown.empty() ? "" : ".") + n;
+    return InvalidArgument("improper relation name: {}", shown);
+  }
+  if (names.size() == 2 && names[0] != "public")
     return InvalidArgument(ErrorCode::kInvalidSchemaName,
-                           "schema \"{}\" does not exist (Laminar has only the public schema)",
-                           sql::StringValue(items[0]));
-  return sql::StringValue(items.back());
+                           "schema \"{}\" does not exist (Laminar has only the public schema)", names[0]);
+  return names.back();
 }
 
 Result<TableDef> BuildTable(const sql::ast::CreateTable& cs) {

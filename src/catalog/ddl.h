@@ -29,8 +29,8 @@ Status CheckObjectName(const std::string& name, const char* what);
 Result<std::string> RelationName(const sql::ast::RangeName& relation);
 Result<std::string> RelationName(const nlohmann::json& range_var);
 
-// The name of a DROP object (a List of String nodes, optionally schema-qualified with public).
-Result<std::string> DropObjectName(const nlohmann::json& object);
+// The name of a DROP object as written (optionally schema-qualified with public).
+Result<std::string> DropObjectName(const std::vector<std::string>& names);
 
 // CREATE TABLE (sql::TransformCreateTable) → a stream's or a dimension table's schema
 // (WITH (kind = 'stream' | 'dimension'), default stream). A dimension table has no event-time

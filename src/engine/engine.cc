@@ -515,7 +515,8 @@ Status Engine::ApplyCatalogFile(std::string_view text) {
     catalog::SnapshotPtr snap = catalog_->snapshot();
     std::string sql_text = stmt.text;
     if (stmt.kind == "CreateStmt") {
-      std::string name = stmt.node["CreateStmt"]["relation"].value("relname", "");
+      auto create = sql::TransformCreateTable(stmt);
+      std::string name = create.ok() ? create->relation.name : "";
       const std::string* existing = nullptr;
       if (auto it = snap->stream_sql.find(name); it != snap->stream_sql.end()) existing = &it->second;
       if (auto it = snap->dimension_sql.find(name); it != snap->dimension_sql.end()) existing = &it->second;

@@ -1,5 +1,5 @@
 // The typed syntax of Laminar's DDL statements (sql/transformer.h makes them from libpg_query's
-// tree): CREATE TABLE and CREATE MATERIALIZED VIEW. Like sql/ast.h, syntax and not meaning: names are unresolved, and clauses
+// tree): CREATE TABLE, CREATE MATERIALIZED VIEW and DROP. Like sql/ast.h, syntax and not meaning: names are unresolved, and clauses
 // Laminar has no use for are kept by name (in the user's words) for the catalog to refuse.
 //
 // Thread safety: plain values.
@@ -64,6 +64,17 @@ struct CreateMatView {
   bool with_no_data = false;
   std::vector<std::string> other_clauses;  // "TABLESPACE", "USING"
   SelectPtr query;                         // null when the query is not a SELECT
+};
+
+// DROP TABLE | MATERIALIZED VIEW | VIEW [IF EXISTS] name, ... [CASCADE | RESTRICT]; DROP of any
+// other object keeps its type in words for the catalog to refuse.
+struct DropStmt {
+  enum class Kind { kTable, kMaterializedView, kView, kOther } kind = Kind::kOther;
+  std::string object_words;                     // "TABLE", "MATERIALIZED VIEW", "INDEX", "FUNCTION", ...
+  std::vector<std::vector<std::string>> names;  // each relation's name as written (kTable/kMaterializedView/kView)
+  bool if_exists = false;
+  bool cascade = false;
+  bool concurrently = false;
 };
 
 }  // namespace laminar::sql::ast

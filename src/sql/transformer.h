@@ -76,5 +76,7 @@ Result<ast::RangeName> TransformRangeVar(const nlohmann::json& range_var);
 Result<ast::CreateTable> TransformCreateTable(const Statement& statement);
 // A parsed statement of kind CreateTableAsStmt (CREATE MATERIALIZED VIEW, CREATE TABLE AS).
 Result<ast::CreateMatView> TransformCreateMatView(const Statement& statement);
+// A parsed statement of kind DropStmt.
+Result<ast::DropStmt> TransformDrop(const Statement& statement);
 
 }  // namespace laminar::sql

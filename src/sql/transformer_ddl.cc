@@ -162,4 +162,30 @@ Result<ast::CreateMatView> TransformCreateMatView(const Statement& statement) {
   return v;
 }
 
+Result<ast::DropStmt> TransformDrop(const Statement& statement) {
+  if (statement.kind != "DropStmt") return InvalidArgument("not a DROP statement: {}", statement.kind);
+  const json& ds = statement.node["DropStmt"];
+  ast::DropStmt d;
+  std::string type = Str(ds, "removeType");
+  d.kind = type == "OBJECT_TABLE"     ? ast::DropStmt::Kind::kTable
+           : type == "OBJECT_MATVIEW" ? ast::DropStmt::Kind::kMaterializedView
+           : type == "OBJECT_VIEW"    ? ast::DropStmt::Kind::kView
+                                      : ast::DropStmt::Kind::kOther;
+  d.object_words = type.rfind("OBJECT_", 0) == 0 ? type.substr(7) : type;  // OBJECT_MATVIEW → MATVIEW
+  for (char& c : d.object_words)
+    if (c == '_') c = ' ';
+  if (d.kind == ast::DropStmt::Kind::kMaterializedView) d.object_words = "MATERIALIZED VIEW";
+  d.if_exists = Bool(ds, "missing_ok");
+  d.cascade = Str(ds, "behavior") == "DROP_CASCADE";
+  d.concurrently = Bool(ds, "concurrent");
+  if (d.kind == ast::DropStmt::Kind::kOther) return d;
+  ASSIGN_OR_RETURN(const json* objects, ListField(ds, "objects"));
+  for (const json& object : *objects) {
+    if (!object.contains("List")) return Malformed("expected a name list in DROP");
+    ASSIGN_OR_RETURN(std::vector<std::string> names, Names(object["List"], "items"));
+    d.names.push_back(std::move(names));
+  }
+  return d;
+}
+
 }  // namespace laminar::sql

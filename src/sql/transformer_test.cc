@@ -667,5 +667,36 @@ TEST(TransformerTest, CreateTable) {
   EXPECT_FALSE(TransformCreateTable(select->front()).ok());
 }
 
+TEST(TransformerTest, CreateMaterializedViewAndDrop) {
+  auto stmts = Parse("CREATE MATERIALIZED VIEW IF NOT EXISTS v (a, b) AS SELECT k, count(*) FROM t GROUP BY 1 WITH NO DATA; "
+                     "DROP MATERIALIZED VIEW IF EXISTS public.v, w CASCADE; DROP INDEX CONCURRENTLY i; "
+                     "CREATE TABLE c AS SELECT 1");
+  ASSERT_TRUE(stmts.ok()) << stmts.status().ToString();
+  auto v = TransformCreateMatView((*stmts)[0]);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_TRUE(v->matview);
+  EXPECT_TRUE(v->if_not_exists);
+  EXPECT_TRUE(v->with_no_data);
+  EXPECT_EQ("v", v->relation.name);
+  EXPECT_EQ((std::vector<std::string>{"a", "b"}), v->column_names);
+  ASSERT_TRUE(v->query);
+  EXPECT_EQ(2u, v->query->targets.size());
+  auto d = TransformDrop((*stmts)[1]);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(ast::DropStmt::Kind::kMaterializedView, d->kind);
+  EXPECT_EQ("MATERIALIZED VIEW", d->object_words);
+  EXPECT_TRUE(d->if_exists);
+  EXPECT_TRUE(d->cascade);
+  EXPECT_EQ((std::vector<std::vector<std::string>>{{"public", "v"}, {"w"}}), d->names);
+  auto i = TransformDrop((*stmts)[2]);
+  ASSERT_TRUE(i.ok());
+  EXPECT_EQ(ast::DropStmt::Kind::kOther, i->kind);
+  EXPECT_EQ("INDEX", i->object_words);
+  EXPECT_TRUE(i->concurrently);
+  auto ctas = TransformCreateMatView((*stmts)[3]);
+  ASSERT_TRUE(ctas.ok());
+  EXPECT_FALSE(ctas->matview);
+}
+
 }  // namespace
 }  // namespace laminar::sql
