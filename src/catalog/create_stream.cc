@@ -35,7 +35,8 @@ Result<Type> ColumnType(const std::string& column, const sql::ast::TypeName& typ
 
 // WITH (event_time = 'col') or WITH (event_time = col); also WITH (kind = 'dimension').
 Result<std::string> OptionText(const sql::ast::DdlOption& o) {
-  if (o.value && !o.value->empty()) return *o.value;
+  using Arg = sql::ast::DdlOption::Arg;
+  if ((o.arg == Arg::kString || o.arg == Arg::kWord) && !o.value->empty()) return *o.value;
   return InvalidArgument("option {} needs a column name, e.g. {} = 'ts'", o.name, o.name);
 }
 

@@ -8,7 +8,6 @@
 // bigint into double precision (as `laminar lake attach`).
 #include <sys/stat.h>
 
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -24,12 +23,12 @@
 #include "ingest/csv.h"
 #include "ingest/text_value.h"
 #include "lake/parquet_reader.h"
+#include "sql/transformer.h"
 #include "common/strings.h"
 
 namespace laminar::engine {
 namespace {
 
-using json = nlohmann::json;
 
 // A text column of a RowBatch is indexed by uint32 offsets.
 constexpr uint64_t kMaxTextBytesPerColumn = std::numeric_limits<uint32_t>::max();
@@ -69,31 +68,15 @@ std::string NameList(const ingest::StreamSchema& schema) {
   return out;
 }
 
-// The text of an option's argument: a string, a number, a boolean, or an identifier.
-std::optional<std::string> ArgText(const json& de) {
-  if (!de.contains("arg")) return std::nullopt;
-  const json& arg = de["arg"];
-  if (arg.contains("String")) return arg["String"].value("sval", "");
-  if (arg.contains("Integer")) return std::to_string(arg["Integer"].value("ival", 0));
-  if (arg.contains("Boolean")) return arg["Boolean"].value("boolval", false) ? "true" : "false";
-  if (arg.contains("Float")) return arg["Float"].value("fval", "");
-  if (arg.contains("TypeName")) {
-    const json& names = sql::Field(arg["TypeName"], "names");
-    if (names.size() == 1) return sql::StringValue(names[0]);
-  }
-  return std::nullopt;
-}
-
-Result<CopyOptions> ParseCopyOptions(const json& options) {
+Result<CopyOptions> ParseCopyOptions(const std::vector<sql::ast::DdlOption>& options) {
   CopyOptions o;
   std::vector<std::string> seen;
   for (const auto& opt : options) {
-    const json& de = sql::Field(opt, "DefElem");
-    std::string name = de.value("defname", "");
+    const std::string& name = opt.name;
     if (std::find(seen.begin(), seen.end(), name) != seen.end())
       return InvalidArgument("conflicting or redundant options: {} given twice", name);
     seen.push_back(name);
-    std::optional<std::string> arg = ArgText(de);
+    const std::optional<std::string>& arg = opt.value;  // a string, a number, a boolean or a word
     auto one_byte = [&](const char* what) -> Result<char> {
       if (!arg || arg->size() != 1)
         return InvalidArgument(ErrorCode::kFeatureNotSupported, "COPY {} must be a single one-byte character", what);
@@ -415,12 +398,12 @@ Status Engine::ApplyDimensionChanges(const catalog::Snapshot& before, const cata
 }
 
 Result<StatementResult> Engine::Copy(const sql::Statement& stmt) {
-  const json& cs = stmt.node["CopyStmt"];
-  if (!cs.contains("relation"))
+  ASSIGN_OR_RETURN(sql::ast::CopyStmt cs, sql::TransformCopy(stmt));
+  if (!cs.has_relation)
     return Unimplemented("COPY (query) TO is not supported here: run the query with POST /v1/query (CSV with "
                          "Accept: text/csv), or COPY (query) TO STDOUT over the PostgreSQL protocol (psql's \\copy)");
-  ASSIGN_OR_RETURN(std::string name, catalog::internal::RelationName(cs["relation"]));
-  if (!cs.value("is_from", false))
+  ASSIGN_OR_RETURN(std::string name, catalog::internal::RelationName(cs.relation));
+  if (!cs.is_from)
     return Unimplemented("COPY ... TO is not supported here: read the table with SELECT * FROM {}, or COPY {} TO "
                          "STDOUT over the PostgreSQL protocol (psql's \\copy)", name, name);
   catalog::SnapshotPtr snap = catalog_->snapshot();
@@ -432,21 +415,20 @@ Result<StatementResult> Engine::Copy(const sql::Statement& stmt) {
   auto it = snap->dimensions.find(name);
   if (it == snap->dimensions.end()) return NotFound(ErrorCode::kUndefinedTable, "relation \"{}\" does not exist", name);
   const catalog::StreamPtr& schema = it->second;
-  if (cs.value("is_program", false)) return Unimplemented("COPY ... FROM PROGRAM is not supported");
-  if (!cs.contains("filename"))
+  if (cs.is_program) return Unimplemented("COPY ... FROM PROGRAM is not supported");
+  if (!cs.filename)
     return Unimplemented(
         "COPY ... FROM STDIN is not supported: name a file on the server, e.g. COPY {} FROM '/data/{}.csv' WITH "
         "(FORMAT csv, HEADER true)",
         name, name);
-  if (cs.contains("whereClause")) return Unimplemented("COPY ... FROM ... WHERE is not supported");
+  if (cs.has_where) return Unimplemented("COPY ... FROM ... WHERE is not supported");
   if (options_.read_only) return Unavailable("the engine is open read-only");
-  const std::string path = cs.value("filename", "");
+  const std::string path = *cs.filename;
   auto fail = [&](const Status& st) { return st.WithContext(fmt::format("COPY {}", name)); };
 
   // A column list: the table columns the file's fields go to, in order.
   std::vector<int> column_list;
-  for (const auto& item : sql::Field(cs, "attlist")) {
-    std::string col = sql::StringValue(item);
+  for (const std::string& col : cs.columns) {
     int c = schema->FindColumn(col);
     if (c < 0)
       return fail(InvalidArgument(ErrorCode::kUndefinedColumn,
@@ -455,7 +437,7 @@ Result<StatementResult> Engine::Copy(const sql::Statement& stmt) {
       return fail(InvalidArgument(ErrorCode::kDuplicateColumn, "column \"{}\" specified more than once", col));
     column_list.push_back(c);
   }
-  auto parsed = ParseCopyOptions(sql::Field(cs, "options"));
+  auto parsed = ParseCopyOptions(cs.options);
   if (!parsed.ok()) return fail(parsed.status());
   CopyOptions o = *parsed;
 

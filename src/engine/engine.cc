@@ -574,13 +574,35 @@ Result<std::vector<serving::ResultColumn>> Engine::DescribeQuery(std::string_vie
   return Internal("the query gave no columns");
 }
 
+Result<serving::QueryResult> Engine::Query(const sql::ast::SelectStmt& select, const std::atomic<bool>* cancel,
+                                           const serving::RowSink* sink) {
+  int64_t start = MonotonicMicros();
+  metrics_.queries++;
+  auto r = RunTree(&select, nullptr, cancel, sink);
+  if (!r.ok()) {
+    metrics_.query_errors++;
+    return r;
+  }
+  metrics_.query_micros_total += static_cast<uint64_t>(MonotonicMicros() - start);
+  return r;
+}
+
 Result<serving::QueryResult> Engine::RunQuery(std::string_view text, const std::atomic<bool>* cancel,
                                               const serving::RowSink* sink) {
   ASSIGN_OR_RETURN(std::vector<sql::Statement> parsed, sql::Parse(text));
   if (parsed.size() != 1) return InvalidArgument("expected one SELECT statement, got {}", parsed.size());
   const sql::Statement& stmt = parsed.front();
-  if (stmt.kind != "SelectStmt" && stmt.kind != "ExplainStmt")
-    return InvalidArgument("not a query: {}", sql::DescribeKind(stmt.kind));
+  if (stmt.kind == "ExplainStmt") {
+    ASSIGN_OR_RETURN(sql::ast::ExplainStmt explain, sql::TransformExplain(stmt));
+    return RunTree(nullptr, &explain, cancel, sink);
+  }
+  if (stmt.kind != "SelectStmt") return InvalidArgument("not a query: {}", sql::DescribeKind(stmt.kind));
+  ASSIGN_OR_RETURN(auto select, sql::TransformStatement(stmt));
+  return RunTree(select.get(), nullptr, cancel, sink);
+}
+
+Result<serving::QueryResult> Engine::RunTree(const sql::ast::SelectStmt* select, const sql::ast::ExplainStmt* explain,
+                                             const std::atomic<bool>* cancel, const serving::RowSink* sink) {
   // Plan against the view definitions the speed layer holds now, so that a view being
   // redefined keeps answering from its current version until the new one is built.
   catalog::Snapshot cat = *catalog_->snapshot();
@@ -610,9 +632,8 @@ Result<serving::QueryResult> Engine::RunQuery(std::string_view text, const std::
   session.load_relations = [&catalog] { return catalog.Relations(); };
   sql::ScopedSession pin(&session);
   catalog.set_session(&session);
-  if (stmt.kind == "ExplainStmt") {
-    ASSIGN_OR_RETURN(sql::ast::ExplainStmt explain, sql::TransformExplain(stmt));
-    ASSIGN_OR_RETURN(serving::QueryResult r, serving::ExplainEngineQuery(explain, catalog, limits));
+  if (explain) {
+    ASSIGN_OR_RETURN(serving::QueryResult r, serving::ExplainEngineQuery(*explain, catalog, limits));
     if (sink) {
       RETURN_IF_ERROR(sink->begin(r.columns));
       for (auto& row : r.rows) RETURN_IF_ERROR(sink->row(std::move(row)));
@@ -620,8 +641,7 @@ Result<serving::QueryResult> Engine::RunQuery(std::string_view text, const std::
     }
     return r;
   }
-  ASSIGN_OR_RETURN(auto ast, sql::TransformStatement(stmt));
-  ASSIGN_OR_RETURN(auto prepared, serving::PrepareEngineQuery(*ast, catalog));
+  ASSIGN_OR_RETURN(auto prepared, serving::PrepareEngineQuery(*select, catalog));
   return serving::RunPreparedEngineQuery(*prepared, limits, sink);
 }
 

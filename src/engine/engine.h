@@ -56,6 +56,7 @@
 #include "log/wal.h"
 #include "objstore/object_store.h"
 #include "serving/result.h"
+#include "sql/ast.h"
 #include "serving/relation_provider.h"
 #include "speed/speed_view.h"
 #include "engine/dimension_store.h"
@@ -172,6 +173,10 @@ class Engine {
   // With a sink, the rows are streamed to it and max_result_rows does not apply.
   Result<serving::QueryResult> Query(std::string_view sql, const std::atomic<bool>* cancel = nullptr,
                                      const serving::RowSink* sink = nullptr);
+  // The same for a SELECT given as a syntax tree (a statement's own query: COPY (SELECT ...) TO,
+  // COPY t TO), so that no SQL text is built to be parsed again.
+  Result<serving::QueryResult> Query(const sql::ast::SelectStmt& select, const std::atomic<bool>* cancel = nullptr,
+                                     const serving::RowSink* sink = nullptr);
   // The columns `sql` (one SELECT) would answer with, without reading its rows: the statement is
   // planned, and the run ends before the first row is read. Errors as Query's.
   Result<std::vector<serving::ResultColumn>> DescribeQuery(std::string_view sql,
@@ -218,9 +223,12 @@ class Engine {
   Status Close();
 
  private:
-  // Query and DescribeQuery without the metrics.
+  // Query and DescribeQuery without the metrics: the statement parsed and transformed, then
+  // RunTree, which plans and runs a SELECT or an EXPLAIN (exactly one of them).
   Result<serving::QueryResult> RunQuery(std::string_view sql, const std::atomic<bool>* cancel,
                                         const serving::RowSink* sink);
+  Result<serving::QueryResult> RunTree(const sql::ast::SelectStmt* select, const sql::ast::ExplainStmt* explain,
+                                       const std::atomic<bool>* cancel, const serving::RowSink* sink);
   struct StreamRuntime {
     catalog::StreamPtr schema;
     std::unique_ptr<wal::Log> log;

@@ -45,7 +45,7 @@ Result<CopyOutPlan> Plan(const std::string& sql) {
 // The SQLSTATE and message of a refused plan.
 std::string Refusal(const std::string& sql) {
   auto p = Plan(sql);
-  if (p.ok()) return "planned: " + p->select;
+  if (p.ok()) return "planned: " + sql::ast::ToSql(*p->select);
   return std::string(SqlStateFor(p.status())) + " " + p.status().message();
 }
 
@@ -187,7 +187,7 @@ TEST(CopyValueTextTest, PostgresOutputFunctions) {
 TEST(CopyPlanTest, QueryAndRelationForms) {
   auto p = Plan("COPY ( SELECT a, 'x)' AS \"b)\" /* ) */ FROM t -- )\n) TO STDOUT");
   ASSERT_TRUE(p.ok());
-  EXPECT_EQ(p->select, " SELECT a, 'x)' AS \"b)\" /* ) */ FROM t -- )\n");
+  EXPECT_EQ(sql::ast::ToSql(*p->select), "SELECT a, 'x)' AS \"b)\" FROM t");
   EXPECT_EQ(p->options.format, CopyFormat::kText);
   EXPECT_EQ(p->options.delimiter, '\t');
   EXPECT_EQ(p->options.null_string, "\\N");
@@ -195,7 +195,7 @@ TEST(CopyPlanTest, QueryAndRelationForms) {
 
   p = Plan("copy t (a, \"B\") to stdout csv header");  // what psql's \copy t (a, "B") TO 'f' CSV HEADER sends
   ASSERT_TRUE(p.ok());
-  EXPECT_EQ(p->select, "SELECT \"a\", \"B\" FROM \"t\"");
+  EXPECT_EQ(sql::ast::ToSql(*p->select), "SELECT a, \"B\" FROM t");
   EXPECT_EQ(p->options.format, CopyFormat::kCsv);
   EXPECT_TRUE(p->options.header);
   EXPECT_EQ(p->options.delimiter, ',');
@@ -207,7 +207,7 @@ TEST(CopyPlanTest, QueryAndRelationForms) {
       "COPY public.pv TO STDOUT WITH (FORMAT csv, HEADER false, DELIMITER ';', NULL 'NA', QUOTE '''', "
       "ESCAPE '\\', FORCE_QUOTE (a, b), ENCODING 'UTF8')");
   ASSERT_TRUE(p.ok()) << p.status().ToString();
-  EXPECT_EQ(p->select, "SELECT * FROM \"public\".\"pv\"");
+  EXPECT_EQ(sql::ast::ToSql(*p->select), "SELECT * FROM public.pv");
   EXPECT_FALSE(p->options.header);
   EXPECT_EQ(p->options.delimiter, ';');
   EXPECT_EQ(p->options.null_string, "NA");

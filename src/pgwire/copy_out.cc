@@ -9,69 +9,41 @@
 
 #include "common/strings.h"
 #include "pgwire/message.h"
-#include "pgwire/sql_text.h"
 #include "sql/expr.h"
+#include "sql/transformer.h"
 
 namespace laminar::pgwire {
 namespace {
 
-using json = nlohmann::json;
-
-// `name` as a double-quoted identifier ("" doubled).
-std::string QuoteIdent(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-// PostgreSQL's defGetString: the argument of an option as text; nullopt for none or a list.
-std::optional<std::string> ArgString(const json& de) {
-  const json& arg = sql::Field(de, "arg");
-  if (arg.contains("String")) return arg["String"].value("sval", "");
-  if (arg.contains("Integer")) return std::to_string(arg["Integer"].value("ival", 0));
-  if (arg.contains("Float")) return arg["Float"].value("fval", "");
-  if (arg.contains("Boolean")) return arg["Boolean"].value("boolval", false) ? "true" : "false";
-  if (arg.contains("TypeName")) {
-    const json& names = sql::Field(arg["TypeName"], "names");
-    if (names.size() == 1) return sql::StringValue(names[0]);
-  }
-  return std::nullopt;
-}
+using Arg = sql::ast::DdlOption::Arg;
 
 // PostgreSQL's defGetBoolean (and defGetCopyHeaderChoice for HEADER): no argument is true.
-Result<bool> ArgBool(const json& de, const std::string& name) {
-  const json& arg = sql::Field(de, "arg");
-  if (arg.is_null()) return true;
-  std::optional<std::string> s = ArgString(de);
-  std::string v = Lower(s.value_or(""));
-  if (v == "true" || v == "on" || (arg.contains("Integer") && v == "1")) return true;
-  if (v == "false" || v == "off" || (arg.contains("Integer") && v == "0")) return false;
-  if (name == "header" && v == "match")
-    return Unimplemented("cannot use \"{}\" with HEADER in COPY TO", s.value_or(""));
-  if (name == "header") return InvalidArgument(ErrorCode::kSyntaxError, "header requires a Boolean value or \"match\"");
-  return InvalidArgument(ErrorCode::kSyntaxError, "{} requires a Boolean value", name);
+Result<bool> ArgBool(const sql::ast::DdlOption& o) {
+  if (o.arg == Arg::kNone) return true;
+  std::string v = Lower(o.value.value_or(""));
+  if (v == "true" || v == "on" || (o.arg == Arg::kInteger && v == "1")) return true;
+  if (v == "false" || v == "off" || (o.arg == Arg::kInteger && v == "0")) return false;
+  if (o.name == "header" && v == "match")
+    return Unimplemented("cannot use \"{}\" with HEADER in COPY TO", o.value.value_or(""));
+  if (o.name == "header") return InvalidArgument(ErrorCode::kSyntaxError, "header requires a Boolean value or \"match\"");
+  return InvalidArgument(ErrorCode::kSyntaxError, "{} requires a Boolean value", o.name);
 }
 
-Result<CopyOutOptions> ParseOptions(const json& options) {
+Result<CopyOutOptions> ParseOptions(const std::vector<sql::ast::DdlOption>& options) {
   CopyOutOptions o;
   bool csv = false, binary = false;
   std::optional<std::string> format, delimiter, null_string, quote, escape;
   std::optional<bool> header, freeze;
   bool force_quote_given = false;
   std::vector<std::string> seen;
-  for (const json& opt : options) {
-    const json& de = sql::Field(opt, "DefElem");
-    std::string name = de.value("defname", "");
+  for (const sql::ast::DdlOption& opt : options) {
+    const std::string& name = opt.name;
     if (std::find(seen.begin(), seen.end(), name) != seen.end())
       return InvalidArgument(ErrorCode::kSyntaxError, "conflicting or redundant options");
     seen.push_back(name);
-    auto string_arg = [&]() -> Result<std::string> {
-      std::optional<std::string> s = ArgString(de);
-      if (!s) return InvalidArgument(ErrorCode::kSyntaxError, "{} requires a parameter", name);
-      return *s;
+    auto string_arg = [&]() -> Result<std::string> {  // PostgreSQL's defGetString
+      if (!opt.value) return InvalidArgument(ErrorCode::kSyntaxError, "{} requires a parameter", name);
+      return *opt.value;
     };
     if (name == "format") {
       Result<std::string> f = string_arg();
@@ -85,7 +57,7 @@ Result<CopyOutOptions> ParseOptions(const json& options) {
       }
       format = *f;
     } else if (name == "header" || name == "freeze") {
-      Result<bool> b = ArgBool(de, name);
+      Result<bool> b = ArgBool(opt);
       if (!b.ok()) return b.status();
       (name == "header" ? header : freeze) = *b;
     } else if (name == "delimiter" || name == "null" || name == "quote" || name == "escape") {
@@ -93,11 +65,10 @@ Result<CopyOutOptions> ParseOptions(const json& options) {
       if (!s.ok()) return s.status();
       (name == "delimiter" ? delimiter : name == "null" ? null_string : name == "quote" ? quote : escape) = *s;
     } else if (name == "force_quote") {
-      const json& arg = sql::Field(de, "arg");
-      if (arg.contains("A_Star")) {
+      if (opt.arg == Arg::kStar) {
         o.force_quote_all = true;
-      } else if (arg.contains("List")) {
-        for (const json& item : sql::Field(arg["List"], "items")) o.force_quote.push_back(sql::StringValue(item));
+      } else if (opt.arg == Arg::kList) {
+        o.force_quote = opt.list;
       } else {
         return InvalidArgument(ErrorCode::kInvalidParameterValue,
                                "argument to option \"{}\" must be a list of column names", name);
@@ -155,53 +126,59 @@ Result<CopyOutOptions> ParseOptions(const json& options) {
 }  // namespace
 
 bool IsCopyTo(const sql::Statement& stmt) {
-  return stmt.kind == "CopyStmt" && !stmt.node["CopyStmt"].value("is_from", false);
+  if (stmt.kind != "CopyStmt") return false;
+  auto copy = sql::TransformCopy(stmt);
+  return !copy.ok() || !copy->is_from;  // a COPY that does not transform: PlanCopyOut reports why
 }
 
 Result<CopyOutPlan> PlanCopyOut(const sql::Statement& stmt) {
-  const json& cs = stmt.node["CopyStmt"];
-  if (cs.value("is_program", false))
+  ASSIGN_OR_RETURN(sql::ast::CopyStmt cs, sql::TransformCopy(stmt));
+  if (cs.is_program)
     return Unimplemented(
         "COPY TO PROGRAM is not supported: Laminar runs no programs on the server; use COPY ... "
         "TO STDOUT (psql: \\copy ... TO PROGRAM runs it on the client)");
-  if (cs.contains("filename"))
+  if (cs.filename)
     return Unimplemented(
         "COPY to a file is not supported: Laminar writes no files on the server; use COPY ... TO "
         "STDOUT (psql: \\copy ... TO 'file' writes the file on the client)");
-  Result<CopyOutOptions> options = ParseOptions(sql::Field(cs, "options"));
+  Result<CopyOutOptions> options = ParseOptions(cs.options);
   if (!options.ok()) return options.status();
   CopyOutPlan plan;
   plan.options = std::move(*options);
-  if (cs.contains("query")) {
-    const json& q = cs["query"];
-    if (!q.contains("SelectStmt"))
+  if (!cs.has_relation) {
+    if (!cs.query)
       return Unimplemented("COPY ({} ...) TO is not supported: COPY copies the rows of a SELECT",
-                           sql::DescribeKind(q.empty() ? std::string() : q.begin().key()));
-    // The query's text: inside the parenthesis that follows COPY.
-    std::string_view text = stmt.text;
-    size_t open = SkipSpace(text, SkipToken(text, SkipSpace(text, 0)));
-    std::optional<size_t> close = open < text.size() && text[open] == '(' ? MatchingParen(text, open) : std::nullopt;
-    if (!close)
-      return InvalidArgument(ErrorCode::kSyntaxError, "syntax error in COPY: the query in parentheses was not found");
-    plan.select = std::string(text.substr(open + 1, *close - open - 1));
+                           sql::DescribeKind(cs.query_kind));
+    plan.select = std::move(cs.query);
     return plan;
   }
-  const json& rel = sql::Field(cs, "relation");
-  std::string from;
-  for (const char* part : {"catalogname", "schemaname", "relname"}) {
-    std::string p = rel.value(part, "");
-    if (!p.empty()) from += (from.empty() ? "" : ".") + QuoteIdent(p);
-  }
-  std::string cols;
+  // COPY t [(a, b)] TO: SELECT a, b FROM t (every column: *), as a syntax tree.
+  auto select = std::make_unique<sql::ast::SelectStmt>();
   std::vector<std::string> seen;
-  for (const json& item : sql::Field(cs, "attlist")) {
-    std::string col = sql::StringValue(item);
+  for (const std::string& col : cs.columns) {
     if (std::find(seen.begin(), seen.end(), col) != seen.end())
       return InvalidArgument(ErrorCode::kDuplicateColumn, "column \"{}\" specified more than once", col);
     seen.push_back(col);
-    cols += (cols.empty() ? "" : ", ") + QuoteIdent(col);
+    sql::ast::SelectItem item;
+    item.expr = std::make_unique<sql::ast::Expr>();
+    item.expr->kind = sql::ast::ExprKind::kColumnRef;
+    item.expr->names = {col};
+    select->targets.push_back(std::move(item));
   }
-  plan.select = fmt::format("SELECT {} FROM {}", cols.empty() ? "*" : cols, from);
+  if (cs.columns.empty()) {
+    sql::ast::SelectItem star;
+    star.expr = std::make_unique<sql::ast::Expr>();
+    star.expr->kind = sql::ast::ExprKind::kColumnRef;
+    star.expr->star = true;
+    select->targets.push_back(std::move(star));
+  }
+  auto from = std::make_unique<sql::ast::TableRef>();
+  from->kind = sql::ast::TableRefKind::kBase;
+  from->catalog = cs.relation.catalog;
+  from->schema = cs.relation.schema;
+  from->name = cs.relation.name;
+  select->from.push_back(std::move(from));
+  plan.select = std::move(select);
   return plan;
 }
 
@@ -371,13 +348,7 @@ Status RunCopyOut(const CopyOutPlan& plan, const CopyOutSession& session, bool* 
     *lost = true;
     return false;
   };
-  if (std::optional<Result<Outcome>> answer = session.answer(plan.select)) {
-    if (!answer->ok()) return answer->status();
-    const Outcome& o = **answer;
-    if (!begin(o.columns)) return error;
-    for (const auto& r : o.rows)
-      if (!row(r)) return Status::OK();
-  } else {
+  {
     serving::RowSink sink;
     sink.begin = [&](const std::vector<serving::ResultColumn>& columns) -> Status {
       if (begin(columns)) return Status::OK();
@@ -387,7 +358,7 @@ Status RunCopyOut(const CopyOutPlan& plan, const CopyOutSession& session, bool* 
       if (row(values)) return Status::OK();
       return Cancelled("the client connection was lost");
     };
-    Status st = session.query(plan.select, sink);
+    Status st = session.query(*plan.select, sink);
     if (*lost) return Status::OK();
     if (!error.ok()) return error;
     if (!st.ok()) return st;

@@ -28,6 +28,8 @@
 #include "pgwire/session_state.h"
 #include "serving/result.h"
 #include "serving/relation_provider.h"
+#include "sql/ast.h"
+#include "sql/ast.h"
 #include "sql/parser.h"
 
 namespace laminar::pgwire {
@@ -47,7 +49,7 @@ struct CopyOutOptions {
 
 // What a COPY ... TO STDOUT runs.
 struct CopyOutPlan {
-  std::string select;  // the SELECT whose rows are copied
+  sql::ast::SelectPtr select;  // the SELECT whose rows are copied (COPY t TO: SELECT * FROM t)
   CopyOutOptions options;
 };
 
@@ -88,10 +90,8 @@ class CopyEncoder {
 struct CopyOutSession {
   std::string* out;             // the messages to send
   std::function<bool()> flush;  // sends *out; false when the connection failed
-  // The session's whole answer to the statement (SHOW); nullopt when the engine answers.
-  std::function<std::optional<Result<Outcome>>(std::string_view select)> answer;
-  // The engine: streams the SELECT's rows to the sink (Engine::Query).
-  std::function<Status(std::string_view select, const serving::RowSink& sink)> query;
+  // The engine: streams the SELECT's rows to the sink (Engine::Query of a syntax tree).
+  std::function<Status(const sql::ast::SelectStmt& select, const serving::RowSink& sink)> query;
 };
 
 // Runs the plan: CopyOutResponse, one CopyData per row as the engine produces it (flushed every

@@ -520,14 +520,12 @@ class Session {
     return error.ok();
   }
 
-  // What COPY ... TO STDOUT needs of the session: its output, the session's answers (SHOW), the
-  // engine's streamed SELECT.
+  // What COPY ... TO STDOUT needs of the session: its output and the engine's streamed SELECT.
   CopyOutSession CopySession() {
     CopyOutSession s;
     s.out = &out_;
     s.flush = [this] { return Flush(); };
-    s.answer = [this](std::string_view q) { return state_.Settings(q); };
-    s.query = [this](std::string_view q, const serving::RowSink& sink) {
+    s.query = [this](const sql::ast::SelectStmt& q, const serving::RowSink& sink) {
       return srv_->engine->Query(q, &cancel_, &sink).status();
     };
     return s;

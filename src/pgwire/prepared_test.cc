@@ -21,14 +21,10 @@ sql::Statement One(const std::string& text) {
 
 std::string Err(const Status& st) { return std::string(SqlStateFor(st)) + " " + st.message(); }
 
-TEST(SqlTextTest, ParenthesesAndWordsSkipLiteralsAndComments) {
+TEST(SqlTextTest, WordsSkipLiteralsAndComments) {
   std::string_view s = "(a, ')', \")\", E'\\')', $$)$$, $x$ ) $x$, /* ) /* ) */ ) */ -- )\n f(1)) AS b";
-  auto close = MatchingParen(s, 0);
-  ASSERT_TRUE(close.has_value());
-  EXPECT_EQ(s.substr(*close), ") AS b");
   EXPECT_EQ(FindWord(s, 0, "as"), s.size() - 4);
   EXPECT_EQ(FindWord("x \"as\" 'as' as_1 $as$ as $as$", 0, "as"), std::nullopt);
-  EXPECT_EQ(MatchingParen("(a, (b)", 0), std::nullopt);
   EXPECT_EQ(SkipSpace("  -- c\n /* d */ x", 0), 16u);
   EXPECT_EQ(SkipToken("$1+2", 0), 2u);
   EXPECT_EQ(SkipToken("a$b c", 0), 3u);

@@ -93,18 +93,6 @@ size_t SkipToken(std::string_view sql, size_t i) {
   return i + 1;
 }
 
-std::optional<size_t> MatchingParen(std::string_view sql, size_t open) {
-  int depth = 0;
-  for (size_t i = open; i < sql.size();) {
-    i = SkipSpace(sql, i);
-    if (i >= sql.size()) break;
-    if (sql[i] == '(') depth++;
-    if (sql[i] == ')' && --depth == 0) return i;
-    i = SkipToken(sql, i);
-  }
-  return std::nullopt;
-}
-
 std::optional<size_t> FindWord(std::string_view sql, size_t from, std::string_view word) {
   int depth = 0;
   for (size_t i = from; i < sql.size();) {

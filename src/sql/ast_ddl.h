@@ -1,5 +1,5 @@
 // The typed syntax of Laminar's DDL statements (sql/transformer.h makes them from libpg_query's
-// tree): CREATE TABLE, CREATE MATERIALIZED VIEW and DROP. Like sql/ast.h, syntax and not meaning: names are unresolved, and clauses
+// tree): CREATE TABLE, CREATE MATERIALIZED VIEW, DROP and COPY. Like sql/ast.h, syntax and not meaning: names are unresolved, and clauses
 // Laminar has no use for are kept by name (in the user's words) for the catalog to refuse.
 //
 // Thread safety: plain values.
@@ -20,11 +20,15 @@ struct RangeName {
   int location = -1;
 };
 
-// WITH (name = value, ...): [name_space.]name and the value as text (a string, a number, a bare
-// word), nullopt without one (`WITH (fillfactor)`).
+// WITH (name = value, ...) and COPY's options: [name_space.]name and the argument — its kind,
+// its text (a string, a number, true/false, a bare word; nullopt for none, a list or *), and a
+// list's names (FORCE_QUOTE (a, b)).
 struct DdlOption {
+  enum class Arg { kNone, kString, kInteger, kFloat, kBoolean, kWord, kList, kStar, kOther };
   std::string name_space, name;
+  Arg arg = Arg::kNone;
   std::optional<std::string> value;
+  std::vector<std::string> list;
 };
 
 struct ColumnDef {
@@ -75,6 +79,21 @@ struct DropStmt {
   bool if_exists = false;
   bool cascade = false;
   bool concurrently = false;
+};
+
+// COPY relation [(column, ...)] FROM|TO 'file' | PROGRAM 'cmd' | STDIN | STDOUT [WITH (...)]
+// [WHERE ...], COPY (query) TO ...
+struct CopyStmt {
+  bool has_relation = false;
+  RangeName relation;
+  std::vector<std::string> columns;
+  SelectPtr query;         // COPY (SELECT ...) TO
+  std::string query_kind;  // COPY (query): the query's statement kind when it is not a SELECT ("InsertStmt")
+  bool is_from = false;
+  bool is_program = false;
+  std::optional<std::string> filename;  // a file or program; nullopt for STDIN / STDOUT
+  bool has_where = false;
+  std::vector<DdlOption> options;
 };
 
 }  // namespace laminar::sql::ast

@@ -78,5 +78,7 @@ Result<ast::CreateTable> TransformCreateTable(const Statement& statement);
 Result<ast::CreateMatView> TransformCreateMatView(const Statement& statement);
 // A parsed statement of kind DropStmt.
 Result<ast::DropStmt> TransformDrop(const Statement& statement);
+// A parsed statement of kind CopyStmt.
+Result<ast::CopyStmt> TransformCopy(const Statement& statement);
 
 }  // namespace laminar::sql

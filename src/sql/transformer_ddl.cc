@@ -35,16 +35,36 @@ Result<ast::DdlOption> Option(const json& node) {
   ast::DdlOption o;
   o.name_space = Str(*de, "defnamespace");
   o.name = Str(*de, "defname");
-  const json& arg = de->contains("arg") ? (*de)["arg"] : json();
+  if (!de->contains("arg")) return o;
+  const json& arg = (*de)["arg"];
   std::string arg_type;
   const json* body = nullptr;
-  if (SplitNode(arg, &arg_type, &body)) {
-    if (arg_type == "String") {
-      o.value = Str(*body, "sval");
-    } else if (arg_type == "TypeName") {  // a bare word: event_time = ts
-      ASSIGN_OR_RETURN(std::vector<std::string> names, Names(*body, "names"));
-      if (names.size() == 1) o.value = names[0];
+  using Arg = ast::DdlOption::Arg;
+  o.arg = Arg::kOther;
+  if (!SplitNode(arg, &arg_type, &body)) return o;
+  if (arg_type == "String") {
+    o.arg = Arg::kString;
+    o.value = Str(*body, "sval");
+  } else if (arg_type == "Integer") {
+    o.arg = Arg::kInteger;
+    o.value = std::to_string(Int(*body, "ival"));
+  } else if (arg_type == "Float") {
+    o.arg = Arg::kFloat;
+    o.value = Str(*body, "fval");
+  } else if (arg_type == "Boolean") {
+    o.arg = Arg::kBoolean;
+    o.value = Bool(*body, "boolval") ? "true" : "false";
+  } else if (arg_type == "TypeName") {  // a bare word: event_time = ts, FORMAT csv
+    ASSIGN_OR_RETURN(std::vector<std::string> names, Names(*body, "names"));
+    if (names.size() == 1) {
+      o.arg = Arg::kWord;
+      o.value = names[0];
     }
+  } else if (arg_type == "List") {
+    o.arg = Arg::kList;
+    ASSIGN_OR_RETURN(o.list, Names(*body, "items"));
+  } else if (arg_type == "A_Star") {
+    o.arg = Arg::kStar;
   }
   return o;
 }
@@ -186,6 +206,35 @@ Result<ast::DropStmt> TransformDrop(const Statement& statement) {
     d.names.push_back(std::move(names));
   }
   return d;
+}
+
+Result<ast::CopyStmt> TransformCopy(const Statement& statement) {
+  if (statement.kind != "CopyStmt") return InvalidArgument("not a COPY statement: {}", statement.kind);
+  const json& cs = statement.node["CopyStmt"];
+  ast::CopyStmt c;
+  if (cs.contains("relation")) {
+    c.has_relation = true;
+    ASSIGN_OR_RETURN(c.relation, TransformRangeVar(cs["relation"]));
+  }
+  ASSIGN_OR_RETURN(c.columns, Names(cs, "attlist"));
+  if (cs.contains("query")) {
+    const json& q = cs["query"];
+    if (q.contains("SelectStmt")) {
+      ASSIGN_OR_RETURN(c.query, TransformSelect(q["SelectStmt"]));
+    } else {
+      c.query_kind = q.is_object() && !q.empty() ? q.begin().key() : std::string("?");
+    }
+  }
+  c.is_from = Bool(cs, "is_from");
+  c.is_program = Bool(cs, "is_program");
+  if (cs.contains("filename")) c.filename = Str(cs, "filename");
+  c.has_where = cs.contains("whereClause");
+  ASSIGN_OR_RETURN(const json* options, ListField(cs, "options"));
+  for (const json& o : *options) {
+    ASSIGN_OR_RETURN(ast::DdlOption option, Option(o));
+    c.options.push_back(std::move(option));
+  }
+  return c;
 }
 
 }  // namespace laminar::sql

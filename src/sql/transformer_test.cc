@@ -662,7 +662,8 @@ TEST(TransformerTest, CreateTable) {
   EXPECT_EQ("ts", *t->options[0].value);  // a bare word
   EXPECT_EQ("stream", *t->options[1].value);
   EXPECT_EQ("toast", t->options[2].name_space);
-  EXPECT_FALSE(t->options[2].value.has_value());  // a number is not a name
+  EXPECT_EQ(ast::DdlOption::Arg::kInteger, t->options[2].arg);  // a number, not a name
+  EXPECT_EQ("70", *t->options[2].value);
   auto select = Parse("SELECT 1");
   EXPECT_FALSE(TransformCreateTable(select->front()).ok());
 }
