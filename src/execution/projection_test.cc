@@ -9,6 +9,7 @@
 #include "execution/projection.h"
 #include "execution/values.h"
 #include "sql/binder.h"
+#include "sql/transformer.h"
 #include "sql/parser.h"
 
 namespace laminar::execution {
@@ -24,7 +25,9 @@ sql::Scope Scope() {
 sql::ExprPtr Bind(const std::string& expr) {
   auto stmts = sql::Parse("SELECT " + expr + " FROM t");
   EXPECT_TRUE(stmts.ok()) << stmts.status().ToString();
-  auto e = sql::BindExpr((*stmts)[0].node["SelectStmt"]["targetList"][0]["ResTarget"]["val"], Scope());
+  auto tree = sql::TransformExpr((*stmts)[0].node["SelectStmt"]["targetList"][0]["ResTarget"]["val"]);
+  EXPECT_TRUE(tree.ok());
+  auto e = sql::BindExpr(**tree, Scope());
   EXPECT_TRUE(e.ok()) << expr << ": " << e.status().ToString();
   return *e;
 }

@@ -33,14 +33,8 @@
 // as InvalidArgument. now() and CURRENT_TIMESTAMP are the statement's time: the instant pinned by
 // a ScopedStatementTime on the thread, else the clock read once per BindExpr/BindPredicate call.
 //
-// Transitional: the JSON overloads at the end take libpg_query expression nodes, for the serving
-// and catalog paths that still walk the JSON tree; they transform the node (sql/transformer.h)
-// and bind the result. They go away with those paths.
-//
 // Thread safety: pure functions (ScopedStatementTime is per thread).
 #pragma once
-
-#include <nlohmann/json.hpp>
 
 #include <functional>
 #include <optional>
@@ -171,13 +165,5 @@ bool IsAggregateName(const std::string& name);
 // Casts a text literal to a type, as PostgreSQL input functions do ("true"/"t"/"yes"/"1" for
 // boolean, ISO-8601 for timestamptz, numbers). InvalidArgument on bad input.
 Result<Value> CastText(const std::string& text, Type type);
-
-// ----- libpg_query JSON expression nodes ({"FuncCall": {...}}, ...), for DDL (catalog/) and
-// tests: each call transforms the node (TransformExpr, sql/transformer.h) and binds the tree as
-// above; a node the transformer refuses gives its error.
-Result<ExprPtr> BindExpr(const nlohmann::json& node, const Scope& scope);
-Result<ExprPtr> BindPredicate(const nlohmann::json& node, const Scope& scope);
-Result<Value> ConstValue(const nlohmann::json& node);
-std::string ColumnRefName(const nlohmann::json& node);
 
 }  // namespace laminar::sql

@@ -212,14 +212,6 @@ TEST(BinderAstTest, HookSeesEveryNodeBeforeItIsBound) {
   EXPECT_EQ("8", EvalText("n + 1", &empty));
 }
 
-TEST(BinderAstTest, JsonEntryPointsRefuseAMissingNode) {
-  nlohmann::json missing;
-  EXPECT_EQ("unsupported expression: empty expression", BindExpr(missing, TestScope()).status().message());
-  EXPECT_EQ(StatusCode::kUnimplemented, BindPredicate(missing, TestScope()).status().code());
-  EXPECT_EQ("expected a constant, got empty expression", ConstValue(missing).status().message());
-  EXPECT_EQ("", ColumnRefName(missing));
-}
-
 TEST(BinderAstTest, DeepTreesAreRefused) {
   auto node = std::make_unique<ast::Expr>();
   node->kind = ast::ExprKind::kColumnRef;

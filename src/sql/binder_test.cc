@@ -1,4 +1,5 @@
 #include "sql/binder.h"
+#include "sql/transformer.h"
 
 #include <gtest/gtest.h>
 
@@ -28,14 +29,22 @@ std::vector<Value> Row() {
           Value::Bool(true)};
 }
 
-nlohmann::json ExprNode(const std::string& expr) {
-  auto stmts = Parse("SELECT " + expr + " FROM t");
-  EXPECT_TRUE(stmts.ok()) << stmts.status().ToString();
-  if (!stmts.ok()) return nullptr;
-  return (*stmts)[0].node["SelectStmt"]["targetList"][0]["ResTarget"]["val"];
+// The expression's syntax tree (parse errors and transform errors as they come).
+Result<ast::ExprPtr> ExprTree(const std::string& expr) {
+  ASSIGN_OR_RETURN(auto stmts, Parse("SELECT " + expr + " FROM t"));
+  return TransformExpr(stmts[0].node["SelectStmt"]["targetList"][0]["ResTarget"]["val"]);
 }
 
-Result<ExprPtr> Bind(const std::string& expr) { return BindExpr(ExprNode(expr), TestScope()); }
+ast::ExprPtr ExprNode(const std::string& expr) {
+  auto tree = ExprTree(expr);
+  EXPECT_TRUE(tree.ok()) << expr << ": " << tree.status().ToString();
+  return tree.ok() ? std::move(*tree) : std::make_unique<ast::Expr>();
+}
+
+Result<ExprPtr> Bind(const std::string& expr) {
+  ASSIGN_OR_RETURN(ast::ExprPtr tree, ExprTree(expr));
+  return BindExpr(*tree, TestScope());
+}
 
 // Binds and evaluates over Row(); "ERROR: <message>" when binding fails.
 std::string EvalText(const std::string& expr, std::vector<Value> row = Row()) {
@@ -242,13 +251,17 @@ TEST(BinderTest, UnsupportedConstructsAreNamed) {
 TEST(BinderTest, PredicateMustBeBoolean) {
   auto stmts = Parse("SELECT 1 FROM t WHERE n + 1");
   ASSERT_TRUE(stmts.ok());
-  auto p = BindPredicate((*stmts)[0].node["SelectStmt"]["whereClause"], TestScope());
+  auto where = TransformExpr((*stmts)[0].node["SelectStmt"]["whereClause"]);
+  ASSERT_TRUE(where.ok());
+  auto p = BindPredicate(**where, TestScope());
   ASSERT_FALSE(p.ok());
   EXPECT_EQ("argument of WHERE must be type boolean, not type bigint", p.status().message());
 
   stmts = Parse("SELECT 1 FROM t WHERE s = 'US' AND ts >= '2024-01-01'");
   ASSERT_TRUE(stmts.ok());
-  p = BindPredicate((*stmts)[0].node["SelectStmt"]["whereClause"], TestScope());
+  where = TransformExpr((*stmts)[0].node["SelectStmt"]["whereClause"]);
+  ASSERT_TRUE(where.ok());
+  p = BindPredicate(**where, TestScope());
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   std::vector<Value> row = Row();
   EXPECT_TRUE(EvalPredicate(**p, row.data()));
@@ -256,21 +269,21 @@ TEST(BinderTest, PredicateMustBeBoolean) {
 }
 
 TEST(BinderTest, ConstValue) {
-  EXPECT_EQ(Value::Int(10), *ConstValue(ExprNode("10")));
-  EXPECT_EQ(Value::Int(-3), *ConstValue(ExprNode("-3")));
-  EXPECT_EQ(Value::Double(0.95), *ConstValue(ExprNode("0.95")));
-  EXPECT_EQ(Value::Text("hour"), *ConstValue(ExprNode("'hour'")));
-  EXPECT_EQ(Value::Timestamp(Ts("2024-01-01")), *ConstValue(ExprNode("'2024-01-01'::timestamptz")));
-  EXPECT_TRUE(ConstValue(ExprNode("NULL"))->is_null());
-  auto r = ConstValue(ExprNode("n"));
+  EXPECT_EQ(Value::Int(10), *ConstValue(*ExprNode("10")));
+  EXPECT_EQ(Value::Int(-3), *ConstValue(*ExprNode("-3")));
+  EXPECT_EQ(Value::Double(0.95), *ConstValue(*ExprNode("0.95")));
+  EXPECT_EQ(Value::Text("hour"), *ConstValue(*ExprNode("'hour'")));
+  EXPECT_EQ(Value::Timestamp(Ts("2024-01-01")), *ConstValue(*ExprNode("'2024-01-01'::timestamptz")));
+  EXPECT_TRUE(ConstValue(*ExprNode("NULL"))->is_null());
+  auto r = ConstValue(*ExprNode("n"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(StatusCode::kInvalidArgument, r.status().code());
 }
 
 TEST(BinderTest, ColumnRefName) {
-  EXPECT_EQ("n", ColumnRefName(ExprNode("n")));
-  EXPECT_EQ("n", ColumnRefName(ExprNode("t.n")));
-  EXPECT_EQ("", ColumnRefName(ExprNode("n + 1")));
+  EXPECT_EQ("n", ColumnRefName(*ExprNode("n")));
+  EXPECT_EQ("n", ColumnRefName(*ExprNode("t.n")));
+  EXPECT_EQ("", ColumnRefName(*ExprNode("n + 1")));
 }
 
 TEST(BinderTest, CastText) {
@@ -301,7 +314,9 @@ TEST(BinderTest, DeepNestingIsRefusedNotACrash) {
     parent["A_Expr"]["rexpr"] = {{"A_Const", {{"ival", {{"ival", 1}}}}}};
     node = std::move(parent);
   }
-  auto e = BindExpr(node, TestScope());
+  // The transformer or the binder refuses it (each guards its own recursion).
+  auto tree = TransformExpr(node);
+  Result<ExprPtr> e = tree.ok() ? BindExpr(**tree, TestScope()) : Result<ExprPtr>(tree.status());
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(StatusCode::kInvalidArgument, e.status().code());
   EXPECT_NE(std::string::npos, e.status().message().find("nested too deeply")) << e.status().message();

@@ -10,6 +10,7 @@
 
 #include "common/time_util.h"
 #include "sql/binder.h"
+#include "sql/transformer.h"
 #include "sql/expr.h"
 #include "sql/parser.h"
 
@@ -52,15 +53,21 @@ std::vector<Value> Row() {
           Value::Double(-2.5)};
 }
 
-nlohmann::json ExprNode(const std::string& expr) {
-  auto stmts = Parse("SELECT " + expr + " FROM t");
-  EXPECT_TRUE(stmts.ok()) << expr << ": " << stmts.status().ToString();
-  if (!stmts.ok()) return nullptr;
-  return (*stmts)[0].node["SelectStmt"]["targetList"][0]["ResTarget"]["val"];
+// The expression's syntax tree (parse errors and transform errors as they come).
+Result<ast::ExprPtr> ExprTree(const std::string& expr) {
+  ASSIGN_OR_RETURN(auto stmts, Parse("SELECT " + expr + " FROM t"));
+  return TransformExpr(stmts[0].node["SelectStmt"]["targetList"][0]["ResTarget"]["val"]);
+}
+
+ast::ExprPtr ExprNode(const std::string& expr) {
+  auto tree = ExprTree(expr);
+  EXPECT_TRUE(tree.ok()) << expr << ": " << tree.status().ToString();
+  return tree.ok() ? std::move(*tree) : std::make_unique<ast::Expr>();
 }
 
 Result<ExprPtr> Bind(const std::string& expr, const Scope& scope = TestScope()) {
-  return BindExpr(ExprNode(expr), scope);
+  ASSIGN_OR_RETURN(ast::ExprPtr tree, ExprTree(expr));
+  return BindExpr(*tree, scope);
 }
 
 // Binds and evaluates over Row(); the value as psql prints it, "NULL", "ERROR: <bind error>" or
@@ -346,7 +353,7 @@ TEST(ExprRuntimeErrorTest, Slot) {
   EXPECT_EQ(Value::Int(5), Eval(**e, row.data()));
   EXPECT_FALSE(HasEvalError());
   // WHERE semantics: the NULL is "no".
-  auto p = BindPredicate(ExprNode("s::bigint > 1"), TestScope());
+  auto p = BindPredicate(*ExprNode("s::bigint > 1"), TestScope());
   ASSERT_TRUE(p.ok());
   row[kS] = Value::Text("x");
   EXPECT_FALSE(EvalPredicate(**p, row.data()));

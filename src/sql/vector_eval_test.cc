@@ -21,6 +21,7 @@
 
 #include "common/time_util.h"
 #include "sql/binder.h"
+#include "sql/transformer.h"
 #include "sql/parser.h"
 
 namespace laminar::sql {
@@ -48,8 +49,8 @@ std::vector<Type> TestTypes() {
 Result<sql::ExprPtr> Bind(const std::string& expr) {
   auto stmts = sql::Parse("SELECT " + expr + " FROM t");
   if (!stmts.ok()) return stmts.status();
-  const auto& node = (*stmts)[0].node["SelectStmt"]["targetList"][0]["ResTarget"]["val"];
-  return sql::BindExpr(node, TestScope());
+  ASSIGN_OR_RETURN(auto tree, sql::TransformExpr((*stmts)[0].node["SelectStmt"]["targetList"][0]["ResTarget"]["val"]));
+  return sql::BindExpr(*tree, TestScope());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -572,7 +573,9 @@ TEST(ExpressionTest, BranchNotTakenRecordsNoError) {
   scope.columns = {{"b", Type::kBool}, {"s", Type::kText}};
   auto stmts = sql::Parse("SELECT CASE WHEN b THEN 1 ELSE s::bigint END FROM t");
   ASSERT_TRUE(stmts.ok());
-  auto e = sql::BindExpr((*stmts)[0].node["SelectStmt"]["targetList"][0]["ResTarget"]["val"], scope);
+  auto tree = sql::TransformExpr((*stmts)[0].node["SelectStmt"]["targetList"][0]["ResTarget"]["val"]);
+  ASSERT_TRUE(tree.ok());
+  auto e = sql::BindExpr(**tree, scope);
   ASSERT_TRUE(e.ok());
   sql::ClearEvalError();
   Vector out;
