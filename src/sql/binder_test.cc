@@ -1,4 +1,5 @@
 #include "sql/binder.h"
+#include "sql/eval_test_util.h"
 #include "sql/transformer.h"
 
 #include <gtest/gtest.h>
@@ -27,12 +28,6 @@ int64_t Ts(const char* text) { return *ParseTimestamp(text); }
 std::vector<Value> Row() {
   return {Value::Timestamp(Ts("2024-01-08T10:30:00Z")), Value::Int(7), Value::Double(2.5), Value::Text("US"),
           Value::Bool(true)};
-}
-
-// The expression's syntax tree (parse errors and transform errors as they come).
-Result<ast::ExprPtr> ExprTree(const std::string& expr) {
-  ASSIGN_OR_RETURN(auto stmts, Parse("SELECT " + expr + " FROM t"));
-  return TransformExpr(stmts[0].node["SelectStmt"]["targetList"][0]["ResTarget"]["val"]);
 }
 
 ast::ExprPtr ExprNode(const std::string& expr) {

@@ -1,4 +1,4 @@
-// A test helper of sql/ (func_test.cc, date_test.cc): binds an expression's SQL text over a scope
+// A test helper of sql/ (func_test.cc, date_test.cc, ...): binds an expression's SQL text over a scope
 // the way queries do (parse → transform → bind) and evaluates it over one row.
 #pragma once
 
@@ -15,15 +15,18 @@
 
 namespace laminar::sql {
 
+// The syntax tree of an expression's SQL text (parse and transform errors as they come).
+inline Result<ast::ExprPtr> ExprTree(const std::string& expr) {
+  ASSIGN_OR_RETURN(auto stmts, Parse("SELECT " + expr + " FROM t"));
+  return TransformExpr(stmts[0].node["SelectStmt"]["targetList"][0]["ResTarget"]["val"]);
+}
+
 class ExprTester {
  public:
   ExprTester(Scope scope, std::vector<Value> row) : scope_(std::move(scope)), row_(std::move(row)) {}
 
   Result<ExprPtr> Bind(const std::string& expr) const {
-    auto stmts = Parse("SELECT " + expr + " FROM t");
-    if (!stmts.ok()) return stmts.status();
-    nlohmann::json node = std::move((*stmts)[0].node);
-    ASSIGN_OR_RETURN(ast::ExprPtr tree, TransformExpr(node["SelectStmt"]["targetList"][0]["ResTarget"]["val"]));
+    ASSIGN_OR_RETURN(ast::ExprPtr tree, ExprTree(expr));
     return BindExpr(*tree, scope_);
   }
 

@@ -10,6 +10,7 @@
 
 #include "common/time_util.h"
 #include "sql/binder.h"
+#include "sql/eval_test_util.h"
 #include "sql/transformer.h"
 #include "sql/expr.h"
 #include "sql/parser.h"
@@ -51,12 +52,6 @@ std::vector<Value> Row() {
           Value::Text(" 12 "),
           Value::Text("2024-01-08T10:00:00Z"),
           Value::Double(-2.5)};
-}
-
-// The expression's syntax tree (parse errors and transform errors as they come).
-Result<ast::ExprPtr> ExprTree(const std::string& expr) {
-  ASSIGN_OR_RETURN(auto stmts, Parse("SELECT " + expr + " FROM t"));
-  return TransformExpr(stmts[0].node["SelectStmt"]["targetList"][0]["ResTarget"]["val"]);
 }
 
 ast::ExprPtr ExprNode(const std::string& expr) {
