@@ -9,7 +9,6 @@
 
 namespace laminar::pgwire {
 
-using json = nlohmann::json;
 
 Status NoSuchStatement(const std::string& name) {
   return NotFound(ErrorCode::kInvalidSqlStatementName, "prepared statement \"{}\" does not exist", name);
@@ -39,7 +38,8 @@ Result<std::shared_ptr<PreparedStatement>> MakePrepared(const std::string& sql, 
   s->returns_rows = st.kind == "SelectStmt" || st.kind == "ExplainStmt" || st.kind == "VariableShowStmt" ||
                     (st.kind == "FetchStmt" && !st.node["FetchStmt"].value("ismove", false));
   if (st.kind == "ExecuteStmt") {
-    s->executes = st.node["ExecuteStmt"].value("name", "");
+    ASSIGN_OR_RETURN(sql::ast::ExecuteStmt execute, sql::TransformExecute(st));
+    s->executes = execute.name;
     auto it = statements.find(s->executes);
     s->returns_rows = it != statements.end() && it->second->returns_rows;
   }
@@ -66,13 +66,14 @@ std::vector<sql::Param> NullParams(const PreparedStatement& s) {
 
 // ---- SQL PREPARE / EXECUTE / DEALLOCATE ----
 
-Result<uint32_t> ParamTypeOid(const json& type_name) {
-  const json& names = sql::Field(type_name, "names");
-  std::string name = names.empty() ? std::string() : sql::StringValue(names[names.size() - 1]);
-  std::string schema = names.size() > 1 ? sql::StringValue(names[0]) : std::string();
-  std::string shown = sql::NameList(names);
+Result<uint32_t> ParamTypeOid(const sql::ast::TypeName& type_name) {
+  const std::vector<std::string>& names = type_name.names;
+  std::string name = names.empty() ? std::string() : names.back();
+  std::string schema = names.size() > 1 ? names[0] : std::string();
+  std::string shown;
+  for (const auto& n : names) shown += (shown.empty() ? "" : ".") + n;
   if (schema.empty() || schema == "pg_catalog") {
-    if (type_name.contains("arrayBounds"))
+    if (type_name.array_bounds > 0)
       return Unimplemented("array types are not supported as parameters: Laminar has no arrays");
     static const std::map<std::string, uint32_t> kTypes = {
         {"int8", kOidInt8},     {"int4", kOidInt4},       {"int2", kOidInt2},
@@ -94,13 +95,12 @@ Result<uint32_t> ParamTypeOid(const json& type_name) {
 }
 
 Result<SqlPrepare> ParseSqlPrepare(const sql::Statement& stmt) {
-  const json& node = stmt.node["PrepareStmt"];
+  ASSIGN_OR_RETURN(sql::ast::PrepareStmt prepare, sql::TransformPrepare(stmt));
   SqlPrepare p;
-  p.name = node.value("name", "");
-  for (const json& t : sql::Field(node, "argtypes")) {
-    Result<uint32_t> oid = ParamTypeOid(sql::Field(t, "TypeName"));
-    if (!oid.ok()) return oid.status();
-    p.param_types.push_back(*oid);
+  p.name = prepare.name;
+  for (const sql::ast::TypeName& t : prepare.arg_types) {
+    ASSIGN_OR_RETURN(uint32_t oid, ParamTypeOid(t));
+    p.param_types.push_back(oid);
   }
   // The statement: after the AS that follows the name and the type list.
   std::string_view text = stmt.text;
@@ -111,17 +111,20 @@ Result<SqlPrepare> ParseSqlPrepare(const sql::Statement& stmt) {
 }
 
 Result<SqlExecute> ParseSqlExecute(const sql::Statement& stmt) {
-  const json& node = stmt.node["ExecuteStmt"];
-  SqlExecute e;
-  e.name = node.value("name", "");
-  for (const json& p : sql::Field(node, "params")) {
-    if (sql::AnyNode(p, [](const json& n) { return n.contains("SubLink"); }))
-      return Unimplemented("cannot use subquery in EXECUTE parameter");
-    if (sql::AnyNode(p, [](const json& n) { return n.contains("FuncCall") && n["FuncCall"].contains("over"); }))
+  ASSIGN_OR_RETURN(sql::ast::ExecuteStmt execute, sql::TransformExecute(stmt));
+  // What an argument may not hold (PostgreSQL's words): a subquery, a window function.
+  std::function<Status(const sql::ast::Expr&)> check = [&](const sql::ast::Expr& x) -> Status {
+    if (x.kind == sql::ast::ExprKind::kSubquery) return Unimplemented("cannot use subquery in EXECUTE parameter");
+    if (x.kind == sql::ast::ExprKind::kFunction && x.over)
       return InvalidArgument(ErrorCode::kWindowingError, "window functions are not allowed in EXECUTE parameters");
-    ASSIGN_OR_RETURN(sql::ast::ExprPtr arg, sql::TransformExpr(p));
-    e.args.push_back(std::move(arg));
-  }
+    for (const auto& a : x.args)
+      if (a) RETURN_IF_ERROR(check(*a));
+    return Status::OK();
+  };
+  for (const auto& a : execute.args) RETURN_IF_ERROR(check(*a));
+  SqlExecute e;
+  e.name = execute.name;
+  e.args = std::move(execute.args);
   return e;
 }
 
@@ -169,9 +172,8 @@ Result<std::vector<sql::Param>> BindExecute(const PreparedStatement& s, const st
 }
 
 std::optional<std::string> DeallocateName(const sql::Statement& stmt) {
-  const json& node = stmt.node["DeallocateStmt"];
-  if (!node.contains("name")) return std::nullopt;
-  return node.value("name", "");
+  auto d = sql::TransformDeallocate(stmt);
+  return d.ok() ? d->name : std::nullopt;
 }
 
 Result<std::string> RunPrepareOrDeallocate(const sql::Statement& stmt, PreparedStatements* statements) {

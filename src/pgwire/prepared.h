@@ -103,8 +103,8 @@ Result<BoundExecute> ResolveExecute(const sql::Statement& stmt, const PreparedSt
 // The same for the text of one EXECUTE statement (a portal's, after Bind).
 Result<BoundExecute> ResolveExecute(std::string_view text, const PreparedStatements& statements);
 
-// The wire OID of a PREPARE parameter type (a TypeName node).
-Result<uint32_t> ParamTypeOid(const nlohmann::json& type_name);
+// The wire OID of a PREPARE parameter type.
+Result<uint32_t> ParamTypeOid(const sql::ast::TypeName& type_name);
 
 // 26000 / 42P05 for a statement name.
 Status NoSuchStatement(const std::string& name);

@@ -1,5 +1,6 @@
 // The typed syntax of Laminar's DDL statements (sql/transformer.h makes them from libpg_query's
-// tree): CREATE TABLE, CREATE MATERIALIZED VIEW, DROP and COPY. Like sql/ast.h, syntax and not meaning: names are unresolved, and clauses
+// tree): CREATE TABLE, CREATE MATERIALIZED VIEW, DROP, COPY, and SQL's PREPARE / EXECUTE /
+// DEALLOCATE. Like sql/ast.h, syntax and not meaning: names are unresolved, and clauses
 // Laminar has no use for are kept by name (in the user's words) for the catalog to refuse.
 //
 // Thread safety: plain values.
@@ -94,6 +95,21 @@ struct CopyStmt {
   std::optional<std::string> filename;  // a file or program; nullopt for STDIN / STDOUT
   bool has_where = false;
   std::vector<DdlOption> options;
+};
+
+// PREPARE name [(type, ...)] AS statement (the statement stays text: sql/parser.h gives it to the
+// session, which parses it when preparing); EXECUTE name [(arg, ...)]; DEALLOCATE [PREPARE]
+// name | ALL (name nullopt).
+struct PrepareStmt {
+  std::string name;
+  std::vector<TypeName> arg_types;
+};
+struct ExecuteStmt {
+  std::string name;
+  std::vector<ExprPtr> args;
+};
+struct DeallocateStmt {
+  std::optional<std::string> name;
 };
 
 }  // namespace laminar::sql::ast

@@ -237,4 +237,34 @@ Result<ast::CopyStmt> TransformCopy(const Statement& statement) {
   return c;
 }
 
+Result<ast::PrepareStmt> TransformPrepare(const Statement& statement) {
+  if (statement.kind != "PrepareStmt") return InvalidArgument("not a PREPARE statement: {}", statement.kind);
+  const json& ps = statement.node["PrepareStmt"];
+  ast::PrepareStmt p;
+  p.name = Str(ps, "name");
+  ASSIGN_OR_RETURN(const json* types, ListField(ps, "argtypes"));
+  for (const json& t : *types) {
+    ASSIGN_OR_RETURN(ast::TypeName type, TransformTypeName(t));
+    p.arg_types.push_back(std::move(type));
+  }
+  return p;
+}
+
+Result<ast::ExecuteStmt> TransformExecute(const Statement& statement) {
+  if (statement.kind != "ExecuteStmt") return InvalidArgument("not an EXECUTE statement: {}", statement.kind);
+  const json& es = statement.node["ExecuteStmt"];
+  ast::ExecuteStmt e;
+  e.name = Str(es, "name");
+  ASSIGN_OR_RETURN(e.args, ExprList(es, "params"));
+  return e;
+}
+
+Result<ast::DeallocateStmt> TransformDeallocate(const Statement& statement) {
+  if (statement.kind != "DeallocateStmt") return InvalidArgument("not a DEALLOCATE statement: {}", statement.kind);
+  const json& ds = statement.node["DeallocateStmt"];
+  ast::DeallocateStmt d;
+  if (ds.contains("name")) d.name = Str(ds, "name");
+  return d;
+}
+
 }  // namespace laminar::sql
