@@ -1,8 +1,6 @@
 // Apply: a subquery run per input row (execution/apply.h).
 #include "execution/apply.h"
 
-#include "common/time_util.h"
-
 namespace laminar::execution {
 
 Apply::Apply(PhysicalOperatorPtr input, std::vector<uint32_t> params, PlanFn plan, std::vector<Type> result, ApplyMode mode,
@@ -57,43 +55,22 @@ Result<std::shared_ptr<const Apply::Rows>> Apply::Answer(ExecContext& ctx, const
 }
 
 Status Apply::Produce(ExecContext& ctx, Sink& out) {
-  class RowSink : public Sink {
-   public:
-    RowSink(Apply& a, ExecContext& ctx, Sink& out) : a_(a), ctx_(ctx), out_(out) {}
-    Status Push(Chunk& chunk, bool* stop) override {
-      Chunk result(a_.types_);
-      std::vector<Value> params(a_.params_.size());
-      for (size_t r = 0; r < chunk.rows; r++) {
-        std::vector<Value> row = chunk.GetRow(r);
-        for (size_t i = 0; i < a_.params_.size(); i++) params[i] = row[a_.params_[i]];
-        ASSIGN_OR_RETURN(std::shared_ptr<const Rows> answer, a_.Answer(ctx_, params));
-        if (a_.mode_ == ApplyMode::kScalar || (answer->empty() && a_.mode_ == ApplyMode::kLeftLateral)) {
-          // The scalar answer (NULL for no row), or the unmatched row of a LEFT JOIN LATERAL.
-          for (size_t i = 0; i < a_.width_; i++) row.push_back(answer->empty() ? Value::Null() : (*answer)[0][i]);
-          result.AppendValues(row);
-          continue;
-        }
-        size_t base = row.size();
-        for (const auto& sub : *answer) {
-          row.resize(base);
-          row.insert(row.end(), sub.begin(), sub.end());
-          result.AppendValues(row);
-        }
-      }
-      return out_.Push(result, stop);
+  std::vector<Value> params(params_.size());
+  return ProduceRowByRow(ctx, out, [&](std::vector<Value>& row, const EmitRow& emit) -> Status {
+    for (size_t i = 0; i < params_.size(); i++) params[i] = row[params_[i]];
+    ASSIGN_OR_RETURN(std::shared_ptr<const Rows> answer, Answer(ctx, params));
+    if (mode_ == ApplyMode::kScalar || (answer->empty() && mode_ == ApplyMode::kLeftLateral)) {
+      // The scalar answer (NULL for no row), or the unmatched row of a LEFT JOIN LATERAL.
+      for (size_t i = 0; i < width_; i++) row.push_back(answer->empty() ? Value::Null() : (*answer)[0][i]);
+      return emit(std::move(row));
     }
-
-   private:
-    Apply& a_;
-    ExecContext& ctx_;
-    Sink& out_;
-  };
-  int64_t start = MonotonicMicros();
-  CountingSink counted(stats(), out);
-  RowSink sink(*this, ctx, counted);
-  Status st = children_[0]->Produce(ctx, sink);
-  stats().micros += MonotonicMicros() - start;
-  return st;
+    for (const auto& sub : *answer) {
+      std::vector<Value> o = row;
+      o.insert(o.end(), sub.begin(), sub.end());
+      RETURN_IF_ERROR(emit(std::move(o)));
+    }
+    return Status::OK();
+  });
 }
 
 }  // namespace laminar::execution

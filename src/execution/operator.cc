@@ -25,4 +25,44 @@ Status ExecContext::Charge(size_t bytes, const char* what) {
   return Status::OK();
 }
 
+Status PhysicalOperator::ProduceRowByRow(ExecContext& ctx, Sink& out, const ExpandRow& expand) {
+  class RowSink : public Sink {
+   public:
+    RowSink(const std::vector<Type>& types, ExecContext& ctx, Sink& out, const ExpandRow& expand)
+        : types_(types), ctx_(ctx), out_(out), expand_(expand) {}
+    Status Push(Chunk& chunk, bool* stop) override {
+      Chunk result(types_);
+      bool stopped = false;
+      EmitRow emit = [&](std::vector<Value>&& row) -> Status {
+        if (stopped) return Status::OK();
+        result.AppendValues(row);
+        if (result.rows < columnar::kChunkRows) return Status::OK();
+        RETURN_IF_ERROR(ctx_.Check());
+        RETURN_IF_ERROR(out_.Push(result, &stopped));
+        result = Chunk(types_);
+        return Status::OK();
+      };
+      for (size_t r = 0; r < chunk.rows && !stopped; r++) {
+        std::vector<Value> row = chunk.GetRow(r);
+        RETURN_IF_ERROR(expand_(row, emit));
+      }
+      if (!stopped && result.rows > 0) RETURN_IF_ERROR(out_.Push(result, &stopped));
+      *stop = stopped;
+      return Status::OK();
+    }
+
+   private:
+    const std::vector<Type>& types_;
+    ExecContext& ctx_;
+    Sink& out_;
+    const ExpandRow& expand_;
+  };
+  int64_t start = MonotonicMicros();
+  CountingSink counted(stats(), out);
+  RowSink sink(types_, ctx, counted, expand);
+  Status st = children_[0]->Produce(ctx, sink);
+  stats().micros += MonotonicMicros() - start;
+  return st;
+}
+
 }  // namespace laminar::execution

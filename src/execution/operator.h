@@ -25,6 +25,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -93,6 +94,15 @@ class PhysicalOperator {
   const OperatorStats& stats() const { return stats_; }
 
  protected:
+  // For operators that make any number of output rows of each input row, one row at a time
+  // (Apply, ProjectSet): runs the only child and calls `expand` with each of its rows (which it may
+  // extend in place) and `emit`, which takes one output row. Output goes to `out` in chunks of at
+  // most kChunkRows, the context checked between them; counted and timed in the stats. Stops when
+  // `out` says stop.
+  using EmitRow = std::function<Status(std::vector<Value>&& row)>;
+  using ExpandRow = std::function<Status(std::vector<Value>& row, const EmitRow& emit)>;
+  Status ProduceRowByRow(ExecContext& ctx, Sink& out, const ExpandRow& expand);
+
   std::vector<Type> types_;  // output column types
   std::vector<std::unique_ptr<PhysicalOperator>> children_;
   OperatorStats stats_;

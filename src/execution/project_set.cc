@@ -3,7 +3,6 @@
 
 #include <algorithm>
 
-#include "common/time_util.h"
 #include "sql/array.h"
 
 namespace laminar::execution {
@@ -82,48 +81,22 @@ Result<std::vector<Value>> Values(const SetFunctionCall& c, const Value* row) {
 }  // namespace
 
 Status ProjectSet::Produce(ExecContext& ctx, Sink& out) {
-  class RowSink : public Sink {
-   public:
-    RowSink(ProjectSet& p, ExecContext& ctx, Sink& out) : p_(p), ctx_(ctx), out_(out) {}
-    Status Push(Chunk& chunk, bool* stop) override {
-      Chunk result(p_.types_);
-      sql::ClearEvalError();
-      for (size_t r = 0; r < chunk.rows; r++) {
-        std::vector<Value> row = chunk.GetRow(r);
-        std::vector<std::vector<Value>> lists;
-        size_t n = 0;
-        for (const auto& c : p_.calls_) {
-          ASSIGN_OR_RETURN(std::vector<Value> vs, Values(c, row.data()));
-          n = std::max(n, vs.size());
-          lists.push_back(std::move(vs));
-        }
-        for (size_t i = 0; i < n; i++) {
-          std::vector<Value> o = row;
-          for (const auto& l : lists) o.push_back(i < l.size() ? l[i] : Value::Null());
-          result.AppendValues(o);
-          if (result.rows >= columnar::kChunkRows) {
-            RETURN_IF_ERROR(ctx_.Check());
-            RETURN_IF_ERROR(out_.Push(result, stop));
-            if (*stop) return Status::OK();
-            result = Chunk(p_.types_);
-          }
-        }
-      }
-      if (result.rows == 0) return Status::OK();
-      return out_.Push(result, stop);
+  return ProduceRowByRow(ctx, out, [this](std::vector<Value>& row, const EmitRow& emit) -> Status {
+    sql::ClearEvalError();  // what Values takes is this row's
+    std::vector<std::vector<Value>> lists;
+    size_t n = 0;
+    for (const auto& c : calls_) {
+      ASSIGN_OR_RETURN(std::vector<Value> vs, Values(c, row.data()));
+      n = std::max(n, vs.size());
+      lists.push_back(std::move(vs));
     }
-
-   private:
-    ProjectSet& p_;
-    ExecContext& ctx_;
-    Sink& out_;
-  };
-  int64_t start = MonotonicMicros();
-  CountingSink counted(stats(), out);
-  RowSink sink(*this, ctx, counted);
-  Status st = children_[0]->Produce(ctx, sink);
-  stats().micros += MonotonicMicros() - start;
-  return st;
+    for (size_t i = 0; i < n; i++) {
+      std::vector<Value> o = row;
+      for (const auto& l : lists) o.push_back(i < l.size() ? l[i] : Value::Null());
+      RETURN_IF_ERROR(emit(std::move(o)));
+    }
+    return Status::OK();
+  });
 }
 
 }  // namespace laminar::execution
