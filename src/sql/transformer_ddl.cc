@@ -69,6 +69,17 @@ Result<ast::DdlOption> Option(const json& node) {
   return o;
 }
 
+// The DefElem list under `key`.
+Result<std::vector<ast::DdlOption>> Options(const json& obj, const char* key) {
+  ASSIGN_OR_RETURN(const json* list, ListField(obj, key));
+  std::vector<ast::DdlOption> out;
+  for (const json& o : *list) {
+    ASSIGN_OR_RETURN(ast::DdlOption option, Option(o));
+    out.push_back(std::move(option));
+  }
+  return out;
+}
+
 Result<ast::ColumnDef> Column(const json& cd) {
   ast::ColumnDef c;
   c.name = Str(cd, "colname");
@@ -119,11 +130,7 @@ Result<ast::CreateTable> TransformCreateTable(const Statement& statement) {
   if (!cs.contains("relation")) return Malformed("CREATE TABLE without a relation");
   ASSIGN_OR_RETURN(t.relation, TransformRangeVar(cs["relation"]));
   t.if_not_exists = Bool(cs, "if_not_exists");
-  ASSIGN_OR_RETURN(const json* options, ListField(cs, "options"));
-  for (const json& o : *options) {
-    ASSIGN_OR_RETURN(ast::DdlOption option, Option(o));
-    t.options.push_back(std::move(option));
-  }
+  ASSIGN_OR_RETURN(t.options, Options(cs, "options"));
   ASSIGN_OR_RETURN(const json* elements, ListField(cs, "tableElts"));
   for (const json& node : *elements) {
     std::string type;
@@ -168,11 +175,7 @@ Result<ast::CreateMatView> TransformCreateMatView(const Statement& statement) {
   if (!into.contains("rel")) return Malformed("CREATE ... AS without a relation");
   ASSIGN_OR_RETURN(v.relation, TransformRangeVar(into["rel"]));
   ASSIGN_OR_RETURN(v.column_names, Names(into, "colNames"));
-  ASSIGN_OR_RETURN(const json* options, ListField(into, "options"));
-  for (const json& o : *options) {
-    ASSIGN_OR_RETURN(ast::DdlOption option, Option(o));
-    v.options.push_back(std::move(option));
-  }
+  ASSIGN_OR_RETURN(v.options, Options(into, "options"));
   v.with_no_data = Bool(into, "skipData");
   if (into.contains("tableSpaceName")) v.other_clauses.push_back("TABLESPACE");
   if (into.contains("accessMethod")) v.other_clauses.push_back("USING");
@@ -229,11 +232,7 @@ Result<ast::CopyStmt> TransformCopy(const Statement& statement) {
   c.is_program = Bool(cs, "is_program");
   if (cs.contains("filename")) c.filename = Str(cs, "filename");
   c.has_where = cs.contains("whereClause");
-  ASSIGN_OR_RETURN(const json* options, ListField(cs, "options"));
-  for (const json& o : *options) {
-    ASSIGN_OR_RETURN(ast::DdlOption option, Option(o));
-    c.options.push_back(std::move(option));
-  }
+  ASSIGN_OR_RETURN(c.options, Options(cs, "options"));
   return c;
 }
 
