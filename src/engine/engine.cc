@@ -546,9 +546,18 @@ Status Engine::ApplyCatalogFile(std::string_view text) {
 
 Result<serving::QueryResult> Engine::Query(std::string_view text, const std::atomic<bool>* cancel,
                                            const serving::RowSink* sink) {
+  return Counted([&] { return RunQuery(text, cancel, sink); });
+}
+
+Result<serving::QueryResult> Engine::Query(const sql::ast::SelectStmt& select, const std::atomic<bool>* cancel,
+                                           const serving::RowSink* sink) {
+  return Counted([&] { return RunTree(&select, nullptr, cancel, sink); });
+}
+
+Result<serving::QueryResult> Engine::Counted(const std::function<Result<serving::QueryResult>()>& run) {
   int64_t start = MonotonicMicros();
   metrics_.queries++;
-  auto r = RunQuery(text, cancel, sink);
+  auto r = run();
   if (!r.ok()) {
     metrics_.query_errors++;
     return r;
@@ -572,19 +581,6 @@ Result<std::vector<serving::ResultColumn>> Engine::DescribeQuery(std::string_vie
   if (columns) return std::move(*columns);
   if (!r.ok()) return r.status();
   return Internal("the query gave no columns");
-}
-
-Result<serving::QueryResult> Engine::Query(const sql::ast::SelectStmt& select, const std::atomic<bool>* cancel,
-                                           const serving::RowSink* sink) {
-  int64_t start = MonotonicMicros();
-  metrics_.queries++;
-  auto r = RunTree(&select, nullptr, cancel, sink);
-  if (!r.ok()) {
-    metrics_.query_errors++;
-    return r;
-  }
-  metrics_.query_micros_total += static_cast<uint64_t>(MonotonicMicros() - start);
-  return r;
 }
 
 Result<serving::QueryResult> Engine::RunQuery(std::string_view text, const std::atomic<bool>* cancel,

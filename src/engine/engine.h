@@ -37,6 +37,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -223,6 +224,8 @@ class Engine {
   Status Close();
 
  private:
+  // Runs a query counted and timed in the metrics (queries, query_errors, query_micros_total).
+  Result<serving::QueryResult> Counted(const std::function<Result<serving::QueryResult>()>& run);
   // Query and DescribeQuery without the metrics: the statement parsed and transformed, then
   // RunTree, which plans and runs a SELECT or an EXPLAIN (exactly one of them).
   Result<serving::QueryResult> RunQuery(std::string_view sql, const std::atomic<bool>* cancel,
