@@ -88,7 +88,7 @@ Status CreateView(const sql::Statement& stmt, Snapshot* s, Change* change) {
           name);
     version = existing->second->definition_version + 1;
   }
-  ASSIGN_OR_RETURN(std::shared_ptr<views::ViewDef> def, BuildView(stmt, *s));
+  ASSIGN_OR_RETURN(std::shared_ptr<views::ViewDef> def, BuildView(cv, stmt.text, *s));
   def->definition_version = version;
   s->views[name] = std::move(def);
   *change = MakeChange(version > 1 ? ChangeKind::kReplaceView : ChangeKind::kCreateView, name, tag);
@@ -221,7 +221,9 @@ Status Load(const json& doc, Snapshot* s) {
     std::string name = obj.value("name", "");
     if (stmt.kind != "CreateTableAsStmt")
       return Corruption("view \"{}\": not a CREATE MATERIALIZED VIEW statement", name);
-    auto def = BuildView(stmt, *s);
+    auto view = sql::TransformCreateMatView(stmt);
+    if (!view.ok()) return Corruption("view \"{}\": {}", name, view.status().message());
+    auto def = BuildView(*view, stmt.text, *s);
     if (!def.ok()) return Corruption("view \"{}\": {}", name, def.status().message());
     if ((*def)->name != name || NameTaken(*s, name))
       return Corruption("view \"{}\": name mismatch or duplicate", name);

@@ -7,7 +7,6 @@
 
 #include "catalog/ddl.h"
 #include "sql/binder.h"
-#include "sql/transformer.h"
 
 namespace laminar::catalog::internal {
 namespace {
@@ -272,12 +271,12 @@ bool ReadsClock(const ast::Expr& e) {
 
 }  // namespace
 
-Result<std::shared_ptr<views::ViewDef>> BuildView(const sql::Statement& stmt, const Snapshot& snap) {
-  ASSIGN_OR_RETURN(ast::CreateMatView cv, sql::TransformCreateMatView(stmt));
+Result<std::shared_ptr<views::ViewDef>> BuildView(const ast::CreateMatView& cv, const std::string& text,
+                                                  const Snapshot& snap) {
   auto v = std::make_shared<views::ViewDef>();
   ASSIGN_OR_RETURN(v->name, RelationName(cv.relation));
   RETURN_IF_ERROR(CheckObjectName(v->name, "view"));
-  v->sql = stmt.text;
+  v->sql = text;
   if (cv.with_no_data) return NotInView("WITH NO DATA");
   if (!cv.options.empty())
     return InvalidArgument(ErrorCode::kInvalidParameterValue, "unrecognized parameter \"{}\"", cv.options[0].name);

@@ -44,9 +44,10 @@ Result<TableDef> BuildTable(const sql::ast::CreateTable& create);
 // BuildTable for a statement that must define a stream (InvalidArgument for a dimension table).
 Result<std::shared_ptr<ingest::StreamSchema>> BuildStream(const sql::ast::CreateTable& create);
 
-// CREATE MATERIALIZED VIEW (a statement whose node is a CreateTableAsStmt with objtype
-// OBJECT_MATVIEW) → the view definition, resolved against the streams of `snap`.
+// CREATE MATERIALIZED VIEW (`view`, sql::TransformCreateMatView of the statement whose text is
+// `text`) → the view definition, resolved against the streams of `snap`.
 // definition_version is 1; the caller sets it for replacements and when loading.
-Result<std::shared_ptr<views::ViewDef>> BuildView(const sql::Statement& stmt, const Snapshot& snap);
+Result<std::shared_ptr<views::ViewDef>> BuildView(const sql::ast::CreateMatView& view, const std::string& text,
+                                                  const Snapshot& snap);
 
 }  // namespace laminar::catalog::internal
