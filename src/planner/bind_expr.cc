@@ -123,10 +123,10 @@ Result<ExprPtr> Binder::BindSetReturningCall(const ast::Expr& call, ExprCtx& ctx
   ExprPtr col = sql::MakeColumn(static_cast<int>(table->size() - 1), name, execution::SetFunctionType(func));
   if (func == execution::SetFunction::kUnnest && elem != Type::kText) return sql::MakeCast(col, elem);
   if (func == execution::SetFunction::kExpandArray) {
-    auto rec = std::make_shared<sql::Expr>(*col);
-    rec->shape.fields = std::make_shared<const std::vector<sql::RecordField>>(
+    sql::TextShape record;
+    record.fields = std::make_shared<const std::vector<sql::RecordField>>(
         std::vector<sql::RecordField>{{"x", elem}, {"n", Type::kInt64}});
-    return ExprPtr(rec);
+    return sql::WithShape(col, record);
   }
   return col;
 }
@@ -162,81 +162,10 @@ std::string FigureName(const ast::Expr& e) {
   }
 }
 
-namespace {
-
-// `x op ANY (subquery)` other than `= ANY` (IN), `x op ALL (subquery)` other than `<> ALL` (NOT
-// IN), over a subquery of one column.
-bool IsOrderedQuantified(const ast::Expr& x) {
-  if (x.kind != ast::ExprKind::kSubquery || !x.subquery || x.args.empty() || x.args[0]->kind == ast::ExprKind::kRow) return false;
-  bool any = x.sublink == ast::SublinkKind::kAny && x.op != "=";
-  bool all = x.sublink == ast::SublinkKind::kAll && x.op != "<>" && x.op != "!=";
-  if (!any && !all) return false;
-  const ast::SelectStmt* s = x.subquery.get();
-  while (s && s->op != ast::SetOpKind::kNone) s = s->left.get();
-  if (!s) return false;
-  if (!s->values_lists.empty()) return s->values_lists[0].size() == 1;
-  return s->targets.size() == 1 && !(s->targets[0].expr->kind == ast::ExprKind::kColumnRef && s->targets[0].expr->star);
-}
-
-// x op ANY|ALL (COALESCE((SELECT array_agg(v) FROM (subquery) AS quantified(v)), '{}')): the
-// subquery's values as an array, which ANY/ALL over arrays compares with the same three-valued
-// result (an empty subquery: ANY false, ALL true).
-ast::ExprPtr QuantifiedOverArray(const ast::Expr& x) {
-  auto inner = std::make_unique<ast::TableRef>();
-  inner->kind = ast::TableRefKind::kSubquery;
-  inner->subquery = x.subquery->Clone();
-  inner->alias = "quantified";
-  inner->column_aliases = {"v"};
-  auto col = std::make_unique<ast::Expr>();
-  col->kind = ast::ExprKind::kColumnRef;
-  col->names = {"quantified", "v"};
-  auto agg = std::make_unique<ast::Expr>();
-  agg->kind = ast::ExprKind::kFunction;
-  agg->func_name = {"array_agg"};
-  agg->args.push_back(std::move(col));
-  auto sel = std::make_unique<ast::SelectStmt>();
-  ast::SelectItem item;
-  item.expr = std::move(agg);
-  sel->targets.push_back(std::move(item));
-  sel->from.push_back(std::move(inner));
-  auto scalar = std::make_unique<ast::Expr>();
-  scalar->kind = ast::ExprKind::kSubquery;
-  scalar->sublink = ast::SublinkKind::kScalar;
-  scalar->subquery = std::move(sel);
-  auto empty = std::make_unique<ast::Expr>();
-  empty->kind = ast::ExprKind::kConstant;
-  empty->value = Value::Text("{}");
-  empty->is_string = true;
-  auto co = std::make_unique<ast::Expr>();
-  co->kind = ast::ExprKind::kCoalesce;
-  co->args.push_back(std::move(scalar));
-  co->args.push_back(std::move(empty));
-  auto q = std::make_unique<ast::Expr>();
-  q->kind = ast::ExprKind::kAnyAll;
-  q->op = x.op;
-  q->all = x.sublink == ast::SublinkKind::kAll;
-  q->location = x.location;
-  q->args.push_back(x.args[0]->Clone());
-  q->args.push_back(std::move(co));
-  return q;
-}
-
-void DesugarQuantified(ast::ExprPtr* e) {
-  if (IsOrderedQuantified(**e)) *e = QuantifiedOverArray(**e);
-  for (auto& a : (*e)->args)
-    if (a) DesugarQuantified(&a);
-}
-
-}  // namespace
-
 Result<ExprPtr> Binder::Bind(const ast::Expr& original, ExprCtx& ctx, bool predicate) {
   // Quantified comparisons with a subquery other than IN / NOT IN are read over the subquery's
   // values as an array (QuantifiedOverArray).
-  ast::ExprPtr desugared;
-  if (ContainsNode(original, IsOrderedQuantified)) {
-    desugared = original.Clone();
-    DesugarQuantified(&desugared);
-  }
+  ast::ExprPtr desugared = DesugarQuantified(original);
   const ast::Expr& e = desugared ? *desugared : original;
   std::vector<int> table = ctx.scope->ids;
   sql::BindHook hook = [&](const ast::Expr& n) -> Result<ExprPtr> {
@@ -273,9 +202,7 @@ Result<ExprPtr> Binder::Bind(const ast::Expr& original, ExprCtx& ctx, bool predi
         auto found = values.Resolve(q, name);
         if (found.ok()) {
           const sql::ScopeColumn& col = (*outer_value_columns_)[*found];
-          auto lit = std::make_shared<sql::Expr>(*sql::MakeLiteral((*outer_values_)[*found], col.type));
-          lit->shape = col.shape;  // an array keeps its element type
-          return ExprPtr(lit);
+          return sql::WithShape(sql::MakeLiteral((*outer_values_)[*found], col.type), col.shape);
         }
       }
       if (!r.ok()) {

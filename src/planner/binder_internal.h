@@ -207,6 +207,12 @@ std::string FigureName(const ast::Expr& e);
 
 // True when `e` (not descending into subqueries) holds a call satisfying `pred`.
 bool ContainsNode(const ast::Expr& e, const std::function<bool(const ast::Expr&)>& pred);
+
+// `x op ANY|ALL (subquery)` other than IN / NOT IN, anywhere in `e`'s operands, read over the
+// subquery's values as an array: `x op ANY|ALL (COALESCE((SELECT array_agg(v) FROM (subquery) AS
+// quantified(v)), '{}'))`, which compares with the same three-valued result. A rewritten copy of
+// `e`, or null when it has none (bind_desugar.cc).
+ast::ExprPtr DesugarQuantified(const ast::Expr& e);
 bool IsAggregateCall(const ast::Expr& e);
 bool IsWindowCall(const ast::Expr& e);
 // unnest, generate_subscripts, generate_series called in an expression (not in FROM).

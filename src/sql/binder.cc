@@ -266,71 +266,7 @@ Result<Bound> BindColumnRef(const ast::Expr& ref, const Ctx& cx) {
   std::string qualifier = names.size() >= 2 ? names[names.size() - 2] : "";
   ASSIGN_OR_RETURN(int idx, cx.scope.Resolve(qualifier, name));
   const ScopeColumn& col = cx.scope.columns[idx];
-  ExprPtr e = MakeColumn(idx, name, col.type);
-  if (col.shape.elem_type != Type::kText || col.shape.fields) {
-    auto shaped = std::make_shared<Expr>(*e);
-    shaped->shape = col.shape;
-    e = shaped;
-  }
-  return Bound{e, false};
-}
-
-// ----- intervals
-
-// INTERVAL field qualifier masks (PostgreSQL's INTERVAL_MASK).
-constexpr int64_t kMaskMonth = 1 << 1, kMaskYear = 1 << 2, kMaskDay = 1 << 3, kMaskHour = 1 << 10,
-                  kMaskMinute = 1 << 11, kMaskSecond = 1 << 12, kFullRange = 0x7FFF;
-
-LAMINAR_NOINLINE Result<Bound> BindIntervalCast(const ast::Expr& tc) {
-  const ast::Expr& arg = *tc.args[0];
-  if (arg.kind != ast::ExprKind::kConstant || !arg.is_string || arg.value.is_null())
-    return Unimplemented("type interval is not supported (only interval constants such as interval '1 hour', "
-                         "added to or subtracted from a timestamptz)");
-  const std::string& text = arg.value.as_text();
-  int64_t bare = kMicrosPerSecond;
-  bool qualified = false;
-  const std::vector<int64_t>& typmods = tc.type->modifiers;
-  if (!typmods.empty()) {
-    int64_t mask = typmods[0];
-    if (mask != kFullRange) {
-      qualified = true;
-      if (mask == kMaskSecond) bare = kMicrosPerSecond;
-      else if (mask == kMaskMinute) bare = kMicrosPerMinute;
-      else if (mask == kMaskHour) bare = kMicrosPerHour;
-      else if (mask == kMaskDay) bare = kMicrosPerDay;
-      else if (mask & (kMaskYear | kMaskMonth))
-        return Unimplemented("intervals with months or years are not supported");
-      else
-        return Unimplemented("interval field qualifiers are not supported");
-    }
-  }
-  ASSIGN_OR_RETURN(int64_t micros, ParseInterval(text, bare, qualified));
-  Bound b{MakeLiteral(Value::Int(micros), Type::kInt64), false};
-  b.interval = true;
-  return b;
-}
-
-// timestamptz ± interval (either order for +).
-Result<Bound> BindIntervalArith(ArithOp op, const char* op_text, Bound a, Bound b) {
-  if (a.interval && b.interval)
-    return Unimplemented("type interval is not supported (only timestamptz + interval and timestamptz - interval)");
-  if (a.interval && op == ArithOp::kAdd) std::swap(a, b);
-  if (a.interval || (op != ArithOp::kAdd && op != ArithOp::kSub))
-    return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} {} {}", a.interval ? "interval" : TypeNameOrUnknown(a),
-                           op_text, b.interval ? "interval" : TypeNameOrUnknown(b));
-  if (a.unknown) {
-    ASSIGN_OR_RETURN(a.e, ResolveUnknown(a, Type::kTimestamp));
-    a.unknown = false;
-  }
-  if (a.e->type == Type::kDate) a.e = MakeCast(a.e, Type::kTimestamp);  // date ± interval: a timestamp
-  if (a.e->type != Type::kTimestamp)
-    return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} {} interval", TypeName(a.e->type), op_text);
-  auto e = std::make_shared<Expr>();
-  e->kind = ExprKind::kArith;
-  e->arith = op;
-  e->type = Type::kTimestamp;
-  e->children = {a.e, b.e};
-  return Bound{e, false};
+  return Bound{WithShape(MakeColumn(idx, name, col.type), col.shape), false};
 }
 
 Result<Bound> BindPlainCast(const ast::Expr& tc, Type to, const std::string& type_name, const Ctx& cx);
@@ -346,10 +282,10 @@ LAMINAR_NOINLINE Result<Bound> BindTypeCast(const ast::Expr& tc, const Ctx& cx) 
   ASSIGN_OR_RETURN(Bound b, BindPlainCast(tc, to, type_name, cx));
   // `timestamp` (without time zone) is a wall-clock time: the same value, read as one by AT TIME
   // ZONE (expr.h TextShape::local_time); `timestamptz` an instant.
-  if (to == Type::kTimestamp && b.e->shape.local_time != (type_name == "timestamp")) {
-    auto e = std::make_shared<Expr>(*b.e);
-    e->shape.local_time = type_name == "timestamp";
-    b.e = e;
+  if (to == Type::kTimestamp) {
+    TextShape shape = b.e->shape;
+    shape.local_time = type_name == "timestamp";
+    b.e = WithShape(b.e, shape);
   }
   return b;
 }
@@ -844,9 +780,7 @@ LAMINAR_NOINLINE Status Fold(Bound* b) {
   if (HasEvalError()) return Status::OK();  // the caller's pending error stays; no folding then
   Value v = Eval(e, nullptr);
   RETURN_IF_ERROR(TakeEvalError());
-  auto lit = std::make_shared<Expr>(*MakeLiteral(std::move(v), e.type));
-  lit->shape = e.shape;  // an array keeps its element type, a record its fields
-  b->e = lit;
+  b->e = WithShape(MakeLiteral(std::move(v), e.type), e.shape);  // an array keeps its element type, ...
   return Status::OK();
 }
 
@@ -1001,42 +935,6 @@ Result<Value> ConstValue(const ast::Expr& node) {
   if (b.e->kind != ExprKind::kLiteral)
     return InvalidArgument("expected a constant, got {}", DescribeNode(node));
   return b.e->literal;
-}
-
-namespace {
-
-Result<double> QuantileOf(const ast::Expr& e, std::string_view fn) {
-  auto v = ConstValue(e);
-  if (!v.ok() || v->is_null() || (v->type() != Type::kDouble && v->type() != Type::kInt64))
-    return InvalidArgument(ErrorCode::kInvalidParameterValue,
-                           "the quantile of {} must be a numeric constant between 0 and 1 (or an ARRAY of them)", fn);
-  double q = v->type() == Type::kDouble ? v->as_double() : static_cast<double>(v->as_int());
-  if (!(q >= 0 && q <= 1))
-    return InvalidArgument(ErrorCode::kNumericValueOutOfRange, "the quantile of {} must be between 0 and 1, got {}", fn,
-                           v->ToString());
-  return q;
-}
-
-}  // namespace
-
-Result<std::vector<double>> BindQuantiles(const ast::Expr& arg, std::string_view fn, bool* is_array) {
-  const ast::Expr* a = &arg;
-  if (a->kind == ast::ExprKind::kCast && !a->args.empty() && a->args[0]->kind == ast::ExprKind::kArray) a = a->args[0].get();
-  *is_array = a->kind == ast::ExprKind::kArray;
-  std::vector<double> out;
-  if (!*is_array) {
-    ASSIGN_OR_RETURN(double q, QuantileOf(*a, fn));
-    out.push_back(q);
-    return out;
-  }
-  if (a->args.empty()) return InvalidArgument("{}: the array of quantiles is empty", fn);
-  if (a->args.size() > 1000) return InvalidArgument(ErrorCode::kProgramLimitExceeded, "{}: at most 1000 quantiles", fn);
-  for (const auto& e : a->args) {
-    if (e->kind == ast::ExprKind::kArray) return InvalidArgument("{}: the quantiles must be a one-dimensional array", fn);
-    ASSIGN_OR_RETURN(double q, QuantileOf(*e, fn));
-    out.push_back(q);
-  }
-  return out;
 }
 
 std::string ColumnRefName(const ast::Expr& node) {

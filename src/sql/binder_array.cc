@@ -121,9 +121,9 @@ Result<Bound> BindArrayConstructor(const ast::Expr& node, const Ctx& cx) {
   Type elem = elems.empty() ? Type::kText : elems[0]->type;
   for (const auto& e : elems)
     if (e->type != elem) elem = Type::kText;
-  auto arr = std::make_shared<Expr>(*MakeFunc(Func::kArrayConstruct, Type::kText, std::move(elems)));
-  arr->shape.elem_type = elem;
-  return Bound{arr, false};
+  TextShape shape;
+  shape.elem_type = elem;
+  return Bound{WithShape(MakeFunc(Func::kArrayConstruct, Type::kText, std::move(elems)), shape), false};
 }
 
 Result<Bound> BindIndirection(const ast::Expr& node, const Ctx& cx) {

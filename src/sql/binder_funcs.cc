@@ -722,4 +722,41 @@ LAMINAR_NOINLINE Result<Bound> BindSqlValueFunction(const ast::Expr& node, const
 }
 
 }  // namespace binder_internal
+
+namespace {
+
+Result<double> QuantileOf(const ast::Expr& e, std::string_view fn) {
+  auto v = ConstValue(e);
+  if (!v.ok() || v->is_null() || (v->type() != Type::kDouble && v->type() != Type::kInt64))
+    return InvalidArgument(ErrorCode::kInvalidParameterValue,
+                           "the quantile of {} must be a numeric constant between 0 and 1 (or an ARRAY of them)", fn);
+  double q = v->type() == Type::kDouble ? v->as_double() : static_cast<double>(v->as_int());
+  if (!(q >= 0 && q <= 1))
+    return InvalidArgument(ErrorCode::kNumericValueOutOfRange, "the quantile of {} must be between 0 and 1, got {}", fn,
+                           v->ToString());
+  return q;
+}
+
+}  // namespace
+
+Result<std::vector<double>> BindQuantiles(const ast::Expr& arg, std::string_view fn, bool* is_array) {
+  const ast::Expr* a = &arg;
+  if (a->kind == ast::ExprKind::kCast && !a->args.empty() && a->args[0]->kind == ast::ExprKind::kArray) a = a->args[0].get();
+  *is_array = a->kind == ast::ExprKind::kArray;
+  std::vector<double> out;
+  if (!*is_array) {
+    ASSIGN_OR_RETURN(double q, QuantileOf(*a, fn));
+    out.push_back(q);
+    return out;
+  }
+  if (a->args.empty()) return InvalidArgument("{}: the array of quantiles is empty", fn);
+  if (a->args.size() > 1000) return InvalidArgument(ErrorCode::kProgramLimitExceeded, "{}: at most 1000 quantiles", fn);
+  for (const auto& e : a->args) {
+    if (e->kind == ast::ExprKind::kArray) return InvalidArgument("{}: the quantiles must be a one-dimensional array", fn);
+    ASSIGN_OR_RETURN(double q, QuantileOf(*e, fn));
+    out.push_back(q);
+  }
+  return out;
+}
+
 }  // namespace laminar::sql

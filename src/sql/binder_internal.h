@@ -88,6 +88,11 @@ std::string Trim(const std::string& s);
 // '1 day 2 hours', '1.5 hours', '01:30:00', '1 day 01:30', '-1 hour', '2 hours ago', '10'
 // (seconds, or `bare_unit` when the literal had a field qualifier such as INTERVAL '90' MINUTE).
 Result<int64_t> ParseInterval(const std::string& text, int64_t bare_unit, bool qualified);
+// An interval constant (INTERVAL '1 hour', '90'::interval minute): a bigint literal of
+// microseconds marked Bound::interval. Unimplemented for months, years and other field qualifiers.
+Result<Bound> BindIntervalCast(const ast::Expr& cast);
+// timestamptz ± interval (either order for +); date ± interval is a timestamptz.
+Result<Bound> BindIntervalArith(ArithOp op, const char* op_text, Bound a, Bound b);
 // Recognises the shape of a constant LIKE pattern (see LikeShape) and its literal part;
 // InvalidArgument when it ends with the escape character.
 Status AnalyzeLike(std::string_view p, char escape, bool ilike, LikeShape* shape, std::string* literal);

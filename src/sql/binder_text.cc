@@ -1,5 +1,6 @@
 // The binder's reading of literal text: CastText (PostgreSQL's input functions for the five
-// types), interval input and the shape of constant LIKE patterns.
+// types), interval input (and the binding of interval constants and timestamptz ± interval) and
+// the shape of constant LIKE patterns.
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -154,6 +155,64 @@ Status AnalyzeLike(std::string_view p, char escape, bool ilike, LikeShape* shape
   else *shape = ilike ? LikeShape::kGeneral : LikeShape::kContains;
   if (*shape == LikeShape::kGeneral || *shape == LikeShape::kAny) literal->clear();
   return Status::OK();
+}
+
+// ----- intervals
+
+// INTERVAL field qualifier masks (PostgreSQL's INTERVAL_MASK).
+constexpr int64_t kMaskMonth = 1 << 1, kMaskYear = 1 << 2, kMaskDay = 1 << 3, kMaskHour = 1 << 10,
+                  kMaskMinute = 1 << 11, kMaskSecond = 1 << 12, kFullRange = 0x7FFF;
+
+Result<Bound> BindIntervalCast(const ast::Expr& tc) {
+  const ast::Expr& arg = *tc.args[0];
+  if (arg.kind != ast::ExprKind::kConstant || !arg.is_string || arg.value.is_null())
+    return Unimplemented("type interval is not supported (only interval constants such as interval '1 hour', "
+                         "added to or subtracted from a timestamptz)");
+  const std::string& text = arg.value.as_text();
+  int64_t bare = kMicrosPerSecond;
+  bool qualified = false;
+  const std::vector<int64_t>& typmods = tc.type->modifiers;
+  if (!typmods.empty()) {
+    int64_t mask = typmods[0];
+    if (mask != kFullRange) {
+      qualified = true;
+      if (mask == kMaskSecond) bare = kMicrosPerSecond;
+      else if (mask == kMaskMinute) bare = kMicrosPerMinute;
+      else if (mask == kMaskHour) bare = kMicrosPerHour;
+      else if (mask == kMaskDay) bare = kMicrosPerDay;
+      else if (mask & (kMaskYear | kMaskMonth))
+        return Unimplemented("intervals with months or years are not supported");
+      else
+        return Unimplemented("interval field qualifiers are not supported");
+    }
+  }
+  ASSIGN_OR_RETURN(int64_t micros, ParseInterval(text, bare, qualified));
+  Bound b{MakeLiteral(Value::Int(micros), Type::kInt64), false};
+  b.interval = true;
+  return b;
+}
+
+// timestamptz ± interval (either order for +).
+Result<Bound> BindIntervalArith(ArithOp op, const char* op_text, Bound a, Bound b) {
+  if (a.interval && b.interval)
+    return Unimplemented("type interval is not supported (only timestamptz + interval and timestamptz - interval)");
+  if (a.interval && op == ArithOp::kAdd) std::swap(a, b);
+  if (a.interval || (op != ArithOp::kAdd && op != ArithOp::kSub))
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} {} {}", a.interval ? "interval" : TypeNameOrUnknown(a),
+                           op_text, b.interval ? "interval" : TypeNameOrUnknown(b));
+  if (a.unknown) {
+    ASSIGN_OR_RETURN(a.e, ResolveUnknown(a, Type::kTimestamp));
+    a.unknown = false;
+  }
+  if (a.e->type == Type::kDate) a.e = MakeCast(a.e, Type::kTimestamp);  // date ± interval: a timestamp
+  if (a.e->type != Type::kTimestamp)
+    return InvalidArgument(ErrorCode::kUndefinedFunction, "operator does not exist: {} {} interval", TypeName(a.e->type), op_text);
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kArith;
+  e->arith = op;
+  e->type = Type::kTimestamp;
+  e->children = {a.e, b.e};
+  return Bound{e, false};
 }
 
 }  // namespace binder_internal

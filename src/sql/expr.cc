@@ -62,6 +62,14 @@ ExprPtr MakeDateTrunc(TimeUnit unit, ExprPtr arg) {
   return e;
 }
 
+ExprPtr WithShape(ExprPtr e, const TextShape& shape) {
+  const TextShape& has = e->shape;
+  if (has.elem_type == shape.elem_type && has.fields == shape.fields && has.local_time == shape.local_time) return e;
+  auto shaped = std::make_shared<Expr>(*e);
+  shaped->shape = shape;
+  return shaped;
+}
+
 ExprPtr MakeCast(ExprPtr arg, Type to) {
   auto e = std::make_shared<Expr>();
   e->kind = ExprKind::kCast;

@@ -260,6 +260,8 @@ ExprPtr MakeCompare(CompareOp op, ExprPtr a, ExprPtr b);
 ExprPtr MakeDateTrunc(TimeUnit unit, ExprPtr arg);
 // CAST(arg AS to). REQUIRES: the cast is one CastAllowed accepts.
 ExprPtr MakeCast(ExprPtr arg, Type to);
+// `e` with `shape`: e itself when it has that shape already, else a copy that has it.
+ExprPtr WithShape(ExprPtr e, const TextShape& shape);
 
 // Evaluates over `row` (indexed by Expr::column). Never fails: see "Runtime errors" above.
 Value Eval(const Expr& e, const Value* row);
