@@ -454,41 +454,36 @@ Result<std::vector<StatementResult>> Engine::ExecuteSql(std::string_view text, c
   std::vector<StatementResult> results;
   for (size_t i = 0; i < stmts.size(); i++) {
     const sql::Statement& stmt = stmts[i];
-    auto context = [&](const Status& st) {
-      return stmts.size() == 1 ? st : st.WithContext(fmt::format("statement {} ({})", i + 1, stmt.text.substr(0, 60)));
-    };
-    if (stmt.kind == "SelectStmt") {
-      auto q = Query(stmt.text, cancel);
-      if (!q.ok()) return context(q.status());
-      StatementResult r;
-      r.is_query = true;
-      r.tag = q->tag;
-      r.query = std::move(q).value();
-      results.push_back(std::move(r));
-      continue;
-    }
-    if (stmt.kind == "CopyStmt") {
-      auto r = Copy(stmt);
-      if (!r.ok()) return context(r.status());
-      results.push_back(std::move(r).value());
-      continue;
-    }
-    if (!catalog::Catalog::IsDdl(stmt))
-      return context(Unimplemented("unsupported statement: {}", sql::DescribeKind(stmt.kind)));
-    std::lock_guard<std::mutex> lock(ddl_mu_);
-    std::lock_guard<std::mutex> batch_lock(batch_mu_);
-    catalog::SnapshotPtr before = catalog_->snapshot();
-    auto changes = catalog_->ExecuteParsed({stmt});
-    if (!changes.ok()) return context(changes.status());
-    catalog::SnapshotPtr after = catalog_->snapshot();
-    Status st = ApplyCatalogChanges(*before, *after);
-    if (!st.ok()) return context(st);
-    metrics_.ddl_statements++;
-    StatementResult r;
-    r.tag = changes->empty() ? "" : changes->front().tag;
-    results.push_back(std::move(r));
+    auto r = Execute(stmt, cancel);
+    if (!r.ok())
+      return stmts.size() == 1 ? r.status()
+                               : r.status().WithContext(fmt::format("statement {} ({})", i + 1, stmt.text.substr(0, 60)));
+    results.push_back(std::move(r).value());
   }
   return results;
+}
+
+Result<StatementResult> Engine::Execute(const sql::Statement& stmt, const std::atomic<bool>* cancel) {
+  if (stmt.kind == "SelectStmt" || stmt.kind == "ExplainStmt") {
+    ASSIGN_OR_RETURN(serving::QueryResult q, Query(stmt, cancel));
+    StatementResult r;
+    r.is_query = true;
+    r.tag = q.tag;
+    r.query = std::move(q);
+    return r;
+  }
+  if (stmt.kind == "CopyStmt") return Copy(stmt);
+  if (!catalog::Catalog::IsDdl(stmt)) return Unimplemented("unsupported statement: {}", sql::DescribeKind(stmt.kind));
+  std::lock_guard<std::mutex> lock(ddl_mu_);
+  std::lock_guard<std::mutex> batch_lock(batch_mu_);
+  catalog::SnapshotPtr before = catalog_->snapshot();
+  ASSIGN_OR_RETURN(auto changes, catalog_->ExecuteParsed({stmt}));
+  catalog::SnapshotPtr after = catalog_->snapshot();
+  RETURN_IF_ERROR(ApplyCatalogChanges(*before, *after));
+  metrics_.ddl_statements++;
+  StatementResult r;
+  r.tag = changes.empty() ? "" : changes.front().tag;
+  return r;
 }
 
 namespace {
@@ -513,7 +508,7 @@ Status Engine::ApplyCatalogFile(std::string_view text) {
   ASSIGN_OR_RETURN(std::vector<sql::Statement> stmts, sql::Parse(text));
   for (const sql::Statement& stmt : stmts) {
     catalog::SnapshotPtr snap = catalog_->snapshot();
-    std::string sql_text = stmt.text;
+    sql::Statement run = stmt;
     if (stmt.kind == "CreateStmt") {
       auto create = sql::TransformCreateTable(stmt);
       std::string name = create.ok() ? create->relation.name : "";
@@ -531,14 +526,10 @@ Status Engine::ApplyCatalogFile(std::string_view text) {
       auto it = snap->views.find(name);
       if (it != snap->views.end()) {
         if (NormalizeSql(it->second->sql) == NormalizeSql(stmt.text)) continue;
-        if (!stmt.or_replace) {
-          std::string t = stmt.text;
-          auto pos = NormalizeSql(t).find("create materialized view");
-          if (pos == 0) sql_text = "CREATE OR REPLACE" + t.substr(6);
-        }
+        run.or_replace = true;  // a view that differs is replaced
       }
     }
-    auto r = ExecuteSql(sql_text);
+    auto r = Execute(run);
     if (!r.ok()) return r.status().WithContext("catalog file");
   }
   return Status::OK();
@@ -546,7 +537,14 @@ Status Engine::ApplyCatalogFile(std::string_view text) {
 
 Result<serving::QueryResult> Engine::Query(std::string_view text, const std::atomic<bool>* cancel,
                                            const serving::RowSink* sink) {
-  return Counted([&] { return RunQuery(text, cancel, sink); });
+  ASSIGN_OR_RETURN(std::vector<sql::Statement> parsed, sql::Parse(text));
+  if (parsed.size() != 1) return InvalidArgument("expected one SELECT statement, got {}", parsed.size());
+  return Query(parsed.front(), cancel, sink);
+}
+
+Result<serving::QueryResult> Engine::Query(const sql::Statement& stmt, const std::atomic<bool>* cancel,
+                                           const serving::RowSink* sink) {
+  return Counted([&] { return RunQuery(stmt, cancel, sink); });
 }
 
 Result<serving::QueryResult> Engine::Query(const sql::ast::SelectStmt& select, const std::atomic<bool>* cancel,
@@ -566,7 +564,7 @@ Result<serving::QueryResult> Engine::Counted(const std::function<Result<serving:
   return r;
 }
 
-Result<std::vector<serving::ResultColumn>> Engine::DescribeQuery(std::string_view text,
+Result<std::vector<serving::ResultColumn>> Engine::DescribeQuery(const sql::Statement& stmt,
                                                                  const std::atomic<bool>* cancel) {
   // The executors hand the columns to the sink's begin once planned, before reading any row;
   // begin's error ends the run there.
@@ -577,17 +575,14 @@ Result<std::vector<serving::ResultColumn>> Engine::DescribeQuery(std::string_vie
     return Cancelled("described");
   };
   sink.row = [](std::vector<Value>&&) { return Status::OK(); };
-  auto r = RunQuery(text, cancel, &sink);
+  auto r = RunQuery(stmt, cancel, &sink);
   if (columns) return std::move(*columns);
   if (!r.ok()) return r.status();
   return Internal("the query gave no columns");
 }
 
-Result<serving::QueryResult> Engine::RunQuery(std::string_view text, const std::atomic<bool>* cancel,
+Result<serving::QueryResult> Engine::RunQuery(const sql::Statement& stmt, const std::atomic<bool>* cancel,
                                               const serving::RowSink* sink) {
-  ASSIGN_OR_RETURN(std::vector<sql::Statement> parsed, sql::Parse(text));
-  if (parsed.size() != 1) return InvalidArgument("expected one SELECT statement, got {}", parsed.size());
-  const sql::Statement& stmt = parsed.front();
   if (stmt.kind == "ExplainStmt") {
     ASSIGN_OR_RETURN(sql::ast::ExplainStmt explain, sql::TransformExplain(stmt));
     return RunTree(nullptr, &explain, cancel, sink);

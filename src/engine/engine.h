@@ -162,6 +162,9 @@ class Engine {
   // `cancel`, when given, is polled by queries: set → the query ends with Cancelled.
   Result<std::vector<StatementResult>> ExecuteSql(std::string_view sql,
                                                   const std::atomic<bool>* cancel = nullptr);
+  // Runs one statement already parsed (sql::Parse): a SELECT or EXPLAIN, COPY, or DDL. A
+  // statement of any other kind is Unimplemented, naming it.
+  Result<StatementResult> Execute(const sql::Statement& stmt, const std::atomic<bool>* cancel = nullptr);
   // Applies a catalog file given at start (--catalog): like ExecuteSql, except that a CREATE
   // of an object that exists with the same definition text is skipped, so the same file can be
   // given at every start. A CREATE TABLE whose stream exists with a different definition is an
@@ -174,13 +177,17 @@ class Engine {
   // With a sink, the rows are streamed to it and max_result_rows does not apply.
   Result<serving::QueryResult> Query(std::string_view sql, const std::atomic<bool>* cancel = nullptr,
                                      const serving::RowSink* sink = nullptr);
+  // The same for one statement already parsed (a SelectStmt or an ExplainStmt).
+  Result<serving::QueryResult> Query(const sql::Statement& stmt, const std::atomic<bool>* cancel = nullptr,
+                                     const serving::RowSink* sink = nullptr);
   // The same for a SELECT given as a syntax tree (a statement's own query: COPY (SELECT ...) TO,
   // COPY t TO), so that no SQL text is built to be parsed again.
   Result<serving::QueryResult> Query(const sql::ast::SelectStmt& select, const std::atomic<bool>* cancel = nullptr,
                                      const serving::RowSink* sink = nullptr);
-  // The columns `sql` (one SELECT) would answer with, without reading its rows: the statement is
-  // planned, and the run ends before the first row is read. Errors as Query's.
-  Result<std::vector<serving::ResultColumn>> DescribeQuery(std::string_view sql,
+  // The columns `stmt` (one SELECT or EXPLAIN, parsed) would answer with, without reading its
+  // rows: the statement is planned, and the run ends before the first row is read. Errors as
+  // Query's.
+  Result<std::vector<serving::ResultColumn>> DescribeQuery(const sql::Statement& stmt,
                                                            const std::atomic<bool>* cancel = nullptr);
 
   // Ingests a request body into a stream (see class comment). NotFound for an unknown stream.
@@ -226,9 +233,9 @@ class Engine {
  private:
   // Runs a query counted and timed in the metrics (queries, query_errors, query_micros_total).
   Result<serving::QueryResult> Counted(const std::function<Result<serving::QueryResult>()>& run);
-  // Query and DescribeQuery without the metrics: the statement parsed and transformed, then
-  // RunTree, which plans and runs a SELECT or an EXPLAIN (exactly one of them).
-  Result<serving::QueryResult> RunQuery(std::string_view sql, const std::atomic<bool>* cancel,
+  // Query and DescribeQuery without the metrics: the statement transformed, then RunTree, which
+  // plans and runs a SELECT or an EXPLAIN (exactly one of them).
+  Result<serving::QueryResult> RunQuery(const sql::Statement& stmt, const std::atomic<bool>* cancel,
                                         const serving::RowSink* sink);
   Result<serving::QueryResult> RunTree(const sql::ast::SelectStmt* select, const sql::ast::ExplainStmt* explain,
                                        const std::atomic<bool>* cancel, const serving::RowSink* sink);

@@ -38,6 +38,7 @@
 #include "pgwire/prepared.h"
 #include "pgwire/session_state.h"
 #include "sql/parser.h"
+#include "sql/transformer.h"
 
 namespace laminar::pgwire {
 
@@ -47,8 +48,7 @@ using tcp = asio::ip::tcp;
 namespace {
 
 struct Portal {
-  std::shared_ptr<PreparedStatement> stmt;
-  std::string sql;                     // the statement's text ($n where the parameters go)
+  std::shared_ptr<PreparedStatement> stmt;  // what runs (for SQL EXECUTE: the statement it names)
   std::vector<sql::Param> params;      // the values of $1..$n (pinned while it runs)
   std::vector<int16_t> result_formats;
   // Session answers, and engine statements run by an Execute with a row limit: the
@@ -189,6 +189,7 @@ class Session {
       }
       if (auto it = p->params.find("application_name"); it != p->params.end())
         state_.ApplySetting("application_name", it->second, nullptr).IgnoreError();
+      state_.KeepAsResetValues();
       if (auto it = p->params.find("user"); it != p->params.end()) user_ = it->second;
       // As PostgreSQL: the database defaults to the user name.
       database_ = user_;
@@ -290,40 +291,50 @@ class Session {
   }
 
   // The answer of the session (session_state.h: transaction blocks, cursors, parameters),
-  // starting the statement; nullopt when the engine answers `text`.
-  std::optional<Result<Outcome>> SessionAnswer(std::string_view text) {
+  // starting the statement; nullopt when the engine answers `stmt`. In a failed transaction
+  // block every statement but the transaction ones gets 25P02. `describe_only`: a prepared
+  // FETCH's columns, no row consumed.
+  std::optional<Result<Outcome>> SessionAnswer(const sql::Statement& stmt, bool describe_only = false) {
     BeginStatement();
-    if (auto tx = state_.Transaction(text)) {
-      if (state_.TakeDiscardStatements()) statements_.clear();  // a running portal keeps its own (shared_ptr)
-      return tx;
-    }
-    if (state_.Failed())
+    auto session = sql::TransformSessionStmt(stmt);
+    if (!session.ok()) return Result<Outcome>(session.status());
+    if (!*session) {
+      if (!state_.Failed()) return std::nullopt;
       return Result<Outcome>(InvalidArgument(ErrorCode::kInFailedSqlTransaction,
                                              "current transaction is aborted, commands ignored until end of transaction block"));
-    if (auto cursor = state_.Cursor(text, false, [this](std::string_view q) { return RunStatement(q); })) return cursor;
-    return state_.Settings(text);
+    }
+    auto run = [this](const sql::ast::SelectStmt& q) -> Result<Outcome> {
+      ASSIGN_OR_RETURN(serving::QueryResult r, srv_->engine->Query(q, &cancel_));
+      return QueryOutcome(std::move(r));
+    };
+    Result<Outcome> o = state_.Answer(std::move(**session), describe_only, run);
+    if (state_.TakeDiscardStatements()) statements_.clear();  // a running portal keeps its own (shared_ptr)
+    return o;
   }
 
+  // A query's rows as an Outcome, with the set_config(...) calls it made applied.
+  Result<Outcome> QueryOutcome(serving::QueryResult r) {
+    Outcome o;
+    o.returns_rows = true;
+    o.columns = std::move(r.columns);
+    o.rows = std::move(r.rows);
+    o.tag = r.tag.empty() ? fmt::format("SELECT {}", o.rows.size()) : r.tag;
+    RETURN_IF_ERROR(ApplySettingChanges(&o));
+    return o;
+  }
 
   // Runs one statement to completion, every row in memory (the engine's max_result_rows applies):
   // the session's answer, else the engine's.
-  Result<Outcome> RunStatement(std::string_view text) {
-    if (auto answer = SessionAnswer(text)) return std::move(*answer);
-    if (state_.InBlock() && !IsOneSelect(text))
+  Result<Outcome> RunStatement(const sql::Statement& stmt) {
+    if (auto answer = SessionAnswer(stmt)) return std::move(*answer);
+    if (state_.InBlock() && stmt.kind != "SelectStmt" && stmt.kind != "ExplainStmt")
       return InvalidArgument(ErrorCode::kActiveSqlTransaction,
                              "{} cannot run inside a transaction block: Laminar applies it at once and could not roll it "
-                             "back; run it outside BEGIN ... COMMIT (autocommit)", FallbackTag(text));
-    ASSIGN_OR_RETURN(std::vector<engine::StatementResult> results, srv_->engine->ExecuteSql(text, &cancel_));
+                             "back; run it outside BEGIN ... COMMIT (autocommit)", FallbackTag(stmt));
+    ASSIGN_OR_RETURN(engine::StatementResult r, srv_->engine->Execute(stmt, &cancel_));
+    if (r.is_query) return QueryOutcome(std::move(r.query));
     Outcome o;
-    if (results.empty()) return Internal("the engine returned no result");
-    engine::StatementResult& r = results.front();
-    o.tag = r.tag.empty() ? FallbackTag(text) : r.tag;
-    if (r.is_query) {
-      o.returns_rows = true;
-      o.columns = std::move(r.query.columns);
-      o.rows = std::move(r.query.rows);
-      if (r.query.tag.empty()) o.tag = fmt::format("SELECT {}", o.rows.size());
-    }
+    o.tag = r.tag.empty() ? FallbackTag(stmt) : r.tag;
     RETURN_IF_ERROR(ApplySettingChanges(&o));
     return o;
   }
@@ -371,7 +382,7 @@ class Session {
   // the columns an earlier Describe announced, which the statement must still have. The row count
   // goes to *rows. False after an error was sent (rows already written stay: the ErrorResponse
   // follows them, as in PostgreSQL) or when the connection failed.
-  bool StreamSelect(std::string_view text, const std::vector<int16_t>& formats, bool describe,
+  bool StreamSelect(const sql::Statement& stmt, const std::vector<int16_t>& formats, bool describe,
                     const Outcome* expect, uint64_t* rows) {
     BeginStatement();
     Outcome o;
@@ -398,7 +409,7 @@ class Session {
       lost = true;
       return Cancelled("the client connection was lost");
     };
-    auto r = srv_->engine->Query(text, &cancel_, &sink);
+    auto r = srv_->engine->Query(stmt, &cancel_, &sink);
     if (lost) return false;
     if (protocol_error) {
       SendError(protocol_error->first, protocol_error->second);
@@ -456,14 +467,14 @@ class Session {
   // sent (the rest of the message is skipped) or when the connection failed.
   bool RunOne(const sql::Statement& stmt, int depth) {
     if (auto done = PgwireStatement(stmt, depth)) return *done;
-    auto answer = SessionAnswer(stmt.text);
+    auto answer = SessionAnswer(stmt);
     if (!answer && (stmt.kind == "SelectStmt" || stmt.kind == "ExplainStmt")) {
       uint64_t rows = 0;
-      if (!StreamSelect(stmt.text, {}, true, nullptr, &rows)) return false;
+      if (!StreamSelect(stmt, {}, true, nullptr, &rows)) return false;
       WriteCommandComplete(&out_, stmt.kind == "ExplainStmt" ? std::string("EXPLAIN") : fmt::format("SELECT {}", rows));
       return true;
     }
-    auto o = answer ? std::move(*answer) : RunStatement(stmt.text);
+    auto o = answer ? std::move(*answer) : RunStatement(stmt);
     if (!o.ok()) {
       SendError(o.status());
       return false;
@@ -502,14 +513,12 @@ class Session {
       auto bound = ResolveExecute(stmt, statements_);
       if (!bound.ok()) {
         error = bound.status();
-      } else if (auto parsed = sql::Parse(bound->stmt->sql); !parsed.ok()) {
-        error = parsed.status();
-      } else if (parsed->empty()) {
+      } else if (!bound->stmt->parsed) {
         WriteEmptyQueryResponse(&out_);
         return true;
       } else {
         sql::ScopedParams pin(&bound->params);
-        return RunOne(parsed->front(), depth + 1);
+        return RunOne(*bound->stmt->parsed, depth + 1);
       }
     } else if (auto tag = RunPrepareOrDeallocate(stmt, &statements_); tag.ok()) {
       WriteCommandComplete(&out_, *tag);
@@ -568,18 +577,16 @@ class Session {
     }
     Portal p;
     p.stmt = it->second;
-    p.sql = s.sql;
     p.params = std::move(*params);
     if (s.kind == "ExecuteStmt") {  // SQL EXECUTE: the portal runs the statement it names
       BeginStatement();
       sql::ScopedParams pin(&p.params);
-      auto bound = ResolveExecute(p.sql, statements_);
+      auto bound = ResolveExecute(*s.parsed, statements_);
       if (!bound.ok()) {
         SendError(bound.status());
         return;
       }
       p.stmt = bound->stmt;
-      p.sql = p.stmt->sql;
       p.params = std::move(bound->params);
     }
     p.result_formats = m.result_formats;
@@ -590,7 +597,7 @@ class Session {
   // Runs the portal's statement once, every row in memory; false after sending an error.
   bool Materialize(Portal* p) {
     if (p->outcome) return true;
-    return Keep(p, RunStatement(p->sql));
+    return Keep(p, RunStatement(*p->stmt->parsed));
   }
 
   // Checks o against the portal's result formats and keeps it; false after sending an error.
@@ -632,12 +639,10 @@ class Session {
       std::vector<sql::Param> nulls = NullParams(s);
       sql::ScopedParams pin(&nulls);
       Result<Outcome> o = Status::OK();
-      if (auto fetch = state_.Cursor(s.sql, /*describe_only=*/true, nullptr)) {
-        o = std::move(*fetch);
-      } else if (auto answer = SessionAnswer(s.sql)) {
+      if (auto answer = SessionAnswer(*s.parsed, /*describe_only=*/true)) {
         o = std::move(*answer);
       } else {
-        o = DescribeSelect(s.sql);
+        o = DescribeSelect(*s.parsed);
       }
       if (!o.ok()) {
         SendError(o.status());
@@ -659,10 +664,10 @@ class Session {
     }
     sql::ScopedParams pin(&p.params);
     if (!p.outcome && !p.described) {
-      if (auto answer = SessionAnswer(p.sql)) {
+      if (auto answer = SessionAnswer(*p.stmt->parsed)) {
         if (!Keep(&p, std::move(*answer))) return;
       } else {
-        auto o = DescribeSelect(p.sql);
+        auto o = DescribeSelect(*p.stmt->parsed);
         if (!o.ok()) {
           SendError(o.status());
           return;
@@ -677,12 +682,12 @@ class Session {
     WriteDescription(p.outcome ? *p.outcome : *p.described, p.result_formats);
   }
 
-  // The columns of the engine SELECT `text`, planned but not run.
-  Result<Outcome> DescribeSelect(std::string_view text) {
+  // The columns of the engine SELECT `stmt`, planned but not run.
+  Result<Outcome> DescribeSelect(const sql::Statement& stmt) {
     BeginStatement();
     Outcome o;
     o.returns_rows = true;
-    ASSIGN_OR_RETURN(o.columns, srv_->engine->DescribeQuery(text, &cancel_));
+    ASSIGN_OR_RETURN(o.columns, srv_->engine->DescribeQuery(stmt, &cancel_));
     return o;
   }
 
@@ -698,21 +703,19 @@ class Session {
       return;
     }
     sql::ScopedParams pin(&p.params);
-    if (p.stmt->kind == "CopyStmt" || p.stmt->kind == "PrepareStmt" || p.stmt->kind == "DeallocateStmt") {
-      auto parsed = sql::Parse(p.sql);
-      // Run here unless it is COPY FROM (the engine's).
-      if (parsed.ok() && parsed->size() == 1 && PgwireStatement(parsed->front(), 0).has_value()) return;
-    }
+    const sql::Statement& stmt = *p.stmt->parsed;
+    // COPY TO, PREPARE and DEALLOCATE run here (COPY FROM is the engine's).
+    if (PgwireStatement(stmt, 0).has_value()) return;
     if (!p.outcome && !p.completed) {
       // Without a row limit an engine SELECT streams its rows; with one (a cursor-like fetch in
       // pieces) the rows are kept for the following Executes.
       bool stream = p.stmt->returns_rows && m.max_rows <= 0;
       std::optional<Result<Outcome>> answer;
-      if (stream && !p.described) answer = SessionAnswer(p.sql);
+      if (stream && !p.described) answer = SessionAnswer(stmt);
       if (stream && !answer) {
         uint64_t rows = 0;
         p.completed = true;
-        if (!StreamSelect(p.sql, p.result_formats, false, p.described ? &*p.described : nullptr, &rows)) return;
+        if (!StreamSelect(stmt, p.result_formats, false, p.described ? &*p.described : nullptr, &rows)) return;
         WriteCommandComplete(&out_, fmt::format("SELECT {}", rows));
         return;
       }

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include "pgwire/message.h"
-#include "pgwire/sql_text.h"
 #include "sql/expr.h"
 #include "sql/transformer.h"
 
@@ -20,23 +19,36 @@ Status StatementExists(const std::string& name) {
 
 Result<std::shared_ptr<PreparedStatement>> MakePrepared(const std::string& sql, std::vector<uint32_t> param_types,
                                                         const PreparedStatements& statements) {
-  auto s = std::make_shared<PreparedStatement>();
-  s->sql = sql;
-  s->param_types = std::move(param_types);
   // The syntax is checked here, the names when it runs.
   auto parsed = sql::Parse(sql);
   if (!parsed.ok()) return parsed.status();
   if (parsed->size() > 1)
     return InvalidArgument(ErrorCode::kSyntaxError, "cannot insert multiple commands into a prepared statement");
-  s->empty = parsed->empty();
-  if (s->empty) return s;
-  const sql::Statement& st = parsed->front();
+  if (parsed->empty()) {
+    auto s = std::make_shared<PreparedStatement>();
+    s->sql = sql;
+    s->param_types = std::move(param_types);
+    s->empty = true;
+    return s;
+  }
+  return MakePrepared(std::move(parsed->front()), std::move(param_types), statements);
+}
+
+Result<std::shared_ptr<PreparedStatement>> MakePrepared(sql::Statement stmt, std::vector<uint32_t> param_types,
+                                                        const PreparedStatements& statements) {
+  auto s = std::make_shared<PreparedStatement>();
+  s->sql = stmt.text;
+  s->param_types = std::move(param_types);
+  const sql::Statement& st = s->parsed.emplace(std::move(stmt));
   size_t n = size_t(sql::MaxParamNumber(st));
   if (n > 65535) return ResourceExhausted("too many parameters");
   if (s->param_types.size() < n) s->param_types.resize(n, kOidUnspecified);
   s->kind = st.kind;
-  s->returns_rows = st.kind == "SelectStmt" || st.kind == "ExplainStmt" || st.kind == "VariableShowStmt" ||
-                    (st.kind == "FetchStmt" && !st.node["FetchStmt"].value("ismove", false));
+  s->returns_rows = st.kind == "SelectStmt" || st.kind == "ExplainStmt" || st.kind == "VariableShowStmt";
+  if (st.kind == "FetchStmt") {
+    ASSIGN_OR_RETURN(std::optional<sql::ast::SessionStmt> fetch, sql::TransformSessionStmt(st));
+    s->returns_rows = fetch && !std::get<sql::ast::FetchStmt>(*fetch).move;
+  }
   if (st.kind == "ExecuteStmt") {
     ASSIGN_OR_RETURN(sql::ast::ExecuteStmt execute, sql::TransformExecute(st));
     s->executes = execute.name;
@@ -102,11 +114,7 @@ Result<SqlPrepare> ParseSqlPrepare(const sql::Statement& stmt) {
     ASSIGN_OR_RETURN(uint32_t oid, ParamTypeOid(t));
     p.param_types.push_back(oid);
   }
-  // The statement: after the AS that follows the name and the type list.
-  std::string_view text = stmt.text;
-  std::optional<size_t> as = FindWord(text, 0, "as");
-  if (!as) return InvalidArgument(ErrorCode::kSyntaxError, "syntax error in PREPARE: no AS");
-  p.statement = std::string(TrimStatement(text.substr(*as + 2)));
+  p.statement = std::move(prepare.statement);
   return p;
 }
 
@@ -190,7 +198,7 @@ Result<std::string> RunPrepareOrDeallocate(const sql::Statement& stmt, PreparedS
   Result<SqlPrepare> p = ParseSqlPrepare(stmt);
   if (!p.ok()) return p.status();
   if (statements->count(p->name)) return StatementExists(p->name);
-  auto s = MakePrepared(p->statement, p->param_types, *statements);
+  auto s = MakePrepared(std::move(p->statement), p->param_types, *statements);
   if (!s.ok()) return s.status();
   (*statements)[p->name] = std::move(*s);
   return std::string("PREPARE");
@@ -209,14 +217,6 @@ Result<BoundExecute> ResolveExecute(const sql::Statement& stmt, const PreparedSt
   if (!params.ok()) return params.status();
   b.params = std::move(*params);
   return b;
-}
-
-Result<BoundExecute> ResolveExecute(std::string_view text, const PreparedStatements& statements) {
-  auto parsed = sql::Parse(text);
-  if (!parsed.ok()) return parsed.status();
-  if (parsed->size() != 1 || parsed->front().kind != "ExecuteStmt")
-    return Internal("not one EXECUTE statement: {}", text);
-  return ResolveExecute(parsed->front(), statements);
 }
 
 }  // namespace laminar::pgwire

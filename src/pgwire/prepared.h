@@ -3,8 +3,8 @@
 // PREPAREd in SQL can be bound by the extended protocol, one Parsed with a name can be run by SQL
 // EXECUTE, DEALLOCATE and Close drop either).
 //
-// Both go through the same two steps: MakePrepared checks and describes the statement text (the
-// Parse message's, or PREPARE's after AS) and BindParams turns each parameter into the value its
+// Both go through the same two steps: MakePrepared parses, checks and describes the statement (the
+// Parse message's text, or PREPARE's statement as parsed with it) and BindParams turns each parameter into the value its
 // $n binds to (message.h ParamToValue: typed and validated; sql::ScopedParams pins them while the
 // statement runs, and the engine binds $n as a constant of that value). SQL EXECUTE evaluates its
 // arguments (constant expressions, EvaluateArgs) and hands each value to
@@ -34,7 +34,8 @@
 namespace laminar::pgwire {
 
 struct PreparedStatement {
-  std::string sql;
+  std::string sql;                    // as given (a PREPARE's: the whole PREPARE statement)
+  std::optional<sql::Statement> parsed;  // parsed once, when prepared; nullopt when empty
   std::vector<uint32_t> param_types;  // one per parameter; 0 = unspecified
   std::string kind;                   // the parse tree's statement kind ("SelectStmt", ...); empty when empty
   std::string executes;               // an EXECUTE: the name of the statement it runs
@@ -48,6 +49,9 @@ using PreparedStatements = std::map<std::string, std::shared_ptr<PreparedStateme
 // ones up to the highest $n) and describes it. `statements`: for an EXECUTE, the statement it runs
 // decides whether rows come back.
 Result<std::shared_ptr<PreparedStatement>> MakePrepared(const std::string& sql, std::vector<uint32_t> param_types,
+                                                        const PreparedStatements& statements);
+// The same for a statement already parsed (PREPARE's).
+Result<std::shared_ptr<PreparedStatement>> MakePrepared(sql::Statement stmt, std::vector<uint32_t> param_types,
                                                         const PreparedStatements& statements);
 
 // The values of the statement's parameters: `params` (nullopt: NULL) in `formats` (Bind's
@@ -63,7 +67,7 @@ std::vector<sql::Param> NullParams(const PreparedStatement& s);
 struct SqlPrepare {
   std::string name;
   std::vector<uint32_t> param_types;
-  std::string statement;  // the text after AS
+  sql::Statement statement;  // the statement after AS, as parsed
 };
 // PREPARE name [(type, ...)] AS statement.
 Result<SqlPrepare> ParseSqlPrepare(const sql::Statement& stmt);
@@ -100,8 +104,6 @@ struct BoundExecute {
   std::vector<sql::Param> params;
 };
 Result<BoundExecute> ResolveExecute(const sql::Statement& stmt, const PreparedStatements& statements);
-// The same for the text of one EXECUTE statement (a portal's, after Bind).
-Result<BoundExecute> ResolveExecute(std::string_view text, const PreparedStatements& statements);
 
 // The wire OID of a PREPARE parameter type.
 Result<uint32_t> ParamTypeOid(const sql::ast::TypeName& type_name);

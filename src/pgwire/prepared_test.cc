@@ -1,13 +1,12 @@
 // Prepared statements (prepared.h): SQL PREPARE / EXECUTE / DEALLOCATE parsed from PostgreSQL's
-// grammar, the namespace they share with the protocol's Parse, EXECUTE's arguments bound by the
-// same path as Bind's parameters, and the lexical helpers that find the inner texts (sql_text.h).
+// grammar, the namespace they share with the protocol's Parse, and EXECUTE's arguments bound by the
+// same path as Bind's parameters.
 #include "pgwire/prepared.h"
 
 #include <gtest/gtest.h>
 
 #include "common/sqlstate.h"
 #include "pgwire/message.h"
-#include "pgwire/sql_text.h"
 
 namespace laminar::pgwire {
 namespace {
@@ -21,15 +20,6 @@ sql::Statement One(const std::string& text) {
 
 std::string Err(const Status& st) { return std::string(SqlStateFor(st)) + " " + st.message(); }
 
-TEST(SqlTextTest, WordsSkipLiteralsAndComments) {
-  std::string_view s = "(a, ')', \")\", E'\\')', $$)$$, $x$ ) $x$, /* ) /* ) */ ) */ -- )\n f(1)) AS b";
-  EXPECT_EQ(FindWord(s, 0, "as"), s.size() - 4);
-  EXPECT_EQ(FindWord("x \"as\" 'as' as_1 $as$ as $as$", 0, "as"), std::nullopt);
-  EXPECT_EQ(SkipSpace("  -- c\n /* d */ x", 0), 16u);
-  EXPECT_EQ(SkipToken("$1+2", 0), 2u);
-  EXPECT_EQ(SkipToken("a$b c", 0), 3u);
-}
-
 TEST(SqlPrepareTest, NameTypesAndStatement) {
   auto p =
       ParseSqlPrepare(One("PREPARE q (bigint, text, double precision, timestamp with time zone, boolean, int, "
@@ -38,12 +28,13 @@ TEST(SqlPrepareTest, NameTypesAndStatement) {
   EXPECT_EQ(p->name, "q");
   EXPECT_EQ(p->param_types, (std::vector<uint32_t>{kOidInt8, kOidText, kOidFloat8, kOidTimestamptz, kOidBool, kOidInt4,
                                                    kOidInt2, kOidFloat4, kOidVarchar, kOidTimestamptz, kOidInt8}));
-  EXPECT_EQ(p->statement, "SELECT $1 AS x FROM t WHERE y = $2");
+  EXPECT_EQ(p->statement.kind, "SelectStmt");
+  EXPECT_EQ(sql::MaxParamNumber(p->statement), 2);
   p = ParseSqlPrepare(One("prepare \"My As\" as\n  select 'as' as \"AS\""));
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->name, "My As");
   EXPECT_TRUE(p->param_types.empty());
-  EXPECT_EQ(p->statement, "select 'as' as \"AS\"");
+  EXPECT_EQ(p->statement.kind, "SelectStmt");
   EXPECT_EQ(Err(ParseSqlPrepare(One("PREPARE q (numeric) AS SELECT $1")).status()).substr(0, 49),
             "0A000 type numeric is not supported as a paramete");
   EXPECT_EQ(Err(ParseSqlPrepare(One("PREPARE q (nosuch) AS SELECT $1")).status()),
@@ -164,14 +155,14 @@ TEST(PreparedTest, ResolveExecute) {
   ASSERT_TRUE(RunPrepareOrDeallocate(One("PREPARE z AS SELECT 1"), &statements).ok());
   auto b = ResolveExecute(One("EXECUTE q ('it''s')"), statements);
   ASSERT_TRUE(b.ok()) << Err(b.status());
-  EXPECT_EQ(b->stmt->sql, "SELECT $1 AS v");
+  EXPECT_EQ(b->stmt->sql, "PREPARE q (text) AS SELECT $1 AS v");  // as pg_prepared_statements shows it
   ASSERT_EQ(b->params.size(), 1u);
   EXPECT_EQ(b->params[0].value, Value::Text("it's"));
   EXPECT_TRUE(b->params[0].unknown);  // a text parameter: text of unknown type
   EXPECT_EQ(b->stmt, statements["q"]);
-  b = ResolveExecute("EXECUTE z", statements);
+  b = ResolveExecute(One("EXECUTE z"), statements);
   ASSERT_TRUE(b.ok());
-  EXPECT_EQ(b->stmt->sql, "SELECT 1");
+  EXPECT_EQ(b->stmt->kind, "SelectStmt");
   EXPECT_TRUE(b->params.empty());
   EXPECT_EQ(Err(ResolveExecute(One("EXECUTE nope (1)"), statements).status()),
             "26000 prepared statement \"nope\" does not exist");

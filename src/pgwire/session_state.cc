@@ -8,6 +8,7 @@
 
 #include "common/strings.h"
 #include "sql/parser.h"
+#include "sql/transformer.h"
 
 namespace laminar::pgwire {
 namespace {
@@ -24,67 +25,49 @@ const DefaultParam* FindDefault(std::string_view lower_name) {
   return nullptr;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (std::isspace(uint8_t(s.front())) || s.front() == ';')) s.remove_prefix(1);
-  while (!s.empty() && (std::isspace(uint8_t(s.back())) || s.back() == ';')) s.remove_suffix(1);
-  return s;
+// PostgreSQL's text of a list setting's item: search_path quotes what is not a plain lower-case
+// identifier ("$user"), as its GUC_LIST_QUOTE flag asks; other settings keep their items as given.
+// DateStyle's words are PostgreSQL's canonical spelling (ISO, MDY, Postgres) however written.
+std::string ListItem(const std::string& name, const std::string& item) {
+  if (name == "datestyle") {
+    std::string lower = Lower(item);
+    if (lower == "postgres" || lower == "german") return std::string(1, char(std::toupper(uint8_t(lower[0])))) + lower.substr(1);
+    std::string upper = item;
+    for (char& c : upper) c = char(std::toupper(uint8_t(c)));
+    return upper;
+  }
+  if (name != "search_path") return item;
+  bool plain = !item.empty() && !std::isdigit(uint8_t(item[0]));
+  for (char c : item) plain = plain && (std::islower(uint8_t(c)) || std::isdigit(uint8_t(c)) || c == '_');
+  if (plain) return item;
+  std::string out = "\"";
+  for (char c : item) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
 }
 
-// Lower-case with runs of white space as one space.
-std::string Normalize(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : Trim(s)) {
-    if (std::isspace(uint8_t(c))) {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += char(std::tolower(uint8_t(c)));
-  }
-  return out;
-}
-
-// 'text' → text ('' undone); "name" → name; else as is.
-std::string Unquote(std::string_view s) {
-  s = Trim(s);
-  if (s.size() >= 2 && (s.front() == '\'' || s.front() == '"') && s.back() == s.front()) {
-    char q = s.front();
-    std::string out;
-    for (size_t i = 1; i + 1 < s.size(); i++) {
-      out += s[i];
-      if (s[i] == q && i + 2 < s.size() && s[i + 1] == q) i++;
-    }
-    return out;
-  }
-  return std::string(s);
+Status FailedBlock() {
+  return InvalidArgument(ErrorCode::kInFailedSqlTransaction,
+                         "current transaction is aborted, commands ignored until end of transaction block");
 }
 
 }  // namespace
 
-std::string_view TrimStatement(std::string_view s) { return Trim(s); }
-std::string NormalizeStatement(std::string_view s) { return Normalize(s); }
-
-// A tag for a statement the engine answered without one (e.g. CREATE ... IF NOT EXISTS that
-// changed nothing): its leading keywords.
-std::string FallbackTag(std::string_view text) {
-  std::string n = Normalize(text);
-  std::string tag = n.substr(0, n.find(' '));
-  for (const char* t : {"create materialized view", "create table", "drop materialized view", "drop table"}) {
-    if (n.starts_with(t)) tag = t;
+std::string FallbackTag(const sql::Statement& stmt) {
+  if (stmt.kind == "CreateStmt") return "CREATE TABLE";
+  if (stmt.kind == "CreateTableAsStmt") {
+    auto create = sql::TransformCreateMatView(stmt);
+    return create.ok() && create->matview ? "CREATE MATERIALIZED VIEW" : "CREATE TABLE AS";
   }
-  for (char& c : tag) c = char(std::toupper(uint8_t(c)));
-  return tag;
-}
-
-bool IsOneSelect(std::string_view text) {
-  auto parsed = sql::Parse(text);
-  return parsed.ok() && parsed->size() == 1 && parsed->front().kind == "SelectStmt";
+  if (stmt.kind == "DropStmt") {
+    auto drop = sql::TransformDrop(stmt);
+    return drop.ok() ? "DROP " + drop->object_words : "DROP";
+  }
+  return sql::DescribeKind(stmt.kind);
 }
 
 SessionState::SessionState() {
   for (const DefaultParam& p : DefaultParams()) params_[Lower(p.name)] = {p.name, p.value};
+  reset_values_ = params_;
 }
 
 std::vector<std::pair<std::string, std::string>> SessionState::ReportedParams() const {
@@ -92,6 +75,25 @@ std::vector<std::pair<std::string, std::string>> SessionState::ReportedParams() 
   for (const DefaultParam& d : DefaultParams())
     if (d.reported) out.push_back({d.name, params_.at(Lower(d.name)).second});
   return out;
+}
+
+Result<Outcome> SessionState::Answer(sql::ast::SessionStmt stmt, bool describe_only, const RunSelect& run) {
+  using namespace sql::ast;
+  if (auto* t = std::get_if<TransactionStmt>(&stmt)) return Transaction(*t);
+  if (auto* d = std::get_if<DiscardStmt>(&stmt)) return Discard(*d);
+  auto* set = std::get_if<SetStmt>(&stmt);
+  if (set && (set->kind == SetStmt::Kind::kTransaction || set->kind == SetStmt::Kind::kSessionCharacteristics)) {
+    RETURN_IF_ERROR(CheckTransactionOptions(set->options));
+    Outcome o;
+    o.tag = "SET";
+    return o;
+  }
+  if (tx_ == Tx::kFailed) return FailedBlock();
+  if (set) return Set(*set);
+  if (auto* s = std::get_if<ShowStmt>(&stmt)) return Show(*s);
+  if (auto* d = std::get_if<DeclareCursorStmt>(&stmt)) return Declare(std::move(*d), run);
+  if (auto* f = std::get_if<FetchStmt>(&stmt)) return Fetch(*f, describe_only);
+  return Close(std::get<CloseStmt>(stmt));
 }
 
 // ---- Transaction blocks ----
@@ -105,69 +107,65 @@ std::vector<std::pair<std::string, std::string>> SessionState::ReportedParams() 
 // Isolation: READ COMMITTED (and READ UNCOMMITTED, the same in PostgreSQL) is what each
 // statement gets; REPEATABLE READ and SERIALIZABLE are refused (0A000). Savepoints, two-phase
 // commit and AND CHAIN: 0A000. DISCARD ALL resets the session's parameters and statements.
-std::optional<Result<Outcome>> SessionState::Transaction(std::string_view text) {
-  std::string n = Normalize(text);
-  bool lead = false;
-  for (std::string_view w : {"begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release",
-                             "prepare transaction", "set transaction", "set session characteristics", "discard"})
-    lead = lead || n == w || (n.starts_with(w) && n.size() > w.size() && n[w.size()] == ' ');
-  if (!lead) return std::nullopt;
-  auto parsed = sql::Parse(text);
-  if (!parsed.ok() || parsed->size() != 1) return std::nullopt;  // the normal path reports it
-  const sql::Statement& st = parsed->front();
-  const nlohmann::json& node = st.node.begin().value();
+// SET LOCAL lasts until the block ends (outside one it only warns, as in PostgreSQL).
+Result<Outcome> SessionState::Transaction(const sql::ast::TransactionStmt& t) {
+  using K = sql::ast::TransactionStmt::Kind;
   Outcome o;
-  if (st.kind == "VariableSetStmt") {
-    std::string name = node.value("name", "");
-    if (name != "TRANSACTION" && name != "SESSION CHARACTERISTICS") return std::nullopt;
-    if (Status s = CheckTransactionOptions(node.value("args", nlohmann::json())); !s.ok()) return Result<Outcome>(s);
-    o.tag = "SET";
-    return Result<Outcome>(std::move(o));
-  }
-  if (st.kind == "DiscardStmt") {
-    std::string target = node.value("target", "");
-    std::string what = target.starts_with("DISCARD_") ? target.substr(8) : target;
-    if (tx_ != Tx::kIdle)
-      return Result<Outcome>(InvalidArgument(ErrorCode::kActiveSqlTransaction,
-                                             "DISCARD {} cannot run inside a transaction block", what));
-    if (target == "DISCARD_ALL") {
-      for (const DefaultParam& d : DefaultParams()) {
-        auto& cur = params_[Lower(d.name)];
-        if (d.reported && cur.second != d.value) o.reports.push_back({d.name, d.value});
-        cur = {d.name, d.value};
-      }
-      for (auto it = params_.begin(); it != params_.end();)
-        it = FindDefault(it->first) ? std::next(it) : params_.erase(it);
-      discard_statements_ = true;  // the session drops its prepared statements
-    }
-    o.tag = "DISCARD " + what;
-    return Result<Outcome>(std::move(o));
-  }
-  if (st.kind != "TransactionStmt") return std::nullopt;
-  std::string kind = node.value("kind", "");
-  if (node.value("chain", false)) return Result<Outcome>(Unimplemented("AND CHAIN is not supported: Laminar has no transactions"));
-  if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") {
-    if (tx_ == Tx::kFailed)
-      return Result<Outcome>(InvalidArgument(ErrorCode::kInFailedSqlTransaction,
-                                             "current transaction is aborted, commands ignored until end of transaction block"));
-    if (Status s = CheckTransactionOptions(node.value("options", nlohmann::json())); !s.ok()) return Result<Outcome>(s);
+  if (t.kind == K::kOther)
+    return Unimplemented("{} is not supported: Laminar has no transactions (a block only groups statements)", t.words);
+  if (t.chain) return Unimplemented("AND CHAIN is not supported: Laminar has no transactions");
+  if (t.kind == K::kBegin || t.kind == K::kStart) {
+    if (tx_ == Tx::kFailed) return FailedBlock();
+    RETURN_IF_ERROR(CheckTransactionOptions(t.options));
     if (tx_ == Tx::kBlock) o.warnings.push_back({"25001", "there is already a transaction in progress"});
     tx_ = Tx::kBlock;
-    o.tag = kind == "TRANS_STMT_BEGIN" ? "BEGIN" : "START TRANSACTION";
-    return Result<Outcome>(std::move(o));
+    o.tag = t.kind == K::kBegin ? "BEGIN" : "START TRANSACTION";
+    return o;
   }
-  if (kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_ROLLBACK") {
-    if (tx_ == Tx::kIdle) o.warnings.push_back({"25P01", "there is no transaction in progress"});
-    // COMMIT of a failed block rolls it back, as in PostgreSQL.
-    o.tag = kind == "TRANS_STMT_COMMIT" && tx_ != Tx::kFailed ? "COMMIT" : "ROLLBACK";
-    tx_ = Tx::kIdle;
-    // The block's cursors end with it; WITH HOLD ones stay (kept whole already).
-    for (auto it = cursors_.begin(); it != cursors_.end();) it = it->second.hold ? std::next(it) : cursors_.erase(it);
-    return Result<Outcome>(std::move(o));
+  if (tx_ == Tx::kIdle) o.warnings.push_back({"25P01", "there is no transaction in progress"});
+  // COMMIT of a failed block rolls it back, as in PostgreSQL.
+  o.tag = t.kind == K::kCommit && tx_ != Tx::kFailed ? "COMMIT" : "ROLLBACK";
+  tx_ = Tx::kIdle;
+  // The block's cursors end with it; WITH HOLD ones stay (kept whole already).
+  for (auto it = cursors_.begin(); it != cursors_.end();) it = it->second.hold ? std::next(it) : cursors_.erase(it);
+  // SET LOCAL values end with it.
+  for (auto& [key, before] : local_saved_) {
+    std::string now = params_.count(key) ? params_[key].second : std::string();
+    if (before) {
+      params_[key] = *before;
+    } else {
+      params_.erase(key);
+    }
+    const DefaultParam* d = FindDefault(key);
+    if (d && d->reported && before && before->second != now) o.reports.push_back({d->name, before->second});
   }
-  std::string what = kind.starts_with("TRANS_STMT_") ? kind.substr(11) : kind;
-  for (char& c : what) c = c == '_' ? ' ' : c;
-  return Result<Outcome>(Unimplemented("{} is not supported: Laminar has no transactions (a block only groups statements)", what));
+  local_saved_.clear();
+  return o;
+}
+
+Result<Outcome> SessionState::Discard(const sql::ast::DiscardStmt& d) {
+  if (tx_ != Tx::kIdle)
+    return InvalidArgument(ErrorCode::kActiveSqlTransaction, "DISCARD {} cannot run inside a transaction block", d.words);
+  Outcome o;
+  if (d.target == sql::ast::DiscardStmt::Target::kAll) {
+    ResetAll(&o);
+    discard_statements_ = true;  // the session drops its prepared statements
+  }
+  o.tag = "DISCARD " + d.words;
+  return o;
+}
+
+// The isolation level and access mode options of BEGIN / SET TRANSACTION.
+Status SessionState::CheckTransactionOptions(const std::vector<sql::ast::TransactionOption>& options) {
+  for (const sql::ast::TransactionOption& o : options) {
+    if (o.name != "transaction_isolation") continue;  // READ ONLY / DEFERRABLE: accepted
+    if (o.value == "read committed" || o.value == "read uncommitted") continue;
+    std::string level = o.value;
+    for (char& c : level) c = char(std::toupper(uint8_t(c)));
+    return Unimplemented("isolation level {} is not supported: Laminar runs every statement on its own snapshot "
+                         "(READ COMMITTED)", level);
+  }
+  return Status::OK();
 }
 
 // ---- SQL cursors ----
@@ -178,190 +176,128 @@ std::optional<Result<Outcome>> SessionState::Transaction(std::string_view text) 
 // (bounded by [query] max_result_rows, like an Execute with a row limit); FETCH hands them out
 // in order. Without WITH HOLD a cursor needs a transaction block and ends with it. Forward only:
 // SCROLL, BACKWARD, ABSOLUTE, RELATIVE and FETCH 0 give 0A000. At most kMaxCursors per session.
-// `describe_only` (Describe of a prepared FETCH): the columns, no row consumed.
-std::optional<Result<Outcome>> SessionState::Cursor(std::string_view text, bool describe_only, const RunSelect& run) {
-  std::string n = Normalize(text);
-  bool lead = false;
-  for (std::string_view w : {"declare", "fetch", "move", "close"})
-    lead = lead || n == w || (n.starts_with(w) && n.size() > w.size() && n[w.size()] == ' ');
-  if (!lead) return std::nullopt;
-  auto parsed = sql::Parse(text);
-  if (!parsed.ok() || parsed->size() != 1) return std::nullopt;  // the normal path reports it
-  const sql::Statement& st = parsed->front();
-  if (st.kind != "DeclareCursorStmt" && st.kind != "FetchStmt" && st.kind != "ClosePortalStmt") return std::nullopt;
-  const nlohmann::json& node = st.node.begin().value();
-  std::string name = node.value("portalname", "");
+Result<Outcome> SessionState::Declare(sql::ast::DeclareCursorStmt d, const RunSelect& run) {
+  if (d.scroll) return Unimplemented("SCROLL cursors are not supported: cursors read forward only");
+  if (!d.hold && tx_ == Tx::kIdle)
+    return InvalidArgument(ErrorCode::kNoActiveSqlTransaction, "DECLARE CURSOR can only be used in transaction blocks");
+  if (cursors_.count(d.name)) return InvalidArgument(ErrorCode::kDuplicateCursor, "cursor \"{}\" already exists", d.name);
+  if (cursors_.size() >= kMaxCursors)
+    return ResourceExhausted("too many open cursors (at most {} per session): CLOSE some", kMaxCursors);
+  if (!run) return Internal("DECLARE without a way to run its query");
+  ASSIGN_OR_RETURN(Outcome rows, run(*d.query));
+  OpenCursor c;
+  c.outcome = std::move(rows);
+  c.binary = d.binary;
+  c.hold = d.hold;
+  cursors_.emplace(d.name, std::move(c));
   Outcome o;
-  if (st.kind == "ClosePortalStmt") {
-    if (name.empty()) {
-      cursors_.clear();
-    } else if (!cursors_.erase(name)) {
-      return Result<Outcome>(InvalidArgument(ErrorCode::kInvalidCursorName, "cursor \"{}\" does not exist", name));
-    }
-    o.tag = "CLOSE CURSOR";
-    return Result<Outcome>(std::move(o));
+  o.tag = "DECLARE CURSOR";
+  return o;
+}
+
+Result<Outcome> SessionState::Fetch(const sql::ast::FetchStmt& f, bool describe_only) {
+  using D = sql::ast::FetchStmt::Direction;
+  const char* verb = f.move ? "MOVE" : "FETCH";
+  if (f.direction != D::kForward || f.count <= 0) {
+    static const char* kWords[] = {"FORWARD", "BACKWARD", "ABSOLUTE", "RELATIVE"};
+    std::string what = f.direction == D::kForward ? fmt::format("{} 0", verb) : kWords[int(f.direction)];
+    return Unimplemented("{} is not supported: cursors read forward only ({} [FORWARD] n | ALL | NEXT)", what, verb);
   }
-  if (st.kind == "DeclareCursorStmt") {
-    int64_t options = node.value("options", int64_t(0));
-    constexpr int64_t kBinary = 0x1, kScroll = 0x2, kHold = 0x20;  // PostgreSQL's CURSOR_OPT_*
-    if (options & kScroll) return Result<Outcome>(Unimplemented("SCROLL cursors are not supported: cursors read forward only"));
-    bool hold = options & kHold;
-    if (!hold && tx_ == Tx::kIdle)
-      return Result<Outcome>(InvalidArgument(ErrorCode::kNoActiveSqlTransaction,
-                                             "DECLARE CURSOR can only be used in transaction blocks"));
-    if (cursors_.count(name))
-      return Result<Outcome>(InvalidArgument(ErrorCode::kDuplicateCursor, "cursor \"{}\" already exists", name));
-    if (cursors_.size() >= kMaxCursors)
-      return Result<Outcome>(ResourceExhausted("too many open cursors (at most {} per session): CLOSE some", kMaxCursors));
-    // The query: the text after the first FOR that follows the CURSOR keyword.
-    std::string lower = Lower(st.text);
-    size_t at = FindWord(lower, "cursor", 0);
-    at = at == std::string::npos ? at : FindWord(lower, "for", at + 6);
-    if (at == std::string::npos)
-      return Result<Outcome>(InvalidArgument(ErrorCode::kSyntaxError, "syntax error in DECLARE: no FOR query"));
-    std::string query(Trim(std::string_view(st.text).substr(at + 3)));
-    if (!IsOneSelect(query)) return Result<Outcome>(Unimplemented("DECLARE ... CURSOR FOR needs a SELECT"));
-    Result<Outcome> rows = run(query);
-    if (!rows.ok()) return Result<Outcome>(rows.status());
-    OpenCursor c;
-    c.outcome = std::move(*rows);
-    c.binary = options & kBinary;
-    c.hold = hold;
-    cursors_.emplace(name, std::move(c));
-    o.tag = "DECLARE CURSOR";
-    return Result<Outcome>(std::move(o));
-  }
-  // FETCH / MOVE.
-  bool move = node.value("ismove", false);
-  std::string direction = node.value("direction", "FETCH_FORWARD");
-  int64_t count = node.value("howMany", int64_t(0));
-  if (direction != "FETCH_FORWARD" || count <= 0)
-    return Result<Outcome>(Unimplemented("{} is not supported: cursors read forward only ({} [FORWARD] n | ALL | NEXT)",
-                                         direction == "FETCH_FORWARD" ? "FETCH 0" : direction.substr(6), move ? "MOVE" : "FETCH"));
-  auto it = cursors_.find(name);
-  if (it == cursors_.end())
-    return Result<Outcome>(InvalidArgument(ErrorCode::kInvalidCursorName, "cursor \"{}\" does not exist", name));
+  auto it = cursors_.find(f.name);
+  if (it == cursors_.end()) return InvalidArgument(ErrorCode::kInvalidCursorName, "cursor \"{}\" does not exist", f.name);
   OpenCursor& c = it->second;
-  o.returns_rows = !move;
+  Outcome o;
+  o.returns_rows = !f.move;
   o.columns = c.outcome.columns;
-  if (describe_only) return Result<Outcome>(std::move(o));
+  if (describe_only) return o;
   size_t from = c.next_row;
-  size_t to = from + std::min<uint64_t>(uint64_t(count), c.outcome.rows.size() - from);
-  if (!move)
+  size_t to = from + std::min<uint64_t>(uint64_t(f.count), c.outcome.rows.size() - from);
+  if (!f.move)
     for (size_t r = from; r < to; r++) o.rows.push_back(std::move(c.outcome.rows[r]));
   c.next_row = to;
-  o.tag = fmt::format("{} {}", move ? "MOVE" : "FETCH", to - from);
+  o.tag = fmt::format("{} {}", verb, to - from);
   o.binary = c.binary;
-  return Result<Outcome>(std::move(o));
+  return o;
 }
 
-// The position of `word` in lower-case `s` at or after `from`, as a whole word; npos if none.
-size_t SessionState::FindWord(const std::string& s, std::string_view word, size_t from) {
-  auto is_word = [](char ch) { return std::isalnum(uint8_t(ch)) || ch == '_'; };
-  for (size_t at = s.find(word, from); at != std::string::npos; at = s.find(word, at + 1)) {
-    bool before = at == 0 || !is_word(s[at - 1]);
-    bool after = at + word.size() >= s.size() || !is_word(s[at + word.size()]);
-    if (before && after) return at;
-  }
-  return std::string::npos;
-}
-
-// The isolation level and access mode options of BEGIN / SET TRANSACTION.
-Status SessionState::CheckTransactionOptions(const nlohmann::json& options) {
-  if (!options.is_array()) return Status::OK();
-  for (const nlohmann::json& o : options) {
-    if (!o.contains("DefElem")) continue;
-    const nlohmann::json& d = o["DefElem"];
-    if (d.value("defname", "") != "transaction_isolation") continue;  // READ ONLY / DEFERRABLE: accepted
-    std::string level;
-    if (d.contains("arg") && d["arg"].contains("A_Const") && d["arg"]["A_Const"].contains("sval"))
-      level = d["arg"]["A_Const"]["sval"].value("sval", "");
-    if (level == "read committed" || level == "read uncommitted") continue;
-    for (char& c : level) c = char(std::toupper(uint8_t(c)));
-    return Unimplemented("isolation level {} is not supported: Laminar runs every statement on its own snapshot "
-                         "(READ COMMITTED)", level);
-  }
-  return Status::OK();
-}
-
-// SET, RESET and SHOW, answered here; nullopt for everything else.
-std::optional<Result<Outcome>> SessionState::Settings(std::string_view text) {
-  std::string n = Normalize(text);
-  if (n.starts_with("set ")) return Result<Outcome>(Set(Trim(text).substr(4)));
-  if (n.starts_with("reset ")) {
-    std::string name = Lower(Unquote(Trim(text).substr(6)));
-    Outcome o;
-    o.tag = "RESET";
-    if (const DefaultParam* d = FindDefault(name)) {
-      if (sql::IsReadOnlySetting(name))
-        return Result<Outcome>(InvalidArgument(ErrorCode::kCantChangeRuntimeParam,
-                                               "parameter \"{}\" cannot be changed", d->name));
-      params_[name] = {d->name, d->value};
-      if (d->reported) o.reports.push_back({d->name, d->value});
-      return Result<Outcome>(std::move(o));
-    }
-    params_.erase(name);
-    return Result<Outcome>(std::move(o));
-  }
-  if (n.starts_with("show ")) {
-    std::string name = Unquote(Trim(text).substr(5));
-    if (Lower(name) == "time zone") name = "TimeZone";
-    if (Lower(name) == "transaction isolation level") name = "transaction_isolation";
-    auto it = params_.find(Lower(name));
-    if (it == params_.end())
-      return Result<Outcome>(InvalidArgument(ErrorCode::kUndefinedObject,
-                                             "unrecognized configuration parameter \"{}\"", name));
-    Outcome o;
-    o.returns_rows = true;
-    o.columns = {{Lower(name), Type::kText}};
-    o.rows = {{Value::Text(it->second.second)}};
-    o.tag = "SHOW";
-    return Result<Outcome>(std::move(o));
-  }
-  return std::nullopt;
-}
-
-// `[SESSION|LOCAL] name {=|TO} value`, `TIME ZONE value`.
-Result<Outcome> SessionState::Set(std::string_view rest) {
-  rest = Trim(rest);
-  for (std::string_view kw : {"session ", "local "}) {
-    if (Lower(rest.substr(0, kw.size())) == kw) rest = Trim(rest.substr(kw.size()));
-  }
-  std::string name, value;
-  if (Lower(rest.substr(0, 10)) == "time zone ") {
-    name = "TimeZone";
-    value = Unquote(rest.substr(10));
-  } else {
-    size_t end = rest.find_first_of(" \t\n=");
-    if (end == std::string_view::npos || end == 0)
-      return InvalidArgument(ErrorCode::kSyntaxError, "syntax error in SET: \"{}\"", rest);
-    name = Unquote(rest.substr(0, end));
-    std::string_view v = Trim(rest.substr(end));
-    if (!v.empty() && v.front() == '=') {
-      v = v.substr(1);
-    } else if (Lower(v.substr(0, 3)) == "to " || Lower(v.substr(0, 3)) == "to\t") {
-      v = v.substr(3);
-    } else {
-      return InvalidArgument(ErrorCode::kSyntaxError, "syntax error in SET: expected = or TO after \"{}\"", name);
-    }
-    v = Trim(v);
-    if (v.empty()) return InvalidArgument(ErrorCode::kSyntaxError, "syntax error in SET: no value for \"{}\"", name);
-    // A list keeps its text ("ISO, MDY"); a single quoted value is unquoted.
-    value = Unquote(v);
+Result<Outcome> SessionState::Close(const sql::ast::CloseStmt& c) {
+  if (!c.name) {
+    cursors_.clear();
+  } else if (!cursors_.erase(*c.name)) {
+    return InvalidArgument(ErrorCode::kInvalidCursorName, "cursor \"{}\" does not exist", *c.name);
   }
   Outcome o;
-  o.tag = "SET";
-  std::string key = Lower(name);
+  o.tag = "CLOSE CURSOR";
+  return o;
+}
+
+// ---- SET, RESET, SHOW ----
+
+Result<Outcome> SessionState::Set(const sql::ast::SetStmt& s) {
+  using K = sql::ast::SetStmt::Kind;
+  Outcome o;
+  o.tag = s.kind == K::kReset || s.kind == K::kResetAll ? "RESET" : "SET";
+  if (s.kind == K::kResetAll) {
+    ResetAll(&o);
+    return o;
+  }
+  std::string key = Lower(s.name);
   const DefaultParam* dflt = FindDefault(key);
-  if (Lower(value) == "default") {
-    if (dflt) {
-      value = dflt->value;
-    } else {
+  if (s.local && tx_ == Tx::kIdle) {
+    o.warnings.push_back({"25P01", "SET LOCAL can only be used in transaction blocks"});
+    return o;
+  }
+  if (s.local && !local_saved_.count(key)) {
+    auto it = params_.find(key);
+    local_saved_[key] = it == params_.end() ? std::nullopt : std::optional(it->second);
+  }
+  if (s.kind == K::kDefault || s.kind == K::kReset) {
+    auto reset = reset_values_.find(key);
+    if (reset == reset_values_.end()) {
+      if (dflt && sql::IsReadOnlySetting(key))
+        return InvalidArgument(ErrorCode::kCantChangeRuntimeParam, "parameter \"{}\" cannot be changed", dflt->name);
       params_.erase(key);
       return o;
     }
+    RETURN_IF_ERROR(ApplySetting(reset->second.first, reset->second.second, &o));
+    return o;
   }
-  RETURN_IF_ERROR(ApplySetting(name, value, &o));
+  // A list is shown as PostgreSQL does: its items joined by ", ".
+  std::string value;
+  for (const std::string& v : s.values) value += (value.empty() ? "" : ", ") + ListItem(key, v);
+  RETURN_IF_ERROR(ApplySetting(dflt ? dflt->name : s.name, value, &o));
+  return o;
+}
+
+// Every parameter back to its reset value (RESET ALL, DISCARD ALL); custom ones set since are
+// dropped.
+void SessionState::ResetAll(Outcome* o) {
+  for (const auto& [key, param] : reset_values_) {
+    const DefaultParam* d = FindDefault(key);
+    auto& cur = params_[key];
+    if (d && d->reported && cur.second != param.second) o->reports.push_back({d->name, param.second});
+    cur = param;
+  }
+  for (auto it = params_.begin(); it != params_.end();) it = reset_values_.count(it->first) ? std::next(it) : params_.erase(it);
+}
+
+Result<Outcome> SessionState::Show(const sql::ast::ShowStmt& s) const {
+  Outcome o;
+  o.returns_rows = true;
+  o.tag = "SHOW";
+  if (s.name == "all") {
+    o.columns = {{"name", Type::kText}, {"setting", Type::kText}, {"description", Type::kText}};
+    for (const auto& [key, param] : params_) {
+      // Laminar keeps no descriptions of its parameters: NULL.
+      o.rows.push_back({Value::Text(param.first), Value::Text(param.second), Value::Null()});
+    }
+    return o;
+  }
+  auto it = params_.find(Lower(s.name));
+  if (it == params_.end())
+    return InvalidArgument(ErrorCode::kUndefinedObject, "unrecognized configuration parameter \"{}\"", s.name);
+  o.columns = {{it->second.first, Type::kText}};
+  o.rows = {{Value::Text(it->second.second)}};
   return o;
 }
 

@@ -13,8 +13,6 @@
 // Thread safety: none; one per connection, used by the connection's thread.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -27,6 +25,8 @@
 #include "common/status.h"
 #include "common/types.h"
 #include "serving/result.h"
+#include "sql/ast_session.h"
+#include "sql/parser.h"
 
 namespace laminar::pgwire {
 
@@ -43,13 +43,9 @@ struct Outcome {
   bool binary = false;  // rows of a BINARY cursor: binary format whatever the client asked
 };
 
-// Statement text: without white space and ';' at both ends; lower case with runs of white space
-// as one space; a tag for a statement the engine answered without one (its leading keywords).
-std::string_view TrimStatement(std::string_view s);
-std::string NormalizeStatement(std::string_view s);
-std::string FallbackTag(std::string_view text);
-// True when `text` parses as exactly one SELECT.
-bool IsOneSelect(std::string_view text);
+// The command tag of a statement the engine ran without giving one: PostgreSQL's tag for its kind
+// ("CREATE TABLE", "DROP MATERIALIZED VIEW", "COPY").
+std::string FallbackTag(const sql::Statement& stmt);
 
 class SessionState {
  public:
@@ -63,19 +59,21 @@ class SessionState {
   // Sets parameter `name` (SET, set_config(), the startup packet); a reported one is added to
   // o->reports when `o` is given. InvalidArgument for a read-only parameter.
   Status ApplySetting(const std::string& name, const std::string& value, Outcome* o);
+  // Makes the parameters' current values (after the startup packet's) the ones RESET, SET ...
+  // DEFAULT, RESET ALL and DISCARD ALL go back to, as PostgreSQL does.
+  void KeepAsResetValues() { reset_values_ = params_; }
   // The parameters by lower-case name: (canonical name, value), as SHOW sees them.
   const std::map<std::string, std::pair<std::string, std::string>>& params() const { return params_; }
 
-  // ---- Statements answered here (nullopt: not such a statement) ----
-  // BEGIN/START TRANSACTION, COMMIT/END, ROLLBACK/ABORT, savepoints and two-phase commit (0A000),
-  // SET TRANSACTION / SET SESSION CHARACTERISTICS, DISCARD.
-  std::optional<Result<Outcome>> Transaction(std::string_view text);
-  // SET, RESET, SHOW.
-  std::optional<Result<Outcome>> Settings(std::string_view text);
-  // DECLARE / FETCH / MOVE / CLOSE. `run` runs DECLARE's SELECT to completion (rows kept).
-  // `describe_only` (Describe of a prepared FETCH): the columns, no row consumed.
-  using RunSelect = std::function<Result<Outcome>(std::string_view select)>;
-  std::optional<Result<Outcome>> Cursor(std::string_view text, bool describe_only, const RunSelect& run);
+  // ---- Statements answered here ----
+  // The session's answer to `stmt` (sql/ast_session.h, made by sql::TransformSessionStmt): SET,
+  // RESET, SHOW; BEGIN/START TRANSACTION, COMMIT/END, ROLLBACK/ABORT, savepoints and two-phase
+  // commit (0A000), SET TRANSACTION / SET SESSION CHARACTERISTICS, DISCARD; DECLARE, FETCH, MOVE,
+  // CLOSE. In a failed block only the transaction statements run (25P02 for the others).
+  // `run` runs DECLARE's SELECT to completion (its rows are kept); `describe_only` (Describe of
+  // a prepared FETCH): the columns, no row consumed.
+  using RunSelect = std::function<Result<Outcome>(const sql::ast::SelectStmt& select)>;
+  Result<Outcome> Answer(sql::ast::SessionStmt stmt, bool describe_only, const RunSelect& run);
 
   // ---- The transaction block ----
   char TxStatus() const { return tx_ == Tx::kIdle ? 'I' : (tx_ == Tx::kBlock ? 'T' : 'E'); }  // ReadyForQuery
@@ -97,14 +95,23 @@ class SessionState {
   };
   enum class Tx { kIdle, kBlock, kFailed };
 
-  Result<Outcome> Set(std::string_view rest);
-  static Status CheckTransactionOptions(const nlohmann::json& options);
-  static size_t FindWord(const std::string& s, std::string_view word, size_t from);
+  Result<Outcome> Transaction(const sql::ast::TransactionStmt& t);
+  Result<Outcome> Discard(const sql::ast::DiscardStmt& d);
+  Result<Outcome> Set(const sql::ast::SetStmt& s);
+  Result<Outcome> Show(const sql::ast::ShowStmt& s) const;
+  Result<Outcome> Declare(sql::ast::DeclareCursorStmt d, const RunSelect& run);
+  Result<Outcome> Fetch(const sql::ast::FetchStmt& f, bool describe_only);
+  Result<Outcome> Close(const sql::ast::CloseStmt& c);
+  void ResetAll(Outcome* o);
+  static Status CheckTransactionOptions(const std::vector<sql::ast::TransactionOption>& options);
 
   std::map<std::string, std::pair<std::string, std::string>> params_;  // lower name → (name, value)
+  std::map<std::string, std::pair<std::string, std::string>> reset_values_;  // what RESET goes back to
   Tx tx_ = Tx::kIdle;
   std::map<std::string, OpenCursor> cursors_;
   bool discard_statements_ = false;
+  // SET LOCAL in a block: each parameter's (name, value) before it, restored when the block ends.
+  std::map<std::string, std::optional<std::pair<std::string, std::string>>> local_saved_;
 };
 
 }  // namespace laminar::pgwire

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sql/ast.h"
+#include "sql/parser.h"
 
 namespace laminar::sql::ast {
 
@@ -97,12 +98,13 @@ struct CopyStmt {
   std::vector<DdlOption> options;
 };
 
-// PREPARE name [(type, ...)] AS statement (the statement stays text: sql/parser.h gives it to the
-// session, which parses it when preparing); EXECUTE name [(arg, ...)]; DEALLOCATE [PREPARE]
-// name | ALL (name nullopt).
+// PREPARE name [(type, ...)] AS statement (the statement as parsed: its node and kind, with the
+// PREPARE's text, for the session to prepare as it would a Parse message's); EXECUTE name
+// [(arg, ...)]; DEALLOCATE [PREPARE] name | ALL (name nullopt).
 struct PrepareStmt {
   std::string name;
   std::vector<TypeName> arg_types;
+  Statement statement;
 };
 struct ExecuteStmt {
   std::string name;

@@ -53,6 +53,7 @@
 #include "common/status.h"
 #include "sql/ast.h"
 #include "sql/ast_ddl.h"
+#include "sql/ast_session.h"
 #include "sql/parser.h"
 
 namespace laminar::sql {
@@ -84,5 +85,9 @@ Result<ast::CopyStmt> TransformCopy(const Statement& statement);
 Result<ast::PrepareStmt> TransformPrepare(const Statement& statement);
 Result<ast::ExecuteStmt> TransformExecute(const Statement& statement);
 Result<ast::DeallocateStmt> TransformDeallocate(const Statement& statement);
+// A statement a PostgreSQL session answers itself (sql/ast_session.h: SET, RESET, SHOW,
+// BEGIN/COMMIT/ROLLBACK and the rest of TransactionStmt, DISCARD, DECLARE, FETCH/MOVE, CLOSE);
+// nullopt for any other kind. `SET name FROM CURRENT` is Unimplemented.
+Result<std::optional<ast::SessionStmt>> TransformSessionStmt(const Statement& statement);
 
 }  // namespace laminar::sql

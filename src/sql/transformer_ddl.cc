@@ -246,6 +246,11 @@ Result<ast::PrepareStmt> TransformPrepare(const Statement& statement) {
     ASSIGN_OR_RETURN(ast::TypeName type, TransformTypeName(t));
     p.arg_types.push_back(std::move(type));
   }
+  const json& query = Field(ps, "query");
+  if (!query.is_object() || query.size() != 1) return Malformed("PREPARE without a statement");
+  p.statement.node = query;
+  p.statement.kind = query.begin().key();
+  p.statement.text = statement.text;
   return p;
 }
 

@@ -8,14 +8,15 @@ export class PgClient {
     this.buf = Buffer.alloc(0);
     this.waiters = [];
   }
-  async connect() {
+  async connect(extra = {}) {  // extra: more startup parameters ({application_name: ...})
     this.sock = net.connect(this.port, '127.0.0.1');
     await new Promise((res, rej) => (this.sock.once('connect', res), this.sock.once('error', rej)));
     this.sock.on('data', (d) => {
       this.buf = Buffer.concat([this.buf, d]);
       this.waiters.splice(0).forEach((w) => w());
     });
-    const params = Buffer.from('user\0u\0database\0laminar\0\0');
+    const more = Object.entries(extra).map(([k, v]) => `${k}\0${v}\0`).join('');
+    const params = Buffer.from(`user\0u\0database\0laminar\0${more}\0`);
     const head = Buffer.alloc(8);
     head.writeInt32BE(8 + params.length);
     head.writeInt32BE(196608, 4);

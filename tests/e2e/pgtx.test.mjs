@@ -115,6 +115,35 @@ test('refused: other isolation levels, savepoints, AND CHAIN, DISCARD inside a b
   c.close();
 });
 
+test('SET, SHOW and RESET as PostgreSQL reads them: lists, LOCAL, DEFAULT, RESET ALL to the startup values, SHOW ALL', async () => {
+  const c = new PgClient(pgPort);
+  await c.connect({ application_name: 'startup-app' });
+  let m = await q(c, 'SET search_path = "$user", public; SHOW search_path; SET DateStyle = ISO, DMY; SHOW DateStyle');
+  assert.deepEqual(dataRows(m).map((r) => r[0].toString()), ['"$user", public', 'ISO, DMY']);
+  m = await q(c, 'SHOW TIME ZONE');
+  assert.equal(cstr(m.find((x) => x.type === 'T').body, 2), 'TimeZone', 'the column is the canonical name');
+  // SET LOCAL lasts until the block ends; outside one it only warns.
+  m = await q(c, "BEGIN; SET LOCAL application_name = 'in-block'; SHOW application_name; COMMIT; SHOW application_name");
+  assert.deepEqual(dataRows(m).map((r) => r[0].toString()), ['in-block', 'startup-app']);
+  m = await q(c, "SET LOCAL application_name = 'nowhere'; SHOW application_name");
+  assert.match(m.find((x) => x.type === 'N').body.toString(), /C25P01\0.*SET LOCAL can only be used in transaction blocks/s);
+  assert.deepEqual(dataRows(m).map((r) => r[0].toString()), ['startup-app']);
+  // DEFAULT and RESET go back to the session's start, not to the server's default.
+  m = await q(c, "SET application_name = 'x'; SET application_name TO DEFAULT; SHOW application_name");
+  assert.deepEqual(dataRows(m).map((r) => r[0].toString()), ['startup-app']);
+  m = await q(c, "SET application_name = 'y'; SET my.flag = 3; RESET ALL; SHOW application_name; SHOW DateStyle; SHOW my.flag");
+  assert.deepEqual(tags(m), ['SET', 'SET', 'RESET', 'SHOW', 'SHOW']);
+  assert.deepEqual(dataRows(m).map((r) => r[0].toString()), ['startup-app', 'ISO, MDY']);
+  assert.equal(errorOf(m).code, '42704');
+  m = await q(c, 'SHOW ALL');
+  const all = new Map(dataRows(m).map((r) => [r[0].toString(), r[1].toString()]));
+  assert.equal(all.get('application_name'), 'startup-app');
+  assert.equal(all.get('server_version'), '16.0 (Laminar)');
+  m = await q(c, 'RESET server_version');
+  assert.equal(errorOf(m).code, '55P02');
+  c.close();
+});
+
 test('extended protocol: a portal fetched in pieces across Syncs inside a block (JDBC fetch size)', async () => {
   const c = new PgClient(pgPort);
   await c.connect();
