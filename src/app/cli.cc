@@ -206,12 +206,16 @@ int RunCli(int argc, char** argv) {
   ServerConfig cfg;
   std::string pg_addr;
   std::string http_addr, config_file, catalog_file, durability, data_dir;
+  bool salvage_wal = false;
   auto add_server_opts = [&](CLI::App* c) {
     c->add_option("--data-dir", data_dir, "data directory (default ./laminar-data)");
     c->add_option("--http", http_addr, "HTTP listen address HOST:PORT (default 127.0.0.1:8080)");
     c->add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
     c->add_option("--durability", durability, "fsync (default) or none");
     c->add_option("--pg", pg_addr, "PostgreSQL protocol listen address HOST:PORT (default 127.0.0.1:5433), or off");
+    c->add_flag("--salvage-wal", salvage_wal,
+                "start despite a damaged or missing log segment: keep every valid record and report the events lost "
+                "(without it such damage stops the start, naming the file)");
   };
   auto resolve_config = [&](const std::string& default_dir) -> Status {
     cfg.engine.data_dir = default_dir;
@@ -222,6 +226,7 @@ int RunCli(int argc, char** argv) {
       ASSIGN_OR_RETURN(cfg.engine.log.sync, ParseDurability(durability));
     }
     if (!pg_addr.empty()) RETURN_IF_ERROR(ParsePgAddress(pg_addr, &cfg).WithContext("--pg"));
+    if (salvage_wal) cfg.engine.log.salvage = true;
     cfg.http.max_body_bytes = std::max(cfg.http.max_body_bytes, cfg.engine.ingest.max_body_bytes);
     return Status::OK();
   };
@@ -410,6 +415,28 @@ int RunCli(int argc, char** argv) {
     std::printf("log segments deleted: %llu, lake files dropped: %llu, %.1f ms\n",
                 (unsigned long long)(*r)["log_segments_deleted"].get<uint64_t>(),
                 (unsigned long long)(*r)["lake_files_dropped"].get<uint64_t>(), (*r)["elapsed_ms"].get<double>());
+  });
+
+  auto* recover_cmd = app.add_subcommand(
+      "recover-catalog", "rebuild a lost catalog file from the data directory (offline): streams from their lakes, "
+                         "dimension tables from their files, views from their batch versions");
+  recover_cmd->add_option("--data-dir", data_dir, "data directory (default ./laminar-data)");
+  recover_cmd->add_option("--config", config_file, "TOML configuration file (for the lake's URL)")->check(CLI::ExistingFile);
+  recover_cmd->callback([&] {
+    if (Status st = resolve_config("laminar-data"); !st.ok()) {
+      exit_code = Fail(st);
+      return;
+    }
+    auto r = engine::RecoverCatalog(cfg.engine);
+    if (!r.ok()) {
+      exit_code = Fail(r.status());
+      return;
+    }
+    for (const auto& what : r->recovered) std::printf("recovered %s\n", what.c_str());
+    for (const auto& what : r->unrecovered) std::printf("NOT recovered: %s\n", what.c_str());
+    std::printf("wrote %s/catalog (%zu objects)%s\n", cfg.engine.data_dir.c_str(), r->recovered.size(),
+                r->unrecovered.empty() ? "" : "; see what was not recovered above");
+    if (!r->unrecovered.empty()) exit_code = 1;
   });
 
   auto* verify_cmd = app.add_subcommand(

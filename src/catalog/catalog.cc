@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+
 #include "catalog/ddl.h"
 #include "common/file_util.h"
 #include "sql/transformer.h"
@@ -136,6 +138,7 @@ Status Drop(const sql::Statement& stmt, Snapshot* s, Change* change) {
       for (const auto& d : dependents) s->views.erase(d);
       s->streams.erase(name);
       s->stream_sql.erase(name);
+      s->dropping.insert(name);
       dropped_stream = true;
     } else {
       if (s->streams.count(name) || s->dimensions.count(name))
@@ -230,6 +233,10 @@ Status Load(const json& doc, Snapshot* s) {
     (*def)->definition_version = obj.value("definition_version", uint64_t{1});
     s->views[name] = *def;
   }
+  for (const auto& name : sql::Field(doc, "dropping")) {  // absent when none
+    if (!name.is_string()) return Corruption("\"dropping\" lists a non-name");
+    s->dropping.insert(name.get<std::string>());
+  }
   return Status::OK();
 }
 
@@ -240,6 +247,7 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& data_dir) {
   auto snap = std::make_shared<Snapshot>();
   auto text = ReadFile(cat->path_);
   if (text.ok()) {
+    cat->existed_ = true;
     json doc = json::parse(*text, nullptr, /*allow_exceptions=*/false);
     if (doc.is_discarded()) return Corruption("catalog {}: not valid JSON", cat->path_);
     Status st = Load(doc, snap.get());
@@ -254,6 +262,66 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& data_dir) {
 SnapshotPtr Catalog::snapshot() const {
   std::lock_guard<std::mutex> lock(mu_);
   return current_;
+}
+
+Status Catalog::FinishDrop(const std::string& name) {
+  std::lock_guard<std::mutex> writer(write_mu_);
+  SnapshotPtr cur = snapshot();
+  if (!cur->dropping.count(name)) return Status::OK();
+  auto next = std::make_shared<Snapshot>(*cur);
+  next->dropping.erase(name);
+  RETURN_IF_ERROR(Persist(*next));
+  std::lock_guard<std::mutex> lock(mu_);
+  current_ = std::move(next);
+  return Status::OK();
+}
+
+Result<std::vector<std::string>> Catalog::WriteRecovered(const std::string& data_dir,
+                                                        const std::vector<RecoveredEntry>& tables,
+                                                        const std::map<std::string, RecoveredEntry>& views) {
+  Catalog cat(JoinPath(data_dir, "catalog"));
+  if (std::error_code ec; std::filesystem::exists(cat.path_, ec))
+    return AlreadyExists("{} exists: nothing to recover", cat.path_);
+  // The document a catalog would have; each entry is kept when the document still loads with it.
+  json doc;
+  doc["format"] = kFormat;
+  doc["format_version"] = kFormatVersionDimensions;
+  doc["version"] = 1;
+  doc["streams"] = json::array();
+  doc["dimensions"] = json::array();
+  doc["views"] = json::array();
+  std::vector<std::string> skipped;
+  Snapshot s;
+  auto try_add = [&](const char* list, json entry, const std::string& what) {
+    json next = doc;
+    next[list].push_back(std::move(entry));
+    Snapshot loaded;
+    if (Status st = Load(next, &loaded); !st.ok()) {
+      skipped.push_back(fmt::format("{}: {}", what, st.message()));
+      return;
+    }
+    doc = std::move(next);
+    s = std::move(loaded);
+  };
+  for (const RecoveredEntry& t : tables) {
+    auto parsed = sql::Parse(t.sql);
+    if (!parsed.ok() || parsed->size() != 1 || (*parsed)[0].kind != "CreateStmt") {
+      skipped.push_back(fmt::format("not a CREATE TABLE statement: {}", t.sql));
+      continue;
+    }
+    auto create = sql::TransformCreateTable((*parsed)[0]);
+    auto def = create.ok() ? BuildTable(*create) : Result<internal::TableDef>(create.status());
+    if (!def.ok()) {
+      skipped.push_back(fmt::format("{}: {}", t.sql, def.status().message()));
+      continue;
+    }
+    try_add(def->dimension ? "dimensions" : "streams", {{"name", def->schema->name}, {"sql", (*parsed)[0].text}},
+            fmt::format("{} {}", def->dimension ? "dimension table" : "stream", def->schema->name));
+  }
+  for (const auto& [name, v] : views)
+    try_add("views", {{"name", name}, {"sql", v.sql}, {"definition_version", v.definition_version}}, "view " + name);
+  RETURN_IF_ERROR(cat.Persist(s));
+  return skipped;
 }
 
 bool Catalog::IsDdl(const sql::Statement& stmt) {
@@ -277,6 +345,7 @@ Status Catalog::Persist(const Snapshot& s) {
       doc["dimensions"].push_back({{"name", name}, {"sql", it == s.dimension_sql.end() ? "" : it->second}});
     }
   }
+  if (!s.dropping.empty()) doc["dropping"] = s.dropping;
   doc["views"] = json::array();
   for (const auto& [name, def] : s.views)
     doc["views"].push_back(

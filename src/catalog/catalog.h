@@ -32,6 +32,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -56,6 +57,11 @@ struct Snapshot {
   std::map<std::string, StreamPtr> dimensions;
   std::map<std::string, std::string> dimension_sql;  // CREATE TABLE text per dimension table
   uint64_t version = 0;                           // +1 per applied change
+  // Streams dropped whose files (log, lake) may still exist: a DROP TABLE records the name before
+  // the engine removes the files and forgets it after (FinishDrop), so files that no catalog
+  // entry describes are known to be a dropped stream's, and never taken for one whose catalog
+  // entry was lost.
+  std::set<std::string> dropping;
 };
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 
@@ -82,6 +88,22 @@ class Catalog {
  public:
   // Loads `<data_dir>/catalog` (an empty catalog when missing). Corruption if unreadable.
   static Result<std::unique_ptr<Catalog>> Open(const std::string& data_dir);
+  // True when Open found the catalog file (false: a new or emptied data directory).
+  bool existed() const { return existed_; }
+
+  // One object of a catalog being rebuilt (laminar recover-catalog): its DDL text and, for a
+  // view, the definition version its stored batch versions were built for.
+  struct RecoveredEntry {
+    std::string sql;
+    uint64_t definition_version = 1;
+  };
+  // Writes `<data_dir>/catalog` from the DDL of streams and dimension tables, then views, each
+  // parsed, checked and built as a loaded catalog's entries are; an entry that does not make a
+  // valid catalog with the ones before it (a view whose stream is missing) is left out, and
+  // described in the returned list. AlreadyExists when the file exists.
+  static Result<std::vector<std::string>> WriteRecovered(const std::string& data_dir,
+                                                         const std::vector<RecoveredEntry>& tables,
+                                                         const std::map<std::string, RecoveredEntry>& views);
 
   SnapshotPtr snapshot() const;
 
@@ -95,11 +117,15 @@ class Catalog {
   // True for statement kinds this class executes (CreateStmt, CreateTableAsStmt, DropStmt).
   static bool IsDdl(const sql::Statement& stmt);
 
+  // The files of dropped stream `name` are gone: it leaves Snapshot::dropping (persisted).
+  Status FinishDrop(const std::string& name);
+
  private:
   explicit Catalog(std::string path) : path_(std::move(path)) {}
   // Writes `s` to path_ atomically and durably (WriteFileAtomic); creates the directory if needed.
   Status Persist(const Snapshot& s);
   std::string path_;
+  bool existed_ = false;
   std::mutex write_mu_;   // held by ExecuteParsed: one writer at a time
   mutable std::mutex mu_;  // guards current_ (held only to read or swap the pointer)
   SnapshotPtr current_;

@@ -1,12 +1,14 @@
 #include "engine/engine.h"
 
 #include "engine/scan.h"
+#include "engine/stores.h"
 #include "planner/binder.h"
 #include "serving/engine_query.h"
 #include "serving/table_catalog.h"
 #include "sql/session.h"
 #include "sql/transformer.h"
 
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -21,43 +23,6 @@ namespace laminar::engine {
 
 using nlohmann::json;
 
-namespace {
-
-// The lake's and the views' stores for options.lake_url (see EngineOptions).
-Status OpenStores(const EngineOptions& options, std::shared_ptr<objstore::ObjectStore>* lake,
-                  std::shared_ptr<objstore::ObjectStore>* views) {
-  const std::string& url = options.lake_url;
-  if (url.rfind("s3://", 0) == 0) {
-    objstore::S3Options o = options.s3;
-    RETURN_IF_ERROR(objstore::ParseS3Url(url, &o));
-    objstore::ApplyAwsEnvironment(&o);
-    std::string base = o.prefix;
-    for (const char* part : {"lake", "views"}) {
-      o.prefix = base.empty() ? part : base + "/" + part;
-      ASSIGN_OR_RETURN(auto store, objstore::OpenS3(o));
-      (std::string(part) == "lake" ? *lake : *views) = std::move(store);
-    }
-    // Fail at start, with S3's own words, when the bucket cannot be reached or refuses us.
-    auto probe = (*lake)->List("_probe/");
-    if (!probe.ok()) return probe.status().WithContext("lake " + url);
-    return Status::OK();
-  }
-  std::string root;
-  if (url.empty()) {
-    root = options.data_dir;
-  } else if (url.rfind("file://", 0) == 0) {
-    root = url.substr(7);
-  } else {
-    return InvalidArgument("lake url '{}': expected s3://bucket/prefix or file:///dir", url);
-  }
-  ASSIGN_OR_RETURN(auto l, objstore::OpenLocal(JoinPath(root, "lake")));
-  ASSIGN_OR_RETURN(auto v, objstore::OpenLocal(JoinPath(root, "views")));
-  *lake = std::move(l);
-  *views = std::move(v);
-  return Status::OK();
-}
-
-}  // namespace
 
 Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   std::unique_ptr<Engine> e(new Engine(options));
@@ -75,6 +40,21 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   RETURN_IF_ERROR(CreateDirs(staging));
   e->lake_ = std::make_unique<lake::Lake>(lake_store, staging, options.lake);
   e->store_ = std::make_unique<batch::VersionStore>(views_store, options.retain_versions);
+  if (!e->catalog_->existed()) {
+    // Never start as if data that no catalog describes did not exist: a stream created again
+    // would start empty, and its lake would be taken for leftovers.
+    ASSIGN_OR_RETURN(std::vector<std::string> found, e->DataWithoutCatalog(*views_store));
+    if (!found.empty()) {
+      std::string list;
+      for (const auto& f : found) list += (list.empty() ? "" : ", ") + f;
+      return Corruption("data directory {} holds data ({}) but no catalog file ({}): Laminar will not start as if "
+                        "it did not exist. Rebuild the catalog with `laminar recover-catalog --data-dir {}` (from "
+                        "the lake, the batch views and the dimension tables), restore the catalog file from a "
+                        "backup, or move the data away",
+                        dir, list, JoinPath(dir, "catalog"), dir);
+    }
+  }
+  if (!options.read_only) RETURN_IF_ERROR(e->FinishDrops());
   catalog::SnapshotPtr snap = e->catalog_->snapshot();
   for (const auto& [name, schema] : snap->streams) RETURN_IF_ERROR(e->OpenStream(schema));
   RETURN_IF_ERROR(e->OpenDimensions());
@@ -278,7 +258,18 @@ Status Engine::OpenStream(const catalog::StreamPtr& schema) {
   auto log = wal::Log::Open(dir, options_.log, &report);
   if (!log.ok()) return log.status().WithContext("stream " + schema->name);
   rt->log = std::move(log).value();
+  if (!options_.read_only) {
+    // The definition beside the data, for laminar recover-catalog.
+    catalog::SnapshotPtr snap = catalog_->snapshot();
+    auto sql = snap->stream_sql.find(schema->name);
+    if (sql != snap->stream_sql.end())
+      RETURN_IF_ERROR(lake_->WriteDefinition(schema->name, sql->second).WithContext("stream " + schema->name));
+  }
   for (const auto& m : report.messages) spdlog::warn("stream {}: log recovery: {}", schema->name, m);
+  if (report.lost_events > 0)
+    spdlog::error("stream {}: --salvage-wal: {} acknowledged events were lost (sequence numbers in the messages above)",
+                  schema->name, report.lost_events);
+  RETURN_IF_ERROR(CheckLakeMeetsLog(*rt).WithContext("stream " + schema->name));
   spdlog::info("stream {}: log recovered, {} records, last seq {}", schema->name, report.records,
                rt->log->last_seq());
   std::lock_guard<std::mutex> lock(mu_);
@@ -299,12 +290,96 @@ Status Engine::DropStream(const std::string& name) {
   std::unique_lock<std::shared_mutex> l(rt->apply_mu);
   rt->dropped = true;
   rt->log->Close().IgnoreError();
+  RETURN_IF_ERROR(RemoveStreamFiles(name));
+  return catalog_->FinishDrop(name);
+}
+
+// Every event is in the lake or in the log: the lake holds sequence numbers up to L, so the log
+// must reach back to L + 1 (retention deletes only what the lake and every view hold), and its
+// sequence numbers must not end below L (a newest segment deleted: the numbers would be handed
+// out again). Known gaps (attached rows, salvaged losses) do not count.
+Status Engine::CheckLakeMeetsLog(const StreamRuntime& rt) {
+  ASSIGN_OR_RETURN(lake::Manifest m, lake_->LoadManifest(rt.schema->name));
+  const uint64_t lake_last = m.last_seq();
+  wal::Log& log = *rt.log;
+  const uint64_t oldest = log.oldest_seq(), last = log.last_seq();
+  if (oldest > lake_last + 1 && !log.KnownAbsent(lake_last + 1, oldest - 1)) {
+    if (!options_.log.salvage)
+      return Corruption("events {}..{} are neither in the lake (which holds sequence numbers through {}) nor in the "
+                        "log (which starts at {}): a log segment was deleted or lost. Restore it, or start with "
+                        "--salvage-wal to accept the loss", lake_last + 1, oldest - 1, lake_last, oldest);
+    spdlog::error("stream {}: --salvage-wal: events {}..{} are in neither the lake nor the log: lost", rt.schema->name,
+                  lake_last + 1, oldest - 1);
+    RETURN_IF_ERROR(log.AcceptLost(lake_last + 1, oldest - 1));
+  }
+  if (lake_last > last) {
+    if (!options_.log.salvage)
+      return Corruption("the lake holds events through sequence number {} but the log ends at {}: its newest "
+                        "segments were deleted or lost (their events are in the lake; sequence numbers would be "
+                        "reused). Restore them, or start with --salvage-wal to continue after {}",
+                        lake_last, last, lake_last);
+    spdlog::error("stream {}: --salvage-wal: the log ended at {}, below the lake's {}: continuing after {}",
+                  rt.schema->name, last, lake_last, lake_last);
+    RETURN_IF_ERROR(log.AcceptLost(last + 1, lake_last));
+  }
+  return Status::OK();
+}
+
+Result<std::vector<std::string>> Engine::DataWithoutCatalog(const objstore::ObjectStore& views_store) const {
+  std::vector<std::string> found;
+  for (const char* sub : {"log", "tables"}) {
+    std::string path = JoinPath(options_.data_dir, sub);
+    auto names = ListDir(path);
+    if (names.ok() && !names->empty()) found.push_back(fmt::format("{}/ ({})", path, fmt::join(*names, ", ")));
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> streams, lake_->Streams());
+  if (!streams.empty()) found.push_back(fmt::format("lake streams {}", fmt::join(streams, ", ")));
+  ASSIGN_OR_RETURN(auto versions, views_store.List(""));
+  if (!versions.empty()) found.push_back(fmt::format("{} batch view versions", versions.size()));
+  return found;
+}
+
+// Removes what dropped streams left behind (a crash between DROP TABLE and the removal of the
+// files) and tells the catalog they are gone.
+Status Engine::FinishDrops() {
+  catalog::SnapshotPtr snap = catalog_->snapshot();
+  for (const std::string& name : snap->dropping) {
+    if (snap->streams.count(name)) continue;  // created again: its files are the new stream's
+    RETURN_IF_ERROR(RemoveStreamFiles(name));
+    RETURN_IF_ERROR(catalog_->FinishDrop(name));
+  }
+  return Status::OK();
+}
+
+Status Engine::RemoveStreamFiles(const std::string& name) {
   std::string dir = JoinPath(JoinPath(options_.data_dir, "log"), name);
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   if (ec) return IOError("removing {}: {}", dir, ec.message());
   RETURN_IF_ERROR(FsyncDir(JoinPath(options_.data_dir, "log")));
   return lake_->DropStream(name);
+}
+
+// A CREATE TABLE of a stream the catalog does not know must not find data under its name that a
+// dropped stream did not leave: that is a stream whose catalog entry was lost, and creating the
+// new one would take its lake for leftovers.
+Status Engine::CheckNoForeignData(const sql::Statement& stmt) {
+  if (stmt.kind != "CreateStmt") return Status::OK();
+  auto create = sql::TransformCreateTable(stmt);
+  if (!create.ok()) return Status::OK();  // the catalog reports it
+  const std::string& name = create->relation.name;
+  catalog::SnapshotPtr snap = catalog_->snapshot();
+  if (snap->streams.count(name) || snap->dimensions.count(name) || snap->views.count(name) || snap->dropping.count(name))
+    return Status::OK();
+  ASSIGN_OR_RETURN(bool in_lake, lake_->HasData(name));
+  auto log_files = ListDir(JoinPath(JoinPath(options_.data_dir, "log"), name));
+  bool in_log = log_files.ok() && !log_files->empty();
+  if (!in_lake && !in_log) return Status::OK();
+  return InvalidArgument(ErrorCode::kDuplicateTable,
+                         "the data directory already holds data of a stream \"{}\" ({}) that the catalog does not "
+                         "describe (its catalog entry was lost?): recover it with `laminar recover-catalog`, or move "
+                         "it away before creating a new stream of that name",
+                         name, in_lake ? "in the lake" : "in the log");
 }
 
 std::shared_ptr<Engine::StreamRuntime> Engine::FindStream(const std::string& name) const {
@@ -327,12 +402,20 @@ Status Engine::InstallView(const views::ViewDefPtr& def) {
   ASSIGN_OR_RETURN(std::optional<batch::BatchVersion> loaded, store_->LoadLatest(def, &problems));
   for (const auto& p : problems) spdlog::warn("view {}: skipping a damaged version: {}", def->name, p);
   size_t dropped = 0;
-  if (loaded && batch::CanExtend(*loaded, *def, m)) {
+  // A version can be extended by the log only when the log still holds every event above its
+  // horizon: a fallback to an older version (the newest one damaged or missing) may reach below
+  // what retention kept, and would then miss events — rebuild from the lake instead.
+  bool log_reaches = loaded && (loaded->info.horizon + 1 >= rt->log->oldest_seq() ||
+                                rt->log->KnownAbsent(loaded->info.horizon + 1, rt->log->oldest_seq() - 1));
+  if (loaded && !log_reaches)
+    spdlog::warn("view {}: version {} (horizon {}) is older than the log, which starts at {}; recomputing from the lake",
+                 def->name, loaded->info.version, loaded->info.horizon, rt->log->oldest_seq());
+  if (loaded && log_reaches && batch::CanExtend(*loaded, *def, m)) {
     vr->live->Publish(loaded->info.version, loaded->info.horizon, loaded->state);
     vr->info = loaded->info;
     vr->current = std::move(*loaded);
   } else {
-    if (loaded)
+    if (loaded && log_reaches)
       spdlog::warn("view {}: version {} does not match the lake (retention dropped partitions); recomputing",
                    def->name, loaded->info.version);
     batch::BuildRequest req = FullBuildRequest(def, *rt, m);
@@ -433,9 +516,11 @@ Status Engine::ApplyCatalogChanges(const catalog::Snapshot& before, const catalo
       RETURN_IF_ERROR(DropStream(name));
   }
   for (const auto& [name, schema] : after.streams) {
-    if (!before.streams.count(name)) {
-      // A new stream starts with an empty lake, whatever an interrupted DROP left behind.
-      RETURN_IF_ERROR(lake_->DropStream(name));
+    if (!before.streams.count(name) && after.dropping.count(name)) {
+      // A stream dropped before whose files may remain (an interrupted DROP): the new one starts
+      // empty. (Data under a name that no DROP left was refused before the catalog changed.)
+      RETURN_IF_ERROR(RemoveStreamFiles(name));
+      RETURN_IF_ERROR(catalog_->FinishDrop(name));
     }
     if (!before.streams.count(name) || stream_sql(before, name) != stream_sql(after, name))
       RETURN_IF_ERROR(OpenStream(schema));
@@ -476,6 +561,7 @@ Result<StatementResult> Engine::Execute(const sql::Statement& stmt, const std::a
   if (!catalog::Catalog::IsDdl(stmt)) return Unimplemented("unsupported statement: {}", sql::DescribeKind(stmt.kind));
   std::lock_guard<std::mutex> lock(ddl_mu_);
   std::lock_guard<std::mutex> batch_lock(batch_mu_);
+  RETURN_IF_ERROR(CheckNoForeignData(stmt));
   catalog::SnapshotPtr before = catalog_->snapshot();
   ASSIGN_OR_RETURN(auto changes, catalog_->ExecuteParsed({stmt}));
   catalog::SnapshotPtr after = catalog_->snapshot();

@@ -150,6 +150,20 @@ struct Metrics {
   std::atomic<uint64_t> ingest_micros_total{0}, query_micros_total{0};
 };
 
+// What `laminar recover-catalog` rebuilt, and what it could not (with the reason).
+struct CatalogRecovery {
+  std::vector<std::string> recovered;    // "stream pageviews", "materialized view pv_hourly (definition version 2)"
+  std::vector<std::string> unrecovered;
+};
+
+// Rebuilds a missing catalog file (`<data_dir>/catalog`) from the data directory, without
+// changing anything else: streams from the definitions their lakes keep (`<stream>/_stream.sql`,
+// written at every start), dimension tables from their files' footers, materialized views from
+// the definitions their newest batch versions were built for (with that definition version, so
+// the versions are used). AlreadyExists when the catalog file exists. Offline: no server may run
+// on the directory.
+Result<CatalogRecovery> RecoverCatalog(const EngineOptions& options);
+
 class Engine {
  public:
   // Opens the data directory, recovers every log and rebuilds the speed layer.
@@ -239,6 +253,16 @@ class Engine {
                                         const serving::RowSink* sink);
   Result<serving::QueryResult> RunTree(const sql::ast::SelectStmt* select, const sql::ast::ExplainStmt* explain,
                                        const std::atomic<bool>* cancel, const serving::RowSink* sink);
+  struct StreamRuntime;
+  // At open: the lake and the log of a stream meet without a gap (see engine.cc).
+  Status CheckLakeMeetsLog(const StreamRuntime& rt);
+  // What the data directory holds, in words, when the catalog file is missing (empty: nothing).
+  Result<std::vector<std::string>> DataWithoutCatalog(const objstore::ObjectStore& views_store) const;
+  // Dropped streams' leftover files: removed, and the catalog told (Snapshot::dropping).
+  Status FinishDrops();
+  Status RemoveStreamFiles(const std::string& name);
+  // A CREATE TABLE of an unknown stream whose name has data in the lake or log: refused.
+  Status CheckNoForeignData(const sql::Statement& stmt);
   struct StreamRuntime {
     catalog::StreamPtr schema;
     std::unique_ptr<wal::Log> log;

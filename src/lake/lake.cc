@@ -403,4 +403,40 @@ Status Lake::DropStream(const std::string& stream) {
   return Status::OK();
 }
 
+namespace {
+std::string DefinitionKey(const std::string& stream) { return stream + "/_stream.sql"; }
+}  // namespace
+
+Status Lake::WriteDefinition(const std::string& stream, const std::string& sql) {
+  ASSIGN_OR_RETURN(std::optional<std::string> now, ReadDefinition(stream));
+  if (now == sql) return Status::OK();
+  return store_->Put(DefinitionKey(stream), sql);
+}
+
+Result<std::optional<std::string>> Lake::ReadDefinition(const std::string& stream) const {
+  auto text = store_->Get(DefinitionKey(stream));
+  if (text.ok()) return std::optional<std::string>(std::move(*text));
+  if (text.status().code() == StatusCode::kNotFound) return std::optional<std::string>();
+  return text.status();
+}
+
+Result<std::vector<std::string>> Lake::Streams() const {
+  ASSIGN_OR_RETURN(auto objects, store_->List(""));
+  std::vector<std::string> names;
+  for (const auto& o : objects) {
+    size_t slash = o.key.find('/');
+    if (slash == std::string::npos || slash == 0) continue;
+    std::string name = o.key.substr(0, slash);
+    if (names.empty() || names.back() != name) names.push_back(std::move(name));
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+Result<bool> Lake::HasData(const std::string& stream) const {
+  ASSIGN_OR_RETURN(auto objects, store_->List(stream + "/"));
+  return !objects.empty();
+}
+
 }  // namespace laminar::lake

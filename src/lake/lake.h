@@ -112,6 +112,16 @@ class Lake {
   // Removes everything of the stream (DROP TABLE): manifests first, then files.
   Status DropStream(const std::string& stream);
 
+  // The stream's definition, its CREATE TABLE text, kept beside its data as `<stream>/_stream.sql`
+  // so that the catalog can be rebuilt from the lake (laminar recover-catalog). Written when the
+  // stream is opened (unless the text is there already); nullopt when absent.
+  Status WriteDefinition(const std::string& stream, const std::string& sql);
+  Result<std::optional<std::string>> ReadDefinition(const std::string& stream) const;
+  // The names of the streams with any object in the lake (the first component of every key).
+  Result<std::vector<std::string>> Streams() const;
+  // True when the lake holds any object of `stream`.
+  Result<bool> HasData(const std::string& stream) const;
+
   // The store key of a manifest file entry, its local path ("" in S3) and its content.
   std::string FileKey(const std::string& stream, const LakeFile& f) const;
   std::string LocalPath(const std::string& stream, const LakeFile& f) const;

@@ -80,6 +80,7 @@ struct Log::Impl {
   Clock::time_point active_since;  // GUARDED_BY(mu)
   uint64_t next_seq = 1;           // GUARDED_BY(mu)
   uint64_t next_segment_id = 1;    // GUARDED_BY(mu)
+  std::vector<SeqGap> gaps;        // GUARDED_BY(mu): known absent ranges (wal.state)
   Status sticky;                   // GUARDED_BY(mu): the first failed write, fsync or seal
   bool closed = false;             // GUARDED_BY(mu)
 
@@ -98,6 +99,8 @@ struct Log::Impl {
 
   // Queues w and returns once it is done, leading the queue when it reaches the front.
   Status Run(Writer* w);
+  // The state file's contents now. REQUIRES: mu held.
+  LogState StateLocked() const { return LogState{next_seq, next_segment_id, gaps}; }
   // Leader steps. Each expects `l` locked and returns with it locked.
   void LeadAppendGroup(Writer* leader, std::unique_lock<std::mutex>& l);
   Status LeadControl(Writer* w, std::unique_lock<std::mutex>& l);
@@ -235,9 +238,11 @@ Status Log::Impl::LeadReserve(Writer* w, std::unique_lock<std::mutex>& l) {
   w->result.segment_id = next_segment_id;
   w->result.first_seq = next_seq;
   w->result.last_seq = next_seq + w->reserve - 1;
-  LogState state;
+  LogState state = StateLocked();
   state.next_seq = next_seq + w->reserve;
   state.next_segment_id = next_segment_id + 1;
+  // The range is a known gap: recovery tells it from a segment that went missing.
+  state.AddGap(w->result.first_seq, w->result.last_seq, SeqGap::Kind::kReserved);
   l.unlock();
   Status st = WriteFileAtomic(JoinPath(dir, kStateFileName), EncodeLogState(state));
   l.lock();
@@ -245,6 +250,7 @@ Status Log::Impl::LeadReserve(Writer* w, std::unique_lock<std::mutex>& l) {
   // Durable: recovery takes the state file's floors (the range and the id are never reused).
   next_seq = state.next_seq;
   next_segment_id = state.next_segment_id;
+  gaps = std::move(state.gaps);
   return Status::OK();
 }
 
@@ -309,7 +315,7 @@ Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const Options& op
     return IOError("flock {}: {}", lock_path, std::strerror(errno));
   }
 
-  ASSIGN_OR_RETURN(RecoveredLog recovered, RecoverLog(dir, report));
+  ASSIGN_OR_RETURN(RecoveredLog recovered, RecoverLog(dir, options, report));
   for (RecoveredSegment& r : recovered.segments) {
     Impl::Segment seg;
     seg.id = r.id;
@@ -323,6 +329,7 @@ Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const Options& op
   }
   impl.next_seq = recovered.next.next_seq;
   impl.next_segment_id = recovered.next.next_segment_id;
+  impl.gaps = std::move(recovered.next.gaps);
   return log;
 }
 
@@ -423,8 +430,10 @@ Status Log::DeleteSealedThrough(uint64_t seq) {
       doomed.push_back(s.path);
     }
     if (doomed.empty()) return Status::OK();
-    state.next_seq = impl_->next_seq;
-    state.next_segment_id = impl_->next_segment_id;
+    state = impl_->StateLocked();
+    // Gaps below what is left are no longer between segments.
+    size_t kept = doomed.size();
+    state.DropGapsBefore(kept < impl_->segments.size() ? impl_->segments[kept].base_seq : impl_->next_seq);
   }
   // Persist the floors first: after the unlinks, the files may no longer show them.
   RETURN_IF_ERROR(WriteFileAtomic(JoinPath(impl_->dir, kStateFileName), EncodeLogState(state)));
@@ -432,6 +441,7 @@ Status Log::DeleteSealedThrough(uint64_t seq) {
     std::lock_guard<std::mutex> l(impl_->mu);
     impl_->segments.erase(impl_->segments.begin(),
                           impl_->segments.begin() + static_cast<ptrdiff_t>(doomed.size()));
+    impl_->gaps = state.gaps;
   }
   for (const std::string& path : doomed) RETURN_IF_ERROR(RemoveFile(path));
   return impl_->fs->SyncDir(impl_->dir);
@@ -450,6 +460,34 @@ std::vector<SegmentInfo> Log::Segments() const {
 uint64_t Log::last_seq() const {
   std::lock_guard<std::mutex> l(impl_->mu);
   return impl_->next_seq - 1;
+}
+
+uint64_t Log::oldest_seq() const {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  return impl_->segments.empty() ? impl_->next_seq : impl_->segments.front().base_seq;
+}
+
+bool Log::KnownAbsent(uint64_t first, uint64_t last) const {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  return first > last || impl_->StateLocked().Covers(first, last);
+}
+
+Status Log::AcceptLost(uint64_t first, uint64_t last) {
+  if (first == 0 || last < first) return InvalidArgument("not a range of sequence numbers: {}..{}", first, last);
+  std::unique_lock<std::shared_mutex> retention(impl_->retention_mu);  // serialises state writes
+  LogState state;
+  {
+    std::lock_guard<std::mutex> l(impl_->mu);
+    if (impl_->has_active) return Internal("AcceptLost after an Append: call it right after Open");
+    state = impl_->StateLocked();
+  }
+  state.AddGap(first, last, SeqGap::Kind::kLost);
+  state.next_seq = std::max(state.next_seq, last + 1);
+  RETURN_IF_ERROR(WriteFileAtomic(JoinPath(impl_->dir, kStateFileName), EncodeLogState(state)));
+  std::lock_guard<std::mutex> l(impl_->mu);
+  impl_->next_seq = state.next_seq;
+  impl_->gaps = std::move(state.gaps);
+  return Status::OK();
 }
 
 Status Log::Close() {

@@ -16,17 +16,18 @@
 // Options::sync is false (`durability = "none"`), in which case it is in the OS page cache:
 // a machine crash may then lose the unsealed tail, and the sequence numbers of lost records are
 // handed out again (sealed segments are always fsynced).
-// Recovery (in Open) keeps every whole record with a valid checksum, truncates a torn or corrupt
-// tail of the last segment (logging file and offset), and reports corruption in the middle of a
-// sealed segment as a Status naming file and offset rather than crashing; see RecoveryReport.
-// (Precisely: in the last segment the first bad record and all after it are cut; in a sealed
-// segment only an incomplete or zero-filled tail is cut, other damage is Corruption. Rules in
-// log/wal_recovery.h.) After Open every existing segment is sealed; the first Append creates a
-// new one, so nothing is ever appended after a cut tail.
+// Recovery (in Open) keeps every whole record with a valid checksum and truncates a torn tail of
+// the last segment — damage with no valid record after it — logging file and offset. Damage
+// followed by valid records, and sequence numbers missing between records or segments (a deleted
+// segment), are Corruption naming file, offset and sequence numbers, never cut silently; with
+// Options::salvage the valid records are kept and the loss is reported (RecoveryReport) and
+// remembered. Rules in log/wal_recovery.h. After Open every existing segment is sealed; the
+// first Append creates a new one, so nothing is ever appended after a cut tail.
 //
 // Besides the segments the directory holds `LOCK` (flock'ed while a Log is open, enforcing one
-// Log per directory) and, once retention has deleted a segment, `wal.state` (the next sequence
-// number and segment id, so neither is reused when no segment is left). Other files are left
+// Log per directory) and, once retention has deleted a segment or Reserve or a salvage has made a
+// gap, `wal.state` (the next sequence number and segment id, so neither is reused when no
+// segment is left, and the known gaps in the sequence numbers). Other files are left
 // alone and reported.
 #pragma once
 
@@ -47,6 +48,11 @@ struct Options {
   std::chrono::milliseconds segment_max_age{std::chrono::minutes(10)};
   bool sync = true;                       // false: durability = "none"
   uint64_t max_record_bytes = 256ull << 20;
+  // Recovery keeps every valid record when damage is followed by valid records (or a segment is
+  // missing) instead of refusing to open: the damaged bytes are dropped, the sequence numbers
+  // they held are recorded as lost (RecoveryReport, wal.state) and the log opens. Off: such
+  // damage is Corruption naming the file, the offset and the sequence numbers at stake.
+  bool salvage = false;
 };
 
 struct SegmentInfo {
@@ -67,6 +73,7 @@ struct AppendResult {
 struct RecoveryReport {
   uint64_t records = 0;
   uint64_t truncated_bytes = 0;       // bytes cut from a torn tail
+  uint64_t lost_events = 0;           // salvage: events whose records were dropped or missing
   std::vector<std::string> messages;  // human-readable, one per finding (file and offset)
 };
 
@@ -127,6 +134,16 @@ class Log {
 
   std::vector<SegmentInfo> Segments() const;
   uint64_t last_seq() const;  // highest sequence number given, 0 when none
+  // The lowest sequence number the log holds or will hold: the first segment's base, or the next
+  // sequence number when no segment is left. Events below it are only in the lake.
+  uint64_t oldest_seq() const;
+  // True when every sequence number in [first, last] is a known gap (reserved by Reserve, or lost
+  // and accepted by a salvage); true for an empty range.
+  bool KnownAbsent(uint64_t first, uint64_t last) const;
+  // Records [first, last] as lost (a salvage by the caller: events that neither the log nor the
+  // lake holds) and raises the next sequence number past it, durably (wal.state). Call before
+  // the first Append after Open. Errors: InvalidArgument, Internal (after an Append), IOError.
+  Status AcceptLost(uint64_t first, uint64_t last);
 
   // Flushes and closes the active file (fsync, also with sync off; the segment is sealed at the
   // next Open). Further Appends and SealActive fail with Unavailable; Replay, Segments and

@@ -1,5 +1,7 @@
 #include "log/wal_format.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include <cstring>
@@ -86,28 +88,89 @@ bool ParseSegmentFileName(std::string_view name, uint64_t* id) {
   return true;
 }
 
+bool LogState::Covers(uint64_t first, uint64_t last) const {
+  uint64_t need = first;  // the lowest number not yet seen covered
+  for (const SeqGap& g : gaps) {
+    if (g.first > need) break;
+    if (g.last >= need) {
+      if (g.last >= last) return true;
+      need = g.last + 1;
+    }
+  }
+  return false;
+}
+
+void LogState::AddGap(uint64_t first, uint64_t last, SeqGap::Kind kind) {
+  auto at = std::lower_bound(gaps.begin(), gaps.end(), first, [](const SeqGap& g, uint64_t v) { return g.first < v; });
+  at = gaps.insert(at, SeqGap{first, last, kind});
+  // Merge with the neighbours of the same kind that touch it.
+  if (at + 1 != gaps.end() && (at + 1)->kind == kind && (at + 1)->first <= last + 1) {
+    at->last = std::max(at->last, (at + 1)->last);
+    gaps.erase(at + 1);
+  }
+  if (at != gaps.begin() && (at - 1)->kind == kind && (at - 1)->last + 1 >= first) {
+    (at - 1)->last = std::max((at - 1)->last, at->last);
+    gaps.erase(at);
+  }
+}
+
+void LogState::DropGapsBefore(uint64_t seq) {
+  std::erase_if(gaps, [seq](const SeqGap& g) { return g.last < seq; });
+}
+
+namespace {
+constexpr size_t kStateV1Size = 32;
+constexpr size_t kStateFixed = 8 + 4 + 8 + 8 + 4;  // magic, version, next_seq, next_segment_id, gap_count
+constexpr size_t kGapSize = 17;
+}  // namespace
+
 std::string EncodeLogState(const LogState& s) {
-  std::string out(kStateFileSize, '\0');
+  std::string out(kStateFixed + s.gaps.size() * kGapSize + 4, '\0');
   std::memcpy(out.data(), kStateMagic.data(), 8);
-  PutFixed32(out.data() + 8, kFormatVersion);
+  PutFixed32(out.data() + 8, kStateVersion);
   PutFixed64(out.data() + 12, s.next_seq);
   PutFixed64(out.data() + 20, s.next_segment_id);
-  PutFixed32(out.data() + 28, crc32c::Mask(crc32c::Value(out.data(), 28)));
+  PutFixed32(out.data() + 28, static_cast<uint32_t>(s.gaps.size()));
+  char* p = out.data() + kStateFixed;
+  for (const SeqGap& g : s.gaps) {
+    PutFixed64(p, g.first);
+    PutFixed64(p + 8, g.last);
+    p[16] = static_cast<char>(g.kind);
+    p += kGapSize;
+  }
+  size_t body = out.size() - 4;
+  PutFixed32(out.data() + body, crc32c::Mask(crc32c::Value(out.data(), body)));
   return out;
 }
 
 Status DecodeLogState(std::string_view in, LogState* s) {
-  if (in.size() != kStateFileSize) {
-    return Corruption("state file is {} bytes, expected {}", in.size(), kStateFileSize);
-  }
+  if (in.size() < kStateV1Size) return Corruption("state file is {} bytes, shorter than a state", in.size());
   if (in.substr(0, 8) != kStateMagic) return Corruption("bad magic in state file");
   uint32_t version = GetFixed32(in.data() + 8);
-  if (version != kFormatVersion) return Corruption("unsupported state file version {}", version);
-  if (crc32c::Value(in.data(), 28) != crc32c::Unmask(GetFixed32(in.data() + 28))) {
+  if (version != 1 && version != kStateVersion) return Corruption("unsupported state file version {}", version);
+  size_t body = in.size() - 4;
+  if (crc32c::Value(in.data(), body) != crc32c::Unmask(GetFixed32(in.data() + body)))
     return Corruption("state file checksum mismatch");
-  }
   s->next_seq = GetFixed64(in.data() + 12);
   s->next_segment_id = GetFixed64(in.data() + 20);
+  s->gaps.clear();
+  if (version == 1) {
+    if (in.size() != kStateV1Size) return Corruption("state file is {} bytes, expected {}", in.size(), kStateV1Size);
+    return Status::OK();
+  }
+  uint32_t n = GetFixed32(in.data() + 28);
+  if (in.size() != kStateFixed + uint64_t(n) * kGapSize + 4)
+    return Corruption("state file is {} bytes, but it lists {} gaps", in.size(), n);
+  const char* p = in.data() + kStateFixed;
+  uint64_t floor = 0;
+  for (uint32_t i = 0; i < n; i++, p += kGapSize) {
+    SeqGap g{GetFixed64(p), GetFixed64(p + 8), static_cast<SeqGap::Kind>(p[16])};
+    if (g.first == 0 || g.last < g.first || g.first <= floor ||
+        (g.kind != SeqGap::Kind::kReserved && g.kind != SeqGap::Kind::kLost))
+      return Corruption("state file gap {} is not a valid range", i + 1);
+    floor = g.last;
+    s->gaps.push_back(g);
+  }
   return Status::OK();
 }
 

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 
@@ -65,16 +66,34 @@ std::string SegmentFileName(uint64_t id);
 bool ParseSegmentFileName(std::string_view name, uint64_t* id);
 
 // The state file remembers the sequence number and segment id floors when retention deletes
-// segments, so neither is reused after every segment is gone. Written atomically
-// (WriteFileAtomic): magic "LAMWALST" | version u32 | next_seq u64 | next_segment_id u64 |
-// crc u32 (masked CRC32C of the 28 bytes before it).
+// segments, so neither is reused after every segment is gone, and the gaps: ranges of sequence
+// numbers that are known to be absent from the log — reserved for rows attached to the lake
+// (Log::Reserve) or lost and accepted by a salvage (Options::salvage) — so that recovery can tell
+// them from a segment that went missing. Written atomically (WriteFileAtomic):
+//   magic "LAMWALST" | version u32 (2) | next_seq u64 | next_segment_id u64 |
+//   gap_count u32 | gap_count × (first u64 | last u64 | kind u8) | crc u32
+// (masked CRC32C of every byte before it). Version 1 (no gap fields, 32 bytes) is still read.
 inline constexpr std::string_view kStateFileName = "wal.state";
 inline constexpr std::string_view kStateMagic = "LAMWALST";
-inline constexpr size_t kStateFileSize = 32;
+inline constexpr uint32_t kStateVersion = 2;
+
+struct SeqGap {
+  enum class Kind : uint8_t { kReserved = 1, kLost = 2 };
+  uint64_t first = 0;
+  uint64_t last = 0;  // inclusive
+  Kind kind = Kind::kReserved;
+};
 
 struct LogState {
   uint64_t next_seq = 1;
   uint64_t next_segment_id = 1;
+  std::vector<SeqGap> gaps;  // in sequence order, disjoint
+  // True when every sequence number in [first, last] lies in some gap. REQUIRES: first <= last.
+  bool Covers(uint64_t first, uint64_t last) const;
+  // Adds [first, last] (kept sorted; adjacent gaps of one kind merge).
+  void AddGap(uint64_t first, uint64_t last, SeqGap::Kind kind);
+  // Drops the gaps that end before `seq`.
+  void DropGapsBefore(uint64_t seq);
 };
 
 std::string EncodeLogState(const LogState& s);

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
+#include "common/crc32c.h"
+
 namespace laminar::wal {
 namespace {
 
@@ -53,15 +57,51 @@ TEST(WalFormatTest, SegmentFileNames) {
 }
 
 TEST(WalFormatTest, StateFileRoundTripsAndRejectsDamage) {
-  std::string bytes = EncodeLogState(LogState{123, 45});
-  ASSERT_EQ(kStateFileSize, bytes.size());
+  LogState in{123, 45};
+  in.AddGap(10, 19, SeqGap::Kind::kReserved);
+  in.AddGap(30, 30, SeqGap::Kind::kLost);
+  std::string bytes = EncodeLogState(in);
+  ASSERT_EQ(36u + 2 * 17u, bytes.size());
   LogState s;
   ASSERT_TRUE(DecodeLogState(bytes, &s).ok());
   EXPECT_EQ(123u, s.next_seq);
   EXPECT_EQ(45u, s.next_segment_id);
+  ASSERT_EQ(2u, s.gaps.size());
+  EXPECT_EQ(SeqGap::Kind::kLost, s.gaps[1].kind);
   bytes[15] ^= 0x10;
   EXPECT_EQ(StatusCode::kCorruption, DecodeLogState(bytes, &s).code());
   EXPECT_EQ(StatusCode::kCorruption, DecodeLogState("short", &s).code());
+  bytes = EncodeLogState(in);
+  EXPECT_EQ(StatusCode::kCorruption, DecodeLogState(bytes.substr(0, bytes.size() - 5), &s).code());
+}
+
+TEST(WalFormatTest, StateFileOfVersionOneIsRead) {
+  std::string v1(32, '\0');
+  std::memcpy(v1.data(), kStateMagic.data(), 8);
+  PutFixed32(v1.data() + 8, 1);
+  PutFixed64(v1.data() + 12, 77);
+  PutFixed64(v1.data() + 20, 8);
+  PutFixed32(v1.data() + 28, crc32c::Mask(crc32c::Value(v1.data(), 28)));
+  LogState s;
+  ASSERT_TRUE(DecodeLogState(v1, &s).ok());
+  EXPECT_EQ(77u, s.next_seq);
+  EXPECT_TRUE(s.gaps.empty());
+}
+
+TEST(WalFormatTest, GapsCoverRangesAndMerge) {
+  LogState s;
+  s.AddGap(5, 9, SeqGap::Kind::kReserved);
+  s.AddGap(10, 12, SeqGap::Kind::kReserved);  // merges: 5..12
+  s.AddGap(13, 13, SeqGap::Kind::kLost);      // another kind: kept apart
+  ASSERT_EQ(2u, s.gaps.size());
+  EXPECT_EQ(12u, s.gaps[0].last);
+  EXPECT_TRUE(s.Covers(5, 13));
+  EXPECT_TRUE(s.Covers(7, 7));
+  EXPECT_FALSE(s.Covers(4, 6));
+  EXPECT_FALSE(s.Covers(12, 14));
+  s.DropGapsBefore(13);
+  ASSERT_EQ(1u, s.gaps.size());
+  EXPECT_EQ(13u, s.gaps[0].first);
 }
 
 }  // namespace

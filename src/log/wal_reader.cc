@@ -140,4 +140,21 @@ Result<bool> SegmentReader::AllZeroFrom(uint64_t offset) {
   return true;
 }
 
+Result<std::optional<SegmentReader::Found>> SegmentReader::FindRecord(uint64_t offset, uint64_t min_seq) {
+  constexpr uint64_t kHead = kRecordHeaderSize + kBatchBodyPrefix;
+  for (uint64_t off = offset; off < limit_ && limit_ - off >= kHead; ++off) {
+    ASSIGN_OR_RETURN(const char* h, Fetch(off, kHead));
+    if (static_cast<uint8_t>(h[8]) != static_cast<uint8_t>(RecordType::kBatch)) continue;
+    uint64_t length = GetFixed32(h + 4);
+    if (length < kBatchBodyPrefix || kRecordHeaderSize + length > limit_ - off) continue;
+    uint64_t first = GetFixed64(h + kRecordHeaderSize);
+    uint32_t count = GetFixed32(h + kRecordHeaderSize + 8);
+    if (count == 0 || first < min_seq || first - min_seq > (uint64_t{1} << 40)) continue;
+    ASSIGN_OR_RETURN(const char* p, Fetch(off, kRecordHeaderSize + length));
+    if (crc32c::Value(p + 4, 5 + length) != crc32c::Unmask(GetFixed32(p))) continue;
+    return std::optional<Found>(Found{off, first});
+  }
+  return std::optional<Found>();
+}
+
 }  // namespace laminar::wal

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -61,6 +62,17 @@ class SegmentReader {
 
   // True when every byte in [offset, limit) is zero (a zero-filled tail).
   Result<bool> AllZeroFrom(uint64_t offset);
+
+  // The first whole record at or after `offset` (below the limit), at any byte position, with a
+  // valid checksum, the batch type and sequence numbers from `min_seq` on (within 2^40 of it):
+  // its offset and first sequence number; nullopt when there is none. Recovery asks it whether
+  // valid records follow damage. The header fields are checked before the checksum, so random
+  // bytes cost about one header read per position.
+  struct Found {
+    uint64_t offset = 0;
+    uint64_t first_seq = 0;
+  };
+  Result<std::optional<Found>> FindRecord(uint64_t offset, uint64_t min_seq);
 
  private:
   SegmentReader(std::string path, int fd, uint64_t size);

@@ -80,13 +80,77 @@ TEST_F(WalRecoveryTest, ZeroFilledTailIsCut) {
   EXPECT_EQ(4096u, report_.truncated_bytes);
 }
 
-TEST_F(WalRecoveryTest, BadRecordInTheLastSegmentCutsEverythingAfterIt) {
+TEST_F(WalRecoveryTest, DamageFollowedByValidRecordsIsCorruptionEvenInTheLastSegment) {
+  WriteThree();
+  const uint64_t second = kSegmentHeaderSize + RecordSize(5);
+  FlipByte(SegmentPath(1), second + kRecordHeaderSize + kBatchBodyPrefix + 1);  // in record 2's payload
+  const std::string damaged = Bytes(SegmentPath(1));
+  Status st = TryOpen();
+  ASSERT_EQ(StatusCode::kCorruption, st.code()) << st.ToString();
+  for (std::string part : std::vector<std::string>{SegmentPath(1), "offset " + std::to_string(second), "valid records follow at offset " +
+                               std::to_string(last_record_start_), "sequence numbers 2..2", "--salvage-wal"})
+    EXPECT_NE(std::string::npos, st.message().find(part)) << part << " in " << st.ToString();
+  EXPECT_EQ(damaged, Bytes(SegmentPath(1)));  // nothing was cut
+  EXPECT_EQ(StatusCode::kCorruption, TryOpen().code());  // and it stays refused
+}
+
+TEST_F(WalRecoveryTest, DamagedLengthFollowedByValidRecordsIsCorruptionToo) {
+  WriteThree();
+  FlipByte(SegmentPath(1), kSegmentHeaderSize + RecordSize(5) + 5);  // record 2's length runs past the end
+  EXPECT_EQ(StatusCode::kCorruption, TryOpen().code());
+}
+
+TEST_F(WalRecoveryTest, SalvageKeepsEveryValidRecordAndRecordsTheLoss) {
   WriteThree();
   FlipByte(SegmentPath(1), kSegmentHeaderSize + RecordSize(5) + 3);  // in record 2's length
+  options_.salvage = true;
   Reopen();
-  EXPECT_EQ(Strings{"1:first"}, Read());
-  EXPECT_TRUE(MessagesMention(SegmentPath(1),
-                              "offset " + std::to_string(kSegmentHeaderSize + RecordSize(5))));
+  EXPECT_EQ((Strings{"1:first", "3:third-record-payload"}), Read());
+  EXPECT_EQ(1u, report_.lost_events);
+  EXPECT_TRUE(MessagesMention("sequence numbers 2..2", "lost"));
+  EXPECT_EQ(full_.size() - RecordSize(6), std::filesystem::file_size(SegmentPath(1)));  // rewritten without it
+  // The loss is remembered: the next start needs no flag, and sequence numbers go on.
+  options_.salvage = false;
+  Reopen();
+  EXPECT_EQ((Strings{"1:first", "3:third-record-payload"}), Read());
+  EXPECT_EQ(0u, report_.lost_events);
+  EXPECT_TRUE(log_->KnownAbsent(2, 2));
+  EXPECT_EQ(4u, Write("fourth").first_seq);
+}
+
+TEST_F(WalRecoveryTest, MissingMiddleSegmentIsCorruptionNamingTheRange) {
+  Reopen();
+  for (int seg = 0; seg < 3; seg++) {
+    Write("a");
+    Write("b");
+    ASSERT_TRUE(log_->SealActive().ok());
+  }
+  log_.reset();
+  std::filesystem::remove(SegmentPath(2));  // sequence numbers 3 and 4
+  Status st = TryOpen();
+  ASSERT_EQ(StatusCode::kCorruption, st.code());
+  EXPECT_NE(std::string::npos, st.message().find("sequence numbers 3..4 are missing")) << st.ToString();
+  EXPECT_NE(std::string::npos, st.message().find(SegmentPath(3))) << st.ToString();
+  options_.salvage = true;
+  Reopen();
+  EXPECT_EQ((Strings{"1:a", "2:b", "5:a", "6:b"}), Read());
+  EXPECT_EQ(2u, report_.lost_events);
+  options_.salvage = false;
+  Reopen();
+  EXPECT_EQ(7u, Write("c").first_seq);
+}
+
+TEST_F(WalRecoveryTest, ReservedRangesAreKnownGaps) {
+  Reopen();
+  Write("a");
+  auto reserved = log_->Reserve(10);
+  ASSERT_TRUE(reserved.ok());
+  EXPECT_EQ(2u, reserved->first_seq);
+  EXPECT_EQ(12u, Write("b").first_seq);
+  Reopen();  // segment 1 holds 1, the next one 12: 2..11 is the reservation, not a loss
+  EXPECT_EQ((Strings{"1:a", "12:b"}), Read());
+  EXPECT_TRUE(log_->KnownAbsent(2, 11));
+  EXPECT_FALSE(log_->KnownAbsent(1, 11));
 }
 
 // Segment 1 (sealed, records 1..3) and segment 2 (record 4).
@@ -122,9 +186,14 @@ TEST_F(WalSealedSegmentTest, DamagedLastRecordOfASealedSegmentIsCorruption) {
   EXPECT_NE(std::string::npos, st.message().find(SegmentPath(1))) << st.ToString();
 }
 
-TEST_F(WalSealedSegmentTest, IncompleteTailOfASealedSegmentIsCut) {
-  // As if segment 1 had been active at a crash and segment 2 created before recovery cut it.
+TEST_F(WalSealedSegmentTest, IncompleteTailOfASealedSegmentIsALossOfAckedEvents) {
+  // Segment 2 starts at 4, so record 3 was acknowledged before segment 1 was sealed: its cut
+  // tail is a loss, refused unless salvaged.
   SetBytes(SegmentPath(1), std::string_view(full_).substr(0, full_.size() - 4));
+  Status st = TryOpen();
+  ASSERT_EQ(StatusCode::kCorruption, st.code());
+  EXPECT_NE(std::string::npos, st.message().find("sequence numbers 3..3 are missing")) << st.ToString();
+  options_.salvage = true;
   Reopen();
   EXPECT_EQ((Strings{"1:first", "2:second", "4:fourth"}), Read());
   EXPECT_TRUE(MessagesMention(SegmentPath(1), "offset " + std::to_string(last_record_start_)));
