@@ -689,3 +689,44 @@ TEST_F(CatalogTest, OldFileWithoutDimensionsLoadsAndBadDimensionEntriesAreCorrup
 
 }  // namespace
 }  // namespace laminar::catalog
+
+namespace laminar::catalog {
+namespace {
+
+TEST_F(CatalogTest, DroppedStreamsAreRememberedUntilTheirFilesAreGone) {
+  MustExec("CREATE TABLE s (ts timestamptz NOT NULL)");
+  MustExec("DROP TABLE s");
+  EXPECT_EQ(1u, cat_->snapshot()->dropping.count("s"));
+  Reopen();
+  EXPECT_EQ(1u, cat_->snapshot()->dropping.count("s"));  // persisted
+  MustExec("CREATE TABLE s (ts timestamptz NOT NULL)");
+  EXPECT_EQ(1u, cat_->snapshot()->dropping.count("s"));  // its old files may still be there
+  ASSERT_TRUE(cat_->FinishDrop("s").ok());
+  Reopen();
+  EXPECT_TRUE(cat_->snapshot()->dropping.empty());
+  EXPECT_TRUE(Stream("s"));
+}
+
+TEST_F(CatalogTest, WriteRecoveredKeepsWhatMakesAValidCatalog) {
+  std::filesystem::remove_all(dir_);
+  std::vector<Catalog::RecoveredEntry> tables = {{"CREATE TABLE s (ts timestamptz NOT NULL, n bigint)", 1},
+                                                 {"CREATE TABLE d (k text) WITH (kind = 'dimension')", 1},
+                                                 {"CREATE TABLE broken (", 1}};
+  std::map<std::string, Catalog::RecoveredEntry> views = {
+      {"v", {"CREATE MATERIALIZED VIEW v AS SELECT n, count(*) AS c FROM s GROUP BY n", 3}},
+      {"orphan", {"CREATE MATERIALIZED VIEW orphan AS SELECT count(*) AS c FROM gone", 1}}};
+  auto skipped = Catalog::WriteRecovered(dir_, tables, views);
+  ASSERT_TRUE(skipped.ok()) << skipped.status().ToString();
+  ASSERT_EQ(2u, skipped->size());
+  EXPECT_TRUE(Contains(skipped->at(0), "broken"));
+  EXPECT_TRUE(Contains(skipped->at(1), "view orphan"));
+  Reopen();
+  EXPECT_TRUE(Stream("s"));
+  EXPECT_EQ(1u, cat_->snapshot()->dimensions.count("d"));
+  ASSERT_TRUE(View("v"));
+  EXPECT_EQ(3u, View("v")->definition_version);
+  EXPECT_EQ(StatusCode::kAlreadyExists, Catalog::WriteRecovered(dir_, tables, views).status().code());
+}
+
+}  // namespace
+}  // namespace laminar::catalog
