@@ -207,12 +207,16 @@ int RunCli(int argc, char** argv) {
   std::string pg_addr;
   std::string http_addr, config_file, catalog_file, durability, data_dir;
   bool salvage_wal = false;
+  std::vector<std::string> import_dirs;
   auto add_server_opts = [&](CLI::App* c) {
     c->add_option("--data-dir", data_dir, "data directory (default ./laminar-data)");
     c->add_option("--http", http_addr, "HTTP listen address HOST:PORT (default 127.0.0.1:8080)");
     c->add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
     c->add_option("--durability", durability, "fsync (default) or none");
     c->add_option("--pg", pg_addr, "PostgreSQL protocol listen address HOST:PORT (default 127.0.0.1:5433), or off");
+    c->add_option("--import-dir", import_dirs,
+                  "a directory whose files clients may name in COPY ... FROM '/path' and lake attach (repeatable; "
+                  "replaces [import] dirs; default DATA_DIR/import)");
     c->add_flag("--salvage-wal", salvage_wal,
                 "start despite a damaged or missing log segment: keep every valid record and report the events lost "
                 "(without it such damage stops the start, naming the file)");
@@ -227,6 +231,11 @@ int RunCli(int argc, char** argv) {
     }
     if (!pg_addr.empty()) RETURN_IF_ERROR(ParsePgAddress(pg_addr, &cfg).WithContext("--pg"));
     if (salvage_wal) cfg.engine.log.salvage = true;
+    if (!import_dirs.empty()) {
+      for (const std::string& d : import_dirs)
+        if (d.empty() || d[0] != '/') return InvalidArgument("--import-dir {}: give an absolute path", d);
+      cfg.engine.import_dirs = import_dirs;
+    }
     cfg.http.max_body_bytes = std::max(cfg.http.max_body_bytes, cfg.engine.ingest.max_body_bytes);
     return Status::OK();
   };

@@ -86,7 +86,7 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
     return InvalidArgument("config {}: {} (line {})", path, std::string(e.description()),
                            e.source().begin.line);
   }
-  RETURN_IF_ERROR(CheckKeys(root, "", {"data_dir", "server", "log", "ingest", "query", "batch", "lake"}));
+  RETURN_IF_ERROR(CheckKeys(root, "", {"data_dir", "server", "log", "ingest", "query", "batch", "lake", "import"}));
   RETURN_IF_ERROR(Read(root, "", "data_dir", &c->engine.data_dir));
   if (auto* s = root["server"].as_table()) {
     RETURN_IF_ERROR(CheckKeys(*s, "server", {"http", "threads", "max_connections", "pg"}));
@@ -207,6 +207,26 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
     e.lake.dictionary_max_bytes = dict;
     e.lake.zstd_level = int(level);
     e.attach_max_rows = uint64_t(attach);
+  }
+  if (auto* s = root["import"].as_table()) {
+    // The directories whose files clients may name (COPY ... FROM '/path', lake attach).
+    RETURN_IF_ERROR(CheckKeys(*s, "import", {"dirs", "max_file_bytes"}));
+    engine::EngineOptions& e = c->engine;
+    if (const toml::node* n = s->get("dirs")) {
+      const toml::array* dirs = n->as_array();
+      if (!dirs) return InvalidArgument("config: [import] dirs must be a list of absolute paths");
+      e.import_dirs.clear();
+      for (const toml::node& d : *dirs) {
+        auto v = d.value<std::string>();
+        if (!v || v->empty() || (*v)[0] != '/')
+          return InvalidArgument("config: [import] dirs must be a list of absolute paths");
+        e.import_dirs.push_back(*v);
+      }
+    }
+    int64_t max = int64_t(e.import_max_file_bytes);
+    RETURN_IF_ERROR(Read(*s, "import", "max_file_bytes", &max));
+    if (max < 1) return InvalidArgument("config: [import] max_file_bytes must be positive");
+    e.import_max_file_bytes = uint64_t(max);
   }
   return Status::OK();
 }

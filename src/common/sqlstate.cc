@@ -31,6 +31,8 @@ const char* SqlState(ErrorCode code) {
     case ErrorCode::kDependentObjectsStillExist: return "2BP01";
     case ErrorCode::kInvalidCursorName: return "34000";
     case ErrorCode::kInvalidSchemaName: return "3F000";
+    case ErrorCode::kProtocolViolation: return "08P01";
+    case ErrorCode::kInsufficientPrivilege: return "42501";
     case ErrorCode::kSyntaxError: return "42601";
     case ErrorCode::kDuplicateColumn: return "42701";
     case ErrorCode::kAmbiguousColumn: return "42702";
@@ -76,6 +78,7 @@ ErrorCode EffectiveErrorCode(const Status& st) {
     case StatusCode::kResourceExhausted: return ErrorCode::kProgramLimitExceeded;
     case StatusCode::kDeadlineExceeded:
     case StatusCode::kCancelled: return ErrorCode::kQueryCanceled;
+    case StatusCode::kPermissionDenied: return ErrorCode::kInsufficientPrivilege;
     case StatusCode::kUnavailable: return ErrorCode::kCannotConnectNow;
     case StatusCode::kIOError: return ErrorCode::kIoError;
     case StatusCode::kCorruption: return ErrorCode::kDataCorrupted;

@@ -40,6 +40,8 @@ constexpr Row kTable[] = {
     {ErrorCode::kDependentObjectsStillExist, "2BP01"},
     {ErrorCode::kInvalidCursorName, "34000"},
     {ErrorCode::kInvalidSchemaName, "3F000"},
+    {ErrorCode::kProtocolViolation, "08P01"},
+    {ErrorCode::kInsufficientPrivilege, "42501"},
     {ErrorCode::kSyntaxError, "42601"},
     {ErrorCode::kDuplicateColumn, "42701"},
     {ErrorCode::kAmbiguousColumn, "42702"},

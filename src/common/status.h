@@ -41,6 +41,7 @@ enum class StatusCode {
   kInternal,          // a bug: an invariant did not hold
   kUnimplemented,     // valid input that Laminar does not support (names the construct)
   kCancelled,         // the client cancelled the operation (PostgreSQL cancel request)
+  kPermissionDenied,  // the client may not do this (a server file outside the import directories)
 };
 
 const char* StatusCodeName(StatusCode code);
@@ -78,6 +79,7 @@ enum class ErrorCode {
   kDependentObjectsStillExist,    // 2BP01 DROP without CASCADE
   kInvalidCursorName,             // 34000 cursor "x" does not exist
   kInvalidSchemaName,             // 3F000 schema "x" does not exist
+  kInsufficientPrivilege,         // 42501 permission denied
   kSyntaxError,                   // 42601
   kDuplicateColumn,               // 42701
   kAmbiguousColumn,               // 42702
@@ -103,6 +105,7 @@ enum class ErrorCode {
   kCantChangeRuntimeParam,        // 55P02 parameter "x" cannot be changed
   kQueryCanceled,                 // 57014
   kCannotConnectNow,              // 57P03
+  kProtocolViolation,             // 08P01
   kIoError,                       // 58030
   kUndefinedFile,                 // 58P01 file "x" does not exist
   kInternalError,                 // XX000
@@ -213,6 +216,14 @@ Status Unimplemented(fmt::format_string<Args...> f, Args&&... args) {
 template <typename... Args>
 Status Unimplemented(ErrorCode e, fmt::format_string<Args...> f, Args&&... args) {
   return Status(StatusCode::kUnimplemented, e, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args>
+Status PermissionDenied(fmt::format_string<Args...> f, Args&&... args) {
+  return Status(StatusCode::kPermissionDenied, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args>
+Status PermissionDenied(ErrorCode e, fmt::format_string<Args...> f, Args&&... args) {
+  return Status(StatusCode::kPermissionDenied, e, fmt::format(f, std::forward<Args>(args)...));
 }
 template <typename... Args>
 Status Cancelled(fmt::format_string<Args...> f, Args&&... args) {

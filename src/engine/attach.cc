@@ -7,6 +7,7 @@
 
 #include "common/time_util.h"
 #include "engine/engine.h"
+#include "engine/server_files.h"
 #include "lake/parquet_reader.h"
 
 namespace laminar::engine {
@@ -108,7 +109,8 @@ Result<AttachResult> Engine::AttachFile(const std::string& stream, const std::st
   if (options_.read_only) return Unavailable("the engine is open read-only");
   std::shared_ptr<StreamRuntime> rt = FindStream(stream);
   if (!rt) return NotFound(ErrorCode::kUndefinedTable, "stream \"{}\" does not exist", stream);
-  ASSIGN_OR_RETURN(auto reader, lake::ParquetReader::Open(path));
+  ASSIGN_OR_RETURN(std::string real, ResolveServerFile(path, ServerFiles()));
+  ASSIGN_OR_RETURN(auto reader, lake::ParquetReader::Open(real));
   const ingest::StreamSchema& schema = *rt->schema;
   ingest::StreamSchema read;
   read.name = schema.name;

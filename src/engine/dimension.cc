@@ -1,7 +1,8 @@
 // Engine: dimension tables — loading them at open, following CREATE/DROP, and COPY ... FROM.
 //
-// COPY table [(col, ...)] FROM '/absolute/path' [WITH (option, ...)] replaces a dimension table
-// whole (docs/dimensions.md): every row is read and converted first, and any bad row fails the
+// COPY table [(col, ...)] FROM '/absolute/path' [WITH (option, ...)] — a file in an import
+// directory (engine/server_files.h) — or FROM STDIN (the bytes a PostgreSQL client sends:
+// CopyFromClient) replaces a dimension table whole (docs/dimensions.md): every row is read and converted first, and any bad row fails the
 // statement with the table unchanged. CSV fields convert by the rules of `laminar ingest`
 // (ingest/text_value.h, the same code); CSV files may be gzip- or zstd-compressed (detected by
 // magic bytes). Parquet columns are matched by name and must have the table column's type or be
@@ -19,6 +20,7 @@
 #include "catalog/ddl.h"
 #include "common/file_util.h"
 #include "engine/engine.h"
+#include "engine/server_files.h"
 #include "ingest/byte_source.h"
 #include "ingest/csv.h"
 #include "ingest/text_value.h"
@@ -127,15 +129,27 @@ Result<CopyOptions> ParseCopyOptions(const std::vector<sql::ast::DdlOption>& opt
   return o;
 }
 
-// Reads a CSV file into `out` (a batch of the table's schema), or fails naming the line.
+// Where a COPY ... FROM reads: a file on the server (`path`, checked by ResolveServerFile) or the
+// bytes a client sent (`data`, COPY ... FROM STDIN). `name` names it in messages.
+struct CopyInput {
+  std::string name;
+  std::string path;
+  const std::string* data = nullptr;
+  Result<std::unique_ptr<ingest::ByteSource>> Open() const {
+    if (data) return std::unique_ptr<ingest::ByteSource>(new ingest::StringSource(*data));
+    return ingest::OpenFileSource(path);
+  }
+};
+
+// Reads CSV into a batch of the table's schema, or fails naming the line.
 class CsvLoader {
  public:
-  CsvLoader(const ingest::StreamSchema& schema, const std::string& path, const CopyOptions& o,
+  CsvLoader(const ingest::StreamSchema& schema, const CopyInput& in, const CopyOptions& o,
             const std::vector<int>& column_list, uint64_t max_rows)
-      : schema_(schema), path_(path), o_(o), list_(column_list), max_rows_(max_rows) {}
+      : schema_(schema), in_(in), path_(in.name), o_(o), list_(column_list), max_rows_(max_rows) {}
 
   Result<ingest::RowBatch> Load() {
-    ASSIGN_OR_RETURN(std::unique_ptr<ingest::ByteSource> raw, ingest::OpenFileSource(path_));
+    ASSIGN_OR_RETURN(std::unique_ptr<ingest::ByteSource> raw, in_.Open());
     ASSIGN_OR_RETURN(std::string head, ingest::ReadUpTo(raw.get(), 4));
     if (head == "PAR1") return InvalidArgument("{} is a Parquet file: use WITH (FORMAT parquet)", path_);
     ingest::Compression compression = ingest::DetectCompression(head);
@@ -259,6 +273,7 @@ class CsvLoader {
   }
 
   const ingest::StreamSchema& schema_;
+  const CopyInput& in_;
   const std::string& path_;
   const CopyOptions& o_;
   const std::vector<int>& list_;
@@ -267,17 +282,19 @@ class CsvLoader {
 };
 
 // Reads a Parquet file into a batch of the table's schema (columns matched by name).
-Result<ingest::RowBatch> LoadParquet(const ingest::StreamSchema& schema, const std::string& path,
+Result<ingest::RowBatch> LoadParquet(const ingest::StreamSchema& schema, const CopyInput& in,
                                      const std::vector<int>& column_list, uint64_t max_rows) {
+  const std::string& path = in.name;
   {
-    ASSIGN_OR_RETURN(std::unique_ptr<ingest::ByteSource> raw, ingest::OpenFileSource(path));
+    ASSIGN_OR_RETURN(std::unique_ptr<ingest::ByteSource> raw, in.Open());
     ASSIGN_OR_RETURN(std::string head, ingest::ReadUpTo(raw.get(), 4));
     if (ingest::DetectCompression(head) != ingest::Compression::kNone)
       return InvalidArgument("{} is {}-compressed: a Parquet file is never compressed as a whole", path,
                              ingest::CompressionName(ingest::DetectCompression(head)));
     if (head != "PAR1") return InvalidArgument("{} is not a Parquet file (no PAR1 magic at the start)", path);
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<lake::ParquetReader> reader, lake::ParquetReader::Open(path));
+  ASSIGN_OR_RETURN(std::unique_ptr<lake::ParquetReader> reader,
+                   in.data ? lake::ParquetReader::OpenBuffer(in.name, *in.data) : lake::ParquetReader::Open(in.path));
   if (uint64_t(reader->num_rows()) > max_rows)
     return ResourceExhausted("the file has {} rows, more than a dimension table may hold ({}, dimension_max_rows)",
                              reader->num_rows(), max_rows);
@@ -397,7 +414,21 @@ Status Engine::ApplyDimensionChanges(const catalog::Snapshot& before, const cata
   return first;
 }
 
-Result<StatementResult> Engine::Copy(const sql::Statement& stmt) {
+Result<StatementResult> Engine::Copy(const sql::Statement& stmt) { return CopyInto(stmt, nullptr, nullptr); }
+
+Result<size_t> Engine::CopyFromClientColumns(const sql::Statement& stmt) {
+  size_t columns = 0;
+  const std::string none;
+  RETURN_IF_ERROR(CopyInto(stmt, &none, &columns).status());
+  return columns;
+}
+
+Result<StatementResult> Engine::CopyFromClient(const sql::Statement& stmt, const std::string& data) {
+  return CopyInto(stmt, &data, nullptr);
+}
+
+Result<StatementResult> Engine::CopyInto(const sql::Statement& stmt, const std::string* client_data,
+                                         size_t* describe_columns) {
   ASSIGN_OR_RETURN(sql::ast::CopyStmt cs, sql::TransformCopy(stmt));
   if (!cs.has_relation)
     return Unimplemented("COPY (query) TO is not supported here: run the query with POST /v1/query (CSV with "
@@ -416,14 +447,18 @@ Result<StatementResult> Engine::Copy(const sql::Statement& stmt) {
   if (it == snap->dimensions.end()) return NotFound(ErrorCode::kUndefinedTable, "relation \"{}\" does not exist", name);
   const catalog::StreamPtr& schema = it->second;
   if (cs.is_program) return Unimplemented("COPY ... FROM PROGRAM is not supported");
-  if (!cs.filename)
+  if (!cs.filename && !client_data)
     return Unimplemented(
-        "COPY ... FROM STDIN is not supported: name a file on the server, e.g. COPY {} FROM '/data/{}.csv' WITH "
+        "COPY ... FROM STDIN needs a client that sends the data (psql's \\copy, or COPY FROM STDIN over the "
+        "PostgreSQL protocol); here, name a file in an import directory, e.g. COPY {} FROM '{}/{}.csv' WITH "
         "(FORMAT csv, HEADER true)",
-        name, name);
+        name, ImportDirs().front(), name);
+  if (cs.filename && client_data)
+    return InvalidArgument("COPY {} FROM '{}' reads a file on the server, not data sent by the client", name,
+                           *cs.filename);
   if (cs.has_where) return Unimplemented("COPY ... FROM ... WHERE is not supported");
   if (options_.read_only) return Unavailable("the engine is open read-only");
-  const std::string path = *cs.filename;
+  const std::string path = cs.filename.value_or("");
   auto fail = [&](const Status& st) { return st.WithContext(fmt::format("COPY {}", name)); };
 
   // A column list: the table columns the file's fields go to, in order.
@@ -449,6 +484,11 @@ Result<StatementResult> Engine::Copy(const sql::Statement& stmt) {
       break;
     }
   }
+  if (o.format == CopyFormat::kUnset && client_data)
+    return fail(Unimplemented("COPY FROM STDIN in PostgreSQL's text format is not supported: say WITH (FORMAT csv) "
+                              "(psql: \\copy {} FROM 'file' WITH (FORMAT csv, HEADER true)) or WITH (FORMAT "
+                              "parquet)",
+                              name));
   if (o.format == CopyFormat::kUnset) {
     if (lname.ends_with(".csv") || lname.ends_with(".tsv")) o.format = CopyFormat::kCsv;
     else if (lname.ends_with(".parquet") || lname.ends_with(".pq")) o.format = CopyFormat::kParquet;
@@ -472,21 +512,24 @@ Result<StatementResult> Engine::Copy(const sql::Statement& stmt) {
                                   "COPY delimiter must not appear in the NULL specification"));
   }
 
-  if (path.empty() || path[0] != '/')
-    return fail(InvalidArgument("the file name must be an absolute path on the server, not '{}'", path));
-  struct stat sb;
-  if (::stat(path.c_str(), &sb) != 0) {
-    if (errno == ENOENT || errno == ENOTDIR)
-      return fail(NotFound(ErrorCode::kUndefinedFile, "file \"{}\" does not exist", path));
-    return fail(IOError("cannot open \"{}\": {}", path, std::strerror(errno)));
+  if (describe_columns) {  // COPY FROM STDIN, before the data: the number of columns it takes
+    *describe_columns = column_list.empty() ? schema->columns.size() : column_list.size();
+    return StatementResult{};
   }
-  if (S_ISDIR(sb.st_mode)) return fail(InvalidArgument(ErrorCode::kWrongObjectType, "\"{}\" is a directory", path));
-  if (!S_ISREG(sb.st_mode)) return fail(InvalidArgument("\"{}\" is not a regular file", path));
-
+  CopyInput in;
+  if (client_data) {
+    in.name = "the data sent (COPY FROM STDIN)";
+    in.data = client_data;
+  } else {
+    auto real = ResolveServerFile(path, ServerFiles());
+    if (!real.ok()) return fail(real.status());
+    in.name = path;
+    in.path = *real;
+  }
   const uint64_t max_rows = options_.dimension_max_rows;
   Result<ingest::RowBatch> rows =
-      o.format == CopyFormat::kParquet ? LoadParquet(*schema, path, column_list, max_rows)
-                                       : CsvLoader(*schema, path, o, column_list, max_rows).Load();
+      o.format == CopyFormat::kParquet ? LoadParquet(*schema, in, column_list, max_rows)
+                                       : CsvLoader(*schema, in, o, column_list, max_rows).Load();
   if (!rows.ok()) return fail(rows.status());
   const size_t n = rows->num_rows();
   Status st = dimensions_->Replace(schema, std::move(rows).value());

@@ -51,6 +51,7 @@ class DimensionCopyTest : public ::testing::Test {
     EngineOptions o;
     o.data_dir = JoinPath(root_, "data");
     o.batch_interval_ms = 0;
+    o.import_dirs = {root_};  // the tests write their files there
     auto e = Engine::Open(o);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     engine_ = std::move(e).value();
@@ -191,12 +192,16 @@ TEST_F(DimensionCopyTest, BadInputNamesLineColumnAndValueAndLeavesTheTableUnchan
   EXPECT_EQ(before, Rows("airports"));
 
   // Files and statements that are refused before reading.
-  EXPECT_EQ("NotFound: COPY airports: file \"/nonexistent/x.csv\" does not exist",
-            Exec("COPY airports FROM '/nonexistent/x.csv' WITH (FORMAT csv)"));
+  EXPECT_EQ("NotFound: COPY airports: file \"" + root_ + "/nonexistent.csv\" does not exist",
+            Exec("COPY airports FROM '" + root_ + "/nonexistent.csv' WITH (FORMAT csv)"));
+  // Outside the import directories: refused without a word about the file.
+  EXPECT_TRUE(Has(Exec("COPY airports FROM '/etc/passwd' WITH (FORMAT csv)"),
+                  "PermissionDenied: COPY airports: \"/etc/passwd\" is not in an import directory"));
+  EXPECT_TRUE(Has(Exec("COPY airports FROM '/nonexistent/x.csv' WITH (FORMAT csv)"), "is not in an import directory"));
   EXPECT_TRUE(Has(Exec("COPY airports FROM '" + root_ + "' WITH (FORMAT csv)"), "is a directory"));
   EXPECT_TRUE(Has(Exec("COPY airports FROM 'rel.csv'"), "must be an absolute path"));
   EXPECT_TRUE(Has(Exec("COPY airports FROM '" + Write("x.dat", "a") + "'"), "say WITH (FORMAT csv)"));
-  EXPECT_TRUE(Has(Exec("COPY airports FROM STDIN"), "COPY ... FROM STDIN is not supported"));
+  EXPECT_TRUE(Has(Exec("COPY airports FROM STDIN"), "COPY ... FROM STDIN needs a client that sends the data"));
   EXPECT_TRUE(Has(Exec("COPY airports TO '/tmp/x.csv'"), "COPY ... TO is not supported"));
   EXPECT_TRUE(Has(Exec("COPY (SELECT 1) TO '/tmp/x.csv'"), "COPY (query) TO is not supported"));
   EXPECT_TRUE(Has(Exec("COPY airports FROM PROGRAM 'cat x'"), "PROGRAM is not supported"));

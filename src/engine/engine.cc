@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include "engine/scan.h"
+#include "engine/server_files.h"
 #include "engine/stores.h"
 #include "planner/binder.h"
 #include "serving/engine_query.h"
@@ -29,6 +30,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   const std::string& dir = options.data_dir;
   RETURN_IF_ERROR(CreateDirs(JoinPath(dir, "log")));
   RETURN_IF_ERROR(CreateDirs(JoinPath(dir, "deadletter")));
+  if (options.import_dirs.empty() && !options.read_only) RETURN_IF_ERROR(CreateDirs(JoinPath(dir, "import")));
   ASSIGN_OR_RETURN(e->catalog_, catalog::Catalog::Open(dir));
   e->deadletter_ = std::make_unique<ingest::DeadLetter>(JoinPath(dir, "deadletter"));
   std::shared_ptr<objstore::ObjectStore> lake_store, views_store;
@@ -324,6 +326,15 @@ Status Engine::CheckLakeMeetsLog(const StreamRuntime& rt) {
   }
   return Status::OK();
 }
+
+std::vector<std::string> Engine::ImportDirs() const {
+  if (!options_.import_dirs.empty()) return options_.import_dirs;
+  std::string dir = JoinPath(options_.data_dir, "import");
+  if (!dir.empty() && dir[0] != '/') dir = JoinPath(std::filesystem::current_path().string(), dir);
+  return {dir};
+}
+
+ServerFileRules Engine::ServerFiles() const { return ServerFileRules{ImportDirs(), options_.import_max_file_bytes}; }
 
 Result<std::vector<std::string>> Engine::DataWithoutCatalog(const objstore::ObjectStore& views_store) const {
   std::vector<std::string> found;

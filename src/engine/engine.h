@@ -64,6 +64,8 @@
 
 namespace laminar::engine {
 
+struct ServerFileRules;  // engine/server_files.h
+
 struct EngineOptions {
   std::string data_dir = "laminar-data";
   wal::Options log;
@@ -82,6 +84,10 @@ struct EngineOptions {
   objstore::S3Options s3;
   uint64_t attach_max_rows = 50'000'000;  // rows one `lake attach` may bring
   uint64_t dimension_max_rows = 10'000'000;  // rows one dimension table may hold (COPY)
+  // The directories whose files a client may name (COPY ... FROM '/path', lake attach):
+  // engine/server_files.h. Empty: `<data_dir>/import` (created at open). Absolute paths.
+  std::vector<std::string> import_dirs;
+  uint64_t import_max_file_bytes = 4ull << 30;  // the largest such file read
   // Offline inspection (`laminar verify --data-dir`): no background threads, nothing written
   // (versions that are missing are built in memory only). Log recovery still runs.
   bool read_only = false;
@@ -217,6 +223,12 @@ class Engine {
   // ingest and batch runs pause while the served snapshot is taken.
   Result<std::vector<VerifyReport>> Verify(const std::string& view);
 
+  // COPY table FROM STDIN over the PostgreSQL protocol: the number of columns the statement takes
+  // (for CopyInResponse), checked before the client sends anything; then the rows from the bytes
+  // the client sent (CSV or Parquet: WITH (FORMAT ...) is required). Errors as COPY FROM a file.
+  Result<size_t> CopyFromClientColumns(const sql::Statement& stmt);
+  Result<StatementResult> CopyFromClient(const sql::Statement& stmt, const std::string& data);
+
   // Attaches the rows of a Parquet file (a path on the server) to the stream's lake as history
   // (lake/lake.h Lake::Attach), then runs the batch layer so every view includes them. Columns
   // are matched by name (exactly, else ignoring case); every file column must be a stream
@@ -290,6 +302,13 @@ class Engine {
   Status OpenDimensions();
   Status ApplyDimensionChanges(const catalog::Snapshot& before, const catalog::Snapshot& after);
   Result<StatementResult> Copy(const sql::Statement& stmt);
+  // COPY ... FROM: from the file it names (client_data null) or from the client's bytes (FROM
+  // STDIN); with describe_columns, only checked, and the number of columns it takes set.
+  Result<StatementResult> CopyInto(const sql::Statement& stmt, const std::string* client_data,
+                                   size_t* describe_columns);
+  // The import directories (the default when none is configured) and the rules for their files.
+  std::vector<std::string> ImportDirs() const;
+  ServerFileRules ServerFiles() const;
   std::shared_ptr<StreamRuntime> FindStream(const std::string& name) const;
   std::shared_ptr<ViewRuntime> FindView(const std::string& view) const;
   Status ApplyCatalogChanges(const catalog::Snapshot& before, const catalog::Snapshot& after);

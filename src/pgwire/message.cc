@@ -137,6 +137,9 @@ const char* MessageName(char type) {
     case 'C': return "Close";
     case 'H': return "Flush";
     case 'X': return "Terminate";
+    case 'd': return "CopyData";
+    case 'c': return "CopyDone";
+    case 'f': return "CopyFail";
   }
   return nullptr;
 }
@@ -290,7 +293,13 @@ Result<FrontendMessage> DecodeFrontendBody(char type, std::string_view body) {
       RETURN_IF_ERROR(r.I32(&m.max_rows));
       if (m.max_rows < 0) m.max_rows = 0;  // PostgreSQL treats it as "no limit" too
       break;
-    default:  // S H X: no body
+    case 'd':  // CopyData: the bytes as they are
+      m.sql = std::string(body);
+      return m;
+    case 'f':
+      RETURN_IF_ERROR(r.CString(&m.sql, "the error message"));
+      break;
+    default:  // S H X c: no body
       break;
   }
   RETURN_IF_ERROR(r.End());
@@ -426,6 +435,14 @@ void WriteParameterDescription(std::string* out, const std::vector<uint32_t>& oi
 
 void WriteCopyOutResponse(std::string* out, int8_t format, size_t columns) {
   size_t at = Begin(out, 'H');
+  out->push_back(char(format));
+  PutU16(out, uint16_t(columns));
+  for (size_t i = 0; i < columns; i++) PutU16(out, uint16_t(format));
+  Finish(out, at);
+}
+
+void WriteCopyInResponse(std::string* out, int8_t format, size_t columns) {
+  size_t at = Begin(out, 'G');
   out->push_back(char(format));
   PutU16(out, uint16_t(columns));
   for (size_t i = 0; i < columns; i++) PutU16(out, uint16_t(format));

@@ -79,8 +79,9 @@ Result<StartupPacket> DecodeStartupBody(std::string_view body);
 // ---- Frontend messages ----------------------------------------------------------------------
 
 struct FrontendMessage {
-  char type = 0;  // 'Q' 'P' 'B' 'D' 'E' 'S' 'C' 'H' 'X'
-  // Query: sql. Parse: name (statement), sql, param_types.
+  char type = 0;  // 'Q' 'P' 'B' 'D' 'E' 'S' 'C' 'H' 'X', and during COPY FROM STDIN 'd' 'c' 'f'
+  // Query: sql. Parse: name (statement), sql, param_types. CopyData: sql holds the bytes;
+  // CopyFail: sql holds the client's message.
   // Bind: portal, name (statement), param_formats, params (nullopt: NULL), result_formats.
   // Describe / Close: target ('S' statement or 'P' portal), name.
   // Execute: portal, max_rows (0: all).
@@ -99,7 +100,7 @@ struct FrontendMessage {
 // (length minus 4). InvalidArgument below 4; ResourceExhausted above max_bytes.
 Result<uint32_t> DecodeMessageLength(char type, const uint8_t length[4], size_t max_bytes);
 // A typed message's body (after its length field). InvalidArgument on an unknown type (the
-// supported ones are listed above; e.g. CopyData or FunctionCall are refused), truncation, a
+// supported ones are listed above; e.g. FunctionCall is refused), truncation, a
 // missing NUL, a negative or lying count or length, a format code other than 0/1, or trailing
 // bytes.
 Result<FrontendMessage> DecodeFrontendBody(char type, std::string_view body);
@@ -143,6 +144,8 @@ void WriteParameterDescription(std::string* out, const std::vector<uint32_t>& oi
 // `columns` columns), one CopyData per row (the payload as is), CopyDone.
 void WriteCopyOutResponse(std::string* out, int8_t format, size_t columns);
 void WriteCopyData(std::string* out, std::string_view data);
+// CopyInResponse (COPY ... FROM STDIN): the overall format (0 text, 1 binary) and the columns'.
+void WriteCopyInResponse(std::string* out, int8_t format, size_t columns);
 void WriteCopyDone(std::string* out);
 
 // ---- Values -----------------------------------------------------------------------------------

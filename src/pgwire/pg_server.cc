@@ -90,31 +90,38 @@ class Session {
     if (!Startup()) return;
     while (!srv_->stopping.load()) {
       if (!Flush()) return;
-      uint8_t head[5];
-      ReadStatus rs = ReadExact(head, 5);
-      if (rs != ReadStatus::kOk) {
-        if (rs == ReadStatus::kTimeout) Fatal("57P05", "terminating connection due to idle-session timeout");
-        return;
-      }
-      auto len = DecodeMessageLength(char(head[0]), head + 1, srv_->options.max_message_bytes);
-      if (!len.ok()) {
-        Fatal("08P01", "invalid message: " + len.status().message());
-        return;
-      }
-      std::string body(*len, '\0');
-      if (*len > 0 && ReadExact(body.data(), *len) != ReadStatus::kOk) return;
-      auto msg = DecodeFrontendBody(char(head[0]), body);
-      if (!msg.ok()) {
-        Fatal("08P01", "invalid message: " + msg.status().message());
-        return;
-      }
-      if (msg->type == 'X') return;
+      auto msg = ReadMessage();
+      if (!msg || msg->type == 'X') return;
       Handle(*msg);
     }
   }
 
  private:
   enum class ReadStatus { kOk, kClosed, kTimeout };
+
+  // The next frontend message; nullopt when the connection ended (closed, idle too long, or a
+  // malformed message, after a FATAL error).
+  std::optional<FrontendMessage> ReadMessage() {
+    uint8_t head[5];
+    ReadStatus rs = ReadExact(head, 5);
+    if (rs != ReadStatus::kOk) {
+      if (rs == ReadStatus::kTimeout) Fatal("57P05", "terminating connection due to idle-session timeout");
+      return std::nullopt;
+    }
+    auto len = DecodeMessageLength(char(head[0]), head + 1, srv_->options.max_message_bytes);
+    if (!len.ok()) {
+      Fatal("08P01", "invalid message: " + len.status().message());
+      return std::nullopt;
+    }
+    std::string body(*len, '\0');
+    if (*len > 0 && ReadExact(body.data(), *len) != ReadStatus::kOk) return std::nullopt;
+    auto msg = DecodeFrontendBody(char(head[0]), body);
+    if (!msg.ok()) {
+      Fatal("08P01", "invalid message: " + msg.status().message());
+      return std::nullopt;
+    }
+    return std::move(*msg);
+  }
 
   ReadStatus ReadExact(void* buf, size_t n) {
     auto* p = static_cast<char*>(buf);
@@ -495,13 +502,25 @@ class Session {
   // also runs inside a transaction block; EXECUTE runs its statement as RunOne would.
   std::optional<bool> PgwireStatement(const sql::Statement& stmt, int depth) {
     const std::string& kind = stmt.kind;
-    if (!IsCopyTo(stmt) && kind != "PrepareStmt" && kind != "ExecuteStmt" && kind != "DeallocateStmt")
+    const bool copy_in = IsCopyFromClient(stmt);
+    if (!IsCopyTo(stmt) && !copy_in && kind != "PrepareStmt" && kind != "ExecuteStmt" && kind != "DeallocateStmt")
       return std::nullopt;
     BeginStatement();
     Status error;
     if (state_.Failed()) {
       error = InvalidArgument(ErrorCode::kInFailedSqlTransaction,
                               "current transaction is aborted, commands ignored until end of transaction block");
+    } else if (copy_in) {  // COPY ... FROM STDIN
+      if (state_.InBlock()) {
+        error = InvalidArgument(ErrorCode::kActiveSqlTransaction,
+                                "COPY FROM cannot run inside a transaction block: Laminar applies it at once and could "
+                                "not roll it back; run it outside BEGIN ... COMMIT (autocommit)");
+      } else {
+        bool lost = false;
+        error = RunCopyIn(stmt, &lost);
+        if (lost) return false;
+        if (error.ok()) return true;
+      }
     } else if (kind == "CopyStmt") {
       Result<CopyOutPlan> plan = PlanCopyOut(stmt);
       bool lost = false;
@@ -527,6 +546,58 @@ class Session {
     }
     if (!error.ok()) SendError(error);
     return error.ok();
+  }
+
+  // COPY ... FROM STDIN (the client sends the rows); COPY FROM a file is the engine's.
+  static bool IsCopyFromClient(const sql::Statement& stmt) {
+    if (stmt.kind != "CopyStmt") return false;
+    auto c = sql::TransformCopy(stmt);
+    return c.ok() && c->is_from && !c->filename && !c->is_program;
+  }
+
+  // COPY table FROM STDIN: CopyInResponse, then the client's CopyData until CopyDone (or
+  // CopyFail), at most [import] max_file_bytes of it, then the engine loads the table and
+  // CommandComplete follows. Flush and Sync during the copy are ignored, as in PostgreSQL; any other
+  // message is a protocol violation. *lost: the connection failed.
+  Status RunCopyIn(const sql::Statement& stmt, bool* lost) {
+    ASSIGN_OR_RETURN(size_t columns, srv_->engine->CopyFromClientColumns(stmt));
+    WriteCopyInResponse(&out_, 0, columns);
+    if (!Flush()) {
+      *lost = true;
+      return Status::OK();
+    }
+    const uint64_t max = srv_->engine->options().import_max_file_bytes;
+    std::string data;
+    bool too_big = false;
+    for (;;) {
+      auto m = ReadMessage();
+      if (!m) {
+        *lost = true;
+        return Status::OK();
+      }
+      if (m->type == 'd') {
+        if (!too_big && data.size() + m->sql.size() > max) {
+          too_big = true;
+          data = std::string();
+        }
+        if (!too_big) data += m->sql;
+        continue;
+      }
+      if (m->type == 'c') break;
+      if (m->type == 'f') return Cancelled(ErrorCode::kQueryCanceled, "COPY from stdin failed: {}", m->sql);
+      if (m->type == 'H' || m->type == 'S') continue;
+      if (m->type == 'X') {
+        *lost = true;
+        return Status::OK();
+      }
+      return InvalidArgument(ErrorCode::kProtocolViolation, "unexpected message type 0x{:02x} during COPY from stdin",
+                             uint8_t(m->type));
+    }
+    if (too_big)
+      return ResourceExhausted("COPY FROM STDIN sent more than {} bytes ([import] max_file_bytes)", max);
+    ASSIGN_OR_RETURN(engine::StatementResult r, srv_->engine->CopyFromClient(stmt, data));
+    WriteCommandComplete(&out_, r.tag);
+    return Status::OK();
   }
 
   // What COPY ... TO STDOUT needs of the session: its output and the engine's streamed SELECT.

@@ -37,6 +37,7 @@ HttpResponse Error(const Status& st, bool body_limit = false, bool query = false
     case StatusCode::kResourceExhausted: code = body_limit ? 413 : 400; break;
     case StatusCode::kDeadlineExceeded: code = 408; break;
     case StatusCode::kCancelled: code = 499; break;
+    case StatusCode::kPermissionDenied: code = 403; break;
     case StatusCode::kUnavailable: code = 503; break;
     default: code = 500;
   }

@@ -135,7 +135,7 @@ test('bad input is refused naming the line, column and value; the table is uncha
     assert.match(r.error, re);
   }
   for (const [stmt, re] of [
-    ['COPY airports FROM STDIN', /COPY \.\.\. FROM STDIN is not supported/],
+    ['COPY airports FROM STDIN', /COPY \.\.\. FROM STDIN needs a client that sends the data/],
     ["COPY airports TO '/tmp/out.csv'", /COPY \.\.\. TO is not supported/],
     ["COPY airports FROM 'relative.csv'", /must be an absolute path/],
     [`COPY nosuch FROM '${good}'`, /relation "nosuch" does not exist/],

@@ -34,10 +34,14 @@ export async function freePort() {
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Starts `laminar serve` and waits for /healthz. Returns a handle with url, proc and helpers.
-export async function startServer({ dataDir, args = [], port, env = {} } = {}) {
+// `importDirs`: the directories whose files COPY ... FROM '/path' and lake attach may read; the
+// tests write their files to the OS temporary directory, so that is the default here ([] for the
+// server's own default, DATA_DIR/import).
+export async function startServer({ dataDir, args = [], port, env = {}, importDirs = [os.tmpdir()] } = {}) {
   port = port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const proc = spawn(BIN, ['serve', '--data-dir', dataDir, '--http', `127.0.0.1:${port}`, ...args], {
+  const imports = importDirs.flatMap((d) => ['--import-dir', d]);
+  const proc = spawn(BIN, ['serve', '--data-dir', dataDir, '--http', `127.0.0.1:${port}`, ...imports, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });

@@ -224,6 +224,7 @@ test('COPY refusals: a server file, a program, bad options, an unknown column, C
     ['COPY (SELECT nope FROM ev) TO STDOUT', /ERROR:\s+42703: column "nope" does not exist/],
     ['COPY nosuch TO STDOUT', /ERROR:\s+42P01: .*"nosuch"/],
     ['COPY ev FROM STDIN', /ERROR:\s+0A000: COPY into stream "ev"/],
+    ["COPY ev FROM '/etc/passwd' WITH (FORMAT csv)", /ERROR:\s+0A000: COPY into stream "ev"/],
   ]) {
     const r = psql(['-c', sql]);
     assert.notEqual(r.code, 0, sql);
@@ -232,6 +233,57 @@ test('COPY refusals: a server file, a program, bad options, an unknown column, C
   const r = psql(['-c', `\\copy (SELECT nope FROM ev) TO '${file('nope.txt')}'`]);
   assert.notEqual(r.code, 0);
   assert.match(r.err, /42703/);
+});
+
+test('\\copy table FROM a client file: COPY FROM STDIN loads a dimension table (CSV and Parquet), CopyFail, refusals', async () => {
+  let r = psql(['-c', "CREATE TABLE cities (code text NOT NULL, name text, pop bigint) WITH (kind = 'dimension')"]);
+  assert.equal(r.code, 0, r.err);
+  const rows = ['code,name,pop', 'BER,Berlin,3850809', 'PAR,"Paris, France",2102650', 'XXX,,'];
+  writeFileSync(file('cities.csv'), rows.join('\n') + '\n');
+  r = psql(['-c', `\\copy cities FROM '${file('cities.csv')}' WITH (FORMAT csv, HEADER true)`]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out.trim(), 'COPY 3');
+  r = psql(['-A', '-t', '-c', 'SELECT code, name, pop FROM cities ORDER BY code']);
+  assert.deepEqual(r.out.trim().split('\n'), ['BER|Berlin|3850809', 'PAR|Paris, France|2102650', 'XXX||']);
+  // A column list and psql's old option syntax.
+  writeFileSync(file('names.csv'), 'Lyon,LYS\n');
+  r = psql(['-c', `\\copy cities (name, code) FROM '${file('names.csv')}' CSV`]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(psql(['-A', '-t', '-c', 'SELECT code || name FROM cities']).out.trim(), 'LYSLyon');
+  // Bad rows: nothing changes, the error names the line.
+  writeFileSync(file('bad.csv'), 'code,name,pop\nAAA,a,1\nBBB,b,lots\n');
+  r = psql(['-c', `\\copy cities FROM '${file('bad.csv')}' WITH (FORMAT csv, HEADER true)`]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.err, /line 3/);
+  assert.equal(psql(['-A', '-t', '-c', 'SELECT count(*) FROM cities']).out.trim(), '1');
+  // PostgreSQL's text format is refused before any data is sent; so is a stream.
+  r = psql(['-c', `\\copy cities FROM '${file('cities.csv')}'`]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.err, /0A000: .*text format is not supported.*FORMAT csv/);
+  // The raw protocol: CopyInResponse, CopyData in pieces, CopyDone; and CopyFail.
+  const c = new PgClient(pgPort);
+  await c.connect();
+  c.send('Q', 'COPY cities FROM STDIN WITH (FORMAT csv)');
+  let m = await c.until('G');
+  const g = m.at(-1).body;
+  assert.deepEqual([g[0], g.readInt16BE(1)], [0, 3], 'text format, three columns');
+  c.send('d', Buffer.from('ABC,Ab'));
+  c.send('d', Buffer.from('c City,12\n'));
+  c.send('c', Buffer.alloc(0));
+  m = await c.until('Z');
+  assert.deepEqual(m.filter((x) => x.type === 'C').map((x) => cstr(x.body)), ['COPY 1']);
+  c.send('Q', 'COPY cities FROM STDIN WITH (FORMAT csv)');
+  await c.until('G');
+  c.send('d', Buffer.from('ZZZ,z,1\n'));
+  c.send('f', 'the client gave up');
+  m = await c.until('Z');
+  const err = m.find((x) => x.type === 'E').body.toString();
+  assert.match(err, /C57014\0/);
+  assert.match(err, /COPY from stdin failed: the client gave up/);
+  c.send('Q', 'SELECT name FROM cities');
+  m = await c.until('Z');
+  assert.deepEqual(dataRows(m).map((row) => row[0].toString()), ['Abc City'], 'CopyFail changed nothing');
+  c.close();
 });
 
 test('PREPARE / EXECUTE / DEALLOCATE through psql, errors with their SQLSTATEs', () => {
