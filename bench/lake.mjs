@@ -73,7 +73,7 @@ async function main() {
 
   // Laminar: attach, and ingest through the live path.
   const srv = await startServer('local');
-  await srv.post('/v1/sql', `${DDL}; ${VIEW}`, 'text/plain');
+  await srv.post('/v1/sql', `${DDL}; ${VIEW}`, 'application/sql');
   let t = now();
   const att = await srv.post('/v1/lake/attach', { stream: 'pv', path: pq });
   const attachMs = now() - t;
@@ -100,7 +100,7 @@ async function main() {
   const runs = {};
   for (const [name, extra] of [['local2', ''], ['s3', `[lake]\nurl = "s3://lake/bench"\nendpoint = "http://127.0.0.1:${ready.port}"\naccess_key_id = "AKIDBENCH"\nsecret_access_key = "bench-secret"\n`]]) {
     const s = await startServer(name, extra);
-    await s.post('/v1/sql', `${DDL}; ${VIEW}`, 'text/plain');
+    await s.post('/v1/sql', `${DDL}; ${VIEW}`, 'application/sql');
     const rows = (await con.runAndReadAll(`SELECT epoch_ms(ts) AS ts, user_id, url, country, latency_ms, status FROM a LIMIT ${quarter}`)).getRowObjects();
     for (let i = 0; i < rows.length; i += 10000) {
       const body = rows.slice(i, i + 10000).map((r) => JSON.stringify({ ...r, ts: Number(r.ts), status: Number(r.status) })).join('\n');

@@ -100,7 +100,7 @@ async function main() {
     await srv.post('/v1/sql', `CREATE TABLE pv (ts timestamptz NOT NULL, user_id text, url text, country text,
       latency_ms double precision, status bigint);
       CREATE TABLE countries (code text NOT NULL, region text) WITH (kind = 'dimension');
-      COPY countries FROM '${dimCsv}' WITH (FORMAT csv, HEADER true)`, 'text/plain');
+      COPY countries FROM '${dimCsv}' WITH (FORMAT csv, HEADER true)`, 'application/sql');
     let t = now();
     const att = await srv.post('/v1/lake/attach', { stream: 'pv', path: lakePq });
     console.log(`laminar lake attach: ${(now() - t).toFixed(0)} ms, ${att.files.length} lake files`);

@@ -89,7 +89,17 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
   RETURN_IF_ERROR(CheckKeys(root, "", {"data_dir", "server", "log", "ingest", "query", "batch", "lake", "import"}));
   RETURN_IF_ERROR(Read(root, "", "data_dir", &c->engine.data_dir));
   if (auto* s = root["server"].as_table()) {
-    RETURN_IF_ERROR(CheckKeys(*s, "server", {"http", "threads", "max_connections", "pg"}));
+    RETURN_IF_ERROR(CheckKeys(*s, "server", {"http", "threads", "max_connections", "pg", "allowed_hosts"}));
+    if (const toml::node* n = s->get("allowed_hosts")) {
+      const toml::array* hosts = n->as_array();
+      if (!hosts) return InvalidArgument("config: [server] allowed_hosts must be a list of host names");
+      c->http.allowed_hosts.clear();
+      for (const toml::node& h : *hosts) {
+        auto v = h.value<std::string>();
+        if (!v || v->empty()) return InvalidArgument("config: [server] allowed_hosts must be a list of host names");
+        c->http.allowed_hosts.push_back(*v);
+      }
+    }
     std::string pg;
     RETURN_IF_ERROR(Read(*s, "server", "pg", &pg));
     if (!pg.empty()) RETURN_IF_ERROR(ParsePgAddress(pg, c).WithContext("config: [server] pg"));

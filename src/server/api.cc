@@ -1,5 +1,8 @@
 #include "server/api.h"
 
+#include <optional>
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -338,10 +341,30 @@ std::string QueryResultCsv(const serving::QueryResult& r) {
   return out;
 }
 
+// A request that changes something must carry what a web page cannot send to another origin
+// without the browser asking the server first (a CORS preflight, which Laminar never grants):
+// a content type other than text/plain, form encodings and text/csv... — JSON, NDJSON or
+// application/sql — or the header X-Laminar-Client. So a page the user happens to open cannot
+// drop streams or send events by cross-site request forgery. Empty when the request may go on.
+std::optional<HttpResponse> CsrfRefusal(const HttpRequest& req) {
+  static const std::set<std::string> kSafe = {"application/json",     "application/x-ndjson", "application/ndjson",
+                                              "application/jsonl",    "application/x-jsonlines",
+                                              "application/jsonlines", "application/sql"};
+  std::string type = MediaType(req.Header("content-type"));
+  if (kSafe.count(type) || req.headers.count("x-laminar-client")) return std::nullopt;
+  return Json(415, {{"error", fmt::format("POST {} with {} is refused: a web page could send it from any site. Send "
+                                          "Content-Type: application/json, application/x-ndjson or application/sql "
+                                          "(for /v1/sql), or the header X-Laminar-Client: 1",
+                                          req.path, type.empty() ? std::string("no Content-Type") : "Content-Type " + type)},
+                    {"code", "InvalidArgument"}});
+}
+
 Handler MakeApiHandler(engine::Engine* e) {
   return [e](const HttpRequest& req) -> HttpResponse {
     const std::string& p = req.path;
     bool get = req.method == "GET" || req.method == "HEAD", post = req.method == "POST";
+    if (post && p != "/v1/query")  // a query changes nothing; every other POST does
+      if (auto refused = CsrfRefusal(req)) return *refused;
     if (p == "/healthz" && get) return Json(200, {{"status", "ok"}});
     if (p == "/v1/query" && post) return HandleQuery(e, req);
     if (p == "/v1/sql" && post) return HandleSql(e, req);

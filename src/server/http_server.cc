@@ -233,6 +233,20 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     phase_ = Phase::kBusy;
+    {
+      // Only `chunked` alone frames a body besides Content-Length: with any other coding the
+      // body's end is unknown (or its bytes are not what the handler reads), and reading on
+      // would take the body for the next request (smuggling).
+      const auto& head = parser_->get();
+      std::string_view te(head[http::field::transfer_encoding].data(), head[http::field::transfer_encoding].size());
+      while (!te.empty() && (te.front() == ' ' || te.front() == '\t')) te.remove_prefix(1);
+      while (!te.empty() && (te.back() == ' ' || te.back() == '\t')) te.remove_suffix(1);
+      if (!te.empty() && !beast::iequals(beast::string_view(te.data(), te.size()), "chunked")) {
+        SendError(501, head.version(),
+                  "unsupported Transfer-Encoding \"" + std::string(te) + "\": only chunked is understood");
+        return;
+      }
+    }
     if (parser_->is_done()) {
       Dispatch();
       return;
@@ -307,6 +321,15 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     req.body = std::move(msg.body());
     req.remote = remote_;
+    if (auto host = req.headers.find("host");
+        host != req.headers.end() && !HostAllowed(host->second, state_->options)) {
+      bool keep = msg.keep_alive() && !state_->stopping.load();
+      Send(ErrorResponse(403, "Host \"" + host->second +
+                                  "\" is not one of this server's names: add it to [server] allowed_hosts "
+                                  "(a guard against DNS rebinding)"),
+           msg.version(), keep, msg.method() == http::verb::head, /*linger=*/false);
+      return;
+    }
 
     HttpResponse res;
     try {
@@ -708,6 +731,31 @@ Result<HttpResponse> HttpCall(const std::string& host, uint16_t port, const std:
   } catch (const std::exception& e) {
     return IOError("HTTP {} to {}: {}", method, where, e.what());
   }
+}
+
+bool HostAllowed(std::string_view host_header, const HttpOptions& options) {
+  std::string_view h = host_header;
+  while (!h.empty() && h.front() == ' ') h.remove_prefix(1);
+  while (!h.empty() && h.back() == ' ') h.remove_suffix(1);
+  std::string name;
+  if (!h.empty() && h.front() == '[') {  // [v6]:port
+    size_t close = h.find(']');
+    if (close == std::string_view::npos) return false;
+    name = std::string(h.substr(1, close - 1));
+  } else {
+    size_t colon = h.find(':');
+    name = std::string(colon == std::string_view::npos ? h : h.substr(0, colon));
+  }
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  if (name.empty()) return false;
+  if (name == "localhost" || name.ends_with(".localhost")) return true;
+  boost::system::error_code ec;
+  asio::ip::make_address(name, ec);
+  if (!ec) return true;  // an IP literal: no DNS name to rebind
+  if (beast::iequals(name, options.host)) return true;
+  for (const std::string& allowed : options.allowed_hosts)
+    if (allowed == "*" || beast::iequals(allowed, name)) return true;
+  return false;
 }
 
 Status ParseHostPort(const std::string& text, std::string* host, uint16_t* port) {

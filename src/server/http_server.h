@@ -10,8 +10,10 @@
 // Content-Length says so, else once the limit is passed), header bytes, concurrent connections
 // (beyond it new connections get 503 and are closed), idle/read timeout per request.
 // Error answers are JSON {"error": "..."}: 400 malformed HTTP or percent-encoding, 413 body too
-// large, 431 header too large, 503 too many connections (these close the connection), 500 a
-// Handler that threw (the connection stays open).
+// large, 431 header too large, 501 a Transfer-Encoding other than `chunked` (the body could not
+// be framed, so a smuggled request must not be read as the next one), 503 too many connections
+// (these close the connection); 403 a Host header that is not one of the server's names
+// (HttpOptions::allowed_hosts), 500 a Handler that threw (the connection stays open).
 //
 // Thread safety: Start/Stop from one thread; the Handler must be thread-safe.
 // Lifetime: Stop() closes the listener, lets in-flight requests finish (up to a grace period),
@@ -26,6 +28,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 
@@ -74,7 +77,14 @@ struct HttpOptions {
   size_t max_connections = 1024;
   int request_timeout_seconds = 60;  // reading one request, writing its answer, keep-alive idle
   int shutdown_grace_seconds = 5;    // Stop() waits this long for in-flight requests
+  // The names a request's Host header may carry (ports ignored, case-insensitive), against DNS
+  // rebinding: `localhost`, any IP literal and the bound host are always accepted; "*" accepts
+  // any. Another name gets 403 naming it. A request without Host (HTTP/1.0) is accepted.
+  std::vector<std::string> allowed_hosts;
 };
+
+// True when a Host header value (`name[:port]`, `[v6]:port`) is one `options` accepts.
+bool HostAllowed(std::string_view host_header, const HttpOptions& options);
 
 class HttpServer {
  public:

@@ -88,7 +88,7 @@ class RawConnection {
 };
 
 std::string Get(const std::string& target, bool keep_alive = true) {
-  return "GET " + target + " HTTP/1.1\r\nHost: test\r\n" +
+  return "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n" +
          (keep_alive ? "" : "Connection: close\r\n") + "\r\n";
 }
 
@@ -156,7 +156,7 @@ TEST(HttpServerTest, PlusInPathIsLiteralAndRepeatedHeadersJoin) {
     return Text("ok");
   });
   RawConnection conn(server->port());
-  conn.Write("GET /a+b HTTP/1.1\r\nHost: t\r\nX-Multi: 1\r\nx-multi: 2\r\n\r\n");
+  conn.Write("GET /a+b HTTP/1.1\r\nHost: localhost\r\nX-Multi: 1\r\nx-multi: 2\r\n\r\n");
   EXPECT_EQ(200u, conn.ReadResponse().result_int());
   std::lock_guard<std::mutex> lock(mu);
   EXPECT_EQ("/a+b", seen.path);
@@ -182,7 +182,7 @@ TEST(HttpServerTest, MalformedPercentEncodingIs400) {
 TEST(HttpServerTest, MalformedHttpIs400AndCloses) {
   auto server = StartServer([](const HttpRequest&) { return Text("ok"); });
   RawConnection conn(server->port());
-  conn.Write("G(T / HTTP/1.1\r\nHost: t\r\n\r\n");
+  conn.Write("G(T / HTTP/1.1\r\nHost: localhost\r\n\r\n");
   auto res = conn.ReadResponse();
   EXPECT_EQ(400u, res.result_int());
   EXPECT_NE(std::string::npos, json::parse(res.body())["error"].get<std::string>().find(
@@ -228,7 +228,7 @@ TEST(HttpServerTest, OversizedChunkedBodyIs413) {
       options);
   RawConnection conn(server->port());
   std::string chunk(600, 'y');
-  conn.Write("POST /e HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
+  conn.Write("POST /e HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n");
   conn.Write("258\r\n" + chunk + "\r\n258\r\n" + chunk + "\r\n0\r\n\r\n");
   auto res = conn.ReadResponse();
   EXPECT_EQ(413u, res.result_int());
@@ -240,7 +240,7 @@ TEST(HttpServerTest, OversizedChunkedBodyIs413) {
 TEST(HttpServerTest, ChunkedBodyWithinLimitIsReassembled) {
   auto server = StartServer([](const HttpRequest& req) { return Text(req.body); });
   RawConnection conn(server->port());
-  conn.Write("POST /e HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+  conn.Write("POST /e HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
              "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
   auto res = conn.ReadResponse();
   EXPECT_EQ(200u, res.result_int());
@@ -250,6 +250,50 @@ TEST(HttpServerTest, ChunkedBodyWithinLimitIsReassembled) {
   auto r = Call(*server, "POST", "/e", "{\"a\":1}\n", {{"Transfer-Encoding", "chunked"}});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ("{\"a\":1}\n", r->body);
+}
+
+TEST(HttpServerTest, UnknownTransferCodingIs501AndTheBodyIsNeverReadAsARequest) {
+  int calls = 0;
+  auto server = StartServer([&](const HttpRequest& req) {
+    calls++;
+    return Text(req.method + " " + req.path);
+  });
+  RawConnection c(server->port());
+  // A smuggling attempt: with "xchunked" the body's end is unknown; the smuggled GET must not run.
+  c.Write("POST /v1/sql HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: xchunked\r\n\r\n"
+          "GET /smuggled HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  auto res = c.ReadResponse();
+  EXPECT_EQ(501u, res.result_int());
+  EXPECT_NE(std::string::npos, res.body().find("xchunked"));
+  EXPECT_TRUE(c.ReadsEof());
+  EXPECT_EQ(0, calls);
+  RawConnection d(server->port());
+  d.Write("POST /x HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n");
+  EXPECT_EQ(501u, d.ReadResponse().result_int());
+}
+
+TEST(HttpServerTest, HostHeaderMustBeOneOfTheServersNames) {
+  HttpOptions o;
+  o.allowed_hosts = {"laminar.example.com"};
+  auto server = StartServer([](const HttpRequest& req) { return Text("ok"); }, o);
+  for (const char* host : {"localhost", "localhost:8080", "127.0.0.1:1", "[::1]:8080", "10.1.2.3", "LAMINAR.example.com:443",
+                           "app.localhost"}) {
+    RawConnection c(server->port());
+    c.Write(std::string("GET / HTTP/1.1\r\nHost: ") + host + "\r\n\r\n");
+    EXPECT_EQ(200u, c.ReadResponse().result_int()) << host;
+  }
+  for (const char* host : {"evil.example.net", "evil.example.net:8080", "laminar.example.com.evil.net", "[::1"}) {
+    RawConnection c(server->port());
+    c.Write(std::string("GET / HTTP/1.1\r\nHost: ") + host + "\r\n\r\n");
+    auto res = c.ReadResponse();
+    EXPECT_EQ(403u, res.result_int()) << host;
+    EXPECT_NE(std::string::npos, res.body().find("allowed_hosts")) << res.body();
+  }
+  HttpOptions any;
+  any.allowed_hosts = {"*"};
+  EXPECT_TRUE(HostAllowed("anything.example", any));
+  EXPECT_FALSE(HostAllowed("anything.example", HttpOptions()));
+  EXPECT_FALSE(HostAllowed("", HttpOptions()));
 }
 
 TEST(HttpServerTest, HeaderTooLargeIs431) {
@@ -264,7 +308,7 @@ TEST(HttpServerTest, HeaderTooLargeIs431) {
 TEST(HttpServerTest, ExpectContinueGetsInterimAnswer) {
   auto server = StartServer([](const HttpRequest& req) { return Text(req.body); });
   RawConnection conn(server->port());
-  conn.Write("POST /e HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  conn.Write("POST /e HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
   std::string interim = conn.ReadUntil("\r\n\r\n");
   EXPECT_EQ(0u, interim.rfind("HTTP/1.1 100 Continue\r\n", 0)) << interim;
   conn.Write("abcde");

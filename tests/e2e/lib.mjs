@@ -103,7 +103,7 @@ export async function postRaw(url, body, headers = {}) {
   return { status: r.status, text, json: tryJson(text), headers: r.headers };
 }
 
-export const postText = (url, text) => postRaw(url, text, { 'content-type': 'text/plain' });
+export const postText = (url, text) => postRaw(url, text, { 'content-type': 'application/sql' });
 export const postJson = (url, obj, headers = {}) =>
   postRaw(url, JSON.stringify(obj), { 'content-type': 'application/json', ...headers });
 
