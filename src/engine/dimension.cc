@@ -367,9 +367,8 @@ Result<ingest::RowBatch> LoadParquet(const ingest::StreamSchema& schema, const C
           dst.AppendDouble(static_cast<double>(src.ints[r]));
         } else if (tc.type == Type::kText) {
           std::string_view s = src.text(r);
-          if (!ingest::IsValidUtf8(s))
-            return InvalidArgument(ErrorCode::kCharacterNotInRepertoire,
-                                   "row {}, column \"{}\": invalid UTF-8", row_base + r + 1, tc.name);
+          if (Status bad = ingest::CheckText(s); !bad.ok())
+            return bad.WithContext(fmt::format("row {}, column \"{}\"", row_base + r + 1, tc.name));
           if (dst.text_data.size() + s.size() > kMaxTextBytesPerColumn)
             return ResourceExhausted("column \"{}\" holds more than 4 GiB of text, too much for a dimension table",
                                      tc.name);

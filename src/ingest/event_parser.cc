@@ -380,6 +380,8 @@ class RecordParser {
           return Problem(name, fmt::format("text is {} bytes, more than the limit of {}", s.size(),
                                            limits_.max_text_bytes));
         }
+        if (s.find('\0') != std::string_view::npos)
+          return Problem(name, "text contains the NUL character (\\u0000), which text values may not hold");
         slot->kind = Slot::Kind::kText;
         slot->s = s;
         return std::nullopt;

@@ -227,6 +227,9 @@ TEST_F(ParserTest, InvalidUtf8RejectsOnlyThatRecord) {
   EXPECT_EQ(r.row_index, (std::vector<size_t>{0, 2}));
   // Overlong encodings are invalid too.
   EXPECT_EQ(Reason(Rec("\"user_id\":\"\xc0\xaf\"")), "invalid UTF-8");
+  // NUL is valid UTF-8 but no text value may hold it (PostgreSQL refuses it).
+  EXPECT_EQ(Reason(Rec(R"("user_id":"a\u0000b")")),
+            "field \"user_id\": text contains the NUL character (\\u0000), which text values may not hold");
 }
 
 TEST_F(ParserTest, MalformedLineInTheMiddleKeepsItsNeighbours) {

@@ -26,6 +26,14 @@ Status EpochOutOfRange(const std::string& shown) {
 
 bool IsValidUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
 
+Status CheckText(std::string_view s) {
+  if (!IsValidUtf8(s)) return InvalidArgument(ErrorCode::kCharacterNotInRepertoire, "invalid UTF-8");
+  if (s.find('\0') != std::string_view::npos)
+    return InvalidArgument(ErrorCode::kCharacterNotInRepertoire,
+                           "text contains the NUL character (\\u0000), which text values may not hold");
+  return Status::OK();
+}
+
 std::string_view TrimBlanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -104,7 +112,7 @@ Result<int64_t> EpochToMicros(double d) {
 Result<Value> ParseTextValue(std::string_view s, Type type) {
   switch (type) {
     case Type::kText:
-      if (!IsValidUtf8(s)) return InvalidArgument(ErrorCode::kCharacterNotInRepertoire, "invalid UTF-8");
+      RETURN_IF_ERROR(CheckText(s));
       return Value::Text(std::string(s));
     case Type::kInt64: {
       ASSIGN_OR_RETURN(int64_t v, ParseInt64Text(TrimBlanks(s)));

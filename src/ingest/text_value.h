@@ -32,6 +32,10 @@ namespace laminar::ingest {
 
 // Whether `s` is well-formed UTF-8 (simdjson's validator).
 bool IsValidUtf8(std::string_view s);
+// Whether `s` may be a text value: well-formed UTF-8 without the NUL character, which PostgreSQL
+// refuses in text (so a client reading it back never gets a string cut short). Else
+// InvalidArgument (22021) saying which.
+Status CheckText(std::string_view s);
 
 // `s` without leading and trailing blanks and tabs.
 std::string_view TrimBlanks(std::string_view s);

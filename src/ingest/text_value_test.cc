@@ -31,6 +31,8 @@ TEST(TextValue, Rules) {
   EXPECT_EQ("ERROR: invalid boolean \"tru\" (true/false, t/f, yes/no, 1/0)", Show("tru", Type::kBool));
   EXPECT_EQ(" a b ", Show(" a b ", Type::kText));  // text is not trimmed
   EXPECT_EQ("ERROR: invalid UTF-8", Show("\xff", Type::kText));
+  EXPECT_EQ("ERROR: text contains the NUL character (\\u0000), which text values may not hold",
+            Show(std::string_view("a\0b", 3), Type::kText));
   EXPECT_EQ("2024-01-02T03:04:05Z", Show("2024-01-02T03:04:05Z", Type::kTimestamp));
   EXPECT_EQ("2024-01-02T01:04:05Z", Show(" 2024-01-02 03:04:05+02:00 ", Type::kTimestamp));
   EXPECT_EQ("2024-01-01T00:00:00Z", Show("2024-01-01", Type::kTimestamp));

@@ -516,6 +516,12 @@ namespace {
 sql::Param Typed(Value v, Type t) { return sql::Param{std::move(v), t, false}; }
 sql::Param Untyped(const std::string& s) { return sql::Param{Value::Text(s), Type::kText, true}; }
 
+// PostgreSQL refuses the NUL character in text, in its words.
+Status NoNul(std::string_view s) {
+  if (s.find('\0') == std::string_view::npos) return Status::OK();
+  return InvalidArgument(ErrorCode::kCharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\": 0x00");
+}
+
 // A value of a parameter of type `oid`: typed for the types Laminar has, else text of unknown type.
 sql::Param TypedParam(Value v, uint32_t oid) {
   switch (oid) {
@@ -584,6 +590,7 @@ Result<sql::Param> ParamToValue(const std::optional<std::string>& value, int16_t
       case kOidUnspecified:
       case kOidText:
       case kOidVarchar:
+        RETURN_IF_ERROR(NoNul(s));
         return Untyped(s);
       default:
         return Unimplemented("binary format for parameters of type OID {} is not supported (use text format)", oid);
@@ -630,6 +637,7 @@ Result<sql::Param> ParamToValue(const std::optional<std::string>& value, int16_t
       return Typed(std::move(*d), Type::kDate);
     }
     default:  // text, varchar, unspecified (text of unknown type, as PostgreSQL would infer)
+      RETURN_IF_ERROR(NoNul(s));
       return Untyped(s);
   }
 }

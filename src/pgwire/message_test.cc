@@ -236,6 +236,8 @@ TEST(SqlStateTest, FromCodesNotMessages) {
   EXPECT_EQ(state(ParamToValue("abc", 1, kOidInt4).status()), "22P03");
   EXPECT_EQ(state(ParamToValue(std::string("\x02"), 1, kOidBool).status()), "22P03");
   EXPECT_EQ(state(ParamToValue("abc", 1, 1700).status()), "0A000");
+  EXPECT_EQ(state(ParamToValue(std::string("a\0b", 3), 0, kOidText).status()), "22021");
+  EXPECT_EQ(state(ParamToValue(std::string("a\0b", 3), 1, kOidUnspecified).status()), "22021");
   // Context does not change the code (Bind prefixes "parameter $n: ").
   EXPECT_EQ(state(ParamToValue("abc", 1, kOidInt8).status().WithContext("parameter $1")), "22P03");
   // The message is never read: uncoded errors get their StatusCode's SQLSTATE.

@@ -616,6 +616,10 @@ class Session {
       SendError(StatementExists(m.name));
       return;
     }
+    if (Status room = CheckRoomForStatement(statements_, m.name); !room.ok()) {
+      SendError(room);
+      return;
+    }
     auto s = MakePrepared(m.sql, m.param_types, statements_);
     if (!s.ok()) {
       SendError(s.status());

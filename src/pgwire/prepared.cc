@@ -17,6 +17,14 @@ Status StatementExists(const std::string& name) {
   return AlreadyExists(ErrorCode::kDuplicatePreparedStatement, "prepared statement \"{}\" already exists", name);
 }
 
+Status CheckRoomForStatement(const PreparedStatements& statements, const std::string& name) {
+  if (name.empty() || statements.count(name)) return Status::OK();
+  size_t named = statements.size() - statements.count("");
+  if (named < kMaxPreparedStatements) return Status::OK();
+  return ResourceExhausted("too many prepared statements (at most {} per session): DEALLOCATE or Close some",
+                           kMaxPreparedStatements);
+}
+
 Result<std::shared_ptr<PreparedStatement>> MakePrepared(const std::string& sql, std::vector<uint32_t> param_types,
                                                         const PreparedStatements& statements) {
   // The syntax is checked here, the names when it runs.
@@ -198,6 +206,7 @@ Result<std::string> RunPrepareOrDeallocate(const sql::Statement& stmt, PreparedS
   Result<SqlPrepare> p = ParseSqlPrepare(stmt);
   if (!p.ok()) return p.status();
   if (statements->count(p->name)) return StatementExists(p->name);
+  RETURN_IF_ERROR(CheckRoomForStatement(*statements, p->name));
   auto s = MakePrepared(std::move(p->statement), p->param_types, *statements);
   if (!s.ok()) return s.status();
   (*statements)[p->name] = std::move(*s);

@@ -45,6 +45,12 @@ struct PreparedStatement {
 
 using PreparedStatements = std::map<std::string, std::shared_ptr<PreparedStatement>>;
 
+// Named prepared statements one session may hold (protocol Parse and SQL PREPARE together; the
+// unnamed statement does not count): past it, 54000 until some are deallocated.
+inline constexpr size_t kMaxPreparedStatements = 10000;
+// ResourceExhausted when adding statement `name` would pass kMaxPreparedStatements; else OK.
+Status CheckRoomForStatement(const PreparedStatements& statements, const std::string& name);
+
 // Checks `sql` (one statement, $n parameters; `param_types` as given, completed with unspecified
 // ones up to the highest $n) and describes it. `statements`: for an EXECUTE, the statement it runs
 // decides whether rows come back.

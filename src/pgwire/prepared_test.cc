@@ -149,6 +149,20 @@ TEST(PreparedTest, ExecuteBindsArgumentsLikeBind) {
   EXPECT_EQ(Err(count.status()), "42601 wrong number of parameters for prepared statement \"q\": expected 6, got 1");
 }
 
+TEST(PreparedTest, NamedStatementsPerSessionAreCapped) {
+  PreparedStatements statements;
+  auto one = MakePrepared("SELECT 1", {}, statements);
+  ASSERT_TRUE(one.ok());
+  for (size_t i = 0; i < kMaxPreparedStatements; i++) statements["s" + std::to_string(i)] = *one;
+  statements[""] = *one;  // the unnamed one does not count
+  auto r = RunPrepareOrDeallocate(One("PREPARE more AS SELECT 2"), &statements);
+  EXPECT_EQ(Err(r.status()).substr(0, 40), "54000 too many prepared statements (at m");
+  EXPECT_TRUE(CheckRoomForStatement(statements, "").ok());    // replacing the unnamed one
+  EXPECT_TRUE(CheckRoomForStatement(statements, "s1").ok());  // an existing name (an error of its own)
+  ASSERT_TRUE(RunPrepareOrDeallocate(One("DEALLOCATE s1"), &statements).ok());
+  EXPECT_TRUE(RunPrepareOrDeallocate(One("PREPARE more AS SELECT 2"), &statements).ok());
+}
+
 TEST(PreparedTest, ResolveExecute) {
   PreparedStatements statements;
   ASSERT_TRUE(RunPrepareOrDeallocate(One("PREPARE q (text) AS SELECT $1 AS v"), &statements).ok());
