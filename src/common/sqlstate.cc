@@ -32,6 +32,7 @@ const char* SqlState(ErrorCode code) {
     case ErrorCode::kInvalidCursorName: return "34000";
     case ErrorCode::kInvalidSchemaName: return "3F000";
     case ErrorCode::kProtocolViolation: return "08P01";
+    case ErrorCode::kDiskFull: return "53100";
     case ErrorCode::kInsufficientPrivilege: return "42501";
     case ErrorCode::kSyntaxError: return "42601";
     case ErrorCode::kDuplicateColumn: return "42701";

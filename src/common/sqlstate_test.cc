@@ -41,6 +41,7 @@ constexpr Row kTable[] = {
     {ErrorCode::kInvalidCursorName, "34000"},
     {ErrorCode::kInvalidSchemaName, "3F000"},
     {ErrorCode::kProtocolViolation, "08P01"},
+    {ErrorCode::kDiskFull, "53100"},
     {ErrorCode::kInsufficientPrivilege, "42501"},
     {ErrorCode::kSyntaxError, "42601"},
     {ErrorCode::kDuplicateColumn, "42701"},

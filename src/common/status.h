@@ -100,6 +100,7 @@ enum class ErrorCode {
   kDuplicateTable,                // 42P07 relation "x" already exists
   kInvalidColumnReference,        // 42P10 ORDER BY position not in select list
   kWindowingError,                // 42P20 window functions are not allowed here
+  kDiskFull,                      // 53100 no space left on the device
   kProgramLimitExceeded,          // 54000
   kObjectNotInPrerequisiteState,  // 55000 a view not ready yet
   kCantChangeRuntimeParam,        // 55P02 parameter "x" cannot be changed

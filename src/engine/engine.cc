@@ -763,7 +763,11 @@ Result<IngestResult> Engine::Ingest(const std::string& stream, std::string_view 
   if (out.accepted > 0) {
     std::string payload = parsed.rows.Encode();
     std::shared_lock<std::shared_mutex> lock(rt->apply_mu);
-    ASSIGN_OR_RETURN(wal::AppendResult a, rt->log->Append(payload, static_cast<uint32_t>(out.accepted)));
+    auto appended = rt->log->Append(payload, static_cast<uint32_t>(out.accepted));
+    if (!appended.ok())
+      return appended.status().WithContext(fmt::format("stream {}: the events were not stored (none acknowledged)",
+                                                       stream));
+    const wal::AppendResult& a = *appended;
     for (auto& [name, sv] : rt->views) sv->Apply(a.segment_id, a.last_seq, parsed.rows);
     out.first_seq = a.first_seq;
     out.last_seq = a.last_seq;
@@ -772,6 +776,14 @@ Result<IngestResult> Engine::Ingest(const std::string& stream, std::string_view 
   metrics_.events_rejected += out.rejected;
   metrics_.ingest_micros_total += static_cast<uint64_t>(MonotonicMicros() - start);
   return out;
+}
+
+std::vector<std::string> Engine::Health() const {
+  std::vector<std::string> problems;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [name, rt] : streams_)
+    if (Status st = rt->log->health(); !st.ok()) problems.push_back(fmt::format("stream {}: {}", name, st.message()));
+  return problems;
 }
 
 std::string Engine::DescribeStreamsJson() const {

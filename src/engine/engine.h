@@ -243,6 +243,10 @@ class Engine {
   // NotFound for an unknown stream.
   Result<std::string> DescribeLakeJson(const std::string& stream) const;
 
+  // What keeps the engine from working fully (GET /healthz: degraded): each stream whose log
+  // acknowledges no more appends, with the reason. Empty when healthy.
+  std::vector<std::string> Health() const;
+
   // JSON descriptions for GET /v1/streams and GET /v1/views.
   std::string DescribeStreamsJson() const;
   std::string DescribeViewsJson() const;

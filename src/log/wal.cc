@@ -141,7 +141,9 @@ void Log::Impl::LeadAppendGroup(Writer* leader, std::unique_lock<std::mutex>& l)
     group_bytes += size;
   }
 
-  Status st = closed ? Unavailable("log {} is closed", dir) : sticky;
+  Status st = closed ? Unavailable("log {} is closed", dir)
+                      : sticky.ok() ? Status::OK()
+                                    : Unavailable("the log is read-only: {}", sticky.message());
   uint64_t first = next_seq;
   uint64_t last = first - 1;
   uint64_t segment_id = 0;
@@ -159,7 +161,11 @@ void Log::Impl::LeadAppendGroup(Writer* leader, std::unique_lock<std::mutex>& l)
 
     l.unlock();
     std::string path;
-    if (need_segment) st = CreateSegmentFile(segment_id, base, &path);
+    bool create_failed = false;
+    if (need_segment) {
+      st = CreateSegmentFile(segment_id, base, &path);
+      create_failed = !st.ok();
+    }
     if (st.ok() && need_segment) {
       l.lock();
       Segment seg;
@@ -172,6 +178,7 @@ void Log::Impl::LeadAppendGroup(Writer* leader, std::unique_lock<std::mutex>& l)
       active_since = Clock::now();
       l.unlock();
     }
+    bool write_failed = false;
     if (st.ok()) {
       buffer.clear();
       buffer.reserve(group_bytes);
@@ -179,6 +186,7 @@ void Log::Impl::LeadAppendGroup(Writer* leader, std::unique_lock<std::mutex>& l)
         AppendBatchRecord(&buffer, w->result.first_seq, w->count, w->payload);
       }
       st = active_file->Append(buffer);
+      write_failed = !st.ok();
       if (st.ok() && options.sync) st = active_file->Sync(/*data_only=*/true);
       if (buffer.capacity() > kMaxKeptBufferBytes) std::string().swap(buffer);
     }
@@ -189,9 +197,26 @@ void Log::Impl::LeadAppendGroup(Writer* leader, std::unique_lock<std::mutex>& l)
       seg.last_seq = last;
       seg.bytes += group_bytes;
       next_seq = last + 1;
+    } else if (write_failed || create_failed) {
+      // A failed write (ENOSPC, EIO) acknowledged nothing: what it may have left is cut, so the
+      // file ends at its last whole record, and a later append can succeed once space is back.
+      // (A new segment that could not be created was removed by CreateSegmentFile.)
+      Status cut = write_failed ? active_file->Truncate(segments.back().bytes) : Status::OK();
+      if (!cut.ok()) {
+        if (sticky.ok()) {
+          sticky = cut.WithContext(fmt::format("after a failed write ({})", st.message()));
+          spdlog::error("wal {}: {}; the log acknowledges no more appends until it is reopened", dir, sticky.ToString());
+        }
+      } else {
+        spdlog::warn("wal {}: {}; nothing of the group was acknowledged, later appends are tried again", dir,
+                     st.ToString());
+      }
     } else if (sticky.ok()) {
-      sticky = st;
-      spdlog::error("wal {}: {}; appends fail until the log is reopened", dir, st.ToString());
+      // A failed fsync is never retried: the kernel may have dropped the dirty pages and marked
+      // them clean, so a later fsync could succeed without the data (PostgreSQL's lesson, 2018).
+      sticky = st.WithContext("the log acknowledges no more appends until it is reopened (a failed fsync is not "
+                              "retried: written data may have been lost)");
+      spdlog::error("wal {}: {}", dir, sticky.ToString());
     }
   }
 
@@ -285,7 +310,13 @@ Status Log::Impl::CreateSegmentFile(uint64_t id, uint64_t base_seq, std::string*
   Status st = active_file->Append(std::string_view(header, sizeof header));
   if (st.ok()) st = active_file->Sync(/*data_only=*/false);
   if (st.ok()) st = fs->SyncDir(dir);
-  if (!st.ok()) active_file.reset();
+  if (!st.ok()) {
+    // No half-made segment stays behind (recovery would take its header for damage); the next
+    // append tries a new one.
+    active_file.reset();
+    if (::unlink(path->c_str()) != 0 && errno != ENOENT)
+      st = st.WithContext(fmt::format("and removing the half-made segment {} failed ({})", *path, std::strerror(errno)));
+  }
   return st;
 }
 
@@ -460,6 +491,11 @@ std::vector<SegmentInfo> Log::Segments() const {
 uint64_t Log::last_seq() const {
   std::lock_guard<std::mutex> l(impl_->mu);
   return impl_->next_seq - 1;
+}
+
+Status Log::health() const {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  return impl_->sticky;
 }
 
 uint64_t Log::oldest_seq() const {

@@ -95,8 +95,11 @@ class Log {
   ~Log();  // does not fsync; call Close() for an orderly stop
 
   // Appends one record of `count` events (count ≥ 1). Blocks until durable (see class comment).
-  // Errors: InvalidArgument for count 0 or an oversized payload; IOError when a write or fsync
-  // fails — the log then refuses further appends (sticky error) until reopened.
+  // Errors: InvalidArgument for count 0 or an oversized payload; IOError (kDiskFull when out of
+  // space) when a write fails — nothing of the group is acknowledged, the file is cut back to
+  // its last whole record and later appends are tried again (after space returns, they succeed);
+  // IOError when an fsync fails — then the log refuses every further append (sticky error,
+  // health()) until reopened, because a failed fsync may have lost written data.
   Result<AppendResult> Append(std::string_view payload, uint32_t count);
 
   // Calls fn for every record with last seq ≥ from_seq, in sequence order. Reads the files; safe
@@ -134,6 +137,9 @@ class Log {
 
   std::vector<SegmentInfo> Segments() const;
   uint64_t last_seq() const;  // highest sequence number given, 0 when none
+  // OK, or why the log acknowledges no more appends (a failed fsync or seal, a failed cut after
+  // a failed write) until it is reopened.
+  Status health() const;
   // The lowest sequence number the log holds or will hold: the first segment's base, or the next
   // sequence number when no segment is left. Events below it are only in the lake.
   uint64_t oldest_seq() const;

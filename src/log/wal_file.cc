@@ -13,6 +13,8 @@ namespace laminar::wal::internal {
 namespace {
 
 Status ErrnoStatus(const char* what, const std::string& path, int err) {
+  if (err == ENOSPC || err == EDQUOT)
+    return IOError(ErrorCode::kDiskFull, "{} {}: {}", what, path, std::strerror(err));
   return IOError("{} {}: {}", what, path, std::strerror(err));
 }
 
@@ -38,6 +40,12 @@ class PosixWritableFile final : public WritableFile {
   Status Sync(bool data_only) override {
     int rc = data_only ? ::fdatasync(fd_) : ::fsync(fd_);
     if (rc != 0) return ErrnoStatus(data_only ? "fdatasync" : "fsync", path_, errno);
+    return Status::OK();
+  }
+
+  Status Truncate(uint64_t size) override {
+    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) return ErrnoStatus("truncate", path_, errno);
+    if (::lseek(fd_, static_cast<off_t>(size), SEEK_SET) < 0) return ErrnoStatus("seek", path_, errno);
     return Status::OK();
   }
 

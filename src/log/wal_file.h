@@ -4,6 +4,9 @@
 // survives a crash (as leveldb's db/fault_injection_test.cc does). Reads are plain POSIX: they
 // are not part of the seam.
 //
+// Errors: IOError naming the operation and the file; out of space (ENOSPC, EDQUOT) carries
+// ErrorCode::kDiskFull.
+//
 // Thread safety: a FileSystem is used from many threads; a WritableFile from one at a time.
 #pragma once
 
@@ -24,6 +27,8 @@ class WritableFile {
   virtual Status Append(std::string_view data) = 0;
   // fdatasync(2) when data_only, else fsync(2).
   virtual Status Sync(bool data_only) = 0;
+  // Cuts the file to `size` bytes and appends from there on (after a failed Append).
+  virtual Status Truncate(uint64_t size) = 0;
   virtual Status Close() = 0;
 };
 

@@ -251,24 +251,28 @@ TEST_F(WalTest, LastSegmentWithATornHeaderIsRemoved) {
 
 // --- Faults and crashes ------------------------------------------------------------------------
 
-TEST_F(WalTest, FailedWriteIsSticky) {
+TEST_F(WalTest, FailedWriteIsRetriedOnceSpaceIsBack) {
   FaultFs fs;
   internal::SetFileSystemForTesting(&fs);
   Reopen();
   Write("a");
-  fs.fail_writes = true;
-  EXPECT_EQ(StatusCode::kIOError, log_->Append("b", 1).status().code());
-  fs.fail_writes = false;
+  fs.fail_writes = true;  // the disk is full: half a record reaches the file
+  Status st = log_->Append("bbbbbbbb", 1).status();
+  EXPECT_EQ(StatusCode::kIOError, st.code());
+  EXPECT_EQ(ErrorCode::kDiskFull, st.error_code());
   EXPECT_EQ(StatusCode::kIOError, log_->Append("c", 1).status().code());
-  EXPECT_EQ(StatusCode::kIOError, log_->SealActive().status().code());
   EXPECT_EQ(1u, log_->last_seq());
-  internal::SetFileSystemForTesting(nullptr);
-  Reopen();
-  EXPECT_EQ(Strings{"1:a"}, Read());
+  EXPECT_TRUE(log_->health().ok()) << log_->health().ToString();  // not sticky
+  fs.fail_writes = false;  // space is back
   EXPECT_EQ(2u, Write("d").first_seq);
+  EXPECT_EQ((Strings{"1:a", "2:d"}), Read());
+  internal::SetFileSystemForTesting(nullptr);
+  Reopen();  // the cut left whole records only: no torn tail, nothing lost
+  EXPECT_TRUE(report_.messages.empty());
+  EXPECT_EQ((Strings{"1:a", "2:d"}), Read());
 }
 
-TEST_F(WalTest, FailedSyncIsSticky) {
+TEST_F(WalTest, FailedSyncIsStickyAndNeverAcknowledgedAgain) {
   FaultFs fs;
   internal::SetFileSystemForTesting(&fs);
   Reopen();
@@ -276,7 +280,12 @@ TEST_F(WalTest, FailedSyncIsSticky) {
   fs.fail_syncs = true;
   EXPECT_EQ(StatusCode::kIOError, log_->Append("b", 1).status().code());
   fs.fail_syncs = false;
-  EXPECT_EQ(StatusCode::kIOError, log_->Append("c", 1).status().code());
+  EXPECT_EQ(StatusCode::kUnavailable, log_->Append("c", 1).status().code());  // read-only, saying why
+  EXPECT_NE(std::string::npos, log_->Append("c", 1).status().message().find("injected fsync error"));
+  EXPECT_EQ(StatusCode::kIOError, log_->SealActive().status().code());
+  EXPECT_FALSE(log_->health().ok());
+  EXPECT_NE(std::string::npos, log_->health().message().find("a failed fsync is not retried"));
+  EXPECT_EQ(1u, log_->last_seq());
 }
 
 TEST_F(WalTest, CrashKeepsEverySyncedRecordWhateverPartOfTheRestSurvives) {

@@ -85,11 +85,27 @@ class FaultFs : public internal::FileSystem {
     File(FaultFs* fs, std::string path, std::unique_ptr<internal::WritableFile> base)
         : fs_(fs), path_(std::move(path)), base_(std::move(base)) {}
     Status Append(std::string_view data) override {
-      if (fs_->fail_writes) return IOError("injected write error on {}", path_);
+      if (fs_->fail_writes) {
+        // A write that failed part way: some bytes reach the file, as ENOSPC may leave them.
+        if (data.size() > 1) {
+          RETURN_IF_ERROR(base_->Append(data.substr(0, data.size() / 2)));
+          std::lock_guard<std::mutex> l(fs_->mu_);
+          fs_->files_[path_].size += data.size() / 2;
+        }
+        return IOError(ErrorCode::kDiskFull, "injected write error on {}: No space left on device", path_);
+      }
       RETURN_IF_ERROR(base_->Append(data));
       ++fs_->writes;
       std::lock_guard<std::mutex> l(fs_->mu_);
       fs_->files_[path_].size += data.size();
+      return Status::OK();
+    }
+    Status Truncate(uint64_t size) override {
+      RETURN_IF_ERROR(base_->Truncate(size));
+      std::lock_guard<std::mutex> l(fs_->mu_);
+      FileState& st = fs_->files_[path_];
+      st.size = size;
+      st.synced = std::min(st.synced, size);
       return Status::OK();
     }
     Status Sync(bool data_only) override {

@@ -32,6 +32,7 @@ json ErrorJson(const Status& st) {
 // the cause (an unknown relation included), except time-outs and server faults.
 HttpResponse Error(const Status& st, bool body_limit = false, bool query = false) {
   int code = 500;
+  if (st.error_code() == ErrorCode::kDiskFull) return Json(507, ErrorJson(st));  // Insufficient Storage
   switch (st.code()) {
     case StatusCode::kNotFound: code = query ? 400 : 404; break;
     case StatusCode::kInvalidArgument:
@@ -365,7 +366,11 @@ Handler MakeApiHandler(engine::Engine* e) {
     bool get = req.method == "GET" || req.method == "HEAD", post = req.method == "POST";
     if (post && p != "/v1/query")  // a query changes nothing; every other POST does
       if (auto refused = CsrfRefusal(req)) return *refused;
-    if (p == "/healthz" && get) return Json(200, {{"status", "ok"}});
+    if (p == "/healthz" && get) {
+      std::vector<std::string> problems = e->Health();
+      if (problems.empty()) return Json(200, {{"status", "ok"}});
+      return Json(503, {{"status", "degraded"}, {"problems", problems}});
+    }
     if (p == "/v1/query" && post) return HandleQuery(e, req);
     if (p == "/v1/sql" && post) return HandleSql(e, req);
     if (p == "/v1/batch/run" && post) return HandleBatchRun(e, req);
