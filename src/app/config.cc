@@ -89,7 +89,16 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
   RETURN_IF_ERROR(CheckKeys(root, "", {"data_dir", "server", "log", "ingest", "query", "batch", "lake", "import"}));
   RETURN_IF_ERROR(Read(root, "", "data_dir", &c->engine.data_dir));
   if (auto* s = root["server"].as_table()) {
-    RETURN_IF_ERROR(CheckKeys(*s, "server", {"http", "threads", "max_connections", "pg", "allowed_hosts"}));
+    RETURN_IF_ERROR(CheckKeys(*s, "server", {"http", "threads", "max_connections", "pg", "allowed_hosts", "max_streams",
+                                             "write_timeout_seconds"}));
+    int64_t max_streams = c->http.max_streams, write_timeout = c->http.write_timeout_seconds;
+    RETURN_IF_ERROR(Read(*s, "server", "max_streams", &max_streams));
+    RETURN_IF_ERROR(Read(*s, "server", "write_timeout_seconds", &write_timeout));
+    if (max_streams < 0 || max_streams > 1024) return InvalidArgument("config: [server] max_streams must be 0..1024");
+    if (write_timeout < 1 || write_timeout > 3600)
+      return InvalidArgument("config: [server] write_timeout_seconds must be 1..3600");
+    c->http.max_streams = int(max_streams);
+    c->http.write_timeout_seconds = int(write_timeout);
     if (const toml::node* n = s->get("allowed_hosts")) {
       const toml::array* hosts = n->as_array();
       if (!hosts) return InvalidArgument("config: [server] allowed_hosts must be a list of host names");

@@ -13,6 +13,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <poll.h>
+#include <sys/socket.h>
+#include <sstream>
+#include <cstring>
+#include <cerrno>
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -150,6 +155,8 @@ struct ServerState {
   HttpOptions options;
   Handler handler;
   std::atomic<bool> stopping{false};
+
+  std::atomic<int> streams{0};  // streamed answers being written (HttpOptions::max_streams)
 
   std::mutex mu;
   std::condition_variable idle_cv;                          // live == 0
@@ -402,24 +409,64 @@ class Session : public std::enable_shared_from_this<Session> {
                       });
   }
 
+  // Writes all of `data` to the socket, waiting for the client at most write_timeout_seconds
+  // between progress (poll on the descriptor: asio's blocking writes wait forever).
+  Status WriteWithTimeout(std::string_view data) {
+    int fd = stream_.socket().native_handle();
+    const int timeout_ms = std::max(1, state_->options.write_timeout_seconds) * 1000;
+    while (!data.empty()) {
+      ssize_t n = ::send(fd, data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (n > 0) {
+        data.remove_prefix(size_t(n));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+        return IOError("writing to the client: {}", std::strerror(errno));
+      pollfd pfd{fd, POLLOUT, 0};
+      int r = ::poll(&pfd, 1, timeout_ms);
+      if (r < 0 && errno == EINTR) continue;
+      if (r == 0)
+        return DeadlineExceeded("the client read nothing for {} s: the answer is cut",
+                                state_->options.write_timeout_seconds);
+      if (r < 0) return IOError("waiting for the client: {}", std::strerror(errno));
+    }
+    return Status::OK();
+  }
+
   // A chunked answer written synchronously on this I/O thread (the handler's thread): the
-  // header, then a chunk per write, then the last chunk.
+  // header, then a chunk per write, then the last chunk. At most max_streams at once; a client
+  // that stops reading has its answer cut after write_timeout_seconds.
   void SendStreamed(std::function<void(const HttpResponse::Writer&)> producer, bool keep_alive) {
+    int limit = state_->options.max_streams > 0 ? state_->options.max_streams
+                                                : std::max(1, state_->options.threads / 2);
+    if (state_->streams.fetch_add(1) >= limit) {
+      state_->streams.fetch_sub(1);
+      unsigned version = res_->version();
+      res_.reset();
+      Send(ErrorResponse(503, "too many streamed answers at once (" + std::to_string(limit) +
+                                  "): try again, or ask without streaming"),
+           version, keep_alive, /*head=*/false, /*linger=*/false);
+      return;
+    }
     res_->chunked(true);
     res_->keep_alive(keep_alive);
-    beast::error_code ec;
-    http::response_serializer<http::string_body> sr{*res_};
-    http::write_header(stream_.socket(), sr, ec);
-    bool failed = static_cast<bool>(ec);
+    std::ostringstream head;
+    head << res_->base();
+    bool failed = !WriteWithTimeout(head.str()).ok();
+    std::string framed;
     HttpResponse::Writer write = [&](std::string_view chunk) -> Status {
       if (failed) return IOError("the client closed the connection");
       if (chunk.empty()) return Status::OK();
-      asio::write(stream_.socket(), http::make_chunk(asio::buffer(chunk.data(), chunk.size())), ec);
-      if (ec) {
-        failed = true;
-        return IOError("writing to the client: {}", ec.message());
-      }
-      return Status::OK();
+      framed.clear();
+      char size[20];
+      int n = std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
+      framed.append(size, size_t(n));
+      framed.append(chunk);
+      framed.append("\r\n");
+      Status st = WriteWithTimeout(framed);
+      if (!st.ok()) failed = true;
+      return st;
     };
     if (!failed) {
       try {
@@ -428,9 +475,10 @@ class Session : public std::enable_shared_from_this<Session> {
         failed = true;  // the status is sent: cut the answer short
       }
     }
-    if (!failed) asio::write(stream_.socket(), http::make_chunk_last(), ec);
+    if (!failed) failed = !WriteWithTimeout("0\r\n\r\n").ok();
+    state_->streams.fetch_sub(1);
     res_.reset();
-    if (failed || ec || !keep_alive) {
+    if (failed || !keep_alive) {
       Close();
     } else {
       ReadHeader();

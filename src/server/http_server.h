@@ -8,7 +8,9 @@
 //
 // Limits (explicit, all in Options): request body bytes (413 before the body is read when
 // Content-Length says so, else once the limit is passed), header bytes, concurrent connections
-// (beyond it new connections get 503 and are closed), idle/read timeout per request.
+// (beyond it new connections get 503 and are closed), idle/read timeout per request, streamed
+// answers at once (503 beyond max_streams) and the time a streamed answer waits for a client that
+// reads nothing (write_timeout_seconds: then it is cut and the connection closed).
 // Error answers are JSON {"error": "..."}: 400 malformed HTTP or percent-encoding, 413 body too
 // large, 431 header too large, 501 a Transfer-Encoding other than `chunked` (the body could not
 // be framed, so a smuggled request must not be read as the next one), 503 too many connections
@@ -77,6 +79,12 @@ struct HttpOptions {
   size_t max_connections = 1024;
   int request_timeout_seconds = 60;  // reading one request, writing its answer, keep-alive idle
   int shutdown_grace_seconds = 5;    // Stop() waits this long for in-flight requests
+  // A streamed answer (HttpResponse::stream) holds its I/O thread while it is written, so: at most
+  // this many at once (0: half the threads, at least 1; beyond it 503 before the producer runs),
+  // and a client that takes no bytes for write_timeout_seconds has its answer cut and its
+  // connection closed — a slow reader never holds a thread that ingest needs.
+  int max_streams = 0;
+  int write_timeout_seconds = 30;
   // The names a request's Host header may carry (ports ignored, case-insensitive), against DNS
   // rebinding: `localhost`, any IP literal and the bound host are always accepted; "*" accepts
   // any. Another name gets 403 naming it. A request without Host (HTTP/1.0) is accepted.

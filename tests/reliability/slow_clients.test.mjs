@@ -1,0 +1,61 @@
+// Slow readers do not freeze the HTTP server: clients that ask for a streamed answer and never
+// read it hold at most max_streams threads (the rest get 503), each only until the write
+// timeout cuts their answer; ingest, /healthz and other queries keep answering meanwhile.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { writeFileSync, rmSync } from 'node:fs';
+import { startServer, tempDir, removeDir, ndjson, sleep } from '../e2e/lib.mjs';
+
+let srv, dir, cfg;
+before(async () => {
+  dir = tempDir('laminar-slow-');
+  cfg = `${dir}.toml`;
+  writeFileSync(cfg, '[server]\nthreads = 4\nwrite_timeout_seconds = 3\n');
+  srv = await startServer({ dataDir: dir, args: ['--config', cfg, '--pg', 'off'] });
+  assert.equal((await srv.sql('CREATE TABLE ev (ts timestamptz NOT NULL, n bigint)')).status, 200);
+});
+after(async () => {
+  await srv?.stop();
+  if (dir) removeDir(dir);
+  if (cfg) rmSync(cfg, { force: true });
+});
+
+// A client that sends a streamed query for a large answer and never reads.
+function stuckReader() {
+  const body = JSON.stringify({ sql: "SELECT g, repeat('x', 200) FROM generate_series(1, 3000000) g", stream: true });
+  const s = net.connect({ port: srv.port, host: '127.0.0.1' });
+  s.setNoDelay(true);
+  s.on('error', () => {});
+  s.write(`POST /v1/query HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  s.pause();  // never read: the server's writes fill the socket buffers and block
+  return s;
+}
+
+async function timed(p) {
+  const t0 = Date.now();
+  const r = await p;
+  return { r, ms: Date.now() - t0 };
+}
+
+test('16 stuck streamed readers: ingest and /healthz keep answering; the stuck answers are cut by the write timeout', async () => {
+  const stuck = Array.from({ length: 16 }, stuckReader);
+  await sleep(1500);  // the first ones are writing (blocked), the rest were refused with 503
+  for (let i = 0; i < 5; i++) {
+    const h = await timed(srv.get('/healthz'));
+    assert.equal(h.r.status, 200);
+    assert.ok(h.ms < 2000, `/healthz took ${h.ms} ms`);
+    const ing = await timed(srv.ingest('ev', ndjson([{ ts: '2024-05-01T00:00:00Z', n: i }])));
+    assert.equal(ing.r.status, 200, ing.r.text);
+    assert.ok(ing.ms < 2000, `ingest took ${ing.ms} ms`);
+  }
+  // After the write timeout every stuck answer is cut and its thread is free again: a streamed
+  // query from a client that reads gets its whole answer.
+  await sleep(4000);
+  const r = await fetch(`${srv.url}/v1/query`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sql: 'SELECT count(*) FROM ev', stream: true }) });
+  assert.equal(r.status, 200);
+  assert.match(await r.text(), /"row_count":1/);
+  for (const s of stuck) s.destroy();
+});
