@@ -90,7 +90,12 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
   RETURN_IF_ERROR(Read(root, "", "data_dir", &c->engine.data_dir));
   if (auto* s = root["server"].as_table()) {
     RETURN_IF_ERROR(CheckKeys(*s, "server", {"http", "threads", "max_connections", "pg", "allowed_hosts", "max_streams",
-                                             "write_timeout_seconds"}));
+                                             "write_timeout_seconds", "header_timeout_seconds"}));
+    int64_t header_timeout = c->http.header_timeout_seconds;
+    RETURN_IF_ERROR(Read(*s, "server", "header_timeout_seconds", &header_timeout));
+    if (header_timeout < 1 || header_timeout > 3600)
+      return InvalidArgument("config: [server] header_timeout_seconds must be 1..3600");
+    c->http.header_timeout_seconds = int(header_timeout);
     int64_t max_streams = c->http.max_streams, write_timeout = c->http.write_timeout_seconds;
     RETURN_IF_ERROR(Read(*s, "server", "max_streams", &max_streams));
     RETURN_IF_ERROR(Read(*s, "server", "write_timeout_seconds", &write_timeout));

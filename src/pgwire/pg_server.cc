@@ -128,6 +128,12 @@ class Session {
     int timeout_ms = srv_->options.idle_timeout_seconds > 0 ? srv_->options.idle_timeout_seconds * 1000 : -1;
     while (n > 0) {
       pollfd pfd{fd_, POLLIN, 0};
+      if (startup_deadline_) {  // during the startup: what is left of startup_timeout_seconds
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*startup_deadline_ -
+                                                                          std::chrono::steady_clock::now());
+        if (left.count() <= 0) return ReadStatus::kTimeout;
+        timeout_ms = int(left.count());
+      }
       int r = ::poll(&pfd, 1, timeout_ms);
       if (r < 0 && errno == EINTR) continue;
       if (r == 0) return ReadStatus::kTimeout;
@@ -161,8 +167,17 @@ class Session {
     Flush();
   }
 
-  // Reads the startup packet (answering SSL/GSS requests 'N') and greets. False: close.
+  // Reads the startup packet (answering SSL/GSS requests 'N') and greets, all within
+  // startup_timeout_seconds. False: close.
   bool Startup() {
+    if (srv_->options.startup_timeout_seconds > 0)
+      startup_deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(srv_->options.startup_timeout_seconds);
+    bool ok = StartupSteps();
+    startup_deadline_.reset();
+    return ok;
+  }
+
+  bool StartupSteps() {
     for (int round = 0; round < 4; round++) {
       uint8_t head[4];
       if (ReadExact(head, 4) != ReadStatus::kOk) return false;
@@ -828,6 +843,7 @@ class Session {
   // starts; polled by the engine's queries and by pg_sleep.
   std::atomic<bool> cancel_{false};
   std::chrono::steady_clock::time_point statement_start_;
+  std::optional<std::chrono::steady_clock::time_point> startup_deadline_;  // during Startup()
   std::string out_;
   std::vector<std::optional<std::string>> cells_;  // WriteRow's buffer
   bool in_extended_error_ = false;

@@ -46,7 +46,8 @@
 //
 // Limits (explicit): max_connections, max_message_bytes (a message declaring more is refused
 // with 08P01 and the connection closed), idle_timeout_seconds (waiting for a message or for the
-// rest of one; past it the connection gets FATAL 57P05 and is closed).
+// rest of one; past it the connection gets FATAL 57P05 and is closed), startup_timeout_seconds
+// (the whole startup; past it the connection is closed).
 //
 // Thread safety: Start/Stop from one thread. The Engine must outlive the server.
 // Lifetime: Stop() closes the listener, shuts every connection's socket down and waits for the
@@ -69,6 +70,9 @@ struct PgOptions {
   size_t max_connections = 64;
   size_t max_message_bytes = 1u << 20;
   int idle_timeout_seconds = 600;  // 0: no timeout
+  // The whole startup (SSL/GSS negotiation and the startup packet) must arrive within this, as
+  // PostgreSQL's authentication_timeout: half-sent startups cannot hold the connection slots.
+  int startup_timeout_seconds = 10;
 };
 
 class PgServer {

@@ -225,16 +225,19 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     phase_ = Phase::kIdle;
+    idle_.store(true);
     parser_.emplace();
     parser_->body_limit(state_->options.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(std::min<size_t>(
         state_->options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
-    SetTimeout(RequestTimeout());
+    SetTimeout(std::chrono::seconds(std::min(state_->options.header_timeout_seconds,
+                                             state_->options.request_timeout_seconds)));
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
   }
 
   void OnHeader(beast::error_code ec, size_t) {
+    idle_.store(false);
     if (ec) {
       OnReadError(ec);
       return;
@@ -275,6 +278,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
+    SetTimeout(RequestTimeout());
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, size_t) {
                        if (ec) {
@@ -517,6 +521,11 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   ServerState* state_;
   std::optional<uint64_t> id_;  // nullopt: a rejecting session
+ public:
+  // True while the connection waits for a request's header (read by the acceptor, which closes
+  // idle connections first when the limit is reached).
+  std::atomic<bool> idle_{false};
+ private:
   std::string remote_;
   Phase phase_ = Phase::kIdle;
   beast::flat_buffer buffer_;
@@ -561,9 +570,29 @@ struct HttpServer::Impl {
       return;
     }
     std::shared_ptr<Session> session;
+    // Sessions looked at are released only after state.mu: the last reference going runs
+    // ~Session, which takes state.mu (Unregister).
+    std::vector<std::shared_ptr<Session>> looked_at;
     {
       std::lock_guard<std::mutex> lock(state.mu);
+      std::shared_ptr<Session> victim;
       if (state.live >= state.options.max_connections) {
+        // Make room by closing the oldest connection that waits for a request (keep-alive idle,
+        // or a client that connected and sent nothing); if none, the new one gets 503.
+        for (auto& [sid, weak] : state.sessions) {
+          auto s = weak.lock();
+          if (!s) continue;
+          looked_at.push_back(s);
+          if (s->idle_.exchange(false)) {
+            victim = std::move(s);
+            break;
+          }
+        }
+      }
+      if (victim) {
+        asio::post(victim->executor(), [victim] { victim->CloseIfIdle(); });
+      }
+      if (state.live >= state.options.max_connections && !victim) {
         session = std::make_shared<Session>(std::move(socket), &state, std::nullopt);
       } else {
         uint64_t id = state.next_id++;

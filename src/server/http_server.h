@@ -8,7 +8,9 @@
 //
 // Limits (explicit, all in Options): request body bytes (413 before the body is read when
 // Content-Length says so, else once the limit is passed), header bytes, concurrent connections
-// (beyond it new connections get 503 and are closed), idle/read timeout per request, streamed
+// (beyond it, an idle keep-alive connection is closed to make room — the oldest first — and only
+// when every connection is busy does a new one get 503 and close), header timeout, read timeout
+// per request, streamed
 // answers at once (503 beyond max_streams) and the time a streamed answer waits for a client that
 // reads nothing (write_timeout_seconds: then it is cut and the connection closed).
 // Error answers are JSON {"error": "..."}: 400 malformed HTTP or percent-encoding, 413 body too
@@ -77,7 +79,10 @@ struct HttpOptions {
   size_t max_body_bytes = 64u << 20;
   size_t max_header_bytes = 64u << 10;
   size_t max_connections = 1024;
-  int request_timeout_seconds = 60;  // reading one request, writing its answer, keep-alive idle
+  int request_timeout_seconds = 60;  // reading one request's body, writing its answer
+  // Waiting for a request's header — a new connection's first, or the next on a keep-alive
+  // connection — at most this long (a slow or silent client does not hold a connection slot).
+  int header_timeout_seconds = 15;
   int shutdown_grace_seconds = 5;    // Stop() waits this long for in-flight requests
   // A streamed answer (HttpResponse::stream) holds its I/O thread while it is written, so: at most
   // this many at once (0: half the threads, at least 1; beyond it 503 before the producer runs),

@@ -397,34 +397,47 @@ TEST(HttpServerTest, SlowHandlerDoesNotBlockOtherConnections) {
   EXPECT_EQ("fast ran first", slow_res->body);
 }
 
-TEST(HttpServerTest, MaxConnectionsAnswers503) {
+TEST(HttpServerTest, AtTheLimitIdleConnectionsAreClosedFirstThen503) {
   HttpOptions options;
   options.max_connections = 2;
-  auto server = StartServer([](const HttpRequest&) { return Text("ok"); }, options);
-  // Two open keep-alive connections, each proven accepted by one answered request.
+  std::atomic<bool> release{false};
+  auto server = StartServer([&](const HttpRequest& req) {
+    while (req.path == "/slow" && !release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return Text("ok");
+  }, options);
+  // Two open keep-alive connections, idle after one answered request each.
   auto a = std::make_unique<RawConnection>(server->port());
   RawConnection b(server->port());
   a->Write(Get("/"));
   EXPECT_EQ(200u, a->ReadResponse().result_int());
   b.Write(Get("/"));
   EXPECT_EQ(200u, b.ReadResponse().result_int());
-
+  // A third client is served: the oldest idle one (a) is closed to make room.
   auto r = Call(*server, "GET", "/");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(503, r->status);
-  EXPECT_EQ("too many connections (limit 2)", json::parse(r->body)["error"]);
+  EXPECT_EQ(200, r->status);
+  EXPECT_TRUE(a->ReadsEof());
 
-  // Closing one frees a slot (once the server has noticed the close).
-  a->Close();
-  a.reset();
-  int status = 0;
-  for (int i = 0; i < 200 && status != 200; ++i) {
-    auto again = Call(*server, "GET", "/");
-    ASSERT_TRUE(again.ok());
-    status = again->status;
-    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  EXPECT_EQ(200, status);
+  // When every connection is busy, a new one gets 503.
+  std::vector<std::thread> busy;
+  for (int i = 0; i < 2; i++) busy.emplace_back([&] { (void)Call(*server, "GET", "/slow"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto full = Call(*server, "GET", "/");
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  EXPECT_EQ(503, full->status);
+  EXPECT_EQ("too many connections (limit 2)", json::parse(full->body)["error"]);
+  release = true;
+  for (auto& t : busy) t.join();
+}
+
+TEST(HttpServerTest, ASilentClientIsClosedAfterTheHeaderTimeout) {
+  HttpOptions options;
+  options.header_timeout_seconds = 1;
+  auto server = StartServer([](const HttpRequest&) { return Text("ok"); }, options);
+  RawConnection c(server->port());
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.ReadsEof());  // closed without a word
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
 }
 
 TEST(HttpServerTest, HandlerExceptionIs500AndConnectionSurvives) {

@@ -59,3 +59,28 @@ test('16 stuck streamed readers: ingest and /healthz keep answering; the stuck a
   assert.match(await r.text(), /"row_count":1/);
   for (const s of stuck) s.destroy();
 });
+
+test('64 half-sent PostgreSQL startups do not lock the port: they are closed after the startup timeout (10 s)', async () => {
+  const { freePort } = await import('../e2e/lib.mjs');
+  const { PgClient } = await import('../e2e/pgproto.mjs');
+  const pgDir = tempDir('laminar-slow-pg-');
+  const pgPort = await freePort();
+  const pg = await startServer({ dataDir: pgDir, args: ['--pg', `127.0.0.1:${pgPort}`] });
+  try {
+    const half = Array.from({ length: 64 }, () => {
+      const s = net.connect({ port: pgPort, host: '127.0.0.1' });
+      s.on('error', () => {});
+      s.write(Buffer.from([0, 0, 0, 40, 0, 3]));  // a startup packet's first bytes, never the rest
+      return s;
+    });
+    await sleep(11000);
+    const c = new PgClient(pgPort);
+    const greeting = await c.connect();
+    assert.equal(greeting.at(-1).type, 'Z', 'a new client is greeted');
+    c.close();
+    for (const s of half) s.destroy();
+  } finally {
+    await pg.stop();
+    removeDir(pgDir);
+  }
+});
