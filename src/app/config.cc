@@ -90,7 +90,12 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
   RETURN_IF_ERROR(Read(root, "", "data_dir", &c->engine.data_dir));
   if (auto* s = root["server"].as_table()) {
     RETURN_IF_ERROR(CheckKeys(*s, "server", {"http", "threads", "max_connections", "pg", "allowed_hosts", "max_streams",
-                                             "write_timeout_seconds", "header_timeout_seconds"}));
+                                             "write_timeout_seconds", "header_timeout_seconds",
+                                             "max_connections_per_address"}));
+    int64_t per_address = int64_t(c->http.max_connections_per_address);
+    RETURN_IF_ERROR(Read(*s, "server", "max_connections_per_address", &per_address));
+    if (per_address < 0) return InvalidArgument("config: [server] max_connections_per_address must be ≥ 0");
+    c->http.max_connections_per_address = size_t(per_address);
     int64_t header_timeout = c->http.header_timeout_seconds;
     RETURN_IF_ERROR(Read(*s, "server", "header_timeout_seconds", &header_timeout));
     if (header_timeout < 1 || header_timeout > 3600)

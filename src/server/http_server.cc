@@ -179,7 +179,10 @@ class Session : public std::enable_shared_from_this<Session> {
       : stream_(std::move(socket)), state_(state), id_(id) {
     beast::error_code ec;
     tcp::endpoint ep = stream_.socket().remote_endpoint(ec);
-    if (!ec) remote_ = EndpointToString(ep.address().to_string(), ep.port());
+    if (!ec) {
+      remote_ = EndpointToString(ep.address().to_string(), ep.port());
+      address_ = ep.address().to_string();
+    }
     stream_.socket().set_option(tcp::no_delay(true), ec);
   }
   ~Session() {
@@ -194,8 +197,9 @@ class Session : public std::enable_shared_from_this<Session> {
         self->ReadHeader();
       } else {
         self->SendError(503, 11,
-                        "too many connections (limit " +
-                            std::to_string(self->state_->options.max_connections) + ")");
+                        !self->reject_reason_.empty()
+                            ? self->reject_reason_
+                            : "too many connections (limit " + std::to_string(self->state_->options.max_connections) + ")");
       }
     });
   }
@@ -527,6 +531,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::atomic<bool> idle_{false};
  private:
   std::string remote_;
+ public:
+  std::string address_;  // the client's IP address (set before the session is shared)
+  std::string reject_reason_;  // a rejecting session's 503 message (else: the connection limit)
+ private:
   Phase phase_ = Phase::kIdle;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -575,14 +583,32 @@ struct HttpServer::Impl {
     std::vector<std::shared_ptr<Session>> looked_at;
     {
       std::lock_guard<std::mutex> lock(state.mu);
-      std::shared_ptr<Session> victim;
-      if (state.live >= state.options.max_connections) {
-        // Make room by closing the oldest connection that waits for a request (keep-alive idle,
-        // or a client that connected and sent nothing); if none, the new one gets 503.
+      // Connections of this client address (a new socket: its address from the socket itself).
+      beast::error_code addr_ec;
+      std::string address = socket.remote_endpoint(addr_ec).address().to_string();
+      size_t per_address = state.options.max_connections_per_address > 0
+                               ? state.options.max_connections_per_address
+                               : std::max<size_t>(1, state.options.max_connections - state.options.max_connections / 4);
+      size_t from_address = 0;
+      if (!addr_ec) {
         for (auto& [sid, weak] : state.sessions) {
           auto s = weak.lock();
           if (!s) continue;
           looked_at.push_back(s);
+          if (s->address_ == address) from_address++;
+        }
+      }
+      std::shared_ptr<Session> victim;
+      const bool address_full = from_address >= per_address;
+      if (state.live >= state.options.max_connections || address_full) {
+        // Make room by closing the oldest connection that waits for a request (keep-alive idle,
+        // or a client that connected and sent nothing) — one of this address's when it is the
+        // address that is full; if none, the new one gets 503.
+        for (auto& [sid, weak] : state.sessions) {
+          auto s = weak.lock();
+          if (!s) continue;
+          looked_at.push_back(s);
+          if (address_full && s->address_ != address) continue;
           if (s->idle_.exchange(false)) {
             victim = std::move(s);
             break;
@@ -592,7 +618,10 @@ struct HttpServer::Impl {
       if (victim) {
         asio::post(victim->executor(), [victim] { victim->CloseIfIdle(); });
       }
-      if (state.live >= state.options.max_connections && !victim) {
+      if (address_full && !victim) {
+        session = std::make_shared<Session>(std::move(socket), &state, std::nullopt);
+        session->reject_reason_ = "too many connections from " + address + " (limit " + std::to_string(per_address) + ")";
+      } else if (state.live >= state.options.max_connections && !victim) {
         session = std::make_shared<Session>(std::move(socket), &state, std::nullopt);
       } else {
         uint64_t id = state.next_id++;

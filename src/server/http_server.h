@@ -90,6 +90,9 @@ struct HttpOptions {
   // connection closed — a slow reader never holds a thread that ingest needs.
   int max_streams = 0;
   int write_timeout_seconds = 30;
+  // Connections one client address may hold (0: three quarters of max_connections, at least 1):
+  // one client cannot take every slot. Beyond it the new connection gets 503 and is closed.
+  size_t max_connections_per_address = 0;
   // The names a request's Host header may carry (ports ignored, case-insensitive), against DNS
   // rebinding: `localhost`, any IP literal and the bound host are always accepted; "*" accepts
   // any. Another name gets 403 naming it. A request without Host (HTTP/1.0) is accepted.

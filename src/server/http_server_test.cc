@@ -397,14 +397,11 @@ TEST(HttpServerTest, SlowHandlerDoesNotBlockOtherConnections) {
   EXPECT_EQ("fast ran first", slow_res->body);
 }
 
-TEST(HttpServerTest, AtTheLimitIdleConnectionsAreClosedFirstThen503) {
+TEST(HttpServerTest, AtTheLimitIdleConnectionsAreClosedFirst) {
   HttpOptions options;
   options.max_connections = 2;
-  std::atomic<bool> release{false};
-  auto server = StartServer([&](const HttpRequest& req) {
-    while (req.path == "/slow" && !release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    return Text("ok");
-  }, options);
+  options.max_connections_per_address = 100;  // the global limit alone
+  auto server = StartServer([&](const HttpRequest&) { return Text("ok"); }, options);
   // Two open keep-alive connections, idle after one answered request each.
   auto a = std::make_unique<RawConnection>(server->port());
   RawConnection b(server->port());
@@ -418,16 +415,54 @@ TEST(HttpServerTest, AtTheLimitIdleConnectionsAreClosedFirstThen503) {
   EXPECT_EQ(200, r->status);
   EXPECT_TRUE(a->ReadsEof());
 
-  // When every connection is busy, a new one gets 503.
+}
+
+TEST(HttpServerTest, AtTheLimitWithEveryConnectionBusyANewOneGets503) {
+  HttpOptions options;
+  options.max_connections = 2;
+  options.max_connections_per_address = 100;  // the global limit alone
+  std::atomic<bool> release{false};
+  std::atomic<int> inside{0};
+  auto server = StartServer([&](const HttpRequest& req) {
+    if (req.path == "/slow") {
+      inside++;
+      while (!release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return Text("ok");
+  }, options);
   std::vector<std::thread> busy;
   for (int i = 0; i < 2; i++) busy.emplace_back([&] { (void)Call(*server, "GET", "/slow"); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (int i = 0; i < 500 && inside.load() < 2; i++) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   auto full = Call(*server, "GET", "/");
+  release = true;
+  for (auto& t : busy) t.join();
   ASSERT_TRUE(full.ok()) << full.status().ToString();
   EXPECT_EQ(503, full->status);
   EXPECT_EQ("too many connections (limit 2)", json::parse(full->body)["error"]);
+}
+
+TEST(HttpServerTest, OneAddressCannotTakeEverySlot) {
+  HttpOptions options;
+  options.max_connections = 8;
+  options.max_connections_per_address = 2;
+  std::atomic<bool> release{false};
+  std::atomic<int> inside{0};
+  auto server = StartServer([&](const HttpRequest& req) {
+    if (req.path == "/slow") {
+      inside++;
+      while (!release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return Text("ok");
+  }, options);
+  std::vector<std::thread> busy;
+  for (int i = 0; i < 2; i++) busy.emplace_back([&] { (void)Call(*server, "GET", "/slow"); });
+  for (int i = 0; i < 500 && inside.load() < 2; i++) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  auto r = Call(*server, "GET", "/");
   release = true;
   for (auto& t : busy) t.join();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(503, r->status);
+  EXPECT_EQ("too many connections from 127.0.0.1 (limit 2)", json::parse(r->body)["error"]);
 }
 
 TEST(HttpServerTest, ASilentClientIsClosedAfterTheHeaderTimeout) {
