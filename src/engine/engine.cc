@@ -267,7 +267,7 @@ Status Engine::OpenStream(const catalog::StreamPtr& schema) {
     if (sql != snap->stream_sql.end())
       RETURN_IF_ERROR(lake_->WriteDefinition(schema->name, sql->second).WithContext("stream " + schema->name));
   }
-  for (const auto& m : report.messages) spdlog::warn("stream {}: log recovery: {}", schema->name, m);
+  // (Recovery logged each finding itself, with the file's path; they are not logged again.)
   if (report.lost_events > 0)
     spdlog::error("stream {}: --salvage-wal: {} acknowledged events were lost (sequence numbers in the messages above)",
                   schema->name, report.lost_events);

@@ -433,21 +433,20 @@ void WriteParameterDescription(std::string* out, const std::vector<uint32_t>& oi
   Finish(out, at);
 }
 
-void WriteCopyOutResponse(std::string* out, int8_t format, size_t columns) {
-  size_t at = Begin(out, 'H');
+namespace {
+// CopyOutResponse ('H') and CopyInResponse ('G') share their body: the overall format, then
+// the number of columns and each one's format.
+void WriteCopyResponse(std::string* out, char type, int8_t format, size_t columns) {
+  size_t at = Begin(out, type);
   out->push_back(char(format));
   PutU16(out, uint16_t(columns));
   for (size_t i = 0; i < columns; i++) PutU16(out, uint16_t(format));
   Finish(out, at);
 }
+}  // namespace
 
-void WriteCopyInResponse(std::string* out, int8_t format, size_t columns) {
-  size_t at = Begin(out, 'G');
-  out->push_back(char(format));
-  PutU16(out, uint16_t(columns));
-  for (size_t i = 0; i < columns; i++) PutU16(out, uint16_t(format));
-  Finish(out, at);
-}
+void WriteCopyOutResponse(std::string* out, int8_t format, size_t columns) { WriteCopyResponse(out, 'H', format, columns); }
+void WriteCopyInResponse(std::string* out, int8_t format, size_t columns) { WriteCopyResponse(out, 'G', format, columns); }
 
 void WriteCopyData(std::string* out, std::string_view data) {
   size_t at = Begin(out, 'd');

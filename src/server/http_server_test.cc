@@ -417,25 +417,43 @@ TEST(HttpServerTest, AtTheLimitIdleConnectionsAreClosedFirst) {
 
 }
 
+// A server whose "/slow" requests wait in the handler until the end of the test: Occupy(n)
+// holds n connections busy (returning once all n are inside the handler).
+class BusyServer {
+ public:
+  explicit BusyServer(HttpOptions options) {
+    server_ = StartServer([this](const HttpRequest& req) {
+      if (req.path == "/slow") {
+        inside_++;
+        while (!release_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      return Text("ok");
+    }, options);
+  }
+  ~BusyServer() {
+    release_ = true;
+    for (auto& t : busy_) t.join();
+  }
+  void Occupy(int n) {
+    for (int i = 0; i < n; i++) busy_.emplace_back([this] { (void)Call(*server_, "GET", "/slow"); });
+    for (int i = 0; i < 500 && inside_.load() < n; i++) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  HttpServer& server() { return *server_; }
+
+ private:
+  std::atomic<bool> release_{false};
+  std::atomic<int> inside_{0};
+  std::unique_ptr<HttpServer> server_;
+  std::vector<std::thread> busy_;
+};
+
 TEST(HttpServerTest, AtTheLimitWithEveryConnectionBusyANewOneGets503) {
   HttpOptions options;
   options.max_connections = 2;
   options.max_connections_per_address = 100;  // the global limit alone
-  std::atomic<bool> release{false};
-  std::atomic<int> inside{0};
-  auto server = StartServer([&](const HttpRequest& req) {
-    if (req.path == "/slow") {
-      inside++;
-      while (!release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return Text("ok");
-  }, options);
-  std::vector<std::thread> busy;
-  for (int i = 0; i < 2; i++) busy.emplace_back([&] { (void)Call(*server, "GET", "/slow"); });
-  for (int i = 0; i < 500 && inside.load() < 2; i++) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  auto full = Call(*server, "GET", "/");
-  release = true;
-  for (auto& t : busy) t.join();
+  BusyServer busy(options);
+  busy.Occupy(2);
+  auto full = Call(busy.server(), "GET", "/");
   ASSERT_TRUE(full.ok()) << full.status().ToString();
   EXPECT_EQ(503, full->status);
   EXPECT_EQ("too many connections (limit 2)", json::parse(full->body)["error"]);
@@ -445,21 +463,9 @@ TEST(HttpServerTest, OneAddressCannotTakeEverySlot) {
   HttpOptions options;
   options.max_connections = 8;
   options.max_connections_per_address = 2;
-  std::atomic<bool> release{false};
-  std::atomic<int> inside{0};
-  auto server = StartServer([&](const HttpRequest& req) {
-    if (req.path == "/slow") {
-      inside++;
-      while (!release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return Text("ok");
-  }, options);
-  std::vector<std::thread> busy;
-  for (int i = 0; i < 2; i++) busy.emplace_back([&] { (void)Call(*server, "GET", "/slow"); });
-  for (int i = 0; i < 500 && inside.load() < 2; i++) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  auto r = Call(*server, "GET", "/");
-  release = true;
-  for (auto& t : busy) t.join();
+  BusyServer busy(options);
+  busy.Occupy(2);
+  auto r = Call(busy.server(), "GET", "/");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(503, r->status);
   EXPECT_EQ("too many connections from 127.0.0.1 (limit 2)", json::parse(r->body)["error"]);

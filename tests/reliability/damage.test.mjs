@@ -88,7 +88,7 @@ test('damage in the middle of the open log segment is corruption, not a torn tai
     assert.deepEqual(readFileSync(wal), bytes, 'a refused start changes nothing');
 
     srv = await startServer({ dataDir: dir, args: [...args, '--salvage-wal'] });
-    // Each lost range (logged by the recovery and again in its report: counted once).
+    // Each lost range, counted once however often the output names it.
     const ranges = new Map([...srv.output().matchAll(/sequence numbers (\d+)\.\.(\d+) \((\d+) events\) are lost/g)]
       .map((m) => [`${m[1]}..${m[2]}`, Number(m[3])]));
     const lost = [...ranges.values()].reduce((a, b) => a + b, 0);
