@@ -1,6 +1,7 @@
 #include "common/file_util.h"
 
 #include "common/crash_point.h"
+#include "common/fs.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -18,18 +19,6 @@ Status Errno(const std::string& what, const std::string& path) {
   int e = errno;
   if (e == ENOENT) return NotFound(ErrorCode::kUndefinedFile, "{} {}: {}", what, path, std::strerror(e));
   return IOError("{} {}: {}", what, path, std::strerror(e));
-}
-
-Status WriteAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Errno("write", path);
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::OK();
 }
 
 std::string Parent(const std::string& path) {
@@ -68,26 +57,20 @@ Result<std::string> ReadFile(const std::string& path) {
   return out;
 }
 
-Status FsyncDir(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Errno("open dir", dir);
-  int rc = ::fsync(fd);
-  Status st = rc == 0 ? Status::OK() : Errno("fsync dir", dir);
-  ::close(fd);
-  return st;
-}
+Status FsyncDir(const std::string& dir) { return fs::Current()->SyncDir(dir); }
 
 Status WriteFileAtomic(const std::string& path, std::string_view data, const char* crash_point) {
+  fs::FileSystem* fs = fs::Current();
   std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Errno("create", tmp);
-  Status st = WriteAll(fd, data, tmp);
-  if (st.ok() && ::fsync(fd) != 0) st = Errno("fsync", tmp);
-  ::close(fd);
+  ASSIGN_OR_RETURN(std::unique_ptr<fs::WritableFile> f, fs->Open(tmp, fs::OpenMode::kTruncate));
+  Status st = f->Append(data);
+  if (st.ok()) st = f->Sync(false);
+  Status closed = f->Close();
+  if (st.ok()) st = closed;
   if (!st.ok()) return st;
   if (crash_point) CrashPoint(crash_point);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("rename", tmp);
-  return FsyncDir(Parent(path));
+  RETURN_IF_ERROR(fs->Rename(tmp, path));
+  return fs->SyncDir(Parent(path));
 }
 
 Status CreateDirs(const std::string& dir) {
@@ -99,8 +82,13 @@ Status CreateDirs(const std::string& dir) {
   }
   std::string parent = Parent(dir);
   if (parent != dir) RETURN_IF_ERROR(CreateDirs(parent));
-  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return Errno("mkdir", dir);
-  return FsyncDir(parent);
+  RETURN_IF_ERROR(fs::Current()->MakeDir(dir));
+  Status synced = FsyncDir(parent);
+  // A directory whose entry may not be durable must not stay: the next call would find it and
+  // return OK, and what is written inside could vanish with it in a crash. (An empty one only:
+  // a concurrent caller that found it may have written into it already.)
+  if (!synced.ok()) ::rmdir(dir.c_str());
+  return synced;
 }
 
 Result<std::vector<std::string>> ListDir(const std::string& dir) {
@@ -116,18 +104,14 @@ Result<std::vector<std::string>> ListDir(const std::string& dir) {
   return names;
 }
 
-Status RemoveFile(const std::string& path) {
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return Errno("unlink", path);
-  return Status::OK();
-}
+Status RemoveFile(const std::string& path) { return fs::Current()->Remove(path); }
 
 Status AppendAndSync(const std::string& path, std::string_view data) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return Errno("open", path);
-  Status st = WriteAll(fd, data, path);
-  if (st.ok() && ::fdatasync(fd) != 0) st = Errno("fsync", path);
-  ::close(fd);
-  return st;
+  ASSIGN_OR_RETURN(std::unique_ptr<fs::WritableFile> f, fs::Current()->Open(path, fs::OpenMode::kAppend));
+  Status st = f->Append(data);
+  if (st.ok()) st = f->Sync(true);
+  Status closed = f->Close();
+  return st.ok() ? closed : st;
 }
 
 }  // namespace laminar

@@ -1,5 +1,5 @@
 // File-system helpers with explicit durability. Every function that promises durability says so;
-// none fsyncs in a destructor.
+// none fsyncs in a destructor. Writes go through the file-system seam (common/fs.h).
 // Thread safety: functions are thread-safe; concurrent writers of one path are the caller's
 // problem.
 #pragma once
@@ -23,7 +23,8 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, const cha
 // fsync on a directory, making renames and creations inside it durable.
 Status FsyncDir(const std::string& dir);
 
-// mkdir -p. OK when it exists already. Fsyncs each created directory's parent.
+// mkdir -p. OK when it exists already. Fsyncs each created directory's parent; when that fsync
+// fails, the new (empty) directory is removed again, so a later call creates and syncs it anew.
 Status CreateDirs(const std::string& dir);
 
 // Names (not paths) of the entries of a directory, sorted. NotFound when it does not exist.

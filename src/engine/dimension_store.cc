@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "common/file_util.h"
+#include "common/fs.h"
 #include "lake/parquet_reader.h"
 
 namespace laminar::engine {
@@ -155,8 +156,7 @@ Status DimensionStore::Replace(const SchemaPtr& schema, ingest::RowBatch rows) {
     return st;
   }
   writer.reset();
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    Status err = IOError("rename {} → {}: {}", tmp, path, std::strerror(errno));
+  if (Status err = fs::Current()->Rename(tmp, path); !err.ok()) {
     RemoveFile(tmp).IgnoreError();
     return err;
   }

@@ -18,6 +18,7 @@
 
 #include "batch/builder.h"
 #include "common/file_util.h"
+#include "common/fs.h"
 #include "common/time_util.h"
 
 namespace laminar::engine {
@@ -364,9 +365,7 @@ Status Engine::FinishDrops() {
 
 Status Engine::RemoveStreamFiles(const std::string& name) {
   std::string dir = JoinPath(JoinPath(options_.data_dir, "log"), name);
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
-  if (ec) return IOError("removing {}: {}", dir, ec.message());
+  RETURN_IF_ERROR(fs::Current()->RemoveAll(dir));
   RETURN_IF_ERROR(FsyncDir(JoinPath(options_.data_dir, "log")));
   return lake_->DropStream(name);
 }

@@ -7,7 +7,7 @@
 
 #include "common/file_util.h"
 #include "engine/engine.h"
-#include "log/wal_test_util.h"
+#include "common/fault_fs.h"
 
 namespace laminar::engine {
 namespace {
@@ -18,7 +18,7 @@ class HealthTest : public ::testing::Test {
     char tmpl[] = "/tmp/laminar_health_test_XXXXXX";
     ASSERT_NE(nullptr, mkdtemp(tmpl));
     root_ = tmpl;
-    wal::internal::SetFileSystemForTesting(&fs_);
+    fs::SetForTesting(&fs_);
     EngineOptions o;
     o.data_dir = JoinPath(root_, "data");
     o.batch_interval_ms = 0;
@@ -29,14 +29,14 @@ class HealthTest : public ::testing::Test {
   }
   void TearDown() override {
     engine_.reset();
-    wal::internal::SetFileSystemForTesting(nullptr);
+    fs::SetForTesting(nullptr);
     std::filesystem::remove_all(root_);
   }
   Status Ingest() {
     return engine_->Ingest("ev", "application/x-ndjson", "", "{\"ts\":\"2024-05-01T00:00:00Z\",\"n\":1}\n").status();
   }
   std::string root_;
-  wal::test_util::FaultFs fs_;
+  fs::FaultFs fs_;
   std::unique_ptr<Engine> engine_;
 };
 

@@ -247,7 +247,7 @@ TEST_F(ParquetTest, WriterRejectsBadBatchesAndKeepsErrorsSticky) {
   StreamSchema dup;
   dup.columns = {{"a", Type::kInt64, false}, {"a", Type::kText, false}};
   EXPECT_EQ(StatusCode::kInvalidArgument, ParquetWriter::Open(path_, dup).status().code());
-  EXPECT_EQ(StatusCode::kIOError,
+  EXPECT_EQ(StatusCode::kNotFound,
             ParquetWriter::Open(dir_ + "/no/such/dir/f.parquet", TestSchema()).status().code());
 }
 

@@ -314,9 +314,9 @@ pq::SchemaElement LeafElement(const ingest::ColumnDef& def) {
 
 }  // namespace
 
-ParquetWriter::ParquetWriter(std::string path, int fd, ingest::StreamSchema schema,
+ParquetWriter::ParquetWriter(std::string path, std::unique_ptr<fs::WritableFile> file, ingest::StreamSchema schema,
                              WriterOptions options)
-    : path_(std::move(path)), fd_(fd), schema_(std::move(schema)), options_(options) {
+    : path_(std::move(path)), file_(std::move(file)), schema_(std::move(schema)), options_(options) {
   for (const auto& def : schema_.columns) {
     ingest::Column c;
     c.type = def.type;
@@ -324,9 +324,7 @@ ParquetWriter::ParquetWriter(std::string path, int fd, ingest::StreamSchema sche
   }
 }
 
-ParquetWriter::~ParquetWriter() {
-  if (fd_ >= 0) ::close(fd_);
-}
+ParquetWriter::~ParquetWriter() = default;
 
 Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(const std::string& path,
                                                            const ingest::StreamSchema& schema,
@@ -343,9 +341,9 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(const std::string& pa
     return InvalidArgument("parquet {}: row_group_bytes and page_bytes must be positive", path);
   if (options.zstd_level < ZSTD_minCLevel() || options.zstd_level > ZSTD_maxCLevel())
     return InvalidArgument("parquet {}: zstd level {} out of range", path, options.zstd_level);
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return IOError("parquet {}: open: {}", path, std::strerror(errno));
-  std::unique_ptr<ParquetWriter> w(new ParquetWriter(path, fd, schema, options));
+  auto file = fs::Current()->Open(path, fs::OpenMode::kTruncate);
+  if (!file.ok()) return file.status().WithContext("parquet");
+  std::unique_ptr<ParquetWriter> w(new ParquetWriter(path, std::move(file).value(), schema, options));
   RETURN_IF_ERROR(w->WriteRaw(std::string(kMagic, 4)));
   return w;
 }
@@ -356,16 +354,8 @@ void ParquetWriter::AddMetadata(std::string key, std::string value) {
 
 Status ParquetWriter::WriteRaw(const std::string& bytes) {
   if (!error_.ok()) return error_;
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      error_ = IOError("parquet {}: write: {}", path_, std::strerror(errno));
-      return error_;
-    }
-    done += static_cast<size_t>(n);
-  }
+  if (!file_) return error_ = InvalidArgument("parquet {}: the file is closed", path_);
+  if (Status st = file_->Append(bytes); !st.ok()) return error_ = st.WithContext("parquet");
   offset_ += static_cast<int64_t>(bytes.size());
   return Status::OK();
 }
@@ -639,18 +629,17 @@ Status ParquetWriter::Finish() {
   PutLE32(&tail, static_cast<uint32_t>(footer->size()));
   tail.append(kMagic, 4);
   RETURN_IF_ERROR(WriteRaw(tail));
-  if (::fsync(fd_) != 0) return error_ = IOError("parquet {}: fsync: {}", path_, std::strerror(errno));
-  int rc = ::close(fd_);
-  fd_ = -1;
-  if (rc != 0) return error_ = IOError("parquet {}: close: {}", path_, std::strerror(errno));
+  if (Status st = file_->Sync(false); !st.ok()) return error_ = st.WithContext("parquet");
+  Status closed = file_->Close();
+  file_.reset();
+  if (!closed.ok()) return error_ = closed.WithContext("parquet");
   finished_ = true;
   return Status::OK();
 }
 
 void ParquetWriter::Abandon() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-  ::unlink(path_.c_str());
+  file_.reset();
+  fs::Current()->Remove(path_).IgnoreError();
   if (error_.ok()) error_ = InvalidArgument("parquet {}: writer abandoned", path_);
 }
 

@@ -11,7 +11,8 @@
 // DOUBLE; text → BYTE_ARRAY (STRING, converted type UTF8); timestamptz → INT64
 // (TIMESTAMP(isAdjustedToUTC=true, MICROS), converted type TIMESTAMP_MICROS).
 //
-// Thread safety: not thread-safe; one thread writes a file.
+// Thread safety: not thread-safe; one thread writes a file. Writes go through the file-system
+// seam (common/fs.h).
 //
 // Lifecycle (as leveldb's TableBuilder): Open() creates `path` (truncating it), Write() any number
 // of batches, then exactly one of Finish() or Abandon(). The writer writes `path` directly; making
@@ -27,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/fs.h"
 #include "common/status.h"
 #include "ingest/row_batch.h"
 #include "ingest/schema.h"
@@ -88,13 +90,14 @@ class ParquetWriter {
   const std::string& path() const { return path_; }
 
  private:
-  ParquetWriter(std::string path, int fd, ingest::StreamSchema schema, WriterOptions options);
+  ParquetWriter(std::string path, std::unique_ptr<fs::WritableFile> file, ingest::StreamSchema schema,
+                WriterOptions options);
   Status WriteRaw(const std::string& bytes);
   Status FlushRowGroup();
   Status WriteColumnChunk(size_t col, parquet_format::ColumnChunk* chunk);
 
   std::string path_;
-  int fd_ = -1;
+  std::unique_ptr<fs::WritableFile> file_;  // null once closed
   ingest::StreamSchema schema_;
   WriterOptions options_;
   Status error_;             // sticky

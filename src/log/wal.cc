@@ -24,7 +24,7 @@
 #include <shared_mutex>
 
 #include "common/file_util.h"
-#include "log/wal_file.h"
+#include "common/fs.h"
 #include "log/wal_format.h"
 #include "log/wal_reader.h"
 #include "log/wal_recovery.h"
@@ -70,7 +70,7 @@ struct Log::Impl {
   std::string dir;
   Options options;
   uint64_t max_payload = 0;
-  internal::FileSystem* fs = nullptr;
+  fs::FileSystem* fs = nullptr;
   int lock_fd = -1;
 
   mutable std::mutex mu;
@@ -85,7 +85,7 @@ struct Log::Impl {
   bool closed = false;             // GUARDED_BY(mu)
 
   // Used only by the current leader.
-  std::unique_ptr<internal::WritableFile> active_file;
+  std::unique_ptr<fs::WritableFile> active_file;
   std::vector<Writer*> group;
   std::string buffer;
 
@@ -304,7 +304,7 @@ Status Log::Impl::SealActiveFile(std::unique_lock<std::mutex>& l) {
 
 Status Log::Impl::CreateSegmentFile(uint64_t id, uint64_t base_seq, std::string* path) {
   *path = JoinPath(dir, SegmentFileName(id));
-  ASSIGN_OR_RETURN(active_file, fs->NewWritableFile(*path));
+  ASSIGN_OR_RETURN(active_file, fs->Open(*path, fs::OpenMode::kCreateNew));
   char header[kSegmentHeaderSize];
   EncodeSegmentHeader(SegmentHeader{id, base_seq}, header);
   Status st = active_file->Append(std::string_view(header, sizeof header));
@@ -314,8 +314,9 @@ Status Log::Impl::CreateSegmentFile(uint64_t id, uint64_t base_seq, std::string*
     // No half-made segment stays behind (recovery would take its header for damage); the next
     // append tries a new one.
     active_file.reset();
-    if (::unlink(path->c_str()) != 0 && errno != ENOENT)
-      st = st.WithContext(fmt::format("and removing the half-made segment {} failed ({})", *path, std::strerror(errno)));
+    Status removed = fs->Remove(*path);
+    if (!removed.ok())
+      st = st.WithContext(fmt::format("and removing the half-made segment failed ({})", removed.message()));
   }
   return st;
 }
@@ -334,7 +335,7 @@ Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const Options& op
   impl.dir = dir;
   impl.options = options;
   impl.max_payload = std::min(options.max_record_bytes, kMaxPayloadBytes);
-  impl.fs = internal::CurrentFileSystem();
+  impl.fs = fs::Current();
 
   std::string lock_path = JoinPath(dir, kLockFileName);
   impl.lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -470,11 +471,15 @@ Status Log::DeleteSealedThrough(uint64_t seq) {
   RETURN_IF_ERROR(WriteFileAtomic(JoinPath(impl_->dir, kStateFileName), EncodeLogState(state)));
   {
     std::lock_guard<std::mutex> l(impl_->mu);
-    impl_->segments.erase(impl_->segments.begin(),
-                          impl_->segments.begin() + static_cast<ptrdiff_t>(doomed.size()));
     impl_->gaps = state.gaps;
   }
-  for (const std::string& path : doomed) RETURN_IF_ERROR(RemoveFile(path));
+  // Oldest first, each forgotten only once its file is gone: a failed unlink leaves it (and the
+  // newer ones) for the next call, so the files on disk never have a hole between segments.
+  for (const std::string& path : doomed) {
+    RETURN_IF_ERROR(impl_->fs->Remove(path));
+    std::lock_guard<std::mutex> l(impl_->mu);
+    impl_->segments.erase(impl_->segments.begin());
+  }
   return impl_->fs->SyncDir(impl_->dir);
 }
 

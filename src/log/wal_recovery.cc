@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "common/file_util.h"
+#include "common/fs.h"
 #include "log/wal_reader.h"
 
 namespace laminar::wal {
@@ -23,16 +24,11 @@ void Note(RecoveryReport* report, std::string message) {
 
 // ftruncate + fsync: on OK the file is `size` bytes long, durably.
 Status TruncateFile(const std::string& path, uint64_t size) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return IOError("open {}: {}", path, std::strerror(errno));
-  Status st;
-  if (::ftruncate(fd, static_cast<off_t>(size)) != 0) {
-    st = IOError("truncate {} to {} bytes: {}", path, size, std::strerror(errno));
-  } else if (::fsync(fd) != 0) {
-    st = IOError("fsync {}: {}", path, std::strerror(errno));
-  }
-  ::close(fd);
-  return st;
+  ASSIGN_OR_RETURN(std::unique_ptr<fs::WritableFile> f, fs::Current()->Open(path, fs::OpenMode::kAppend));
+  Status st = f->Truncate(size);
+  if (st.ok()) st = f->Sync(false);
+  Status closed = f->Close();
+  return st.ok() ? closed : st;
 }
 
 // True when `bytes` (at most a header long) could be the start of a segment header being

@@ -253,7 +253,7 @@ TEST_F(WalTest, LastSegmentWithATornHeaderIsRemoved) {
 
 TEST_F(WalTest, FailedWriteIsRetriedOnceSpaceIsBack) {
   FaultFs fs;
-  internal::SetFileSystemForTesting(&fs);
+  fs::SetForTesting(&fs);
   Reopen();
   Write("a");
   fs.fail_writes = true;  // the disk is full: half a record reaches the file
@@ -266,7 +266,7 @@ TEST_F(WalTest, FailedWriteIsRetriedOnceSpaceIsBack) {
   fs.fail_writes = false;  // space is back
   EXPECT_EQ(2u, Write("d").first_seq);
   EXPECT_EQ((Strings{"1:a", "2:d"}), Read());
-  internal::SetFileSystemForTesting(nullptr);
+  fs::SetForTesting(nullptr);
   Reopen();  // the cut left whole records only: no torn tail, nothing lost
   EXPECT_TRUE(report_.messages.empty());
   EXPECT_EQ((Strings{"1:a", "2:d"}), Read());
@@ -274,7 +274,7 @@ TEST_F(WalTest, FailedWriteIsRetriedOnceSpaceIsBack) {
 
 TEST_F(WalTest, FailedSyncIsStickyAndNeverAcknowledgedAgain) {
   FaultFs fs;
-  internal::SetFileSystemForTesting(&fs);
+  fs::SetForTesting(&fs);
   Reopen();
   Write("a");
   fs.fail_syncs = true;
@@ -294,7 +294,7 @@ TEST_F(WalTest, CrashKeepsEverySyncedRecordWhateverPartOfTheRestSurvives) {
     SCOPED_TRACE("unsynced bytes kept: " + std::to_string(keep));
     std::filesystem::remove_all(dir_);
     FaultFs fs;
-    internal::SetFileSystemForTesting(&fs);
+    fs::SetForTesting(&fs);
     Reopen();
     Write("a");
     Write("b");
@@ -303,7 +303,7 @@ TEST_F(WalTest, CrashKeepsEverySyncedRecordWhateverPartOfTheRestSurvives) {
     EXPECT_EQ(StatusCode::kIOError, log_->Append("dddd", 1).status().code());
     log_.reset();
     fs.DropUnsyncedData(keep);
-    internal::SetFileSystemForTesting(nullptr);
+    fs::SetForTesting(nullptr);
 
     Reopen();
     if (keep < d_size) {
@@ -320,7 +320,7 @@ TEST_F(WalTest, CrashKeepsEverySyncedRecordWhateverPartOfTheRestSurvives) {
 
 TEST_F(WalTest, CrashWithSyncOffKeepsSealedSegments) {
   FaultFs fs;
-  internal::SetFileSystemForTesting(&fs);
+  fs::SetForTesting(&fs);
   options_.sync = false;
   Reopen();
   Write("a");
@@ -329,7 +329,7 @@ TEST_F(WalTest, CrashWithSyncOffKeepsSealedSegments) {
   Write("c");                          // acked, but only in the page cache
   log_.reset();
   fs.DropUnsyncedData();
-  internal::SetFileSystemForTesting(nullptr);
+  fs::SetForTesting(nullptr);
   Reopen();
   EXPECT_EQ((Strings{"1:a", "2:b"}), Read());
   AppendResult d = Write("d");

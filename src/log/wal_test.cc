@@ -292,6 +292,30 @@ TEST_F(WalTest, SealIfAgedSealsOnlyOldSegments) {
 
 // --- Retention -------------------------------------------------------------------------------
 
+// Found by src/engine/fault_test.cc: a retention whose unlink failed forgot the segment anyway,
+// and the next one deleted the newer segment, leaving a hole that recovery refused.
+TEST_F(WalTest, AFailedUnlinkInRetentionKeepsTheSegmentForTheNextCall) {
+  FaultFs fs;
+  fs.real_syncs = false;
+  fs::SetForTesting(&fs);
+  Reopen();
+  Write("a");
+  ASSERT_TRUE(log_->SealActive().ok());
+  Write("b");
+  ASSERT_TRUE(log_->SealActive().ok());
+  Write("c");
+  ASSERT_EQ((std::vector<uint64_t>{1, 2, 3}), SegmentIds());
+  // The state file (open, append, fsync, rename, directory fsync), then the first unlink.
+  fs.FailAt(fs.ops() + 6);
+  EXPECT_FALSE(log_->DeleteSealedThrough(2).ok());
+  EXPECT_NE(std::string::npos, fs.injected().find("unlink")) << fs.injected();
+  EXPECT_EQ((std::vector<uint64_t>{1, 2, 3}), SegmentIds());
+  ASSERT_TRUE(log_->DeleteSealedThrough(2).ok());
+  EXPECT_EQ((std::vector<uint64_t>{3}), SegmentIds());
+  Reopen();
+  EXPECT_EQ((Strings{"3:c"}), Read(3));
+}
+
 TEST_F(WalTest, DeleteSealedThroughRemovesOnlySealedSegmentsAtOrBelowSeq) {
   Reopen();
   Write("a");
@@ -404,7 +428,7 @@ TEST_F(WalTest, ConcurrentAppendsGetUniqueContiguousSeqsAndReplayOnce) {
 TEST_F(WalTest, GroupCommitBatchesConcurrentAppends) {
   FaultFs fs;
   fs.sync_delay = std::chrono::milliseconds(2);  // a slow disk, so that writers queue up
-  internal::SetFileSystemForTesting(&fs);
+  fs::SetForTesting(&fs);
   Reopen();
   constexpr int kThreads = 8;
   constexpr int kPerThread = 50;
@@ -415,9 +439,9 @@ TEST_F(WalTest, GroupCommitBatchesConcurrentAppends) {
     });
   }
   for (auto& th : threads) th.join();
-  int groups = fs.data_syncs;
+  int groups = fs.DataSyncs(".wal");
   // One write() and one fdatasync per group, plus one header write per segment.
-  EXPECT_EQ(groups + static_cast<int>(log_->Segments().size()), fs.writes.load());
+  EXPECT_EQ(groups + static_cast<int>(log_->Segments().size()), fs.Appends(".wal"));
   EXPECT_LT(groups, kThreads * kPerThread / 2) << "appends were not batched";
   EXPECT_EQ(static_cast<uint64_t>(kThreads * kPerThread), log_->last_seq());
   EXPECT_EQ(static_cast<size_t>(kThreads * kPerThread), Read().size());
@@ -426,7 +450,7 @@ TEST_F(WalTest, GroupCommitBatchesConcurrentAppends) {
 TEST_F(WalTest, SealingBySizeWhileOthersAppend) {
   FaultFs fs;
   fs.sync_delay = std::chrono::microseconds(500);  // writers arrive while a segment is sealed
-  internal::SetFileSystemForTesting(&fs);
+  fs::SetForTesting(&fs);
   options_.segment_max_bytes = 300;
   Reopen();
   constexpr int kThreads = 4;
@@ -455,12 +479,12 @@ TEST_F(WalTest, SealingBySizeWhileOthersAppend) {
 
 TEST_F(WalTest, SyncOffWritesButDoesNotSyncEachGroup) {
   FaultFs fs;
-  internal::SetFileSystemForTesting(&fs);
+  fs::SetForTesting(&fs);
   options_.sync = false;
   Reopen();
   Write("a");
   Write("b");
-  EXPECT_EQ(0, fs.data_syncs.load());
+  EXPECT_EQ(0, fs.DataSyncs(".wal"));
   ASSERT_EQ(1u, *log_->SealActive());  // sealing fsyncs regardless
   EXPECT_EQ((Strings{"1:a", "2:b"}), Read());
 }
@@ -492,3 +516,4 @@ TEST_F(WalTest, ReplayDuringAppendsSeesEveryEarlierRecord) {
 
 }  // namespace
 }  // namespace laminar::wal
+

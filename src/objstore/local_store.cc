@@ -14,6 +14,7 @@
 
 #include "common/crash_point.h"
 #include "common/file_util.h"
+#include "common/fs.h"
 #include "objstore/object_store.h"
 
 namespace laminar::objstore {
@@ -30,36 +31,32 @@ bool IsTempName(std::string_view name) {
   return name.size() > 4 && name.substr(name.size() - 4) == ".tmp";
 }
 
-Status WriteAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return IOError("write {}: {}", path, Errno());
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::OK();
-}
-
-Status CopyFile(const std::string& from, int to_fd, const std::string& to) {
-  int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return IOError("open {}: {}", from, Errno());
-  std::string buf(1 << 20, '\0');
+// Writes data (or the file `from`) to a new file `to` and fsyncs it.
+Status WriteSynced(const std::string& to, std::string_view data, const std::string* from = nullptr) {
+  ASSIGN_OR_RETURN(std::unique_ptr<fs::WritableFile> out, fs::Current()->Open(to, fs::OpenMode::kTruncate));
   Status st;
-  for (;;) {
-    ssize_t n = ::read(in, buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      st = IOError("read {}: {}", from, Errno());
-      break;
+  if (from == nullptr) {
+    st = out->Append(data);
+  } else {
+    int in = ::open(from->c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) return IOError("open {}: {}", *from, Errno());
+    std::string buf(1 << 20, '\0');
+    for (;;) {
+      ssize_t n = ::read(in, buf.data(), buf.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        st = IOError("read {}: {}", *from, Errno());
+        break;
+      }
+      if (n == 0) break;
+      st = out->Append(std::string_view(buf.data(), static_cast<size_t>(n)));
+      if (!st.ok()) break;
     }
-    if (n == 0) break;
-    st = WriteAll(to_fd, std::string_view(buf.data(), static_cast<size_t>(n)), to);
-    if (!st.ok()) break;
+    ::close(in);
   }
-  ::close(in);
-  return st;
+  if (st.ok()) st = out->Sync(false);
+  Status closed = out->Close();
+  return st.ok() ? closed : st;
 }
 
 class LocalStore final : public ObjectStore {
@@ -71,9 +68,8 @@ class LocalStore final : public ObjectStore {
   Status Put(const std::string& key, std::string_view data) override {
     std::string path, tmp;
     RETURN_IF_ERROR(WriteTemp(key, data, &path, &tmp));
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-      Status st = IOError("rename {} to {}: {}", tmp, path, Errno());
-      ::unlink(tmp.c_str());
+    if (Status st = fs::Current()->Rename(tmp, path); !st.ok()) {
+      fs::Current()->Remove(tmp).IgnoreError();
       return st;
     }
     return FsyncDir(DirOf(path));
@@ -82,19 +78,16 @@ class LocalStore final : public ObjectStore {
   Status PutIfAbsent(const std::string& key, std::string_view data) override {
     std::string path, tmp;
     RETURN_IF_ERROR(WriteTemp(key, data, &path, &tmp));
-    int rc = ::link(tmp.c_str(), path.c_str());
-    int err = errno;
-    ::unlink(tmp.c_str());
-    if (rc != 0) {
-      if (err == EEXIST) return AlreadyExists("object {} exists already", key);
-      return IOError("link {} to {}: {}", tmp, path, std::strerror(err));
-    }
+    Status linked = fs::Current()->Link(tmp, path);
+    fs::Current()->Remove(tmp).IgnoreError();
+    if (linked.code() == StatusCode::kAlreadyExists) return AlreadyExists("object {} exists already", key);
+    RETURN_IF_ERROR(linked);
     return FsyncDir(DirOf(path));
   }
 
   Status Upload(const std::string& key, const std::string& local_path) override {
     Status st = UploadImpl(key, local_path);
-    if (!st.ok()) ::unlink(local_path.c_str());
+    if (!st.ok()) fs::Current()->Remove(local_path).IgnoreError();
     return st;
   }
 
@@ -116,10 +109,9 @@ class LocalStore final : public ObjectStore {
   Status Delete(const std::string& key) override {
     RETURN_IF_ERROR(ValidateKey(key));
     std::string path = JoinPath(root_, key);
-    if (::unlink(path.c_str()) != 0) {
-      if (errno == ENOENT) return Status::OK();
-      return IOError("unlink {}: {}", path, Errno());
-    }
+    struct stat sb;
+    if (::lstat(path.c_str(), &sb) != 0 && errno == ENOENT) return Status::OK();
+    RETURN_IF_ERROR(fs::Current()->Remove(path));
     // Directories left empty go too (a dropped partition), up to the root.
     std::string dir = DirOf(path);
     while (dir.size() > root_.size() && ::rmdir(dir.c_str()) == 0) dir = DirOf(dir);
@@ -136,17 +128,13 @@ class LocalStore final : public ObjectStore {
     std::string dir = DirOf(*path);
     RETURN_IF_ERROR(CreateDirs(dir));
     *tmp = TempName(*path);
-    int fd = ::open(tmp->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 && errno == ENOENT) {  // a Delete removed the directory just now
+    Status st = WriteSynced(*tmp, data);
+    if (st.code() == StatusCode::kNotFound) {  // a Delete removed the directory just now
       RETURN_IF_ERROR(CreateDirs(dir));
-      fd = ::open(tmp->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      st = WriteSynced(*tmp, data);
     }
-    if (fd < 0) return IOError("create {}: {}", *tmp, Errno());
-    Status st = WriteAll(fd, data, *tmp);
-    if (st.ok() && ::fsync(fd) != 0) st = IOError("fsync {}: {}", *tmp, Errno());
-    ::close(fd);
     if (!st.ok()) {
-      ::unlink(tmp->c_str());
+      fs::Current()->Remove(*tmp).IgnoreError();
       return st;
     }
     CrashPoint("objstore.before_publish");
@@ -157,27 +145,27 @@ class LocalStore final : public ObjectStore {
     RETURN_IF_ERROR(ValidateKey(key));
     std::string path = JoinPath(root_, key);
     RETURN_IF_ERROR(CreateDirs(DirOf(path)));
-    int fd = ::open(local_path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return IOError("open {}: {}", local_path, Errno());
-    int rc = ::fsync(fd);
-    ::close(fd);
-    if (rc != 0) return IOError("fsync {}: {}", local_path, Errno());
+    {  // the file's data must be durable before its name is published
+      struct stat sb;
+      if (::stat(local_path.c_str(), &sb) != 0) return fs::ErrnoStatus("open", local_path, errno);
+      ASSIGN_OR_RETURN(std::unique_ptr<fs::WritableFile> f, fs::Current()->Open(local_path, fs::OpenMode::kAppend));
+      RETURN_IF_ERROR(f->Sync(false));
+      RETURN_IF_ERROR(f->Close());
+    }
     CrashPoint("objstore.before_publish");
-    if (::rename(local_path.c_str(), path.c_str()) != 0) {
-      if (errno != EXDEV) return IOError("rename {} to {}: {}", local_path, path, Errno());
-      // Another file system: copy through a temporary file.
+    Status renamed = fs::Current()->Rename(local_path, path);
+    if (!renamed.ok()) {
+      struct stat a, b;  // another file system (EXDEV): copy through a temporary file
+      bool same_fs = ::stat(local_path.c_str(), &a) == 0 && ::stat(DirOf(path).c_str(), &b) == 0 && a.st_dev == b.st_dev;
+      if (same_fs) return renamed;
       std::string tmp = TempName(path);
-      int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-      if (out < 0) return IOError("create {}: {}", tmp, Errno());
-      Status st = CopyFile(local_path, out, tmp);
-      if (st.ok() && ::fsync(out) != 0) st = IOError("fsync {}: {}", tmp, Errno());
-      ::close(out);
-      if (st.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) st = IOError("rename {} to {}: {}", tmp, path, Errno());
+      Status st = WriteSynced(tmp, {}, &local_path);
+      if (st.ok()) st = fs::Current()->Rename(tmp, path);
       if (!st.ok()) {
-        ::unlink(tmp.c_str());
+        fs::Current()->Remove(tmp).IgnoreError();
         return st;
       }
-      ::unlink(local_path.c_str());
+      fs::Current()->Remove(local_path).IgnoreError();
     }
     return FsyncDir(DirOf(path));
   }

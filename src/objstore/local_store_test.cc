@@ -84,9 +84,9 @@ TEST_F(LocalStoreTest, UploadMovesTheFile) {
   EXPECT_FALSE(fs::exists(local));
   EXPECT_EQ("parquet bytes", *store_->Get("s/p/f.parquet"));
   EXPECT_EQ(fs::canonical(root_ / "store" / "s" / "p" / "f.parquet").string(), store_->LocalPath("s/p/f.parquet"));
-  // A missing source is an IOError naming it.
+  // A missing source is NotFound, naming it.
   Status st = store_->Upload("s/p/g.parquet", (root_ / "missing").string());
-  EXPECT_EQ(StatusCode::kIOError, st.code());
+  EXPECT_EQ(StatusCode::kNotFound, st.code());
   EXPECT_NE(std::string::npos, st.message().find("missing"));
 }
 
