@@ -91,7 +91,8 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
   if (auto* s = root["server"].as_table()) {
     RETURN_IF_ERROR(CheckKeys(*s, "server", {"http", "threads", "max_connections", "pg", "allowed_hosts", "max_streams",
                                              "write_timeout_seconds", "header_timeout_seconds",
-                                             "max_connections_per_address"}));
+                                             "max_connections_per_address", "pg_max_connections",
+                                             "pg_max_connections_per_address"}));
     int64_t per_address = int64_t(c->http.max_connections_per_address);
     RETURN_IF_ERROR(Read(*s, "server", "max_connections_per_address", &per_address));
     if (per_address < 0) return InvalidArgument("config: [server] max_connections_per_address must be ≥ 0");
@@ -131,6 +132,13 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
     if (threads < 1 || threads > 1024) return InvalidArgument("config: [server] threads must be 1..1024");
     c->http.threads = int(threads);
     c->http.max_connections = size_t(std::max<int64_t>(conns, 1));
+    int64_t pg_conns = int64_t(c->pg.max_connections), pg_per_address = int64_t(c->pg.max_connections_per_address);
+    RETURN_IF_ERROR(Read(*s, "server", "pg_max_connections", &pg_conns));
+    RETURN_IF_ERROR(Read(*s, "server", "pg_max_connections_per_address", &pg_per_address));
+    if (pg_conns < 1 || pg_conns > 100000) return InvalidArgument("config: [server] pg_max_connections must be 1..100000");
+    if (pg_per_address < 0) return InvalidArgument("config: [server] pg_max_connections_per_address must be ≥ 0");
+    c->pg.max_connections = size_t(pg_conns);
+    c->pg.max_connections_per_address = size_t(pg_per_address);
   }
   if (auto* s = root["log"].as_table()) {
     RETURN_IF_ERROR(CheckKeys(*s, "log", {"durability", "segment_max_bytes", "segment_max_age_seconds"}));

@@ -1,6 +1,7 @@
 // PgServer's listener: the Asio acceptor thread, the connection slots (session ids, secret keys,
 // cancel flags) and their limit, cancel requests, Start and Stop (see pg_server.h). Each accepted
 // connection runs on a thread of its own (RunSession, pg_server.cc).
+#include <algorithm>
 #include <utility>  // before Asio: GCC 12 + C++20 needs std::exchange declared (TOOLCHAIN.md)
 
 #include <sys/socket.h>
@@ -31,23 +32,40 @@ void PgServer::Impl::Accept() {
 }
 
 void PgServer::Impl::StartSession(tcp::socket socket) {
+  boost::system::error_code ec;
+  auto remote = socket.remote_endpoint(ec);
+  std::string address = ec ? std::string() : remote.address().to_string();
   int32_t id, key;
-  bool reject;
+  std::string refusal;
   {
     std::lock_guard<std::mutex> lock(mu);
-    reject = live - rejecting >= options.max_connections;
-    if (reject && rejecting >= kMaxRejecting) return;  // the socket closes
+    size_t per_address_limit = options.max_connections_per_address != 0
+                                   ? options.max_connections_per_address
+                                   : std::max<size_t>(1, options.max_connections * 3 / 4);
+    if (live - rejecting >= options.max_connections) {
+      refusal = fmt::format("sorry, too many clients already (limit {})", options.max_connections);
+    } else if (per_address[address] >= per_address_limit) {
+      refusal = fmt::format("sorry, too many connections from {} (limit {} a client address)", address,
+                            per_address_limit);
+    }
+    if (!refusal.empty() && rejecting >= kMaxRejecting) return;  // the socket closes
     id = next_id++;
     key = int32_t(key_source());
     live++;
-    if (reject) rejecting++;
+    if (!refusal.empty()) rejecting++;
+    else per_address[address]++;
     slots[id] = Slot{socket.native_handle(), key, nullptr};
   }
-  std::thread([this, s = std::move(socket), id, key, reject]() mutable {
-    RunSession(this, std::move(s), id, key, reject);  // the socket is closed when it returns
+  bool refused = !refusal.empty();
+  std::thread([this, s = std::move(socket), id, key, refusal = std::move(refusal), refused, address]() mutable {
+    RunSession(this, std::move(s), id, key, std::move(refusal));  // the socket is closed when it returns
     std::lock_guard<std::mutex> lock(mu);
     live--;
-    if (reject) rejecting--;
+    if (refused) {
+      rejecting--;
+    } else if (--per_address[address] == 0) {
+      per_address.erase(address);
+    }
     idle_cv.notify_all();
   }).detach();
 }

@@ -62,8 +62,8 @@ struct Portal {
 
 class Session {
  public:
-  Session(PgServer::Impl* srv, tcp::socket socket, int32_t id, int32_t key, bool reject)
-      : srv_(srv), socket_(std::move(socket)), fd_(socket_.native_handle()), id_(id), key_(key), reject_(reject) {}
+  Session(PgServer::Impl* srv, tcp::socket socket, int32_t id, int32_t key, std::string refusal)
+      : srv_(srv), socket_(std::move(socket)), fd_(socket_.native_handle()), id_(id), key_(key), refusal_(std::move(refusal)) {}
 
   // Unregisters the cancel flag before the session goes away.
   ~Session() {
@@ -205,8 +205,8 @@ class Session {
           return false;  // no answer; the connection closes
         case StartupPacket::Kind::kStartup: break;
       }
-      if (reject_) {
-        Fatal("53300", fmt::format("sorry, too many clients already (limit {})", srv_->options.max_connections));
+      if (!refusal_.empty()) {
+        Fatal("53300", refusal_);
         return false;
       }
       if (auto it = p->params.find("application_name"); it != p->params.end())
@@ -837,7 +837,7 @@ class Session {
   tcp::socket socket_;
   int fd_;
   int32_t id_, key_;
-  bool reject_;
+  std::string refusal_;  // non-empty: the FATAL message the startup gets (too many connections)
   std::string user_ = "laminar", database_ = "laminar";  // from the startup packet
   // Set by a CancelRequest (PgServer::Impl::Cancel, another thread); cleared when a statement
   // starts; polled by the engine's queries and by pg_sleep.
@@ -856,8 +856,8 @@ class Session {
 
 }  // namespace
 
-void RunSession(PgServer::Impl* srv, tcp::socket socket, int32_t id, int32_t key, bool reject) {
-  Session session(srv, std::move(socket), id, key, reject);
+void RunSession(PgServer::Impl* srv, tcp::socket socket, int32_t id, int32_t key, std::string refusal) {
+  Session session(srv, std::move(socket), id, key, std::move(refusal));
   sql::ScopedSession pin(session.sql_session());  // the engine's binds on this thread read it
   session.Run();
   std::lock_guard<std::mutex> lock(srv->mu);

@@ -44,7 +44,7 @@
 // reads with poll() for the idle timeout. At most Options::max_connections connections; beyond
 // it a new connection gets ErrorResponse 53300 and is closed.
 //
-// Limits (explicit): max_connections, max_message_bytes (a message declaring more is refused
+// Limits (explicit): max_connections, max_connections_per_address, max_message_bytes (a message declaring more is refused
 // with 08P01 and the connection closed), idle_timeout_seconds (waiting for a message or for the
 // rest of one; past it the connection gets FATAL 57P05 and is closed), startup_timeout_seconds
 // (the whole startup; past it the connection is closed).
@@ -68,6 +68,9 @@ struct PgOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 5433;            // 0 picks a free port (see PgServer::port())
   size_t max_connections = 64;
+  // Connections one client address may hold (0: three quarters of max_connections, at least 1),
+  // so that one client cannot take every slot; beyond it FATAL 53300 naming the address.
+  size_t max_connections_per_address = 0;
   size_t max_message_bytes = 1u << 20;
   int idle_timeout_seconds = 600;  // 0: no timeout
   // The whole startup (SSL/GSS negotiation and the startup packet) must arrive within this, as

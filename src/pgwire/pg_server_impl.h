@@ -45,6 +45,7 @@ struct PgServer::Impl {
   size_t live = 0;                 // GUARDED_BY(mu) session threads running
   size_t rejecting = 0;            // GUARDED_BY(mu) of which answering "too many connections"
   std::map<int32_t, Slot> slots;   // GUARDED_BY(mu) session id → connection
+  std::map<std::string, size_t> per_address;  // GUARDED_BY(mu) accepted sessions by client address
   int32_t next_id = 1;             // GUARDED_BY(mu)
   std::random_device key_source;   // GUARDED_BY(mu) secret keys (the OS's random source)
 
@@ -56,6 +57,7 @@ struct PgServer::Impl {
 };
 
 // Runs one accepted connection to its end (pg_server.cc), then frees its slot.
-void RunSession(PgServer::Impl* srv, boost::asio::ip::tcp::socket socket, int32_t id, int32_t key, bool reject);
+// `refusal` non-empty: the session answers the startup with FATAL 53300 and that message.
+void RunSession(PgServer::Impl* srv, boost::asio::ip::tcp::socket socket, int32_t id, int32_t key, std::string refusal);
 
 }  // namespace laminar::pgwire

@@ -84,3 +84,52 @@ test('64 half-sent PostgreSQL startups do not lock the port: they are closed aft
     removeDir(pgDir);
   }
 });
+
+test('one client address cannot take every PostgreSQL connection (pg_max_connections_per_address)', async () => {
+  const { freePort } = await import('../e2e/lib.mjs');
+  const { writeFileSync } = await import('node:fs');
+  const pgDir = tempDir('laminar-pg-per-address-');
+  const pgPort = await freePort();
+  writeFileSync(`${pgDir}.toml`, '[server]\npg_max_connections = 10\npg_max_connections_per_address = 3\n');
+  const pg = await startServer({ dataDir: pgDir, args: ['--config', `${pgDir}.toml`, '--pg', `127.0.0.1:${pgPort}`] });
+  // Connects from `from`, sends a startup packet and returns the first answer's type and text.
+  const startup = (from) => new Promise((resolve, reject) => {
+    const s = net.connect({ port: pgPort, host: '127.0.0.1', localAddress: from });
+    s.on('error', reject);
+    let buf = Buffer.alloc(0);
+    s.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      if (buf.length >= 5 && buf.length >= buf.readInt32BE(1) + 1) resolve({ type: String.fromCharCode(buf[0]), text: buf.toString('latin1'), sock: s });
+    });
+    const params = Buffer.from('user\0u\0database\0laminar\0\0');
+    const head = Buffer.alloc(8);
+    head.writeInt32BE(8 + params.length);
+    head.writeInt32BE(196608, 4);
+    s.write(Buffer.concat([head, params]));
+  });
+  const open = [];
+  try {
+    for (let i = 0; i < 3; i++) {
+      const r = await startup('127.0.0.1');
+      assert.equal(r.type, 'R', `connection ${i + 1} is accepted`);
+      open.push(r.sock);
+    }
+    const refused = await startup('127.0.0.1');
+    open.push(refused.sock);
+    assert.equal(refused.type, 'E');
+    assert.match(refused.text, /53300/);
+    assert.match(refused.text, /too many connections from 127\.0\.0\.1 \(limit 3 a client address\)/);
+    const other = await startup('127.0.0.2');  // another client address still gets in
+    open.push(other.sock);
+    assert.equal(other.type, 'R');
+    open[0].destroy();  // a slot of the first address frees
+    await sleep(300);
+    const again = await startup('127.0.0.1');
+    open.push(again.sock);
+    assert.equal(again.type, 'R');
+  } finally {
+    for (const s of open) s.destroy();
+    await pg.stop();
+    removeDir(pgDir);
+  }
+});
