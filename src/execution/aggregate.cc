@@ -73,7 +73,18 @@ struct GroupSet {
   Chunk keys;                     // one row per group: the set's key columns
   std::vector<function::Accumulator> accs;  // groups × aggregates
   size_t groups = 0;
+  // Memory: the index's and the accumulators' buffers as last charged (a buffer that grows is
+  // charged in full again: the old one lives until the new one is filled), and key strings.
+  size_t index_bytes = 0, accs_bytes = 0;
 };
+
+// Bytes of a buffer that grew from `before` to `now` (both capacities in bytes): the new buffer
+// in full, since the old one is alive while it is copied (the old stays charged: conservative).
+size_t Grown(size_t* before, size_t now) {
+  if (now <= *before) return 0;
+  *before = now;
+  return now;
+}
 
 class AggregateSink : public Sink {
  public:
@@ -97,8 +108,11 @@ class AggregateSink : public Sink {
             s.keys.rows++;
             s.groups++;
             s.accs.resize(s.groups * aggs_.size());
-            RETURN_IF_ERROR(Charge(key_.size() * 2 + 64 + (s.keys.ApproxBytes() - std::min(before, s.keys.ApproxBytes())) +
-                                   aggs_.size() * sizeof(function::Accumulator)));
+            size_t after = s.keys.ApproxBytes();
+            size_t bytes = (key_.size() > 15 ? key_.size() + 17 : 0) + 2 * (after - std::min(before, after)) +
+                           Grown(&s.index_bytes, s.index.capacity() * (sizeof(std::pair<const std::string, uint32_t>) + 1)) +
+                           Grown(&s.accs_bytes, s.accs.capacity() * sizeof(function::Accumulator));
+            if (bytes) RETURN_IF_ERROR(Charge(bytes));
           }
           gids_[r] = it->second;
         }

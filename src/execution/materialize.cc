@@ -13,7 +13,9 @@ Status MaterializeSink::Push(Chunk& chunk, bool* stop) {
     return ResourceExhausted("{}: more than {} rows", what_, UINT32_MAX - 1);
   }
   size_t after = rows_->ApproxBytes();
-  return after > before ? mem_->Charge(after - before, what_) : Status::OK();
+  // Twice the growth: a column buffer that grows is copied into one twice its size, and both are
+  // alive meanwhile.
+  return after > before ? mem_->Charge(2 * (after - before), what_) : Status::OK();
 }
 
 }  // namespace laminar::execution

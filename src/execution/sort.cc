@@ -262,8 +262,9 @@ class TopNSink : public Sink {
   const Chunk& rows() const { return buf_; }
 
  private:
+  // Twice the buffer: growing it, and compacting it into a new one, holds two at once.
   Status Charge() {
-    return mem_.ChargeTo(buf_.ApproxBytes() + seq_.capacity() * sizeof(uint64_t), "top-n sort");
+    return mem_.ChargeTo(2 * (buf_.ApproxBytes() + seq_.capacity() * sizeof(uint64_t)), "top-n sort");
   }
 
   ExecContext& ctx_;

@@ -305,7 +305,9 @@ size_t Accumulator::AddText(const AggregateSpec& spec, std::string_view value, c
   if (state_.count > 0 && delimiter) t += *delimiter;
   t += value;
   state_.count++;
-  return t.capacity() > before ? t.capacity() - before : 0;
+  // A grown buffer in full: the old one lives while it is copied (and stays charged), and the
+  // result is one more copy of about the old size.
+  return t.capacity() > before ? t.capacity() : 0;
 }
 
 size_t Accumulator::Update(const AggregateSpec& spec, const Vector* const* args, size_t row) {
@@ -402,12 +404,16 @@ size_t Accumulator::AddRow(const AggregateSpec& spec, const Value* in) {
     size_t n = NumInputs(spec);
     std::string key;
     for (size_t i = 0; i < n; i++) AppendKey(in[i], &key);
-    size_t bytes = key.size() + 48;
+    size_t bytes = key.size() > 15 ? key.size() + 17 : 0;
+    size_t slots = seen_->capacity(), values = values_.capacity();
     if (!seen_->insert(std::move(key)).second) return 0;
     for (size_t i = 0; i < n; i++) {
       values_.push_back(in[i]);
-      bytes += ValueBytes(in[i]);
+      bytes += ValueBytes(in[i]) - sizeof(Value) + 16;
     }
+    // Grown buffers in full (the old ones live while they are copied, and stay charged).
+    if (seen_->capacity() > slots) bytes += seen_->capacity() * (sizeof(std::string) + 1);
+    if (values_.capacity() > values) bytes += values_.capacity() * sizeof(Value);
     return bytes;
   }
   return AddPlain(spec, in);
