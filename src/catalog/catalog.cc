@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "catalog/ddl.h"
+#include "common/crc32c.h"
 #include "common/file_util.h"
 #include "sql/transformer.h"
 
@@ -24,6 +25,12 @@ constexpr const char* kFormat = "laminar-catalog";
 // rather than silently dropping them on their next write.
 constexpr int kFormatVersion = 1;
 constexpr int kFormatVersionDimensions = 2;
+
+// CRC-32C of the document's compact JSON (keys sorted), without its "crc32c" field.
+uint32_t Checksum(const json& doc) {
+  std::string text = doc.dump();
+  return crc32c::Value(text.data(), text.size());
+}
 
 bool NameTaken(const Snapshot& s, const std::string& name) {
   return s.streams.count(name) || s.views.count(name) || s.dimensions.count(name);
@@ -117,6 +124,7 @@ Status Drop(const sql::Statement& stmt, Snapshot* s, Change* change) {
       if (s->dimensions.count(name)) {  // nothing depends on a dimension table in the catalog
         s->dimensions.erase(name);
         s->dimension_sql.erase(name);
+        s->loaded_dimensions.erase(name);
         dropped.push_back(name);
         continue;
       }
@@ -233,6 +241,11 @@ Status Load(const json& doc, Snapshot* s) {
     (*def)->definition_version = obj.value("definition_version", uint64_t{1});
     s->views[name] = *def;
   }
+  for (const auto& name : sql::Field(doc, "loaded_dimensions")) {  // absent when none
+    if (!name.is_string() || !s->dimensions.count(name.get<std::string>()))
+      return Corruption("\"loaded_dimensions\" lists {}, which is not a dimension table", name.dump());
+    s->loaded_dimensions.insert(name.get<std::string>());
+  }
   for (const auto& name : sql::Field(doc, "dropping")) {  // absent when none
     if (!name.is_string()) return Corruption("\"dropping\" lists a non-name");
     s->dropping.insert(name.get<std::string>());
@@ -250,6 +263,13 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& data_dir) {
     cat->existed_ = true;
     json doc = json::parse(*text, nullptr, /*allow_exceptions=*/false);
     if (doc.is_discarded()) return Corruption("catalog {}: not valid JSON", cat->path_);
+    if (doc.is_object() && doc.contains("crc32c")) {  // absent in files written before it existed
+      json crc = doc["crc32c"];
+      doc.erase("crc32c");
+      if (!crc.is_number_unsigned() || crc.get<uint64_t>() != Checksum(doc))
+        return Corruption("catalog {}: the checksum does not match: the file is damaged (restore it from a backup, "
+                          "or move it away and run `laminar recover-catalog`)", cat->path_);
+    }
     Status st = Load(doc, snap.get());
     if (!st.ok()) return st.WithContext("catalog " + cat->path_);
   } else if (text.status().code() != StatusCode::kNotFound) {
@@ -270,6 +290,18 @@ Status Catalog::FinishDrop(const std::string& name) {
   if (!cur->dropping.count(name)) return Status::OK();
   auto next = std::make_shared<Snapshot>(*cur);
   next->dropping.erase(name);
+  RETURN_IF_ERROR(Persist(*next));
+  std::lock_guard<std::mutex> lock(mu_);
+  current_ = std::move(next);
+  return Status::OK();
+}
+
+Status Catalog::MarkDimensionLoaded(const std::string& name) {
+  std::lock_guard<std::mutex> writer(write_mu_);
+  SnapshotPtr cur = snapshot();
+  if (cur->loaded_dimensions.count(name) || !cur->dimensions.count(name)) return Status::OK();
+  auto next = std::make_shared<Snapshot>(*cur);
+  next->loaded_dimensions.insert(name);
   RETURN_IF_ERROR(Persist(*next));
   std::lock_guard<std::mutex> lock(mu_);
   current_ = std::move(next);
@@ -346,6 +378,7 @@ Status Catalog::Persist(const Snapshot& s) {
     }
   }
   if (!s.dropping.empty()) doc["dropping"] = s.dropping;
+  if (!s.loaded_dimensions.empty()) doc["loaded_dimensions"] = s.loaded_dimensions;
   doc["views"] = json::array();
   for (const auto& [name, def] : s.views)
     doc["views"].push_back(
@@ -353,6 +386,7 @@ Status Catalog::Persist(const Snapshot& s) {
   std::string dir =
       path_.substr(0, path_.find_last_of('/') == std::string::npos ? 0 : path_.find_last_of('/'));
   if (!dir.empty()) RETURN_IF_ERROR(CreateDirs(dir));
+  doc["crc32c"] = Checksum(doc);
   return WriteFileAtomic(path_, doc.dump(2) + "\n");
 }
 

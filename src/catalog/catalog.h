@@ -62,6 +62,9 @@ struct Snapshot {
   // entry describes are known to be a dropped stream's, and never taken for one whose catalog
   // entry was lost.
   std::set<std::string> dropping;
+  // Dimension tables whose rows a COPY wrote (MarkDimensionLoaded): their file must exist, so a
+  // file that went missing is damage, not an empty table. A subset of `dimensions`.
+  std::set<std::string> loaded_dimensions;
 };
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 
@@ -119,6 +122,9 @@ class Catalog {
 
   // The files of dropped stream `name` are gone: it leaves Snapshot::dropping (persisted).
   Status FinishDrop(const std::string& name);
+  // Dimension table `name` has a file of rows: it joins Snapshot::loaded_dimensions (persisted).
+  // OK when it is there already or the table is gone.
+  Status MarkDimensionLoaded(const std::string& name);
 
  private:
   explicit Catalog(std::string path) : path_(std::move(path)) {}

@@ -392,7 +392,8 @@ Result<ingest::RowBatch> LoadParquet(const ingest::StreamSchema& schema, const C
 Status Engine::OpenDimensions() {
   dimensions_ = std::make_unique<DimensionStore>(JoinPath(options_.data_dir, "tables"), options_.lake);
   catalog::SnapshotPtr snap = catalog_->snapshot();
-  return dimensions_->Load(snap->dimensions, snap->dimension_sql, /*remove_strays=*/!options_.read_only);
+  return dimensions_->Load(snap->dimensions, snap->dimension_sql, snap->loaded_dimensions,
+                           /*remove_strays=*/!options_.read_only);
 }
 
 Status Engine::ApplyDimensionChanges(const catalog::Snapshot& before, const catalog::Snapshot& after) {
@@ -532,6 +533,8 @@ Result<StatementResult> Engine::CopyInto(const sql::Statement& stmt, const std::
   if (!rows.ok()) return fail(rows.status());
   const size_t n = rows->num_rows();
   Status st = dimensions_->Replace(schema, std::move(rows).value());
+  // From now on the table has a file: one that goes missing is damage, not an empty table.
+  if (st.ok()) st = catalog_->MarkDimensionLoaded(schema->name);
   if (!st.ok()) return fail(st);
   StatementResult r;
   r.tag = fmt::format("COPY {}", n);

@@ -35,12 +35,17 @@ std::string Columns(const ingest::StreamSchema& s) {
 std::string DimensionStore::PathOf(const std::string& name) const { return JoinPath(dir_, name + kSuffix); }
 
 Result<std::shared_ptr<const ingest::RowBatch>> DimensionStore::LoadRows(const std::string& name,
-                                                                         const Table& t) const {
+                                                                         const Table& t, bool must_exist) const {
   const std::string path = PathOf(name);
   auto empty = std::make_shared<const ingest::RowBatch>(*t.schema);
   auto reader = lake::ParquetReader::Open(path);
   if (!reader.ok()) {
-    if (reader.status().code() == StatusCode::kNotFound) return empty;
+    if (reader.status().code() == StatusCode::kNotFound) {
+      if (!must_exist) return empty;
+      return Corruption("dimension table {}: its file {} is missing, though COPY loaded rows into it: restore the "
+                        "file, or DROP TABLE and CREATE TABLE it again",
+                        name, path);
+    }
     if (reader.status().code() == StatusCode::kIOError) return reader.status();
     return Corruption("dimension table {}: {}", name, reader.status().message());
   }
@@ -81,7 +86,8 @@ void DimensionStore::Publish(const std::string& name, Table t) {
 }
 
 Status DimensionStore::Load(const std::map<std::string, SchemaPtr>& tables,
-                            const std::map<std::string, std::string>& sql, bool remove_strays) {
+                            const std::map<std::string, std::string>& sql, const std::set<std::string>& filled,
+                            bool remove_strays) {
   std::lock_guard<std::mutex> w(write_mu_);
   std::map<std::string, Table> loaded;
   for (const auto& [name, schema] : tables) {
@@ -89,7 +95,7 @@ Status DimensionStore::Load(const std::map<std::string, SchemaPtr>& tables,
     t.schema = schema;
     auto it = sql.find(name);
     if (it != sql.end()) t.sql = it->second;
-    ASSIGN_OR_RETURN(t.rows, LoadRows(name, t));
+    ASSIGN_OR_RETURN(t.rows, LoadRows(name, t, filled.count(name) > 0));
     loaded[name] = std::move(t);
   }
   if (remove_strays) {

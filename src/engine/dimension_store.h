@@ -37,6 +37,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "common/status.h"
@@ -55,11 +56,12 @@ class DimensionStore {
       : dir_(std::move(dir)), writer_(writer) {}
 
   // At open: registers every table of `tables` (name → schema; `sql` gives each one's CREATE
-  // TABLE text) and loads its file (a missing file or one of an earlier definition → empty).
+  // TABLE text) and loads its file (a missing file or one of an earlier definition → empty;
+  // but a missing file of a table in `loaded`, which a COPY filled, is Corruption naming it).
   // With remove_strays, also deletes files of tables not in `tables` and leftover .tmp files
   // (an interrupted DROP or write); a read-only engine passes false.
   Status Load(const std::map<std::string, SchemaPtr>& tables, const std::map<std::string, std::string>& sql,
-              bool remove_strays);
+              const std::set<std::string>& loaded, bool remove_strays);
 
   // Registers a new or redefined table, empty: removes any file left for the name.
   Status Create(const SchemaPtr& schema, const std::string& sql);
@@ -84,7 +86,8 @@ class DimensionStore {
     std::shared_ptr<const ingest::RowBatch> rows;
   };
   // Reads `<dir>/<name>.parquet` for the table (empty when missing or stale).
-  Result<std::shared_ptr<const ingest::RowBatch>> LoadRows(const std::string& name, const Table& t) const;
+  Result<std::shared_ptr<const ingest::RowBatch>> LoadRows(const std::string& name, const Table& t,
+                                                           bool must_exist) const;
   void Publish(const std::string& name, Table t);
 
   const std::string dir_;

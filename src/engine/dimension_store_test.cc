@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <thread>
 
@@ -54,13 +55,14 @@ class DimensionStoreTest : public ::testing::Test {
       m[t->name] = t;
       q[t->name] = sql;
     }
-    Status s = store->Load(m, q, strays);
+    Status s = store->Load(m, q, loaded_, strays);
     if (st) *st = s;
     else EXPECT_TRUE(s.ok()) << s.ToString();
     return store;
   }
 
   std::string root_, dir_;
+  std::set<std::string> loaded_;  // the tables a COPY filled (their files must exist)
 };
 
 TEST_F(DimensionStoreTest, ReplaceGetAndReloadAfterReopen) {
@@ -248,6 +250,18 @@ TEST_F(DimensionStoreTest, ConcurrentGetDuringReplaceSeesWholeTables) {
   for (auto& t : readers) t.join();
   EXPECT_EQ(0, bad.load());
   EXPECT_EQ(1000u, store->Get("airports")->num_rows());
+}
+
+// Found by src/engine/damage_test.cc: the file of a table that COPY filled, deleted, made the
+// table silently empty.
+TEST_F(DimensionStoreTest, AMissingFileOfALoadedTableIsDamage) {
+  SchemaPtr s = Airports();
+  Open({s});  // never loaded: no file, an empty table
+  loaded_ = {s->name};
+  Status st;
+  Open({s}, kSql, true, &st);
+  EXPECT_EQ(StatusCode::kCorruption, st.code()) << st.ToString();
+  EXPECT_NE(std::string::npos, st.message().find("airports.parquet is missing")) << st.ToString();
 }
 
 }  // namespace
