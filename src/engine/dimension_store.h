@@ -12,7 +12,8 @@
 // crash leaves the old or the new table, never a mix. The file's footer carries the table's
 // CREATE TABLE text (key "laminar.dimension.sql"): a file whose text differs from the catalog's
 // is a leftover of an earlier definition (a DROP/CREATE interrupted by a crash) and is ignored
-// (the table is empty). A table that was never loaded has no file. Readable by DuckDB, Spark,
+// (the table is empty). A table that was never loaded has no file; once COPY filled it, the catalog lists it
+// (loaded_dimensions) and Load refuses a missing file. Readable by DuckDB, Spark,
 // pandas: `SELECT * FROM 'data/tables/airports.parquet'`.
 //
 // Tables are registered by schema pointer (the catalog keeps the pointer of an unchanged
