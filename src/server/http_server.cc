@@ -10,6 +10,7 @@
 #include <utility>  // before Asio: GCC 12 + C++20 needs std::exchange declared (TOOLCHAIN.md)
 
 #include "server/http_server.h"
+#include "server/http_parse.h"
 
 #include <spdlog/spdlog.h>
 
@@ -147,6 +148,75 @@ HttpResponse ErrorResponse(int status, const std::string& message) {
   return r;
 }
 
+// The request parsing shared by Session (from its socket) and internal::ParseRequest (from
+// bytes in memory, for the fuzz target).
+using RequestParser = http::request_parser<http::string_body>;
+
+// A new request parser gets the limits of `options`.
+void ConfigureParser(RequestParser* parser, const HttpOptions& options) {
+  parser->body_limit(options.max_body_bytes);
+  parser->header_limit(static_cast<std::uint32_t>(
+      std::min<size_t>(options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+}
+
+// After the header: the message of the 501 answer when the request carries a Transfer-Encoding
+// other than `chunked` alone, else "". Only `chunked` alone frames a body besides
+// Content-Length: with any other coding the body's end is unknown (or its bytes are not what the
+// handler reads), and reading on would take the body for the next request (smuggling).
+std::string UnsupportedTransferEncoding(const http::request_header<>& head) {
+  std::string_view te(head[http::field::transfer_encoding].data(), head[http::field::transfer_encoding].size());
+  while (!te.empty() && (te.front() == ' ' || te.front() == '\t')) te.remove_prefix(1);
+  while (!te.empty() && (te.back() == ' ' || te.back() == '\t')) te.remove_suffix(1);
+  if (!te.empty() && !beast::iequals(beast::string_view(te.data(), te.size()), "chunked"))
+    return "unsupported Transfer-Encoding \"" + std::string(te) + "\": only chunked is understood";
+  return "";
+}
+
+// The error answer to a failed read of a request (413, 431, 400) and its message; 0 when the
+// connection is closed without an answer (end_of_stream: the client closed between requests, a
+// timeout, a reset, or Close()).
+int ReadErrorStatus(beast::error_code ec, const HttpOptions& options, std::string* message) {
+  if (ec == http::error::body_limit) {
+    *message = "request body exceeds " + std::to_string(options.max_body_bytes) + " bytes";
+    return 413;
+  }
+  if (ec == http::error::header_limit) {
+    *message = "request header exceeds " + std::to_string(options.max_header_bytes) + " bytes";
+    return 431;
+  }
+  if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
+      ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    *message = "malformed HTTP request: " + ec.message();
+    return 400;
+  }
+  return 0;
+}
+
+// A whole message as the Handler sees it (`remote` left empty; the body is moved out of `msg`).
+// 0, or the error answer instead of the Handler's (with *error): 400 for a malformed target or
+// percent-encoding, 403 for a Host that is not one of the server's names.
+int ToHttpRequest(http::request<http::string_body>& msg, const HttpOptions& options, HttpRequest* req,
+                  std::string* error) {
+  req->method = std::string(msg.method_string());
+  if (!ParseTarget(std::string_view(msg.target().data(), msg.target().size()), &req->path, &req->query, error))
+    return 400;
+  for (const auto& field : msg) {
+    std::string name(field.name_string());
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string value(field.value());
+    auto [it, inserted] = req->headers.emplace(name, value);
+    if (!inserted) it->second += ", " + value;
+  }
+  req->body = std::move(msg.body());
+  if (auto host = req->headers.find("host"); host != req->headers.end() && !HostAllowed(host->second, options)) {
+    *error = "Host \"" + host->second +
+             "\" is not one of this server's names: add it to [server] allowed_hosts (a guard against DNS rebinding)";
+    return 403;
+  }
+  return 0;
+}
+
 class Session;
 
 // What sessions share with the server. Lives in HttpServer::Impl, declared before the
@@ -231,9 +301,7 @@ class Session : public std::enable_shared_from_this<Session> {
     phase_ = Phase::kIdle;
     idle_.store(true);
     parser_.emplace();
-    parser_->body_limit(state_->options.max_body_bytes);
-    parser_->header_limit(static_cast<std::uint32_t>(std::min<size_t>(
-        state_->options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+    ConfigureParser(&*parser_, state_->options);
     SetTimeout(std::chrono::seconds(std::min(state_->options.header_timeout_seconds,
                                              state_->options.request_timeout_seconds)));
     http::async_read_header(stream_, buffer_, *parser_,
@@ -247,19 +315,9 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     phase_ = Phase::kBusy;
-    {
-      // Only `chunked` alone frames a body besides Content-Length: with any other coding the
-      // body's end is unknown (or its bytes are not what the handler reads), and reading on
-      // would take the body for the next request (smuggling).
-      const auto& head = parser_->get();
-      std::string_view te(head[http::field::transfer_encoding].data(), head[http::field::transfer_encoding].size());
-      while (!te.empty() && (te.front() == ' ' || te.front() == '\t')) te.remove_prefix(1);
-      while (!te.empty() && (te.back() == ' ' || te.back() == '\t')) te.remove_suffix(1);
-      if (!te.empty() && !beast::iequals(beast::string_view(te.data(), te.size()), "chunked")) {
-        SendError(501, head.version(),
-                  "unsupported Transfer-Encoding \"" + std::string(te) + "\": only chunked is understood");
-        return;
-      }
+    if (std::string te_error = UnsupportedTransferEncoding(parser_->get()); !te_error.empty()) {
+      SendError(501, parser_->get().version(), te_error);
+      return;
     }
     if (parser_->is_done()) {
       Dispatch();
@@ -294,20 +352,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnReadError(beast::error_code ec) {
-    if (ec == http::error::body_limit) {
-      SendError(413, RequestVersion(),
-                "request body exceeds " + std::to_string(state_->options.max_body_bytes) +
-                    " bytes");
-    } else if (ec == http::error::header_limit) {
-      SendError(431, RequestVersion(),
-                "request header exceeds " + std::to_string(state_->options.max_header_bytes) +
-                    " bytes");
-    } else if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
-               ec != http::error::end_of_stream && ec != http::error::partial_message) {
-      SendError(400, 11, "malformed HTTP request: " + ec.message());
-    } else {
-      // end_of_stream (client closed between requests), a timeout, a reset, or Close().
+    std::string message;
+    int status = ReadErrorStatus(ec, state_->options, &message);
+    if (status == 0) {
       Close();
+    } else {
+      SendError(status, status == 400 ? 11 : RequestVersion(), message);
     }
   }
 
@@ -319,30 +369,16 @@ class Session : public std::enable_shared_from_this<Session> {
     http::request<http::string_body> msg = parser_->release();
     parser_.reset();
     HttpRequest req;
-    req.method = std::string(msg.method_string());
     std::string error;
-    if (!ParseTarget(std::string_view(msg.target().data(), msg.target().size()), &req.path,
-                     &req.query, &error)) {
+    int status = ToHttpRequest(msg, state_->options, &req, &error);
+    if (status == 400) {
       SendError(400, msg.version(), error);
       return;
     }
-    for (const auto& field : msg) {
-      std::string name(field.name_string());
-      std::transform(name.begin(), name.end(), name.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      std::string value(field.value());
-      auto [it, inserted] = req.headers.emplace(name, value);
-      if (!inserted) it->second += ", " + value;
-    }
-    req.body = std::move(msg.body());
     req.remote = remote_;
-    if (auto host = req.headers.find("host");
-        host != req.headers.end() && !HostAllowed(host->second, state_->options)) {
+    if (status != 0) {  // 403
       bool keep = msg.keep_alive() && !state_->stopping.load();
-      Send(ErrorResponse(403, "Host \"" + host->second +
-                                  "\" is not one of this server's names: add it to [server] allowed_hosts "
-                                  "(a guard against DNS rebinding)"),
-           msg.version(), keep, msg.method() == http::verb::head, /*linger=*/false);
+      Send(ErrorResponse(status, error), msg.version(), keep, msg.method() == http::verb::head, /*linger=*/false);
       return;
     }
 
@@ -838,6 +874,57 @@ Result<HttpResponse> HttpCall(const std::string& host, uint16_t port, const std:
     return IOError("HTTP {} to {}: {}", method, where, e.what());
   }
 }
+
+namespace internal {
+
+std::optional<ParsedRequest> ParseRequest(std::string_view bytes, const HttpOptions& options) {
+  RequestParser parser;
+  ConfigureParser(&parser, options);
+  ParsedRequest out;
+  // As async_read_header and async_read feed the parser: everything received so far; need_more
+  // with the whole input given means the request is not complete.
+  enum class Fed { kDone, kIncomplete, kError };
+  beast::error_code ec;
+  auto feed = [&](bool header_only) {
+    while (!(header_only ? parser.is_header_done() : parser.is_done())) {
+      ec = {};
+      size_t n = parser.put(asio::buffer(bytes.data() + out.consumed, bytes.size() - out.consumed), ec);
+      out.consumed += n;
+      if (ec == http::error::need_more || (!ec && n == 0)) return Fed::kIncomplete;
+      if (ec) return Fed::kError;
+    }
+    return Fed::kDone;
+  };
+  auto read_error = [&]() -> std::optional<ParsedRequest> {
+    out.status = ReadErrorStatus(ec, options, &out.error);
+    if (out.status == 0) return std::nullopt;
+    return out;
+  };
+  switch (feed(/*header_only=*/true)) {
+    case Fed::kIncomplete: return std::nullopt;
+    case Fed::kError: return read_error();
+    case Fed::kDone: break;
+  }
+  if (std::string te_error = UnsupportedTransferEncoding(parser.get()); !te_error.empty()) {
+    out.status = 501;
+    out.error = std::move(te_error);
+    return out;
+  }
+  if (!parser.is_done()) {
+    out.expect_continue = beast::iequals(parser.get()[http::field::expect], "100-continue");
+    switch (feed(/*header_only=*/false)) {
+      case Fed::kIncomplete: return std::nullopt;
+      case Fed::kError: return read_error();
+      case Fed::kDone: break;
+    }
+  }
+  http::request<http::string_body> msg = parser.release();
+  out.status = ToHttpRequest(msg, options, &out.request, &out.error);
+  out.keep_alive = out.status != 400 && msg.keep_alive();
+  return out;
+}
+
+}  // namespace internal
 
 bool HostAllowed(std::string_view host_header, const HttpOptions& options) {
   std::string_view h = host_header;

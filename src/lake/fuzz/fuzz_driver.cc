@@ -7,6 +7,10 @@
 // on each mutant. --self-seeds adds the seeds LaminarFuzzMakeSeeds() writes (into a temporary
 // directory, removed afterwards); --make-seeds DIR only writes them. A crash is the finding: the
 // process dies (with the sanitizer's report) and the input is saved as ./fuzz-crash-input.
+// At the end it prints one line for scripts to collect:
+//   fuzz: <target> <executions> executions in <s> s, <n> seeds
+// where <target> is the binary's name without "_fuzz" / "_fuzz_seeds" (parquet, sql, ...) and
+// <executions> counts every call of the target, the seeds' own runs included.
 #include <unistd.h>
 
 #include <algorithm>
@@ -168,7 +172,7 @@ int main(int argc, char** argv) {
     }
   }
   if (self_seeds) {
-    char tmpl[] = "/tmp/parquet_fuzz_seedsXXXXXX";
+    char tmpl[] = "/tmp/fuzz_seedsXXXXXX";
     if (!mkdtemp(tmpl)) return 1;
     LaminarFuzzMakeSeeds(tmpl);
     Load(tmpl, &seeds);
@@ -181,6 +185,7 @@ int main(int argc, char** argv) {
   }
   if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(SaveCurrent);
   for (int sig : {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL}) std::signal(sig, OnSignal);
+  const auto begin = std::chrono::steady_clock::now();  // for the report: the seeds' runs count
   for (const auto& s : seeds) Run(s);
   std::mt19937_64 rng(seed);
   const auto start = std::chrono::steady_clock::now();
@@ -188,7 +193,11 @@ int main(int argc, char** argv) {
   while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < seconds) {
     for (int i = 0; i < 16; i++, runs++) Run(Mutate(seeds, rng));
   }
-  std::printf("fuzz_driver: %zu seeds, %llu runs in %.0f s, no crash\n", seeds.size(),
-              static_cast<unsigned long long>(runs), seconds);
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  std::string target = fs::path(argv[0]).filename().string();
+  for (const char* suffix : {"_seeds", "_fuzz"})
+    if (target.size() > std::strlen(suffix) && target.ends_with(suffix)) target.resize(target.size() - std::strlen(suffix));
+  std::printf("fuzz: %s %llu executions in %.1f s, %zu seeds\n", target.c_str(),
+              static_cast<unsigned long long>(runs + seeds.size()), elapsed, seeds.size());
   return 0;
 }
