@@ -80,6 +80,12 @@ Result<std::shared_ptr<const ingest::RowBatch>> DimensionStore::LoadRows(const s
   return std::shared_ptr<const ingest::RowBatch>(std::make_shared<ingest::RowBatch>(std::move(rows)));
 }
 
+Status DimensionStore::Damage(const std::string& name) const {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = tables_.find(name);
+  return it == tables_.end() ? Status::OK() : it->second.damage;
+}
+
 void DimensionStore::Publish(const std::string& name, Table t) {
   std::lock_guard<std::mutex> l(mu_);
   tables_[name] = std::move(t);
@@ -95,7 +101,16 @@ Status DimensionStore::Load(const std::map<std::string, SchemaPtr>& tables,
     t.schema = schema;
     auto it = sql.find(name);
     if (it != sql.end()) t.sql = it->second;
-    ASSIGN_OR_RETURN(t.rows, LoadRows(name, t, filled.count(name) > 0));
+    auto rows = LoadRows(name, t, filled.count(name) > 0);
+    if (!rows.ok() && rows.status().code() != StatusCode::kCorruption) return rows.status();
+    if (rows.ok()) {
+      t.rows = std::move(rows).value();
+    } else {
+      // Served as an error, not as an empty table, until a COPY or DROP TABLE repairs it.
+      spdlog::error("{}", rows.status().message());
+      t.damage = rows.status();
+      t.rows = std::make_shared<const ingest::RowBatch>(*schema);
+    }
     loaded[name] = std::move(t);
   }
   if (remove_strays) {
@@ -169,6 +184,7 @@ Status DimensionStore::Replace(const SchemaPtr& schema, ingest::RowBatch rows) {
   // The new file is in place: publish it even if the directory fsync fails (then the rename
   // may not survive a crash, and the error says so).
   t.rows = std::make_shared<const ingest::RowBatch>(std::move(rows));
+  t.damage = Status::OK();  // the new file repairs a damaged table
   Publish(name, std::move(t));
   return FsyncDir(dir_);
 }

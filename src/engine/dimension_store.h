@@ -21,9 +21,10 @@
 // redefined after the COPY looked it up, so a slow COPY never resurrects a dropped table or
 // writes rows of an old definition.
 //
-// Errors: Load → Corruption naming the file when it is damaged or its columns differ from the
-// table's (Laminar refuses to start rather than serve a wrong table; delete the file to start
-// with an empty table); IOError for I/O. Replace → IOError/InvalidArgument from the writer,
+// Errors: a table whose file is damaged, has columns other than the table's, or is missing
+// although COPY filled it (loaded_dimensions in the catalog) is registered as damaged: Damage()
+// returns Corruption naming the file, every query that reads the table fails with it (never an
+// empty or wrong table), and a COPY (Replace) or DROP TABLE repairs it. Load → IOError for I/O. Replace → IOError/InvalidArgument from the writer,
 // Unavailable as above; on any error the table is unchanged, in memory and on disk (except a
 // failed fsync of the directory after the rename: the new rows are in place, the error says the
 // rename may not survive a crash). Drop →
@@ -58,7 +59,7 @@ class DimensionStore {
 
   // At open: registers every table of `tables` (name → schema; `sql` gives each one's CREATE
   // TABLE text) and loads its file (a missing file or one of an earlier definition → empty;
-  // but a missing file of a table in `loaded`, which a COPY filled, is Corruption naming it).
+  // a damaged one, or a missing file of a table in `loaded`, which a COPY filled → damaged).
   // With remove_strays, also deletes files of tables not in `tables` and leftover .tmp files
   // (an interrupted DROP or write); a read-only engine passes false.
   Status Load(const std::map<std::string, SchemaPtr>& tables, const std::map<std::string, std::string>& sql,
@@ -73,6 +74,8 @@ class DimensionStore {
   // longer registered as `schema` (dropped or redefined meanwhile).
   Status Replace(const SchemaPtr& schema, ingest::RowBatch rows);
 
+  // Corruption naming the file when the table is damaged (see Errors above); OK otherwise.
+  Status Damage(const std::string& name) const;
   // The table's current rows (an empty batch of the schema when never loaded); null when unknown.
   std::shared_ptr<const ingest::RowBatch> Get(const std::string& name) const;
   // The schema the table is registered with; null when unknown.
@@ -85,6 +88,7 @@ class DimensionStore {
     SchemaPtr schema;
     std::string sql;
     std::shared_ptr<const ingest::RowBatch> rows;
+    Status damage;  // not OK: the file could not be loaded; rows is empty
   };
   // Reads `<dir>/<name>.parquet` for the table (empty when missing or stale).
   Result<std::shared_ptr<const ingest::RowBatch>> LoadRows(const std::string& name, const Table& t,

@@ -53,6 +53,7 @@ Status EngineRelations::Scan(const RelationInfo& rel, const serving::ScanRequest
     case RelationKind::kDimension: {
       auto rows = e_->dimensions_ ? e_->dimensions_->Get(rel.name) : nullptr;
       if (!rows) return NotFound(ErrorCode::kUndefinedTable, "dimension table \"{}\" is not loaded", rel.name);
+      RETURN_IF_ERROR(e_->dimensions_->Damage(rel.name));
       std::vector<int> identity(rel.columns.size());
       for (size_t i = 0; i < identity.size(); i++) identity[i] = static_cast<int>(i);
       bool stop = false;

@@ -81,6 +81,11 @@ struct Log::Impl {
   uint64_t next_seq = 1;           // GUARDED_BY(mu)
   uint64_t next_segment_id = 1;    // GUARDED_BY(mu)
   std::vector<SeqGap> gaps;        // GUARDED_BY(mu): known absent ranges (wal.state)
+  uint64_t created_segment = 0;    // GUARDED_BY(mu): the newest segment created (wal.state)
+  uint64_t deleted_through = 0;    // GUARDED_BY(mu): retention deleted the segments up to it
+  // Serialises writes of wal.state, so that a later write never carries older facts. Taken
+  // before mu, never while holding it.
+  std::mutex state_mu;
   Status sticky;                   // GUARDED_BY(mu): the first failed write, fsync or seal
   bool closed = false;             // GUARDED_BY(mu)
 
@@ -100,7 +105,11 @@ struct Log::Impl {
   // Queues w and returns once it is done, leading the queue when it reaches the front.
   Status Run(Writer* w);
   // The state file's contents now. REQUIRES: mu held.
-  LogState StateLocked() const { return LogState{next_seq, next_segment_id, gaps}; }
+  LogState StateLocked() const { return LogState{next_seq, next_segment_id, gaps, created_segment, deleted_through}; }
+  // Records in wal.state that segment `id` exists (its header is durable), so that recovery
+  // refuses to start when it goes missing. A failure is logged, not returned: the segment is
+  // fine, only that check is weaker for it.
+  void RecordCreated(uint64_t id);
   // Leader steps. Each expects `l` locked and returns with it locked.
   void LeadAppendGroup(Writer* leader, std::unique_lock<std::mutex>& l);
   Status LeadControl(Writer* w, std::unique_lock<std::mutex>& l);
@@ -176,7 +185,9 @@ void Log::Impl::LeadAppendGroup(Writer* leader, std::unique_lock<std::mutex>& l)
       segments.push_back(std::move(seg));
       has_active = true;
       active_since = Clock::now();
+      created_segment = segment_id;
       l.unlock();
+      RecordCreated(segment_id);
     }
     bool write_failed = false;
     if (st.ok()) {
@@ -269,7 +280,11 @@ Status Log::Impl::LeadReserve(Writer* w, std::unique_lock<std::mutex>& l) {
   // The range is a known gap: recovery tells it from a segment that went missing.
   state.AddGap(w->result.first_seq, w->result.last_seq, SeqGap::Kind::kReserved);
   l.unlock();
-  Status st = WriteFileAtomic(JoinPath(dir, kStateFileName), EncodeLogState(state));
+  Status st;
+  {
+    std::lock_guard<std::mutex> sl(state_mu);
+    st = WriteFileAtomic(JoinPath(dir, kStateFileName), EncodeLogState(state));
+  }
   l.lock();
   if (!st.ok()) return st.WithContext("reserving sequence numbers");
   // Durable: recovery takes the state file's floors (the range and the id are never reused).
@@ -300,6 +315,20 @@ Status Log::Impl::SealActiveFile(std::unique_lock<std::mutex>& l) {
                   st.ToString());
   }
   return st;
+}
+
+void Log::Impl::RecordCreated(uint64_t id) {
+  std::lock_guard<std::mutex> sl(state_mu);
+  LogState state;
+  {
+    std::lock_guard<std::mutex> l(mu);
+    if (created_segment != id) return;  // a newer one was recorded meanwhile
+    state = StateLocked();
+  }
+  Status st = WriteFileAtomic(JoinPath(dir, kStateFileName), EncodeLogState(state));
+  if (!st.ok())
+    spdlog::warn("wal {}: recording segment {} in the state file failed ({}); if that segment went missing, "
+                 "recovery could not tell", dir, id, st.ToString());
 }
 
 Status Log::Impl::CreateSegmentFile(uint64_t id, uint64_t base_seq, std::string* path) {
@@ -362,6 +391,8 @@ Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const Options& op
   impl.next_seq = recovered.next.next_seq;
   impl.next_segment_id = recovered.next.next_segment_id;
   impl.gaps = std::move(recovered.next.gaps);
+  impl.created_segment = recovered.next.created_segment;
+  impl.deleted_through = recovered.next.deleted_through;
   return log;
 }
 
@@ -462,16 +493,22 @@ Status Log::DeleteSealedThrough(uint64_t seq) {
       doomed.push_back(s.path);
     }
     if (doomed.empty()) return Status::OK();
-    state = impl_->StateLocked();
-    // Gaps below what is left are no longer between segments.
-    size_t kept = doomed.size();
-    state.DropGapsBefore(kept < impl_->segments.size() ? impl_->segments[kept].base_seq : impl_->next_seq);
   }
-  // Persist the floors first: after the unlinks, the files may no longer show them.
-  RETURN_IF_ERROR(WriteFileAtomic(JoinPath(impl_->dir, kStateFileName), EncodeLogState(state)));
   {
+    std::lock_guard<std::mutex> sl(impl_->state_mu);
+    {
+      std::lock_guard<std::mutex> l(impl_->mu);
+      state = impl_->StateLocked();
+      // Gaps below what is left are no longer between segments.
+      size_t kept = doomed.size();
+      state.DropGapsBefore(kept < impl_->segments.size() ? impl_->segments[kept].base_seq : impl_->next_seq);
+      state.deleted_through = impl_->segments[kept - 1].id;
+    }
+    // Persist the floors first: after the unlinks, the files may no longer show them.
+    RETURN_IF_ERROR(WriteFileAtomic(JoinPath(impl_->dir, kStateFileName), EncodeLogState(state)));
     std::lock_guard<std::mutex> l(impl_->mu);
     impl_->gaps = state.gaps;
+    impl_->deleted_through = state.deleted_through;
   }
   // Oldest first, each forgotten only once its file is gone: a failed unlink leaves it (and the
   // newer ones) for the next call, so the files on disk never have a hole between segments.
@@ -515,7 +552,8 @@ bool Log::KnownAbsent(uint64_t first, uint64_t last) const {
 
 Status Log::AcceptLost(uint64_t first, uint64_t last) {
   if (first == 0 || last < first) return InvalidArgument("not a range of sequence numbers: {}..{}", first, last);
-  std::unique_lock<std::shared_mutex> retention(impl_->retention_mu);  // serialises state writes
+  std::unique_lock<std::shared_mutex> retention(impl_->retention_mu);
+  std::lock_guard<std::mutex> sl(impl_->state_mu);
   LogState state;
   {
     std::lock_guard<std::mutex> l(impl_->mu);

@@ -100,18 +100,45 @@ bool LogState::Covers(uint64_t first, uint64_t last) const {
   return false;
 }
 
-void LogState::AddGap(uint64_t first, uint64_t last, SeqGap::Kind kind) {
-  auto at = std::lower_bound(gaps.begin(), gaps.end(), first, [](const SeqGap& g, uint64_t v) { return g.first < v; });
-  at = gaps.insert(at, SeqGap{first, last, kind});
+namespace {
+
+// Inserts [first, last], which no gap overlaps, into the sorted `gaps`, merging it with the
+// neighbours of its kind that touch it.
+void InsertDisjointGap(std::vector<SeqGap>* gaps, uint64_t first, uint64_t last, SeqGap::Kind kind) {
+  auto at = std::lower_bound(gaps->begin(), gaps->end(), first, [](const SeqGap& g, uint64_t v) { return g.first < v; });
+  at = gaps->insert(at, SeqGap{first, last, kind});
   // Merge with the neighbours of the same kind that touch it.
-  if (at + 1 != gaps.end() && (at + 1)->kind == kind && (at + 1)->first <= last + 1) {
+  if (at + 1 != gaps->end() && (at + 1)->kind == kind && (at + 1)->first <= last + 1) {
     at->last = std::max(at->last, (at + 1)->last);
-    gaps.erase(at + 1);
+    gaps->erase(at + 1);
   }
-  if (at != gaps.begin() && (at - 1)->kind == kind && (at - 1)->last + 1 >= first) {
+  if (at != gaps->begin() && (at - 1)->kind == kind && (at - 1)->last + 1 >= first) {
     (at - 1)->last = std::max((at - 1)->last, at->last);
-    gaps.erase(at);
+    gaps->erase(at);
   }
+}
+
+}  // namespace
+
+void LogState::AddGap(uint64_t first, uint64_t last, SeqGap::Kind kind) {
+  // Only the numbers no gap holds yet are added, so that the gaps stay disjoint (the state file
+  // refuses overlapping ones): a salvage may lose a range around a reserved gap, whose numbers
+  // stay reserved.
+  std::vector<std::pair<uint64_t, uint64_t>> parts;
+  uint64_t from = first;
+  bool covered = false;
+  for (const SeqGap& g : gaps) {
+    if (g.last < from) continue;
+    if (g.first > last) break;
+    if (g.first > from) parts.emplace_back(from, g.first - 1);
+    if (g.last >= last) {
+      covered = true;
+      break;
+    }
+    from = g.last + 1;
+  }
+  if (!covered) parts.emplace_back(from, last);
+  for (const auto& [a, b] : parts) InsertDisjointGap(&gaps, a, b, kind);
 }
 
 void LogState::DropGapsBefore(uint64_t seq) {
@@ -125,7 +152,7 @@ constexpr size_t kGapSize = 17;
 }  // namespace
 
 std::string EncodeLogState(const LogState& s) {
-  std::string out(kStateFixed + s.gaps.size() * kGapSize + 4, '\0');
+  std::string out(kStateFixed + s.gaps.size() * kGapSize + 16 + 4, '\0');
   std::memcpy(out.data(), kStateMagic.data(), 8);
   PutFixed32(out.data() + 8, kStateVersion);
   PutFixed64(out.data() + 12, s.next_seq);
@@ -138,6 +165,8 @@ std::string EncodeLogState(const LogState& s) {
     p[16] = static_cast<char>(g.kind);
     p += kGapSize;
   }
+  PutFixed64(p, s.created_segment);
+  PutFixed64(p + 8, s.deleted_through);
   size_t body = out.size() - 4;
   PutFixed32(out.data() + body, crc32c::Mask(crc32c::Value(out.data(), body)));
   return out;
@@ -147,19 +176,21 @@ Status DecodeLogState(std::string_view in, LogState* s) {
   if (in.size() < kStateV1Size) return Corruption("state file is {} bytes, shorter than a state", in.size());
   if (in.substr(0, 8) != kStateMagic) return Corruption("bad magic in state file");
   uint32_t version = GetFixed32(in.data() + 8);
-  if (version != 1 && version != kStateVersion) return Corruption("unsupported state file version {}", version);
+  if (version < 1 || version > kStateVersion) return Corruption("unsupported state file version {}", version);
   size_t body = in.size() - 4;
   if (crc32c::Value(in.data(), body) != crc32c::Unmask(GetFixed32(in.data() + body)))
     return Corruption("state file checksum mismatch");
   s->next_seq = GetFixed64(in.data() + 12);
   s->next_segment_id = GetFixed64(in.data() + 20);
   s->gaps.clear();
+  s->created_segment = s->deleted_through = 0;
   if (version == 1) {
     if (in.size() != kStateV1Size) return Corruption("state file is {} bytes, expected {}", in.size(), kStateV1Size);
     return Status::OK();
   }
   uint32_t n = GetFixed32(in.data() + 28);
-  if (in.size() != kStateFixed + uint64_t(n) * kGapSize + 4)
+  const uint64_t tail = version >= 3 ? 16 : 0;
+  if (in.size() != kStateFixed + uint64_t(n) * kGapSize + tail + 4)
     return Corruption("state file is {} bytes, but it lists {} gaps", in.size(), n);
   const char* p = in.data() + kStateFixed;
   uint64_t floor = 0;
@@ -170,6 +201,10 @@ Status DecodeLogState(std::string_view in, LogState* s) {
       return Corruption("state file gap {} is not a valid range", i + 1);
     floor = g.last;
     s->gaps.push_back(g);
+  }
+  if (version >= 3) {
+    s->created_segment = GetFixed64(p);
+    s->deleted_through = GetFixed64(p + 8);
   }
   return Status::OK();
 }

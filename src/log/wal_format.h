@@ -69,13 +69,18 @@ bool ParseSegmentFileName(std::string_view name, uint64_t* id);
 // segments, so neither is reused after every segment is gone, and the gaps: ranges of sequence
 // numbers that are known to be absent from the log — reserved for rows attached to the lake
 // (Log::Reserve) or lost and accepted by a salvage (Options::salvage) — so that recovery can tell
-// them from a segment that went missing. Written atomically (WriteFileAtomic):
-//   magic "LAMWALST" | version u32 (2) | next_seq u64 | next_segment_id u64 |
-//   gap_count u32 | gap_count × (first u64 | last u64 | kind u8) | crc u32
-// (masked CRC32C of every byte before it). Version 1 (no gap fields, 32 bytes) is still read.
+// them from a segment that went missing. It also records the newest segment whose creation
+// completed (written right after the segment's header is durable) and the newest one retention
+// deleted, so that recovery tells a newest segment deleted or emptied behind the log's back from
+// one a crash interrupted while creating it. Written atomically (WriteFileAtomic):
+//   magic "LAMWALST" | version u32 (3) | next_seq u64 | next_segment_id u64 |
+//   gap_count u32 | gap_count × (first u64 | last u64 | kind u8) |
+//   created_segment u64 | deleted_through u64 | crc u32
+// (masked CRC32C of every byte before it). Version 1 (no gap fields, 32 bytes) and version 2 (no
+// segment fields) are still read (those fields 0: unknown).
 inline constexpr std::string_view kStateFileName = "wal.state";
 inline constexpr std::string_view kStateMagic = "LAMWALST";
-inline constexpr uint32_t kStateVersion = 2;
+inline constexpr uint32_t kStateVersion = 3;
 
 struct SeqGap {
   enum class Kind : uint8_t { kReserved = 1, kLost = 2 };
@@ -88,9 +93,12 @@ struct LogState {
   uint64_t next_seq = 1;
   uint64_t next_segment_id = 1;
   std::vector<SeqGap> gaps;  // in sequence order, disjoint
+  uint64_t created_segment = 0;  // the newest segment created (its header durable); 0: unknown
+  uint64_t deleted_through = 0;  // retention deleted every segment with an id at or below this
   // True when every sequence number in [first, last] lies in some gap. REQUIRES: first <= last.
   bool Covers(uint64_t first, uint64_t last) const;
-  // Adds [first, last] (kept sorted; adjacent gaps of one kind merge).
+  // Adds the numbers of [first, last] that no gap holds yet (kept sorted and disjoint; adjacent
+  // gaps of one kind merge). REQUIRES: first <= last.
   void AddGap(uint64_t first, uint64_t last, SeqGap::Kind kind);
   // Drops the gaps that end before `seq`.
   void DropGapsBefore(uint64_t seq);

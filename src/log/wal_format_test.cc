@@ -58,14 +58,18 @@ TEST(WalFormatTest, SegmentFileNames) {
 
 TEST(WalFormatTest, StateFileRoundTripsAndRejectsDamage) {
   LogState in{123, 45};
+  in.created_segment = 44;
+  in.deleted_through = 40;
   in.AddGap(10, 19, SeqGap::Kind::kReserved);
   in.AddGap(30, 30, SeqGap::Kind::kLost);
   std::string bytes = EncodeLogState(in);
-  ASSERT_EQ(36u + 2 * 17u, bytes.size());
+  ASSERT_EQ(36u + 2 * 17u + 16u, bytes.size());
   LogState s;
   ASSERT_TRUE(DecodeLogState(bytes, &s).ok());
   EXPECT_EQ(123u, s.next_seq);
   EXPECT_EQ(45u, s.next_segment_id);
+  EXPECT_EQ(44u, s.created_segment);
+  EXPECT_EQ(40u, s.deleted_through);
   ASSERT_EQ(2u, s.gaps.size());
   EXPECT_EQ(SeqGap::Kind::kLost, s.gaps[1].kind);
   bytes[15] ^= 0x10;
@@ -102,6 +106,30 @@ TEST(WalFormatTest, GapsCoverRangesAndMerge) {
   s.DropGapsBefore(13);
   ASSERT_EQ(1u, s.gaps.size());
   EXPECT_EQ(13u, s.gaps[0].first);
+}
+
+// Found by wal_fuzz: a salvage that lost 10..19 around a reserved gap 14..19 (a segment missing
+// before one that starts at 20) recorded an overlapping lost gap, and the next start refused the
+// state file it wrote ("state file gap 2 is not a valid range").
+TEST(WalFormatTest, GapsOverlappingOthersStayDisjoint) {
+  LogState s;
+  s.AddGap(14, 19, SeqGap::Kind::kReserved);
+  s.AddGap(30, 31, SeqGap::Kind::kReserved);
+  s.AddGap(10, 40, SeqGap::Kind::kLost);
+  ASSERT_EQ(5u, s.gaps.size());
+  const std::pair<uint64_t, uint64_t> want[] = {{10, 13}, {14, 19}, {20, 29}, {30, 31}, {32, 40}};
+  for (size_t i = 0; i < 5; i++) {
+    EXPECT_EQ(want[i].first, s.gaps[i].first) << i;
+    EXPECT_EQ(want[i].second, s.gaps[i].last) << i;
+    EXPECT_EQ(i % 2 ? SeqGap::Kind::kReserved : SeqGap::Kind::kLost, s.gaps[i].kind) << i;
+  }
+  s.AddGap(15, 18, SeqGap::Kind::kLost);  // already reserved: nothing changes
+  s.AddGap(12, 12, SeqGap::Kind::kLost);
+  EXPECT_EQ(5u, s.gaps.size());
+  EXPECT_TRUE(s.Covers(10, 40));
+  LogState back;
+  ASSERT_TRUE(DecodeLogState(EncodeLogState(s), &back).ok());
+  EXPECT_EQ(5u, back.gaps.size());
 }
 
 }  // namespace

@@ -116,6 +116,13 @@ Result<SegmentOutcome> Recovery::Segment(const std::string& path, uint64_t id, b
     if (!torn_creation) {
       return Corruption("WAL segment {} is damaged at offset 0: {}", path, hs.message());
     }
+    if (id <= state->created_segment && !options.salvage) {
+      // Its creation completed (the state file says so): not what a crash leaves.
+      return Corruption("WAL segment {} is damaged at offset 0 ({} bytes, no valid header), but its creation had "
+                        "completed: the events it held are lost. Restore it from a backup, or start with "
+                        "--salvage-wal to accept the loss",
+                        path, size);
+    }
     reader.reset();
     changes.push_back([path, d = dir] {
       RETURN_IF_ERROR(RemoveFile(path));
@@ -272,6 +279,29 @@ Result<RecoveredLog> RecoverLog(const std::string& dir, const Options& options, 
     log.next.next_seq = std::max(log.next.next_seq, min_base);
     if (report != nullptr) report->records += outcome.records;
     log.segments.push_back(outcome.segment);
+  }
+  // Sequence numbers the state file says were handed out beyond the last record (a crash with
+  // durability = "none" after a state write): never durable, so a known gap from now on, or the
+  // next segment would start past a hole that the next recovery refuses.
+  if (has_previous && log.next.next_seq > min_base && !log.next.Covers(min_base, log.next.next_seq - 1)) {
+    log.next.AddGap(min_base, log.next.next_seq - 1, SeqGap::Kind::kLost);
+    r.state_changed = true;
+    Note(report, fmt::format("{}: sequence numbers {}..{} were handed out but are in no segment (unsynced appends "
+                             "lost in a crash); recorded as a known gap",
+                             dir, min_base, log.next.next_seq - 1));
+  }
+  // The newest segment the log created must still be there, unless retention deleted it.
+  const uint64_t expected = log.next.created_segment;
+  const uint64_t newest = log.segments.empty() ? 0 : log.segments.back().id;
+  if (expected > newest && expected > log.next.deleted_through) {
+    std::string missing = JoinPath(dir, SegmentFileName(expected));
+    if (!options.salvage)
+      return Corruption("WAL segment {} is missing: the log had created it (wal.state), and no later segment "
+                        "exists, so the events it held (from sequence number {} on) are lost. Restore it from a "
+                        "backup, or start with --salvage-wal to accept the loss",
+                        missing, log.next.next_seq);
+    spdlog::error("wal recovery: {} is missing (the log had created it): salvage: its events are lost", missing);
+    if (report != nullptr) report->messages.push_back(fmt::format("{}: missing; salvage: its events are lost", missing));
   }
   for (const auto& change : r.changes) RETURN_IF_ERROR(change());
   if (r.state_changed) {

@@ -40,7 +40,8 @@ TEST_F(WalRecoveryTest, TornTailAtEveryOffsetKeepsTheWholeRecordsBeforeIt) {
   for (uint64_t cut = last_record_start_; cut < full_.size(); ++cut) {
     SCOPED_TRACE("cut at " + std::to_string(cut));
     SetBytes(SegmentPath(1), std::string_view(full_).substr(0, cut));
-    std::filesystem::remove(SegmentPath(2));
+    std::filesystem::remove(SegmentPath(2));  // the last iteration's, with the state that records it
+    std::filesystem::remove(JoinPath(dir_, std::string(kStateFileName)));
     Reopen();
     EXPECT_EQ((Strings{"1:first", "2:second"}), Read());
     EXPECT_EQ(cut - last_record_start_, report_.truncated_bytes);
@@ -63,7 +64,8 @@ TEST_F(WalRecoveryTest, FlippedByteInTheLastRecordCutsThere) {
     std::string damaged = full_;
     damaged[at] = static_cast<char>(damaged[at] ^ 0x01);
     SetBytes(SegmentPath(1), damaged);
-    std::filesystem::remove(SegmentPath(2));
+    std::filesystem::remove(SegmentPath(2));  // the last iteration's, with the state that records it
+    std::filesystem::remove(JoinPath(dir_, std::string(kStateFileName)));
     Reopen();
     EXPECT_EQ((Strings{"1:first", "2:second"}), Read());
     EXPECT_EQ(full_.size() - last_record_start_, report_.truncated_bytes);
@@ -116,6 +118,34 @@ TEST_F(WalRecoveryTest, SalvageKeepsEveryValidRecordAndRecordsTheLoss) {
   EXPECT_EQ(0u, report_.lost_events);
   EXPECT_TRUE(log_->KnownAbsent(2, 2));
   EXPECT_EQ(4u, Write("fourth").first_seq);
+}
+
+// Found by src/engine/damage_test.cc: the newest segment deleted, or emptied, lost its acked
+// events silently (an empty one looked like a crash while creating it).
+TEST_F(WalRecoveryTest, AMissingOrEmptiedNewestSegmentIsCorruption) {
+  Reopen();
+  Write("a");
+  ASSERT_TRUE(log_->SealActive().ok());
+  Write("b");
+  Write("c");
+  log_.reset();
+  const std::string newest = Bytes(SegmentPath(2));
+  std::filesystem::remove(SegmentPath(2));
+  Status st = TryOpen();
+  ASSERT_EQ(StatusCode::kCorruption, st.code());
+  EXPECT_NE(std::string::npos, st.message().find(SegmentPath(2) + " is missing")) << st.ToString();
+  SetBytes(SegmentPath(2), "");
+  st = TryOpen();
+  ASSERT_EQ(StatusCode::kCorruption, st.code());
+  EXPECT_NE(std::string::npos, st.message().find("its creation had completed")) << st.ToString();
+  SetBytes(SegmentPath(2), newest);
+  Reopen();
+  EXPECT_EQ((Strings{"1:a", "2:b", "3:c"}), Read());
+  // Retention may delete every segment: then none is missing.
+  ASSERT_TRUE(log_->SealActive().ok());
+  ASSERT_TRUE(log_->DeleteSealedThrough(3).ok());
+  Reopen();
+  EXPECT_EQ(4u, Write("d").first_seq);
 }
 
 TEST_F(WalRecoveryTest, MissingMiddleSegmentIsCorruptionNamingTheRange) {
