@@ -59,7 +59,7 @@ Result<std::shared_ptr<const ingest::RowBatch>> DimensionStore::LoadRows(const s
   for (size_t i = 0; same && i < fs.columns.size(); i++)
     same = fs.columns[i].name == t.schema->columns[i].name && fs.columns[i].type == t.schema->columns[i].type;
   if (!same)
-    return Corruption("dimension table {}: {} has columns ({}), the table has ({}); delete the file to start empty",
+    return Corruption("dimension table {}: {} has columns ({}), the table has ({}); COPY the table again, or DROP TABLE it",
                       name, path, Columns(fs), Columns(*t.schema));
   ingest::RowBatch rows(*t.schema);
   for (int g = 0; g < file.num_row_groups(); g++) {
