@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # scripts/coverage.sh [ctest args...]: line coverage of the engine's core (src/log, src/lake,
-# src/batch, src/speed, src/engine) by the unit tests and the reliability suite. Builds into
-# build/coverage with gcc --coverage (no sanitizers, -O0), runs ctest (label unit and
-# reliability unless other arguments are given), then gcovr: the per-module summary is written to
+# src/batch, src/speed, src/engine) by the whole test suite. Builds into build/coverage with gcc
+# --coverage (no sanitizers, -O0), runs ctest (every test unless other arguments are given, e.g.
+# -L unit; the kill loop at 50 cycles), then gcovr: the per-module summary is written to
 # build/coverage/coverage.txt (read by scripts/reliability_figures.mjs) and an HTML report to
 # build/coverage/html/. Installs gcovr (Debian) when missing. About 25 minutes on 2 cores.
 set -euo pipefail
@@ -19,7 +19,8 @@ cmake -S . -B "$out" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS=--cove
 cmake --build "$out" -j "$(nproc)"
 find "$out" -name '*.gcda' -delete
 args=("$@")
-[ ${#args[@]} -gt 0 ] || args=(-L 'unit|reliability')
+[ ${#args[@]} -gt 0 ] || args=(-E '^$')
+export LAMINAR_KILL_CYCLES=${LAMINAR_KILL_CYCLES:-50} LAMINAR_KILL_EVENTS=${LAMINAR_KILL_EVENTS:-250000}
 (cd "$out" && ctest -j "$(nproc)" --timeout 1800 "${args[@]}" >"ctest.log" 2>&1) || echo "coverage: some tests failed (see $out/ctest.log); the report covers what ran"
 mkdir -p "$out/html"
 summary="$out/coverage.txt"
