@@ -27,10 +27,10 @@ summary="$out/coverage.txt"
 : >"$summary"
 for m in log lake batch speed engine; do
   line=$(gcovr -r . --object-directory "$out" --filter "src/$m/" --exclude '.*_test\.cc' --exclude '.*/fuzz/.*' \
-    --print-summary --txt /dev/null 2>/dev/null | grep -E '^lines:' || true)
+    --print-summary --txt "$out/coverage-$m.txt" 2>/dev/null | grep -E '^lines:' || true)
   echo "coverage: src/$m $line" | tee -a "$summary"
 done
 gcovr -r . --object-directory "$out" --filter 'src/(log|lake|batch|speed|engine)/' --exclude '.*_test\.cc' \
-  --exclude '.*/fuzz/.*' --html-details "$out/html/index.html" --print-summary --txt /dev/null 2>/dev/null |
+  --exclude '.*/fuzz/.*' --html-details "$out/html/index.html" --print-summary 2>/dev/null |
   grep -E '^lines:' | sed 's/^/coverage: all five /' | tee -a "$summary"
 echo "coverage: report in $out/html/index.html"

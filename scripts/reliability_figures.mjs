@@ -7,7 +7,7 @@
 //   memory cap:  tests/memory/memory_cap_test.cc — peak allocation of each operator past the cap
 //   kill loop:   tests/reliability/kill_loop.test.mjs — cycles, events, batch runs (the sizes
 //                LAMINAR_KILL_CYCLES / LAMINAR_KILL_EVENTS, default 200 / 1,000,000)
-//   fuzz:        every *_fuzz target of the build, 60 s each over tests/fuzz/corpus/<target>
+//   fuzz:        every *_fuzz target of the build, 20 s each over tests/fuzz/corpus/<target>
 //   coverage:    build/coverage/coverage.txt when scripts/coverage.sh has run (it is not rerun)
 // Each figure line is printed as it comes; the section is replaced between its markers.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -46,7 +46,7 @@ for (const target of ['parquet', 'pgwire', 'sql', 'events', 'wal', 'http']) {
     .map((m) => path.join(build, 'src', m, `${target}_fuzz`)).find((p) => existsSync(p));
   if (!bin) continue;
   const corpus = path.join(root, 'tests/fuzz/corpus', target);
-  const argv = ['--seconds', '60', '--seed', String(Date.now() % 100000), '--self-seeds'];
+  const argv = ['--seconds', '20', '--seed', String(Date.now() % 100000), '--self-seeds'];
   if (existsSync(corpus)) argv.push(corpus);
   run(bin, argv, asan, /^fuzz:/);
 }
