@@ -1,7 +1,7 @@
 // Faults and power loss through the file-system seam (common/fault_fs.h), on a real Engine.
 //
-// One scenario — DDL, ingest, a dimension-table COPY, batch runs (lake commit, view publish, log
-// retention) — runs again and again:
+// One scenario — DDL, ingest, a dimension-table COPY, a lake attach, batch runs (lake commit,
+// view publish and old versions deleted, log retention) — runs again and again:
 //   - with one failed operation (ENOSPC on writes and creations, EIO on fsyncs) at every
 //     operation it makes, in turn, followed by a power loss: so a failed fsync followed by an ack
 //     loses an acknowledged event, and the test fails;
@@ -35,6 +35,8 @@ constexpr int kShards = 6;
 // What one run acknowledged.
 struct Acks {
   bool stream = false, view = false, dim = false;
+  bool attach_stream = false;  // CREATE TABLE ev2 acknowledged
+  bool attached = false;       // the lake attach into ev2 acknowledged
   std::set<int64_t> acked;      // event numbers (n) acknowledged
   std::set<int64_t> attempted;  // every event number sent
   int steps_failed = 0;
@@ -49,9 +51,37 @@ class FaultTest : public ::testing::TestWithParam<int> {
     options_.data_dir = JoinPath(root_, "data");
     options_.batch_interval_ms = 0;
     options_.seal_check_interval_ms = 3'600'000;  // no background sealing: the runs repeat exactly
+    options_.retain_versions = 1;  // each publish deletes the view's older version too
     fs_.real_syncs = false;
     check_fs_.real_syncs = false;
+    options_.import_dirs = {JoinPath(root_, "import")};
+    MakeAttachFile();
   }
+
+  // A Parquet file of kAttachRows events of ev's schema, for `lake attach` into ev2: a lake file
+  // of a small engine of its own.
+  void MakeAttachFile() {
+    EngineOptions o = options_;
+    o.data_dir = JoinPath(root_, "attach-source");
+    auto e = Engine::Open(o);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    ASSERT_TRUE((*e)->ExecuteSql("CREATE TABLE ev (ts timestamptz NOT NULL, k text NOT NULL, n bigint NOT NULL)").ok());
+    std::string body;  // one event hour: one lake file
+    for (int n = 5001; n < 5001 + kAttachRows; n++)
+      body += fmt::format("{{\"ts\":\"2024-05-01T10:{:02}:00Z\",\"k\":\"k{}\",\"n\":{}}}\n", n % 60, n % 4, n);
+    ASSERT_TRUE((*e)->Ingest("ev", "application/x-ndjson", "", body).ok());
+    ASSERT_TRUE((*e)->RunBatch({}).ok());
+    e->reset();
+    std::filesystem::create_directories(options_.import_dirs[0]);
+    for (const auto& f : std::filesystem::recursive_directory_iterator(JoinPath(o.data_dir, "lake")))
+      if (f.path().extension() == ".parquet") {
+        std::filesystem::copy_file(f.path(), AttachPath(), std::filesystem::copy_options::overwrite_existing);
+        break;
+      }
+    ASSERT_TRUE(std::filesystem::exists(AttachPath()));
+  }
+  std::string AttachPath() const { return JoinPath(options_.import_dirs[0], "attach.parquet"); }
+  static constexpr int kAttachRows = 6;
   void TearDown() override {
     fs::SetForTesting(nullptr);
     std::filesystem::remove_all(root_);
@@ -102,6 +132,8 @@ class FaultTest : public ::testing::TestWithParam<int> {
       auto copy = sql::Parse("COPY dim FROM STDIN (FORMAT csv)");
       if (copy.ok() && step(e->CopyFromClient(copy->at(0), "k0,zero\nk1,one\nk2,two\n").ok())) a.dim = true;
     }
+    a.attach_stream = step(e->ExecuteSql("CREATE TABLE ev2 (ts timestamptz NOT NULL, k text NOT NULL, n bigint NOT NULL)").ok());
+    if (a.attach_stream) a.attached = step(e->AttachFile("ev2", AttachPath()).ok());
     step(e->RunBatch({}).ok());
     ingest(2);
     step(e->ExecuteSql("CREATE TABLE tmp_ev (ts timestamptz NOT NULL)").ok());
@@ -143,6 +175,14 @@ class FaultTest : public ::testing::TestWithParam<int> {
     bool has_view = e->Query("SELECT count(*) FROM by_k").ok();
     if (a.view) ASSERT_TRUE(has_view) << "an acknowledged CREATE MATERIALIZED VIEW was lost";
     if (has_view) ExpectViewExact(e.get());
+    auto ev2 = e->Query("SELECT count(*), count(DISTINCT n) FROM ev2");
+    if (a.attach_stream) ASSERT_TRUE(ev2.ok()) << "an acknowledged CREATE TABLE was lost: " << ev2.status().ToString();
+    if (ev2.ok()) {
+      int64_t rows = ev2->rows.at(0).at(0).as_int();
+      if (a.attached) ASSERT_EQ(kAttachRows, rows) << "an acknowledged lake attach was lost";
+      ASSERT_TRUE(rows == 0 || rows == kAttachRows) << "a lake attach is partly visible: " << rows << " rows";
+      ASSERT_EQ(rows, ev2->rows.at(0).at(1).as_int()) << "attached rows counted twice";
+    }
     if (a.dim) {
       auto d = e->Query("SELECT count(*) FROM dim");
       ASSERT_TRUE(d.ok()) << d.status().ToString();
