@@ -36,7 +36,7 @@ function run(cmd, argv, env = {}, pattern) {
 }
 
 const asan = { ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=1' };
-run(path.join(build, 'src/engine/engine_test'), ['--gtest_filter=Shards/FaultTest.*:DamageTest.*'], asan, /^(faults|damage):/);
+run(path.join(build, 'src/engine/engine_test'), ['--gtest_filter=Shards/FaultTest.*:LakeRetentionFaultTest.*:DamageTest.*'], asan, /^(faults|damage):/);
 run(path.join(build, 'tests/memory/memory_cap_test'), [], asan, /^memory cap:/);
 if (!args.includes('--skip-kill-loop')) {
   run('node', ['--test', 'tests/reliability/kill_loop.test.mjs'], { LAMINAR_BIN: path.join(build, 'src/app/laminar') }, /^kill loop:/);

@@ -268,7 +268,8 @@ void FaultFs::DropUnsyncedData(uint64_t keep_unsynced, size_t keep_dir_ops) {
     std::error_code ec;
     uint64_t now = std::filesystem::file_size(path, ec);
     if (ec) continue;
-    uint64_t keep = std::min<uint64_t>({now, st.size, st.synced + keep_unsynced});
+    uint64_t unsynced = st.size > st.synced ? st.size - st.synced : 0;
+    uint64_t keep = std::min<uint64_t>(now, st.synced + std::min(keep_unsynced, unsynced));
     if (keep < now) std::filesystem::resize_file(path, keep, ec);
   }
   for (size_t i = journal_.size(); i-- > std::min(keep_dir_ops, journal_.size());) {

@@ -54,6 +54,14 @@ TEST_F(FaultFsTest, KeepsPartOfTheUnsyncedBytesWhenAsked) {
   EXPECT_EQ("abcde", Read(P("a")));
 }
 
+TEST_F(FaultFsTest, KeepingEverythingKeepsEveryByte) {  // UINT64_MAX once wrapped to a cut
+  Write(P("a"), "abc", true);
+  ASSERT_TRUE(fs_.SyncDir(dir_).ok());
+  Write(P("a"), "def", false);
+  fs_.DropUnsyncedData(UINT64_MAX, SIZE_MAX);
+  EXPECT_EQ("abcdef", Read(P("a")));
+}
+
 TEST_F(FaultFsTest, AnUnsyncedRenameIsUndoneAndTheTargetRestored) {
   Write(P("f"), "old", true);
   Write(P("f.tmp"), "new", true);

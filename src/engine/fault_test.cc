@@ -24,6 +24,7 @@
 
 #include "common/fault_fs.h"
 #include "common/file_util.h"
+#include "common/time_util.h"
 #include "engine/engine.h"
 #include "sql/parser.h"
 
@@ -39,6 +40,7 @@ struct Acks {
   bool attached = false;       // the lake attach into ev2 acknowledged
   std::set<int64_t> acked;      // event numbers (n) acknowledged
   std::set<int64_t> attempted;  // every event number sent
+  std::set<int64_t> may_expire; // acked events lake retention may have dropped
   int steps_failed = 0;
 };
 
@@ -143,6 +145,37 @@ class FaultTest : public ::testing::TestWithParam<int> {
     return a;
   }
 
+  // Lake retention: events of ten days ago and of now; a batch run with [lake] retention of five
+  // days drops the old partitions and recomputes the view in full.
+  Acks RunRetention() {
+    Acks a;
+    auto opened = Engine::Open(options_);
+    if (!opened.ok()) return a;
+    std::unique_ptr<Engine> e = std::move(opened).value();
+    a.stream = e->ExecuteSql("CREATE TABLE ev (ts timestamptz NOT NULL, k text NOT NULL, n bigint NOT NULL)").ok();
+    a.view = e->ExecuteSql("CREATE MATERIALIZED VIEW by_k AS SELECT k, count(*) AS c, sum(n) AS s FROM ev GROUP BY k").ok();
+    const int64_t now = NowMicros();
+    auto ingest = [&](int64_t first, int count, int64_t ts, bool old) {
+      std::string body;
+      for (int64_t n = first; n < first + count; n++) {
+        a.attempted.insert(n);
+        body += fmt::format("{{\"ts\":\"{}\",\"k\":\"k{}\",\"n\":{}}}\n", FormatTimestamp(ts + n * 1'000'000), n % 3, n);
+      }
+      auto r = e->Ingest("ev", "application/x-ndjson", "", body);
+      if (r.ok() && r->accepted == static_cast<size_t>(count))
+        for (int64_t n = first; n < first + count; n++) {
+          a.acked.insert(n);
+          if (old) a.may_expire.insert(n);
+        }
+    };
+    ingest(1, 6, now - 10 * 86'400'000'000LL, true);
+    ingest(7, 6, now - 3'600'000'000LL, false);
+    e->RunBatch({}).status().IgnoreError();  // commits, drops the old partitions, recomputes
+    ingest(13, 3, now - 3'600'000'000LL, false);
+    e->RunBatch({}).status().IgnoreError();
+    return a;
+  }
+
   // Reopens (on a FaultFs without faults) and checks what `a` promised.
   void Check(const Acks& a, const std::string& what) {
     SCOPED_TRACE(what);
@@ -167,7 +200,8 @@ class FaultTest : public ::testing::TestWithParam<int> {
     ASSERT_TRUE(rows.ok()) << rows.status().ToString();
     std::multiset<int64_t> seen;
     for (const auto& row : rows->rows) seen.insert(row.at(0).as_int());
-    for (int64_t n : a.acked) ASSERT_EQ(1u, seen.count(n)) << "acknowledged event " << n;
+    for (int64_t n : a.acked)
+      if (!a.may_expire.count(n)) ASSERT_EQ(1u, seen.count(n)) << "acknowledged event " << n;
     for (int64_t n : seen) {
       ASSERT_EQ(1u, seen.count(n)) << "event " << n << " counted twice";
       ASSERT_TRUE(a.attempted.count(n)) << "event " << n << " was never sent";
@@ -271,6 +305,39 @@ TEST_P(FaultTest, APowerLossAnywhereLeavesTheOldStateOrTheNew) {
   }
   std::printf("faults: shard %d: %d power-loss points (of %llu operations)\n", GetParam(), points,
               static_cast<unsigned long long>(total));
+}
+
+// Lake retention (dropping whole partitions, then the views recomputed) with one failed
+// operation at each of its operations, then a power loss: the old events may go, nothing else.
+class LakeRetentionFaultTest : public FaultTest {};  // not sharded: about 150 operations
+
+TEST_F(LakeRetentionFaultTest, AFailedOperationAnywhereLosesOnlyExpiredEvents) {
+  options_.lake_retention_micros = 5 * 86'400'000'000LL;
+  Fresh();
+  fs::SetForTesting(&fs_);
+  Acks clean = RunRetention();
+  const uint64_t total = fs_.ops();
+  fs_.DropUnsyncedData(UINT64_MAX, SIZE_MAX);
+  fs::SetForTesting(nullptr);
+  ASSERT_EQ(15u, clean.acked.size());
+  {
+    auto e = Engine::Open(options_);  // without faults, retention dropped the six old events
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    auto q = (*e)->Query("SELECT count(*) FROM ev");
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    ASSERT_EQ(9, q->rows.at(0).at(0).as_int());
+  }
+  for (uint64_t n = 1; n <= total; n++) {
+    Fresh();
+    fs::SetForTesting(&fs_);
+    fs_.FailAt(n);
+    Acks a = RunRetention();
+    std::string op = fs_.injected();
+    fs_.DropUnsyncedData();
+    Check(a, fmt::format("lake retention: a failed operation {} of {}, then a power loss", op, total));
+    if (HasFatalFailure()) return;
+  }
+  std::printf("faults: lake retention: %llu failed operations injected\n", static_cast<unsigned long long>(total));
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, FaultTest, ::testing::Range(0, kShards));
