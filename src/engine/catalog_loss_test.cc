@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "catalog/catalog.h"
+#include "common/fault_fs.h"
 #include "common/file_util.h"
 #include "engine/engine.h"
 
@@ -119,6 +120,46 @@ TEST_F(CatalogLossTest, AMissingCatalogIsRefusedAndRecovered) {
   auto v = engine_->Query("SELECT sum(c) FROM per_n");
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(6, v->rows.at(0).at(0).as_int());
+}
+
+// recover-catalog with a failed operation at each of its operations, then a power loss: the
+// catalog is either not there (and a second recover-catalog makes it) or whole.
+TEST_F(CatalogLossTest, RecoverCatalogWithAFailedOperationAnywhere) {
+  Open();
+  Fill();
+  ASSERT_EQ("OK", Exec("CREATE MATERIALIZED VIEW per_n AS SELECT n, count(*) AS c FROM ev GROUP BY n"));
+  ASSERT_TRUE(engine_->RunBatch({}).ok());
+  engine_.reset();
+  std::filesystem::remove(Path("catalog"));
+  const std::string pristine = JoinPath(root_, "pristine");
+  std::filesystem::copy(options_.data_dir, pristine, std::filesystem::copy_options::recursive);
+  fs::FaultFs fs;
+  fs.real_syncs = false;
+  fs::SetForTesting(&fs);
+  ASSERT_TRUE(RecoverCatalog(options_).ok());
+  const uint64_t total = fs.ops();
+  fs::SetForTesting(nullptr);
+  fs.DropUnsyncedData(UINT64_MAX, SIZE_MAX);
+  ASSERT_GT(total, 2u);
+  for (uint64_t n = 1; n <= total; n++) {
+    SCOPED_TRACE("a failed operation #" + std::to_string(n) + " of " + std::to_string(total));
+    std::filesystem::remove_all(options_.data_dir);
+    std::filesystem::copy(pristine, options_.data_dir, std::filesystem::copy_options::recursive);
+    fs::SetForTesting(&fs);
+    fs.FailAt(n);
+    Status first = RecoverCatalog(options_).status();
+    fs::SetForTesting(nullptr);
+    fs.DropUnsyncedData();
+    Status second = RecoverCatalog(options_).status();
+    if (first.ok()) EXPECT_EQ(StatusCode::kAlreadyExists, second.code()) << second.ToString();
+    else EXPECT_TRUE(second.ok() || second.code() == StatusCode::kAlreadyExists) << second.ToString();
+    Open();
+    EXPECT_EQ(6, Count());
+    auto v = engine_->Query("SELECT sum(c) FROM per_n");
+    ASSERT_TRUE(v.ok()) << v.status().ToString();
+    EXPECT_EQ(6, v->rows.at(0).at(0).as_int());
+    engine_.reset();
+  }
 }
 
 }  // namespace

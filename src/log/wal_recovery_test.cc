@@ -148,6 +148,43 @@ TEST_F(WalRecoveryTest, AMissingOrEmptiedNewestSegmentIsCorruption) {
   EXPECT_EQ(4u, Write("d").first_seq);
 }
 
+// A salvage (the damaged segment rewritten with its valid records, the loss recorded in
+// wal.state) with a failed operation at each of its operations, then a power loss: a second
+// salvage still keeps every valid record, and the loss is recorded once.
+TEST_F(WalRecoveryTest, SalvageWithAFailedOperationAnywhereKeepsEveryValidRecord) {
+  WriteThree();
+  std::string damaged = full_;
+  damaged[kSegmentHeaderSize + RecordSize(5) + RecordSize(6) - 2] ^= 0x40;  // inside "second"
+  options_.salvage = true;
+  FaultFs fs;
+  fs.real_syncs = false;
+  auto reset = [&] {
+    std::filesystem::remove(JoinPath(dir_, std::string(kStateFileName)));
+    SetBytes(SegmentPath(1), damaged);
+  };
+  reset();
+  fs::SetForTesting(&fs);
+  Reopen();
+  const uint64_t total = fs.ops();
+  log_.reset();
+  fs::SetForTesting(nullptr);
+  fs.DropUnsyncedData(UINT64_MAX, SIZE_MAX);
+  ASSERT_GT(total, 2u);
+  for (uint64_t n = 1; n <= total; n++) {
+    SCOPED_TRACE("a failed operation #" + std::to_string(n) + " of " + std::to_string(total));
+    reset();
+    fs::SetForTesting(&fs);
+    fs.FailAt(n);
+    TryOpen().IgnoreError();
+    log_.reset();
+    fs::SetForTesting(nullptr);
+    fs.DropUnsyncedData();
+    Reopen();
+    EXPECT_EQ((Strings{"1:first", "3:third-record-payload"}), Read());
+    EXPECT_TRUE(log_->KnownAbsent(2, 2));
+  }
+}
+
 TEST_F(WalRecoveryTest, MissingMiddleSegmentIsCorruptionNamingTheRange) {
   Reopen();
   for (int seg = 0; seg < 3; seg++) {
