@@ -24,7 +24,7 @@ export LAMINAR_KILL_CYCLES=${LAMINAR_KILL_CYCLES:-50} LAMINAR_KILL_EVENTS=${LAMI
 (cd "$out" && ctest -j "$(nproc)" --timeout 1800 "${args[@]}" >"ctest.log" 2>&1) || echo "coverage: some tests failed (see $out/ctest.log); the report covers what ran"
 mkdir -p "$out/html"
 summary="$out/coverage.txt"
-: >"$summary"
+echo "coverage: measured at commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown) by scripts/coverage.sh" >"$summary"
 for m in log lake batch speed engine; do
   line=$(gcovr -r . --object-directory "$out" --filter "src/$m/" --exclude '.*_test\.cc' --exclude '.*/fuzz/.*' \
     --print-summary --txt "$out/coverage-$m.txt" 2>/dev/null | grep -E '^lines:' || true)
