@@ -138,7 +138,11 @@ class FaultTest : public ::testing::TestWithParam<int> {
     if (a.attach_stream) a.attached = step(e->AttachFile("ev2", AttachPath()).ok());
     step(e->RunBatch({}).ok());
     ingest(2);
-    step(e->ExecuteSql("CREATE TABLE tmp_ev (ts timestamptz NOT NULL)").ok());
+    // A stream with log and lake files, dropped (the lake's and the log's deletions, FinishDrop).
+    if (step(e->ExecuteSql("CREATE TABLE tmp_ev (ts timestamptz NOT NULL)").ok())) {
+      step(e->Ingest("tmp_ev", "application/x-ndjson", "", "{\"ts\":\"2024-05-01T00:00:00Z\"}\n").ok());
+      step(e->RunBatch({}).ok());
+    }
     step(e->ExecuteSql("DROP TABLE tmp_ev").ok());
     ingest(3);
     e.reset();  // closes (its writes may fail too)
