@@ -54,6 +54,15 @@ class CatalogLossTest : public ::testing::Test {
       if (i < 2) ASSERT_TRUE(engine_->RunBatch({}).ok());
     }
   }
+  // Fill() and a view over it in a batch version, closed, then the catalog file deleted.
+  void LoseTheCatalog() {
+    Open();
+    Fill();
+    ASSERT_EQ("OK", Exec("CREATE MATERIALIZED VIEW per_n AS SELECT n, count(*) AS c FROM ev GROUP BY n"));
+    ASSERT_TRUE(engine_->RunBatch({}).ok());
+    engine_.reset();
+    std::filesystem::remove(Path("catalog"));
+  }
   int64_t Count() {
     auto q = engine_->Query("SELECT count(*) FROM ev");
     EXPECT_TRUE(q.ok()) << q.status().ToString();
@@ -101,12 +110,7 @@ TEST_F(CatalogLossTest, CreateTableRefusesDataTheCatalogDoesNotDescribe) {
 }
 
 TEST_F(CatalogLossTest, AMissingCatalogIsRefusedAndRecovered) {
-  Open();
-  Fill();
-  ASSERT_EQ("OK", Exec("CREATE MATERIALIZED VIEW per_n AS SELECT n, count(*) AS c FROM ev GROUP BY n"));
-  ASSERT_TRUE(engine_->RunBatch({}).ok());
-  engine_.reset();
-  std::filesystem::remove(Path("catalog"));
+  ASSERT_NO_FATAL_FAILURE(LoseTheCatalog());
   Status st = TryOpen();
   ASSERT_EQ(StatusCode::kCorruption, st.code());
   EXPECT_NE(std::string::npos, st.message().find("recover-catalog")) << st.ToString();
@@ -125,12 +129,7 @@ TEST_F(CatalogLossTest, AMissingCatalogIsRefusedAndRecovered) {
 // recover-catalog with a failed operation at each of its operations, then a power loss: the
 // catalog is either not there (and a second recover-catalog makes it) or whole.
 TEST_F(CatalogLossTest, RecoverCatalogWithAFailedOperationAnywhere) {
-  Open();
-  Fill();
-  ASSERT_EQ("OK", Exec("CREATE MATERIALIZED VIEW per_n AS SELECT n, count(*) AS c FROM ev GROUP BY n"));
-  ASSERT_TRUE(engine_->RunBatch({}).ok());
-  engine_.reset();
-  std::filesystem::remove(Path("catalog"));
+  ASSERT_NO_FATAL_FAILURE(LoseTheCatalog());
   const std::string pristine = JoinPath(root_, "pristine");
   std::filesystem::copy(options_.data_dir, pristine, std::filesystem::copy_options::recursive);
   fs::FaultFs fs;

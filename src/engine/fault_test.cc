@@ -19,6 +19,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <random>
 #include <set>
 
@@ -260,6 +261,18 @@ class FaultTest : public ::testing::TestWithParam<int> {
     return n;
   }
 
+  // Runs `scenario` from a fresh directory with its n-th operation failing, then loses the power;
+  // *op names the operation that failed.
+  Acks FailThenLosePower(uint64_t n, const std::function<Acks()>& scenario, std::string* op) {
+    Fresh();
+    fs::SetForTesting(&fs_);
+    fs_.FailAt(n);
+    Acks a = scenario();
+    *op = fs_.injected();
+    fs_.DropUnsyncedData();
+    return a;
+  }
+
   std::string root_;
   EngineOptions options_;
   fs::FaultFs fs_;     // the faults
@@ -272,12 +285,8 @@ TEST_P(FaultTest, AFailedOperationAnywhereLosesNothingAcknowledged) {
   ASSERT_GT(total, 50u);
   int checked = 0, failed_steps = 0;
   for (uint64_t n = 1 + GetParam(); n <= total; n += kShards) {
-    Fresh();
-    fs::SetForTesting(&fs_);
-    fs_.FailAt(n);
-    Acks a = Run();
-    std::string op = fs_.injected();
-    fs_.DropUnsyncedData();
+    std::string op;
+    Acks a = FailThenLosePower(n, [this] { return Run(); }, &op);
     failed_steps += a.steps_failed > 0;
     Check(a, fmt::format("a failed operation {} of {}, then a power loss", op, total));
     if (HasFatalFailure()) return;
@@ -332,12 +341,8 @@ TEST_F(LakeRetentionFaultTest, AFailedOperationAnywhereLosesOnlyExpiredEvents) {
     ASSERT_EQ(9, q->rows.at(0).at(0).as_int());
   }
   for (uint64_t n = 1; n <= total; n++) {
-    Fresh();
-    fs::SetForTesting(&fs_);
-    fs_.FailAt(n);
-    Acks a = RunRetention();
-    std::string op = fs_.injected();
-    fs_.DropUnsyncedData();
+    std::string op;
+    Acks a = FailThenLosePower(n, [this] { return RunRetention(); }, &op);
     Check(a, fmt::format("lake retention: a failed operation {} of {}, then a power loss", op, total));
     if (HasFatalFailure()) return;
   }

@@ -36,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/fuzz_seeds.h"
 #include "common/time_util.h"
 #include "ingest/byte_source.h"
 #include "ingest/csv.h"
@@ -398,14 +399,5 @@ extern "C" int LaminarFuzzMakeSeeds(const char* dir) {
                               variant == 1 ? BodyFormat::kJsonArray : BodyFormat::kNdjson, Limits{});
     if (parsed.ok()) seeds.push_back(F(6, variant) + parsed->rows.Encode());
   }
-  int n = 0;
-  for (const auto& s : seeds) {
-    std::string path = std::string(dir) + "/seed" + std::to_string(n);
-    if (FILE* f = std::fopen(path.c_str(), "wb")) {
-      std::fwrite(s.data(), 1, s.size(), f);
-      std::fclose(f);
-      n++;
-    }
-  }
-  return n;
+  return laminar::WriteFuzzSeeds(dir, seeds);
 }

@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "common/crc32c.h"
+#include "common/fuzz_seeds.h"
 #include "log/wal.h"
 #include "log/wal_format.h"
 #include "log/wal_reader.h"
@@ -316,14 +317,5 @@ extern "C" int LaminarFuzzMakeSeeds(const char* dir) {
     FixSegmentChecksums(&s);
     seeds.push_back(F(0) + s);
   }
-  int n = 0;
-  for (const auto& s : seeds) {
-    std::string path = std::string(dir) + "/seed" + std::to_string(n);
-    if (FILE* f = std::fopen(path.c_str(), "wb")) {
-      std::fwrite(s.data(), 1, s.size(), f);
-      std::fclose(f);
-      n++;
-    }
-  }
-  return n;
+  return laminar::WriteFuzzSeeds(dir, seeds);
 }

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/fuzz_seeds.h"
 #include "pgwire/message.h"
 
 namespace {
@@ -69,14 +70,5 @@ extern "C" int LaminarFuzzMakeSeeds(const char* dir) {
       Msg('B', Cstr("") + Cstr("") + I16(0) + I16(3) + I32(uint32_t(-1)) + I32(1) + "t" + I32(2) + "12" + I16(0)) +
           Msg('X', ""),
   };
-  int n = 0;
-  for (const auto& s : seeds) {
-    std::string path = std::string(dir) + "/seed" + std::to_string(n);
-    if (FILE* f = std::fopen(path.c_str(), "wb")) {
-      std::fwrite(s.data(), 1, s.size(), f);
-      std::fclose(f);
-      n++;
-    }
-  }
-  return n;
+  return laminar::WriteFuzzSeeds(dir, seeds);
 }

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/fuzz_seeds.h"
 #include "server/http_parse.h"
 #include "server/http_server.h"
 
@@ -137,14 +138,5 @@ extern "C" int LaminarFuzzMakeSeeds(const char* dir) {
       std::string(1, '\0') + "GET / HTTP/1.1\r\nHost: [::1\r\n\r\n",
       std::string(1, '\0') + "GET / HTTP/1.1\r\n Folded: header\r\n\r\n",
   };
-  int n = 0;
-  for (const auto& s : seeds) {
-    std::string path = std::string(dir) + "/seed" + std::to_string(n);
-    if (FILE* f = std::fopen(path.c_str(), "wb")) {
-      std::fwrite(s.data(), 1, s.size(), f);
-      std::fclose(f);
-      n++;
-    }
-  }
-  return n;
+  return laminar::WriteFuzzSeeds(dir, seeds);
 }

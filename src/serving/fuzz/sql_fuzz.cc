@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/fuzz_seeds.h"
 #include "serving/engine_query.h"
 #include "serving/relation_provider.h"
 #include "serving/table_catalog.h"
@@ -284,14 +285,5 @@ extern "C" int LaminarFuzzMakeSeeds(const char* dir) {
       "SELECT ((((((((((n)))))))))) + ((((1)))) FROM ev GROUP BY n ORDER BY n + 1",
       "SELECT 1; SELECT 2; CREATE TABLE t (x bigint); SELECT count(*) FROM ev",
   };
-  int n = 0;
-  for (const char* s : kSeeds) {
-    std::string path = std::string(dir) + "/seed" + std::to_string(n);
-    if (FILE* f = std::fopen(path.c_str(), "wb")) {
-      std::fwrite(s, 1, std::string_view(s).size(), f);
-      std::fclose(f);
-      n++;
-    }
-  }
-  return n;
+  return laminar::WriteFuzzSeeds(dir, kSeeds);
 }
