@@ -26,3 +26,7 @@ fi
 if [ ! -d tests/oracle/node_modules/@duckdb/node-api ] || [ ! -d tests/oracle/node_modules/s3rver ]; then
   (cd "$(dirname "$0")/../tests/oracle" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# The benchmark suite's PostgreSQL client (bench/run; its smoke test runs in the suite).
+if [ ! -d bench/node_modules/pg ]; then
+  (cd "$(dirname "$0")/../bench" && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -843,6 +843,7 @@ std::string Engine::DescribeViewsJson() const {
         info = vr->info;
       }
       j["batch"] = info.Summary();
+      if (j["batch"].is_object()) j["batch"]["approx_bytes"] = s.base ? s.base->ApproxBytes() : 0;
       j["speed"] = {{"generations", s.generations}, {"rows", s.state.num_groups()},
                     {"max_seq", s.max_seq}, {"approx_bytes", vr->live->ApproxBytes()}};
       j["serving_definition_version"] = vr->def->definition_version;
