@@ -13,7 +13,8 @@ filter=${1:-}
 [ $# -gt 0 ] && shift
 build=build/microbench
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLAMINAR_MICROBENCH=ON >/dev/null
-mapfile -t targets < <(ninja -C "$build" -t targets all | sed -n 's/^\([a-z_]*_benchmark\): phony$/\1/p' | sort)
+mapfile -t targets < <(ninja -C "$build" -t targets all | sed -n 's/^\([a-z_]*_benchmark\): phony$/\1/p' |
+  grep -v '^cmake_' | sort)
 if [ ${#targets[@]} -eq 0 ]; then
   echo "microbench: no *_benchmark targets (is libbenchmark-dev installed? scripts/setup.sh)" >&2
   exit 1
@@ -23,6 +24,10 @@ flags=("$@")
 [ -n "$filter" ] && flags=(--benchmark_filter="$filter" "${flags[@]}")
 for t in "${targets[@]}"; do
   bin=$(find "$build/src" -type f -name "$t" -perm -u+x | head -n 1)
+  if [ -z "$bin" ]; then
+    echo "microbench: $t was built but not found under $build/src" >&2
+    exit 1
+  fi
   if [ -n "$filter" ] && [ -z "$("$bin" --benchmark_list_tests --benchmark_filter="$filter" 2>/dev/null)" ]; then
     continue
   fi
