@@ -89,7 +89,7 @@ Result<VerifyReport> Engine::VerifyView(const std::shared_ptr<ViewRuntime>& vr) 
     return Status::OK();
   });
   if (!st.ok()) return st.WithContext("verify " + def->name + ": replaying the log");
-  serving::ViewSnapshot ref_snap{ref, views::ViewState(def), {}};
+  serving::ViewSnapshot ref_snap{ref, std::make_shared<const views::ViewState>(def), {}};
   auto reference = ServedRows(def, std::move(ref_snap));
 
   rep.served_rows = served.size();

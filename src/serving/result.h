@@ -14,6 +14,7 @@
 
 #include "common/status.h"
 #include "common/types.h"
+#include "views/sorted_groups.h"
 #include "views/view_state.h"
 
 namespace laminar::serving {
@@ -54,9 +55,12 @@ struct QueryResult {
 // The state of one view at one instant: the batch version (may be null) ⊕ the speed state above
 // its horizon. A dimension tuple present in both is one view row whose states merge.
 struct ViewSnapshot {
-  std::shared_ptr<const views::ViewState> base;
-  views::ViewState state;
+  std::shared_ptr<const views::ViewState> base;   // the batch version; null when none
+  std::shared_ptr<const views::ViewState> state;  // the speed state above it; never null
   QueryStats stats;              // relation, versions and row counts filled in by the provider
+  // base's groups in order with min/max per block (speed/ builds it once per version); null:
+  // the base is read whole, in its own order.
+  std::shared_ptr<const views::SortedGroups> base_sorted;
 };
 using ViewSnapshotFn = std::function<Result<ViewSnapshot>(const views::ViewDefPtr& view)>;
 

@@ -1,19 +1,21 @@
 #include "serving/view_source.h"
 
+#include <algorithm>
+
 namespace laminar::serving {
+
+namespace {
+int64_t RowRef(uint32_t base, uint32_t speed) {
+  auto part = [](uint32_t i) { return i == UINT32_MAX ? int64_t{0} : int64_t{i} + 1; };
+  return part(base) << 32 | part(speed);
+}
+}  // namespace
 
 PinnedView::PinnedView(views::ViewDefPtr def, ViewSnapshot snapshot) : def_(std::move(def)), snap_(std::move(snapshot)) {
   base_rows_ = snap_.base ? snap_.base->num_groups() : 0;
-  // The speed state is the small part (the events above the batch horizon): look its tuples up
-  // in the batch version, not the other way round.
-  const auto& speed = snap_.state.groups();
-  std::string probe;
-  for (size_t i = 0; i < speed.size(); i++) {
-    const views::Group* g = snap_.base ? snap_.base->Find(speed[i].dims, &probe) : nullptr;
-    if (g) partner_[static_cast<uint32_t>(g - snap_.base->groups().data())] = static_cast<uint32_t>(i);
-    else speed_only_.push_back(static_cast<uint32_t>(i));
-  }
 }
+
+size_t PinnedView::num_rows() const { return base_rows_ + ResolveSpeed({}).only.size(); }
 
 execution::TableInfo PinnedView::Describe(std::shared_ptr<const PinnedView> self) const {
   execution::TableInfo t;
@@ -30,36 +32,103 @@ execution::TableInfo PinnedView::Describe(std::shared_ptr<const PinnedView> self
   t.columns.push_back(ref);
   t.measures = def_->measures;
   t.measure_states = std::move(self);
-  t.estimated_rows = static_cast<double>(num_rows());
+  // An estimate (a speed group may share its tuple with a batch group): no lookups here.
+  t.estimated_rows = static_cast<double>(base_rows_ + snap_.state->num_groups());
   return t;
 }
 
-const std::vector<Value>& PinnedView::Dims(size_t row) const {
-  if (row < base_rows_) return snap_.base->groups()[row].dims;
-  return snap_.state.groups()[speed_only_[row - base_rows_]].dims;
+PinnedView::SpeedPart PinnedView::ResolveSpeed(const DimBounds& bounds) const {
+  // The speed state is the small part (the events above the batch horizon): look its admitted
+  // tuples up in the batch version, not the other way round.
+  SpeedPart out;
+  const auto& speed = snap_.state->groups();
+  std::string probe;
+  auto visit = [&](uint32_t i) {
+    for (const auto& [b, d] : bounds)
+      if (!b->Admits(speed[i].dims[d])) return;
+    const views::Group* g = snap_.base ? snap_.base->Find(speed[i].dims, &probe) : nullptr;
+    if (g) out.partner[static_cast<uint32_t>(g - snap_.base->groups().data())] = i;
+    else out.only.push_back(i);
+  };
+  // A bound on the leading dimension (a time range, usually) reads only its groups.
+  auto lead = std::find_if(bounds.begin(), bounds.end(), [](const auto& bd) { return bd.second == 0; });
+  if (lead != bounds.end()) {
+    const execution::ColumnBound& b = *lead->first;
+    snap_.state->ForEachInLeadingRange(b.lo, b.lo_inclusive, b.hi, b.hi_inclusive, visit);
+  } else {
+    for (size_t i = 0; i < speed.size(); i++) visit(static_cast<uint32_t>(i));
+  }
+  return out;
+}
+
+const std::vector<Value>& PinnedView::Dims(uint32_t base, uint32_t speed) const {
+  return base != kNone ? snap_.base->groups()[base].dims : snap_.state->groups()[speed].dims;
 }
 
 void PinnedView::MergeInto(int64_t row, int measure, views::AggState* into) const {
   views::AggKind kind = def_->measures[measure].kind;
-  size_t r = static_cast<size_t>(row);
-  if (r < base_rows_) {
-    into->Merge(kind, snap_.base->groups()[r].aggs[measure]);
-    if (auto it = partner_.find(static_cast<uint32_t>(r)); it != partner_.end())
-      into->Merge(kind, snap_.state.groups()[it->second].aggs[measure]);
-    return;
-  }
-  into->Merge(kind, snap_.state.groups()[speed_only_[r - base_rows_]].aggs[measure]);
+  const int64_t base = row >> 32, speed = row & 0xffffffff;
+  if (base > 0) into->Merge(kind, snap_.base->groups()[base - 1].aggs[measure]);
+  if (speed > 0) into->Merge(kind, snap_.state->groups()[speed - 1].aggs[measure]);
 }
 
-Value PinnedView::MeasureValue(size_t row, int measure) const {
+Value PinnedView::MeasureValue(uint32_t base, uint32_t speed, int measure) const {
   const views::MeasureDef& m = def_->measures[measure];
-  if (row < base_rows_) {
-    auto it = partner_.find(static_cast<uint32_t>(row));
-    if (it == partner_.end()) return snap_.base->groups()[row].aggs[measure].Finalize(m);
-  }
+  if (speed == kNone) return snap_.base->groups()[base].aggs[measure].Finalize(m);
+  if (base == kNone) return snap_.state->groups()[speed].aggs[measure].Finalize(m);
   views::AggState s;
-  MergeInto(static_cast<int64_t>(row), measure, &s);
+  MergeInto(RowRef(base, speed), measure, &s);
   return s.Finalize(m);
+}
+
+template <typename Fn>
+Status PinnedView::ForEachRow(const DimBounds& bounds, size_t* visited, Fn&& fn) const {
+  SpeedPart speed = ResolveSpeed(bounds);
+  // The bounds a base row must still be checked against: in dimension order, those on the
+  // leading dimension hold for the whole range read, and a bound whose block lies inside it
+  // holds for the whole block.
+  std::vector<std::pair<const execution::ColumnBound*, int>> check(bounds.begin(), bounds.end());
+  auto base_row = [&](uint32_t g) -> Status {
+    (*visited)++;
+    const std::vector<Value>& dims = snap_.base->groups()[g].dims;
+    for (const auto& [b, d] : check)
+      if (!b->Admits(dims[d])) return Status::OK();
+    auto it = speed.partner.find(g);
+    return fn(g, it == speed.partner.end() ? kNone : it->second);
+  };
+  if (const views::SortedGroups* sorted = snap_.base_sorted.get(); sorted && base_rows_ > 0) {
+    // The batch version in dimension order: only the range its bounds on the leading dimension
+    // admit, and within it only the blocks whose min/max may match every bound.
+    size_t begin = 0, end = sorted->size();
+    for (const auto& [b, d] : bounds) {
+      if (d != 0) continue;
+      auto [lo, hi] = sorted->LeadingRange(b->lo, b->lo_inclusive, b->hi, b->hi_inclusive);
+      begin = std::max(begin, lo);
+      end = std::min(end, hi);
+    }
+    for (size_t pos = begin; pos < end;) {
+      const size_t block = pos / views::SortedGroups::kBlockRows;
+      const size_t block_end = std::min(end, (block + 1) * views::SortedGroups::kBlockRows);
+      bool may = true;
+      check.clear();
+      for (const auto& [b, d] : bounds) {
+        const Value& mn = sorted->BlockMin(block, d);
+        const Value& mx = sorted->BlockMax(block, d);
+        may = may && !mn.is_null() && b->MayOverlap(mn, mx);
+        const bool holds = d == 0 || (!sorted->BlockHasNull(block, d) && b->Admits(mn) && b->Admits(mx));
+        if (!holds) check.push_back({b, d});
+      }
+      for (; may && pos < block_end; pos++) RETURN_IF_ERROR(base_row(sorted->group(pos)));
+      pos = block_end;
+    }
+  } else {
+    for (uint32_t g = 0; g < base_rows_; g++) RETURN_IF_ERROR(base_row(g));
+  }
+  for (uint32_t s : speed.only) {
+    (*visited)++;
+    RETURN_IF_ERROR(fn(kNone, s));
+  }
+  return Status::OK();
 }
 
 Status PinnedView::Scan(const execution::ScanRequest& request, const execution::ScanChunkFn& fn,
@@ -72,10 +141,10 @@ Status PinnedView::Scan(const execution::ScanRequest& request, const execution::
   stats->speed_generations = snap_.stats.speed_generations;
   stats->definition_version = snap_.stats.definition_version;
   stats->batch_rows = base_rows_;
-  stats->speed_rows = snap_.state.num_groups();
+  stats->speed_rows = snap_.state->num_groups();
   // Bounds name dimension columns (a measure's value is computed per row: checked by the
   // scan's filter instead).
-  std::vector<std::pair<const execution::ColumnBound*, int>> dim_bounds;
+  DimBounds dim_bounds;
   for (const auto& b : request.bounds)
     if (b.column >= 0 && static_cast<size_t>(b.column) < ncols && def_->columns[b.column].is_dimension)
       dim_bounds.push_back({&b, def_->columns[b.column].index});
@@ -90,17 +159,16 @@ Status PinnedView::Scan(const execution::ScanRequest& request, const execution::
     chunk.Clear();
     return Status::OK();
   };
-  const size_t n = num_rows();
-  for (size_t r = 0; r < n && !stop; r++) {
-    const std::vector<Value>& dims = Dims(r);
-    bool admitted = true;
-    for (const auto& [b, d] : dim_bounds) admitted = admitted && b->Admits(dims[d]);
-    if (!admitted) continue;
+  // The consumer's stop ends the walk through an error only the walk sees.
+  const Status kStop = Cancelled("view scan stopped");
+  size_t visited = 0;
+  Status st = ForEachRow(dim_bounds, &visited, [&](uint32_t base, uint32_t speed) -> Status {
+    const std::vector<Value>& dims = Dims(base, speed);
     for (size_t i = 0; i < request.columns.size(); i++) {
       size_t c = static_cast<size_t>(request.columns[i]);
       columnar::Vector& v = chunk.columns[i];
       if (c == ncols) {
-        v.AppendInt(static_cast<int64_t>(r));
+        v.AppendInt(RowRef(base, speed));
         continue;
       }
       const views::OutputColumn& oc = def_->columns[c];
@@ -110,28 +178,33 @@ Status PinnedView::Scan(const execution::ScanRequest& request, const execution::
         else if (x.type() == Type::kText) v.AppendTextRef(x.as_text());  // the snapshot outlives the query
         else v.Append(x);
       } else {
-        v.Append(MeasureValue(r, oc.index));
+        v.Append(MeasureValue(base, speed, oc.index));
       }
     }
     chunk.rows++;
     if (chunk.rows == columnar::kChunkRows) RETURN_IF_ERROR(flush());
-  }
+    return stop ? kStop : Status::OK();
+  });
+  if (!st.ok() && !stop) return st;
   if (!stop) RETURN_IF_ERROR(flush());
-  stats->other_rows += n;
+  stats->other_rows += visited;
   return Status::OK();
 }
 
 std::vector<std::vector<Value>> PinnedView::Rows() const {
   std::vector<std::vector<Value>> rows;
-  rows.reserve(num_rows());
-  for (size_t r = 0; r < num_rows(); r++) {
-    const std::vector<Value>& dims = Dims(r);
+  rows.reserve(base_rows_ + snap_.state->num_groups());
+  size_t visited = 0;
+  Status st = ForEachRow({}, &visited, [&](uint32_t base, uint32_t speed) -> Status {
+    const std::vector<Value>& dims = Dims(base, speed);
     std::vector<Value> row;
     row.reserve(def_->columns.size());
     for (const auto& oc : def_->columns)
-      row.push_back(oc.is_dimension ? dims[oc.index] : MeasureValue(r, oc.index));
+      row.push_back(oc.is_dimension ? dims[oc.index] : MeasureValue(base, speed, oc.index));
     rows.push_back(std::move(row));
-  }
+    return Status::OK();
+  });
+  (void)st;  // the callback never fails
   return rows;
 }
 

@@ -8,8 +8,14 @@
 // the PinnedView (function::MeasureStates), so that a re-aggregated sum, average or sketch is
 // exact — the same answer as one pass over the events.
 //
-// Row references: 0..base_rows-1 are the batch version's groups (with the speed group of the
-// same tuple, if any, merged in); base_rows.. are the speed groups no batch group has.
+// Row references: a row's reference names the batch group and the speed group of its tuple, each
+// as its index + 1 (0: none) — (base + 1) << 32 | (speed + 1) — so that merging a row's states
+// needs no lookup, and a scan looks up in the batch version only the speed groups its bounds
+// admit (the speed layer grows with ingest; a query reads a day of it, not all of it).
+//
+// A batch version with SortedGroups (ViewSnapshot::base_sorted) is read in dimension order: only
+// the positions its bounds on the leading dimension admit, and of those only the blocks whose
+// min/max may match every bound.
 //
 // Thread safety: a PinnedView is immutable once built; its snapshot is kept alive by it.
 #pragma once
@@ -30,7 +36,8 @@ class PinnedView : public function::MeasureStates {
 
   const views::ViewDef& def() const { return *def_; }
   const ViewSnapshot& snapshot() const { return snap_; }
-  size_t num_rows() const { return base_rows_ + speed_only_.size(); }
+  // Rows in all: one per distinct dimension tuple of both parts (looks every speed group up).
+  size_t num_rows() const;
 
   // The table as the binder sees it: the view's columns, then the hidden row reference.
   execution::TableInfo Describe(std::shared_ptr<const PinnedView> self) const;
@@ -44,14 +51,24 @@ class PinnedView : public function::MeasureStates {
   void MergeInto(int64_t row, int measure, views::AggState* into) const override;
 
  private:
-  const std::vector<Value>& Dims(size_t row) const;
-  Value MeasureValue(size_t row, int measure) const;
+  static constexpr uint32_t kNone = UINT32_MAX;
+  using DimBounds = std::vector<std::pair<const execution::ColumnBound*, int>>;  // bound, dimension
+  // The speed groups whose tuples the bounds admit: those with a batch group (base → speed)
+  // and those without.
+  struct SpeedPart {
+    absl::flat_hash_map<uint32_t, uint32_t> partner;
+    std::vector<uint32_t> only;
+  };
+  SpeedPart ResolveSpeed(const DimBounds& bounds) const;
+  const std::vector<Value>& Dims(uint32_t base, uint32_t speed) const;
+  Value MeasureValue(uint32_t base, uint32_t speed, int measure) const;
+  // Calls fn(base, speed) for every row the bounds admit (kNone: that part has no group).
+  template <typename Fn>
+  Status ForEachRow(const DimBounds& bounds, size_t* visited, Fn&& fn) const;
 
   views::ViewDefPtr def_;
   ViewSnapshot snap_;
   size_t base_rows_ = 0;
-  absl::flat_hash_map<uint32_t, uint32_t> partner_;  // base group → the speed group of its tuple
-  std::vector<uint32_t> speed_only_;                 // speed groups without a base group
 };
 
 }  // namespace laminar::serving

@@ -10,11 +10,15 @@ void SpeedView::Apply(uint64_t generation, uint64_t last_seq, const ingest::RowB
     it = generations_.emplace(generation, Generation{views::ViewState(def_), 0}).first;
   it->second.state.Apply(batch);
   if (last_seq > it->second.max_seq) it->second.max_seq = last_seq;
+  merged_.reset();
 }
 
 size_t SpeedView::Publish(uint64_t version, uint64_t horizon, std::shared_ptr<const views::ViewState> state) {
+  auto sorted = state ? std::make_shared<const views::SortedGroups>(state) : nullptr;  // outside the lock
   std::lock_guard<std::mutex> lock(mu_);
   base_ = std::move(state);
+  base_sorted_ = std::move(sorted);
+  merged_.reset();
   base_version_ = version;
   horizon_ = horizon;
   size_t dropped = 0;
@@ -30,13 +34,19 @@ size_t SpeedView::Publish(uint64_t version, uint64_t horizon, std::shared_ptr<co
 }
 
 SpeedSnapshot SpeedView::Snapshot() const {
-  SpeedSnapshot snap{nullptr, 0, 0, views::ViewState(def_), 0, 0};
+  SpeedSnapshot snap;
   std::lock_guard<std::mutex> lock(mu_);
   snap.base = base_;
+  snap.base_sorted = base_sorted_;
   snap.base_version = base_version_;
   snap.horizon = horizon_;
+  if (!merged_) {
+    auto merged = std::make_shared<views::ViewState>(def_);
+    for (const auto& [gen, g] : generations_) merged->Merge(g.state);
+    merged_ = std::move(merged);
+  }
+  snap.state = merged_;
   for (const auto& [gen, g] : generations_) {
-    snap.state.Merge(g.state);
     snap.max_seq = std::max(snap.max_seq, g.max_seq);
     snap.generations++;
   }

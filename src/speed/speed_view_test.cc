@@ -32,8 +32,8 @@ ingest::RowBatch Batch(std::initializer_list<int64_t> ks) {
 }
 
 int64_t Count(const SpeedSnapshot& s) {
-  if (s.state.num_groups() == 0) return 0;
-  return s.state.groups()[0].aggs[0].count;
+  if (s.state->num_groups() == 0) return 0;
+  return s.state->groups()[0].aggs[0].count;
 }
 
 TEST(SpeedView, KeepsStatePerGeneration) {

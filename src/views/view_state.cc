@@ -69,8 +69,13 @@ Group& ViewState::GroupFor(const std::vector<Value>& dims) {
     g.dims = dims;
     g.aggs.resize(def_->measures.size());
     groups_.push_back(std::move(g));
+    Added(it->second);
   }
   return groups_[it->second];
+}
+
+void ViewState::Added(uint32_t group) {
+  if (!groups_[group].dims.empty()) by_leading_[groups_[group].dims[0]].push_back(group);
 }
 
 const Group* ViewState::Find(const std::vector<Value>& dims, std::string* scratch) const {
@@ -132,6 +137,7 @@ size_t ViewState::Apply(const ingest::RowBatch& batch) {
       for (const columnar::Vector* v : dims) ng.dims.push_back(v->Get(r));
       ng.aggs.resize(def.measures.size());
       groups_.push_back(std::move(ng));
+      Added(it->second);
     }
     Group& g = groups_[it->second];
     for (size_t m = 0; m < def.measures.size(); m++) {
@@ -191,8 +197,9 @@ void ViewState::Merge(const ViewState& other) {
 }
 
 size_t ViewState::ApproxBytes() const {
+  if (!def_ || groups_.empty()) return 0;
   size_t per_group = sizeof(Group) + def_->dims.size() * (sizeof(Value) + 16) +
-                     def_->measures.size() * (sizeof(AggState) + 16) + 48;
+                     def_->measures.size() * (sizeof(AggState) + 16) + 48 + sizeof(uint32_t);
   size_t sketches = 0;
   for (const MeasureDef& m : def_->measures) {
     if (m.kind != AggKind::kApproxCountDistinct && m.kind != AggKind::kApproxPercentile) continue;

@@ -9,12 +9,14 @@
 // Merge() combines two states of the same definition group by group (exact; see aggregate.h).
 //
 // Thread safety: none; callers synchronise (speed/ holds a mutex per view).
-// Memory: one Group per distinct dimension tuple; ApproxBytes() estimates it.
+// Memory: one Group per distinct dimension tuple, and its number in an ordered index by the
+// leading dimension; ApproxBytes() estimates it.
 #pragma once
 
 #include <absl/container/flat_hash_map.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -65,12 +67,33 @@ class ViewState {
   // Equal groups (as sets) with equal states; for verification and tests.
   bool SameAs(const ViewState& other) const;
 
+  // Calls fn(group number) for each group whose leading dimension v has lo < v (lo ≤ v when
+  // lo_inclusive) and v < hi (v ≤ hi), in the order of v; a null lo or hi is no bound, NULL
+  // values are never in range. A query over a time range of a view reads only those groups of
+  // its speed state. REQUIRES: the view has a dimension.
+  template <typename Fn>
+  void ForEachInLeadingRange(const Value& lo, bool lo_inclusive, const Value& hi, bool hi_inclusive, Fn&& fn) const {
+    auto it = lo.is_null() ? by_leading_.begin() : lo_inclusive ? by_leading_.lower_bound(lo) : by_leading_.upper_bound(lo);
+    for (; it != by_leading_.end() && !it->first.is_null(); ++it) {
+      if (!hi.is_null()) {
+        int c = Value::Compare(it->first, hi);
+        if (c > 0 || (c == 0 && !hi_inclusive)) break;
+      }
+      for (uint32_t g : it->second) fn(g);
+    }
+  }
+
  private:
+  struct ValueLess {
+    bool operator()(const Value& a, const Value& b) const { return Value::Compare(a, b) < 0; }
+  };
   static void EncodeKey(const std::vector<Value>& dims, std::string* key);
+  void Added(uint32_t group);  // a new group: indexed by its leading dimension
 
   ViewDefPtr def_;
   absl::flat_hash_map<std::string, uint32_t> index_;
   std::vector<Group> groups_;
+  std::map<Value, std::vector<uint32_t>, ValueLess> by_leading_;  // views with dimensions
   std::string key_buf_;
 };
 
