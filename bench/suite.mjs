@@ -79,7 +79,7 @@ async function main() {
   ctx.DuckDBInstance = ctx.duckdb.DuckDBInstance;
   const havePostgres = existsSync('/usr/lib/postgresql/15/bin/initdb');
   if (!havePostgres) console.log('bench: PostgreSQL 15 is not installed (bench/run installs it): its figures are left out');
-  ctx.postgres = havePostgres && ONLY.some((w) => ['W2', 'W5'].includes(w)) ? await startPostgres(dir) : null;
+  ctx.postgres = havePostgres && ONLY.some((w) => ['W2', 'W5'].includes(w)) ? await startPostgres() : null;
   try {
     const order = [
       ['W1', './workloads/ingest.mjs', 'bulk'], ['W2', './workloads/ingest.mjs', 'streaming'],

@@ -31,7 +31,7 @@ export function lakeSize(dataDir, stream) {
 const mib = (b) => `${(b / 1048576).toFixed(1)} MiB`;
 
 // Ensures the main server holds the data set (W1 does it when it runs).
-async function loaded(ctx) {
+export async function loaded(ctx) {
   const s = await mainServer(ctx);
   const n = Number((await s.post('/v1/query', { sql: 'SELECT count(*) FROM pageviews' })).rows[0][0]);
   if (n === 0) {
@@ -54,6 +54,7 @@ export async function batch(ctx) {
     wallMs.push(performance.now() - t);
     lamMs.push(Math.max(...j.views.filter((v) => v.view.startsWith('pageviews_')).map((v) => v.build_ms)));
     viewRows = Object.fromEntries(j.views.map((v) => [v.view, v.rows]));
+    ctx.batched = true;
     for (const [from, times] of [[`read_parquet('${pq}')`, pqMs], [`read_parquet('${path.join(s.data, 'lake', 'pageviews', '*', '*', '*.parquet')}')`, lakeMs]]) {
       let sum = 0;
       for (const [name, sql] of peerAggregates(from)) {

@@ -2,17 +2,22 @@
 // the postgres user, fsync and synchronous_commit on as shipped), and the DuckDB SQL that loads
 // and aggregates the same pageviews.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort } from '../lib.mjs';
 
 const PGBIN = '/usr/lib/postgresql/15/bin';
 
-// Starts a throw-away cluster under <dir>/pg; resolves {port, connect(), query(sql), stop()}.
-export async function startPostgres(dir) {
-  const data = path.join(dir, 'pg');
-  mkdirSync(data, { recursive: true });
+// Starts a throw-away cluster in a directory of its own under the system's temporary directory
+// (readable by the postgres user, whatever the suite's own directory allows); resolves {port,
+// connect(), query(sql), exchangeDir (files the server may read with COPY FROM), stop()}.
+export async function startPostgres() {
+  const top = mkdtempSync(path.join(os.tmpdir(), 'laminar-bench-pg-'));
+  chmodSync(top, 0o755);
+  const data = path.join(top, 'data');
+  mkdirSync(data);
   const asPostgres = process.getuid() === 0;
   const run = (argv) => {
     const r = asPostgres ? spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', argv.map((a) => `'${a}'`).join(' ')], { encoding: 'utf8' })
@@ -21,7 +26,6 @@ export async function startPostgres(dir) {
   };
   if (asPostgres) {
     const { uid, gid } = statSync('/var/lib/postgresql');
-    chownSync(dir, uid, gid);
     chownSync(data, uid, gid);
   }
   const port = await freePort();
@@ -35,10 +39,14 @@ export async function startPostgres(dir) {
   };
   const admin = await connect();
   return {
-    port, connect,
+    port, connect, exchangeDir: top,
     query: (sql) => admin.query(sql),
     pid: () => Number(execFileSync('head', ['-1', path.join(data, 'postmaster.pid')]).toString()),
-    stop: async () => { await admin.end().catch(() => {}); run([`${PGBIN}/pg_ctl`, '-D', data, '-m', 'fast', '-w', 'stop']); },
+    stop: async () => {
+      await admin.end().catch(() => {});
+      run([`${PGBIN}/pg_ctl`, '-D', data, '-m', 'fast', '-w', 'stop']);
+      rmSync(top, { recursive: true, force: true });
+    },
   };
 }
 

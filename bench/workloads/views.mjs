@@ -6,7 +6,8 @@
 // an index on the time column). Each query form's answers are compared before the load.
 import { median, pct, postLoad } from '../lib.mjs';
 import { peerAggregates } from './peers.mjs';
-import { duckWithData, mainServer } from './ingest.mjs';
+import { duckWithData } from './ingest.mjs';
+import { loaded } from './batch.mjs';
 
 const DAY = 86400000;
 const iso = (ms) => new Date(ms).toISOString().replace('T', ' ').replace('.000Z', '+00');
@@ -50,7 +51,9 @@ async function closedLoop(list, clients, seconds, fn) {
 const fmt = (r) => `${Math.round(r.qps).toLocaleString('en-US')} q/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`;
 
 export async function views(ctx) {
-  const s = await mainServer(ctx);
+  const s = await loaded(ctx);
+  if (!ctx.batched) await s.post('/v1/batch/run', { full: true });
+  ctx.batched = true;
   const duck = await duckWithData(ctx);
   for (const [name, sql] of peerAggregates('pageviews')) await duck.run(`CREATE OR REPLACE TABLE pageviews_${name} AS ${sql}`);
   const list = queries(ctx);
@@ -63,7 +66,7 @@ export async function views(ctx) {
   const pg = ctx.postgres;
   if (pg) {
     for (const [name] of peerAggregates('pageviews')) {
-      const csv = `${ctx.dir}/duck/${name}.csv`;
+      const csv = `${pg.exchangeDir}/${name}.csv`;
       await duck.run(`COPY pageviews_${name} TO '${csv}' (HEADER)`);
       const cols = (await duck.runAndReadAll(`DESCRIBE pageviews_${name}`)).getRows()
         .map(([c, t]) => `${c} ${/TIME ZONE|TIMESTAMP/.test(t) ? 'timestamptz' : /INT/.test(t) ? 'numeric' : /DOUBLE/.test(t) ? 'double precision' : 'text'}`);
@@ -84,17 +87,19 @@ export async function views(ctx) {
   // Background ingest: 100-event requests from 2 connections, for the whole phase.
   const phases = 4;
   const background = postLoad({ port: s.port, p: '/v1/streams/pageviews/events', bodies: ctx.bodies(100).slice(0, 20000), workers: 1, clients: 2, seconds: phases * ctx.seconds + 2 });
-  const http = await import('../lib.mjs').then((m) => m.httpClient(s.port, 16));
   const res = {};
-  res.http = await closedLoop(list, 16, ctx.seconds, async (q) => {
-    const r = await http.post('/v1/query', JSON.stringify({ sql: q }));
-    if (r.status !== 200) throw new Error(`W5 query: ${r.status} ${r.text}`);
-  });
+  {
+    // HTTP from 2 worker threads (8 connections each), as W2's load: one Node thread alone
+    // would be the bottleneck.
+    const r = await postLoad({ port: s.port, p: '/v1/query', type: 'application/json', workers: 2, clients: 8, seconds: ctx.seconds,
+      bodies: list.map((q) => ({ body: Buffer.from(JSON.stringify({ sql: q })) })) });
+    if (r.errors) throw new Error(`W5 query: ${r.errors} failed: ${r.firstError}`);
+    res.http = { qps: r.latencies.length / r.secs, p50: median(r.latencies), p99: pct(r.latencies, 0.99), n: r.latencies.length };
+  }
   res.pgwire = await closedLoop(list, 16, ctx.seconds, (q, c) => lamPg[c].query(q));
   res.duck = await closedLoop(list, 16, ctx.seconds, (q, c) => duckCons[c].runAndReadAll(q));
   res.postgres = pg ? await closedLoop(list, 16, ctx.seconds, (q, c) => peerPg[c].query(q)) : null;
   const bg = await background;
-  http.close();
   await Promise.all([...lamPg, ...peerPg].map((c) => c.end()));
   const bgEvents = bg.latencies.length * 100;
   ctx.note(`background ingest during the phases: ${Math.round(bgEvents / bg.secs).toLocaleString('en-US')} events/s (${bg.errors} errors)`);
