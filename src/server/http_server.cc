@@ -341,6 +341,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadBody() {
     SetTimeout(RequestTimeout());
+    // Beast reads at most the buffer's free capacity (512 bytes at least): without room, a
+    // large body arrives 512 bytes per read, each a trip through the reactor and the strand.
+    buffer_.reserve(kBodyReadBytes);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, size_t) {
                        if (ec) {
@@ -572,6 +575,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string reject_reason_;  // a rejecting session's 503 message (else: the connection limit)
  private:
   Phase phase_ = Phase::kIdle;
+  static constexpr size_t kBodyReadBytes = 64 * 1024;  // beast's largest single read
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> continue_;
