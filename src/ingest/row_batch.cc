@@ -201,6 +201,35 @@ void RowBatch::AppendBatch(const RowBatch& other) {
   num_rows_ += other.num_rows_;
 }
 
+void RowBatch::AppendRows(const RowBatch& other, const std::vector<uint32_t>& rows) {
+  if (columns_.empty() && num_rows_ == 0) {
+    columns_.resize(other.columns_.size());
+    for (size_t i = 0; i < columns_.size(); i++) columns_[i].type = other.columns_[i].type;
+  }
+  assert(other.columns_.size() == columns_.size());
+  for (size_t i = 0; i < columns_.size(); i++) {
+    Column& dst = columns_[i];
+    const Column& src = other.columns_[i];
+    assert(dst.type == src.type);
+    dst.valid.reserve(dst.valid.size() + rows.size());
+    for (uint32_t r : rows) dst.valid.push_back(src.valid[r]);
+    if (IsIntType(dst.type)) {
+      dst.ints.reserve(dst.ints.size() + rows.size());
+      for (uint32_t r : rows) dst.ints.push_back(src.ints[r]);
+    } else if (dst.type == Type::kDouble) {
+      dst.doubles.reserve(dst.doubles.size() + rows.size());
+      for (uint32_t r : rows) dst.doubles.push_back(src.doubles[r]);
+    } else {
+      dst.text_offsets.reserve(dst.text_offsets.size() + rows.size());
+      for (uint32_t r : rows) {
+        dst.text_data.append(src.text(r));
+        dst.text_offsets.push_back(static_cast<uint32_t>(dst.text_data.size()));
+      }
+    }
+  }
+  num_rows_ += rows.size();
+}
+
 std::string RowBatch::Encode() const {
   const size_t rows = num_rows_;
   size_t size = 1 + 4 + 4;

@@ -60,6 +60,9 @@ class RowBatch {
   std::vector<Value> GetRow(size_t row) const;
   // Appends every row of `other`. REQUIRES: same column types.
   void AppendBatch(const RowBatch& other);
+  // Appends the rows of `other` numbered in `rows`, in that order, a column at a time.
+  // REQUIRES: same column types; every number < other.num_rows().
+  void AppendRows(const RowBatch& other, const std::vector<uint32_t>& rows);
 
   // Binary encoding used as the log record payload. Little-endian, versioned:
   // [u8 version=1][u32 columns][u32 rows] then per column [u8 type][valid bytes][values]
