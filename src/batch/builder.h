@@ -8,7 +8,8 @@
 //
 // A full build is also the from-scratch computation `laminar verify` compares against.
 //
-// Thread safety: pure functions over their inputs (they read lake files).
+// Thread safety: pure functions over their inputs (they read lake files). BuildAll reads and
+// aggregates the files on up to one thread per core, each into partial states merged at the end.
 #pragma once
 
 #include <optional>
