@@ -1,6 +1,11 @@
 #include "common/crc32c.h"
 
 #include <array>
+#include <cstring>
+
+#if defined(__x86_64__)
+#include <nmmintrin.h>
+#endif
 
 namespace laminar::crc32c {
 namespace {
@@ -21,9 +26,7 @@ constexpr Table MakeTables() {
 
 constexpr Table kTables = MakeTables();
 
-}  // namespace
-
-uint32_t Extend(uint32_t init, const void* data, size_t n) {
+uint32_t ExtendPortable(uint32_t init, const void* data, size_t n) {
   const uint8_t* p = static_cast<const uint8_t*>(data);
   uint32_t c = ~init;
   while (n >= 8) {  // slicing-by-8
@@ -37,5 +40,42 @@ uint32_t Extend(uint32_t init, const void* data, size_t n) {
   while (n--) c = kTables[0][(c ^ *p++) & 0xff] ^ (c >> 8);
   return ~c;
 }
+
+#if defined(__x86_64__)
+// The SSE 4.2 crc32 instruction computes exactly this polynomial (Castagnoli), 8 bytes a step.
+__attribute__((target("sse4.2"))) uint32_t ExtendHardware(uint32_t init, const void* data, size_t n) {
+  const uint8_t* p = static_cast<const uint8_t*>(data);
+  uint64_t c = ~init;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    c = _mm_crc32_u64(c, w);
+  }
+  uint32_t c32 = static_cast<uint32_t>(c);
+  for (; n > 0; p++, n--) c32 = _mm_crc32_u8(c32, *p);
+  return ~c32;
+}
+#endif
+
+using ExtendFn = uint32_t (*)(uint32_t, const void*, size_t);
+
+ExtendFn Choose() {
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("sse4.2")) return ExtendHardware;
+#endif
+  return ExtendPortable;
+}
+
+const ExtendFn kExtend = Choose();
+
+}  // namespace
+
+uint32_t Extend(uint32_t init, const void* data, size_t n) { return kExtend(init, data, n); }
+
+namespace internal {
+uint32_t ExtendPortable(uint32_t init, const void* data, size_t n) {
+  return laminar::crc32c::ExtendPortable(init, data, n);
+}
+}  // namespace internal
 
 }  // namespace laminar::crc32c

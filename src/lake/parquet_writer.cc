@@ -446,7 +446,7 @@ Status ParquetWriter::WriteColumnChunk(size_t col, pq::ColumnChunk* chunk) {
     for (size_t r = 0; r < n && use_dict; r++) {
       if (!c.valid[r]) continue;
       std::string_view s = c.text(r);
-      auto [it, inserted] = ids.emplace(s, dict_count);
+      auto [it, inserted] = ids.try_emplace(s, dict_count);  // no node made for a value already there
       if (inserted) {
         dict_count++;
         dict_bytes += 4 + static_cast<int64_t>(s.size());
