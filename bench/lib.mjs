@@ -47,13 +47,26 @@ export async function startServer({ bin, dir, name, config = '', pg = false, dat
     await sleep(i < 100 ? 5 : 50);
   }
   const startMs = performance.now() - t0;
-  const post = async (p, body, type = 'application/json') => {
-    const r = await fetch(url + p, { method: 'POST', body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body), headers: { 'content-type': type } });
-    const text = await r.text();
-    if (!r.ok) throw new Error(`${p}: ${r.status} ${text}`);
-    return JSON.parse(text);
-  };
-  const get = async (p) => JSON.parse(await (await fetch(url + p)).text());
+  // Control calls on a connection of their own each: a keep-alive connection left idle between
+  // workloads is closed by the server's idle timeout, and a client may race it.
+  const once = (method, p, body, type) => new Promise((res, rej) => {
+    const data = body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+    const req = http.request({ host: '127.0.0.1', port, path: p, method, agent: false,
+      headers: data === undefined ? {} : { 'content-type': type, 'content-length': Buffer.byteLength(data) } }, (r) => {
+      const parts = [];
+      r.on('data', (d) => parts.push(d));
+      r.on('end', () => {
+        const text = Buffer.concat(parts).toString();
+        if (r.statusCode >= 300) rej(new Error(`${p}: ${r.statusCode} ${text}`));
+        else res(JSON.parse(text));
+      });
+      r.on('error', rej);
+    });
+    req.on('error', rej);
+    req.end(data);
+  });
+  const post = (p, body, type = 'application/json') => once('POST', p, body, type);
+  const get = (p) => once('GET', p);
   const exited = new Promise((r) => proc.on('exit', r));
   const signal = async (sig) => { if (proc.exitCode === null && proc.signalCode === null) proc.kill(sig); await exited; };
   return { port, pgPort, url, data, proc, startMs, post, get, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };

@@ -94,7 +94,7 @@ async function main() {
       await (await import(mod))[fn](ctx);
       console.log(`  (${((performance.now() - t) / 1000).toFixed(0)} s)`);
     }
-    if (ctx.only('W9')) (await import('./workloads/memory.mjs')).memory(ctx);
+    if (ctx.only('W9')) await (await import('./workloads/memory.mjs')).memory(ctx);
   } finally {
     for (const s of ctx.servers ?? []) await s.stop().catch(() => {});
     await ctx.postgres?.stop();
@@ -107,10 +107,12 @@ async function main() {
   console.log(`written to ${file}`);
 }
 
+// LAMINAR_BENCH_KEEP=1 keeps the data directory (servers' logs and data) after a failure.
 main().then(() => rmSync(dir, { recursive: true, force: true }), async (e) => {
   console.error(e);
   for (const s of ctx.servers ?? []) await s.kill().catch(() => {});
-  await ctx.postgres?.stop().catch(() => {});
-  rmSync(dir, { recursive: true, force: true });
+  try { await ctx.postgres?.stop(); } catch {}  // stopped already by main's finally
+  if (process.env.LAMINAR_BENCH_KEEP) console.error(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
   process.exit(1);
 });

@@ -113,6 +113,7 @@ export async function streaming(ctx) {
 
 // DuckDB's appender on a table of its own database file, flushed every 100 rows.
 async function duckAppender(ctx, rows) {
+  mkdirSync(path.join(ctx.dir, 'duck'), { recursive: true });
   const db = await ctx.DuckDBInstance.create(path.join(ctx.dir, 'duck', 'appender.duckdb'));
   const con = await db.connect();
   await con.run(`CREATE TABLE pv (ts TIMESTAMPTZ, user_id VARCHAR, session_id VARCHAR, url VARCHAR, referrer VARCHAR,
