@@ -177,13 +177,17 @@ std::vector<Value> RowBatch::GetRow(size_t row) const {
   return out;
 }
 
-void RowBatch::AppendBatch(const RowBatch& other) {
+void RowBatch::TakeShapeOf(const RowBatch& other) {
   if (columns_.empty() && num_rows_ == 0) {
     // A default-constructed batch takes the other's shape.
     columns_.resize(other.columns_.size());
     for (size_t i = 0; i < columns_.size(); i++) columns_[i].type = other.columns_[i].type;
   }
   assert(other.columns_.size() == columns_.size());
+}
+
+void RowBatch::AppendBatch(const RowBatch& other) {
+  TakeShapeOf(other);
   for (size_t i = 0; i < columns_.size(); i++) {
     Column& dst = columns_[i];
     const Column& src = other.columns_[i];
@@ -202,11 +206,7 @@ void RowBatch::AppendBatch(const RowBatch& other) {
 }
 
 void RowBatch::AppendRows(const RowBatch& other, const std::vector<uint32_t>& rows) {
-  if (columns_.empty() && num_rows_ == 0) {
-    columns_.resize(other.columns_.size());
-    for (size_t i = 0; i < columns_.size(); i++) columns_[i].type = other.columns_[i].type;
-  }
-  assert(other.columns_.size() == columns_.size());
+  TakeShapeOf(other);
   for (size_t i = 0; i < columns_.size(); i++) {
     Column& dst = columns_[i];
     const Column& src = other.columns_[i];

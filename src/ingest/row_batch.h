@@ -73,6 +73,9 @@ class RowBatch {
   static Result<RowBatch> Decode(std::string_view data, const StreamSchema& schema);
 
  private:
+  // A default-constructed batch takes `other`'s columns (types); REQUIRES otherwise the same.
+  void TakeShapeOf(const RowBatch& other);
+
   std::vector<Column> columns_;
   size_t num_rows_ = 0;
 };

@@ -24,6 +24,8 @@
 #include <vector>
 
 #include "common/time_util.h"
+#include "common/bench_dir.h"
+#include "ingest/bench_pageviews.h"
 #include "ingest/row_batch.h"
 #include "ingest/schema.h"
 #include "lake/parquet_reader.h"
@@ -35,97 +37,7 @@ namespace {
 using ingest::RowBatch;
 using ingest::StreamSchema;
 
-enum PageviewColumn {
-  kTs, kUserId, kSessionId, kUrl, kReferrer, kCountry, kDevice, kBrowser, kStatus, kLatency, kBytes
-};
-
-// kPageviewsDdl of app/gen.h.
-StreamSchema PageviewsSchema() {
-  StreamSchema s;
-  s.name = "pageviews";
-  s.columns = {{"ts", Type::kTimestamp, true},  {"user_id", Type::kText},  {"session_id", Type::kText},
-               {"url", Type::kText},            {"referrer", Type::kText}, {"country", Type::kText},
-               {"device", Type::kText},         {"browser", Type::kText},  {"status", Type::kInt64},
-               {"latency_ms", Type::kDouble},   {"bytes", Type::kInt64}};
-  s.event_time_index = 0;
-  return s;
-}
-
-const char* const kUrls[] = {
-    "/", "/products", "/search", "/cart", "/products/1001", "/products/1002", "/products/1003",
-    "/products/1004", "/products/1005", "/products/1006", "/products/1007", "/products/1008", "/checkout",
-    "/login", "/signup", "/account", "/account/orders", "/blog", "/blog/lambda-architecture",
-    "/blog/streaming-101", "/blog/parquet-tips", "/about", "/contact", "/help", "/help/shipping",
-    "/help/returns", "/pricing", "/careers", "/api/recommendations", "/api/cart", "/api/search", "/deals",
-    "/deals/weekly", "/gift-cards", "/stores", "/stores/berlin", "/stores/new-york", "/privacy", "/terms",
-    "/sitemap.xml"};
-const char* const kCountries[] = {"US", "IN", "DE", "GB", "BR", "FR", "JP", "CA",
-                                  "NL", "ES", "IT", "AU", "MX", "PL", "SE"};
-const char* const kDevices[] = {"desktop", "mobile", "tablet"};
-const char* const kBrowsers[] = {"Chrome", "Safari", "Edge", "Firefox", "Samsung Internet"};
-const char* const kReferrers[] = {"https://www.google.com/", "https://shop.example.com/", "https://www.bing.com/",
-                                  "https://t.co/", "https://news.ycombinator.com/"};
-constexpr int64_t kStart = 1'704'708'000 * kMicrosPerSecond;  // 2024-01-08T10:00:00Z
-
-std::discrete_distribution<int> Zipf(int n, double s) {
-  std::vector<double> w(n);
-  for (int k = 1; k <= n; k++) w[k - 1] = 1.0 / std::pow(k, s);
-  return std::discrete_distribution<int>(w.begin(), w.end());
-}
-
-// `n` pageview rows from kStart, 2,000 events per second of event time.
-RowBatch Pageviews(size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::exponential_distribution<double> gap(2000 / 1e6);
-  std::uniform_real_distribution<double> unit(0, 1);
-  std::discrete_distribution<int> user = Zipf(10'000, 1.05), url = Zipf(40, 1.0);
-  std::discrete_distribution<int> country{30, 10, 7, 7, 6, 5, 5, 4, 3, 3, 3, 3, 3, 2, 2};
-  std::lognormal_distribution<double> latency(std::log(60.0), 0.6), bytes(std::log(18000.0), 0.9);
-  RowBatch b(PageviewsSchema());
-  double clock = kStart;
-  for (size_t i = 0; i < n; i++) {
-    clock += gap(rng);
-    int64_t ts = static_cast<int64_t>(clock) / 1000 * 1000;  // milliseconds, as gen writes them
-    if (unit(rng) < 0.02) ts -= static_cast<int64_t>(unit(rng) * 300e6) / 1000 * 1000;
-    int u = user(rng);
-    int status = unit(rng) < 0.9 ? 200 : (rng() % 2 ? 304 : 404);
-    b.column(kTs).AppendInt(ts);
-    b.column(kUserId).AppendText(fmt::format("u{:05d}", u));
-    b.column(kSessionId).AppendText(fmt::format(
-        "{:016x}", (u * 0x9e3779b97f4a7c15ULL) ^ static_cast<uint64_t>(ts / (30 * kMicrosPerMinute))));
-    b.column(kUrl).AppendText(kUrls[url(rng)]);
-    if (unit(rng) < 0.35) b.column(kReferrer).AppendNull();
-    else b.column(kReferrer).AppendText(kReferrers[rng() % 5]);
-    b.column(kCountry).AppendText(kCountries[country(rng)]);
-    b.column(kDevice).AppendText(kDevices[u % 3]);
-    b.column(kBrowser).AppendText(kBrowsers[rng() % 5]);
-    b.column(kStatus).AppendInt(status);
-    b.column(kLatency).AppendDouble(std::round(latency(rng) * 10) / 10);
-    b.column(kBytes).AppendInt(status == 304 ? 0 : static_cast<int64_t>(bytes(rng)));
-    b.FinishRow();
-  }
-  return b;
-}
-
-// A fresh directory for one benchmark's files, removed by the destructor.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("LAMINAR_BENCH_DIR");
-    std::string tmpl = fmt::format("{}/laminar_parquet_benchmark_XXXXXX",
-                                   base ? base : (std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : "/tmp"));
-    if (mkdtemp(tmpl.data()) == nullptr) {
-      std::perror(("parquet_benchmark: mkdtemp " + tmpl).c_str());
-      std::abort();
-    }
-    path_ = tmpl;
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using namespace ingest::bench;  // NOLINT: the pageview columns and rows
 
 // Writes `rows` as the file `path`; returns the file's size (0 after an error, in `state`).
 int64_t WriteFile(benchmark::State& state, const std::string& path, const RowBatch& rows) {
@@ -152,7 +64,7 @@ void SetCounters(benchmark::State& state, const RowBatch& rows, int64_t file_byt
 // state.range(0) rows → one file (one row group up to ~1M rows: 128 MiB raw per row group).
 void BM_ParquetWrite(benchmark::State& state) {
   const RowBatch rows = Pageviews(static_cast<size_t>(state.range(0)), 1);
-  TempDir dir;
+  BenchDir dir("parquet_benchmark");
   const std::string path = dir.path() + "/f.parquet";
   int64_t file_bytes = 0;
   for (auto _ : state) file_bytes = WriteFile(state, path, rows);
@@ -176,7 +88,7 @@ Result<RowBatch> ReadFile(const std::string& path, const StreamSchema& schema) {
 // those two columns' raw size).
 void BM_ParquetRead(benchmark::State& state) {
   const RowBatch rows = Pageviews(static_cast<size_t>(state.range(0)), 1);
-  TempDir dir;
+  BenchDir dir("parquet_benchmark");
   const std::string path = dir.path() + "/f.parquet";
   const int64_t file_bytes = WriteFile(state, path, rows);
   StreamSchema read_schema = PageviewsSchema();

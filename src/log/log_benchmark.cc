@@ -21,30 +21,11 @@
 #include <random>
 #include <string>
 
+#include "common/bench_dir.h"
 #include "log/wal.h"
 
 namespace laminar::wal {
 namespace {
-
-// A fresh directory for one benchmark's log, removed by the destructor.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("LAMINAR_BENCH_DIR");
-    std::string tmpl = fmt::format("{}/laminar_log_benchmark_XXXXXX",
-                                   base ? base : (std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : "/tmp"));
-    if (mkdtemp(tmpl.data()) == nullptr) {
-      std::perror(("log_benchmark: mkdtemp " + tmpl).c_str());
-      std::abort();
-    }
-    path_ = tmpl;
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 std::unique_ptr<Log> MustOpen(const std::string& dir, bool sync) {
   Options options;
@@ -83,7 +64,7 @@ void AppendOne(benchmark::State& state, Log& log, const std::string& payload, ui
 // Args: payload bytes, sync (0/1). One thread.
 void BM_LogAppend(benchmark::State& state) {
   const std::string payload = Payload(static_cast<size_t>(state.range(0)));
-  TempDir dir;
+  BenchDir dir("log_benchmark");
   std::unique_ptr<Log> log = MustOpen(dir.path(), state.range(1) != 0);
   uint64_t segment = 0;
   for (auto _ : state) AppendOne(state, *log, payload, &segment);
@@ -99,13 +80,13 @@ BENCHMARK(BM_LogAppend)
 
 // Several threads append 4 KiB records to one log with sync: group commit. Items are records of
 // all threads per second of wall time.
-std::unique_ptr<TempDir> shared_dir;
+std::unique_ptr<BenchDir> shared_dir;
 std::unique_ptr<Log> shared_log;
 
 void BM_LogAppendConcurrent(benchmark::State& state) {
   const std::string payload = Payload(4096);
   if (state.thread_index() == 0) {  // before the start barrier: every thread waits for it
-    shared_dir = std::make_unique<TempDir>();
+    shared_dir = std::make_unique<BenchDir>("log_benchmark");
     shared_log = MustOpen(shared_dir->path(), true);
   }
   uint64_t segment = 0;
