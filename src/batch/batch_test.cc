@@ -156,7 +156,7 @@ TEST_F(BatchTest, AnotherDefinitionOrARetentionDropForcesAFullBuild) {
   EXPECT_TRUE(CanExtend(**v1, *def_, m));
   EXPECT_FALSE(CanExtend(**v1, *MakeDef("SELECT ... v2", 2), m));
   // Retention drops every partition before hour 2: the lake changed under the version.
-  auto dropped = lake_->DropPartitionsBefore("ev", *ParseTimestamp("2026-01-01T02:00:00Z"));
+  auto dropped = lake_->DropPartitionsBefore(schema_, *ParseTimestamp("2026-01-01T02:00:00Z"));
   ASSERT_TRUE(dropped.ok()) << dropped.status().ToString();
   EXPECT_GT(*dropped, 0u);
   m = Manifest();

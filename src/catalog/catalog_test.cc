@@ -129,6 +129,23 @@ TEST_F(CatalogTest, EventTimeOption) {
                        "unrecognized parameter \"fillfactor\""));
 }
 
+TEST_F(CatalogTest, PartitionOption) {
+  MustExec("CREATE TABLE h (ts timestamptz NOT NULL, event_month text)");
+  EXPECT_EQ(TimeUnit::kHour, Stream("h")->partition);
+  MustExec("CREATE TABLE d (ts timestamptz NOT NULL) WITH (partition = 'day')");
+  EXPECT_EQ(TimeUnit::kDay, Stream("d")->partition);
+  MustExec("CREATE TABLE m (ts timestamptz NOT NULL, x bigint) WITH (partition = Month, event_time = ts)");
+  EXPECT_EQ(TimeUnit::kMonth, Stream("m")->partition);
+  EXPECT_TRUE(Contains(Error("CREATE TABLE w (ts timestamptz NOT NULL) WITH (partition = 'week')"),
+                       "unknown lake partition \"week\""));
+  EXPECT_TRUE(Contains(Error("CREATE TABLE w (ts timestamptz NOT NULL, event_month text) WITH (partition = 'month')"),
+                       "\"event_month\" is reserved"));
+  EXPECT_TRUE(Contains(Error("CREATE TABLE w (ts timestamptz NOT NULL) WITH (partition = 'day', partition = 'hour')"),
+                       "specified more than once"));
+  EXPECT_TRUE(Contains(Error("CREATE TABLE w (k text) WITH (kind = 'dimension', partition = 'day')"),
+                       "only streams have partitions"));
+}
+
 TEST_F(CatalogTest, StreamErrors) {
   MustExec(kPageviews);
   EXPECT_EQ("AlreadyExists: relation \"pageviews\" already exists", Exec(kPageviews));

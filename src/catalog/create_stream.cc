@@ -33,7 +33,8 @@ Result<Type> ColumnType(const std::string& column, const sql::ast::TypeName& typ
   return *t;
 }
 
-// WITH (event_time = 'col') or WITH (event_time = col); also WITH (kind = 'dimension').
+// WITH (event_time = 'col') or WITH (event_time = col); also WITH (kind = 'dimension') and
+// WITH (partition = 'hour' | 'day' | 'month').
 Result<std::string> OptionText(const sql::ast::DdlOption& o) {
   using Arg = sql::ast::DdlOption::Arg;
   if ((o.arg == Arg::kString || o.arg == Arg::kWord) && !o.value->empty()) return *o.value;
@@ -88,19 +89,24 @@ Result<std::string> DropObjectName(const std::vector<std::string>& names) {
 
 Result<TableDef> BuildTable(const sql::ast::CreateTable& cs) {
   // WITH options first: the kind decides the rules for the rest.
-  std::string event_time, kind = "stream";
-  bool event_time_given = false, kind_given = false;
+  std::string event_time, kind = "stream", partition = "hour";
+  bool event_time_given = false, kind_given = false, partition_given = false;
   for (const auto& opt : cs.options) {
     const std::string& name = opt.name;
-    if (!opt.name_space.empty() || (name != "event_time" && name != "kind"))
+    if (!opt.name_space.empty() || (name != "event_time" && name != "kind" && name != "partition"))
       return InvalidArgument(ErrorCode::kInvalidParameterValue,
-          "unrecognized parameter \"{}\" (CREATE TABLE knows WITH (event_time = 'col') and WITH (kind = "
-          "'stream' | 'dimension'))",
+          "unrecognized parameter \"{}\" (CREATE TABLE knows WITH (event_time = 'col'), WITH (kind = "
+          "'stream' | 'dimension') and WITH (partition = 'hour' | 'day' | 'month'))",
           !opt.name_space.empty() ? opt.name_space + "." + name : name);
-    bool& given = name == "kind" ? kind_given : event_time_given;
+    bool& given = name == "kind" ? kind_given : name == "partition" ? partition_given : event_time_given;
     if (given) return InvalidArgument("parameter \"{}\" specified more than once", name);
     given = true;
-    if (name == "kind") {
+    if (name == "partition") {
+      auto p = OptionText(opt);
+      if (!p.ok()) return InvalidArgument("option partition needs a value: WITH (partition = 'hour' | 'day' | 'month')");
+      partition = *p;
+      for (char& c : partition) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (name == "kind") {
       auto k = OptionText(opt);
       if (!k.ok()) return InvalidArgument("option kind needs a value: WITH (kind = 'stream') or WITH (kind = 'dimension')");
       kind = *k;
@@ -111,6 +117,9 @@ Result<TableDef> BuildTable(const sql::ast::CreateTable& cs) {
   }
   if (kind != "stream" && kind != "dimension")
     return InvalidArgument("unknown table kind \"{}\" (WITH (kind = 'stream') or WITH (kind = 'dimension'))", kind);
+  if (partition != "hour" && partition != "day" && partition != "month")
+    return InvalidArgument(ErrorCode::kInvalidParameterValue,
+                           "unknown lake partition \"{}\" (WITH (partition = 'hour' | 'day' | 'month'))", partition);
   TableDef def;
   def.dimension = kind == "dimension";
   auto schema = std::make_shared<ingest::StreamSchema>();
@@ -121,6 +130,11 @@ Result<TableDef> BuildTable(const sql::ast::CreateTable& cs) {
     return InvalidArgument(
         "dimension table \"{}\" has no event-time column: remove WITH (event_time = ...) (only streams have one)",
         schema->name);
+  if (def.dimension && partition_given)
+    return InvalidArgument(
+        "dimension table \"{}\" is not in the lake: remove WITH (partition = ...) (only streams have partitions)",
+        schema->name);
+  schema->partition = partition == "day" ? TimeUnit::kDay : partition == "month" ? TimeUnit::kMonth : TimeUnit::kHour;
   for (const std::string& clause : cs.other_clauses) {
     if (clause == "(LIKE ...)") return Unimplemented("CREATE TABLE ... (LIKE ...) is not supported");
     return Unimplemented("CREATE TABLE ... {} is not supported", clause);
@@ -139,6 +153,9 @@ Result<TableDef> BuildTable(const sql::ast::CreateTable& cs) {
     for (const char* key : kPartitionKeys)
       if (col.name == key && !def.dimension)  // dimension tables are not in the partitioned lake
         return InvalidArgument("column name \"{}\" is reserved: it is a partition key of the lake", col.name);
+    if (col.name == "event_month" && schema->partition == TimeUnit::kMonth)
+      return InvalidArgument("column name \"event_month\" is reserved: it is the partition key of a lake "
+                             "partitioned by month");
     if (schema->FindColumn(col.name) >= 0)
       return InvalidArgument(ErrorCode::kDuplicateColumn, "column \"{}\" specified more than once", col.name);
     ASSIGN_OR_RETURN(col.type, ColumnType(col.name, cd.type));

@@ -208,7 +208,7 @@ Result<BatchRunResult> Engine::RunBatch(const BatchRunOptions& opts) {
                      options_.lake_retention_micros;
     std::unique_lock<std::shared_mutex> scan_lock(scan_mu_);
     for (const auto& rt : streams) {
-      ASSIGN_OR_RETURN(size_t dropped, lake_->DropPartitionsBefore(rt->schema->name, cutoff));
+      ASSIGN_OR_RETURN(size_t dropped, lake_->DropPartitionsBefore(*rt->schema, cutoff));
       out.lake_files_dropped += dropped;
     }
   }
@@ -793,7 +793,7 @@ std::string Engine::DescribeStreamsJson() const {
     for (const auto& c : s->columns)
       cols.push_back({{"name", c.name}, {"type", TypeName(c.type)}, {"not_null", c.not_null}});
     json j = {{"name", name}, {"columns", cols},
-              {"event_time", s->columns[s->event_time_index].name}};
+              {"event_time", s->columns[s->event_time_index].name}, {"partition", TimeUnitName(s->partition)}};
     auto it = snap->stream_sql.find(name);
     if (it != snap->stream_sql.end()) j["sql"] = it->second;
     json views = json::array();

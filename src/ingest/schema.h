@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/time_util.h"
 #include "common/types.h"
 
 namespace laminar::ingest {
@@ -21,6 +22,9 @@ struct StreamSchema {
   std::vector<ColumnDef> columns;
   // Index in `columns` of the event-time column: a timestamptz NOT NULL column.
   int event_time_index = -1;
+  // The lake's partitions: one per event hour (the default), day or month
+  // (CREATE TABLE ... WITH (partition = 'day')); see lake/lake.h.
+  TimeUnit partition = TimeUnit::kHour;
 
   // Index of the column with this name, or -1.
   int FindColumn(const std::string& column) const {

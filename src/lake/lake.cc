@@ -35,14 +35,6 @@ uint64_t ManifestVersion(const std::string& key, const std::string& prefix) {
   return v;
 }
 
-std::string PartitionOf(int64_t hour) {
-  int64_t y;
-  unsigned mo, d;
-  int64_t day = DateTrunc(TimeUnit::kDay, hour);
-  CivilFromDays(day / kMicrosPerDay, &y, &mo, &d);
-  int h = int((hour - day) / kMicrosPerHour);
-  return fmt::format("event_date={:04}-{:02}-{:02}/event_hour={:02}", y, mo, d, h);
-}
 
 bool IsLakeDataFile(const std::string& key) {
   size_t slash = key.rfind('/');
@@ -125,17 +117,35 @@ Result<Manifest> Manifest::FromJson(const std::string& text, const std::string& 
   return m;
 }
 
-void SplitByHour(const ingest::StreamSchema& schema, const ingest::RowBatch& batch,
-                 std::map<int64_t, ingest::RowBatch>* hours) {
-  // The rows of each hour, then each hour's rows copied a column at a time (a log record of a
-  // dense stream usually falls in one hour: then the whole batch at once).
+std::string PartitionPath(TimeUnit unit, int64_t start) {
+  int64_t y;
+  unsigned mo, d;
+  int64_t day = DateTrunc(TimeUnit::kDay, start);
+  CivilFromDays(day / kMicrosPerDay, &y, &mo, &d);
+  if (unit == TimeUnit::kMonth) return fmt::format("event_month={:04}-{:02}", y, mo);
+  if (unit == TimeUnit::kDay) return fmt::format("event_date={:04}-{:02}-{:02}", y, mo, d);
+  return fmt::format("event_date={:04}-{:02}-{:02}/event_hour={:02}", y, mo, d, int((start - day) / kMicrosPerHour));
+}
+
+int64_t PartitionEnd(TimeUnit unit, int64_t start) {
+  switch (unit) {
+    case TimeUnit::kMonth: return DateTrunc(TimeUnit::kMonth, start + 32 * kMicrosPerDay);
+    case TimeUnit::kDay: return start + kMicrosPerDay;
+    default: return start + kMicrosPerHour;
+  }
+}
+
+void SplitByPartition(const ingest::StreamSchema& schema, const ingest::RowBatch& batch,
+                      std::map<int64_t, ingest::RowBatch>* parts) {
+  // The rows of each partition, then each one's rows copied a column at a time (a log record of a
+  // dense stream usually falls in one partition: then the whole batch at once).
   const ingest::Column& ts = batch.column(schema.event_time_index);
   std::map<int64_t, std::vector<uint32_t>> rows;
   for (size_t i = 0; i < batch.num_rows(); i++)
-    rows[DateTrunc(TimeUnit::kHour, ts.ints[i])].push_back(static_cast<uint32_t>(i));
-  for (const auto& [hour, which] : rows) {
-    auto it = hours->find(hour);
-    if (it == hours->end()) it = hours->emplace(hour, ingest::RowBatch(schema)).first;
+    rows[DateTrunc(schema.partition, ts.ints[i])].push_back(static_cast<uint32_t>(i));
+  for (const auto& [start, which] : rows) {
+    auto it = parts->find(start);
+    if (it == parts->end()) it = parts->emplace(start, ingest::RowBatch(schema)).first;
     if (which.size() == batch.num_rows()) it->second.AppendBatch(batch);
     else it->second.AppendRows(batch, which);
   }
@@ -239,16 +249,16 @@ Result<size_t> Lake::CommitSealedLocked(const ingest::StreamSchema& schema, cons
   return committed;
 }
 
-Result<std::vector<LakeFile>> Lake::WriteHours(const ingest::StreamSchema& schema,
-                                               std::map<int64_t, ingest::RowBatch>& hours,
-                                               const std::string& file_prefix, const SegmentEntry& entry) {
+Result<std::vector<LakeFile>> Lake::WritePartitions(const ingest::StreamSchema& schema,
+                                                    std::map<int64_t, ingest::RowBatch>& parts,
+                                                    const std::string& file_prefix, const SegmentEntry& entry) {
   RETURN_IF_ERROR(CreateDirs(staging_dir_));
   std::vector<LakeFile> files;
   const int et = schema.event_time_index;
-  for (auto& [hour, rows] : hours) {
-    std::string part = PartitionOf(hour);
+  for (auto& [start, rows] : parts) {
+    std::string part = PartitionPath(schema.partition, start);
     std::string name = fmt::format("{}-{:020}.parquet", file_prefix, entry.segment_id);
-    std::string staged = JoinPath(staging_dir_, fmt::format("{}.{}.{}", schema.name, hour, name));
+    std::string staged = JoinPath(staging_dir_, fmt::format("{}.{}.{}", schema.name, start, name));
     ASSIGN_OR_RETURN(auto writer, ParquetWriter::Open(staged, schema, options_));
     writer->AddMetadata("laminar.stream", schema.name);
     writer->AddMetadata("laminar.segment_id", std::to_string(entry.segment_id));
@@ -278,7 +288,7 @@ Status Lake::CommitSegment(const ingest::StreamSchema& schema, const wal::Log& l
                            const wal::SegmentInfo& seg, Manifest* m) {
   SegmentEntry entry{seg.id, seg.first_seq, seg.last_seq, {}, ""};
   if (seg.first_seq != 0) {
-    // Split the segment's events by event hour, keeping log order within each hour.
+    // Split the segment's events by partition, keeping log order within each.
     std::map<int64_t, ingest::RowBatch> hours;
     bool past = false;
     Status st = log.Replay(seg.first_seq, [&](const wal::Record& r) -> Status {
@@ -288,11 +298,11 @@ Status Lake::CommitSegment(const ingest::StreamSchema& schema, const wal::Log& l
         return Unavailable("past the segment");  // stops the replay; `past` tells it apart
       }
       ASSIGN_OR_RETURN(ingest::RowBatch batch, ingest::RowBatch::Decode(r.payload, schema));
-      SplitByHour(schema, batch, &hours);
+      SplitByPartition(schema, batch, &hours);
       return Status::OK();
     });
     if (!st.ok() && !past) return st.WithContext(fmt::format("lake: reading segment {} of {}", seg.id, schema.name));
-    ASSIGN_OR_RETURN(entry.files, WriteHours(schema, hours, "seg", entry));
+    ASSIGN_OR_RETURN(entry.files, WritePartitions(schema, hours, "seg", entry));
   }
   CrashPoint("lake.before_manifest");
   Manifest next = *m;
@@ -325,7 +335,7 @@ Result<SegmentEntry> Lake::Attach(const ingest::StreamSchema& schema, wal::Log* 
       return ResourceExhausted("{} holds more than {} rows, the limit of one attach (lake.attach_max_rows)",
                                source_name, max_rows);
     }
-    SplitByHour(schema, batch, &hours);
+    SplitByPartition(schema, batch, &hours);
     return Status::OK();
   }));
   if (n == 0) return InvalidArgument("{} holds no rows to attach", source_name);
@@ -338,7 +348,7 @@ Result<SegmentEntry> Lake::Attach(const ingest::StreamSchema& schema, wal::Log* 
   (void)committed;
   ASSIGN_OR_RETURN(Manifest m, LoadManifest(schema.name));
   SegmentEntry entry{r.segment_id, r.first_seq, r.last_seq, {}, source_name};
-  ASSIGN_OR_RETURN(entry.files, WriteHours(schema, hours, "att", entry));
+  ASSIGN_OR_RETURN(entry.files, WritePartitions(schema, hours, "att", entry));
   CrashPoint("lake.before_manifest");
   Manifest next = m;
   next.version++;
@@ -350,7 +360,8 @@ Result<SegmentEntry> Lake::Attach(const ingest::StreamSchema& schema, wal::Log* 
   return entry;
 }
 
-Result<size_t> Lake::DropPartitionsBefore(const std::string& stream, int64_t cutoff) {
+Result<size_t> Lake::DropPartitionsBefore(const ingest::StreamSchema& schema, int64_t cutoff) {
+  const std::string& stream = schema.name;
   std::lock_guard<std::mutex> lock(mu_);
   ASSIGN_OR_RETURN(Manifest m, LoadManifest(stream));
   Manifest next = m;
@@ -358,8 +369,8 @@ Result<size_t> Lake::DropPartitionsBefore(const std::string& stream, int64_t cut
   for (SegmentEntry& seg : next.segments) {
     std::vector<LakeFile> keep;
     for (LakeFile& f : seg.files) {
-      // Files hold one event hour each: the partition ends an hour after its first micro.
-      if (DateTrunc(TimeUnit::kHour, f.min_event_time) + kMicrosPerHour <= cutoff) {
+      // A file holds one partition: it ends where the partition of its first event does.
+      if (PartitionEnd(schema.partition, DateTrunc(schema.partition, f.min_event_time)) <= cutoff) {
         dropped++;
       } else {
         keep.push_back(std::move(f));
@@ -384,7 +395,7 @@ Status Lake::DeleteUnlisted(const std::string& stream, const Manifest& m) {
   std::set<std::string> listed;
   for (const auto& seg : m.segments)
     for (const auto& f : seg.files) listed.insert(FileKey(stream, f));
-  ASSIGN_OR_RETURN(auto objects, store_->List(stream + "/event_date="));
+  ASSIGN_OR_RETURN(auto objects, store_->List(stream + "/"));  // every partition (not the manifests)
   for (const auto& o : objects) {
     // Runs under mu_: no commit is writing files meanwhile, so an unlisted file is garbage (a
     // dropped partition, or a commit or attach that never reached its manifest).

@@ -1,10 +1,15 @@
 // The lake: the immutable master dataset (DESIGN.md contract 3), kept in an ObjectStore (a local
 // directory, `<data>/lake`, or S3, `lake.url = "s3://bucket/prefix"` → `prefix/lake`). Each sealed
-// log segment of a stream becomes Parquet files, one per event hour it holds, under
-//   <stream>/event_date=YYYY-MM-DD/event_hour=HH/seg-<segment_id:020>.parquet
+// log segment of a stream becomes Parquet files, one per partition it holds — an event hour by
+// default, an event day or month when the stream says so (StreamSchema::partition, CREATE TABLE
+// ... WITH (partition = 'day'), so that a sparse stream does not write a small file per hour):
+//   <stream>/event_date=YYYY-MM-DD/event_hour=HH/seg-<segment_id:020>.parquet   (hour)
+//   <stream>/event_date=YYYY-MM-DD/seg-<segment_id:020>.parquet                 (day)
+//   <stream>/event_month=YYYY-MM/seg-<segment_id:020>.parquet                   (month)
 // (Hive style, so DuckDB, Spark, Trino and Athena read the lake as it is; stream columns can
-// never be named event_date or event_hour — the catalog refuses them). Rows attached as history
-// (`laminar lake attach`) land the same way as `att-<segment_id:020>.parquet`.
+// never be named event_date or event_hour, nor event_month when partitioned by month — the
+// catalog refuses them). Rows attached as history (`laminar lake attach`) land the same way as
+// `att-<segment_id:020>.parquet`.
 //
 // The manifest records which segments (sequence ranges) are in the lake and their files. Each
 // commit writes a new manifest object `<stream>/_manifest/<version:020>.json` with a conditional
@@ -102,12 +107,12 @@ class Lake {
   Result<SegmentEntry> Attach(const ingest::StreamSchema& schema, wal::Log* log,
                               const std::string& source_name, const RowSource& rows, uint64_t max_rows);
 
-  // Retention (lake.retention): drops every whole partition (event hour) ending at or before
+  // Retention (lake.retention): drops every whole partition (hour, day or month) ending at or before
   // `cutoff` (micros UTC). The manifest is committed first (files removed, retention_epoch + 1),
   // then the files are deleted; Parquet files no manifest names (left by a crash between the two
   // steps, or by an interrupted commit) are deleted on every call. Returns the number of files
   // dropped.
-  Result<size_t> DropPartitionsBefore(const std::string& stream, int64_t cutoff);
+  Result<size_t> DropPartitionsBefore(const ingest::StreamSchema& schema, int64_t cutoff);
 
   // Removes everything of the stream (DROP TABLE): manifests first, then files.
   Status DropStream(const std::string& stream);
@@ -135,10 +140,11 @@ class Lake {
   Status CommitSegment(const ingest::StreamSchema& schema, const wal::Log& log,
                        const wal::SegmentInfo& seg, Manifest* manifest);
   Result<size_t> CommitSealedLocked(const ingest::StreamSchema& schema, const wal::Log& log);
-  // Writes rows grouped by event hour as `<prefix>-<id>.parquet` files and returns them.
-  Result<std::vector<LakeFile>> WriteHours(const ingest::StreamSchema& schema,
-                                           std::map<int64_t, ingest::RowBatch>& hours,
-                                           const std::string& file_prefix, const SegmentEntry& entry);
+  // Writes rows grouped by partition (SplitByPartition) as `<prefix>-<id>.parquet` files and
+  // returns them.
+  Result<std::vector<LakeFile>> WritePartitions(const ingest::StreamSchema& schema,
+                                                std::map<int64_t, ingest::RowBatch>& parts,
+                                                const std::string& file_prefix, const SegmentEntry& entry);
   Result<Manifest> LoadFromStore(const std::string& stream) const;
 
   std::shared_ptr<objstore::ObjectStore> store_;
@@ -149,8 +155,13 @@ class Lake {
   mutable std::map<std::string, Manifest> cache_;
 };
 
-// Adds the rows of `batch` to `hours`, split by the event hour of column `event_time_index`.
-void SplitByHour(const ingest::StreamSchema& schema, const ingest::RowBatch& batch,
-                 std::map<int64_t, ingest::RowBatch>* hours);
+// Adds the rows of `batch` to `parts`, keyed by the start of their partition (schema.partition:
+// hour, day or month) of the event time (column `event_time_index`), in batch order.
+void SplitByPartition(const ingest::StreamSchema& schema, const ingest::RowBatch& batch,
+                      std::map<int64_t, ingest::RowBatch>* parts);
+// The partition's path (without the stream) for the partition starting at `start`, and the start
+// of the next one.
+std::string PartitionPath(TimeUnit unit, int64_t start);
+int64_t PartitionEnd(TimeUnit unit, int64_t start);
 
 }  // namespace laminar::lake

@@ -109,6 +109,57 @@ TEST_F(LakeTest, CommitsOnlySealedSegmentsInOrderPartitionedByHour) {
   EXPECT_EQ(lake.LoadManifest("ev")->version, 2u);
 }
 
+// A stream partitioned by day or month: one file per partition a segment holds, under
+// event_date=… or event_month=…; retention drops whole days or months.
+TEST_F(LakeTest, PartitionsByDayOrMonth) {
+  for (TimeUnit unit : {TimeUnit::kDay, TimeUnit::kMonth}) {
+    SCOPED_TRACE(TimeUnitName(unit));
+    fs::remove_all(root_ / "lake");
+    log_.reset();
+    fs::remove_all(root_ / "log");
+    wal::RecoveryReport rep;
+    log_ = std::move(wal::Log::Open((root_ / "log").string(), wal::Options{}, &rep)).value();
+    schema_.partition = unit;
+    auto lake = MakeLake();
+    // An event every 7 hours from 2024-01-20 03:00 to 2024-02-29: every calendar day has some.
+    ingest::RowBatch b(schema_);
+    const int64_t t0 = *ParseTimestamp("2024-01-20T03:00:00Z");
+    for (int k = 0; k < 140; k++)
+      b.AppendRow({Value::Timestamp(t0 + k * 7 * kMicrosPerHour), Value::Int(k), Value::Text("x")});
+    ASSERT_TRUE(log_->Append(b.Encode(), uint32_t(b.num_rows())).ok());
+    ASSERT_TRUE(log_->SealActive().ok());
+    ASSERT_TRUE(lake->CommitSealedSegments(schema_, *log_).ok());
+    auto m = lake->LoadManifest("ev");
+    ASSERT_TRUE(m.ok());
+    const auto& files = m->segments[0].files;
+    std::vector<int64_t> want(140);
+    for (int i = 0; i < 140; i++) want[i] = i;
+    EXPECT_EQ(LakeKeys(*m), want);
+    if (unit == TimeUnit::kDay) {
+      EXPECT_EQ(files.size(), 41u);  // 2024-01-20 .. 2024-02-29
+      EXPECT_EQ(files[0].path, "event_date=2024-01-20/seg-00000000000000000001.parquet");
+      EXPECT_EQ(files.back().path, "event_date=2024-02-29/seg-00000000000000000001.parquet");
+    } else {
+      ASSERT_EQ(files.size(), 2u);
+      EXPECT_EQ(files[0].path, "event_month=2024-01/seg-00000000000000000001.parquet");
+      EXPECT_EQ(files[1].path, "event_month=2024-02/seg-00000000000000000001.parquet");
+    }
+    for (const auto& f : files) {
+      int64_t start = DateTrunc(unit, f.min_event_time);
+      EXPECT_EQ(PartitionPath(unit, start) + "/seg-00000000000000000001.parquet", f.path);
+      EXPECT_LT(f.max_event_time, PartitionEnd(unit, start));
+    }
+    // Retention: whole partitions ending at or before the cutoff, never part of one.
+    auto dropped = lake->DropPartitionsBefore(schema_, *ParseTimestamp("2024-02-01T12:00:00Z"));
+    ASSERT_TRUE(dropped.ok()) << dropped.status().ToString();
+    EXPECT_EQ(*dropped, unit == TimeUnit::kDay ? 12u : 1u);  // Jan 20..31, or January
+    m = lake->LoadManifest("ev");
+    EXPECT_GE(m->segments[0].files.front().min_event_time, *ParseTimestamp("2024-02-01T00:00:00Z"));
+    EXPECT_EQ(PartitionEnd(TimeUnit::kMonth, *ParseTimestamp("2024-02-01T00:00:00Z")), *ParseTimestamp("2024-03-01T00:00:00Z"));
+  }
+  schema_.partition = TimeUnit::kHour;
+}
+
 TEST_F(LakeTest, ACrashBeforeTheManifestCommitIsRedoneWithTheSameFiles) {
   auto lake_ptr = MakeLake();
   Lake& lake = *lake_ptr;
@@ -245,7 +296,7 @@ TEST_F(LakeTest, RetentionDeletesFilesNoManifestNames) {
   fs::path stray = root_ / "lake" / "ev" / "event_date=2024-03-10" / "event_hour=05" / "att-00000000000000000009.parquet";
   fs::create_directories(stray.parent_path());
   ASSERT_TRUE(WriteFileAtomic(stray.string(), "x").ok());
-  auto dropped = lake->DropPartitionsBefore("ev", *ParseTimestamp("2024-03-10T01:00:00Z"));
+  auto dropped = lake->DropPartitionsBefore(schema_, *ParseTimestamp("2024-03-10T01:00:00Z"));
   ASSERT_TRUE(dropped.ok()) << dropped.status().ToString();
   EXPECT_EQ(1u, *dropped);  // hour 00
   EXPECT_FALSE(fs::exists(stray));

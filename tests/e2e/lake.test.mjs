@@ -175,3 +175,43 @@ test('a Parquet file written by DuckDB is attached as history: views include it,
     removeDir(dir);
   }
 });
+
+test('a stream partitioned by day or month: one file per partition, DuckDB reads the partition keys, queries prune by them', async () => {
+  const dir = tempDir();
+  const srv = await startServer({ dataDir: dir });
+  try {
+    const ddl = await srv.sql(`CREATE TABLE daily (ts timestamptz NOT NULL, k bigint NOT NULL) WITH (partition = 'day');
+      CREATE TABLE monthly (ts timestamptz NOT NULL, k bigint NOT NULL) WITH (partition = 'month')`);
+    assert.equal(ddl.status, 200, ddl.text);
+    // 600 events, one every 3 hours from 2024-01-25: 75 days (Jan 25 .. Apr 8), 3 months.
+    const recs = Array.from({ length: 600 }, (_, k) => ({ ts: new Date(Date.UTC(2024, 0, 25) + k * 3 * 3600e3).toISOString(), k }));
+    for (const s of ['daily', 'monthly']) assert.equal((await srv.ingest(s, ndjson(recs))).status, 200);
+    const run = await postJson(`${srv.url}/v1/batch/run`, {});
+    assert.equal(run.status, 200, run.text);
+    const streams = (await srv.get('/v1/streams')).json.streams;
+    assert.deepEqual(streams.map((s) => [s.name, s.partition]), [['daily', 'day'], ['monthly', 'month']]);
+    const lake = (await srv.get('/v1/lake')).json.streams;
+    const files = Object.fromEntries(lake.map((s) => [s.stream, s.files]));
+    assert.equal(files.daily.length, 75);
+    assert.equal(files.daily[0].path, 'event_date=2024-01-25/seg-00000000000000000001.parquet');
+    assert.deepEqual(files.monthly.map((f) => f.path.split('/')[0]), ['event_month=2024-01', 'event_month=2024-02', 'event_month=2024-03', 'event_month=2024-04']);
+    const con = await duckdb();
+    const d = (await con.runAndReadAll(`SELECT count(*)::BIGINT AS n, count(DISTINCT event_date)::BIGINT AS days,
+        count(*) FILTER (WHERE event_date::VARCHAR <> strftime(ts AT TIME ZONE 'UTC', '%Y-%m-%d'))::BIGINT AS wrong
+      FROM read_parquet('${path.join(dir, 'lake', 'daily', '*', '*.parquet')}', hive_partitioning = true)`)).getRowObjects()[0];
+    assert.deepEqual([Number(d.n), Number(d.days), Number(d.wrong)], [600, 75, 0]);
+    const m = (await con.runAndReadAll(`SELECT event_month::VARCHAR AS month, count(*)::BIGINT AS n
+      FROM read_parquet('${path.join(dir, 'lake', 'monthly', '*', '*.parquet')}', hive_partitioning = true) GROUP BY 1 ORDER BY 1`)).getRowObjects();
+    assert.deepEqual(m.map((r) => [r.month, Number(r.n)]), [['2024-01', 56], ['2024-02', 232], ['2024-03', 248], ['2024-04', 64]]);
+    // A query over one February week reads only that week's day files, and the February file.
+    for (const [s, read] of [['daily', 7], ['monthly', 1]]) {
+      const q = await postJson(`${srv.url}/v1/query`, { sql: `SELECT count(*) FROM ${s} WHERE ts >= '2024-02-10T00:00:00Z' AND ts < '2024-02-17T00:00:00Z'` });
+      assert.equal(q.status, 200, q.text);
+      assert.equal(Number(q.json.rows[0][0]), 56);
+      assert.equal(q.json.stats.lake_files - q.json.stats.lake_files_skipped, read, JSON.stringify(q.json.stats));
+    }
+  } finally {
+    await srv.stop();
+    removeDir(dir);
+  }
+});
