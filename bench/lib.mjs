@@ -49,24 +49,14 @@ export async function startServer({ bin, dir, name, config = '', pg = false, dat
   const startMs = performance.now() - t0;
   // Control calls on a connection of their own each: a keep-alive connection left idle between
   // workloads is closed by the server's idle timeout, and a client may race it.
-  const once = (method, p, body, type) => new Promise((res, rej) => {
-    const data = body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
-    const req = http.request({ host: '127.0.0.1', port, path: p, method, agent: false,
-      headers: data === undefined ? {} : { 'content-type': type, 'content-length': Buffer.byteLength(data) } }, (r) => {
-      const parts = [];
-      r.on('data', (d) => parts.push(d));
-      r.on('end', () => {
-        const text = Buffer.concat(parts).toString();
-        if (r.statusCode >= 300) rej(new Error(`${p}: ${r.statusCode} ${text}`));
-        else res(JSON.parse(text));
-      });
-      r.on('error', rej);
-    });
-    req.on('error', rej);
-    req.end(data);
-  });
-  const post = (p, body, type = 'application/json') => once('POST', p, body, type);
-  const get = (p) => once('GET', p);
+  const control = httpClient(port, 1, false);
+  const answer = ({ status, text }, p) => {
+    if (status >= 300) throw new Error(`${p}: ${status} ${text}`);
+    return JSON.parse(text);
+  };
+  const post = async (p, body, type = 'application/json') =>
+    answer(await control.post(p, typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body), type), p);
+  const get = async (p) => answer(await control.get(p), p);
   const exited = new Promise((r) => proc.on('exit', r));
   const signal = async (sig) => { if (proc.exitCode === null && proc.signalCode === null) proc.kill(sig); await exited; };
   return { port, pgPort, url, data, proc, startMs, post, get, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
@@ -74,10 +64,10 @@ export async function startServer({ bin, dir, name, config = '', pg = false, dat
 
 // ---- The suite's shared pieces (bench/run) ----
 
-// A keep-alive HTTP client for load: post(path, body, type) → {status, text}; at most `sockets`
-// connections.
-export function httpClient(port, sockets = 16) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+// An HTTP client: post(path, body, type) and get(path) → {status, text}; at most `sockets`
+// connections, kept alive between requests unless keepAlive is false (a connection per request).
+export function httpClient(port, sockets = 16, keepAlive = true) {
+  const agent = keepAlive ? new http.Agent({ keepAlive: true, maxSockets: sockets }) : false;
   const request = (method, p, body, type) => new Promise((res, rej) => {
     const req = http.request({ host: '127.0.0.1', port, path: p, method, agent,
       headers: body === undefined ? {} : { 'content-type': type, 'content-length': Buffer.byteLength(body) } }, (r) => {
@@ -92,7 +82,7 @@ export function httpClient(port, sockets = 16) {
   return {
     post: (p, body, type = 'application/json') => request('POST', p, body, type),
     get: (p) => request('GET', p),
-    close: () => agent.destroy(),
+    close: () => agent && agent.destroy(),
   };
 }
 

@@ -498,7 +498,7 @@ batch::BuildRequest Engine::FullBuildRequest(const views::ViewDefPtr& def, const
 
 serving::ViewSnapshot Engine::SnapshotOf(const ViewRuntime& vr) const {
   speed::SpeedSnapshot s = vr.live->Snapshot();
-  serving::ViewSnapshot out{s.base, std::move(s.state), {}, std::move(s.base_sorted)};
+  serving::ViewSnapshot out{s.base, std::move(s.state), {}};
   out.stats.batch_version = s.base_version;
   out.stats.horizon = s.horizon;
   out.stats.batch_rows = s.base ? s.base->num_groups() : 0;

@@ -14,7 +14,6 @@
 
 #include "common/status.h"
 #include "common/types.h"
-#include "views/sorted_groups.h"
 #include "views/view_state.h"
 
 namespace laminar::serving {
@@ -58,9 +57,6 @@ struct ViewSnapshot {
   std::shared_ptr<const views::ViewState> base;   // the batch version; null when none
   std::shared_ptr<const views::ViewState> state;  // the speed state above it; never null
   QueryStats stats;              // relation, versions and row counts filled in by the provider
-  // base's groups in order with min/max per block (speed/ builds it once per version); null:
-  // the base is read whole, in its own order.
-  std::shared_ptr<const views::SortedGroups> base_sorted;
 };
 using ViewSnapshotFn = std::function<Result<ViewSnapshot>(const views::ViewDefPtr& view)>;
 

@@ -43,21 +43,14 @@ PinnedView::SpeedPart PinnedView::ResolveSpeed(const DimBounds& bounds) const {
   SpeedPart out;
   const auto& speed = snap_.state->groups();
   std::string probe;
-  auto visit = [&](uint32_t i) {
-    for (const auto& [b, d] : bounds)
-      if (!b->Admits(speed[i].dims[d])) return;
+  size_t visited = 0;
+  Status st = ForEachAdmitted(*snap_.state, bounds, &visited, [&](uint32_t i) -> Status {
     const views::Group* g = snap_.base ? snap_.base->Find(speed[i].dims, &probe) : nullptr;
     if (g) out.partner[static_cast<uint32_t>(g - snap_.base->groups().data())] = i;
     else out.only.push_back(i);
-  };
-  // A bound on the leading dimension (a time range, usually) reads only its groups.
-  auto lead = std::find_if(bounds.begin(), bounds.end(), [](const auto& bd) { return bd.second == 0; });
-  if (lead != bounds.end()) {
-    const execution::ColumnBound& b = *lead->first;
-    snap_.state->ForEachInLeadingRange(b.lo, b.lo_inclusive, b.hi, b.hi_inclusive, visit);
-  } else {
-    for (size_t i = 0; i < speed.size(); i++) visit(static_cast<uint32_t>(i));
-  }
+    return Status::OK();
+  });
+  (void)st;  // the callback never fails
   return out;
 }
 
@@ -82,47 +75,33 @@ Value PinnedView::MeasureValue(uint32_t base, uint32_t speed, int measure) const
 }
 
 template <typename Fn>
+Status PinnedView::ForEachAdmitted(const views::ViewState& state, const DimBounds& bounds, size_t* visited, Fn&& fn) {
+  // With a bound on the leading dimension (a time range, usually) only its groups are read, and
+  // that bound needs no check per group.
+  auto lead = std::find_if(bounds.begin(), bounds.end(), [](const auto& bd) { return bd.second == 0; });
+  auto admitted = [&](uint32_t g) -> Status {
+    (*visited)++;
+    const std::vector<Value>& dims = state.groups()[g].dims;
+    for (auto it = bounds.begin(); it != bounds.end(); ++it)
+      if (it != lead && !it->first->Admits(dims[it->second])) return Status::OK();
+    return fn(g);
+  };
+  if (lead != bounds.end()) {
+    const execution::ColumnBound& b = *lead->first;
+    return state.ForEachInLeadingRange(b.lo, b.lo_inclusive, b.hi, b.hi_inclusive, admitted);
+  }
+  for (uint32_t g = 0; g < state.num_groups(); g++) RETURN_IF_ERROR(admitted(g));
+  return Status::OK();
+}
+
+template <typename Fn>
 Status PinnedView::ForEachRow(const DimBounds& bounds, size_t* visited, Fn&& fn) const {
   SpeedPart speed = ResolveSpeed(bounds);
-  // The bounds a base row must still be checked against: in dimension order, those on the
-  // leading dimension hold for the whole range read, and a bound whose block lies inside it
-  // holds for the whole block.
-  std::vector<std::pair<const execution::ColumnBound*, int>> check(bounds.begin(), bounds.end());
-  auto base_row = [&](uint32_t g) -> Status {
-    (*visited)++;
-    const std::vector<Value>& dims = snap_.base->groups()[g].dims;
-    for (const auto& [b, d] : check)
-      if (!b->Admits(dims[d])) return Status::OK();
-    auto it = speed.partner.find(g);
-    return fn(g, it == speed.partner.end() ? kNone : it->second);
-  };
-  if (const views::SortedGroups* sorted = snap_.base_sorted.get(); sorted && base_rows_ > 0) {
-    // The batch version in dimension order: only the range its bounds on the leading dimension
-    // admit, and within it only the blocks whose min/max may match every bound.
-    size_t begin = 0, end = sorted->size();
-    for (const auto& [b, d] : bounds) {
-      if (d != 0) continue;
-      auto [lo, hi] = sorted->LeadingRange(b->lo, b->lo_inclusive, b->hi, b->hi_inclusive);
-      begin = std::max(begin, lo);
-      end = std::min(end, hi);
-    }
-    for (size_t pos = begin; pos < end;) {
-      const size_t block = pos / views::SortedGroups::kBlockRows;
-      const size_t block_end = std::min(end, (block + 1) * views::SortedGroups::kBlockRows);
-      bool may = true;
-      check.clear();
-      for (const auto& [b, d] : bounds) {
-        const Value& mn = sorted->BlockMin(block, d);
-        const Value& mx = sorted->BlockMax(block, d);
-        may = may && !mn.is_null() && b->MayOverlap(mn, mx);
-        const bool holds = d == 0 || (!sorted->BlockHasNull(block, d) && b->Admits(mn) && b->Admits(mx));
-        if (!holds) check.push_back({b, d});
-      }
-      for (; may && pos < block_end; pos++) RETURN_IF_ERROR(base_row(sorted->group(pos)));
-      pos = block_end;
-    }
-  } else {
-    for (uint32_t g = 0; g < base_rows_; g++) RETURN_IF_ERROR(base_row(g));
+  if (snap_.base) {
+    RETURN_IF_ERROR(ForEachAdmitted(*snap_.base, bounds, visited, [&](uint32_t g) -> Status {
+      auto it = speed.partner.find(g);
+      return fn(g, it == speed.partner.end() ? kNone : it->second);
+    }));
   }
   for (uint32_t s : speed.only) {
     (*visited)++;

@@ -13,9 +13,8 @@
 // needs no lookup, and a scan looks up in the batch version only the speed groups its bounds
 // admit (the speed layer grows with ingest; a query reads a day of it, not all of it).
 //
-// A batch version with SortedGroups (ViewSnapshot::base_sorted) is read in dimension order: only
-// the positions its bounds on the leading dimension admit, and of those only the blocks whose
-// min/max may match every bound.
+// Both parts are read by their leading dimension (ViewState::ForEachInLeadingRange): a bound on
+// it (a time range, usually) reads only the groups of that range.
 //
 // Thread safety: a PinnedView is immutable once built; its snapshot is kept alive by it.
 #pragma once
@@ -65,6 +64,9 @@ class PinnedView : public function::MeasureStates {
   // Calls fn(base, speed) for every row the bounds admit (kNone: that part has no group).
   template <typename Fn>
   Status ForEachRow(const DimBounds& bounds, size_t* visited, Fn&& fn) const;
+  // Calls fn(group) for each group of `state` the bounds admit (counted in *visited).
+  template <typename Fn>
+  static Status ForEachAdmitted(const views::ViewState& state, const DimBounds& bounds, size_t* visited, Fn&& fn);
 
   views::ViewDefPtr def_;
   ViewSnapshot snap_;

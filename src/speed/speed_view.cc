@@ -14,10 +14,8 @@ void SpeedView::Apply(uint64_t generation, uint64_t last_seq, const ingest::RowB
 }
 
 size_t SpeedView::Publish(uint64_t version, uint64_t horizon, std::shared_ptr<const views::ViewState> state) {
-  auto sorted = state ? std::make_shared<const views::SortedGroups>(state) : nullptr;  // outside the lock
   std::lock_guard<std::mutex> lock(mu_);
   base_ = std::move(state);
-  base_sorted_ = std::move(sorted);
   merged_.reset();
   base_version_ = version;
   horizon_ = horizon;
@@ -37,7 +35,6 @@ SpeedSnapshot SpeedView::Snapshot() const {
   SpeedSnapshot snap;
   std::lock_guard<std::mutex> lock(mu_);
   snap.base = base_;
-  snap.base_sorted = base_sorted_;
   snap.base_version = base_version_;
   snap.horizon = horizon_;
   if (!merged_) {

@@ -12,8 +12,7 @@
 // or none of it.
 //
 // Snapshot() merges the generations once per change and shares the merge until the next Apply or
-// Publish; Publish() sorts the batch version's groups once (views/sorted_groups.h) for the
-// queries that read it.
+// Publish.
 //
 // Thread safety: all methods are thread-safe (one mutex per view).
 // Memory: one ViewState per live generation, plus their merge while it is current;
@@ -25,14 +24,12 @@
 #include <memory>
 #include <mutex>
 
-#include "views/sorted_groups.h"
 #include "views/view_state.h"
 
 namespace laminar::speed {
 
 struct SpeedSnapshot {
   std::shared_ptr<const views::ViewState> base;  // the batch version; null when none
-  std::shared_ptr<const views::SortedGroups> base_sorted;  // its groups in order; null when none
   uint64_t base_version = 0;   // 0 when none
   uint64_t horizon = 0;        // the batch version covers seq ≤ horizon
   // Merged over the speed generations above the horizon; never null. Shared by the snapshots
@@ -75,7 +72,6 @@ class SpeedView {
   mutable std::mutex mu_;
   std::map<uint64_t, Generation> generations_;  // GUARDED_BY(mu_)
   std::shared_ptr<const views::ViewState> base_;  // GUARDED_BY(mu_)
-  std::shared_ptr<const views::SortedGroups> base_sorted_;  // GUARDED_BY(mu_)
   // The merge of generations_, or null when an Apply or Publish made it stale.
   mutable std::shared_ptr<const views::ViewState> merged_;  // GUARDED_BY(mu_)
   uint64_t base_version_ = 0, horizon_ = 0;       // GUARDED_BY(mu_)

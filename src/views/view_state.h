@@ -67,20 +67,21 @@ class ViewState {
   // Equal groups (as sets) with equal states; for verification and tests.
   bool SameAs(const ViewState& other) const;
 
-  // Calls fn(group number) for each group whose leading dimension v has lo < v (lo ≤ v when
-  // lo_inclusive) and v < hi (v ≤ hi), in the order of v; a null lo or hi is no bound, NULL
-  // values are never in range. A query over a time range of a view reads only those groups of
-  // its speed state. REQUIRES: the view has a dimension.
+  // Calls fn(group number) → Status for each group whose leading dimension v has lo < v (lo ≤ v
+  // when lo_inclusive) and v < hi (v ≤ hi), in the order of v, until fn fails; a null lo or hi
+  // is no bound, NULL values are never in range. A query over a time range of a view reads only
+  // those groups (of the batch version and of the speed state). REQUIRES: the view has a dimension.
   template <typename Fn>
-  void ForEachInLeadingRange(const Value& lo, bool lo_inclusive, const Value& hi, bool hi_inclusive, Fn&& fn) const {
+  Status ForEachInLeadingRange(const Value& lo, bool lo_inclusive, const Value& hi, bool hi_inclusive, Fn&& fn) const {
     auto it = lo.is_null() ? by_leading_.begin() : lo_inclusive ? by_leading_.lower_bound(lo) : by_leading_.upper_bound(lo);
     for (; it != by_leading_.end() && !it->first.is_null(); ++it) {
       if (!hi.is_null()) {
         int c = Value::Compare(it->first, hi);
         if (c > 0 || (c == 0 && !hi_inclusive)) break;
       }
-      for (uint32_t g : it->second) fn(g);
+      for (uint32_t g : it->second) RETURN_IF_ERROR(fn(g));
     }
+    return Status::OK();
   }
 
  private:
