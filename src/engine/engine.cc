@@ -498,11 +498,11 @@ batch::BuildRequest Engine::FullBuildRequest(const views::ViewDefPtr& def, const
 
 serving::ViewSnapshot Engine::SnapshotOf(const ViewRuntime& vr) const {
   speed::SpeedSnapshot s = vr.live->Snapshot();
-  serving::ViewSnapshot out{s.base, std::move(s.state), {}};
+  serving::ViewSnapshot out{s.base, std::move(s.state), std::move(s.recent), {}};
   out.stats.batch_version = s.base_version;
   out.stats.horizon = s.horizon;
   out.stats.batch_rows = s.base ? s.base->num_groups() : 0;
-  out.stats.speed_rows = out.state->num_groups();
+  out.stats.speed_rows = s.rows;
   out.stats.speed_generations = s.generations;
   out.stats.speed_max_seq = s.max_seq;
   out.stats.definition_version = vr.def->definition_version;
@@ -844,7 +844,7 @@ std::string Engine::DescribeViewsJson() const {
       }
       j["batch"] = info.Summary();
       if (j["batch"].is_object()) j["batch"]["approx_bytes"] = s.base ? s.base->ApproxBytes() : 0;
-      j["speed"] = {{"generations", s.generations}, {"rows", s.state->num_groups()},
+      j["speed"] = {{"generations", s.generations}, {"rows", s.rows},
                     {"max_seq", s.max_seq}, {"approx_bytes", vr->live->ApproxBytes()}};
       j["serving_definition_version"] = vr->def->definition_version;
       j["rebuilding"] = vr->def->definition_version != v->definition_version || vr->def->sql != v->sql;

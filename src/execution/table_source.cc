@@ -30,6 +30,27 @@ bool ColumnBound::Admits(const Value& v) const {
   return true;
 }
 
+void ColumnBound::Intersect(const ColumnBound& o) {
+  if (!o.lo.is_null()) {
+    int c = lo.is_null() ? -1 : Value::Compare(lo, o.lo);
+    if (c < 0) {
+      lo = o.lo;
+      lo_inclusive = o.lo_inclusive;
+    } else if (c == 0) {
+      lo_inclusive = lo_inclusive && o.lo_inclusive;
+    }
+  }
+  if (!o.hi.is_null()) {
+    int c = hi.is_null() ? 1 : Value::Compare(hi, o.hi);
+    if (c > 0) {
+      hi = o.hi;
+      hi_inclusive = o.hi_inclusive;
+    } else if (c == 0) {
+      hi_inclusive = hi_inclusive && o.hi_inclusive;
+    }
+  }
+}
+
 bool ColumnBound::MayOverlap(const Value& min, const Value& max) const {
   if (min.is_null() || max.is_null()) return true;  // unknown range
   if (!lo.is_null()) {

@@ -61,6 +61,8 @@ struct ColumnBound {
   Value lo, hi;
   bool lo_inclusive = true, hi_inclusive = true;
   bool Admits(const Value& v) const;
+  // Narrows this bound to the values both it and `o` (a bound on the same column) admit.
+  void Intersect(const ColumnBound& o);
   bool MayOverlap(const Value& min, const Value& max) const;
   std::string ToString(const std::string& column_name) const;  // "ts >= '…' AND ts < '…'"
 };

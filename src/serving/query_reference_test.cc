@@ -227,7 +227,7 @@ TEST(QueryReference, RandomQueriesOverRandomGenerationsMatchFromScratch) {
     }
     ViewSnapshotFn fn = [&](const views::ViewDefPtr&) -> Result<ViewSnapshot> {
       speed::SpeedSnapshot s = sv.Snapshot();
-      return ViewSnapshot{s.base, std::move(s.state), {}};
+      return ViewSnapshot{s.base, std::move(s.state), std::move(s.recent), {}};
     };
     for (int k = 0; k < 15; k++) {
       RandomQuery q = MakeQuery(rng);

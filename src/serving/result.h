@@ -55,7 +55,10 @@ struct QueryResult {
 // its horizon. A dimension tuple present in both is one view row whose states merge.
 struct ViewSnapshot {
   std::shared_ptr<const views::ViewState> base;   // the batch version; null when none
-  std::shared_ptr<const views::ViewState> state;  // the speed state above it; never null
+  // The speed state above it: state ⊕ recent (speed/speed_view.h). state is never null; recent
+  // may be null (nothing since the last fold).
+  std::shared_ptr<const views::ViewState> state;
+  std::shared_ptr<const views::ViewState> recent;
   QueryStats stats;              // relation, versions and row counts filled in by the provider
 };
 using ViewSnapshotFn = std::function<Result<ViewSnapshot>(const views::ViewDefPtr& view)>;

@@ -4,18 +4,14 @@
 
 namespace laminar::serving {
 
-namespace {
-int64_t RowRef(uint32_t base, uint32_t speed) {
-  auto part = [](uint32_t i) { return i == UINT32_MAX ? int64_t{0} : int64_t{i} + 1; };
-  return part(base) << 32 | part(speed);
-}
-}  // namespace
-
 PinnedView::PinnedView(views::ViewDefPtr def, ViewSnapshot snapshot) : def_(std::move(def)), snap_(std::move(snapshot)) {
   base_rows_ = snap_.base ? snap_.base->num_groups() : 0;
 }
 
-size_t PinnedView::num_rows() const { return base_rows_ + ResolveSpeed({}).only.size(); }
+size_t PinnedView::num_rows() const {
+  size_t visited = 0;
+  return base_rows_ + ResolveSpeed({}, &visited).only.size();
+}
 
 execution::TableInfo PinnedView::Describe(std::shared_ptr<const PinnedView> self) const {
   execution::TableInfo t;
@@ -33,44 +29,76 @@ execution::TableInfo PinnedView::Describe(std::shared_ptr<const PinnedView> self
   t.measures = def_->measures;
   t.measure_states = std::move(self);
   // An estimate (a speed group may share its tuple with a batch group): no lookups here.
-  t.estimated_rows = static_cast<double>(base_rows_ + snap_.state->num_groups());
+  t.estimated_rows = static_cast<double>(base_rows_ + snap_.state->num_groups() +
+                                         (snap_.recent ? snap_.recent->num_groups() : 0));
   return t;
 }
 
-PinnedView::SpeedPart PinnedView::ResolveSpeed(const DimBounds& bounds) const {
-  // The speed state is the small part (the events above the batch horizon): look its admitted
-  // tuples up in the batch version, not the other way round.
+PinnedView::SpeedPart PinnedView::ResolveSpeed(const DimBounds& bounds, size_t* visited) const {
+  // The speed parts are the small ones (the events above the batch horizon): look their admitted
+  // tuples up in the larger parts, not the other way round. One key encoding probes each part.
   SpeedPart out;
-  const auto& speed = snap_.state->groups();
-  std::string probe;
-  size_t visited = 0;
-  Status st = ForEachAdmitted(*snap_.state, bounds, &visited, [&](uint32_t i) -> Status {
-    const views::Group* g = snap_.base ? snap_.base->Find(speed[i].dims, &probe) : nullptr;
-    if (g) out.partner[static_cast<uint32_t>(g - snap_.base->groups().data())] = i;
-    else out.only.push_back(i);
+  const views::ViewState* base = snap_.base.get();
+  const views::ViewState& state = *snap_.state;
+  std::string key;
+  auto in = [&](const views::ViewState* s) { return s ? s->IndexOfKey(key) : kNone; };
+  absl::flat_hash_map<uint32_t, uint32_t> recent_of;  // state group → recent group
+  if (snap_.recent) {
+    const views::ViewState& recent = *snap_.recent;
+    (void)ForEachAdmitted(recent, bounds, visited, [&](uint32_t r) -> Status {  // never fails
+      views::ViewState::KeyOf(recent.groups()[r].dims, &key);
+      if (uint32_t g = in(&state); g != kNone) {
+        recent_of[g] = r;
+        return Status::OK();
+      }
+      Parts p{kNone, kNone, r};
+      if (uint32_t b = in(base); b != kNone) out.partner[b] = p;
+      else out.only.push_back(p);
+      return Status::OK();
+    });
+  }
+  (void)ForEachAdmitted(state, bounds, visited, [&](uint32_t g) -> Status {  // never fails
+    auto it = recent_of.find(g);
+    Parts p{kNone, g, it == recent_of.end() ? kNone : it->second};
+    if (base) views::ViewState::KeyOf(state.groups()[g].dims, &key);
+    if (uint32_t b = in(base); b != kNone) out.partner[b] = p;
+    else out.only.push_back(p);
     return Status::OK();
   });
-  (void)st;  // the callback never fails
   return out;
 }
 
-const std::vector<Value>& PinnedView::Dims(uint32_t base, uint32_t speed) const {
-  return base != kNone ? snap_.base->groups()[base].dims : snap_.state->groups()[speed].dims;
+const std::vector<Value>& PinnedView::Dims(const Parts& p) const {
+  if (p.base != kNone) return snap_.base->groups()[p.base].dims;
+  if (p.state != kNone) return snap_.state->groups()[p.state].dims;
+  return snap_.recent->groups()[p.recent].dims;
 }
 
 void PinnedView::MergeInto(int64_t row, int measure, views::AggState* into) const {
   views::AggKind kind = def_->measures[measure].kind;
-  const int64_t base = row >> 32, speed = row & 0xffffffff;
-  if (base > 0) into->Merge(kind, snap_.base->groups()[base - 1].aggs[measure]);
-  if (speed > 0) into->Merge(kind, snap_.state->groups()[speed - 1].aggs[measure]);
+  const Parts& p = refs_[static_cast<size_t>(row)];
+  if (p.base != kNone) into->Merge(kind, snap_.base->groups()[p.base].aggs[measure]);
+  if (p.state != kNone) into->Merge(kind, snap_.state->groups()[p.state].aggs[measure]);
+  if (p.recent != kNone) into->Merge(kind, snap_.recent->groups()[p.recent].aggs[measure]);
 }
 
-Value PinnedView::MeasureValue(uint32_t base, uint32_t speed, int measure) const {
+Value PinnedView::MeasureValue(const Parts& p, int measure) const {
   const views::MeasureDef& m = def_->measures[measure];
-  if (speed == kNone) return snap_.base->groups()[base].aggs[measure].Finalize(m);
-  if (base == kNone) return snap_.state->groups()[speed].aggs[measure].Finalize(m);
+  const views::AggState* one = nullptr;
+  int parts = 0;
+  auto note = [&](const views::ViewState* s, uint32_t g) {
+    if (g == kNone) return;
+    one = &s->groups()[g].aggs[measure];
+    parts++;
+  };
+  note(snap_.base.get(), p.base);
+  note(snap_.state.get(), p.state);
+  note(snap_.recent.get(), p.recent);
+  if (parts == 1) return one->Finalize(m);
   views::AggState s;
-  MergeInto(RowRef(base, speed), measure, &s);
+  if (p.base != kNone) s.Merge(m.kind, snap_.base->groups()[p.base].aggs[measure]);
+  if (p.state != kNone) s.Merge(m.kind, snap_.state->groups()[p.state].aggs[measure]);
+  if (p.recent != kNone) s.Merge(m.kind, snap_.recent->groups()[p.recent].aggs[measure]);
   return s.Finalize(m);
 }
 
@@ -96,17 +124,16 @@ Status PinnedView::ForEachAdmitted(const views::ViewState& state, const DimBound
 
 template <typename Fn>
 Status PinnedView::ForEachRow(const DimBounds& bounds, size_t* visited, Fn&& fn) const {
-  SpeedPart speed = ResolveSpeed(bounds);
+  SpeedPart speed = ResolveSpeed(bounds, visited);
   if (snap_.base) {
     RETURN_IF_ERROR(ForEachAdmitted(*snap_.base, bounds, visited, [&](uint32_t g) -> Status {
       auto it = speed.partner.find(g);
-      return fn(g, it == speed.partner.end() ? kNone : it->second);
+      Parts p = it == speed.partner.end() ? Parts{} : it->second;
+      p.base = g;
+      return fn(p);
     }));
   }
-  for (uint32_t s : speed.only) {
-    (*visited)++;
-    RETURN_IF_ERROR(fn(kNone, s));
-  }
+  for (const Parts& p : speed.only) RETURN_IF_ERROR(fn(p));
   return Status::OK();
 }
 
@@ -120,13 +147,21 @@ Status PinnedView::Scan(const execution::ScanRequest& request, const execution::
   stats->speed_generations = snap_.stats.speed_generations;
   stats->definition_version = snap_.stats.definition_version;
   stats->batch_rows = base_rows_;
-  stats->speed_rows = snap_.state->num_groups();
+  stats->speed_rows = snap_.stats.speed_rows;
   // Bounds name dimension columns (a measure's value is computed per row: checked by the
   // scan's filter instead).
+  // Bounds on one column (`hour >= a AND hour < b` gives two) are read as one, so that a range
+  // on the leading dimension is all served by its index.
+  std::vector<execution::ColumnBound> merged;
+  merged.reserve(request.bounds.size());
+  for (const auto& b : request.bounds) {
+    if (b.column < 0 || static_cast<size_t>(b.column) >= ncols || !def_->columns[b.column].is_dimension) continue;
+    auto same = std::find_if(merged.begin(), merged.end(), [&](const auto& m) { return m.column == b.column; });
+    if (same == merged.end()) merged.push_back(b);
+    else same->Intersect(b);
+  }
   DimBounds dim_bounds;
-  for (const auto& b : request.bounds)
-    if (b.column >= 0 && static_cast<size_t>(b.column) < ncols && def_->columns[b.column].is_dimension)
-      dim_bounds.push_back({&b, def_->columns[b.column].index});
+  for (const auto& b : merged) dim_bounds.push_back({&b, def_->columns[b.column].index});
   std::vector<Type> types;
   for (int c : request.columns)
     types.push_back(static_cast<size_t>(c) == ncols ? Type::kInt64 : def_->ColumnType(def_->columns[c]));
@@ -141,13 +176,14 @@ Status PinnedView::Scan(const execution::ScanRequest& request, const execution::
   // The consumer's stop ends the walk through an error only the walk sees.
   const Status kStop = Cancelled("view scan stopped");
   size_t visited = 0;
-  Status st = ForEachRow(dim_bounds, &visited, [&](uint32_t base, uint32_t speed) -> Status {
-    const std::vector<Value>& dims = Dims(base, speed);
+  Status st = ForEachRow(dim_bounds, &visited, [&](const Parts& p) -> Status {
+    const std::vector<Value>& dims = Dims(p);
     for (size_t i = 0; i < request.columns.size(); i++) {
       size_t c = static_cast<size_t>(request.columns[i]);
       columnar::Vector& v = chunk.columns[i];
       if (c == ncols) {
-        v.AppendInt(RowRef(base, speed));
+        v.AppendInt(static_cast<int64_t>(refs_.size()));
+        refs_.push_back(p);
         continue;
       }
       const views::OutputColumn& oc = def_->columns[c];
@@ -157,7 +193,7 @@ Status PinnedView::Scan(const execution::ScanRequest& request, const execution::
         else if (x.type() == Type::kText) v.AppendTextRef(x.as_text());  // the snapshot outlives the query
         else v.Append(x);
       } else {
-        v.Append(MeasureValue(base, speed, oc.index));
+        v.Append(MeasureValue(p, oc.index));
       }
     }
     chunk.rows++;
@@ -174,12 +210,12 @@ std::vector<std::vector<Value>> PinnedView::Rows() const {
   std::vector<std::vector<Value>> rows;
   rows.reserve(base_rows_ + snap_.state->num_groups());
   size_t visited = 0;
-  Status st = ForEachRow({}, &visited, [&](uint32_t base, uint32_t speed) -> Status {
-    const std::vector<Value>& dims = Dims(base, speed);
+  Status st = ForEachRow({}, &visited, [&](const Parts& p) -> Status {
+    const std::vector<Value>& dims = Dims(p);
     std::vector<Value> row;
     row.reserve(def_->columns.size());
     for (const auto& oc : def_->columns)
-      row.push_back(oc.is_dimension ? dims[oc.index] : MeasureValue(base, speed, oc.index));
+      row.push_back(oc.is_dimension ? dims[oc.index] : MeasureValue(p, oc.index));
     rows.push_back(std::move(row));
     return Status::OK();
   });

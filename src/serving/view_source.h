@@ -1,6 +1,6 @@
 // The table source of a view read by the engine: one pinned snapshot of the view — its batch
-// version ⊕ the speed state above the version's horizon (ViewSnapshot) — seen as rows, one per
-// dimension tuple (a tuple in both parts is one row whose states merge).
+// version ⊕ the speed state above the version's horizon (ViewSnapshot: `state` ⊕ `recent`) —
+// seen as rows, one per dimension tuple (a tuple in several parts is one row whose states merge).
 //
 // The rows' columns are the view's columns in definition order (dimensions, and measures as
 // their finalized values), then one hidden bigint column: the row reference. A query that
@@ -8,15 +8,16 @@
 // the PinnedView (function::MeasureStates), so that a re-aggregated sum, average or sketch is
 // exact — the same answer as one pass over the events.
 //
-// Row references: a row's reference names the batch group and the speed group of its tuple, each
-// as its index + 1 (0: none) — (base + 1) << 32 | (speed + 1) — so that merging a row's states
-// needs no lookup, and a scan looks up in the batch version only the speed groups its bounds
-// admit (the speed layer grows with ingest; a query reads a day of it, not all of it).
+// Row references: a scan that reads the reference column records each row's groups (in the batch
+// version, the speed state and its recent part) and hands out their index, so that merging a
+// row's states needs no lookup. The speed parts are looked up in the batch version only for the
+// groups the scan's bounds admit (the speed layer grows with ingest; a query reads a day of it).
 //
-// Both parts are read by their leading dimension (ViewState::ForEachInLeadingRange): a bound on
-// it (a time range, usually) reads only the groups of that range.
+// Every part is read by its leading dimension (ViewState::ForEachInLeadingRange): a bound on it
+// (a time range, usually) reads only the groups of that range.
 //
-// Thread safety: a PinnedView is immutable once built; its snapshot is kept alive by it.
+// Thread safety: a PinnedView belongs to one query; Scan and MergeInto are called by the one
+// thread running its plan (execution/operator.h). Its snapshot is kept alive by it.
 #pragma once
 
 #include <absl/container/flat_hash_map.h>
@@ -52,16 +53,20 @@ class PinnedView : public function::MeasureStates {
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
   using DimBounds = std::vector<std::pair<const execution::ColumnBound*, int>>;  // bound, dimension
-  // The speed groups whose tuples the bounds admit: those with a batch group (base → speed)
+  // A row's group in each part (kNone: not there).
+  struct Parts {
+    uint32_t base = kNone, state = kNone, recent = kNone;
+  };
+  // The speed groups whose tuples the bounds admit: those with a batch group (base → parts)
   // and those without.
   struct SpeedPart {
-    absl::flat_hash_map<uint32_t, uint32_t> partner;
-    std::vector<uint32_t> only;
+    absl::flat_hash_map<uint32_t, Parts> partner;
+    std::vector<Parts> only;
   };
-  SpeedPart ResolveSpeed(const DimBounds& bounds) const;
-  const std::vector<Value>& Dims(uint32_t base, uint32_t speed) const;
-  Value MeasureValue(uint32_t base, uint32_t speed, int measure) const;
-  // Calls fn(base, speed) for every row the bounds admit (kNone: that part has no group).
+  SpeedPart ResolveSpeed(const DimBounds& bounds, size_t* visited) const;
+  const std::vector<Value>& Dims(const Parts& p) const;
+  Value MeasureValue(const Parts& p, int measure) const;
+  // Calls fn(parts) for every row the bounds admit.
   template <typename Fn>
   Status ForEachRow(const DimBounds& bounds, size_t* visited, Fn&& fn) const;
   // Calls fn(group) for each group of `state` the bounds admit (counted in *visited).
@@ -71,6 +76,8 @@ class PinnedView : public function::MeasureStates {
   views::ViewDefPtr def_;
   ViewSnapshot snap_;
   size_t base_rows_ = 0;
+  // The rows handed out as references by Scan (a reference is an index here).
+  mutable std::vector<Parts> refs_;
 };
 
 }  // namespace laminar::serving

@@ -65,9 +65,12 @@ class ViewSourceTest : public ::testing::Test {
     auto base = std::make_shared<views::ViewState>(def_);
     // Magnitudes far apart: the sum of rounded per-row sums differs from the exact sum.
     Apply(base.get(), {{"US", 1e16}, {"US", 1}, {"DE", 3}});
-    views::ViewState speed(def_);
-    Apply(&speed, {{"US", 1}, {"US", -1e16}, {"FR", 5}});
-    ViewSnapshot snap{base, std::make_shared<const views::ViewState>(std::move(speed)), {}};
+    // The speed state in its two parts (speed/speed_view.h): US is in all three.
+    views::ViewState speed(def_), recent(def_);
+    Apply(&speed, {{"US", 1}});
+    Apply(&recent, {{"US", -1e16}, {"FR", 5}});
+    ViewSnapshot snap{base, std::make_shared<const views::ViewState>(std::move(speed)),
+                      std::make_shared<const views::ViewState>(std::move(recent)), {}};
     snap.stats.batch_version = 4;
     view_ = std::make_shared<const PinnedView>(def_, std::move(snap));
   }
@@ -157,8 +160,23 @@ TEST(ViewSourceRangeTest, BoundedScanEqualsFilteredRows) {
   auto hour = [&]() { return rng() % 50 == 0 ? Value::Null() : Value::Timestamp(int64_t(rng() % 400)); };
   auto country = [&]() { return rng() % 40 == 0 ? Value::Null() : Value::Text(std::string(1, char('a' + rng() % 8))); };
   for (int i = 0; i < 6000; i++) base->GroupFor({hour(), country()}).aggs[0].count += 1 + rng() % 5;
+  auto recent = std::make_shared<views::ViewState>(d);
   for (int i = 0; i < 300; i++) speed->GroupFor({hour(), country()}).aggs[0].count++;
-  PinnedView view(d, ViewSnapshot{base, speed, {}});
+  for (int i = 0; i < 200; i++) recent->GroupFor({hour(), country()}).aggs[0].count += 7;
+  PinnedView view(d, ViewSnapshot{base, speed, recent, {}});
+  {
+    // Every row is one tuple of base ⊕ speed ⊕ recent with its counts summed.
+    views::ViewState all(d);
+    for (const auto* part : {base.get(), speed.get(), recent.get()}) all.Merge(*part);
+    auto served = view.Rows();
+    ASSERT_EQ(served.size(), all.num_groups());
+    std::string key;
+    for (const auto& row : served) {
+      const views::Group* g = all.Find({row[0], row[1]}, &key);
+      ASSERT_NE(g, nullptr);
+      EXPECT_EQ(row[2].as_int(), g->aggs[0].count);
+    }
+  }
   auto rows = [](const PinnedView& v, const execution::ScanRequest& req, size_t* visited) {
     std::multiset<std::string> out;
     execution::ScanStats stats;
@@ -178,7 +196,7 @@ TEST(ViewSourceRangeTest, BoundedScanEqualsFilteredRows) {
   for (int t = 0; t < 300; t++) {
     execution::ScanRequest req;
     req.columns = {0, 1, 2, 3};
-    for (int c = 0; c < 2; c++) {
+    for (int c = 0; c < 2; c++) for (int k = 0; k < 2; k++) {  // up to two bounds on a column (a AND b)
       if (rng() % 3 == 0) continue;
       execution::ColumnBound b;
       b.column = c;

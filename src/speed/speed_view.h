@@ -11,12 +11,18 @@
 // (contract 1): a batch is applied whole under the view's mutex, so a query sees all of a batch
 // or none of it.
 //
-// Snapshot() merges the generations once per change and shares the merge until the next Apply or
-// Publish.
+// A snapshot's speed state comes in two immutable parts whose merge is the speed state:
+//   - `state`, the merge of the generations as of the last fold, shared by every snapshot until
+//     the next fold or Publish;
+//   - `recent`, what was applied since (the tail), copied once per change — small: the tail is
+//     folded into `state` once it holds more than FoldThreshold() groups.
+// Under steady ingest a change costs a copy of the tail, not of the whole speed state; a fold
+// (a copy of `state` when a query still holds it, else in place) happens once per
+// FoldThreshold() new tail groups. The threshold (16·√groups, at least 1,024) balances the two.
 //
 // Thread safety: all methods are thread-safe (one mutex per view).
-// Memory: one ViewState per live generation, plus their merge while it is current;
-// ApproxBytes() reports the generations.
+// Memory: one ViewState per live generation and the tail (what ApproxBytes() reports), plus the
+// two snapshot parts while they are current.
 #pragma once
 
 #include <cstdint>
@@ -32,11 +38,13 @@ struct SpeedSnapshot {
   std::shared_ptr<const views::ViewState> base;  // the batch version; null when none
   uint64_t base_version = 0;   // 0 when none
   uint64_t horizon = 0;        // the batch version covers seq ≤ horizon
-  // Merged over the speed generations above the horizon; never null. Shared by the snapshots
-  // taken while no batch is applied (the merge is made once per change, not once per query).
+  // The speed state above the horizon is state ⊕ recent (a tuple may be in both: its states
+  // merge). `state` is never null; `recent` is null when nothing was applied since the last fold.
   std::shared_ptr<const views::ViewState> state;
+  std::shared_ptr<const views::ViewState> recent;
+  size_t rows = 0;             // distinct dimension tuples of state ⊕ recent
   uint64_t max_seq = 0;        // highest sequence number applied among them
-  size_t generations = 0;      // how many generations were merged
+  size_t generations = 0;      // how many generations are live
 };
 
 class SpeedView {
@@ -54,8 +62,8 @@ class SpeedView {
   // is a segment boundary and state is built with this view's definition.
   size_t Publish(uint64_t version, uint64_t horizon, std::shared_ptr<const views::ViewState> state);
 
-  // One consistent view: the batch version and the merge of the generations above its horizon.
-  SpeedSnapshot Snapshot() const;
+  // One consistent view: the batch version and the speed state above its horizon.
+  SpeedSnapshot Snapshot();
 
   uint64_t horizon() const;
   uint64_t base_version() const;
@@ -63,18 +71,31 @@ class SpeedView {
   size_t num_generations() const;
   size_t ApproxBytes() const;
 
+  // How many tail groups trigger a fold, for a speed state of `groups` groups.
+  static size_t FoldThreshold(size_t groups);
+
  private:
   struct Generation {
-    views::ViewState state;
+    views::ViewState state;  // without its part of the tail
     uint64_t max_seq = 0;
   };
+  // Merges the tail into the generations and into the folded state (in place when no snapshot
+  // holds it; else a copy when `copy`, or the folded state is dropped, to be rebuilt).
+  void FoldLocked(bool copy);
+
   views::ViewDefPtr def_;
   mutable std::mutex mu_;
-  std::map<uint64_t, Generation> generations_;  // GUARDED_BY(mu_)
-  std::shared_ptr<const views::ViewState> base_;  // GUARDED_BY(mu_)
-  // The merge of generations_, or null when an Apply or Publish made it stale.
-  mutable std::shared_ptr<const views::ViewState> merged_;  // GUARDED_BY(mu_)
-  uint64_t base_version_ = 0, horizon_ = 0;       // GUARDED_BY(mu_)
+  std::map<uint64_t, Generation> generations_;     // GUARDED_BY(mu_)
+  std::map<uint64_t, views::ViewState> tails_;     // GUARDED_BY(mu_): per generation, since the last fold
+  size_t tail_groups_ = 0;                         // GUARDED_BY(mu_): groups in tails_
+  std::shared_ptr<const views::ViewState> base_;   // GUARDED_BY(mu_)
+  // The merge of generations_ (without the tail), or null when it must be rebuilt.
+  std::shared_ptr<views::ViewState> folded_;       // GUARDED_BY(mu_)
+  // The merge of tails_, or null when stale (or when the tail is empty).
+  std::shared_ptr<const views::ViewState> recent_;  // GUARDED_BY(mu_)
+  size_t rows_ = 0;                                // GUARDED_BY(mu_): distinct tuples, when rows_valid_
+  bool rows_valid_ = false;                        // GUARDED_BY(mu_)
+  uint64_t base_version_ = 0, horizon_ = 0;        // GUARDED_BY(mu_)
 };
 
 }  // namespace laminar::speed

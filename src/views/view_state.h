@@ -63,6 +63,14 @@ class ViewState {
   // The group for `dims`, or null. `scratch` is a caller-owned key buffer (so that const
   // lookups from several threads need no shared buffer).
   const Group* Find(const std::vector<Value>& dims, std::string* scratch) const;
+  // The group key of `dims` (AppendGroupKey of each), and the number of the group with that key
+  // (kNoGroup: none) — so that one encoding probes several states of the same definition.
+  static constexpr uint32_t kNoGroup = UINT32_MAX;
+  static void KeyOf(const std::vector<Value>& dims, std::string* key) { EncodeKey(dims, key); }
+  uint32_t IndexOfKey(const std::string& key) const {
+    auto it = index_.find(key);
+    return it == index_.end() ? kNoGroup : it->second;
+  }
 
   // Equal groups (as sets) with equal states; for verification and tests.
   bool SameAs(const ViewState& other) const;
