@@ -568,6 +568,11 @@ Result<StatementResult> Engine::Execute(const sql::Statement& stmt, const std::a
     return r;
   }
   if (stmt.kind == "CopyStmt") return Copy(stmt);
+  if (stmt.kind == "InsertStmt") {
+    ASSIGN_OR_RETURN(TableRows rows, PrepareInsert(stmt, cancel));
+    RETURN_IF_ERROR(StoreRows(rows));
+    return StatementResult{rows.tag};
+  }
   if (!catalog::Catalog::IsDdl(stmt)) return Unimplemented("unsupported statement: {}", sql::DescribeKind(stmt.kind));
   std::lock_guard<std::mutex> lock(ddl_mu_);
   std::lock_guard<std::mutex> batch_lock(batch_mu_);
@@ -760,14 +765,7 @@ Result<IngestResult> Engine::Ingest(const std::string& stream, std::string_view 
   if (!parsed.errors.empty()) RETURN_IF_ERROR(deadletter_->Write(stream, parsed.errors));
   out.errors = std::move(parsed.errors);
   if (out.accepted > 0) {
-    std::string payload = parsed.rows.Encode();
-    std::shared_lock<std::shared_mutex> lock(rt->apply_mu);
-    auto appended = rt->log->Append(payload, static_cast<uint32_t>(out.accepted));
-    if (!appended.ok())
-      return appended.status().WithContext(fmt::format("stream {}: the events were not stored (none acknowledged)",
-                                                       stream));
-    const wal::AppendResult& a = *appended;
-    for (auto& [name, sv] : rt->views) sv->Apply(a.segment_id, a.last_seq, parsed.rows);
+    ASSIGN_OR_RETURN(wal::AppendResult a, AppendRows(*rt, parsed.rows));
     out.first_seq = a.first_seq;
     out.last_seq = a.last_seq;
   }
@@ -775,6 +773,18 @@ Result<IngestResult> Engine::Ingest(const std::string& stream, std::string_view 
   metrics_.events_rejected += out.rejected;
   metrics_.ingest_micros_total += static_cast<uint64_t>(MonotonicMicros() - start);
   return out;
+}
+
+Result<wal::AppendResult> Engine::AppendRows(StreamRuntime& rt, const ingest::RowBatch& rows) {
+  std::string payload = rows.Encode();
+  std::shared_lock<std::shared_mutex> lock(rt.apply_mu);
+  auto appended = rt.log->Append(payload, static_cast<uint32_t>(rows.num_rows()));
+  if (!appended.ok())
+    return appended.status().WithContext(
+        fmt::format("stream {}: the events were not stored (none acknowledged)", rt.schema->name));
+  const wal::AppendResult& a = *appended;
+  for (auto& [name, sv] : rt.views) sv->Apply(a.segment_id, a.last_seq, rows);
+  return a;
 }
 
 std::vector<std::string> Engine::Health() const {

@@ -143,6 +143,17 @@ struct IngestResult {
   uint64_t last_seq = 0;
 };
 
+// Rows an INSERT or a COPY ... FROM made for one table: checked and converted to its columns,
+// not yet stored (engine/insert.cc, engine/copy_in.cc). Engine::StoreRows stores them; the
+// PostgreSQL protocol keeps them until COMMIT inside a transaction block.
+struct TableRows {
+  catalog::StreamPtr schema;   // the table as the statement found it
+  bool stream = true;          // else a dimension table
+  bool replace = false;        // COPY into a dimension table: the rows replace the table's
+  ingest::RowBatch rows;
+  std::string tag;             // "INSERT 0 3", "COPY 3"
+};
+
 // The outcome of one SQL statement (DDL or query).
 struct StatementResult {
   std::string tag;                     // "CREATE TABLE", "SELECT 3", ...
@@ -182,8 +193,8 @@ class Engine {
   // `cancel`, when given, is polled by queries: set → the query ends with Cancelled.
   Result<std::vector<StatementResult>> ExecuteSql(std::string_view sql,
                                                   const std::atomic<bool>* cancel = nullptr);
-  // Runs one statement already parsed (sql::Parse): a SELECT or EXPLAIN, COPY, or DDL. A
-  // statement of any other kind is Unimplemented, naming it.
+  // Runs one statement already parsed (sql::Parse): a SELECT or EXPLAIN, INSERT, COPY, or DDL.
+  // A statement of any other kind is Unimplemented, naming it.
   Result<StatementResult> Execute(const sql::Statement& stmt, const std::atomic<bool>* cancel = nullptr);
   // Applies a catalog file given at start (--catalog): like ExecuteSql, except that a CREATE
   // of an object that exists with the same definition text is skipped, so the same file can be
@@ -225,9 +236,27 @@ class Engine {
 
   // COPY table FROM STDIN over the PostgreSQL protocol: the number of columns the statement takes
   // (for CopyInResponse), checked before the client sends anything; then the rows from the bytes
-  // the client sent (CSV or Parquet: WITH (FORMAT ...) is required). Errors as COPY FROM a file.
+  // the client sent (PostgreSQL's text format unless WITH (FORMAT csv | parquet)), stored as
+  // StoreRows does. Errors as COPY FROM a file.
   Result<size_t> CopyFromClientColumns(const sql::Statement& stmt);
   Result<StatementResult> CopyFromClient(const sql::Statement& stmt, const std::string& data);
+
+  // ---- Rows from SQL (engine/insert.cc, engine/copy_in.cc) ----
+  // INSERT INTO table [(col, ...)] VALUES ... | SELECT ... | DEFAULT VALUES into a stream or a
+  // dimension table ($n from sql::ScopedParams): the source query runs on the query engine, and
+  // each value is cast to its column's type as CAST would (a text literal reads as the column's
+  // type). The rows, not stored; errors name the row and the column, and nothing is stored.
+  Result<TableRows> PrepareInsert(const sql::Statement& stmt, const std::atomic<bool>* cancel = nullptr);
+  // COPY ... FROM STDIN: the rows of the bytes the client sent, not stored.
+  Result<TableRows> PrepareCopyFromClient(const sql::Statement& stmt, const std::string& data) {
+    return CopyInto(stmt, &data, nullptr);
+  }
+  // Stores rows a statement made. Into a stream: appended as events — one log record (all or
+  // nothing across a crash) unless they pass the log's record limit (then several, each whole),
+  // durable and in every view before it returns. Into a dimension table: appended to its rows,
+  // or replacing them (`replace`), on disk first. Unavailable when the table was dropped or
+  // redefined since the rows were made; the log's and the dimension store's errors.
+  Status StoreRows(const TableRows& rows);
 
   // Attaches the rows of a Parquet file (a path on the server) to the stream's lake as history
   // (lake/lake.h Lake::Attach), then runs the batch layer so every view includes them. Columns
@@ -297,6 +326,8 @@ class Engine {
   friend class EngineRelations;  // engine/scan.cc: the relations raw queries read
   explicit Engine(EngineOptions options) : options_(std::move(options)) {}
   Status OpenStream(const catalog::StreamPtr& schema);
+  // Appends a batch of the stream's events: one log record (durable), then every view.
+  Result<wal::AppendResult> AppendRows(StreamRuntime& rt, const ingest::RowBatch& rows);
   Status DropStream(const std::string& name);
   // Creates or replaces the speed view, replaying the stream's log. REQUIRES: no lock held.
   Status InstallView(const views::ViewDefPtr& def);
@@ -306,10 +337,13 @@ class Engine {
   Status OpenDimensions();
   Status ApplyDimensionChanges(const catalog::Snapshot& before, const catalog::Snapshot& after);
   Result<StatementResult> Copy(const sql::Statement& stmt);
-  // COPY ... FROM: from the file it names (client_data null) or from the client's bytes (FROM
-  // STDIN); with describe_columns, only checked, and the number of columns it takes set.
-  Result<StatementResult> CopyInto(const sql::Statement& stmt, const std::string* client_data,
-                                   size_t* describe_columns);
+  // COPY ... FROM: the rows of the file it names (client_data null) or of the client's bytes
+  // (FROM STDIN), not stored; with describe_columns, only checked, and the number of columns it
+  // takes set.
+  Result<TableRows> CopyInto(const sql::Statement& stmt, const std::string* client_data, size_t* describe_columns);
+  // The table rows go to (a stream or a dimension table), or why there are none; `verb` ("COPY
+  // into", "INSERT into") for messages.
+  Result<TableRows> RowsTarget(const std::string& name, const char* verb) const;
   // The import directories (the default when none is configured) and the rules for their files.
   std::vector<std::string> ImportDirs() const;
   ServerFileRules ServerFiles() const;
@@ -339,6 +373,7 @@ class Engine {
   mutable std::mutex mu_;  // guards streams_
   std::map<std::string, std::shared_ptr<StreamRuntime>> streams_;
   std::mutex ddl_mu_;      // serialises DDL; taken before batch_mu_
+  std::mutex dimension_rows_mu_;  // serialises StoreRows into dimension tables (read, append, replace)
   std::mutex batch_mu_;    // one batch run, view install or retention at a time
   // Raw scans (shared) against deleting log segments and lake files (exclusive: retention and
   // DROP), so that a scan's manifest and log tail stay readable while it runs.

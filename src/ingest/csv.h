@@ -47,17 +47,29 @@ struct CsvField {
   bool quoted = false;
 };
 
-class CsvReader {
+// A reader of delimited records: CSV (CsvReader) or PostgreSQL's COPY text format
+// (copy_text.h), for loaders that take either.
+class FieldReader {
+ public:
+  virtual ~FieldReader() = default;
+  // Reads the next record into *fields (resized to the record's field count). Returns false at
+  // the end of the input.
+  virtual Result<bool> Next(std::vector<CsvField>* fields) = 0;
+  // Line on which the record last returned by Next() starts.
+  virtual int64_t record_line() const = 0;
+};
+
+class CsvReader : public FieldReader {
  public:
   // Does not take ownership of `source`, which must outlive the reader.
   CsvReader(ByteSource* source, const CsvOptions& options);
 
   // Reads the next record into *fields (resized to the record's field count). Returns false at
   // the end of the input. Errors: see the file comment; I/O errors of the source pass through.
-  Result<bool> Next(std::vector<CsvField>* fields);
+  Result<bool> Next(std::vector<CsvField>* fields) override;
 
   // Line on which the record last returned by Next() starts.
-  int64_t record_line() const { return record_line_; }
+  int64_t record_line() const override { return record_line_; }
   // Bytes consumed from the source so far.
   uint64_t bytes_read() const { return bytes_read_; }
 

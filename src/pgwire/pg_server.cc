@@ -329,8 +329,20 @@ class Session {
       ASSIGN_OR_RETURN(serving::QueryResult r, srv_->engine->Query(q, &cancel_));
       return QueryOutcome(std::move(r));
     };
+    const bool was_block = state_.InBlock();
     Result<Outcome> o = state_.Answer(std::move(**session), describe_only, run);
     if (state_.TakeDiscardStatements()) statements_.clear();  // a running portal keeps its own (shared_ptr)
+    if (was_block && !state_.InBlock()) {
+      // The block ended: COMMIT stores the rows its INSERTs and COPYs made, in order; ROLLBACK
+      // (or COMMIT of a failed block) drops them. A failed store fails the COMMIT, as in
+      // PostgreSQL (the block is over either way).
+      std::vector<engine::TableRows> held = std::exchange(held_rows_, {});
+      held_bytes_ = 0;
+      if (o.ok() && o->tag == "COMMIT")
+        for (const engine::TableRows& rows : held)
+          if (Status st = srv_->engine->StoreRows(rows); !st.ok())
+            return Result<Outcome>(st.WithContext("COMMIT"));
+    }
     return o;
   }
 
@@ -349,6 +361,13 @@ class Session {
   // the session's answer, else the engine's.
   Result<Outcome> RunStatement(const sql::Statement& stmt) {
     if (auto answer = SessionAnswer(stmt)) return std::move(*answer);
+    if (state_.InBlock() && stmt.kind == "InsertStmt") {
+      ASSIGN_OR_RETURN(engine::TableRows rows, srv_->engine->PrepareInsert(stmt, &cancel_));
+      Outcome o;
+      o.tag = rows.tag;
+      RETURN_IF_ERROR(Hold(std::move(rows)));
+      return o;
+    }
     if (state_.InBlock() && stmt.kind != "SelectStmt" && stmt.kind != "ExplainStmt")
       return InvalidArgument(ErrorCode::kActiveSqlTransaction,
                              "{} cannot run inside a transaction block: Laminar applies it at once and could not roll it "
@@ -359,6 +378,22 @@ class Session {
     o.tag = r.tag.empty() ? FallbackTag(stmt) : r.tag;
     RETURN_IF_ERROR(ApplySettingChanges(&o));
     return o;
+  }
+
+  // Keeps a statement's rows until the block's COMMIT: at most [import] max_file_bytes of them
+  // in one block (ResourceExhausted past it: commit in smaller blocks).
+  Status Hold(engine::TableRows rows) {
+    uint64_t bytes = 0;
+    for (size_t c = 0; c < rows.rows.num_columns(); c++)
+      bytes += rows.rows.num_rows() * 9 + rows.rows.column(c).text_data.size();
+    const uint64_t max = srv_->engine->options().import_max_file_bytes;
+    if (held_bytes_ + bytes > max)
+      return ResourceExhausted("the transaction block holds more than {} bytes of rows to store at COMMIT "
+                               "([import] max_file_bytes): commit in smaller blocks",
+                               max);
+    held_bytes_ += bytes;
+    held_rows_.push_back(std::move(rows));
+    return Status::OK();
   }
 
   // format_codes: none → text, one → all, else one per column (checked by the caller).
@@ -525,17 +560,11 @@ class Session {
     if (state_.Failed()) {
       error = InvalidArgument(ErrorCode::kInFailedSqlTransaction,
                               "current transaction is aborted, commands ignored until end of transaction block");
-    } else if (copy_in) {  // COPY ... FROM STDIN
-      if (state_.InBlock()) {
-        error = InvalidArgument(ErrorCode::kActiveSqlTransaction,
-                                "COPY FROM cannot run inside a transaction block: Laminar applies it at once and could "
-                                "not roll it back; run it outside BEGIN ... COMMIT (autocommit)");
-      } else {
-        bool lost = false;
-        error = RunCopyIn(stmt, &lost);
-        if (lost) return false;
-        if (error.ok()) return true;
-      }
+    } else if (copy_in) {  // COPY ... FROM STDIN (inside a block: stored at COMMIT)
+      bool lost = false;
+      error = RunCopyIn(stmt, &lost);
+      if (lost) return false;
+      if (error.ok()) return true;
     } else if (kind == "CopyStmt") {
       Result<CopyOutPlan> plan = PlanCopyOut(stmt);
       bool lost = false;
@@ -610,6 +639,13 @@ class Session {
     }
     if (too_big)
       return ResourceExhausted("COPY FROM STDIN sent more than {} bytes ([import] max_file_bytes)", max);
+    if (state_.InBlock()) {
+      ASSIGN_OR_RETURN(engine::TableRows rows, srv_->engine->PrepareCopyFromClient(stmt, data));
+      std::string tag = rows.tag;
+      RETURN_IF_ERROR(Hold(std::move(rows)));
+      WriteCommandComplete(&out_, tag);
+      return Status::OK();
+    }
     ASSIGN_OR_RETURN(engine::StatementResult r, srv_->engine->CopyFromClient(stmt, data));
     WriteCommandComplete(&out_, r.tag);
     return Status::OK();
@@ -852,6 +888,9 @@ class Session {
   std::vector<std::pair<std::string, std::string>> setting_changes_;  // set_config calls of the statement
   std::map<std::string, std::shared_ptr<PreparedStatement>> statements_;
   std::map<std::string, Portal> portals_;
+  // INSERT and COPY FROM STDIN rows of the open transaction block, stored at COMMIT.
+  std::vector<engine::TableRows> held_rows_;
+  uint64_t held_bytes_ = 0;
 };
 
 }  // namespace

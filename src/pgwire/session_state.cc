@@ -102,8 +102,9 @@ Result<Outcome> SessionState::Answer(sql::ast::SessionStmt stmt, bool describe_o
 // Clients that wrap statements in blocks (psycopg2, JDBC with autocommit off, ORMs) still work:
 // BEGIN/START TRANSACTION, COMMIT/END and ROLLBACK/ABORT track PostgreSQL's transaction status
 // (ReadyForQuery 'T'; after an error 'E', where only COMMIT/ROLLBACK run — 25P02 otherwise),
-// portals live across Syncs until the block ends, and a statement that changes something
-// (DDL, COPY) is refused inside a block (25001) because it could not be rolled back.
+// portals live across Syncs until the block ends, INSERT and COPY rows are held by the protocol
+// session until COMMIT (pg_server.cc), and DDL is refused inside a block (25001) because it could
+// not be rolled back.
 // Isolation: READ COMMITTED (and READ UNCOMMITTED, the same in PostgreSQL) is what each
 // statement gets; REPEATABLE READ and SERIALIZABLE are refused (0A000). Savepoints, two-phase
 // commit and AND CHAIN: 0A000. DISCARD ALL resets the session's parameters and statements.

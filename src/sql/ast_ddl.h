@@ -98,6 +98,19 @@ struct CopyStmt {
   std::vector<DdlOption> options;
 };
 
+// INSERT INTO relation [(column, ...)] VALUES (...), ... | SELECT ... | DEFAULT VALUES.
+// `query` is the rows' source (VALUES is a SelectStmt with its values lists); null for DEFAULT
+// VALUES. What the statement has that Laminar does not take is kept to be refused by name.
+struct InsertStmt {
+  RangeName relation;
+  std::vector<std::string> columns;
+  SelectPtr query;
+  bool has_returning = false;
+  bool has_on_conflict = false;
+  bool has_with = false;
+  bool has_overriding = false;
+};
+
 // PREPARE name [(type, ...)] AS statement (the statement as parsed: its node and kind, with the
 // PREPARE's text, for the session to prepare as it would a Parse message's); EXECUTE name
 // [(arg, ...)]; DEALLOCATE [PREPARE] name | ALL (name nullopt).

@@ -81,6 +81,8 @@ Result<ast::CreateMatView> TransformCreateMatView(const Statement& statement);
 Result<ast::DropStmt> TransformDrop(const Statement& statement);
 // A parsed statement of kind CopyStmt.
 Result<ast::CopyStmt> TransformCopy(const Statement& statement);
+// A parsed statement of kind InsertStmt.
+Result<ast::InsertStmt> TransformInsert(const Statement& statement);
 // Parsed statements of kinds PrepareStmt, ExecuteStmt and DeallocateStmt.
 Result<ast::PrepareStmt> TransformPrepare(const Statement& statement);
 Result<ast::ExecuteStmt> TransformExecute(const Statement& statement);

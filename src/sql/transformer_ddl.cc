@@ -236,6 +236,32 @@ Result<ast::CopyStmt> TransformCopy(const Statement& statement) {
   return c;
 }
 
+Result<ast::InsertStmt> TransformInsert(const Statement& statement) {
+  if (statement.kind != "InsertStmt") return InvalidArgument("not an INSERT statement: {}", statement.kind);
+  const json& is = statement.node["InsertStmt"];
+  ast::InsertStmt in;
+  if (!is.contains("relation")) return Malformed("INSERT without a table");
+  ASSIGN_OR_RETURN(in.relation, TransformRangeVar(is["relation"]));
+  ASSIGN_OR_RETURN(const json* cols, ListField(is, "cols"));
+  for (const json& c : *cols) {
+    if (!c.contains("ResTarget")) return Malformed("INSERT column list");
+    const json& target = c["ResTarget"];
+    if (target.contains("indirection"))
+      return Unimplemented("INSERT into a part of a column (an array element or a field) is not supported");
+    in.columns.push_back(Str(target, "name"));
+  }
+  if (is.contains("selectStmt")) {
+    const json& q = is["selectStmt"];
+    if (!q.contains("SelectStmt")) return Malformed("INSERT without a SELECT or VALUES");
+    ASSIGN_OR_RETURN(in.query, TransformSelect(q["SelectStmt"]));
+  }
+  in.has_returning = is.contains("returningList");
+  in.has_on_conflict = is.contains("onConflictClause");
+  in.has_with = is.contains("withClause");
+  in.has_overriding = Str(is, "override") != "" && Str(is, "override") != "OVERRIDING_NOT_SET";
+  return in;
+}
+
 Result<ast::PrepareStmt> TransformPrepare(const Statement& statement) {
   if (statement.kind != "PrepareStmt") return InvalidArgument("not a PREPARE statement: {}", statement.kind);
   const json& ps = statement.node["PrepareStmt"];

@@ -273,9 +273,9 @@ test('unsupported SQL gets a clear error that names the construct', async () => 
   const e1 = await srv.sql('CREATE MATERIALIZED VIEW bad AS SELECT url, stddev(latency_ms) FROM pageviews GROUP BY url');
   assert.equal(e1.status, 400);
   assert.match(e1.json.error, /stddev/);
-  const e2 = await srv.sql('INSERT INTO pageviews VALUES (1)');
+  const e2 = await srv.sql("UPDATE pageviews SET url = 'x'");
   assert.equal(e2.status, 400);
-  assert.match(e2.json.error, /INSERT/);
+  assert.match(e2.json.error, /unsupported statement: UPDATE/);
   const e3 = await srv.sql('CREATE TABLE t (a integer[])');
   assert.equal(e3.status, 400);
 });

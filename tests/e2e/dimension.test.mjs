@@ -127,7 +127,8 @@ test('bad input is refused naming the line, column and value; the table is uncha
       /line 3: missing data for column "lat" \(expected 2 fields, got 1\)/],
     [path.join(dir, 'missing.csv'), 'WITH (FORMAT csv)', /file ".*missing\.csv" does not exist/],
     [good, 'WITH (FORMAT parquet)', /is not a Parquet file/],
-    [good, 'WITH (FORMAT text)', /FORMAT text is not supported/],
+    [good, 'WITH (FORMAT binary)', /FORMAT binary is not supported/],
+    [good, 'WITH (FORMAT text)', /line 1: missing data for column "name"/],  // tabs, not commas
   ];
   for (const [file, opts, re] of cases) {
     const r = await sql(`COPY airports FROM '${file}' ${opts}`);
@@ -144,11 +145,14 @@ test('bad input is refused naming the line, column and value; the table is uncha
     assert.equal(r.status, 400, `${stmt}: ${r.text}`);
     assert.match(r.error, re);
   }
-  // A stream is not a COPY target, and a dimension table takes no events.
+  // A stream takes a file's rows as events (all or nothing); a dimension table takes no events.
   await mustSql('CREATE TABLE pv (ts timestamptz NOT NULL, origin text)');
-  const s = await sql(`COPY pv FROM '${good}' WITH (FORMAT csv)`);
+  const s = await sql(`COPY pv FROM '${good}' WITH (FORMAT csv, HEADER true)`);
   assert.equal(s.status, 400);
-  assert.equal(s.error, 'COPY into stream "pv": use `laminar ingest` or POST /v1/streams/pv/events');
+  assert.match(s.error, /header columns .* not in table "pv"/);
+  const pvFile = write('pv.csv', 'ts,origin\n2024-05-01T00:00:00Z,FRA\n2024-05-01T00:01:00Z,\n');
+  assert.deepEqual(await mustSql(`COPY pv FROM '${pvFile}' WITH (FORMAT csv, HEADER true)`), ['COPY 2']);
+  assert.deepEqual((await srv.sql('SELECT count(*), count(origin) FROM pv')).json.results[0].rows, [[2, 1]]);
   const ev = await srv.ingest('airports', '{"code":"X"}\n');
   assert.equal(ev.status, 404, ev.text);
   assert.match(ev.json.error, /stream "airports" does not exist|"airports" is a dimension table/);
