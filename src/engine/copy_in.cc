@@ -12,6 +12,10 @@
 // the table column's type or bigint into double precision, as `laminar lake attach`).
 #include <algorithm>
 #include <cctype>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -129,13 +133,14 @@ Result<CopyOptions> ParseCopyOptions(const std::vector<sql::ast::DdlOption>& opt
 }
 
 // Where a COPY ... FROM reads: a file on the server (`path`, checked by ResolveServerFile) or the
-// bytes a client sent (`data`, COPY ... FROM STDIN). `name` names it in messages.
+// bytes a client sent (`data`, COPY ... FROM STDIN, in the pieces it sent). `name` names it in
+// messages.
 struct CopyInput {
   std::string name;
   std::string path;
-  const std::string* data = nullptr;
+  const std::vector<std::string>* data = nullptr;
   Result<std::unique_ptr<ingest::ByteSource>> Open() const {
-    if (data) return std::unique_ptr<ingest::ByteSource>(new ingest::StringSource(*data));
+    if (data) return std::unique_ptr<ingest::ByteSource>(new ingest::PiecesSource(data));
     return ingest::OpenFileSource(path);
   }
 };
@@ -179,33 +184,133 @@ class CsvLoader {
     ingest::FieldReader& csv = *reader;
     std::vector<ingest::CsvField> fields;
     RETURN_IF_ERROR(MapColumns(&csv, &fields));
+    filled_.assign(schema_.columns.size(), false);
+    for (int t : targets_) filled_[size_t(t)] = true;
+
+    // Two stages on two threads: this one splits records into fields (blocks of them), the other
+    // converts the blocks, in order, into the table's columns. The first error wins: a
+    // conversion error is on an earlier line than wherever the splitting has got to.
     ingest::RowBatch out(schema_);
-    std::vector<bool> filled(schema_.columns.size(), false);
-    for (int t : targets_) filled[size_t(t)] = true;
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<Block> ready;
+    std::vector<Block> spare;
+    bool done = false;
+    Status convert_error;
+    std::thread converter([&] {
+      for (;;) {
+        Block b;
+        {
+          std::unique_lock<std::mutex> l(mu);
+          cv.wait(l, [&] { return !ready.empty() || done; });
+          if (ready.empty()) return;
+          b = std::move(ready.front());
+          ready.pop_front();
+        }
+        cv.notify_all();
+        Status st = Convert(b, &out);
+        std::lock_guard<std::mutex> l(mu);
+        b.Clear();
+        spare.push_back(std::move(b));
+        if (!st.ok()) {
+          convert_error = std::move(st);
+          done = true;
+          cv.notify_all();
+          return;
+        }
+      }
+    });
+    Status split_error;
+    Block block;
+    auto hand_off = [&]() -> bool {
+      std::unique_lock<std::mutex> l(mu);
+      cv.wait(l, [&] { return ready.size() < 2 || done; });
+      if (done) return false;  // the converter failed
+      ready.push_back(std::move(block));
+      block = Block();
+      if (!spare.empty()) {
+        block = std::move(spare.back());
+        spare.pop_back();
+      }
+      cv.notify_all();
+      return true;
+    };
     for (;;) {
-      ASSIGN_OR_RETURN(bool more, csv.Next(&fields));
-      if (!more) break;
-      const int64_t line = csv.record_line();
-      if (out.num_rows() >= limits_.max_rows)
+      Result<bool> more = csv.Next(&fields);
+      if (!more.ok()) {
+        split_error = more.status();
+        break;
+      }
+      if (!*more) break;
+      block.Add(fields, csv.record_line());
+      if ((block.records() >= kBlockRecords || block.arena.size() >= kBlockBytes) && !hand_off()) break;
+    }
+    if (split_error.ok() && block.records() > 0) hand_off();
+    {
+      std::lock_guard<std::mutex> l(mu);
+      done = true;
+    }
+    cv.notify_all();
+    converter.join();
+    if (!convert_error.ok()) return convert_error;
+    RETURN_IF_ERROR(split_error);
+    return out;
+  }
+
+ private:
+  static constexpr size_t kBlockRecords = 4096, kBlockBytes = 1u << 20;
+  // Records split into fields: their bytes in one arena.
+  struct Block {
+    struct Field {
+      size_t off = 0, len = 0;
+      bool quoted = false;
+    };
+    std::string arena;
+    std::vector<Field> fields;
+    std::vector<size_t> first;  // per record: its first field in `fields`
+    std::vector<int64_t> lines;
+    size_t records() const { return lines.size(); }
+    void Add(const std::vector<ingest::CsvField>& record, int64_t line) {
+      first.push_back(fields.size());
+      lines.push_back(line);
+      for (const auto& f : record) {
+        fields.push_back({arena.size(), f.value.size(), f.quoted});
+        arena += f.value;
+      }
+    }
+    void Clear() {
+      arena.clear();
+      fields.clear();
+      first.clear();
+      lines.clear();
+    }
+  };
+
+  // Converts a block's records into rows of `out`, or fails naming the line and the column.
+  Status Convert(const Block& b, ingest::RowBatch* out) const {
+    for (size_t r = 0; r < b.records(); r++) {
+      const int64_t line = b.lines[r];
+      const size_t from = b.first[r], n = (r + 1 < b.records() ? b.first[r + 1] : b.fields.size()) - from;
+      if (out->num_rows() >= limits_.max_rows)
         return ResourceExhausted("the file has more than {} rows, the most {} may hold (dimension_max_rows)",
                                  limits_.max_rows, limits_.what);
-      if (fields.size() < targets_.size())
+      if (n < targets_.size())
         return InvalidArgument(ErrorCode::kBadCopyFileFormat,
                                "line {}: missing data for column \"{}\" (expected {} fields, got {})", line,
-                               schema_.columns[size_t(targets_[fields.size()])].name, targets_.size(),
-                               fields.size());
-      if (fields.size() > targets_.size())
+                               schema_.columns[size_t(targets_[n])].name, targets_.size(), n);
+      if (n > targets_.size())
         return InvalidArgument(ErrorCode::kBadCopyFileFormat,
                                "line {}: extra data after last expected column (expected {} fields, got {})", line,
-                               targets_.size(), fields.size());
+                               targets_.size(), n);
       for (size_t c = 0; c < schema_.columns.size(); c++)
-        if (!filled[c]) out.column(c).AppendNull();
-      for (size_t i = 0; i < fields.size(); i++) {
-        const ingest::CsvField& f = fields[i];
+        if (!filled_[c]) out->column(c).AppendNull();
+      for (size_t i = 0; i < n; i++) {
+        const Block::Field& f = b.fields[from + i];
+        const std::string_view value(b.arena.data() + f.off, f.len);
         const size_t t = size_t(targets_[i]);
         const ingest::ColumnDef& col = schema_.columns[t];
-        ingest::Column& dst = out.column(t);
-        bool is_null = !f.quoted && (f.value.empty() || (o_.null_string && f.value == *o_.null_string));
+        ingest::Column& dst = out->column(t);
+        bool is_null = !f.quoted && (value.empty() || (o_.null_string && value == *o_.null_string));
         if (is_null) {
           if (col.not_null)
             return InvalidArgument(ErrorCode::kNotNullViolation,
@@ -213,26 +318,31 @@ class CsvLoader {
           dst.AppendNull();
           continue;
         }
-        auto v = ingest::ParseTextValue(f.value, col.type);
-        if (!v.ok())
-          return InvalidArgument(v.status().error_code(), "line {}, column \"{}\": {}", line, col.name,
-                                 v.status().message());
-        if (col.type == Type::kText && limits_.max_text_bytes && v->as_text().size() > limits_.max_text_bytes)
-          return InvalidArgument(ErrorCode::kProgramLimitExceeded,
-                                 "line {}, column \"{}\": text of {} bytes, more than the {} a field may hold "
-                                 "([ingest] max_text_bytes)",
-                                 line, col.name, v->as_text().size(), limits_.max_text_bytes);
-        if (col.type == Type::kText && dst.text_data.size() + v->as_text().size() > kMaxTextBytesPerColumn)
-          return ResourceExhausted("column \"{}\" holds more than 4 GiB of text, too much for {}", col.name,
-                                   limits_.what);
+        auto bad = [&](const Status& st) {
+          return InvalidArgument(st.error_code(), "line {}, column \"{}\": {}", line, col.name, st.message());
+        };
+        if (col.type == Type::kText) {  // the bytes as they are (ingest/text_value.h), checked, no Value
+          if (Status st = ingest::CheckText(value); !st.ok()) return bad(st);
+          if (limits_.max_text_bytes && value.size() > limits_.max_text_bytes)
+            return InvalidArgument(ErrorCode::kProgramLimitExceeded,
+                                   "line {}, column \"{}\": text of {} bytes, more than the {} a field may hold "
+                                   "([ingest] max_text_bytes)",
+                                   line, col.name, value.size(), limits_.max_text_bytes);
+          if (dst.text_data.size() + value.size() > kMaxTextBytesPerColumn)
+            return ResourceExhausted("column \"{}\" holds more than 4 GiB of text, too much for {}", col.name,
+                                     limits_.what);
+          dst.AppendText(value);
+          continue;
+        }
+        auto v = ingest::ParseTextValue(value, col.type);
+        if (!v.ok()) return bad(v.status());
         dst.Append(*v);
       }
-      out.FinishRow();
+      out->FinishRow();
     }
-    return out;
+    return Status::OK();
   }
 
- private:
   // Reads the header (when there is one) and decides which table column each field goes to.
   Status MapColumns(ingest::FieldReader* csv, std::vector<ingest::CsvField>* fields) {
     if (!list_.empty()) {
@@ -299,8 +409,18 @@ class CsvLoader {
   const CopyOptions& o_;
   const std::vector<int>& list_;
   const LoadLimits limits_;
-  std::vector<int> targets_;  // per file field: the table column
+  std::vector<int> targets_;
+  std::vector<bool> filled_;  // per table column: a field goes to it  // per file field: the table column
 };
+
+std::string Joined(const std::vector<std::string>& pieces) {
+  std::string all;
+  size_t n = 0;
+  for (const auto& p : pieces) n += p.size();
+  all.reserve(n);
+  for (const auto& p : pieces) all += p;
+  return all;
+}
 
 // Reads a Parquet file into a batch of the table's schema (columns matched by name).
 Result<ingest::RowBatch> LoadParquet(const ingest::StreamSchema& schema, const CopyInput& in,
@@ -316,7 +436,7 @@ Result<ingest::RowBatch> LoadParquet(const ingest::StreamSchema& schema, const C
     if (head != "PAR1") return InvalidArgument("{} is not a Parquet file (no PAR1 magic at the start)", path);
   }
   ASSIGN_OR_RETURN(std::unique_ptr<lake::ParquetReader> reader,
-                   in.data ? lake::ParquetReader::OpenBuffer(in.name, *in.data) : lake::ParquetReader::Open(in.path));
+                   in.data ? lake::ParquetReader::OpenBuffer(in.name, Joined(*in.data)) : lake::ParquetReader::Open(in.path));
   if (uint64_t(reader->num_rows()) > max_rows)
     return ResourceExhausted("the file has {} rows, more than {} may hold ({}, dimension_max_rows)",
                              reader->num_rows(), limits.what, max_rows);
@@ -419,18 +539,18 @@ Result<StatementResult> Engine::Copy(const sql::Statement& stmt) {
 
 Result<size_t> Engine::CopyFromClientColumns(const sql::Statement& stmt) {
   size_t columns = 0;
-  const std::string none;
+  const std::vector<std::string> none;
   RETURN_IF_ERROR(CopyInto(stmt, &none, &columns).status());
   return columns;
 }
 
-Result<StatementResult> Engine::CopyFromClient(const sql::Statement& stmt, const std::string& data) {
+Result<StatementResult> Engine::CopyFromClient(const sql::Statement& stmt, const std::vector<std::string>& data) {
   ASSIGN_OR_RETURN(TableRows rows, CopyInto(stmt, &data, nullptr));
   RETURN_IF_ERROR(StoreRows(rows));
   return StatementResult{rows.tag};
 }
 
-Result<TableRows> Engine::CopyInto(const sql::Statement& stmt, const std::string* client_data,
+Result<TableRows> Engine::CopyInto(const sql::Statement& stmt, const std::vector<std::string>* client_data,
                                    size_t* describe_columns) {
   ASSIGN_OR_RETURN(sql::ast::CopyStmt cs, sql::TransformCopy(stmt));
   if (!cs.has_relation)

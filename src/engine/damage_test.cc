@@ -48,7 +48,7 @@ class DamageTest : public ::testing::Test {
     ASSERT_TRUE((*e)->ExecuteSql("CREATE TABLE dim (k text NOT NULL, label text) WITH (kind = 'dimension')").ok());
     auto copy = sql::Parse("COPY dim FROM STDIN (FORMAT csv)");
     ASSERT_TRUE(copy.ok());
-    ASSERT_TRUE((*e)->CopyFromClient(copy->at(0), "k0,zero\nk1,one\nk2,two\n").ok());
+    ASSERT_TRUE((*e)->CopyFromClient(copy->at(0), {"k0,zero\nk1,one\nk2,two\n"}).ok());
     for (int part = 0; part < 3; part++) {  // two parts in the lake (and views), one in the log only
       std::string body;
       for (int n = part * kEvents / 3 + 1; n <= (part + 1) * kEvents / 3; n++)

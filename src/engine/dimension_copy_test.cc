@@ -171,6 +171,14 @@ TEST_F(DimensionCopyTest, BadInputNamesLineColumnAndValueAndLeavesTheTableUnchan
             copy("n.csv", "code,lat\nA,1\nB,abc\nC,2\n"));
   EXPECT_EQ("InvalidArgument: COPY airports: line 2, column \"elevation\": invalid bigint \"1.5\"",
             copy("i.csv", "code,elevation\nA,1.5\n"));
+  // Far in (the records are split and converted in blocks on two threads): the line is exact, and
+  // a later CSV error does not hide the earlier bad value.
+  std::string many = "code,lat\n";
+  for (int i = 2; i <= 30000; i++) many += i == 21234 ? "X,north\n" : "K" + std::to_string(i) + ",1\n";
+  EXPECT_EQ("InvalidArgument: COPY airports: line 21234, column \"lat\": invalid number \"north\"",
+            copy("many.csv", many + "\"unterminated\n"));
+  EXPECT_EQ("InvalidArgument: COPY airports: line 21234: missing data for column \"lat\" (expected 2 fields, got 1)",
+            copy("late.csv", many.substr(0, many.find("X,north")) + "Z\n"));
   EXPECT_EQ("InvalidArgument: COPY airports: line 2, column \"opened\": invalid timestamp \"yesterday\"",
             copy("t.csv", "code,opened\nA,yesterday\n"));
   EXPECT_EQ("InvalidArgument: COPY airports: line 2, column \"hub\": invalid boolean \"maybe\" (true/false, t/f, "

@@ -783,6 +783,18 @@ Result<wal::AppendResult> Engine::AppendRows(StreamRuntime& rt, const ingest::Ro
     return appended.status().WithContext(
         fmt::format("stream {}: the events were not stored (none acknowledged)", rt.schema->name));
   const wal::AppendResult& a = *appended;
+  // A large batch (a COPY, a big INSERT ... SELECT) updates its views side by side, one thread
+  // each; the views are independent (a mutex each) and a batch is applied whole to each.
+  constexpr size_t kParallelApplyRows = 32768;
+  if (rows.num_rows() >= kParallelApplyRows && rt.views.size() > 1) {
+    std::vector<std::thread> others;
+    auto it = rt.views.begin();
+    for (++it; it != rt.views.end(); ++it)
+      others.emplace_back([&a, &rows, sv = it->second] { sv->Apply(a.segment_id, a.last_seq, rows); });
+    rt.views.begin()->second->Apply(a.segment_id, a.last_seq, rows);
+    for (auto& t : others) t.join();
+    return a;
+  }
   for (auto& [name, sv] : rt.views) sv->Apply(a.segment_id, a.last_seq, rows);
   return a;
 }

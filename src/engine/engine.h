@@ -239,7 +239,8 @@ class Engine {
   // the client sent (PostgreSQL's text format unless WITH (FORMAT csv | parquet)), stored as
   // StoreRows does. Errors as COPY FROM a file.
   Result<size_t> CopyFromClientColumns(const sql::Statement& stmt);
-  Result<StatementResult> CopyFromClient(const sql::Statement& stmt, const std::string& data);
+  // `data`: the bytes in the pieces the client sent them in (read in order, not joined).
+  Result<StatementResult> CopyFromClient(const sql::Statement& stmt, const std::vector<std::string>& data);
 
   // ---- Rows from SQL (engine/insert.cc, engine/copy_in.cc) ----
   // INSERT INTO table [(col, ...)] VALUES ... | SELECT ... | DEFAULT VALUES into a stream or a
@@ -248,7 +249,7 @@ class Engine {
   // type). The rows, not stored; errors name the row and the column, and nothing is stored.
   Result<TableRows> PrepareInsert(const sql::Statement& stmt, const std::atomic<bool>* cancel = nullptr);
   // COPY ... FROM STDIN: the rows of the bytes the client sent, not stored.
-  Result<TableRows> PrepareCopyFromClient(const sql::Statement& stmt, const std::string& data) {
+  Result<TableRows> PrepareCopyFromClient(const sql::Statement& stmt, const std::vector<std::string>& data) {
     return CopyInto(stmt, &data, nullptr);
   }
   // Stores rows a statement made. Into a stream: appended as events — one log record (all or
@@ -340,7 +341,8 @@ class Engine {
   // COPY ... FROM: the rows of the file it names (client_data null) or of the client's bytes
   // (FROM STDIN), not stored; with describe_columns, only checked, and the number of columns it
   // takes set.
-  Result<TableRows> CopyInto(const sql::Statement& stmt, const std::string* client_data, size_t* describe_columns);
+  Result<TableRows> CopyInto(const sql::Statement& stmt, const std::vector<std::string>* client_data,
+                             size_t* describe_columns);
   // The table rows go to (a stream or a dimension table), or why there are none; `verb` ("COPY
   // into", "INSERT into") for messages.
   Result<TableRows> RowsTarget(const std::string& name, const char* verb) const;

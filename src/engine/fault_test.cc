@@ -133,7 +133,7 @@ class FaultTest : public ::testing::TestWithParam<int> {
     ingest(5);
     if (dim_table) {
       auto copy = sql::Parse("COPY dim FROM STDIN (FORMAT csv)");
-      if (copy.ok() && step(e->CopyFromClient(copy->at(0), "k0,zero\nk1,one\nk2,two\n").ok())) a.dim = true;
+      if (copy.ok() && step(e->CopyFromClient(copy->at(0), {"k0,zero\nk1,one\nk2,two\n"}).ok())) a.dim = true;
     }
     a.attach_stream = step(e->ExecuteSql("CREATE TABLE ev2 (ts timestamptz NOT NULL, k text NOT NULL, n bigint NOT NULL)").ok());
     if (a.attach_stream) a.attached = step(e->AttachFile("ev2", AttachPath()).ok());

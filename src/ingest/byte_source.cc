@@ -129,6 +129,22 @@ Result<size_t> StringSource::Read(char* buf, size_t cap) {
   return n;
 }
 
+Result<size_t> PiecesSource::Read(char* buf, size_t cap) {
+  size_t n = 0;
+  while (n < cap && piece_ < pieces_->size()) {
+    const std::string& p = (*pieces_)[piece_];
+    size_t k = std::min(cap - n, p.size() - pos_);
+    std::memcpy(buf + n, p.data() + pos_, k);
+    n += k;
+    pos_ += k;
+    if (pos_ == p.size()) {
+      piece_++;
+      pos_ = 0;
+    }
+  }
+  return n;
+}
+
 Result<size_t> PrefixedSource::Read(char* buf, size_t cap) {
   if (pos_ < prefix_.size()) {
     size_t n = std::min(cap, prefix_.size() - pos_);

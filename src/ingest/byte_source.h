@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "common/status.h"
@@ -39,6 +40,18 @@ class StringSource : public ByteSource {
   std::string data_;
   size_t pos_ = 0;
   size_t max_chunk_;  // returns at most this many bytes per call (tests split the input)
+};
+
+// Reads a sequence of pieces in order, without copying them first (what a client sent in many
+// messages). Does not own them: they must outlive the source.
+class PiecesSource : public ByteSource {
+ public:
+  explicit PiecesSource(const std::vector<std::string>* pieces) : pieces_(pieces) {}
+  Result<size_t> Read(char* buf, size_t cap) override;
+
+ private:
+  const std::vector<std::string>* pieces_;
+  size_t piece_ = 0, pos_ = 0;
 };
 
 // Replays `prefix` (bytes already read, e.g. to detect the format), then reads from `rest`.
