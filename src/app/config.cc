@@ -157,7 +157,14 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
   }
   if (auto* s = root["ingest"].as_table()) {
     RETURN_IF_ERROR(CheckKeys(*s, "ingest", {"max_body_bytes", "max_events_per_request", "max_text_bytes",
-                                             "ignore_unknown_fields"}));
+                                             "ignore_unknown_fields", "idempotency_window", "idempotency_max_keys"}));
+    ASSIGN_OR_RETURN(c->engine.idempotency_window_micros,
+                     ReadDurationMicros(*s, "ingest", "idempotency_window", c->engine.idempotency_window_micros));
+    int64_t keys = int64_t(c->engine.idempotency_max_keys);
+    RETURN_IF_ERROR(Read(*s, "ingest", "idempotency_max_keys", &keys));
+    if (keys < 1 || c->engine.idempotency_window_micros < 1)
+      return InvalidArgument("config: [ingest] idempotency_window and idempotency_max_keys must be positive");
+    c->engine.idempotency_max_keys = size_t(keys);
     int64_t body = int64_t(c->engine.ingest.max_body_bytes), events = int64_t(c->engine.ingest.max_events_per_request),
             text = int64_t(c->engine.ingest.max_text_bytes);
     RETURN_IF_ERROR(Read(*s, "ingest", "max_body_bytes", &body));

@@ -167,6 +167,13 @@ Result<size_t> Engine::ApplyLogRetention(const std::shared_ptr<StreamRuntime>& r
       if (vr->def->stream == name) bound = std::min(bound, vr->live->horizon());
   }
   if (bound == 0) return size_t{0};
+  if (rt->keys_saved) {
+    // The keys of the records about to go are saved first: with ingest paused, so that every
+    // record appended so far has its key finished (AppendRows).
+    std::unique_lock<std::shared_mutex> pause(rt->apply_mu);
+    RETURN_IF_ERROR(rt->keys->Save(IdempotencyPath(name), NowMicros(), rt->log->last_seq())
+                        .WithContext("saving idempotency keys"));
+  }
   std::unique_lock<std::shared_mutex> scan_lock(scan_mu_);
   size_t before = rt->log->Segments().size();
   RETURN_IF_ERROR(rt->log->DeleteSealedThrough(bound));
@@ -273,6 +280,7 @@ Status Engine::OpenStream(const catalog::StreamPtr& schema) {
     spdlog::error("stream {}: --salvage-wal: {} acknowledged events were lost (sequence numbers in the messages above)",
                   schema->name, report.lost_events);
   RETURN_IF_ERROR(CheckLakeMeetsLog(*rt).WithContext("stream " + schema->name));
+  RETURN_IF_ERROR(RestoreIdempotencyKeys(*rt).WithContext("stream " + schema->name));
   spdlog::info("stream {}: log recovered, {} records, last seq {}", schema->name, report.records,
                rt->log->last_seq());
   std::lock_guard<std::mutex> lock(mu_);
@@ -364,6 +372,7 @@ Status Engine::FinishDrops() {
 }
 
 Status Engine::RemoveStreamFiles(const std::string& name) {
+  RETURN_IF_ERROR(RemoveFile(IdempotencyPath(name)));
   std::string dir = JoinPath(JoinPath(options_.data_dir, "log"), name);
   RETURN_IF_ERROR(fs::Current()->RemoveAll(dir));
   RETURN_IF_ERROR(FsyncDir(JoinPath(options_.data_dir, "log")));
@@ -735,68 +744,6 @@ Result<serving::QueryResult> Engine::RunTree(const sql::ast::SelectStmt* select,
   }
   ASSIGN_OR_RETURN(auto prepared, serving::PrepareEngineQuery(*select, catalog));
   return serving::RunPreparedEngineQuery(*prepared, limits, sink);
-}
-
-Result<IngestResult> Engine::Ingest(const std::string& stream, std::string_view content_type,
-                                    std::string_view content_encoding, std::string_view body) {
-  int64_t start = MonotonicMicros();
-  metrics_.ingest_requests++;
-  auto rt = FindStream(stream);
-  if (!rt) {
-    if (catalog_->snapshot()->dimensions.count(stream))
-      return NotFound(ErrorCode::kWrongObjectType,
-                      "\"{}\" is a dimension table, not a stream: load it with COPY {} FROM '/path/file.csv' "
-                      "WITH (FORMAT csv, HEADER true)", stream, stream);
-    return NotFound(ErrorCode::kUndefinedTable, "stream \"{}\" does not exist", stream);
-  }
-  std::string decompressed;
-  std::string_view data = body;
-  if (!content_encoding.empty() && content_encoding != "identity") {
-    ASSIGN_OR_RETURN(decompressed, ingest::Decompress(content_encoding, body, options_.ingest.max_body_bytes));
-    data = decompressed;
-  } else if (body.size() > options_.ingest.max_body_bytes) {
-    return ResourceExhausted("request body exceeds {} bytes", options_.ingest.max_body_bytes);
-  }
-  ASSIGN_OR_RETURN(ingest::BodyFormat format, ingest::DetectFormat(content_type, data));
-  ASSIGN_OR_RETURN(ingest::ParseResult parsed, ingest::ParseEvents(*rt->schema, data, format, options_.ingest));
-  IngestResult out;
-  out.accepted = parsed.rows.num_rows();
-  out.rejected = parsed.errors.size();
-  if (!parsed.errors.empty()) RETURN_IF_ERROR(deadletter_->Write(stream, parsed.errors));
-  out.errors = std::move(parsed.errors);
-  if (out.accepted > 0) {
-    ASSIGN_OR_RETURN(wal::AppendResult a, AppendRows(*rt, parsed.rows));
-    out.first_seq = a.first_seq;
-    out.last_seq = a.last_seq;
-  }
-  metrics_.events_accepted += out.accepted;
-  metrics_.events_rejected += out.rejected;
-  metrics_.ingest_micros_total += static_cast<uint64_t>(MonotonicMicros() - start);
-  return out;
-}
-
-Result<wal::AppendResult> Engine::AppendRows(StreamRuntime& rt, const ingest::RowBatch& rows) {
-  std::string payload = rows.Encode();
-  std::shared_lock<std::shared_mutex> lock(rt.apply_mu);
-  auto appended = rt.log->Append(payload, static_cast<uint32_t>(rows.num_rows()));
-  if (!appended.ok())
-    return appended.status().WithContext(
-        fmt::format("stream {}: the events were not stored (none acknowledged)", rt.schema->name));
-  const wal::AppendResult& a = *appended;
-  // A large batch (a COPY, a big INSERT ... SELECT) updates its views side by side, one thread
-  // each; the views are independent (a mutex each) and a batch is applied whole to each.
-  constexpr size_t kParallelApplyRows = 32768;
-  if (rows.num_rows() >= kParallelApplyRows && rt.views.size() > 1) {
-    std::vector<std::thread> others;
-    auto it = rt.views.begin();
-    for (++it; it != rt.views.end(); ++it)
-      others.emplace_back([&a, &rows, sv = it->second] { sv->Apply(a.segment_id, a.last_seq, rows); });
-    rt.views.begin()->second->Apply(a.segment_id, a.last_seq, rows);
-    for (auto& t : others) t.join();
-    return a;
-  }
-  for (auto& [name, sv] : rt.views) sv->Apply(a.segment_id, a.last_seq, rows);
-  return a;
 }
 
 std::vector<std::string> Engine::Health() const {

@@ -61,6 +61,7 @@
 #include "serving/relation_provider.h"
 #include "speed/speed_view.h"
 #include "engine/dimension_store.h"
+#include "engine/idempotency.h"
 
 namespace laminar::engine {
 
@@ -88,6 +89,10 @@ struct EngineOptions {
   // engine/server_files.h. Empty: `<data_dir>/import` (created at open). Absolute paths.
   std::vector<std::string> import_dirs;
   uint64_t import_max_file_bytes = 4ull << 30;  // the largest such file read
+  // Idempotency-Key on HTTP ingest (engine/idempotency.h): how long a key is remembered, and how
+  // many keys a stream remembers at most (the oldest go first).
+  int64_t idempotency_window_micros = 86'400'000'000;  // 24 hours
+  size_t idempotency_max_keys = 100'000;
   // Offline inspection (`laminar verify --data-dir`): no background threads, nothing written
   // (versions that are missing are built in memory only). Log recovery still runs.
   bool read_only = false;
@@ -141,6 +146,7 @@ struct IngestResult {
   std::vector<ingest::RecordError> errors;
   uint64_t first_seq = 0;  // 0 when nothing was accepted
   uint64_t last_seq = 0;
+  bool replayed = false;   // the first answer of an Idempotency-Key, given again; nothing appended
 };
 
 // Rows an INSERT or a COPY ... FROM made for one table: checked and converted to its columns,
@@ -222,8 +228,12 @@ class Engine {
                                                            const std::atomic<bool>* cancel = nullptr);
 
   // Ingests a request body into a stream (see class comment). NotFound for an unknown stream.
+  // With an idempotency key (1-255 printable ASCII characters; engine/idempotency.h): a request
+  // whose key answered the same body within the window gets that answer again (`replayed`) and
+  // appends nothing; one whose key answered another body is AlreadyExists.
   Result<IngestResult> Ingest(const std::string& stream, std::string_view content_type,
-                              std::string_view content_encoding, std::string_view body);
+                              std::string_view content_encoding, std::string_view body,
+                              const std::string& idempotency_key = {});
 
   // Runs the batch layer now (see class comment) and returns when the versions are published.
   // NotFound for an unknown view.
@@ -314,6 +324,8 @@ class Engine {
     std::unique_ptr<wal::Log> log;
     std::shared_mutex apply_mu;  // shared: ingest; exclusive: view creation/replacement
     std::map<std::string, std::shared_ptr<speed::SpeedView>> views;  // GUARDED_BY(apply_mu)
+    std::unique_ptr<IdempotencyKeys> keys;  // HTTP ingest's Idempotency-Keys
+    std::atomic<bool> keys_saved{false};     // its saved copy exists (written under apply_mu)
     bool dropped = false;  // GUARDED_BY(apply_mu): set by DropStream before it removes the files
   };
   // The live state of one installed view definition.
@@ -327,8 +339,24 @@ class Engine {
   friend class EngineRelations;  // engine/scan.cc: the relations raw queries read
   explicit Engine(EngineOptions options) : options_(std::move(options)) {}
   Status OpenStream(const catalog::StreamPtr& schema);
-  // Appends a batch of the stream's events: one log record (durable), then every view.
-  Result<wal::AppendResult> AppendRows(StreamRuntime& rt, const ingest::RowBatch& rows);
+  // Appends a batch of the stream's events: one log record (durable, with `origin`:
+  // ingest/event_record.h), then every view; then `appended`, still under the stream's apply_mu
+  // (shared), so that retention, which takes it exclusively, sees what it records.
+  Result<wal::AppendResult> AppendRows(StreamRuntime& rt, const ingest::RowBatch& rows, std::string_view origin = {},
+                                       const std::function<void(const wal::AppendResult&)>& appended = {});
+  // `<data_dir>/idempotency/<stream>.json`: the saved copy of the stream's idempotency keys.
+  std::string IdempotencyPath(const std::string& stream) const;
+  // At open: the stream's keys from the saved copy and from every log record's origin.
+  Status RestoreIdempotencyKeys(StreamRuntime& rt);
+  struct Key {
+    std::string key, hash;
+    int64_t at = 0;
+  };
+  static IngestAnswer AnswerOf(const IngestResult& r);
+  // Ingest after the stream is found (and its key, when given, claimed).
+  Result<IngestResult> IngestParsed(StreamRuntime& rt, std::string_view content_type,
+                                    std::string_view content_encoding, std::string_view body, const Key* key,
+                                    int64_t start);
   Status DropStream(const std::string& name);
   // Creates or replaces the speed view, replaying the stream's log. REQUIRES: no lock held.
   Status InstallView(const views::ViewDefPtr& def);

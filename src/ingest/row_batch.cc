@@ -1,5 +1,7 @@
 #include "ingest/row_batch.h"
 
+#include "ingest/event_record.h"
+
 #include <bit>
 #include <cassert>
 #include <cstring>
@@ -262,6 +264,10 @@ std::string RowBatch::Encode() const {
 }
 
 Result<RowBatch> RowBatch::Decode(std::string_view data, const StreamSchema& schema) {
+  if (!data.empty() && static_cast<uint8_t>(data[0]) == kRecordWithOrigin) {  // event_record.h
+    ASSIGN_OR_RETURN(std::string_view origin, RecordOrigin(data));
+    data.remove_prefix(5 + origin.size());
+  }
   Reader in(data);
   const char* header = in.Take(9);
   if (!header) return Corruption("row batch: {} bytes, too short for a header", data.size());

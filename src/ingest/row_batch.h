@@ -69,7 +69,8 @@ class RowBatch {
   // where values are rows×i64, rows×f64, or (rows+1)×u32 offsets followed by the text bytes.
   std::string Encode() const;
   // Decodes and checks the encoding against the schema's column types. Corruption on any
-  // mismatch or truncation (never reads out of bounds).
+  // mismatch or truncation (never reads out of bounds). A log record's payload may carry its
+  // origin before the encoding (ingest/event_record.h): it is skipped.
   static Result<RowBatch> Decode(std::string_view data, const StreamSchema& schema);
 
  private:

@@ -82,7 +82,10 @@ std::string MediaType(const std::string& content_type) {
 }
 
 HttpResponse HandleIngest(engine::Engine* e, const HttpRequest& req, const std::string& stream) {
-  auto r = e->Ingest(stream, MediaType(req.Header("content-type")), req.Header("content-encoding"), req.body);
+  const bool keyed = req.headers.count("idempotency-key") > 0;
+  const std::string key = req.Header("idempotency-key");
+  if (keyed && key.empty()) return Error(InvalidArgument("Idempotency-Key must be 1 to 255 printable ASCII characters"));
+  auto r = e->Ingest(stream, MediaType(req.Header("content-type")), req.Header("content-encoding"), req.body, key);
   if (!r.ok()) return Error(r.status(), /*body_limit=*/true);
   json errors = json::array();
   for (const auto& err : r->errors) {
@@ -93,7 +96,9 @@ HttpResponse HandleIngest(engine::Engine* e, const HttpRequest& req, const std::
   json body = {{"accepted", r->accepted}, {"rejected", r->rejected}, {"errors", errors}};
   body["first_seq"] = r->accepted ? json(r->first_seq) : json(nullptr);
   body["last_seq"] = r->accepted ? json(r->last_seq) : json(nullptr);
-  return Json(200, body);
+  HttpResponse resp = Json(200, body);
+  if (r->replayed) resp.headers["Idempotency-Replayed"] = "true";
+  return resp;
 }
 
 // A streamed query (`"stream": true` or Accept: application/x-ndjson): NDJSON, chunked, rows as
