@@ -59,7 +59,7 @@ Result<Running> StartServer(const ServerConfig& cfg, const std::string& catalog_
     ASSIGN_OR_RETURN(std::string text, ReadFile(catalog_file));
     RETURN_IF_ERROR(r.engine->ApplyCatalogFile(text));
   }
-  ASSIGN_OR_RETURN(r.http, server::HttpServer::Start(cfg.http, server::MakeApiHandler(r.engine.get())));
+  ASSIGN_OR_RETURN(r.http, server::HttpServer::Start(cfg.http, server::MakeApiHandler(r.engine.get(), cfg.api)));
   if (cfg.pg_enabled) {
     auto pg = pgwire::PgServer::Start(cfg.pg, r.engine.get());
     if (!pg.ok() && cfg.pg_explicit) return pg.status();

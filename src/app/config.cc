@@ -86,7 +86,20 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
     return InvalidArgument("config {}: {} (line {})", path, std::string(e.description()),
                            e.source().begin.line);
   }
-  RETURN_IF_ERROR(CheckKeys(root, "", {"data_dir", "server", "log", "ingest", "query", "batch", "lake", "import"}));
+  RETURN_IF_ERROR(
+      CheckKeys(root, "", {"data_dir", "server", "log", "ingest", "query", "batch", "lake", "import", "firehose"}));
+  if (auto* s = root["firehose"].as_table()) {
+    RETURN_IF_ERROR(CheckKeys(*s, "firehose", {"access_keys"}));
+    if (const toml::node* n = s->get("access_keys")) {
+      const toml::array* keys = n->as_array();
+      if (!keys) return InvalidArgument("config: [firehose] access_keys must be a list of strings");
+      for (const toml::node& k : *keys) {
+        auto v = k.value<std::string>();
+        if (!v || v->empty()) return InvalidArgument("config: [firehose] access_keys must be a list of non-empty strings");
+        c->api.firehose.access_keys.push_back(*v);
+      }
+    }
+  }
   RETURN_IF_ERROR(Read(root, "", "data_dir", &c->engine.data_dir));
   if (auto* s = root["server"].as_table()) {
     RETURN_IF_ERROR(CheckKeys(*s, "server", {"http", "threads", "max_connections", "pg", "allowed_hosts", "max_streams",

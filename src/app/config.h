@@ -25,6 +25,7 @@
 #include "common/status.h"
 #include "engine/engine.h"
 #include "pgwire/pg_server.h"
+#include "server/api.h"
 #include "server/http_server.h"
 
 namespace laminar::app {
@@ -37,6 +38,7 @@ struct ServerConfig {
   // the default address that is taken (another server, a PostgreSQL) only gives a warning.
   bool pg_explicit = false;
   pgwire::PgOptions pg;
+  server::ApiOptions api;  // [firehose] access_keys
 };
 
 // "HOST:PORT" or "off" for the PostgreSQL listener.

@@ -235,6 +235,11 @@ class Engine {
                               std::string_view content_encoding, std::string_view body,
                               const std::string& idempotency_key = {});
 
+  // A request body decompressed by its Content-Encoding ("", identity, gzip, zstd) within
+  // [ingest] max_body_bytes (ingest/event_parser.h Decompress), for bodies that wrap events
+  // (a Firehose delivery: server/firehose.h).
+  Result<std::string> DecompressBody(std::string_view content_encoding, std::string_view body) const;
+
   // Runs the batch layer now (see class comment) and returns when the versions are published.
   // NotFound for an unknown view.
   Result<BatchRunResult> RunBatch(const BatchRunOptions& options);

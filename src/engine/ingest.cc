@@ -12,6 +12,15 @@
 
 namespace laminar::engine {
 
+Result<std::string> Engine::DecompressBody(std::string_view content_encoding, std::string_view body) const {
+  if (content_encoding.empty() || content_encoding == "identity") {
+    if (body.size() > options_.ingest.max_body_bytes)
+      return ResourceExhausted("request body exceeds {} bytes", options_.ingest.max_body_bytes);
+    return std::string(body);
+  }
+  return ingest::Decompress(content_encoding, body, options_.ingest.max_body_bytes);
+}
+
 Result<IngestResult> Engine::Ingest(const std::string& stream, std::string_view content_type,
                                     std::string_view content_encoding, std::string_view body,
                                     const std::string& idempotency_key) {

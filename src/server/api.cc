@@ -285,6 +285,7 @@ const char* kIndexHtml = R"(<!doctype html><html><head><meta charset="utf-8"><ti
 <body><h1>Laminar</h1><p>Batch and real-time analytics in one binary.</p><ul>
 <li>POST /v1/sql — DDL (CREATE TABLE, CREATE MATERIALIZED VIEW, DROP)</li>
 <li>POST /v1/streams/{stream}/events — NDJSON or a JSON array</li>
+<li>POST /v1/firehose/{stream} — Amazon Data Firehose's HTTP endpoint delivery</li>
 <li>POST /v1/query — {"sql": "SELECT ..."}</li>
 <li>POST /v1/batch/run — {"full": false, "view": "name"}</li>
 <li>POST /v1/verify — {"view": "name"}</li>
@@ -365,8 +366,8 @@ std::optional<HttpResponse> CsrfRefusal(const HttpRequest& req) {
                     {"code", "InvalidArgument"}});
 }
 
-Handler MakeApiHandler(engine::Engine* e) {
-  return [e](const HttpRequest& req) -> HttpResponse {
+Handler MakeApiHandler(engine::Engine* e, ApiOptions options) {
+  return [e, options = std::move(options)](const HttpRequest& req) -> HttpResponse {
     const std::string& p = req.path;
     bool get = req.method == "GET" || req.method == "HEAD", post = req.method == "POST";
     if (post && p != "/v1/query")  // a query changes nothing; every other POST does
@@ -394,6 +395,13 @@ Handler MakeApiHandler(engine::Engine* e) {
       if (stream.empty() || stream.find('/') != std::string::npos)
         return Json(404, {{"error", "no such endpoint: " + p}});
       return HandleIngest(e, req, stream);
+    }
+    if (StartsWith(p, "/v1/firehose/")) {
+      std::string stream = p.substr(13);
+      if (stream.empty() || stream.find('/') != std::string::npos)
+        return Json(404, {{"error", "no such endpoint: " + p}});
+      if (!post) return Json(405, {{"error", "use POST to deliver records"}});
+      return HandleFirehose(e, req, stream, options.firehose);
     }
     if (p == "/v1/streams" && get) {
       HttpResponse r;

@@ -3,7 +3,9 @@
 //
 //   GET  /healthz                       200 {"status":"ok"} once the engine is open
 //   POST /v1/sql                        DDL (and queries), text body, several statements
-//   POST /v1/streams/{stream}/events    NDJSON or JSON array, gzip/zstd; see ingest/event_parser.h
+//   POST /v1/streams/{stream}/events    NDJSON or JSON array, gzip/zstd; see ingest/event_parser.h;
+//                                       Idempotency-Key header: engine/idempotency.h
+//   POST /v1/firehose/{stream}          Amazon Data Firehose's HTTP endpoint delivery (firehose.h)
 //   POST /v1/query                      {"sql": "..."} → {"columns", "rows", "stats"} or CSV
 //                                       (Accept: text/csv)
 //   POST /v1/batch/run                  {"full": bool, "view": "name"} (optional) → the published
@@ -24,11 +26,16 @@
 #pragma once
 
 #include "engine/engine.h"
+#include "server/firehose.h"
 #include "server/http_server.h"
 
 namespace laminar::server {
 
-Handler MakeApiHandler(engine::Engine* engine);
+struct ApiOptions {
+  FirehoseOptions firehose;
+};
+
+Handler MakeApiHandler(engine::Engine* engine, ApiOptions options = {});
 
 // JSON text of a query result: {"columns":[{"name","type"}],"rows":[[...]],"stats":{...}}.
 std::string QueryResultJson(const serving::QueryResult& r);
