@@ -38,7 +38,9 @@ Result<IngestResult> Engine::Ingest(const std::string& stream, std::string_view 
   if (idempotency_key.size() > 255 ||
       !std::all_of(idempotency_key.begin(), idempotency_key.end(), [](char c) { return c >= 0x20 && c < 0x7f; }))
     return InvalidArgument("Idempotency-Key must be 1 to 255 printable ASCII characters");
-  const std::string hash = objstore::s3::Sha256Hex(fmt::format("{}\n{}\n{}", content_type, content_encoding, body));
+  // The request's identity: its content type, encoding and body (hashed where it lies, not copied).
+  const std::string hash = objstore::s3::Sha256Hex(
+      fmt::format("{}\n{}\n{}", content_type, content_encoding, objstore::s3::Sha256Hex(body)));
   const int64_t now = NowMicros();
   IngestAnswer first;
   switch (rt->keys->Begin(idempotency_key, hash, now, &first)) {

@@ -228,9 +228,7 @@ Status Engine::StoreRows(const TableRows& t) {
       return Unavailable("stream \"{}\" was dropped or redefined while the statement ran: run it again", name);
     if (t.rows.num_rows() == 0) return Status::OK();
     // One record when it fits the log's record limit; else pieces of whole rows, each a record.
-    size_t bytes = 16;
-    for (size_t c = 0; c < t.rows.num_columns(); c++)
-      bytes += 16 + t.rows.num_rows() * 13 + t.rows.column(c).text_data.size();  // ≥ the encoding's size
+    const size_t bytes = t.rows.EncodedBytes();
     const uint64_t limit = options_.log.max_record_bytes;
     if (bytes <= limit) return AppendRows(*rt, t.rows).status();
     const size_t pieces = bytes / limit + 2;
@@ -245,18 +243,19 @@ Status Engine::StoreRows(const TableRows& t) {
     return Status::OK();
   }
   std::lock_guard<std::mutex> lock(dimension_rows_mu_);
-  ingest::RowBatch rows = t.rows;
-  if (!t.replace) {
+  ingest::RowBatch rows;  // the table's rows after the statement
+  if (t.replace) {
+    rows = t.rows;
+  } else {
     std::shared_ptr<const ingest::RowBatch> now = dimensions_->Get(name);
     if (!now) return Unavailable("table \"{}\" was dropped while the statement ran: run it again", name);
     RETURN_IF_ERROR(dimensions_->Damage(name));
-    if (now->num_rows() + rows.num_rows() > options_.dimension_max_rows)
+    if (now->num_rows() + t.rows.num_rows() > options_.dimension_max_rows)
       return ResourceExhausted("table \"{}\" would hold {} rows, more than a dimension table may hold ({}, "
                                "dimension_max_rows)",
-                               name, now->num_rows() + rows.num_rows(), options_.dimension_max_rows);
-    ingest::RowBatch all = *now;
-    all.AppendBatch(rows);
-    rows = std::move(all);
+                               name, now->num_rows() + t.rows.num_rows(), options_.dimension_max_rows);
+    rows = *now;
+    rows.AppendBatch(t.rows);
   }
   RETURN_IF_ERROR(dimensions_->Replace(t.schema, std::move(rows)));
   // From now on the table has a file: one that goes missing is damage, not an empty table.

@@ -232,7 +232,7 @@ void RowBatch::AppendRows(const RowBatch& other, const std::vector<uint32_t>& ro
   num_rows_ += rows.size();
 }
 
-std::string RowBatch::Encode() const {
+size_t RowBatch::EncodedBytes() const {
   const size_t rows = num_rows_;
   size_t size = 1 + 4 + 4;
   for (const Column& c : columns_) {
@@ -243,8 +243,13 @@ std::string RowBatch::Encode() const {
       size += rows * 8;
     }
   }
+  return size;
+}
+
+std::string RowBatch::Encode() const {
+  const size_t rows = num_rows_;
   std::string out;
-  out.reserve(size);
+  out.reserve(EncodedBytes());
   out.push_back(static_cast<char>(kEncodingVersion));
   PutFixed<uint32_t>(&out, static_cast<uint32_t>(columns_.size()));
   PutFixed<uint32_t>(&out, static_cast<uint32_t>(rows));

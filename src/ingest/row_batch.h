@@ -68,6 +68,7 @@ class RowBatch {
   // [u8 version=1][u32 columns][u32 rows] then per column [u8 type][valid bytes][values]
   // where values are rows×i64, rows×f64, or (rows+1)×u32 offsets followed by the text bytes.
   std::string Encode() const;
+  size_t EncodedBytes() const;  // the size of Encode()'s result, without encoding
   // Decodes and checks the encoding against the schema's column types. Corruption on any
   // mismatch or truncation (never reads out of bounds). A log record's payload may carry its
   // origin before the encoding (ingest/event_record.h): it is skipped.

@@ -329,16 +329,15 @@ class Session {
       ASSIGN_OR_RETURN(serving::QueryResult r, srv_->engine->Query(q, &cancel_));
       return QueryOutcome(std::move(r));
     };
-    const bool was_block = state_.InBlock();
     Result<Outcome> o = state_.Answer(std::move(**session), describe_only, run);
     if (state_.TakeDiscardStatements()) statements_.clear();  // a running portal keeps its own (shared_ptr)
-    if (was_block && !state_.InBlock()) {
+    if (SessionState::BlockEnd end = state_.TakeBlockEnd(); end != SessionState::BlockEnd::kNone) {
       // The block ended: COMMIT stores the rows its INSERTs and COPYs made, in order; ROLLBACK
       // (or COMMIT of a failed block) drops them. A failed store fails the COMMIT, as in
       // PostgreSQL (the block is over either way).
       std::vector<engine::TableRows> held = std::exchange(held_rows_, {});
       held_bytes_ = 0;
-      if (o.ok() && o->tag == "COMMIT")
+      if (end == SessionState::BlockEnd::kCommit)
         for (const engine::TableRows& rows : held)
           if (Status st = srv_->engine->StoreRows(rows); !st.ok())
             return Result<Outcome>(st.WithContext("COMMIT"));
@@ -383,9 +382,7 @@ class Session {
   // Keeps a statement's rows until the block's COMMIT: at most [import] max_file_bytes of them
   // in one block (ResourceExhausted past it: commit in smaller blocks).
   Status Hold(engine::TableRows rows) {
-    uint64_t bytes = 0;
-    for (size_t c = 0; c < rows.rows.num_columns(); c++)
-      bytes += rows.rows.num_rows() * 9 + rows.rows.column(c).text_data.size();
+    const uint64_t bytes = rows.rows.EncodedBytes();
     const uint64_t max = srv_->engine->options().import_max_file_bytes;
     if (held_bytes_ + bytes > max)
       return ResourceExhausted("the transaction block holds more than {} bytes of rows to store at COMMIT "

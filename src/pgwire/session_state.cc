@@ -125,7 +125,9 @@ Result<Outcome> SessionState::Transaction(const sql::ast::TransactionStmt& t) {
   }
   if (tx_ == Tx::kIdle) o.warnings.push_back({"25P01", "there is no transaction in progress"});
   // COMMIT of a failed block rolls it back, as in PostgreSQL.
-  o.tag = t.kind == K::kCommit && tx_ != Tx::kFailed ? "COMMIT" : "ROLLBACK";
+  const bool commit = t.kind == K::kCommit && tx_ != Tx::kFailed;
+  o.tag = commit ? "COMMIT" : "ROLLBACK";
+  if (tx_ != Tx::kIdle) block_end_ = commit ? BlockEnd::kCommit : BlockEnd::kRollback;
   tx_ = Tx::kIdle;
   // The block's cursors end with it; WITH HOLD ones stay (kept whole already).
   for (auto it = cursors_.begin(); it != cursors_.end();) it = it->second.hold ? std::next(it) : cursors_.erase(it);

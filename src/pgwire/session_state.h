@@ -84,6 +84,11 @@ class SessionState {
   }
   // True once after DISCARD ALL: the session drops its prepared statements.
   bool TakeDiscardStatements() { return std::exchange(discard_statements_, false); }
+  // How the last statement ended a transaction block: kCommit (COMMIT/END of a block that had not
+  // failed), kRollback (ROLLBACK, or COMMIT of a failed block), kNone (it did not end one).
+  // Reset by the call.
+  enum class BlockEnd { kNone, kCommit, kRollback };
+  BlockEnd TakeBlockEnd() { return std::exchange(block_end_, BlockEnd::kNone); }
 
  private:
   // A SQL cursor: its rows, kept whole, handed out by FETCH.
@@ -110,6 +115,7 @@ class SessionState {
   Tx tx_ = Tx::kIdle;
   std::map<std::string, OpenCursor> cursors_;
   bool discard_statements_ = false;
+  BlockEnd block_end_ = BlockEnd::kNone;
   // SET LOCAL in a block: each parameter's (name, value) before it, restored when the block ends.
   std::map<std::string, std::optional<std::pair<std::string, std::string>>> local_saved_;
 };

@@ -74,32 +74,30 @@ const std::vector<Value>& PinnedView::Dims(const Parts& p) const {
   return snap_.recent->groups()[p.recent].dims;
 }
 
+template <typename Fn>
+void PinnedView::ForEachPart(const Parts& p, int measure, Fn&& fn) const {
+  if (p.base != kNone) fn(snap_.base->groups()[p.base].aggs[measure]);
+  if (p.state != kNone) fn(snap_.state->groups()[p.state].aggs[measure]);
+  if (p.recent != kNone) fn(snap_.recent->groups()[p.recent].aggs[measure]);
+}
+
 void PinnedView::MergeInto(int64_t row, int measure, views::AggState* into) const {
   views::AggKind kind = def_->measures[measure].kind;
-  const Parts& p = refs_[static_cast<size_t>(row)];
-  if (p.base != kNone) into->Merge(kind, snap_.base->groups()[p.base].aggs[measure]);
-  if (p.state != kNone) into->Merge(kind, snap_.state->groups()[p.state].aggs[measure]);
-  if (p.recent != kNone) into->Merge(kind, snap_.recent->groups()[p.recent].aggs[measure]);
+  ForEachPart(refs_[static_cast<size_t>(row)], measure, [&](const views::AggState& s) { into->Merge(kind, s); });
 }
 
 Value PinnedView::MeasureValue(const Parts& p, int measure) const {
   const views::MeasureDef& m = def_->measures[measure];
   const views::AggState* one = nullptr;
   int parts = 0;
-  auto note = [&](const views::ViewState* s, uint32_t g) {
-    if (g == kNone) return;
-    one = &s->groups()[g].aggs[measure];
+  ForEachPart(p, measure, [&](const views::AggState& s) {
+    one = &s;
     parts++;
-  };
-  note(snap_.base.get(), p.base);
-  note(snap_.state.get(), p.state);
-  note(snap_.recent.get(), p.recent);
-  if (parts == 1) return one->Finalize(m);
-  views::AggState s;
-  if (p.base != kNone) s.Merge(m.kind, snap_.base->groups()[p.base].aggs[measure]);
-  if (p.state != kNone) s.Merge(m.kind, snap_.state->groups()[p.state].aggs[measure]);
-  if (p.recent != kNone) s.Merge(m.kind, snap_.recent->groups()[p.recent].aggs[measure]);
-  return s.Finalize(m);
+  });
+  if (parts == 1) return one->Finalize(m);  // no merge needed
+  views::AggState merged;
+  ForEachPart(p, measure, [&](const views::AggState& s) { merged.Merge(m.kind, s); });
+  return merged.Finalize(m);
 }
 
 template <typename Fn>

@@ -66,6 +66,9 @@ class PinnedView : public function::MeasureStates {
   SpeedPart ResolveSpeed(const DimBounds& bounds, size_t* visited) const;
   const std::vector<Value>& Dims(const Parts& p) const;
   Value MeasureValue(const Parts& p, int measure) const;
+  // Calls fn(state) for measure `measure`'s state in each part that holds the row.
+  template <typename Fn>
+  void ForEachPart(const Parts& p, int measure, Fn&& fn) const;
   // Calls fn(parts) for every row the bounds admit.
   template <typename Fn>
   Status ForEachRow(const DimBounds& bounds, size_t* visited, Fn&& fn) const;
