@@ -257,6 +257,10 @@ int RunCli(int argc, char** argv) {
       return;
     }
     spdlog::info("laminar serving HTTP on {}:{}, data dir {}", cfg.http.host, r->http->port(), cfg.engine.data_dir);
+    // These lines name the bound ports (with port 0 in the config, the ones the kernel picked):
+    // whoever starts laminar reads them instead of guessing a free port beforehand. The HTTP
+    // line comes last: when it is printed, everything listens.
+    if (r->pg) std::printf("laminar: PostgreSQL protocol on %s:%u\n", cfg.pg.host.c_str(), unsigned(r->pg->port()));
     std::printf("laminar: listening on http://%s:%u\n", cfg.http.host.c_str(), unsigned(r->http->port()));
     std::fflush(stdout);
     WaitForSignal(signals);

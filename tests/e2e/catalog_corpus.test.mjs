@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, tempDir, removeDir, freePort } from './lib.mjs';
+import { startServer, tempDir, removeDir } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const corpusFile = path.join(here, 'fixtures', 'catalog_corpus.sql');
@@ -25,8 +25,8 @@ let srv, dir, pgPort;
 
 before(async () => {
   dir = tempDir();
-  pgPort = await freePort();
-  srv = await startServer({ dataDir: dir, args: ['--pg', `127.0.0.1:${pgPort}`] });
+  srv = await startServer({ dataDir: dir, args: ['--pg', '127.0.0.1:0'] });
+  pgPort = srv.pgPort;
   for (const ddl of [
     'CREATE TABLE pageviews (ts timestamptz NOT NULL, url text NOT NULL, country text, latency_ms double precision, ok boolean, user_id bigint)',
     "CREATE MATERIALIZED VIEW pv_hourly AS SELECT date_trunc('hour', ts) AS hour, country, count(*) AS views, avg(latency_ms) AS avg_latency FROM pageviews GROUP BY 1, 2",

@@ -35,8 +35,8 @@ let srv, dir, pgPort;
 before(async () => {
   if (skip) return;
   dir = tempDir();
-  pgPort = await freePort();
-  srv = await startServer({ dataDir: dir, args: ['--pg', `127.0.0.1:${pgPort}`] });
+  srv = await startServer({ dataDir: dir, args: ['--pg', '127.0.0.1:0'] });
+  pgPort = srv.pgPort;
 });
 after(async () => {
   await srv?.stop();

@@ -33,15 +33,16 @@ export async function freePort() {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// Starts `laminar serve` and waits for /healthz. Returns a handle with url, proc and helpers.
+// Starts `laminar serve` and waits until it listens. Returns a handle with url, port, pgPort (with
+// `--pg` given), proc and helpers. Without `port`, the server binds port 0 and the handle reads
+// the ports the kernel picked from the lines laminar prints: a port found free beforehand could be
+// taken by another test's server while this one recovers, and the test would talk to that one.
 // `importDirs`: the directories whose files COPY ... FROM '/path' and lake attach may read; the
 // tests write their files to the OS temporary directory, so that is the default here ([] for the
 // server's own default, DATA_DIR/import).
 export async function startServer({ dataDir, args = [], port, env = {}, importDirs = [os.tmpdir()] } = {}) {
-  port = port ?? (await freePort());
-  const url = `http://127.0.0.1:${port}`;
   const imports = importDirs.flatMap((d) => ['--import-dir', d]);
-  const proc = spawn(BIN, ['serve', '--data-dir', dataDir, '--http', `127.0.0.1:${port}`, ...imports, ...args], {
+  const proc = spawn(BIN, ['serve', '--data-dir', dataDir, '--http', `127.0.0.1:${port ?? 0}`, ...imports, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
@@ -50,21 +51,32 @@ export async function startServer({ dataDir, args = [], port, env = {}, importDi
   proc.stderr.on('data', (d) => (output += d));
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   const deadline = Date.now() + 30000;
+  let pgPort;
   for (;;) {
-    const state = await Promise.race([exited.then((e) => ({ exited: e })), sleep(50).then(() => null)]);
+    const state = await Promise.race([exited.then((e) => ({ exited: e })), sleep(20).then(() => null)]);
     if (state?.exited) throw new Error(`laminar exited early (${JSON.stringify(state.exited)}):\n${output}`);
-    try {
-      const r = await fetch(`${url}/healthz`);
-      if (r.status === 200) break;
-    } catch {}
+    const listening = /^laminar: listening on http:\/\/[^\s:]+:(\d+)$/m.exec(output);
+    if (listening) {
+      port = Number(listening[1]);
+      const pg = /^laminar: PostgreSQL protocol on [^\s:]+:(\d+)$/m.exec(output);
+      if (pg) pgPort = Number(pg[1]);
+      break;
+    }
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');
-      throw new Error(`laminar did not become healthy:\n${output}`);
+      throw new Error(`laminar did not start listening:\n${output}`);
     }
+  }
+  const url = `http://127.0.0.1:${port}`;
+  const health = await fetch(`${url}/healthz`);
+  if (health.status !== 200) {
+    proc.kill('SIGKILL');
+    throw new Error(`laminar listens but /healthz answers ${health.status}:\n${output}`);
   }
   const server = {
     url,
     port,
+    pgPort,
     proc,
     exited,
     output: () => output,

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, tempDir, removeDir, freePort, ndjson } from './lib.mjs';
+import { startServer, tempDir, removeDir, ndjson } from './lib.mjs';
 import { PgClient, i16, i32, bindParams, dataRows, cstr } from './pgproto.mjs';
 
 let srv, dir, pgPort, files;
@@ -18,11 +18,11 @@ let srv, dir, pgPort, files;
 before(async () => {
   dir = tempDir('laminar-pgcopy-');
   files = tempDir('laminar-pgcopy-files-');
-  pgPort = await freePort();
   // max_result_rows far below the large COPY: its rows must be streamed, not collected.
   const config = path.join(files, 'laminar.toml');
   writeFileSync(config, '[query]\nmax_result_rows = 1000\n');
-  srv = await startServer({ dataDir: dir, args: ['--pg', `127.0.0.1:${pgPort}`, '--config', config] });
+  srv = await startServer({ dataDir: dir, args: ['--pg', '127.0.0.1:0', '--config', config] });
+  pgPort = srv.pgPort;
   let r = await srv.sql('CREATE TABLE ev (ts timestamptz NOT NULL, name text, n bigint, x double precision, ' +
     'ok boolean)');
   assert.equal(r.status, 200, r.text);

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, tempDir, removeDir, freePort, ndjson } from './lib.mjs';
+import { startServer, tempDir, removeDir, ndjson } from './lib.mjs';
 
 const ROWS = Number(process.env.LAMINAR_PGINGEST_ROWS ?? 1_000_000);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -70,8 +70,8 @@ async function sameAsHttp(name, ids) {
 before(async () => {
   dir = tempDir('laminar-pgingest-');
   files = tempDir('laminar-pgingest-files-');
-  pgPort = await freePort();
-  srv = await startServer({ dataDir: dir, args: ['--pg', `127.0.0.1:${pgPort}`] });
+  srv = await startServer({ dataDir: dir, args: ['--pg', '127.0.0.1:0'] });
+  pgPort = srv.pgPort;
 });
 after(async () => {
   await srv?.stop();

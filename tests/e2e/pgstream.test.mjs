@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, tempDir, removeDir, freePort, ndjson, postJson } from './lib.mjs';
+import { startServer, tempDir, removeDir, ndjson, postJson } from './lib.mjs';
 import { PgClient, i16, i32, bindParams, dataRows, cstr } from './pgproto.mjs';
 
 const N = 500;
@@ -20,8 +20,8 @@ before(async () => {
   dir = tempDir('laminar-pgstream-');
   const cfg = path.join(dir, 'laminar.toml');
   writeFileSync(cfg, '[batch]\ninterval = 0\n[query]\nmax_result_rows = 100\n');
-  pgPort = await freePort();
-  srv = await startServer({ dataDir: path.join(dir, 'data'), args: ['--config', cfg, '--pg', `127.0.0.1:${pgPort}`] });
+  srv = await startServer({ dataDir: path.join(dir, 'data'), args: ['--config', cfg, '--pg', '127.0.0.1:0'] });
+  pgPort = srv.pgPort;
   let r = await srv.sql('CREATE TABLE r (ts timestamptz NOT NULL, i bigint, s text)');
   assert.equal(r.status, 200, r.text);
   const events = Array.from({ length: N }, (_, i) => ({ ts: new Date(BASE + i * 1000).toISOString(), i, s: i === 300 ? 'x' : String(i) }));

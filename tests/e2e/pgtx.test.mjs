@@ -8,15 +8,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, tempDir, removeDir, freePort, ndjson } from './lib.mjs';
+import { startServer, tempDir, removeDir, ndjson } from './lib.mjs';
 import { PgClient, i16, i32, dataRows, cstr } from './pgproto.mjs';
 
 let srv, dir, pgPort;
 
 before(async () => {
   dir = tempDir('laminar-pgtx-');
-  pgPort = await freePort();
-  srv = await startServer({ dataDir: dir, args: ['--pg', `127.0.0.1:${pgPort}`] });
+  srv = await startServer({ dataDir: dir, args: ['--pg', '127.0.0.1:0'] });
+  pgPort = srv.pgPort;
   let r = await srv.sql('CREATE TABLE ev (ts timestamptz NOT NULL, n bigint)');
   assert.equal(r.status, 200, r.text);
   r = await srv.ingest('ev', ndjson(Array.from({ length: 30 }, (_, n) => ({ ts: '2024-05-01T00:00:00Z', n }))));

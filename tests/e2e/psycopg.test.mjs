@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, tempDir, removeDir, freePort, ndjson } from './lib.mjs';
+import { startServer, tempDir, removeDir, ndjson } from './lib.mjs';
 
 const PY = '/usr/bin/python3';
 const CLIENT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'pg', 'psycopg_client.py');
@@ -24,8 +24,8 @@ let srv, dir, pgPort;
 before(async () => {
   if (skip) return;
   dir = tempDir('laminar-psycopg-');
-  pgPort = await freePort();
-  srv = await startServer({ dataDir: dir, args: ['--pg', `127.0.0.1:${pgPort}`] });
+  srv = await startServer({ dataDir: dir, args: ['--pg', '127.0.0.1:0'] });
+  pgPort = srv.pgPort;
 });
 after(async () => {
   await srv?.stop();

@@ -61,67 +61,74 @@ test(`kill loop: ${CYCLES} SIGKILLs over ${EVENTS} events of ingest, queries and
     return text;
   };
 
-  for (let cycle = 0; cycle < CYCLES; cycle++) {
-    // Kill once about PER_CYCLE events were acknowledged in this cycle (0.2× to 1.8×), or at a
-    // random time, whichever comes first.
-    const target = Math.max(BATCH, Math.round(PER_CYCLE * (0.2 + 1.6 * rand())));
-    const deadline = Date.now() + 200 + rand() * 3000;
-    let cycleAcked = 0;
-    let stop = false;
-    const ingest = async () => {
-      while (!stop) {
-        const batch = nextBatch++;
-        try {
-          const r = await fetch(`${srv.url}/v1/streams/ev/events`, {
-            method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: body(batch),
-          });
-          const text = await r.text();
-          if (r.status === 200) {
-            assert.equal(JSON.parse(text).accepted, BATCH, text);
-            acked.add(batch);
-            cycleAcked += BATCH;
-            ackedEvents += BATCH;
+  // A failed check must not leave the server running: its open pipes would keep this test's
+  // process alive until the suite's timeout.
+  try {
+    for (let cycle = 0; cycle < CYCLES; cycle++) {
+      // Kill once about PER_CYCLE events were acknowledged in this cycle (0.2× to 1.8×), or at a
+      // random time, whichever comes first.
+      const target = Math.max(BATCH, Math.round(PER_CYCLE * (0.2 + 1.6 * rand())));
+      const deadline = Date.now() + 200 + rand() * 3000;
+      let cycleAcked = 0;
+      let stop = false;
+      const ingest = async () => {
+        while (!stop) {
+          const batch = nextBatch++;
+          try {
+            const r = await fetch(`${srv.url}/v1/streams/ev/events`, {
+              method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: body(batch),
+            });
+            const text = await r.text();
+            if (r.status === 200) {
+              assert.equal(JSON.parse(text).accepted, BATCH, text);
+              acked.add(batch);
+              cycleAcked += BATCH;
+              ackedEvents += BATCH;
+            }
+          } catch {
+            // the kill reset the connection: not acknowledged
           }
-        } catch {
-          // the kill reset the connection: not acknowledged
         }
-      }
-    };
-    const other = async () => {
-      while (!stop) {
-        try {
-          if (rand() < 0.3) {
-            batchRunsStarted++;
-            const r = await postJson(`${srv.url}/v1/batch/run`, {});
-            if (r.status === 200) batchRuns++;
-          } else {
-            await srv.query('SELECT count(*), sum(s) FROM by_hour');
-            queries++;
-          }
-        } catch {}
-        await sleep(20 + rand() * 100);
-      }
-    };
-    const workers = [...Array.from({ length: CLIENTS }, ingest), other()];
-    while (cycleAcked < target && Date.now() < deadline) await sleep(5);
-    await srv.kill();
-    stop = true;
-    await Promise.all(workers);
+      };
+      const other = async () => {
+        while (!stop) {
+          try {
+            if (rand() < 0.3) {
+              batchRunsStarted++;
+              const r = await postJson(`${srv.url}/v1/batch/run`, {});
+              if (r.status === 200) batchRuns++;
+            } else {
+              await srv.query('SELECT count(*), sum(s) FROM by_hour');
+              queries++;
+            }
+          } catch {}
+          await sleep(20 + rand() * 100);
+        }
+      };
+      const workers = [...Array.from({ length: CLIENTS }, ingest), other()];
+      while (cycleAcked < target && Date.now() < deadline) await sleep(5);
+      await srv.kill();
+      stop = true;
+      await Promise.all(workers);
 
-    const t0 = Date.now();
-    srv = await startServer({ dataDir: dir, args: ['--config', config] });
-    const t1 = Date.now();
-    await check(srv, cycle);
-    if (process.env.LAMINAR_KILL_TRACE) console.log(`cycle ${cycle}: ${ackedEvents} acked, restart ${t1 - t0} ms, check ${Date.now() - t1} ms`);
-    if (cycle % 5 === 4) {
-      // A batch run that is not killed: the lake and the views catch up and retention trims the
-      // log (otherwise each restart replays a log that only grows).
-      const r = await postJson(`${srv.url}/v1/batch/run`, {});
-      assert.equal(r.status, 200, r.text);
-      batchRuns++;
-      batchRunsStarted++;
+      const t0 = Date.now();
+      srv = await startServer({ dataDir: dir, args: ['--config', config] });
+      const t1 = Date.now();
       await check(srv, cycle);
+      if (process.env.LAMINAR_KILL_TRACE) console.log(`cycle ${cycle}: ${ackedEvents} acked, restart ${t1 - t0} ms, check ${Date.now() - t1} ms`);
+      if (cycle % 5 === 4) {
+        // A batch run that is not killed: the lake and the views catch up and retention trims the
+        // log (otherwise each restart replays a log that only grows).
+        const r = await postJson(`${srv.url}/v1/batch/run`, {});
+        assert.equal(r.status, 200, r.text);
+        batchRuns++;
+        batchRunsStarted++;
+        await check(srv, cycle);
+      }
     }
+  } catch (e) {
+    srv.proc.kill('SIGKILL');
+    throw e;
   }
   await srv.stop();
   const seconds = ((Date.now() - started) / 1000).toFixed(0);

@@ -70,8 +70,8 @@ test('64 half-sent PostgreSQL startups do not lock the port: they are closed aft
   const { freePort } = await import('../e2e/lib.mjs');
   const { PgClient } = await import('../e2e/pgproto.mjs');
   const pgDir = tempDir('laminar-slow-pg-');
-  const pgPort = await freePort();
-  const pg = await startServer({ dataDir: pgDir, args: ['--pg', `127.0.0.1:${pgPort}`] });
+  const pg = await startServer({ dataDir: pgDir, args: ['--pg', '127.0.0.1:0'] });
+  const pgPort = pg.pgPort;
   try {
     const half = Array.from({ length: 64 }, () => {
       const s = net.connect({ port: pgPort, host: '127.0.0.1' });
@@ -95,9 +95,9 @@ test('one client address cannot take every PostgreSQL connection (pg_max_connect
   const { freePort } = await import('../e2e/lib.mjs');
   const { writeFileSync } = await import('node:fs');
   const pgDir = tempDir('laminar-pg-per-address-');
-  const pgPort = await freePort();
   writeFileSync(`${pgDir}.toml`, '[server]\npg_max_connections = 10\npg_max_connections_per_address = 3\n');
-  const pg = await startServer({ dataDir: pgDir, args: ['--config', `${pgDir}.toml`, '--pg', `127.0.0.1:${pgPort}`] });
+  const pg = await startServer({ dataDir: pgDir, args: ['--config', `${pgDir}.toml`, '--pg', '127.0.0.1:0'] });
+  const pgPort = pg.pgPort;
   // Connects from `from`, sends a startup packet and returns the first answer's type and text.
   const startup = (from) => new Promise((resolve, reject) => {
     const s = net.connect({ port: pgPort, host: '127.0.0.1', localAddress: from });
