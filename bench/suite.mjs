@@ -5,7 +5,7 @@
 //
 //   --events        pageview events of the data set (default 3,000,000; `laminar gen pageviews`,
 //                   seed 1, spread over 14 days of event time)
-//   --only          run only these workloads (W1..W10; W9 reports what the others measured)
+//   --only          run only these workloads (W1..W11; W9 reports what the others measured)
 //   --seconds       length of each timed load phase of W2, W5 (default 10)
 //   --recovery-mib  log bytes above the horizon before W7's SIGKILL (default 1024)
 //   --out           where the table goes (default bench/results/latest.md)
@@ -28,7 +28,7 @@ import { startPostgres } from './workloads/peers.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = parseArgs();
 const EVENTS = Number(args.events ?? 3000000);
-const ONLY = (args.only ?? 'W1,W2,W3,W4,W5,W6,W7,W8,W9,W10').toUpperCase().split(',');
+const ONLY = (args.only ?? 'W1,W2,W3,W4,W5,W6,W7,W8,W9,W10,W11').toUpperCase().split(',');
 const BIN = path.resolve(args.bin ?? 'build/release/src/app/laminar');
 const DAYS = 14;
 
@@ -79,13 +79,14 @@ async function main() {
   ctx.DuckDBInstance = ctx.duckdb.DuckDBInstance;
   const havePostgres = existsSync('/usr/lib/postgresql/15/bin/initdb');
   if (!havePostgres) console.log('bench: PostgreSQL 15 is not installed (bench/run installs it): its figures are left out');
-  ctx.postgres = havePostgres && ONLY.some((w) => ['W2', 'W5', 'W10'].includes(w)) ? await startPostgres() : null;
+  ctx.postgres = havePostgres && ONLY.some((w) => ['W2', 'W5', 'W10', 'W11'].includes(w)) ? await startPostgres() : null;
   try {
     const order = [
       ['W1', './workloads/ingest.mjs', 'bulk'], ['W2', './workloads/ingest.mjs', 'streaming'],
       ['W4', './workloads/batch.mjs', 'batch'], ['W5', './workloads/views.mjs', 'views'],
       ['W6', './workloads/rawquery.mjs', 'rawquery'], ['W7', './workloads/recovery.mjs', 'recovery'],
       ['W8', './workloads/batch.mjs', 'sparseLake'], ['W10', './workloads/copy.mjs', 'copy'],
+      ['W11', './workloads/kafka.mjs', 'kafka'],
     ];
     for (const [w, mod, fn] of order) {
       if (!ctx.only(w) && !(w === 'W2' && ctx.only('W3')) && !(w === 'W4' && ctx.only('W8'))) continue;

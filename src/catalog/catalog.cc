@@ -25,6 +25,8 @@ constexpr const char* kFormat = "laminar-catalog";
 // rather than silently dropping them on their next write.
 constexpr int kFormatVersion = 1;
 constexpr int kFormatVersionDimensions = 2;
+// 3: also subscriptions (written only when there are some).
+constexpr int kFormatVersionSubscriptions = 3;
 
 // CRC-32C of the document's compact JSON (keys sorted), without its "crc32c" field.
 uint32_t Checksum(const json& doc) {
@@ -143,7 +145,18 @@ Status Drop(const sql::Statement& stmt, Snapshot* s, Change* change) {
             "view {} (use DROP TABLE ... CASCADE to drop them too)",
             name, list);
       }
+      std::vector<std::string> feeding;
+      for (const auto& [sname, sub] : s->subscriptions)
+        if (sub->stream == name) feeding.push_back(sname);
+      if (!feeding.empty() && !cascade) {
+        std::string list;
+        for (const auto& f : feeding) list += (list.empty() ? "" : ", ") + f;
+        return InvalidArgument(ErrorCode::kDependentObjectsStillExist,
+            "cannot drop table {} because subscription {} feeds it (use DROP TABLE ... CASCADE to drop them too)",
+            name, list);
+      }
       for (const auto& d : dependents) s->views.erase(d);
+      for (const auto& f : feeding) s->subscriptions.erase(f);
       s->streams.erase(name);
       s->stream_sql.erase(name);
       s->dropping.insert(name);
@@ -171,11 +184,86 @@ Status Drop(const sql::Statement& stmt, Snapshot* s, Change* change) {
   return Status::OK();
 }
 
+// The subscription CREATE SUBSCRIPTION `stmt` defines in `s` (whose streams it may feed).
+Result<SubscriptionPtr> BuildSubscription(const sql::Statement& stmt, const Snapshot& s) {
+  ASSIGN_OR_RETURN(sql::ast::CreateSubscription cs, sql::TransformCreateSubscription(stmt));
+  if (cs.publications.size() != 1)
+    return InvalidArgument("PUBLICATION names the one stream subscription {} feeds (got {} names)", cs.name,
+                           cs.publications.size());
+  const std::string& stream = cs.publications[0];
+  if (!s.streams.count(stream)) {
+    if (s.dimensions.count(stream) || s.views.count(stream))
+      return InvalidArgument(ErrorCode::kWrongObjectType, "\"{}\" is not a stream: a subscription feeds a stream", stream);
+    return NotFound(ErrorCode::kUndefinedTable, "stream \"{}\" does not exist", stream);
+  }
+  std::vector<sources::SourceOption> options;
+  using Arg = sql::ast::DdlOption::Arg;
+  for (const auto& o : cs.options) {
+    if (!o.name_space.empty()) return InvalidArgument("subscription option {}.{}: options have no namespace", o.name_space, o.name);
+    if (o.arg == Arg::kNone) options.push_back({o.name, "true"});
+    else if (o.value) options.push_back({o.name, *o.value});
+    else return InvalidArgument("subscription option {}: give a single value", o.name);
+  }
+  auto def = std::make_shared<SubscriptionDef>();
+  def->name = cs.name;
+  def->stream = stream;
+  def->sql = stmt.text;
+  Result<sources::SourceSpec> spec = sources::ParseSourceSpec(cs.connection, options);
+  if (!spec.ok()) return spec.status().WithContext("subscription " + cs.name);
+  def->spec = std::move(*spec);
+  def->enabled = def->spec.enabled;
+  return SubscriptionPtr(std::move(def));
+}
+
+Status CreateSubscription(const sql::Statement& stmt, Snapshot* s, Change* change) {
+  ASSIGN_OR_RETURN(sql::ast::CreateSubscription cs, sql::TransformCreateSubscription(stmt));
+  if (s->subscriptions.count(cs.name))
+    return AlreadyExists(ErrorCode::kDuplicateObject, "subscription \"{}\" already exists", cs.name);
+  ASSIGN_OR_RETURN(SubscriptionPtr def, BuildSubscription(stmt, *s));
+  s->subscriptions[cs.name] = std::move(def);
+  *change = MakeChange(ChangeKind::kCreateSubscription, cs.name, "CREATE SUBSCRIPTION");
+  return Status::OK();
+}
+
+Status AlterSubscription(const sql::Statement& stmt, Snapshot* s, Change* change) {
+  ASSIGN_OR_RETURN(sql::ast::AlterSubscription as, sql::TransformAlterSubscription(stmt));
+  auto it = s->subscriptions.find(as.name);
+  if (it == s->subscriptions.end())
+    return NotFound(ErrorCode::kUndefinedObject, "subscription \"{}\" does not exist", as.name);
+  using Kind = sql::ast::AlterSubscription::Kind;
+  if (as.kind == Kind::kOther)
+    return Unimplemented(ErrorCode::kFeatureNotSupported,
+                         "ALTER SUBSCRIPTION ... {} is not supported: ENABLE and DISABLE are (drop and create the "
+                         "subscription to change it)",
+                         as.kind_words);
+  auto def = std::make_shared<SubscriptionDef>(*it->second);
+  def->enabled = as.kind == Kind::kEnable;
+  it->second = std::move(def);
+  *change = MakeChange(ChangeKind::kAlterSubscription, as.name, "ALTER SUBSCRIPTION");
+  return Status::OK();
+}
+
+Status DropSubscription(const sql::Statement& stmt, Snapshot* s, Change* change) {
+  ASSIGN_OR_RETURN(sql::ast::DropSubscription ds, sql::TransformDropSubscription(stmt));
+  if (!s->subscriptions.erase(ds.name)) {
+    if (ds.if_exists) {
+      *change = MakeChange(ChangeKind::kNone, ds.name, "DROP SUBSCRIPTION");
+      return Status::OK();
+    }
+    return NotFound(ErrorCode::kUndefinedObject, "subscription \"{}\" does not exist", ds.name);
+  }
+  *change = MakeChange(ChangeKind::kDropSubscription, ds.name, "DROP SUBSCRIPTION");
+  return Status::OK();
+}
+
 // Applies one DDL statement to `s` (a private copy). `change->kind` is kNone for a no-op.
 Status Apply(const sql::Statement& stmt, Snapshot* s, Change* change) {
   if (stmt.kind == "CreateStmt") return CreateStream(stmt, s, change);
   if (stmt.kind == "CreateTableAsStmt") return CreateView(stmt, s, change);
   if (stmt.kind == "DropStmt") return Drop(stmt, s, change);
+  if (stmt.kind == "CreateSubscriptionStmt") return CreateSubscription(stmt, s, change);
+  if (stmt.kind == "AlterSubscriptionStmt") return AlterSubscription(stmt, s, change);
+  if (stmt.kind == "DropSubscriptionStmt") return DropSubscription(stmt, s, change);
   return InvalidArgument("not a DDL statement: {}", sql::DescribeKind(stmt.kind));
 }
 
@@ -185,7 +273,7 @@ Status Load(const json& doc, Snapshot* s) {
   if (!doc.is_object() || doc.value("format", "") != kFormat)
     return Corruption("not a Laminar catalog (format is not \"{}\")", kFormat);
   int fv = doc.value("format_version", 0);
-  if (fv != kFormatVersion && fv != kFormatVersionDimensions)
+  if (fv != kFormatVersion && fv != kFormatVersionDimensions && fv != kFormatVersionSubscriptions)
     return Corruption("unsupported catalog format_version {}", fv);
   s->version = doc.value("version", uint64_t{0});
   auto parse_one = [](const json& obj, const char* what) -> Result<sql::Statement> {
@@ -240,6 +328,19 @@ Status Load(const json& doc, Snapshot* s) {
       return Corruption("view \"{}\": name mismatch or duplicate", name);
     (*def)->definition_version = obj.value("definition_version", uint64_t{1});
     s->views[name] = *def;
+  }
+  for (const auto& obj : sql::Field(doc, "subscriptions")) {  // absent before format_version 3
+    ASSIGN_OR_RETURN(sql::Statement stmt, parse_one(obj, "subscription"));
+    std::string name = obj.value("name", "");
+    if (stmt.kind != "CreateSubscriptionStmt")
+      return Corruption("subscription \"{}\": not a CREATE SUBSCRIPTION statement", name);
+    auto def = BuildSubscription(stmt, *s);
+    if (!def.ok()) return Corruption("subscription \"{}\": {}", name, def.status().message());
+    if ((*def)->name != name || s->subscriptions.count(name))
+      return Corruption("subscription \"{}\": name mismatch or duplicate", name);
+    auto sub = std::make_shared<SubscriptionDef>(**def);
+    sub->enabled = obj.value("enabled", true);
+    s->subscriptions[name] = std::move(sub);
   }
   for (const auto& name : sql::Field(doc, "loaded_dimensions")) {  // absent when none
     if (!name.is_string() || !s->dimensions.count(name.get<std::string>()))
@@ -357,13 +458,17 @@ Result<std::vector<std::string>> Catalog::WriteRecovered(const std::string& data
 }
 
 bool Catalog::IsDdl(const sql::Statement& stmt) {
-  return stmt.kind == "CreateStmt" || stmt.kind == "CreateTableAsStmt" || stmt.kind == "DropStmt";
+  return stmt.kind == "CreateStmt" || stmt.kind == "CreateTableAsStmt" || stmt.kind == "DropStmt" ||
+         stmt.kind == "CreateSubscriptionStmt" || stmt.kind == "AlterSubscriptionStmt" ||
+         stmt.kind == "DropSubscriptionStmt";
 }
 
 Status Catalog::Persist(const Snapshot& s) {
   json doc;
   doc["format"] = kFormat;
-  doc["format_version"] = s.dimensions.empty() ? kFormatVersion : kFormatVersionDimensions;
+  doc["format_version"] = !s.subscriptions.empty() ? kFormatVersionSubscriptions
+                          : s.dimensions.empty()     ? kFormatVersion
+                                                     : kFormatVersionDimensions;
   doc["version"] = s.version;
   doc["streams"] = json::array();
   for (const auto& [name, schema] : s.streams) {
@@ -376,6 +481,11 @@ Status Catalog::Persist(const Snapshot& s) {
       auto it = s.dimension_sql.find(name);
       doc["dimensions"].push_back({{"name", name}, {"sql", it == s.dimension_sql.end() ? "" : it->second}});
     }
+  }
+  if (!s.subscriptions.empty()) {
+    doc["subscriptions"] = json::array();
+    for (const auto& [name, sub] : s.subscriptions)
+      doc["subscriptions"].push_back({{"name", name}, {"sql", sub->sql}, {"enabled", sub->enabled}});
   }
   if (!s.dropping.empty()) doc["dropping"] = s.dropping;
   if (!s.loaded_dimensions.empty()) doc["loaded_dimensions"] = s.loaded_dimensions;

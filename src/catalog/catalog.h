@@ -23,6 +23,10 @@
 //   DROP TABLE [IF EXISTS] s [CASCADE]  — refuses while views use s unless CASCADE. Also drops
 //     dimension tables (nothing in the catalog depends on them).
 //   DROP MATERIALIZED VIEW [IF EXISTS] v  (DROP VIEW is accepted too).
+//   CREATE SUBSCRIPTION sub CONNECTION 'kafka://host:port' PUBLICATION stream WITH (topic = '...', ...)
+//     A source feeding one stream (PUBLICATION names it); connection and options are checked by
+//     sources/source_spec.h. ALTER SUBSCRIPTION sub ENABLE | DISABLE; DROP SUBSCRIPTION [IF
+//     EXISTS] sub. DROP TABLE of a stream that subscriptions feed needs CASCADE (which drops them).
 //
 // Names are case-folded as PostgreSQL does (unquoted → lower case). Stream, dimension table and
 // view names share one namespace (`relation "x" already exists`).
@@ -41,12 +45,22 @@
 
 #include "common/status.h"
 #include "ingest/schema.h"
+#include "sources/source_spec.h"
 #include "sql/parser.h"
 #include "views/view_def.h"
 
 namespace laminar::catalog {
 
 using StreamPtr = std::shared_ptr<const ingest::StreamSchema>;
+
+// A subscription: a source (Kafka) feeding a stream, CREATE SUBSCRIPTION's text and what it means.
+struct SubscriptionDef {
+  std::string name, stream;
+  std::string sql;                 // the CREATE SUBSCRIPTION statement
+  sources::SourceSpec spec;        // checked connection and options (spec.enabled: as created)
+  bool enabled = true;             // now (ALTER SUBSCRIPTION ... ENABLE | DISABLE)
+};
+using SubscriptionPtr = std::shared_ptr<const SubscriptionDef>;
 
 struct Snapshot {
   std::map<std::string, StreamPtr> streams;
@@ -65,6 +79,8 @@ struct Snapshot {
   // Dimension tables whose rows a COPY wrote (MarkDimensionLoaded): their file must exist, so a
   // file that went missing is damage, not an empty table. A subset of `dimensions`.
   std::set<std::string> loaded_dimensions;
+  // Subscriptions by name (their own namespace, as in PostgreSQL).
+  std::map<std::string, SubscriptionPtr> subscriptions;
 };
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 
@@ -78,6 +94,9 @@ enum class ChangeKind {
   kDropView,
   kCreateDimension,
   kDropDimension,
+  kCreateSubscription,
+  kAlterSubscription,
+  kDropSubscription,
   kNone
 };
 
@@ -117,7 +136,8 @@ class Catalog {
   // Same, for statements already parsed (all must be DDL).
   Result<std::vector<Change>> ExecuteParsed(const std::vector<sql::Statement>& stmts);
 
-  // True for statement kinds this class executes (CreateStmt, CreateTableAsStmt, DropStmt).
+  // True for statement kinds this class executes (CreateStmt, CreateTableAsStmt, DropStmt and the
+  // SUBSCRIPTION statements).
   static bool IsDdl(const sql::Statement& stmt);
 
   // The files of dropped stream `name` are gone: it leaves Snapshot::dropping (persisted).

@@ -745,5 +745,48 @@ TEST_F(CatalogTest, WriteRecoveredKeepsWhatMakesAValidCatalog) {
   EXPECT_EQ(StatusCode::kAlreadyExists, Catalog::WriteRecovered(dir_, tables, views).status().code());
 }
 
+TEST_F(CatalogTest, SubscriptionsCreatedAlteredDroppedAndPersisted) {
+  MustExec(kPageviews);
+  MustExec("CREATE SUBSCRIPTION pv_kafka CONNECTION 'kafka://127.0.0.1:9092' PUBLICATION pageviews "
+           "WITH (topic = 'pv', format = 'json', \"security.protocol\" = 'plaintext')");
+  EXPECT_EQ(last_[0].kind, ChangeKind::kCreateSubscription);
+  EXPECT_EQ(last_[0].tag, "CREATE SUBSCRIPTION");
+  EXPECT_TRUE(Contains(Error("CREATE SUBSCRIPTION pv_kafka CONNECTION 'kafka://h:1' PUBLICATION pageviews WITH (topic = 'x')"),
+                       "subscription \"pv_kafka\" already exists"));
+  EXPECT_TRUE(Contains(Error("CREATE SUBSCRIPTION s2 CONNECTION 'kafka://h:1' PUBLICATION nope WITH (topic = 'x')"),
+                       "stream \"nope\" does not exist"));
+  EXPECT_TRUE(Contains(Error("CREATE SUBSCRIPTION s2 CONNECTION 'kafka://h:1' PUBLICATION pageviews, x WITH (topic = 'x')"),
+                       "PUBLICATION names the one stream"));
+  EXPECT_TRUE(Contains(Error("CREATE SUBSCRIPTION s2 CONNECTION 'kafka://h:1' PUBLICATION pageviews"), "topic"));
+  EXPECT_EQ(Code("CREATE SUBSCRIPTION s2 CONNECTION 'kinesis://eu-west-1/s' PUBLICATION pageviews"),
+            StatusCode::kUnimplemented);
+  MustExec("ALTER SUBSCRIPTION pv_kafka DISABLE");
+  EXPECT_FALSE(cat_->snapshot()->subscriptions.at("pv_kafka")->enabled);
+  EXPECT_EQ(Code("ALTER SUBSCRIPTION pv_kafka SET (topic = 'y')"), StatusCode::kUnimplemented);
+  EXPECT_TRUE(Contains(Error("ALTER SUBSCRIPTION nope ENABLE"), "subscription \"nope\" does not exist"));
+  Reopen();
+  auto snap = cat_->snapshot();
+  ASSERT_EQ(snap->subscriptions.count("pv_kafka"), 1u);
+  const SubscriptionDef& sub = *snap->subscriptions.at("pv_kafka");
+  EXPECT_FALSE(sub.enabled);
+  EXPECT_EQ(sub.stream, "pageviews");
+  EXPECT_EQ(sub.spec.topic, "pv");
+  EXPECT_EQ(sub.spec.brokers, "127.0.0.1:9092");
+  MustExec("ALTER SUBSCRIPTION pv_kafka ENABLE");
+  // A stream a subscription feeds is dropped only with CASCADE, which drops the subscription.
+  EXPECT_TRUE(Contains(Error("DROP TABLE pageviews"), "subscription pv_kafka feeds it"));
+  MustExec("DROP TABLE pageviews CASCADE");
+  EXPECT_TRUE(cat_->snapshot()->subscriptions.empty());
+  MustExec(kPageviews);
+  MustExec("CREATE SUBSCRIPTION s CONNECTION 'kafka://h:1' PUBLICATION pageviews WITH (topic = 't')");
+  MustExec("DROP SUBSCRIPTION s");
+  EXPECT_EQ(last_[0].kind, ChangeKind::kDropSubscription);
+  MustExec("DROP SUBSCRIPTION IF EXISTS s");
+  EXPECT_EQ(last_[0].kind, ChangeKind::kNone);
+  EXPECT_TRUE(Contains(Error("DROP SUBSCRIPTION s"), "subscription \"s\" does not exist"));
+  Reopen();
+  EXPECT_TRUE(cat_->snapshot()->subscriptions.empty());
+}
+
 }  // namespace
 }  // namespace laminar::catalog

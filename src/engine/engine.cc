@@ -66,6 +66,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
     for (const auto& [name, def] : snap->views) RETURN_IF_ERROR(e->InstallView(def));
   }
   if (!options.read_only) {
+    RETURN_IF_ERROR(e->StartSources(*snap));
     e->bg_ = std::thread([raw = e.get()] { raw->BackgroundLoop(); });
     if (options.batch_interval_ms > 0) e->batch_thread_ = std::thread([raw = e.get()] { raw->BatchLoop(); });
   }
@@ -81,6 +82,15 @@ Status Engine::Close() {
     stopping_ = true;
   }
   bg_cv_.notify_all();
+  {
+    // Sources first: each may be in the middle of a delivery into a log.
+    std::map<std::string, RunningSource> running;
+    {
+      std::lock_guard<std::mutex> l(sources_mu_);
+      running.swap(sources_);
+    }
+    for (auto& [name, r] : running) r.source->Stop();
+  }
   if (bg_.joinable()) bg_.join();
   if (batch_thread_.joinable()) batch_thread_.join();
   std::map<std::string, std::shared_ptr<StreamRuntime>> streams;
@@ -167,12 +177,15 @@ Result<size_t> Engine::ApplyLogRetention(const std::shared_ptr<StreamRuntime>& r
       if (vr->def->stream == name) bound = std::min(bound, vr->live->horizon());
   }
   if (bound == 0) return size_t{0};
-  if (rt->keys_saved) {
-    // The keys of the records about to go are saved first: with ingest paused, so that every
-    // record appended so far has its key finished (AppendRows).
+  if (rt->keys_saved || rt->positions_saved) {
+    // The keys and source positions of the records about to go are saved first: with ingest
+    // paused, so that every record appended so far has its key finished and its positions
+    // advanced (AppendRows).
     std::unique_lock<std::shared_mutex> pause(rt->apply_mu);
-    RETURN_IF_ERROR(rt->keys->Save(IdempotencyPath(name), NowMicros(), rt->log->last_seq())
-                        .WithContext("saving idempotency keys"));
+    if (rt->keys_saved)
+      RETURN_IF_ERROR(rt->keys->Save(IdempotencyPath(name), NowMicros(), rt->log->last_seq())
+                          .WithContext("saving idempotency keys"));
+    if (rt->positions_saved) RETURN_IF_ERROR(SavePositionsLocked(*rt));
   }
   std::unique_lock<std::shared_mutex> scan_lock(scan_mu_);
   size_t before = rt->log->Segments().size();
@@ -280,7 +293,7 @@ Status Engine::OpenStream(const catalog::StreamPtr& schema) {
     spdlog::error("stream {}: --salvage-wal: {} acknowledged events were lost (sequence numbers in the messages above)",
                   schema->name, report.lost_events);
   RETURN_IF_ERROR(CheckLakeMeetsLog(*rt).WithContext("stream " + schema->name));
-  RETURN_IF_ERROR(RestoreIdempotencyKeys(*rt).WithContext("stream " + schema->name));
+  RETURN_IF_ERROR(RestoreOrigins(*rt).WithContext("stream " + schema->name));
   spdlog::info("stream {}: log recovered, {} records, last seq {}", schema->name, report.records,
                rt->log->last_seq());
   std::lock_guard<std::mutex> lock(mu_);
@@ -373,6 +386,7 @@ Status Engine::FinishDrops() {
 
 Status Engine::RemoveStreamFiles(const std::string& name) {
   RETURN_IF_ERROR(RemoveFile(IdempotencyPath(name)));
+  RETURN_IF_ERROR(RemoveFile(PositionsPath(name)));
   std::string dir = JoinPath(JoinPath(options_.data_dir, "log"), name);
   RETURN_IF_ERROR(fs::Current()->RemoveAll(dir));
   RETURN_IF_ERROR(FsyncDir(JoinPath(options_.data_dir, "log")));
@@ -527,7 +541,9 @@ Status Engine::ApplyCatalogChanges(const catalog::Snapshot& before, const catalo
   auto same_view = [](const views::ViewDefPtr& a, const views::ViewDefPtr& b) {
     return a->sql == b->sql && a->definition_version == b->definition_version && a->stream == b->stream;
   };
-  // Views that disappeared go first, then streams.
+  // Sources that stop go first (they write into streams), then views that disappeared, then
+  // streams; sources start last.
+  RETURN_IF_ERROR(StopSources(after));
   for (const auto& [name, def] : before.views)
     if (!after.views.count(name)) DropView(name);
   for (const auto& [name, schema] : before.streams) {
@@ -549,7 +565,8 @@ Status Engine::ApplyCatalogChanges(const catalog::Snapshot& before, const catalo
     if (it == before.views.end() || !same_view(it->second, def) || !FindView(name))
       RETURN_IF_ERROR(InstallView(def));
   }
-  return ApplyDimensionChanges(before, after);
+  RETURN_IF_ERROR(ApplyDimensionChanges(before, after));
+  return options_.read_only ? Status::OK() : StartSources(after);
 }
 
 Result<std::vector<StatementResult>> Engine::ExecuteSql(std::string_view text, const std::atomic<bool>* cancel) {
@@ -836,6 +853,7 @@ std::string Engine::MetricsText() const {
   counter("laminar_queries_total", "Queries run.", metrics_.queries);
   counter("laminar_query_errors_total", "Queries that failed.", metrics_.query_errors);
   counter("laminar_ddl_statements_total", "DDL statements applied.", metrics_.ddl_statements);
+  out += SourcesMetricsText();
   std::lock_guard<std::mutex> lock(mu_);
   out += "# HELP laminar_log_last_seq Last sequence number per stream.\n# TYPE laminar_log_last_seq gauge\n";
   for (const auto& [name, rt] : streams_)

@@ -62,6 +62,8 @@
 #include "speed/speed_view.h"
 #include "engine/dimension_store.h"
 #include "engine/idempotency.h"
+#include "sources/kafka_source.h"
+#include "sources/positions.h"
 
 namespace laminar::engine {
 
@@ -295,6 +297,11 @@ class Engine {
   // JSON descriptions for GET /v1/streams and GET /v1/views.
   std::string DescribeStreamsJson() const;
   std::string DescribeViewsJson() const;
+  // Every subscription's state: running ones from their source, disabled ones (and those of a
+  // read-only engine) from the catalog (state "disabled"). Sorted by name.
+  std::vector<sources::SourceStatus> SourceStatuses() const;
+  // JSON for GET /v1/sources.
+  std::string DescribeSourcesJson() const;
   // Prometheus text exposition for GET /metrics.
   std::string MetricsText() const;
 
@@ -331,6 +338,9 @@ class Engine {
     std::map<std::string, std::shared_ptr<speed::SpeedView>> views;  // GUARDED_BY(apply_mu)
     std::unique_ptr<IdempotencyKeys> keys;  // HTTP ingest's Idempotency-Keys
     std::atomic<bool> keys_saved{false};     // its saved copy exists (written under apply_mu)
+    // How far each subscription feeding the stream has read (sources/positions.h).
+    std::unique_ptr<sources::SourcePositions> positions;
+    std::atomic<bool> positions_saved{false};  // its saved copy exists (written under apply_mu)
     bool dropped = false;  // GUARDED_BY(apply_mu): set by DropStream before it removes the files
   };
   // The live state of one installed view definition.
@@ -351,8 +361,23 @@ class Engine {
                                        const std::function<void(const wal::AppendResult&)>& appended = {});
   // `<data_dir>/idempotency/<stream>.json`: the saved copy of the stream's idempotency keys.
   std::string IdempotencyPath(const std::string& stream) const;
-  // At open: the stream's keys from the saved copy and from every log record's origin.
-  Status RestoreIdempotencyKeys(StreamRuntime& rt);
+  // At open: the stream's idempotency keys and source positions, each from its saved copy and
+  // from the origins of the log records after it (one pass over the log).
+  Status RestoreOrigins(StreamRuntime& rt);
+  // Subscriptions (engine/subscriptions.cc). `<data_dir>/sources/<stream>.json`: the saved copy
+  // of the stream's source positions.
+  std::string PositionsPath(const std::string& stream) const;
+  // Stops the sources the new catalog no longer runs as they are (dropped, disabled, their stream
+  // gone), before the catalog's other changes take effect; StartSources starts the enabled ones
+  // not running. Positions of dropped subscriptions are forgotten (and saved).
+  Status StopSources(const catalog::Snapshot& after);
+  Status StartSources(const catalog::Snapshot& after);
+  // Stores one delivery of subscription `sub` into the stream (sources/kafka_source.h).
+  Status Deliver(const std::string& sub, const std::shared_ptr<StreamRuntime>& rt, const sources::Delivery& d);
+  // The subscriptions' part of /metrics.
+  std::string SourcesMetricsText() const;
+  // Saves the stream's positions, naming its last sequence number. REQUIRES: rt.apply_mu exclusive.
+  Status SavePositionsLocked(StreamRuntime& rt);
   struct Key {
     std::string key, hash;
     int64_t at = 0;
@@ -417,6 +442,14 @@ class Engine {
   // ready, so queries never wait for a rebuild.
   mutable std::mutex views_mu_;
   std::map<std::string, std::shared_ptr<ViewRuntime>> views_;  // GUARDED_BY(views_mu_)
+  // Running sources by subscription name, with the definition each runs.
+  struct RunningSource {
+    catalog::SubscriptionPtr def;
+    std::shared_ptr<StreamRuntime> stream;
+    std::unique_ptr<sources::KafkaSource> source;
+  };
+  mutable std::mutex sources_mu_;  // taken after ddl_mu_; never held while a source's Deliver runs
+  std::map<std::string, RunningSource> sources_;  // GUARDED_BY(sources_mu_)
   Metrics metrics_;
 
   std::mutex bg_mu_;

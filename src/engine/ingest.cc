@@ -167,17 +167,31 @@ Result<wal::AppendResult> Engine::AppendRows(StreamRuntime& rt, const ingest::Ro
   return a;
 }
 
-Status Engine::RestoreIdempotencyKeys(StreamRuntime& rt) {
+Status Engine::RestoreOrigins(StreamRuntime& rt) {
   rt.keys = std::make_unique<IdempotencyKeys>(options_.idempotency_window_micros, options_.idempotency_max_keys);
+  rt.positions = std::make_unique<sources::SourcePositions>();
   const int64_t now = NowMicros();
-  // The saved copy, then the origins of the records after the sequence number it covers; no
-  // copy: the stream never had a keyed append.
-  Result<uint64_t> covered = rt.keys->Load(IdempotencyPath(rt.schema->name), now);
-  if (!covered.ok()) return covered.status().code() == StatusCode::kNotFound ? Status::OK() : covered.status();
-  rt.keys_saved = true;
-  return rt.log->Replay(*covered + 1, [&](const wal::Record& r) -> Status {
+  // Each saved copy, then the origins of the records after the sequence number it covers; no
+  // copy: the stream never had a keyed append (a record of a subscription).
+  auto loaded = [](Result<uint64_t> covered, std::atomic<bool>* saved) -> Result<std::optional<uint64_t>> {
+    if (covered.ok()) {
+      *saved = true;
+      return std::optional<uint64_t>(*covered);
+    }
+    if (covered.status().code() == StatusCode::kNotFound) return std::optional<uint64_t>();
+    return covered.status();
+  };
+  ASSIGN_OR_RETURN(std::optional<uint64_t> keys_covered,
+                   loaded(rt.keys->Load(IdempotencyPath(rt.schema->name), now), &rt.keys_saved));
+  ASSIGN_OR_RETURN(std::optional<uint64_t> positions_covered,
+                   loaded(rt.positions->Load(PositionsPath(rt.schema->name)), &rt.positions_saved));
+  if (!keys_covered && !positions_covered) return Status::OK();
+  uint64_t from = std::min(keys_covered.value_or(UINT64_MAX), positions_covered.value_or(UINT64_MAX)) + 1;
+  return rt.log->Replay(from, [&](const wal::Record& r) -> Status {
     ASSIGN_OR_RETURN(std::string_view origin, ingest::RecordOrigin(r.payload));
-    if (!origin.empty()) rt.keys->Restore(origin, r.first_seq, r.first_seq + r.count - 1, now);
+    if (origin.empty()) return Status::OK();
+    if (keys_covered && r.first_seq > *keys_covered) rt.keys->Restore(origin, r.first_seq, r.first_seq + r.count - 1, now);
+    if (positions_covered && r.first_seq > *positions_covered) rt.positions->Restore(origin);
     return Status::OK();
   });
 }

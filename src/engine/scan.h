@@ -22,6 +22,7 @@ class EngineRelations : public serving::RelationProvider {
   Result<serving::RelationInfo> Describe(const std::string& schema, const std::string& name) const override;
   Status Scan(const serving::RelationInfo& rel, const serving::ScanRequest& req, const serving::ScanFn& fn,
               serving::QueryStats* stats) const override;
+  std::vector<std::vector<Value>> LiveRows(const std::string& table) const override;
 
  private:
   Status ScanStream(const serving::RelationInfo& rel, const serving::ScanRequest& req, const serving::ScanFn& fn,

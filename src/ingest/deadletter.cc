@@ -71,7 +71,8 @@ bool SafeStreamName(const std::string& s) {
 
 }  // namespace
 
-Status DeadLetter::Write(const std::string& stream, const std::vector<RecordError>& errors) {
+Status DeadLetter::Write(const std::string& stream, const std::vector<RecordError>& errors,
+                         const std::vector<std::string>& origins) {
   if (errors.empty()) return Status::OK();
   if (!SafeStreamName(stream)) return InvalidArgument("dead letter: bad stream name \"{}\"", stream);
   const int64_t now = NowMicros();
@@ -81,11 +82,16 @@ Status DeadLetter::Write(const std::string& stream, const std::vector<RecordErro
   CivilFromDays(DateTrunc(TimeUnit::kDay, now) / kMicrosPerDay, &y, &m, &d);
 
   std::string lines;
-  for (const RecordError& e : errors) {
+  for (size_t i = 0; i < errors.size(); i++) {
+    const RecordError& e = errors[i];
     lines += "{\"ts\":";
     AppendJsonString(&lines, ts);
     lines += ",\"stream\":";
     AppendJsonString(&lines, stream);
+    if (i < origins.size() && !origins[i].empty()) {
+      lines += ",\"origin\":";
+      AppendJsonString(&lines, origins[i]);
+    }
     lines += fmt::format(",\"index\":{},\"field\":", e.index);
     AppendJsonString(&lines, e.field);
     lines += ",\"reason\":";

@@ -3,6 +3,8 @@
 // Files: <dir>/<stream>/<UTC date YYYY-MM-DD>.ndjson, one JSON object per rejected record:
 //   {"ts":"<received, ISO-8601>","stream":"...","index":N,"field":"...","reason":"...",
 //    "raw":"<the record's text>"}
+// and "origin" after "stream" when the caller names where a record came from ("kafka topic t
+// partition 3 offset 1234").
 // Writes are appended and fsynced before Write returns, so a rejection reported to a client is
 // on disk.
 // Thread safety: Write is thread-safe (one mutex).
@@ -21,7 +23,9 @@ namespace laminar::ingest {
 class DeadLetter {
  public:
   explicit DeadLetter(std::string dir) : dir_(std::move(dir)) {}
-  Status Write(const std::string& stream, const std::vector<RecordError>& errors);
+  // `origins`: empty, or one per error (an empty one is left out).
+  Status Write(const std::string& stream, const std::vector<RecordError>& errors,
+               const std::vector<std::string>& origins = {});
   const std::string& dir() const { return dir_; }
 
  private:

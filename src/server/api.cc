@@ -290,7 +290,7 @@ const char* kIndexHtml = R"(<!doctype html><html><head><meta charset="utf-8"><ti
 <li>POST /v1/batch/run — {"full": false, "view": "name"}</li>
 <li>POST /v1/verify — {"view": "name"}</li>
 <li>POST /v1/lake/attach — {"stream": "name", "path": "/file.parquet"}; <a href="/v1/lake">GET /v1/lake</a></li>
-<li><a href="/v1/streams">GET /v1/streams</a>, <a href="/v1/views">GET /v1/views</a></li>
+<li><a href="/v1/streams">GET /v1/streams</a>, <a href="/v1/views">GET /v1/views</a>, <a href="/v1/sources">GET /v1/sources</a></li>
 <li><a href="/metrics">GET /metrics</a>, <a href="/healthz">GET /healthz</a></li></ul></body></html>)";
 
 }  // namespace
@@ -413,6 +413,11 @@ Handler MakeApiHandler(engine::Engine* e, ApiOptions options) {
       r.body = e->DescribeViewsJson();
       return r;
     }
+    if (p == "/v1/sources" && get) {
+      HttpResponse r;
+      r.body = e->DescribeSourcesJson();
+      return r;
+    }
     if (p == "/metrics" && get) {
       HttpResponse r;
       r.content_type = "text/plain; version=0.0.4";
@@ -425,7 +430,7 @@ Handler MakeApiHandler(engine::Engine* e, ApiOptions options) {
       r.body = kIndexHtml;
       return r;
     }
-    if (p == "/v1/query" || p == "/v1/sql" || p == "/v1/streams" || p == "/v1/views" || p == "/v1/batch/run" ||
+    if (p == "/v1/query" || p == "/v1/sql" || p == "/v1/streams" || p == "/v1/views" || p == "/v1/sources" || p == "/v1/batch/run" ||
         p == "/v1/verify" || p == "/v1/lake" || p == "/v1/lake/attach")
       return Json(405, {{"error", "method " + req.method + " not allowed on " + p}});
     return Json(404, {{"error", "no such endpoint: " + req.method + " " + p}});

@@ -10,6 +10,7 @@ namespace laminar::serving::internal {
 
 const std::vector<CatalogViewText>& CatalogViewTexts() {
   static const std::vector<CatalogViewText> kViews = {
+    {"pg_catalog", "laminar_subscriptions", R"sql(SELECT * FROM laminar.subscriptions)sql"},
     {"pg_catalog", "pg_am", R"sql(SELECT CAST(NULL AS bigint) AS oid, CAST(NULL AS text) AS amname,
        CAST(NULL AS text) AS amtype LIMIT 0)sql"},
     {"pg_catalog", "pg_attrdef", R"sql(SELECT CAST(NULL AS bigint) AS oid, CAST(NULL AS bigint) AS adrelid, CAST(NULL AS bigint) AS adnum,

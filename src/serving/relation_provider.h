@@ -46,6 +46,12 @@ class RelationProvider {
   // Fills the scan counters of `stats`.
   virtual Status Scan(const RelationInfo& rel, const ScanRequest& req, const ScanFn& fn,
                       QueryStats* stats) const = 0;
+  // The rows of a system table made of the engine's running state (laminar.subscriptions), one
+  // value per column of its description (serving/system_tables.h). Default: none.
+  virtual std::vector<std::vector<Value>> LiveRows(const std::string& table) const {
+    (void)table;
+    return {};
+  }
 };
 
 }  // namespace laminar::serving

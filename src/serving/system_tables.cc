@@ -62,6 +62,11 @@ const std::vector<SystemTableDef>& SystemTableDefs() {
         {"typtype", Type::kText}, {"input", Type::kInt64}, {"output", Type::kInt64}}},
       {"namespaces", {{"oid", Type::kInt64}, {"name", Type::kText}}},
       {"settings", {{"name", Type::kText}, {"value", Type::kText}}},
+      {"subscriptions",
+       {{"name", Type::kText}, {"stream", Type::kText}, {"kind", Type::kText}, {"topic", Type::kText},
+        {"state", Type::kText}, {"enabled", Type::kBool}, {"partition", Type::kInt64}, {"next_offset", Type::kInt64},
+        {"high_watermark", Type::kInt64}, {"lag", Type::kInt64}, {"events", Type::kInt64},
+        {"bad_messages", Type::kInt64}, {"events_per_second", Type::kDouble}, {"last_error", Type::kText}}},
   };
   return kDefs;
 }
@@ -134,7 +139,7 @@ std::optional<Result<TableInfo>> DescribeSystemRelation(const std::string& schem
 
 Status ScanSystemTable(const TableInfo& table, const catalog::Snapshot& snap,
                        const std::vector<sql::SessionRelation>& rels, const sql::Session& session,
-                       const execution::ScanRequest& request, const execution::ScanChunkFn& fn,
+                       const RelationProvider& live, const execution::ScanRequest& request, const execution::ScanChunkFn& fn,
                        execution::ScanStats* stats) {
   ingest::StreamSchema schema;
   for (const auto& c : table.columns) schema.columns.push_back({c.name, c.type, false});
@@ -178,6 +183,11 @@ Status ScanSystemTable(const TableInfo& table, const catalog::Snapshot& snap,
     for (const auto& [oid, name] : sql::pg::Namespaces()) batch.AppendRow({Value::Int(oid), Value::Text(name)});
   } else if (n == "settings") {
     for (const auto& [name, value] : session.settings) batch.AppendRow({Value::Text(name), Value::Text(value)});
+  } else if (n == "subscriptions") {
+    for (const auto& row : live.LiveRows(n)) {
+      if (row.size() != table.columns.size()) return Internal("laminar.{}: a row of {} values", n, row.size());
+      batch.AppendRow(row);
+    }
   } else {
     return Internal("no system table {}", n);
   }

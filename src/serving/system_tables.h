@@ -8,7 +8,12 @@
 //     array_oid, elem, collation, typtype, input, output): PostgreSQL's facts of the types
 //     clients meet (sql/pg_types.h);
 //   laminar.namespaces (oid, name): pg_catalog, public, information_schema;
-//   laminar.settings (name, value): the session's parameters, as SHOW sees them.
+//   laminar.settings (name, value): the session's parameters, as SHOW sees them;
+//   laminar.subscriptions (name, stream, kind, topic, state, enabled, partition, next_offset,
+//     high_watermark, lag, events, bad_messages, events_per_second, last_error): one row per
+//     partition of each subscription (one with partition NULL before any), from the engine's
+//     running sources (RelationProvider::LiveRows); also pg_catalog.laminar_subscriptions, so
+//     that `SELECT * FROM laminar_subscriptions` finds it.
 // pg_catalog and information_schema are SQL views over them (catalog_views.cc, PostgreSQL's
 // column names), parsed once and bound into each query that names them like a subquery.
 //
@@ -26,6 +31,7 @@
 
 #include "catalog/catalog.h"
 #include "execution/table_source.h"
+#include "serving/relation_provider.h"
 #include "sql/session.h"
 
 namespace laminar::serving {
@@ -41,9 +47,10 @@ std::vector<sql::SessionRelation> SessionRelations(const catalog::Snapshot& snap
 std::optional<Result<execution::TableInfo>> DescribeSystemRelation(const std::string& schema, const std::string& name);
 
 // The rows of system table `table` (DescribeSystemRelation gave it) for `snapshot`, its
-// relations (SessionRelations(snapshot)) and `session`.
+// relations (SessionRelations(snapshot)), `session` and the engine's running state (`live`).
 Status ScanSystemTable(const execution::TableInfo& table, const catalog::Snapshot& snapshot,
                        const std::vector<sql::SessionRelation>& relations, const sql::Session& session,
+                       const RelationProvider& live,
                        const execution::ScanRequest& request, const execution::ScanChunkFn& fn,
                        execution::ScanStats* stats);
 

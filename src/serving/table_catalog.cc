@@ -69,7 +69,7 @@ Status ProviderCatalog::Scan(const execution::TableInfo& table, const execution:
   if (table.kind == execution::TableKind::kSystem) {
     static const catalog::Snapshot kEmpty;
     return ScanSystemTable(table, catalog_ ? *catalog_ : kEmpty, Relations(),
-                           session_ ? *session_ : sql::Session::Current(), request, fn, stats);
+                           session_ ? *session_ : sql::Session::Current(), provider_, request, fn, stats);
   }
   if (table.kind == execution::TableKind::kView && table.measure_states) {
     execution::ScanStats own;

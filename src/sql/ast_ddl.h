@@ -1,6 +1,6 @@
 // The typed syntax of Laminar's DDL statements (sql/transformer.h makes them from libpg_query's
-// tree): CREATE TABLE, CREATE MATERIALIZED VIEW, DROP, COPY, and SQL's PREPARE / EXECUTE /
-// DEALLOCATE. Like sql/ast.h, syntax and not meaning: names are unresolved, and clauses
+// tree): CREATE TABLE, CREATE MATERIALIZED VIEW, DROP, COPY, INSERT, CREATE / ALTER / DROP
+// SUBSCRIPTION, and SQL's PREPARE / EXECUTE / DEALLOCATE. Like sql/ast.h, syntax and not meaning: names are unresolved, and clauses
 // Laminar has no use for are kept by name (in the user's words) for the catalog to refuse.
 //
 // Thread safety: plain values.
@@ -109,6 +109,29 @@ struct InsertStmt {
   bool has_on_conflict = false;
   bool has_with = false;
   bool has_overriding = false;
+};
+
+// CREATE SUBSCRIPTION name CONNECTION 'uri' PUBLICATION stream[, ...] [WITH (...)]: a source
+// feeding a stream (Kafka, Kinesis); the connection and the options as written.
+struct CreateSubscription {
+  std::string name;
+  std::string connection;
+  std::vector<std::string> publications;
+  std::vector<DdlOption> options;
+};
+
+// ALTER SUBSCRIPTION name ENABLE | DISABLE; any other form keeps PostgreSQL's kind in words
+// ("SET (...)", "CONNECTION", ...) for the catalog to refuse.
+struct AlterSubscription {
+  std::string name;
+  enum class Kind { kEnable, kDisable, kOther } kind = Kind::kOther;
+  std::string kind_words;
+};
+
+// DROP SUBSCRIPTION [IF EXISTS] name [CASCADE | RESTRICT].
+struct DropSubscription {
+  std::string name;
+  bool if_exists = false;
 };
 
 // PREPARE name [(type, ...)] AS statement (the statement as parsed: its node and kind, with the

@@ -84,6 +84,9 @@ Result<ast::CopyStmt> TransformCopy(const Statement& statement);
 // A parsed statement of kind InsertStmt.
 Result<ast::InsertStmt> TransformInsert(const Statement& statement);
 // Parsed statements of kinds PrepareStmt, ExecuteStmt and DeallocateStmt.
+Result<ast::CreateSubscription> TransformCreateSubscription(const Statement& statement);
+Result<ast::AlterSubscription> TransformAlterSubscription(const Statement& statement);
+Result<ast::DropSubscription> TransformDropSubscription(const Statement& statement);
 Result<ast::PrepareStmt> TransformPrepare(const Statement& statement);
 Result<ast::ExecuteStmt> TransformExecute(const Statement& statement);
 Result<ast::DeallocateStmt> TransformDeallocate(const Statement& statement);

@@ -1,4 +1,6 @@
-// The transformer's DDL statements (sql/transformer.h, sql/ast_ddl.h): CREATE TABLE.
+// The transformer's DDL statements (sql/transformer.h, sql/ast_ddl.h): CREATE TABLE, CREATE
+// MATERIALIZED VIEW, DROP, COPY, INSERT, the SUBSCRIPTION statements, PREPARE / EXECUTE /
+// DEALLOCATE.
 #include "sql/transformer.h"
 #include "sql/transformer_internal.h"
 
@@ -260,6 +262,56 @@ Result<ast::InsertStmt> TransformInsert(const Statement& statement) {
   in.has_with = is.contains("withClause");
   in.has_overriding = Str(is, "override") != "" && Str(is, "override") != "OVERRIDING_NOT_SET";
   return in;
+}
+
+Result<ast::CreateSubscription> TransformCreateSubscription(const Statement& statement) {
+  if (statement.kind != "CreateSubscriptionStmt")
+    return InvalidArgument("not a CREATE SUBSCRIPTION statement: {}", statement.kind);
+  const json& cs = statement.node["CreateSubscriptionStmt"];
+  ast::CreateSubscription c;
+  c.name = Str(cs, "subname");
+  c.connection = Str(cs, "conninfo");
+  ASSIGN_OR_RETURN(c.publications, Names(cs, "publication"));
+  ASSIGN_OR_RETURN(c.options, Options(cs, "options"));
+  return c;
+}
+
+Result<ast::AlterSubscription> TransformAlterSubscription(const Statement& statement) {
+  if (statement.kind != "AlterSubscriptionStmt")
+    return InvalidArgument("not an ALTER SUBSCRIPTION statement: {}", statement.kind);
+  const json& as = statement.node["AlterSubscriptionStmt"];
+  ast::AlterSubscription a;
+  a.name = Str(as, "subname");
+  std::string kind = Str(as, "kind");
+  if (kind == "ALTER_SUBSCRIPTION_ENABLED") {
+    ASSIGN_OR_RETURN(std::vector<ast::DdlOption> options, Options(as, "options"));
+    bool enabled = options.size() == 1 && options[0].name == "enabled" && options[0].value == "true";
+    a.kind = enabled ? ast::AlterSubscription::Kind::kEnable : ast::AlterSubscription::Kind::kDisable;
+    a.kind_words = enabled ? "ENABLE" : "DISABLE";
+    return a;
+  }
+  static const std::pair<const char*, const char*> kWords[] = {
+      {"ALTER_SUBSCRIPTION_OPTIONS", "SET (...)"},
+      {"ALTER_SUBSCRIPTION_CONNECTION", "CONNECTION"},
+      {"ALTER_SUBSCRIPTION_SET_PUBLICATION", "SET PUBLICATION"},
+      {"ALTER_SUBSCRIPTION_ADD_PUBLICATION", "ADD PUBLICATION"},
+      {"ALTER_SUBSCRIPTION_DROP_PUBLICATION", "DROP PUBLICATION"},
+      {"ALTER_SUBSCRIPTION_REFRESH", "REFRESH PUBLICATION"},
+      {"ALTER_SUBSCRIPTION_SKIP", "SKIP"}};
+  a.kind_words = kind;
+  for (const auto& [k, words] : kWords)
+    if (kind == k) a.kind_words = words;
+  return a;
+}
+
+Result<ast::DropSubscription> TransformDropSubscription(const Statement& statement) {
+  if (statement.kind != "DropSubscriptionStmt")
+    return InvalidArgument("not a DROP SUBSCRIPTION statement: {}", statement.kind);
+  const json& ds = statement.node["DropSubscriptionStmt"];
+  ast::DropSubscription d;
+  d.name = Str(ds, "subname");
+  d.if_exists = Bool(ds, "missing_ok");
+  return d;
 }
 
 Result<ast::PrepareStmt> TransformPrepare(const Statement& statement) {
