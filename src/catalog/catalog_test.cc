@@ -699,8 +699,8 @@ TEST_F(CatalogTest, OldFileWithoutDimensionsLoadsAndBadDimensionEntriesAreCorrup
                 R"j("streams":[{"name":"d","sql":"CREATE TABLE d (ts timestamptz NOT NULL)"}],)j"
                 R"j("dimensions":[{"name":"d","sql":"CREATE TABLE d (x bigint) WITH (kind = 'dimension')"}]})j");
   EXPECT_TRUE(Contains(e, "name mismatch or duplicate")) << e;
-  e = open_with(R"j({"format":"laminar-catalog","format_version":3,"version":1})j");
-  EXPECT_TRUE(Contains(e, "unsupported catalog format_version 3")) << e;
+  e = open_with(R"j({"format":"laminar-catalog","format_version":4,"version":1})j");
+  EXPECT_TRUE(Contains(e, "unsupported catalog format_version 4")) << e;
   EXPECT_EQ("OK", open_with(head + R"j("dimensions":[{"name":"d","sql":"CREATE TABLE d (x bigint) WITH (kind = 'dimension')"}]})j"));
 }
 
@@ -758,8 +758,12 @@ TEST_F(CatalogTest, SubscriptionsCreatedAlteredDroppedAndPersisted) {
   EXPECT_TRUE(Contains(Error("CREATE SUBSCRIPTION s2 CONNECTION 'kafka://h:1' PUBLICATION pageviews, x WITH (topic = 'x')"),
                        "PUBLICATION names the one stream"));
   EXPECT_TRUE(Contains(Error("CREATE SUBSCRIPTION s2 CONNECTION 'kafka://h:1' PUBLICATION pageviews"), "topic"));
-  EXPECT_EQ(Code("CREATE SUBSCRIPTION s2 CONNECTION 'kinesis://eu-west-1/s' PUBLICATION pageviews"),
-            StatusCode::kUnimplemented);
+  EXPECT_TRUE(Contains(Error("CREATE SUBSCRIPTION s2 CONNECTION 'kinesis://eu-west-1' PUBLICATION pageviews"),
+                       "expected kinesis://region/stream-name"));
+  MustExec("CREATE SUBSCRIPTION k CONNECTION 'kinesis://eu-west-1/clicks' PUBLICATION pageviews "
+           "WITH (endpoint = 'http://127.0.0.1:4567', access_key_id = 'a', secret_access_key = 'b')");
+  EXPECT_EQ(cat_->snapshot()->subscriptions.at("k")->spec.kind, sources::SourceKind::kKinesis);
+  MustExec("DROP SUBSCRIPTION k");
   MustExec("ALTER SUBSCRIPTION pv_kafka DISABLE");
   EXPECT_FALSE(cat_->snapshot()->subscriptions.at("pv_kafka")->enabled);
   EXPECT_EQ(Code("ALTER SUBSCRIPTION pv_kafka SET (topic = 'y')"), StatusCode::kUnimplemented);

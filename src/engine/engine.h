@@ -62,8 +62,8 @@
 #include "speed/speed_view.h"
 #include "engine/dimension_store.h"
 #include "engine/idempotency.h"
-#include "sources/kafka_source.h"
 #include "sources/positions.h"
+#include "sources/source.h"
 
 namespace laminar::engine {
 
@@ -372,7 +372,7 @@ class Engine {
   // not running. Positions of dropped subscriptions are forgotten (and saved).
   Status StopSources(const catalog::Snapshot& after);
   Status StartSources(const catalog::Snapshot& after);
-  // Stores one delivery of subscription `sub` into the stream (sources/kafka_source.h).
+  // Stores one delivery of subscription `sub` into the stream (sources/source.h).
   Status Deliver(const std::string& sub, const std::shared_ptr<StreamRuntime>& rt, const sources::Delivery& d);
   // The subscriptions' part of /metrics.
   std::string SourcesMetricsText() const;
@@ -446,7 +446,7 @@ class Engine {
   struct RunningSource {
     catalog::SubscriptionPtr def;
     std::shared_ptr<StreamRuntime> stream;
-    std::unique_ptr<sources::KafkaSource> source;
+    std::unique_ptr<sources::Source> source;
   };
   mutable std::mutex sources_mu_;  // taken after ddl_mu_; never held while a source's Deliver runs
   std::map<std::string, RunningSource> sources_;  // GUARDED_BY(sources_mu_)

@@ -91,11 +91,11 @@ Status Engine::StartSources(const catalog::Snapshot& after) {
     RunningSource r;
     r.def = def;
     r.stream = rt;
-    r.source = std::make_unique<sources::KafkaSource>(name, def->stream, def->spec, *rt->schema, options_.ingest,
-                                                      rt->positions->Get(name), std::move(deliver));
+    r.source = sources::MakeSource(name, def->stream, def->spec, *rt->schema, options_.ingest, rt->positions->Get(name),
+                                   std::move(deliver));
     r.source->Start();
-    spdlog::info("subscription {}: started ({} topic {} into stream {})", name, sources::KindName(def->spec.kind),
-                 def->spec.topic, def->stream);
+    spdlog::info("subscription {}: started ({} {} {} into stream {})", name, sources::KindName(def->spec.kind),
+                 def->spec.kind == sources::SourceKind::kKafka ? "topic" : "stream", def->spec.topic, def->stream);
     std::lock_guard<std::mutex> l(sources_mu_);
     sources_[name] = std::move(r);
   }
@@ -106,19 +106,19 @@ Status Engine::Deliver(const std::string& sub, const std::shared_ptr<StreamRunti
   if (d.positions_only) {
     std::unique_lock<std::shared_mutex> pause(rt->apply_mu);
     if (rt->dropped) return Unavailable("stream {} was dropped", rt->schema->name);
-    rt->positions->Advance(sub, d.next);
+    rt->positions->Advance(sub, d.reached);
     return SavePositionsLocked(*rt);
   }
   const int64_t start = MonotonicMicros();
   if (!d.errors->empty()) RETURN_IF_ERROR(deadletter_->Write(rt->schema->name, *d.errors, d.error_origins));
   if (d.rows->num_rows() > 0) {
     RETURN_IF_ERROR(AppendRows(*rt, *d.rows, d.origin, [&](const wal::AppendResult&) {
-                      rt->positions->Advance(sub, d.next);
+                      rt->positions->Advance(sub, d.reached);
                     }).status());
   } else {
     // Every message was bad: nothing to log; the next record or saved copy carries the
     // positions (after a crash before either, the bad messages go to the dead-letter store again).
-    rt->positions->Advance(sub, d.next);
+    rt->positions->Advance(sub, d.reached);
   }
   metrics_.events_accepted += d.rows->num_rows();
   metrics_.events_rejected += d.errors->size();
@@ -143,7 +143,7 @@ std::vector<sources::SourceStatus> Engine::SourceStatuses() const {
     s.topic = def->spec.topic;
     s.state = def->enabled && !options_.read_only ? "starting" : "disabled";
     if (std::shared_ptr<StreamRuntime> rt = FindStream(def->stream))
-      for (const auto& [p, off] : rt->positions->Get(name)) s.partitions.push_back({p, off, -1});
+      for (const auto& [id, p] : rt->positions->Get(name)) s.partitions.push_back({id, p, -1, -1});
     out.push_back(std::move(s));
   }
   return out;
@@ -157,16 +157,12 @@ std::string Engine::DescribeSourcesJson() const {
     int64_t lag = 0;
     bool lag_known = !s.partitions.empty();
     for (const auto& p : s.partitions) {
-      json j = {{"partition", p.partition}};
-      j["next_offset"] = p.next_offset >= 0 ? json(p.next_offset) : json(nullptr);
+      json j = {{"id", p.id}};
+      j["position"] = p.position.empty() ? json(nullptr) : json(p.position);
       j["high_watermark"] = p.high_watermark >= 0 ? json(p.high_watermark) : json(nullptr);
-      if (p.high_watermark >= 0 && p.next_offset >= 0) {
-        j["lag"] = std::max<int64_t>(0, p.high_watermark - p.next_offset);
-        lag += std::max<int64_t>(0, p.high_watermark - p.next_offset);
-      } else {
-        j["lag"] = nullptr;
-        lag_known = false;
-      }
+      j["lag"] = p.lag >= 0 ? json(p.lag) : json(nullptr);
+      if (p.lag >= 0) lag += p.lag;
+      else lag_known = false;
       parts.push_back(std::move(j));
     }
     json j = {{"name", s.subscription},   {"stream", s.stream},       {"kind", s.kind},
@@ -189,12 +185,10 @@ std::vector<std::vector<Value>> EngineRelations::LiveRows(const std::string& tab
     bool enabled = sub != cat_.subscriptions.end() && sub->second->enabled;
     auto opt = [](int64_t v) { return v >= 0 ? Value::Int(v) : Value::Null(); };
     auto row = [&](const sources::PartitionStatus* p) {
-      Value lag = p && p->next_offset >= 0 && p->high_watermark >= 0
-                      ? Value::Int(std::max<int64_t>(0, p->high_watermark - p->next_offset))
-                      : Value::Null();
       rows.push_back({Value::Text(s.subscription), Value::Text(s.stream), Value::Text(s.kind), Value::Text(s.topic),
-                      Value::Text(s.state), Value::Bool(enabled), p ? Value::Int(p->partition) : Value::Null(),
-                      p ? opt(p->next_offset) : Value::Null(), p ? opt(p->high_watermark) : Value::Null(), lag,
+                      Value::Text(s.state), Value::Bool(enabled), p ? Value::Text(p->id) : Value::Null(),
+                      p && !p->position.empty() ? Value::Text(p->position) : Value::Null(),
+                      p ? opt(p->high_watermark) : Value::Null(), p ? opt(p->lag) : Value::Null(),
                       Value::Int(static_cast<int64_t>(s.events)), Value::Int(static_cast<int64_t>(s.bad_messages)),
                       Value::Double(s.events_per_second),
                       s.last_error.empty() ? Value::Null() : Value::Text(s.last_error)});
@@ -225,18 +219,18 @@ std::string Engine::SourcesMetricsText() const {
          [&](const char* n, const auto& s) { out += fmt::format("{}{{{}}} {}\n", n, labels(s), s.bad_messages); });
   family("laminar_source_events_per_second", "gauge", "Events a subscription stored per second, over the last 10 s.",
          [&](const char* n, const auto& s) { out += fmt::format("{}{{{}}} {}\n", n, labels(s), s.events_per_second); });
-  family("laminar_source_next_offset", "gauge", "Offset of the next message a subscription reads, per partition.",
+  family("laminar_source_next_offset", "gauge", "Kafka: the offset of the next message a subscription reads, per partition.",
          [&](const char* n, const auto& s) {
+           if (s.kind != "kafka") return;
            for (const auto& p : s.partitions)
-             if (p.next_offset >= 0)
-               out += fmt::format("{}{{{},partition=\"{}\"}} {}\n", n, labels(s), p.partition, p.next_offset);
+             if (!p.position.empty())
+               out += fmt::format("{}{{{},partition=\"{}\"}} {}\n", n, labels(s), p.id, p.position);
          });
-  family("laminar_source_lag", "gauge", "Messages in a partition not yet read by the subscription.",
+  family("laminar_source_lag", "gauge",
+         "What a subscription has not read yet, per partition or shard (Kafka: messages; Kinesis: milliseconds behind).",
          [&](const char* n, const auto& s) {
            for (const auto& p : s.partitions)
-             if (p.next_offset >= 0 && p.high_watermark >= 0)
-               out += fmt::format("{}{{{},partition=\"{}\"}} {}\n", n, labels(s), p.partition,
-                                  std::max<int64_t>(0, p.high_watermark - p.next_offset));
+             if (p.lag >= 0) out += fmt::format("{}{{{},partition=\"{}\"}} {}\n", n, labels(s), p.id, p.lag);
          });
   return out;
 }

@@ -1,4 +1,5 @@
-// AWS Signature Version 4 for S3 requests (private to objstore).
+// AWS Signature Version 4: objstore signs its S3 requests with it, sources/kinesis_source.cc its
+// Kinesis calls (SigningCredentials::service), the engine hashes Idempotency-Key bodies.
 //
 // Written from AWS's public description of SigV4 header-based authentication: a canonical request
 // (method, URI-encoded path, sorted URI-encoded query, lowercased sorted headers, signed header

@@ -1,29 +1,16 @@
 #include "server/firehose.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <nlohmann/json.hpp>
 
+#include "common/base64.h"
 #include "common/time_util.h"
 
 namespace laminar::server {
 namespace {
 
 using nlohmann::json;
-
-// Standard base64 (padding required, no whitespace), by OpenSSL.
-Result<std::string> Base64Decode(const std::string& in) {
-  if (in.size() % 4 != 0) return InvalidArgument("not base64: {} characters (not a multiple of 4)", in.size());
-  std::string out(in.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
-  if (n < 0) return InvalidArgument("not base64");
-  size_t pad = 0;
-  if (!in.empty() && in.back() == '=') pad = in.size() >= 2 && in[in.size() - 2] == '=' ? 2 : 1;
-  out.resize(static_cast<size_t>(n) - pad);
-  return out;
-}
 
 bool KeyMatches(const std::string& given, const std::vector<std::string>& keys) {
   bool ok = false;

@@ -64,7 +64,7 @@ const std::vector<SystemTableDef>& SystemTableDefs() {
       {"settings", {{"name", Type::kText}, {"value", Type::kText}}},
       {"subscriptions",
        {{"name", Type::kText}, {"stream", Type::kText}, {"kind", Type::kText}, {"topic", Type::kText},
-        {"state", Type::kText}, {"enabled", Type::kBool}, {"partition", Type::kInt64}, {"next_offset", Type::kInt64},
+        {"state", Type::kText}, {"enabled", Type::kBool}, {"partition", Type::kText}, {"position", Type::kText},
         {"high_watermark", Type::kInt64}, {"lag", Type::kInt64}, {"events", Type::kInt64},
         {"bad_messages", Type::kInt64}, {"events_per_second", Type::kDouble}, {"last_error", Type::kText}}},
   };

@@ -9,9 +9,10 @@
 //     clients meet (sql/pg_types.h);
 //   laminar.namespaces (oid, name): pg_catalog, public, information_schema;
 //   laminar.settings (name, value): the session's parameters, as SHOW sees them;
-//   laminar.subscriptions (name, stream, kind, topic, state, enabled, partition, next_offset,
+//   laminar.subscriptions (name, stream, kind, topic, state, enabled, partition, position,
 //     high_watermark, lag, events, bad_messages, events_per_second, last_error): one row per
-//     partition of each subscription (one with partition NULL before any), from the engine's
+//     Kafka partition or Kinesis shard of each subscription (one with partition NULL before
+//     any), from the engine's
 //     running sources (RelationProvider::LiveRows); also pg_catalog.laminar_subscriptions, so
 //     that `SELECT * FROM laminar_subscriptions` finds it.
 // pg_catalog and information_schema are SQL views over them (catalog_views.cc, PostgreSQL's

@@ -16,7 +16,6 @@ namespace {
 constexpr int kMetadataTimeoutMs = 5000;
 constexpr int64_t kMetadataEveryMicros = 5'000'000;
 constexpr int kMaxBackoffMs = 10'000;
-constexpr int64_t kRateWindowMicros = 10'000'000;
 }  // namespace
 
 // The error callback's target: cleared when the client is released, so a client left behind
@@ -64,82 +63,18 @@ struct KafkaSource::Client {
 };
 
 KafkaSource::KafkaSource(std::string subscription, std::string stream, SourceSpec spec, ingest::StreamSchema schema,
-                         ingest::Limits limits, Offsets resume, DeliverFn deliver)
-    : subscription_(std::move(subscription)),
-      stream_(std::move(stream)),
-      spec_(std::move(spec)),
-      schema_(std::move(schema)),
-      limits_(limits),
-      deliver_(std::move(deliver)),
-      positions_(std::move(resume)) {
-  status_.subscription = subscription_;
-  status_.stream = stream_;
-  status_.kind = KindName(spec_.kind);
-  status_.topic = spec_.topic;
-  status_.state = "starting";
-}
+                         ingest::Limits limits, Positions resume, DeliverFn deliver)
+    : Source(std::move(subscription), std::move(stream), std::move(spec), std::move(schema), limits, std::move(resume),
+             std::move(deliver)) {}
 
 KafkaSource::~KafkaSource() { Stop(); }
 
-void KafkaSource::Start() { thread_ = std::thread([this] { Run(); }); }
-
-void KafkaSource::Stop() {
-  stopping_ = true;
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-SourceStatus KafkaSource::Status() const {
-  std::lock_guard<std::mutex> l(mu_);
-  SourceStatus s = status_;
-  std::map<int32_t, PartitionStatus> parts;
-  for (const auto& [p, off] : positions_) parts[p].next_offset = off;
-  for (const auto& [p, hi] : high_) parts[p].high_watermark = hi;
-  for (auto& [p, ps] : parts) {
-    ps.partition = p;
-    s.partitions.push_back(ps);
-  }
-  if (rate_samples_.size() >= 2) {
-    const auto& [t0, e0] = rate_samples_.front();
-    const auto& [t1, e1] = rate_samples_.back();
-    if (t1 > t0) s.events_per_second = double(e1 - e0) * 1e6 / double(t1 - t0);
-  }
-  return s;
-}
-
-void KafkaSource::SetError(const std::string& what) {
-  spdlog::warn("subscription {}: {}", subscription_, what);
-  std::lock_guard<std::mutex> l(mu_);
-  status_.state = "error";
-  status_.last_error = what;
-  status_.last_error_at = NowMicros();
-}
-
-void KafkaSource::SetState(const char* state) {
-  std::lock_guard<std::mutex> l(mu_);
-  status_.state = state;
-}
-
-bool KafkaSource::Sleep(int ms) {
-  std::unique_lock<std::mutex> l(mu_);
-  cv_.wait_for(l, std::chrono::milliseconds(ms), [&] { return stopping_.load(); });
-  return !stopping_;
-}
-
-void KafkaSource::NoteEvents(uint64_t n) {
-  int64_t now = MonotonicMicros();
-  std::lock_guard<std::mutex> l(mu_);
-  status_.events += n;
-  rate_samples_.emplace_back(now, status_.events);
-  while (rate_samples_.size() > 2 && rate_samples_.front().first < now - kRateWindowMicros) rate_samples_.pop_front();
-}
-
 void KafkaSource::Run() {
   int backoff = 100;
-  while (!stopping_) {
+  while (!stopping()) {
     Client c;
     ::laminar::Status st = Consume(c);
-    if (stopping_) break;
+    if (stopping()) break;
     if (st.ok()) {
       backoff = 100;
       continue;
@@ -240,41 +175,27 @@ void LogCallback(const rd_kafka_t* rk, int level, const char* fac, const char* b
   // Assigns `parts` from the delivered positions (partitions without one: earliest, or the end
   // with start = 'latest' when `first`, recorded through a positions-only delivery).
   auto assign = [&](const std::vector<int32_t>& parts, bool first) -> ::laminar::Status {
-    Offsets known;
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      known = positions_;
-    }
-    Offsets resolved;
+    Positions known = positions();
     if (first && spec_.start_latest) {
+      Positions resolved;
       for (int32_t p : parts) {
-        if (known.count(p)) continue;
+        if (known.count(std::to_string(p))) continue;
         int64_t lo = 0, hi = 0;
         rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(c.rk, spec_.topic.c_str(), p, &lo, &hi, kMetadataTimeoutMs);
         if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
           return Unavailable("cannot read the end of topic {} partition {}: {}", spec_.topic, p, rd_kafka_err2str(e));
-        resolved[p] = hi;
+        resolved[std::to_string(p)] = std::to_string(hi);
       }
       if (!resolved.empty()) {
-        Delivery d;
-        ingest::RowBatch none(schema_);
-        std::vector<ingest::RecordError> no_errors;
-        d.rows = &none;
-        d.errors = &no_errors;
-        d.next = resolved;
-        d.origin = SourcePositions::Origin(subscription_, spec_.topic, resolved);
-        d.positions_only = true;
-        RETURN_IF_ERROR(deliver_(d));
-        std::lock_guard<std::mutex> l(mu_);
-        for (const auto& [p, off] : resolved) positions_[p] = off;
-        known.insert(resolved.begin(), resolved.end());
+        if (!DeliverPositions(resolved)) return ::laminar::Status::OK();  // stopping
+        known = positions();
       }
     }
     rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(static_cast<int>(parts.size()));
     for (int32_t p : parts) {
-      auto it = known.find(p);
+      auto it = known.find(std::to_string(p));
       rd_kafka_topic_partition_list_add(list, spec_.topic.c_str(), p)->offset =
-          it != known.end() ? it->second : RD_KAFKA_OFFSET_BEGINNING;
+          it != known.end() ? std::stoll(it->second) : RD_KAFKA_OFFSET_BEGINNING;
     }
     rd_kafka_resp_err_t e = rd_kafka_assign(c.rk, list);
     rd_kafka_topic_partition_list_destroy(list);
@@ -292,7 +213,7 @@ void LogCallback(const rd_kafka_t* rk, int level, const char* fac, const char* b
   std::vector<std::string_view> values;
   std::vector<int32_t> msg_partition;
   std::vector<int64_t> msg_offset;
-  while (!stopping_) {
+  while (!stopping()) {
     if (MonotonicMicros() >= next_metadata) {
       next_metadata = MonotonicMicros() + kMetadataEveryMicros;
       Result<std::vector<int32_t>> now = partitions();
@@ -320,7 +241,7 @@ void LogCallback(const rd_kafka_t* rk, int level, const char* fac, const char* b
     size_t n = 0;
     int64_t deadline = 0;
     ::laminar::Status failed;
-    while (n < batch.size() && !stopping_) {
+    while (n < batch.size() && !stopping()) {
       int timeout = 100;
       if (n > 0) {
         int64_t left = deadline - MonotonicMicros();
@@ -355,7 +276,7 @@ void LogCallback(const rd_kafka_t* rk, int level, const char* fac, const char* b
       values.clear();
       msg_partition.clear();
       msg_offset.clear();
-      Offsets next;
+      std::map<int32_t, int64_t> next;
       for (size_t i = 0; i < n; i++) {
         rd_kafka_message_t* m = batch[i];
         values.emplace_back(static_cast<const char*>(m->payload), m->payload ? m->len : 0);
@@ -365,44 +286,24 @@ void LogCallback(const rd_kafka_t* rk, int level, const char* fac, const char* b
         nx = std::max(nx, m->offset + 1);
       }
       ingest::ParseResult parsed = DecodeMessages(schema_, spec_.format, values, limits_);
-      Delivery d;
-      d.rows = &parsed.rows;
-      d.errors = &parsed.errors;
-      for (const auto& e : parsed.errors)
-        d.error_origins.push_back(
-            fmt::format("kafka topic {} partition {} offset {}", spec_.topic, msg_partition[e.index], msg_offset[e.index]));
-      d.origin = SourcePositions::Origin(subscription_, spec_.topic, next);
-      d.next = next;
-      // Delivered or stopped: a failed delivery is retried with the same batch.
-      int backoff = 100;
-      bool delivered = false;
-      while (!stopping_) {
-        ::laminar::Status ds = deliver_(d);
-        if (ds.ok()) {
-          delivered = true;
-          break;
-        }
-        SetError(fmt::format("storing {} messages of topic {}: {}", n, spec_.topic, ds.message()));
-        if (!Sleep(backoff)) break;
-        backoff = std::min(backoff * 2, kMaxBackoffMs);
-      }
+      Positions reached;
+      for (const auto& [p, off] : next) reached[std::to_string(p)] = std::to_string(off);
+      Delivery d = MakeDelivery(
+          parsed,
+          [&](size_t i) {
+            return fmt::format("kafka topic {} partition {} offset {}", spec_.topic, msg_partition[i], msg_offset[i]);
+          },
+          std::move(reached));
+      bool delivered = DeliverRetrying(d);  // or stopping
       release();
       if (!delivered) break;
       rd_kafka_topic_partition_list_t* commit = rd_kafka_topic_partition_list_new(static_cast<int>(next.size()));
-      {
-        std::lock_guard<std::mutex> l(mu_);
-        for (const auto& [p, off] : next) {
-          positions_[p] = off;
-          rd_kafka_topic_partition_list_add(commit, spec_.topic.c_str(), p)->offset = off;
-          int64_t lo = 0, hi = 0;
-          if (rd_kafka_get_watermark_offsets(c.rk, spec_.topic.c_str(), p, &lo, &hi) == RD_KAFKA_RESP_ERR_NO_ERROR && hi >= 0)
-            high_[p] = hi;
-        }
-        status_.bad_messages += parsed.errors.size();
-        status_.records++;
-        if (status_.state != std::string("running")) status_.state = "running";
+      for (const auto& [p, off] : next) {
+        rd_kafka_topic_partition_list_add(commit, spec_.topic.c_str(), p)->offset = off;
+        int64_t lo = 0, hi = 0;
+        if (rd_kafka_get_watermark_offsets(c.rk, spec_.topic.c_str(), p, &lo, &hi) == RD_KAFKA_RESP_ERR_NO_ERROR && hi >= 0)
+          SetLag(std::to_string(p), std::max<int64_t>(0, hi - off), hi);
       }
-      NoteEvents(parsed.rows.num_rows());
       // For monitoring tools only: Laminar never reads these back.
       rd_kafka_commit(c.rk, commit, /*async=*/1);
       rd_kafka_topic_partition_list_destroy(commit);

@@ -3,6 +3,9 @@
 #include <librdkafka/rdkafka.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 
 namespace laminar::sources {
@@ -64,8 +67,20 @@ Result<SourceSpec> ParseSourceSpec(const std::string& connection, const std::vec
   if (connection.rfind("kafka://", 0) == 0) {
     RETURN_IF_ERROR(ParseKafkaConnection(connection.substr(8), &spec));
   } else if (connection.rfind("kinesis://", 0) == 0) {
-    return Unimplemented(ErrorCode::kFeatureNotSupported,
-                         "Kinesis subscriptions are not built yet (CONNECTION '{}'): use kafka://", connection);
+    std::string rest = connection.substr(10);
+    size_t slash = rest.find('/');
+    spec.kind = SourceKind::kKinesis;
+    if (slash != std::string::npos) {
+      spec.region = rest.substr(0, slash);
+      spec.topic = rest.substr(slash + 1);
+    }
+    auto name_ok = [](const std::string& s, const char* extra) {
+      return !s.empty() && s.size() <= 128 &&
+             std::all_of(s.begin(), s.end(), [&](char c) { return std::isalnum(static_cast<unsigned char>(c)) || std::strchr(extra, c); });
+    };
+    if (!name_ok(spec.region, "-") || !name_ok(spec.topic, "_.-"))
+      return InvalidArgument("CONNECTION '{}': expected kinesis://region/stream-name", connection);
+    spec.batch_events = 10'000;
   } else {
     return InvalidArgument("CONNECTION '{}': expected kafka://host:port[,host:port...] or kinesis://region/stream",
                            connection);
@@ -76,7 +91,25 @@ Result<SourceSpec> ParseSourceSpec(const std::string& connection, const std::vec
     if (std::find(seen.begin(), seen.end(), o.name) != seen.end())
       return InvalidArgument("subscription option {} is given twice", o.name);
     seen.push_back(o.name);
-    if (o.name == "topic") {
+    const bool kinesis = spec.kind == SourceKind::kKinesis;
+    if (kinesis && (o.name == "topic" || o.name == "group_id" || o.name.find('.') != std::string::npos))
+      return InvalidArgument("subscription option {} is for Kafka subscriptions (a Kinesis stream is named in the connection)",
+                             o.name);
+    if (!kinesis && (o.name == "endpoint" || o.name == "access_key_id" || o.name == "secret_access_key" ||
+                     o.name == "session_token"))
+      return InvalidArgument("subscription option {} is for Kinesis subscriptions", o.name);
+    if (o.name == "endpoint") {
+      if (o.value.rfind("http://", 0) != 0 && o.value.rfind("https://", 0) != 0)
+        return InvalidArgument("subscription option endpoint must be an http:// or https:// URL, not '{}'", o.value);
+      spec.endpoint = o.value;
+      while (!spec.endpoint.empty() && spec.endpoint.back() == '/') spec.endpoint.pop_back();
+    } else if (o.name == "access_key_id") {
+      spec.access_key_id = o.value;
+    } else if (o.name == "secret_access_key") {
+      spec.secret_access_key = o.value;
+    } else if (o.name == "session_token") {
+      spec.session_token = o.value;
+    } else if (o.name == "topic") {
       if (o.value.empty()) return InvalidArgument("subscription option topic is empty");
       spec.topic = o.value;
     } else if (o.name == "format") {
@@ -88,7 +121,7 @@ Result<SourceSpec> ParseSourceSpec(const std::string& connection, const std::vec
       else if (o.value == "latest") spec.start_latest = true;
       else return InvalidArgument("subscription option start must be 'earliest' or 'latest', not '{}'", o.value);
     } else if (o.name == "batch_events") {
-      ASSIGN_OR_RETURN(int64_t v, IntOption(o, 1, 1'000'000));
+      ASSIGN_OR_RETURN(int64_t v, IntOption(o, 1, kinesis ? 10'000 : 1'000'000));
       spec.batch_events = static_cast<size_t>(v);
     } else if (o.name == "batch_wait_ms") {
       ASSIGN_OR_RETURN(int64_t v, IntOption(o, 0, 10'000));
@@ -113,6 +146,22 @@ Result<SourceSpec> ParseSourceSpec(const std::string& connection, const std::vec
     }
   }
   if (spec.topic.empty()) return InvalidArgument("a Kafka subscription needs WITH (topic = '...')");
+  if (spec.kind == SourceKind::kKinesis) {
+    auto env = [](const char* n) {
+      const char* v = std::getenv(n);
+      return std::string(v ? v : "");
+    };
+    if (spec.endpoint.empty()) spec.endpoint = "https://kinesis." + spec.region + ".amazonaws.com";
+    if (spec.access_key_id.empty() && spec.secret_access_key.empty()) {
+      spec.access_key_id = env("AWS_ACCESS_KEY_ID");
+      spec.secret_access_key = env("AWS_SECRET_ACCESS_KEY");
+      if (spec.session_token.empty()) spec.session_token = env("AWS_SESSION_TOKEN");
+    }
+    if (spec.access_key_id.empty() || spec.secret_access_key.empty())
+      return InvalidArgument(
+          "a Kinesis subscription needs credentials: WITH (access_key_id = '...', secret_access_key = '...'), or "
+          "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the server's environment");
+  }
   return spec;
 }
 

@@ -4,9 +4,10 @@
 //
 // Connections:
 //   kafka://host:port[,host:port...]   Kafka brokers (the bootstrap list).
-//   kinesis://region/stream-name       Kinesis Data Streams (not built yet: Unimplemented).
+//   kinesis://region/stream-name       a Kinesis data stream (its name is SourceSpec::topic).
 // Options (WITH (name = value, ...)):
-//   topic         the Kafka topic (required)
+//   topic         the Kafka topic (required for Kafka; refused for Kinesis, whose stream is in
+//                 the connection)
 //   format        'json' (default: each message one JSON object, the HTTP NDJSON rules) or 'csv'
 //                 (each message one CSV record, the stream's columns in order; an empty unquoted
 //                 field is NULL)
@@ -17,6 +18,13 @@
 //   group_id      the consumer group whose committed offsets mirror Laminar's positions, for
 //                 monitoring tools (default 'laminar-<subscription>'); never read back
 //   enabled       true (default) or false, as ALTER SUBSCRIPTION ... ENABLE / DISABLE
+//   Kinesis only:
+//   endpoint      the API's URL (default https://kinesis.<region>.amazonaws.com)
+//   access_key_id, secret_access_key, session_token: the credentials (default: the environment's
+//                 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN when the statement
+//                 runs or the catalog loads); without a key id and secret the statement fails
+//   (batch_events is at most 10,000 per GetRecords for Kinesis; group_id and librdkafka
+//   properties are refused)
 //   "x.y"         any name with a dot is a librdkafka property passed through as it is
 //                 ("security.protocol", "sasl.mechanism", "sasl.username", "ssl.ca.location", ...);
 //                 unknown ones, bad values and the properties Laminar sets itself
@@ -50,6 +58,9 @@ struct SourceSpec {
   std::string group_id;  // empty: "laminar-<subscription>"
   bool enabled = true;
   std::vector<std::pair<std::string, std::string>> properties;  // librdkafka, as given
+  // Kinesis
+  std::string region, endpoint;
+  std::string access_key_id, secret_access_key, session_token;
 };
 
 // One option as written: its name and its value's text.
@@ -59,7 +70,7 @@ struct SourceOption {
 };
 
 // Checks a subscription's connection and options (see the file comment). InvalidArgument naming
-// the bad one; Unimplemented for kinesis://.
+// the bad one.
 Result<SourceSpec> ParseSourceSpec(const std::string& connection, const std::vector<SourceOption>& options);
 
 const char* KindName(SourceKind k);  // "kafka", "kinesis"

@@ -14,7 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { startServer, tempDir, removeDir, sleep, mulberry32, postJson } from './lib.mjs';
+import { startServer, tempDir, removeDir, sleep, mulberry32, postJson, waitFor } from './lib.mjs';
 
 const MOCK = process.env.LAMINAR_MOCK_KAFKA;
 if (!MOCK) throw new Error('LAMINAR_MOCK_KAFKA is not set (the mock_kafka binary of tests/kafka)');
@@ -67,17 +67,6 @@ function events(p, n) {
   goodCount += n;
   produced.set(p, (produced.get(p) ?? 0) + n);
   return out;
-}
-
-async function waitFor(what, fn, ms = 30000) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last?.ok) return last;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
-    await sleep(100);
-  }
 }
 
 async function counts() {
@@ -135,7 +124,7 @@ test('DDL errors name what is wrong', async () => {
     [`CREATE SUBSCRIPTION s CONNECTION 'kafka://h:1' PUBLICATION by_p WITH (topic = 'ev')`, /"by_p" is not a stream/],
     [`CREATE SUBSCRIPTION s CONNECTION 'kafka://h:1' PUBLICATION ev WITH (topic = 'ev', colour = 'red')`, /unknown subscription option colour/],
     [`CREATE SUBSCRIPTION s CONNECTION 'kafka://h:1' PUBLICATION ev WITH (topic = 'ev', "no.such" = '1')`, /no\.such/],
-    [`CREATE SUBSCRIPTION s CONNECTION 'kinesis://eu-west-1/s' PUBLICATION ev`, /Kinesis subscriptions are not built yet/],
+    [`CREATE SUBSCRIPTION s CONNECTION 'kinesis://eu-west-1/s' PUBLICATION ev WITH (topic = 'x')`, /topic is for Kafka subscriptions/],
     [`ALTER SUBSCRIPTION nope DISABLE`, /subscription "nope" does not exist/],
     [`DROP SUBSCRIPTION nope`, /subscription "nope" does not exist/],
   ];
@@ -166,11 +155,11 @@ test('every event counted once; malformed messages go to the dead-letter store w
   });
   assert.equal(s.state, 'running');
   assert.equal(s.stream, 'ev');
-  assert.deepEqual(s.partitions.map((p) => [p.partition, p.next_offset]), [[0, 300], [1, 252], [2, 250]]);
+  assert.deepEqual(s.partitions.map((p) => [p.id, p.position, p.lag]), [['0', '300', 0], ['1', '252', 0], ['2', '250', 0]]);
   assert.equal(s.bad_messages, 2);
-  const q = await srv.query('SELECT name, state, enabled, partition, next_offset, lag FROM laminar_subscriptions ORDER BY partition');
+  const q = await srv.query('SELECT name, state, enabled, partition, position, lag FROM laminar_subscriptions ORDER BY partition');
   assert.equal(q.status, 200, q.text);
-  assert.deepEqual(q.json.rows, [['ev_sub', 'running', true, 0, 300, 0], ['ev_sub', 'running', true, 1, 252, 0], ['ev_sub', 'running', true, 2, 250, 0]]);
+  assert.deepEqual(q.json.rows, [['ev_sub', 'running', true, '0', '300', 0], ['ev_sub', 'running', true, '1', '252', 0], ['ev_sub', 'running', true, '2', '250', 0]]);
   const m = await srv.get('/metrics');
   assert.match(m.text, /laminar_source_next_offset\{subscription="ev_sub",stream="ev",partition="1"\} 252/);
   assert.match(m.text, /laminar_source_up\{subscription="ev_sub",stream="ev"\} 1/);
@@ -262,7 +251,7 @@ test('CSV messages; start = latest, also across a restart', async () => {
   assert.equal(r.status, 200, r.text);
   await waitFor('the end recorded', async () => {
     const s = await source('t_sub');
-    return { ...s, ok: s.partitions.length === 1 && s.partitions[0].next_offset === 1 };
+    return { ...s, ok: s.partitions.length === 1 && s.partitions[0].position === '1' };
   });
   await srv.kill();
   await produce('tail', 0, ['2024-01-01T00:00:01Z,101,new']);

@@ -33,6 +33,19 @@ export async function freePort() {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Polls `fn` every 100 ms until its answer has `ok` set, and returns that answer; after `ms`
+// fails naming `what` and showing the last answer.
+export async function waitFor(what, fn, ms = 30000) {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last?.ok) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
+    await sleep(100);
+  }
+}
+
 // Starts `laminar serve` and waits until it listens. Returns a handle with url, port, pgPort (with
 // `--pg` given), proc and helpers. Without `port`, the server binds port 0 and the handle reads
 // the ports the kernel picked from the lines laminar prints: a port found free beforehand could be
