@@ -232,10 +232,12 @@ class Engine {
   // Ingests a request body into a stream (see class comment). NotFound for an unknown stream.
   // With an idempotency key (1-255 printable ASCII characters; engine/idempotency.h): a request
   // whose key answered the same body within the window gets that answer again (`replayed`) and
-  // appends nothing; one whose key answered another body is AlreadyExists.
+  // appends nothing; one whose key answered another body is AlreadyExists. `origin`, when given,
+  // is where the body came from ("firehose request <id>"), written with each of its rejected
+  // records in the dead-letter store.
   Result<IngestResult> Ingest(const std::string& stream, std::string_view content_type,
                               std::string_view content_encoding, std::string_view body,
-                              const std::string& idempotency_key = {});
+                              const std::string& idempotency_key = {}, const std::string& origin = {});
 
   // A request body decompressed by its Content-Encoding ("", identity, gzip, zstd) within
   // [ingest] max_body_bytes (ingest/event_parser.h Decompress), for bodies that wrap events
@@ -386,7 +388,7 @@ class Engine {
   // Ingest after the stream is found (and its key, when given, claimed).
   Result<IngestResult> IngestParsed(StreamRuntime& rt, std::string_view content_type,
                                     std::string_view content_encoding, std::string_view body, const Key* key,
-                                    int64_t start);
+                                    const std::string& dead_letter_origin, int64_t start);
   Status DropStream(const std::string& name);
   // Creates or replaces the speed view, replaying the stream's log. REQUIRES: no lock held.
   Status InstallView(const views::ViewDefPtr& def);

@@ -23,7 +23,7 @@ Result<std::string> Engine::DecompressBody(std::string_view content_encoding, st
 
 Result<IngestResult> Engine::Ingest(const std::string& stream, std::string_view content_type,
                                     std::string_view content_encoding, std::string_view body,
-                                    const std::string& idempotency_key) {
+                                    const std::string& idempotency_key, const std::string& origin) {
   int64_t start = MonotonicMicros();
   metrics_.ingest_requests++;
   auto rt = FindStream(stream);
@@ -34,7 +34,7 @@ Result<IngestResult> Engine::Ingest(const std::string& stream, std::string_view 
                       "WITH (FORMAT csv, HEADER true)", stream, stream);
     return NotFound(ErrorCode::kUndefinedTable, "stream \"{}\" does not exist", stream);
   }
-  if (idempotency_key.empty()) return IngestParsed(*rt, content_type, content_encoding, body, {}, start);
+  if (idempotency_key.empty()) return IngestParsed(*rt, content_type, content_encoding, body, {}, origin, start);
   if (idempotency_key.size() > 255 ||
       !std::all_of(idempotency_key.begin(), idempotency_key.end(), [](char c) { return c >= 0x20 && c < 0x7f; }))
     return InvalidArgument("Idempotency-Key must be 1 to 255 printable ASCII characters");
@@ -75,7 +75,7 @@ Result<IngestResult> Engine::Ingest(const std::string& stream, std::string_view 
     }
   }
   Key key{idempotency_key, hash, now};
-  Result<IngestResult> r = IngestParsed(*rt, content_type, content_encoding, body, &key, start);
+  Result<IngestResult> r = IngestParsed(*rt, content_type, content_encoding, body, &key, origin, start);
   if (!r.ok()) {
     rt->keys->Abandon(idempotency_key);
     return r;
@@ -96,7 +96,7 @@ IngestAnswer Engine::AnswerOf(const IngestResult& r) {
 
 Result<IngestResult> Engine::IngestParsed(StreamRuntime& stream_rt, std::string_view content_type,
                                           std::string_view content_encoding, std::string_view body, const Key* key,
-                                          int64_t start) {
+                                          const std::string& dead_letter_origin, int64_t start) {
   StreamRuntime* rt = &stream_rt;
   const std::string& stream = rt->schema->name;
   std::string decompressed;
@@ -112,7 +112,10 @@ Result<IngestResult> Engine::IngestParsed(StreamRuntime& stream_rt, std::string_
   IngestResult out;
   out.accepted = parsed.rows.num_rows();
   out.rejected = parsed.errors.size();
-  if (!parsed.errors.empty()) RETURN_IF_ERROR(deadletter_->Write(stream, parsed.errors));
+  if (!parsed.errors.empty())
+    RETURN_IF_ERROR(deadletter_->Write(stream, parsed.errors,
+                                       std::vector<std::string>(dead_letter_origin.empty() ? 0 : parsed.errors.size(),
+                                                                dead_letter_origin)));
   out.errors = std::move(parsed.errors);
   if (out.accepted > 0) {
     // With an idempotency key, its answer rides in the record and is finished under apply_mu.

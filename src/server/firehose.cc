@@ -57,7 +57,7 @@ HttpResponse HandleFirehose(engine::Engine* e, const HttpRequest& req, const std
     index++;
   }
   if (ndjson.empty()) return answer(200, "");
-  auto r = e->Ingest(stream, "application/x-ndjson", "", ndjson, "firehose:" + request_id);
+  auto r = e->Ingest(stream, "application/x-ndjson", "", ndjson, "firehose:" + request_id, "firehose request " + request_id);
   if (!r.ok()) {
     int status = r.status().code() == StatusCode::kNotFound ? 404
                  : r.status().code() == StatusCode::kResourceExhausted ? 413

@@ -64,6 +64,7 @@ test('a delivery lands once, also redelivered; a bad record is dead-lettered; gz
   const lines = readdirSync(dl).flatMap((f) => readFileSync(path.join(dl, f), 'utf8').trim().split('\n'));
   assert.equal(lines.length, 1, 'the bad record once, not once per redelivery');
   assert.match(lines[0], /yesterday/);
+  assert.equal(JSON.parse(lines[0]).origin, `firehose request ${d.requestId}`, 'the dead letter names its delivery');
   // Several events in one record (NDJSON), gzip-compressed.
   const packed = delivery('req-gzip', [events(10, 2).map((e) => JSON.stringify(e)).join('\n')]);
   assert.equal((await send(packed, { gzip: true })).status, 200);
