@@ -4,10 +4,10 @@
 // with the suite's three views (each batch one durable log record with its offsets), timed from
 // CREATE SUBSCRIPTION until every event is counted. The peer: PostgreSQL 15 loading the same rows
 // with COPY (psql \copy of the CSV file W10 uses), as issue 15 asks.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import readline from 'node:readline';
 import { startServer, sleep } from '../lib.mjs';
+import { startMockKafka } from '../../tests/kafka/mock_kafka.mjs';
 import { views } from './peers.mjs';
 import { duckWithData } from './ingest.mjs';
 
@@ -16,28 +16,10 @@ const rate = (n, secs) => `${Math.round(n / secs).toLocaleString('en-US')} event
 // retention would): the data set is spread evenly over enough partitions to stay within it.
 const PARTITIONS = 256;
 
-async function startMock(bin) {
-  const mockBin = path.join(path.dirname(bin), '..', '..', 'tests', 'kafka', 'mock_kafka');
-  const proc = spawn(mockBin, ['1'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = [];
-  const waiting = [];
-  readline.createInterface({ input: proc.stdout }).on('line', (l) => (waiting.length ? waiting.shift()(l) : lines.push(l)));
-  const next = () => (lines.length ? Promise.resolve(lines.shift()) : new Promise((r) => waiting.push(r)));
-  const boot = (await next()).replace(/^bootstrap: /, '');
-  return {
-    boot,
-    async cmd(c) {
-      proc.stdin.write(`${c}\n`);
-      const r = await next();
-      if (r !== 'ok') throw new Error(`W11: mock_kafka ${c}: ${r}`);
-    },
-    stop: () => proc.stdin.end(),
-  };
-}
 
 export async function kafka(ctx) {
   const n = ctx.events;
-  const mock = await startMock(ctx.bin);
+  const mock = await startMockKafka(path.join(path.dirname(ctx.bin), '..', '..', 'tests', 'kafka', 'mock_kafka'));
   try {
     await mock.cmd(`topic pageviews ${PARTITIONS}`);
     const t0 = performance.now();

@@ -13,8 +13,8 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { startServer, tempDir, removeDir, sleep, mulberry32, postJson, waitFor } from './lib.mjs';
+import { startMockKafka } from '../kafka/mock_kafka.mjs';
 
 const MOCK = process.env.LAMINAR_MOCK_KAFKA;
 if (!MOCK) throw new Error('LAMINAR_MOCK_KAFKA is not set (the mock_kafka binary of tests/kafka)');
@@ -24,26 +24,6 @@ let nextK = 1;
 const produced = new Map();  // partition -> count of good events produced to topic ev
 let goodCount = 0, goodSum = 0;
 
-// The mock cluster: `cmd` sends a command and waits for its "ok".
-async function startMock(brokers) {
-  const proc = spawn(MOCK, [String(brokers)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = [];
-  const waiting = [];
-  readline.createInterface({ input: proc.stdout }).on('line', (l) => (waiting.length ? waiting.shift()(l) : lines.push(l)));
-  const next = () => (lines.length ? Promise.resolve(lines.shift()) : new Promise((r) => waiting.push(r)));
-  const boot = (await next()).replace(/^bootstrap: /, '');
-  return {
-    boot,
-    async cmd(c) {
-      proc.stdin.write(`${c}\n`);
-      const r = await next();
-      assert.equal(r, 'ok', `mock_kafka ${c}: ${r}`);
-    },
-    stop() {
-      proc.stdin.end();
-    },
-  };
-}
 
 // Produces `lines` (one message each) to a partition with kcat; resolves when kcat is done.
 function produce(topic, partition, lines) {
@@ -100,7 +80,7 @@ async function source(name) {
 }
 
 before(async () => {
-  kafka = await startMock(3);
+  kafka = await startMockKafka(MOCK, 3);
   await kafka.cmd('topic ev 3');
   dir = tempDir('laminar-kafka-');
   srv = await startServer({ dataDir: dir });
