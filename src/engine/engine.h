@@ -447,7 +447,6 @@ class Engine {
   // Running sources by subscription name, with the definition each runs.
   struct RunningSource {
     catalog::SubscriptionPtr def;
-    std::shared_ptr<StreamRuntime> stream;
     std::unique_ptr<sources::Source> source;
   };
   mutable std::mutex sources_mu_;  // taken after ddl_mu_; never held while a source's Deliver runs

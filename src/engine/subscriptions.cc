@@ -90,7 +90,6 @@ Status Engine::StartSources(const catalog::Snapshot& after) {
     };
     RunningSource r;
     r.def = def;
-    r.stream = rt;
     r.source = sources::MakeSource(name, def->stream, def->spec, *rt->schema, options_.ingest, rt->positions->Get(name),
                                    std::move(deliver));
     r.source->Start();
@@ -103,12 +102,6 @@ Status Engine::StartSources(const catalog::Snapshot& after) {
 }
 
 Status Engine::Deliver(const std::string& sub, const std::shared_ptr<StreamRuntime>& rt, const sources::Delivery& d) {
-  if (d.positions_only) {
-    std::unique_lock<std::shared_mutex> pause(rt->apply_mu);
-    if (rt->dropped) return Unavailable("stream {} was dropped", rt->schema->name);
-    rt->positions->Advance(sub, d.reached);
-    return SavePositionsLocked(*rt);
-  }
   const int64_t start = MonotonicMicros();
   if (!d.errors->empty()) RETURN_IF_ERROR(deadletter_->Write(rt->schema->name, *d.errors, d.error_origins));
   if (d.rows->num_rows() > 0) {
@@ -116,9 +109,12 @@ Status Engine::Deliver(const std::string& sub, const std::shared_ptr<StreamRunti
                       rt->positions->Advance(sub, d.reached);
                     }).status());
   } else {
-    // Every message was bad: nothing to log; the next record or saved copy carries the
-    // positions (after a crash before either, the bad messages go to the dead-letter store again).
+    // No row to log (a positions-only delivery, every message bad, a Kinesis shard found
+    // drained): the positions go into the saved copy instead, as durable as a record's origin.
+    std::unique_lock<std::shared_mutex> pause(rt->apply_mu);
+    if (rt->dropped) return Unavailable("stream {} was dropped", rt->schema->name);
     rt->positions->Advance(sub, d.reached);
+    RETURN_IF_ERROR(SavePositionsLocked(*rt));
   }
   metrics_.events_accepted += d.rows->num_rows();
   metrics_.events_rejected += d.errors->size();

@@ -15,7 +15,7 @@ namespace laminar::sources {
 namespace {
 constexpr int kMetadataTimeoutMs = 5000;
 constexpr int64_t kMetadataEveryMicros = 5'000'000;
-constexpr int kMaxBackoffMs = 10'000;
+constexpr int kReleaseTimeoutMs = 3'000;
 }  // namespace
 
 // The error callback's target: cleared when the client is released, so a client left behind
@@ -24,10 +24,6 @@ struct ErrorSink {
   std::mutex mu;
   KafkaSource* source = nullptr;  // GUARDED_BY(mu)
 };
-
-namespace {
-constexpr int kReleaseTimeoutMs = 3'000;
-}  // namespace
 
 // The librdkafka handles of one client: created once per start of the source (again only after
 // an error creating or configuring it), released when the source stops. Releasing unassigns,

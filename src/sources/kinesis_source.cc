@@ -19,7 +19,6 @@ namespace {
 using json = nlohmann::json;
 constexpr int64_t kListEveryMicros = 10'000'000;
 constexpr int64_t kIdlePollMicros = 200'000;  // Kinesis allows 5 GetRecords a second per shard
-constexpr int kMaxBackoffMs = 10'000;
 constexpr size_t kMaxGetRecords = 10'000;      // Kinesis's own limit per call
 
 size_t Collect(char* p, size_t size, size_t n, void* out) {
@@ -161,6 +160,14 @@ void KinesisSource::Run() {
     }
     return ::laminar::Status::OK();
   };
+  // A failed call on a shard: reported, the shard waits (0.2 s doubling to kMaxBackoffMs), and a
+  // missing stream or shard has the list read again at once.
+  auto back_off = [&](Shard& sh, const ::laminar::Status& st) {
+    SetError(st.message());
+    sh.backoff_ms = std::clamp(sh.backoff_ms * 2, 200, kMaxBackoffMs);
+    sh.next_poll = MonotonicMicros() + int64_t{sh.backoff_ms} * 1000;
+    if (st.code() == StatusCode::kNotFound) next_list = 0;
+  };
   // A shard is read once its parents are drained (closed) or gone from the list.
   auto ready = [&](const std::string& id, const Shard& sh, const Positions& pos) {
     auto done = [&](const std::string& parent) {
@@ -228,10 +235,7 @@ void KinesisSource::Run() {
         }
         Result<json> it = api.Call("GetShardIterator", req);
         if (!it.ok()) {
-          SetError(it.status().message());
-          sh.backoff_ms = std::clamp(sh.backoff_ms * 2, 200, kMaxBackoffMs);
-          sh.next_poll = MonotonicMicros() + int64_t{sh.backoff_ms} * 1000;
-          if (it.status().code() == StatusCode::kNotFound) next_list = 0;
+          back_off(sh, it.status());
           continue;
         }
         sh.iterator = it->value("ShardIterator", "");
@@ -242,10 +246,7 @@ void KinesisSource::Run() {
           sh.iterator.clear();  // expired: asked for again from the position
           continue;
         }
-        SetError(got.status().message());
-        sh.backoff_ms = std::clamp(sh.backoff_ms * 2, 200, kMaxBackoffMs);
-        sh.next_poll = MonotonicMicros() + int64_t{sh.backoff_ms} * 1000;
-        if (got.status().code() == StatusCode::kNotFound) next_list = 0;
+        back_off(sh, got.status());
         continue;
       }
       sh.backoff_ms = 0;
@@ -282,11 +283,7 @@ void KinesisSource::Run() {
             return fmt::format("kinesis stream {} shard {} sequence {}", spec_.topic, origin[i].first, origin[i].second);
           },
           reached);
-      bool closing = std::any_of(reached.begin(), reached.end(), [](const auto& r) { return r.second == kClosed; });
-      // A drained shard's "closed" must be durable even when no row carries it.
-      bool delivered = parsed.rows.num_rows() == 0 && closing ? DeliverPositions(reached) && DeliverRetrying(d)
-                                                               : DeliverRetrying(d);
-      if (!delivered) break;
+      if (!DeliverRetrying(d)) break;
       continue;  // more may be waiting
     }
     int64_t wait = wake - MonotonicMicros();

@@ -8,8 +8,9 @@
 // and fsync as the events, so a position never runs ahead of or behind what the log holds. A
 // saved copy (`<data_dir>/sources/<stream>.json`, written atomically) holds every position of
 // the records up to the log sequence number it names; the engine writes it before a
-// subscription's first record, when a subscription goes, when a source resolves a position with
-// no record (a 'latest' start, a drained shard), and before log retention deletes segments. At
+// subscription's first record, when a subscription goes, when a delivery has no row to log (a
+// 'latest' start, a batch of only bad messages, a drained shard), and before log retention
+// deletes segments. At
 // open the positions are rebuilt from it and from the origins of the later records: restarts
 // resume from here, never from the broker's committed offsets.
 //

@@ -10,7 +10,6 @@
 
 namespace laminar::sources {
 namespace {
-constexpr int kMaxBackoffMs = 10'000;
 constexpr int64_t kRateWindowMicros = 10'000'000;
 }  // namespace
 

@@ -32,6 +32,10 @@
 
 namespace laminar::sources {
 
+// The longest wait between two tries of anything a source retries (a delivery, a connection, a
+// shard's read).
+inline constexpr int kMaxBackoffMs = 10'000;
+
 // One Kafka partition or Kinesis shard.
 struct PartitionStatus {
   std::string id;               // the partition number, or the shard id
@@ -54,8 +58,8 @@ struct SourceStatus {
 
 // One batch for the engine: its rows (maybe none), its bad messages with their origins
 // ("kafka topic t partition p offset o"), and the record origin carrying the positions it
-// reaches. `positions_only`: no messages, a position resolved without them (a 'latest' start,
-// a drained Kinesis shard), to be saved.
+// reaches. `positions_only`: no messages, a position resolved without them (a 'latest' start),
+// to be saved.
 struct Delivery {
   const ingest::RowBatch* rows = nullptr;
   const std::vector<ingest::RecordError>* errors = nullptr;
