@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS=(g++ cmake ninja-build pkg-config libboost-dev libsimdjson-dev libpg-query-dev
   libabsl-dev tzdata libzstd-dev liblz4-dev libsnappy-dev libxxhash-dev libfmt-dev libspdlog-dev
-  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev libre2-dev libssl-dev libcurl4-openssl-dev librdkafka-dev kcat
+  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev libre2-dev libssl-dev libcurl4-openssl-dev librdkafka-dev kcat openssl
   thrift-compiler libthrift-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev postgresql-client sqlite3 curl ca-certificates
   python3-psycopg2 python3-sqlalchemy pgcli libpostgresql-jdbc-java openjdk-17-jdk-headless)
 missing=()

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <thread>
 
+#include "app/auth_cli.h"
 #include "app/config.h"
 #include "app/gen.h"
 #include "app/import.h"
@@ -31,6 +32,7 @@ sigset_t BlockStopSignals() {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);  // reloads the TLS certificate (WaitForStop)
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
 }
@@ -47,14 +49,54 @@ int Fail(const Status& st) {
 }
 
 struct Running {
+  std::unique_ptr<auth::Guard> guard;  // outlives the servers (declared first, destroyed last)
+  std::shared_ptr<auth::TlsContext> tls;
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<server::HttpServer> http;
   std::unique_ptr<pgwire::PgServer> pg;  // null with --pg off
 };
 
-Result<Running> StartServer(const ServerConfig& cfg, const std::string& catalog_file) {
+bool Loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+// Secure defaults: without authentication the server listens on loopback addresses only, unless
+// --insecure says otherwise.
+Status CheckExposure(const ServerConfig& cfg) {
+  if (cfg.auth.enabled || cfg.insecure) return Status::OK();
+  std::vector<std::string> open;
+  if (!Loopback(cfg.http.host)) open.push_back(fmt::format("HTTP on {}:{}", cfg.http.host, cfg.http.port));
+  if (cfg.pg_enabled && !Loopback(cfg.pg.host)) open.push_back(fmt::format("PostgreSQL on {}:{}", cfg.pg.host, cfg.pg.port));
+  if (open.empty()) return Status::OK();
+  return PermissionDenied("refusing to listen ({}) without authentication: anyone who reaches the address could read, "
+                          "write and drop everything. Configure [auth] tokens or users (laminar token create, laminar "
+                          "user create), listen on 127.0.0.1, or pass --insecure",
+                          fmt::join(open, ", "));
+}
+
+Result<Running> StartServer(ServerConfig cfg, const std::string& catalog_file) {
+  RETURN_IF_ERROR(CheckExposure(cfg));
   Running r;
   ASSIGN_OR_RETURN(r.engine, engine::Engine::Open(cfg.engine));
+  std::string audit = cfg.auth.audit_log.empty() ? cfg.engine.data_dir + "/audit.log" : cfg.auth.audit_log;
+  ASSIGN_OR_RETURN(r.guard, auth::Guard::Make(cfg.auth, audit));
+  if (cfg.auth.enabled) {
+    spdlog::info("authentication on: {} token(s), {} user(s); audit log {}", cfg.auth.tokens.size(),
+                 cfg.auth.users.size(), audit);
+  } else if (cfg.insecure) {
+    spdlog::warn("authentication is OFF and --insecure is given: every client that reaches {}:{} may do everything",
+                 cfg.http.host, cfg.http.port);
+  } else {
+    spdlog::info("authentication off: listening on loopback only (configure [auth] to serve other machines)");
+  }
+  cfg.api.guard = r.guard.get();
+  cfg.pg.guard = r.guard.get();
+  if (cfg.tls.enabled()) {
+    ASSIGN_OR_RETURN(r.tls, auth::TlsContext::Load(cfg.tls));
+    cfg.pg.tls = r.tls;
+    spdlog::info("TLS on the PostgreSQL protocol{} ({}); SIGHUP reloads the certificate", cfg.tls.required ? ", required" : "",
+                 cfg.tls.cert_file);
+  }
   if (!catalog_file.empty()) {
     ASSIGN_OR_RETURN(std::string text, ReadFile(catalog_file));
     RETURN_IF_ERROR(r.engine->ApplyCatalogFile(text));
@@ -67,10 +109,24 @@ Result<Running> StartServer(const ServerConfig& cfg, const std::string& catalog_
       spdlog::warn("PostgreSQL protocol not started: {}", pg.status().message());
     } else {
       r.pg = std::move(pg).value();
-      spdlog::info("PostgreSQL protocol on {}:{} (no authentication, no TLS)", cfg.pg.host, r.pg->port());
+      spdlog::info("PostgreSQL protocol on {}:{} ({}, {})", cfg.pg.host, r.pg->port(),
+                   cfg.auth.enabled ? "SCRAM-SHA-256" : "no authentication", r.tls ? "TLS" : "no TLS");
     }
   }
   return r;
+}
+
+// Waits for SIGINT or SIGTERM; a SIGHUP meanwhile reloads the TLS certificate and key (new
+// connections get them; open ones keep theirs).
+void WaitForStop(Running& r, const sigset_t& signals) {
+  while (WaitForSignal(signals) == SIGHUP) {
+    if (!r.tls) continue;
+    if (Status st = r.tls->Reload(); !st.ok()) {
+      spdlog::error("SIGHUP: the TLS certificate was not reloaded (the old one stays): {}", st.message());
+    } else {
+      spdlog::info("SIGHUP: TLS certificate reloaded from {}", r.tls->options().cert_file);
+    }
+  }
 }
 
 void Shutdown(Running& r) {
@@ -182,7 +238,7 @@ int RunDemo(ServerConfig cfg, double rate) {
       if (wait > 0) std::this_thread::sleep_for(std::chrono::microseconds(wait));
     }
   });
-  WaitForSignal(signals);
+  WaitForStop(*r, signals);
   stop = true;
   gen.join();
   Shutdown(*r);
@@ -198,6 +254,9 @@ int RunCli(int argc, char** argv) {
   CLI::App app{"laminar: batch and real-time analytics in one binary"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "laminar 0.1.0");
+
+  int exit_code = 0;
+  AddAuthCommands(app, &exit_code);
 
   auto* version = app.add_subcommand("version", "print the version");
   version->callback([] { std::printf("laminar 0.1.0\n"); });
@@ -217,6 +276,9 @@ int RunCli(int argc, char** argv) {
     c->add_option("--import-dir", import_dirs,
                   "a directory whose files clients may name in COPY ... FROM '/path' and lake attach (repeatable; "
                   "replaces [import] dirs; default DATA_DIR/import)");
+    c->add_flag("--insecure", cfg.insecure,
+                "listen on a non-loopback address without authentication (otherwise refused when [auth] has no "
+                "tokens or users)");
     c->add_flag("--salvage-wal", salvage_wal,
                 "start despite a damaged or missing log segment: keep every valid record and report the events lost "
                 "(without it such damage stops the start, naming the file)");
@@ -244,7 +306,6 @@ int RunCli(int argc, char** argv) {
   add_server_opts(serve);
   serve->add_option("--catalog", catalog_file, "SQL file of streams and views to apply at start")
       ->check(CLI::ExistingFile);
-  int exit_code = 0;
   serve->callback([&] {
     if (Status st = resolve_config("laminar-data"); !st.ok()) {
       exit_code = Fail(st);
@@ -263,7 +324,7 @@ int RunCli(int argc, char** argv) {
     if (r->pg) std::printf("laminar: PostgreSQL protocol on %s:%u\n", cfg.pg.host.c_str(), unsigned(r->pg->port()));
     std::printf("laminar: listening on http://%s:%u\n", cfg.http.host.c_str(), unsigned(r->http->port()));
     std::fflush(stdout);
-    WaitForSignal(signals);
+    WaitForStop(*r, signals);
     Shutdown(*r);
   });
 

@@ -1,4 +1,5 @@
 #include "app/config.h"
+#include "app/config_internal.h"
 
 #include <toml++/toml.h>
 
@@ -14,25 +15,6 @@ Result<bool> ParseDurability(const std::string& text) {
 }
 
 namespace {
-
-template <typename T>
-Status Read(const toml::table& t, const std::string& section, const std::string& key, T* out) {
-  const toml::node* n = t.get(key);
-  if (!n) return Status::OK();
-  auto v = n->value<T>();
-  if (!v) return InvalidArgument("config: [{}] {} has the wrong type", section, key);
-  *out = *v;
-  return Status::OK();
-}
-
-Status CheckKeys(const toml::table& t, const std::string& section, const std::set<std::string>& known) {
-  for (const auto& [k, v] : t) {
-    std::string key(k.str());
-    if (!known.count(key))
-      return InvalidArgument("config: unknown key \"{}\"{}", key, section.empty() ? "" : " in [" + section + "]");
-  }
-  return Status::OK();
-}
 
 // A duration: a number of seconds, or a string "<n>s|m|h|d" ("90s", "5m", "12h", "30d").
 Result<int64_t> ReadDurationMicros(const toml::table& t, const std::string& section, const std::string& key,
@@ -86,8 +68,19 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
     return InvalidArgument("config {}: {} (line {})", path, std::string(e.description()),
                            e.source().begin.line);
   }
-  RETURN_IF_ERROR(
-      CheckKeys(root, "", {"data_dir", "server", "log", "ingest", "query", "batch", "lake", "import", "firehose"}));
+  RETURN_IF_ERROR(CheckKeys(
+      root, "", {"data_dir", "server", "log", "ingest", "query", "batch", "lake", "import", "firehose", "auth", "tls"}));
+  if (auto* s = root["tls"].as_table()) {
+    RETURN_IF_ERROR(CheckKeys(*s, "tls", {"cert_file", "key_file", "required"}));
+    RETURN_IF_ERROR(Read(*s, "tls", "cert_file", &c->tls.cert_file));
+    RETURN_IF_ERROR(Read(*s, "tls", "key_file", &c->tls.key_file));
+    RETURN_IF_ERROR(Read(*s, "tls", "required", &c->tls.required));
+    if (c->tls.cert_file.empty() != c->tls.key_file.empty())
+      return InvalidArgument("config: [tls] needs both cert_file and key_file");
+    if (c->tls.required && c->tls.cert_file.empty())
+      return InvalidArgument("config: [tls] required = true needs cert_file and key_file");
+  }
+  if (auto* s = root["auth"].as_table()) RETURN_IF_ERROR(LoadAuthSection(*s, &c->auth));
   if (auto* s = root["firehose"].as_table()) {
     RETURN_IF_ERROR(CheckKeys(*s, "firehose", {"access_keys"}));
     if (const toml::node* n = s->get("access_keys")) {
@@ -224,7 +217,7 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
     RETURN_IF_ERROR(CheckKeys(*s, "lake", {"retention", "url", "endpoint", "region", "access_key_id",
                                            "secret_access_key", "session_token", "path_style", "max_retries",
                                            "multipart_threshold", "part_size", "row_group_bytes", "page_bytes",
-                                           "dictionary_max_bytes", "zstd_level", "attach_max_rows"}));
+                                           "dictionary_max_bytes", "zstd_level", "attach_max_rows", "sse", "sse_kms_key_id"}));
     ASSIGN_OR_RETURN(c->engine.lake_retention_micros,
                      ReadDurationMicros(*s, "lake", "retention", c->engine.lake_retention_micros));
     engine::EngineOptions& e = c->engine;
@@ -237,6 +230,8 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
     RETURN_IF_ERROR(Read(*s, "lake", "secret_access_key", &e.s3.secret_access_key));
     RETURN_IF_ERROR(Read(*s, "lake", "session_token", &e.s3.session_token));
     RETURN_IF_ERROR(Read(*s, "lake", "path_style", &e.s3.path_style));
+    RETURN_IF_ERROR(Read(*s, "lake", "sse", &e.s3.sse));  // checked by objstore::OpenS3
+    RETURN_IF_ERROR(Read(*s, "lake", "sse_kms_key_id", &e.s3.sse_kms_key_id));
     int64_t retries = e.s3.max_retries, threshold = int64_t(e.s3.multipart_threshold), part = int64_t(e.s3.part_size);
     RETURN_IF_ERROR(Read(*s, "lake", "max_retries", &retries));
     RETURN_IF_ERROR(Read(*s, "lake", "multipart_threshold", &threshold));

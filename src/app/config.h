@@ -14,14 +14,24 @@
 //             url = "s3://bucket/prefix" | "file:///dir" (default: the data directory)
 //             endpoint = "http://127.0.0.1:9000"   region = "us-east-1"   path_style = true
 //             access_key_id, secret_access_key, session_token (default: AWS_* variables)
+//             sse = "" | "AES256" | "aws:kms"   sse_kms_key_id (server-side encryption)
 //             max_retries = 5   multipart_threshold = 67108864   part_size = 16777216
 //             row_group_bytes = 134217728   page_bytes = 1048576   dictionary_max_bytes = 1048576
 //             zstd_level = 3   attach_max_rows = 50000000
+//   [auth]    enabled (default: true when tokens or users are given)   allow_cleartext_passwords = false
+//             audit_log = "<data_dir>/audit.log"
+//             [[auth.tokens]] name, hash = "sha256:...", scopes = [...], requests_per_second,
+//                             requests_burst, events_per_second, events_burst,
+//                             query_timeout_seconds, query_max_memory_mb
+//             [[auth.users]]  name, password = "SCRAM-SHA-256$...", scopes, the same limits
+//   [tls]     cert_file, key_file (PEM)   required = false (plain PostgreSQL connections refused)
 // Unknown keys are errors naming the key (a typo must not silently keep a default).
 #pragma once
 
 #include <string>
 
+#include "auth/guard.h"
+#include "auth/tls.h"
 #include "common/status.h"
 #include "engine/engine.h"
 #include "pgwire/pg_server.h"
@@ -39,6 +49,10 @@ struct ServerConfig {
   bool pg_explicit = false;
   pgwire::PgOptions pg;
   server::ApiOptions api;  // [firehose] access_keys
+  auth::AuthConfig auth;   // [auth]
+  auth::TlsOptions tls;    // [tls]
+  // --insecure: listen on a non-loopback address without authentication.
+  bool insecure = false;
 };
 
 // "HOST:PORT" or "off" for the PostgreSQL listener.

@@ -31,6 +31,8 @@ const char* SqlState(ErrorCode code) {
     case ErrorCode::kDependentObjectsStillExist: return "2BP01";
     case ErrorCode::kInvalidCursorName: return "34000";
     case ErrorCode::kInvalidSchemaName: return "3F000";
+    case ErrorCode::kInvalidAuthorizationSpecification: return "28000";
+    case ErrorCode::kInvalidPassword: return "28P01";
     case ErrorCode::kProtocolViolation: return "08P01";
     case ErrorCode::kDiskFull: return "53100";
     case ErrorCode::kInsufficientPrivilege: return "42501";
@@ -80,6 +82,7 @@ ErrorCode EffectiveErrorCode(const Status& st) {
     case StatusCode::kDeadlineExceeded:
     case StatusCode::kCancelled: return ErrorCode::kQueryCanceled;
     case StatusCode::kPermissionDenied: return ErrorCode::kInsufficientPrivilege;
+    case StatusCode::kUnauthenticated: return ErrorCode::kInvalidAuthorizationSpecification;
     case StatusCode::kUnavailable: return ErrorCode::kCannotConnectNow;
     case StatusCode::kIOError: return ErrorCode::kIoError;
     case StatusCode::kCorruption: return ErrorCode::kDataCorrupted;

@@ -40,6 +40,8 @@ constexpr Row kTable[] = {
     {ErrorCode::kDependentObjectsStillExist, "2BP01"},
     {ErrorCode::kInvalidCursorName, "34000"},
     {ErrorCode::kInvalidSchemaName, "3F000"},
+    {ErrorCode::kInvalidAuthorizationSpecification, "28000"},
+    {ErrorCode::kInvalidPassword, "28P01"},
     {ErrorCode::kProtocolViolation, "08P01"},
     {ErrorCode::kDiskFull, "53100"},
     {ErrorCode::kInsufficientPrivilege, "42501"},

@@ -41,7 +41,9 @@ enum class StatusCode {
   kInternal,          // a bug: an invariant did not hold
   kUnimplemented,     // valid input that Laminar does not support (names the construct)
   kCancelled,         // the client cancelled the operation (PostgreSQL cancel request)
-  kPermissionDenied,  // the client may not do this (a server file outside the import directories)
+  kPermissionDenied,  // the client may not do this (a server file outside the import directories,
+                      // a statement its token's or role's scopes do not allow)
+  kUnauthenticated,   // the client did not say who it is, or its credentials are wrong
 };
 
 const char* StatusCodeName(StatusCode code);
@@ -79,6 +81,8 @@ enum class ErrorCode {
   kDependentObjectsStillExist,    // 2BP01 DROP without CASCADE
   kInvalidCursorName,             // 34000 cursor "x" does not exist
   kInvalidSchemaName,             // 3F000 schema "x" does not exist
+  kInvalidAuthorizationSpecification,  // 28000 no credentials, or a connection the server refuses
+  kInvalidPassword,               // 28P01 password authentication failed
   kInsufficientPrivilege,         // 42501 permission denied
   kSyntaxError,                   // 42601
   kDuplicateColumn,               // 42701
@@ -225,6 +229,14 @@ Status PermissionDenied(fmt::format_string<Args...> f, Args&&... args) {
 template <typename... Args>
 Status PermissionDenied(ErrorCode e, fmt::format_string<Args...> f, Args&&... args) {
   return Status(StatusCode::kPermissionDenied, e, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args>
+Status Unauthenticated(fmt::format_string<Args...> f, Args&&... args) {
+  return Status(StatusCode::kUnauthenticated, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args>
+Status Unauthenticated(ErrorCode e, fmt::format_string<Args...> f, Args&&... args) {
+  return Status(StatusCode::kUnauthenticated, e, fmt::format(f, std::forward<Args>(args)...));
 }
 template <typename... Args>
 Status Cancelled(fmt::format_string<Args...> f, Args&&... args) {

@@ -742,6 +742,11 @@ Result<serving::QueryResult> Engine::RunTree(const sql::ast::SelectStmt* select,
   };
   serving::QueryLimits limits = options_.query;
   limits.cancel = cancel;
+  const sql::Session& caller = sql::Session::Current();  // the principal's own limits tighten the server's
+  if (caller.query_timeout_micros > 0 && (limits.timeout_micros <= 0 || caller.query_timeout_micros < limits.timeout_micros))
+    limits.timeout_micros = caller.query_timeout_micros;
+  if (caller.query_max_memory_bytes > 0 && caller.query_max_memory_bytes < limits.max_memory_bytes)
+    limits.max_memory_bytes = caller.query_max_memory_bytes;
   EngineRelations relations(this, cat, fn);
   serving::ProviderCatalog catalog(relations, cat, fn);
   // The caller's session (pinned on this thread by the PostgreSQL protocol; else the default),

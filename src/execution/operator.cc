@@ -11,7 +11,7 @@ Status ExecContext::Check() const {
     return Cancelled("canceling statement due to user request");
   if (limits_.deadline_micros > 0 && MonotonicMicros() >= limits_.deadline_micros)
     return DeadlineExceeded("canceling statement due to statement timeout: the query ran longer than {} ms "
-                            "([query] timeout_seconds)", limits_.timeout_micros / 1000);
+                            "([query] timeout_seconds, or the caller's own query_timeout_seconds)", limits_.timeout_micros / 1000);
   return Status::OK();
 }
 

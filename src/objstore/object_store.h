@@ -89,6 +89,14 @@ struct S3Options {
   int connect_timeout_ms = 5000;
   int request_timeout_ms = 60000;
   uint64_t max_object_bytes = 4ull << 30;      // Get refuses larger objects (ResourceExhausted)
+  // Server-side encryption of the objects we write: "" (none requested: the bucket's default
+  // encryption applies), "AES256" (SSE-S3) or "aws:kms" (SSE-KMS). Sent as
+  // x-amz-server-side-encryption on PutObject and CreateMultipartUpload; S3 encrypts and decrypts,
+  // reads need nothing. SSE-C (keys supplied by the client) is not supported.
+  std::string sse;
+  // With sse "aws:kms" only: the KMS key (id, ARN or alias) as
+  // x-amz-server-side-encryption-aws-kms-key-id. Empty: S3 uses the account's default key for S3.
+  std::string sse_kms_key_id;
 };
 
 // Parses "s3://bucket/prefix" into bucket and prefix. InvalidArgument naming what is wrong.
@@ -98,7 +106,8 @@ Status ParseS3Url(std::string_view url, S3Options* options);
 void ApplyAwsEnvironment(S3Options* options);
 
 // A store in S3. Checks nothing over the network yet (the first request does): InvalidArgument
-// only for options that cannot work (no bucket, no credentials, part_size < 5 MiB).
+// only for options that cannot work (no bucket, no credentials, part_size < 5 MiB, an sse other
+// than "", "AES256" or "aws:kms", an sse_kms_key_id without sse "aws:kms").
 Result<std::unique_ptr<ObjectStore>> OpenS3(const S3Options& options);
 
 }  // namespace laminar::objstore

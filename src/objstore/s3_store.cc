@@ -1,7 +1,8 @@
 // The S3 ObjectStore: libcurl easy handles (a small pool guarded by a mutex), requests signed by
 // our own SigV4 signer (s3_sigv4.h), path-style or virtual-hosted addressing, retries with
-// exponential backoff and jitter, multipart uploads streamed from the file, and conditional PUT
-// (`If-None-Match: *`) for PutIfAbsent. See README.md in this folder for the behaviour.
+// exponential backoff and jitter, multipart uploads streamed from the file, conditional PUT
+// (`If-None-Match: *`) for PutIfAbsent, and server-side encryption headers (SSE-S3, SSE-KMS) on the
+// requests that create objects. See README.md in this folder for the behaviour.
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
@@ -34,6 +35,8 @@ constexpr uint64_t kMaxParts = 10000;
 constexpr int kMaxBackoffMs = 5000;
 constexpr const char* kEmptySha256 =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+constexpr const char* kSseS3 = "AES256";
+constexpr const char* kSseKms = "aws:kms";
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -311,6 +314,7 @@ class S3Store final : public ObjectStore {
   Status Put(const std::string& key, std::string_view data) override {
     RETURN_IF_ERROR(ValidateKey(key));
     Request r = ObjectRequest("PUT", "PUT", key);
+    AddSseHeaders(&r);
     r.body = Body::Memory(data);
     r.long_running = data.size() > (1u << 20);
     ASSIGN_OR_RETURN(Outcome out, Execute(r));
@@ -321,6 +325,7 @@ class S3Store final : public ObjectStore {
   Status PutIfAbsent(const std::string& key, std::string_view data) override {
     RETURN_IF_ERROR(ValidateKey(key));
     Request r = ObjectRequest("PUT (If-None-Match)", "PUT", key);
+    AddSseHeaders(&r);
     r.body = Body::Memory(data);
     r.headers.emplace_back("if-none-match", "*");
     r.long_running = data.size() > (1u << 20);
@@ -430,6 +435,18 @@ class S3Store final : public ObjectStore {
     return r;
   }
 
+  // The server-side encryption headers, for the requests that create an object: PutObject (plain
+  // and conditional) and CreateMultipartUpload. They are x-amz-* headers, so S3 requires them
+  // signed: Perform signs every header in Request::headers. GET and HEAD need none (S3 decrypts
+  // SSE-S3 and SSE-KMS objects by itself, and rejects these headers there).
+  void AddSseHeaders(Request* r) const {
+    if (o_.sse.empty()) return;
+    r->headers.emplace_back("x-amz-server-side-encryption", o_.sse);
+    if (!o_.sse_kms_key_id.empty()) {
+      r->headers.emplace_back("x-amz-server-side-encryption-aws-kms-key-id", o_.sse_kms_key_id);
+    }
+  }
+
   Status UploadImpl(const std::string& key, const std::string& local_path) {
     RETURN_IF_ERROR(ValidateKey(key));
     int fd = ::open(local_path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -449,6 +466,7 @@ class S3Store final : public ObjectStore {
 
   Status PutFile(const std::string& key, int fd, uint64_t size, const std::string& path) {
     Request r = ObjectRequest("PUT", "PUT", key);
+    AddSseHeaders(&r);
     r.body = Body::File(fd, 0, size);
     ASSIGN_OR_RETURN(r.payload_hash, HashFileRegion(fd, 0, size, path));
     r.long_running = size > (1u << 20);
@@ -464,6 +482,9 @@ class S3Store final : public ObjectStore {
     Request init = ObjectRequest("CreateMultipartUpload", "POST", key);
     init.query.emplace_back("uploads", "");
     init.content_type = "application/octet-stream";
+    // The object's encryption is fixed here; S3 refuses these headers on UploadPart and
+    // CompleteMultipartUpload (they are only for SSE-C there), so those steps carry none.
+    AddSseHeaders(&init);
     ASSIGN_OR_RETURN(Outcome created, Execute(init));
     if (created.response.status != 200) return HttpError(init, created);
     auto upload_id = s3::XmlFirst(created.response.body, "UploadId");
@@ -544,8 +565,12 @@ class S3Store final : public ObjectStore {
     std::string attempts =
         out.attempts > 1 ? fmt::format(" (after {} attempts)", out.attempts) : std::string();
     if (resp.status == 403) {
-      return IOError("S3 denied {} {}: 403 {} (check the credentials and the bucket policy)", r.op,
-                     object, detail);
+      // With SSE-KMS, a write also needs kms:GenerateDataKey on the key and a read kms:Decrypt:
+      // S3 answers AccessDenied when the key policy is what is missing.
+      const char* check = o_.sse == kSseKms
+                              ? "the credentials, the bucket policy and the KMS key policy"
+                              : "the credentials and the bucket policy";
+      return IOError("S3 denied {} {}: 403 {} (check {})", r.op, object, detail, check);
     }
     return IOError("S3 {} {} failed: {} {}{}", r.op, object, resp.status, detail, attempts);
   }
@@ -656,6 +681,16 @@ class S3Store final : public ObjectStore {
     if (!o_.session_token.empty()) in.headers.emplace_back("x-amz-security-token", o_.session_token);
     for (const auto& h : r.headers) in.headers.push_back(h);
     std::string authorization = s3::AuthorizationHeader(in, creds_);
+    if (hooks_.on_request) {
+      S3SentRequest sent;
+      sent.op = r.op;
+      sent.method = r.method;
+      sent.target = url.substr(endpoint_.scheme.size() + 3 + host.size());
+      for (const auto& [k, v] : in.headers) sent.headers.emplace_back(Lower(k), v);
+      sent.headers.emplace_back("authorization", authorization);
+      if (!r.content_type.empty()) sent.headers.emplace_back("content-type", r.content_type);
+      hooks_.on_request(sent);
+    }
 
     curl_slist* headers = nullptr;
     for (const auto& [k, v] : in.headers) {
@@ -740,6 +775,32 @@ bool ValidBucketName(std::string_view b) {
   }
   auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
   return alnum(b.front()) && alnum(b.back());
+}
+
+// The values S3 accepts, checked here so a typo fails at start rather than as a 400 on the first
+// write. Exact spelling: S3 compares these header values case-sensitively.
+Status CheckSse(const S3Options& o) {
+  if (!o.sse.empty() && o.sse != kSseS3 && o.sse != kSseKms) {
+    return InvalidArgument(
+        "S3: sse \"{}\" is not supported (want \"\" for none, \"AES256\" for SSE-S3 or "
+        "\"aws:kms\" for SSE-KMS; SSE-C is not supported)",
+        o.sse);
+  }
+  if (o.sse_kms_key_id.empty()) return Status::OK();
+  if (o.sse != kSseKms) {
+    return InvalidArgument("S3: sse_kms_key_id \"{}\" needs sse \"aws:kms\" (sse is \"{}\")",
+                           o.sse_kms_key_id, o.sse);
+  }
+  // It goes into a header: no spaces or control characters (a key id, ARN or alias has none).
+  for (char c : o.sse_kms_key_id) {
+    if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f) {
+      return InvalidArgument(
+          "S3: sse_kms_key_id \"{}\" holds a space, a control or a non-ASCII character (want a "
+          "KMS key id, key ARN, alias or alias ARN)",
+          o.sse_kms_key_id);
+    }
+  }
+  return Status::OK();
 }
 
 void InitCurlOnce() {
@@ -833,6 +894,7 @@ Result<std::unique_ptr<ObjectStore>> OpenS3WithHooks(const S3Options& options,
       o.request_timeout_ms <= 0) {
     return InvalidArgument("S3: retries and timeouts must be positive");
   }
+  RETURN_IF_ERROR(CheckSse(o));
   if (o.endpoint.empty()) o.endpoint = "https://s3." + o.region + ".amazonaws.com";
   ASSIGN_OR_RETURN(Endpoint endpoint, ParseEndpoint(o.endpoint));
   InitCurlOnce();

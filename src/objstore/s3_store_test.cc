@@ -22,6 +22,7 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "objstore/object_store.h"
 #include "objstore/s3_store.h"
@@ -674,6 +675,230 @@ TEST_F(S3StoreTest, RetriesMakeFaultsInvisible) {
   EXPECT_TRUE(*big == data);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Server-side encryption. The hook records every attempt as sent; the test server checks each
+// signature with AWS's signing library and refuses unsigned x-amz-* headers, so a request that
+// succeeds here had its SSE headers signed correctly.
+
+constexpr const char* kKmsKeyArn =
+    "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+// Collects what the store sends (from any thread).
+class SentLog {
+ public:
+  S3TestHooks Hooks() {
+    S3TestHooks h;
+    h.on_request = [this](const S3SentRequest& r) {
+      std::lock_guard<std::mutex> lock(mu_);
+      sent_.push_back(r);
+    };
+    return h;
+  }
+  std::vector<S3SentRequest> Take() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return std::exchange(sent_, {});
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<S3SentRequest> sent_;
+};
+
+std::vector<std::string> HeaderNames(const S3SentRequest& r) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : r.headers) out.push_back(k);
+  return out;
+}
+
+// The values of header `name` ("" entries are values that are empty).
+std::vector<std::string> HeaderValues(const S3SentRequest& r, const std::string& name) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : r.headers) {
+    if (k == name) out.push_back(v);
+  }
+  return out;
+}
+
+// "host;x-amz-date;..." from the Authorization header.
+std::string SignedHeaders(const S3SentRequest& r) {
+  auto auth = HeaderValues(r, "authorization");
+  if (auth.size() != 1) return "<" + std::to_string(auth.size()) + " Authorization headers>";
+  size_t at = auth[0].find("SignedHeaders=");
+  if (at == std::string::npos) return "<no SignedHeaders>";
+  at += 14;
+  return auth[0].substr(at, auth[0].find(',', at) - at);
+}
+
+bool HasSseHeader(const S3SentRequest& r) {
+  for (const auto& [k, v] : r.headers) {
+    if (k.rfind("x-amz-server-side-encryption", 0) == 0) return true;
+  }
+  return false;
+}
+
+// Whether the request creates an object (and so must carry the SSE headers): PutObject, plain or
+// conditional, and CreateMultipartUpload. UploadPart is a PUT too, told apart by its query.
+bool CreatesObject(const S3SentRequest& r) {
+  bool part = r.target.find("partNumber=") != std::string::npos;
+  bool create_multipart = r.method == "POST" && r.target.find("?uploads=") != std::string::npos;
+  return (r.method == "PUT" && !part) || create_multipart;
+}
+
+std::string Describe(const S3SentRequest& r) {
+  std::string s = r.op + " " + r.method + " " + r.target;
+  for (const auto& [k, v] : r.headers) s += "\n  " + k + ": " + v;
+  return s;
+}
+
+TEST_F(S3StoreTest, SseKmsHeadersOnEveryRequestThatCreatesAnObject) {
+  S3Options o = Options();
+  o.sse = "aws:kms";
+  o.sse_kms_key_id = kKmsKeyArn;
+  o.multipart_threshold = 5ull << 20;
+  o.part_size = 5ull << 20;
+  SentLog log;
+  auto store = Open(o, log.Hooks());
+  ASSERT_TRUE(store);
+  // A failed first attempt of a PUT and of CreateMultipartUpload: the retries are signed anew
+  // and must carry the headers too.
+  server_->Control(R"({"inject":[{"fault":"error500","method":"PUT","key":"SseKms"},)"
+                   R"({"fault":"error500","method":"POST","query":"uploads"}]})");
+
+  ASSERT_TRUE(store->Put("views/v1/data.bin", "view bytes").ok());
+  ASSERT_TRUE(store->PutIfAbsent("manifest/00000001.json", "{}").ok());
+  std::string small = RandomBytes(200 * 1024, 5);
+  ASSERT_TRUE(store->Upload("files/small.parquet", WriteTempFile("sse-small", small)).ok());
+  std::string big = RandomBytes((11ull << 20) + 3, 6);  // 3 parts: 5 + 5 + 1 MiB
+  Status up = store->Upload("files/big.parquet", WriteTempFile("sse-big", big));
+  ASSERT_TRUE(up.ok()) << up.ToString();
+  EXPECT_EQ(JsonNumber(server_->Control(""), "pendingInjections"), 0);
+  // Reads, listings and deletes need nothing: S3 decrypts by itself.
+  auto got = store->Get("files/big.parquet");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(*got == big);
+  ASSERT_TRUE(store->List("").ok());
+  ASSERT_TRUE(store->Delete("files/small.parquet").ok());
+
+  std::vector<S3SentRequest> sent = log.Take();
+  std::vector<std::string> ops;
+  for (const auto& r : sent) ops.push_back(r.op);
+  EXPECT_EQ(ops, (std::vector<std::string>{
+                     "PUT", "PUT", "PUT (If-None-Match)", "PUT", "CreateMultipartUpload",
+                     "CreateMultipartUpload", "UploadPart 1", "UploadPart 2", "UploadPart 3",
+                     "CompleteMultipartUpload", "GET", "LIST", "DELETE"}));
+
+  const std::string base = "host;x-amz-content-sha256;x-amz-date;";
+  const std::string sse = "x-amz-server-side-encryption;x-amz-server-side-encryption-aws-kms-key-id";
+  for (const auto& r : sent) {
+    SCOPED_TRACE(Describe(r));
+    if (r.op == "PUT") {
+      EXPECT_EQ(HeaderNames(r), (std::vector<std::string>{
+                                    "host", "x-amz-content-sha256", "x-amz-date",
+                                    "x-amz-server-side-encryption",
+                                    "x-amz-server-side-encryption-aws-kms-key-id",
+                                    "authorization"}));
+      EXPECT_EQ(SignedHeaders(r), base + sse);
+    } else if (r.op == "PUT (If-None-Match)") {
+      EXPECT_EQ(HeaderNames(r), (std::vector<std::string>{
+                                    "host", "x-amz-content-sha256", "x-amz-date",
+                                    "x-amz-server-side-encryption",
+                                    "x-amz-server-side-encryption-aws-kms-key-id",
+                                    "if-none-match", "authorization"}));
+      EXPECT_EQ(SignedHeaders(r), "host;if-none-match;x-amz-content-sha256;x-amz-date;" + sse);
+    } else if (r.op == "CreateMultipartUpload") {
+      EXPECT_EQ(HeaderNames(r), (std::vector<std::string>{
+                                    "host", "x-amz-content-sha256", "x-amz-date",
+                                    "x-amz-server-side-encryption",
+                                    "x-amz-server-side-encryption-aws-kms-key-id",
+                                    "authorization", "content-type"}));
+      EXPECT_EQ(SignedHeaders(r), base + sse);
+    } else {
+      // UploadPart, CompleteMultipartUpload (S3 refuses SSE-S3/KMS headers there), GET, LIST,
+      // DELETE.
+      EXPECT_FALSE(HasSseHeader(r));
+      EXPECT_EQ(SignedHeaders(r), "host;x-amz-content-sha256;x-amz-date");
+    }
+    EXPECT_EQ(CreatesObject(r), HasSseHeader(r));
+    if (HasSseHeader(r)) {
+      EXPECT_EQ(HeaderValues(r, "x-amz-server-side-encryption"),
+                (std::vector<std::string>{"aws:kms"}));
+      EXPECT_EQ(HeaderValues(r, "x-amz-server-side-encryption-aws-kms-key-id"),
+                (std::vector<std::string>{kKmsKeyArn}));
+    }
+  }
+}
+
+TEST_F(S3StoreTest, SseKmsWithoutAKeyIdLeavesTheKeyToS3) {
+  S3Options o = Options();
+  o.sse = "aws:kms";
+  SentLog log;
+  auto store = Open(o, log.Hooks());
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->Put("k", "v").ok());
+  std::vector<S3SentRequest> sent = log.Take();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(HeaderValues(sent[0], "x-amz-server-side-encryption"),
+            (std::vector<std::string>{"aws:kms"}));
+  EXPECT_TRUE(HeaderValues(sent[0], "x-amz-server-side-encryption-aws-kms-key-id").empty());
+  EXPECT_EQ(SignedHeaders(sent[0]),
+            "host;x-amz-content-sha256;x-amz-date;x-amz-server-side-encryption");
+}
+
+TEST_F(S3StoreTest, SseS3HeadersOnPutAndMultipart) {
+  S3Options o = Options();
+  o.sse = "AES256";
+  o.multipart_threshold = 5ull << 20;
+  o.part_size = 5ull << 20;
+  SentLog log;
+  auto store = Open(o, log.Hooks());
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->Put("a", "alpha").ok());
+  ASSERT_TRUE(store->PutIfAbsent("b", "beta").ok());
+  std::string big = RandomBytes((6ull << 20) + 1, 7);  // 2 parts
+  Status up = store->Upload("big", WriteTempFile("sse-s3-big", big));
+  ASSERT_TRUE(up.ok()) << up.ToString();
+  auto got = store->Get("a");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(*got, "alpha");
+
+  std::vector<S3SentRequest> sent = log.Take();
+  ASSERT_EQ(sent.size(), 7u);  // PUT, PUT (If-None-Match), Create, 2 parts, Complete, GET
+  for (const auto& r : sent) {
+    SCOPED_TRACE(Describe(r));
+    EXPECT_TRUE(HeaderValues(r, "x-amz-server-side-encryption-aws-kms-key-id").empty());
+    if (CreatesObject(r)) {
+      EXPECT_EQ(HeaderValues(r, "x-amz-server-side-encryption"),
+                (std::vector<std::string>{"AES256"}));
+      EXPECT_NE(SignedHeaders(r).find(";x-amz-server-side-encryption"), std::string::npos);
+    } else {
+      EXPECT_FALSE(HasSseHeader(r));
+    }
+  }
+}
+
+TEST_F(S3StoreTest, NoSseHeadersByDefault) {
+  SentLog log;
+  auto store = Open(Options(), log.Hooks());
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->Put("a", "alpha").ok());
+  ASSERT_TRUE(store->PutIfAbsent("b", "beta").ok());
+  std::vector<S3SentRequest> sent = log.Take();
+  ASSERT_EQ(sent.size(), 2u);
+  for (const auto& r : sent) EXPECT_FALSE(HasSseHeader(r)) << Describe(r);
+}
+
+TEST_F(S3StoreTest, DeniedWithSseKmsPointsAtTheKeyPolicy) {
+  S3Options o = Options();
+  o.sse = "aws:kms";
+  o.secret_access_key = "not-the-secret";
+  auto store = Open(o);
+  ASSERT_TRUE(store);
+  Status st = store->Put("x", "data");
+  EXPECT_NE(st.message().find("(check the credentials, the bucket policy and the KMS key policy)"),
+            std::string::npos)
+      << st.message();
+}
+
 TEST(S3OptionsTest, ParseS3Url) {
   S3Options o;
   ASSERT_TRUE(ParseS3Url("s3://my-bucket/lake/prod/", &o).ok());
@@ -740,6 +965,52 @@ TEST(S3OptionsTest, OpenS3RejectsOptionsThatCannotWork) {
   auto ok = OpenS3(o);
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ((*ok)->url(), "s3://lake");
+}
+
+TEST(S3OptionsTest, OpenS3ChecksTheEncryptionOptions) {
+  S3Options o;
+  o.bucket = "lake";
+  o.access_key_id = "a";
+  o.secret_access_key = "b";
+  auto open = [&](const std::string& sse, const std::string& key_id) {
+    S3Options x = o;
+    x.sse = sse;
+    x.sse_kms_key_id = key_id;
+    return OpenS3(x).status();
+  };
+  EXPECT_TRUE(open("", "").ok());
+  EXPECT_TRUE(open("AES256", "").ok());
+  EXPECT_TRUE(open("aws:kms", "").ok());
+  for (const char* id : {"1234abcd-12ab-34cd-56ef-1234567890ab", kKmsKeyArn, "alias/laminar-lake",
+                         "arn:aws:kms:eu-west-1:111122223333:alias/laminar-lake"}) {
+    EXPECT_TRUE(open("aws:kms", id).ok()) << id;
+  }
+
+  // Anything else names the value and what would do. S3 compares case-sensitively.
+  for (const char* bad : {"aes256", "AWS:KMS", "kms", "SSE-C", "aws:kms:dsse", " AES256"}) {
+    Status st = open(bad, "");
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(st.message().find(std::string("sse \"") + bad + "\" is not supported"),
+              std::string::npos)
+        << st.message();
+    EXPECT_NE(st.message().find("\"AES256\""), std::string::npos) << st.message();
+    EXPECT_NE(st.message().find("\"aws:kms\""), std::string::npos) << st.message();
+  }
+
+  // A key id only goes with aws:kms.
+  for (const char* sse : {"", "AES256"}) {
+    Status st = open(sse, "alias/laminar-lake");
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << sse;
+    EXPECT_NE(st.message().find("sse_kms_key_id \"alias/laminar-lake\" needs sse \"aws:kms\""),
+              std::string::npos)
+        << st.message();
+  }
+  // It becomes a header value: no spaces or control characters.
+  for (const char* bad : {"alias/a b", "key\r\nx-amz-acl: public-read", "alias/caf\xC3\xA9"}) {
+    Status st = open("aws:kms", bad);
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(st.message().find("sse_kms_key_id"), std::string::npos) << st.message();
+  }
 }
 
 }  // namespace

@@ -326,6 +326,54 @@ void WriteAuthenticationOk(std::string* out) {
   Finish(out, at);
 }
 
+void WriteAuthenticationCleartextPassword(std::string* out) {
+  size_t at = Begin(out, 'R');
+  PutU32(out, 3);
+  Finish(out, at);
+}
+
+void WriteAuthenticationSasl(std::string* out, const std::vector<std::string>& mechanisms) {
+  size_t at = Begin(out, 'R');
+  PutU32(out, 10);
+  for (const std::string& m : mechanisms) PutCString(out, m);
+  out->push_back('\0');
+  Finish(out, at);
+}
+
+void WriteAuthenticationSaslContinue(std::string* out, std::string_view data) {
+  size_t at = Begin(out, 'R');
+  PutU32(out, 11);
+  out->append(data);
+  Finish(out, at);
+}
+
+void WriteAuthenticationSaslFinal(std::string* out, std::string_view data) {
+  size_t at = Begin(out, 'R');
+  PutU32(out, 12);
+  out->append(data);
+  Finish(out, at);
+}
+
+Result<SaslInitialResponse> DecodeSaslInitialResponse(std::string_view body) {
+  Reader r(body, "SASLInitialResponse");
+  SaslInitialResponse out;
+  RETURN_IF_ERROR(r.CString(&out.mechanism, "the mechanism"));
+  int32_t len = 0;
+  RETURN_IF_ERROR(r.I32(&len));
+  if (len < -1) return InvalidArgument("SASLInitialResponse message: negative data length {}", len);
+  if (len > 0) RETURN_IF_ERROR(r.Bytes(size_t(len), &out.data));
+  RETURN_IF_ERROR(r.End());
+  return out;
+}
+
+Result<std::string> DecodePasswordMessage(std::string_view body) {
+  Reader r(body, "PasswordMessage");
+  std::string password;
+  RETURN_IF_ERROR(r.CString(&password, "the password"));
+  RETURN_IF_ERROR(r.End());
+  return password;
+}
+
 void WriteParameterStatus(std::string* out, std::string_view name, std::string_view value) {
   size_t at = Begin(out, 'S');
   PutCString(out, name);

@@ -105,6 +105,17 @@ Result<uint32_t> DecodeMessageLength(char type, const uint8_t length[4], size_t 
 // bytes.
 Result<FrontendMessage> DecodeFrontendBody(char type, std::string_view body);
 
+// The bodies of the client's 'p' messages, whose meaning depends on what the server asked for:
+// SASLInitialResponse (a mechanism name, then Int32 length and that many bytes, -1 for none),
+// SASLResponse (the bytes, the whole body) and PasswordMessage (a NUL-terminated password).
+// InvalidArgument on truncation, a missing NUL or trailing bytes.
+struct SaslInitialResponse {
+  std::string mechanism;
+  std::string data;
+};
+Result<SaslInitialResponse> DecodeSaslInitialResponse(std::string_view body);
+Result<std::string> DecodePasswordMessage(std::string_view body);
+
 // Decodes one whole typed message from the start of `in` (type, length, body): nullopt when `in`
 // holds only part of it (nothing consumed), else the message and *consumed = its size.
 Result<std::optional<FrontendMessage>> DecodeFrontendMessage(std::string_view in, size_t max_bytes,
@@ -119,6 +130,12 @@ struct FieldDescription {
 };
 
 void WriteAuthenticationOk(std::string* out);
+// Authentication requests: AuthenticationCleartextPassword (3), AuthenticationSASL (10) with its
+// mechanisms, AuthenticationSASLContinue (11) and AuthenticationSASLFinal (12) with their data.
+void WriteAuthenticationCleartextPassword(std::string* out);
+void WriteAuthenticationSasl(std::string* out, const std::vector<std::string>& mechanisms);
+void WriteAuthenticationSaslContinue(std::string* out, std::string_view data);
+void WriteAuthenticationSaslFinal(std::string* out, std::string_view data);
 void WriteParameterStatus(std::string* out, std::string_view name, std::string_view value);
 void WriteBackendKeyData(std::string* out, int32_t process_id, int32_t secret_key);
 // status: 'I' idle, 'T' in a transaction, 'E' in a failed transaction.

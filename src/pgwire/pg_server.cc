@@ -15,7 +15,10 @@
 #include "pgwire/pg_server_impl.h"
 #include "sql/session.h"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
+#include <csignal>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -33,6 +36,8 @@
 #include <mutex>
 #include <thread>
 
+#include "auth/scram.h"
+#include "auth/tls.h"
 #include "pgwire/copy_out.h"
 #include "pgwire/message.h"
 #include "pgwire/prepared.h"
@@ -87,6 +92,12 @@ class Session {
     }
     boost::system::error_code ec;
     socket_.set_option(tcp::no_delay(true), ec);
+    // A write to a connection the client closed fails with EPIPE instead of killing the process
+    // (send has MSG_NOSIGNAL; SSL_write cannot pass it).
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
     if (!Startup()) return;
     while (!srv_->stopping.load()) {
       if (!Flush()) return;
@@ -127,6 +138,14 @@ class Session {
     auto* p = static_cast<char*>(buf);
     int timeout_ms = srv_->options.idle_timeout_seconds > 0 ? srv_->options.idle_timeout_seconds * 1000 : -1;
     while (n > 0) {
+      // Bytes TLS has already decrypted are not visible to poll.
+      if (ssl_ && SSL_pending(ssl_.get()) > 0) {
+        ssize_t got = Recv(p, n);
+        if (got <= 0) return ReadStatus::kClosed;
+        p += got;
+        n -= size_t(got);
+        continue;
+      }
       pollfd pfd{fd_, POLLIN, 0};
       if (startup_deadline_) {  // during the startup: what is left of startup_timeout_seconds
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*startup_deadline_ -
@@ -138,7 +157,7 @@ class Session {
       if (r < 0 && errno == EINTR) continue;
       if (r == 0) return ReadStatus::kTimeout;
       if (r < 0) return ReadStatus::kClosed;
-      ssize_t got = ::recv(fd_, p, n, 0);
+      ssize_t got = Recv(p, n);
       if (got < 0 && errno == EINTR) continue;
       if (got <= 0) return ReadStatus::kClosed;
       p += got;
@@ -147,10 +166,52 @@ class Session {
     return ReadStatus::kOk;
   }
 
+  // The socket's bytes, through TLS once it started (StartTls). Errors: -1 (errno EINTR: retry).
+  ssize_t Recv(char* p, size_t n) {
+    if (!ssl_) return ::recv(fd_, p, n, 0);
+    int got = SSL_read(ssl_.get(), p, int(std::min<size_t>(n, 1 << 30)));
+    if (got > 0) return got;
+    if (SSL_get_error(ssl_.get(), got) == SSL_ERROR_SYSCALL && errno == EINTR) return -1;
+    errno = ECONNRESET;
+    return got == 0 ? 0 : -1;
+  }
+  ssize_t Send(const char* p, size_t n) {
+    if (!ssl_) return ::send(fd_, p, n, MSG_NOSIGNAL);
+    int sent = SSL_write(ssl_.get(), p, int(std::min<size_t>(n, 1 << 30)));  // SIGPIPE is blocked (Run)
+    if (sent > 0) return sent;
+    errno = ECONNRESET;
+    return -1;
+  }
+
+  // After answering an SSLRequest 'S': the TLS handshake, within what is left of the startup
+  // time. False: the connection closes (a failed handshake cannot carry an error message).
+  bool StartTls() {
+    std::shared_ptr<SSL_CTX> ctx = srv_->options.tls->Current();
+    ssl_.reset(SSL_new(ctx.get()));
+    if (!ssl_ || SSL_set_fd(ssl_.get(), fd_) != 1) return false;
+    // SSL_accept reads with blocking recv: bound it by the startup deadline; afterwards, reads of
+    // a record's rest by the idle timeout (poll sees only that some bytes arrived).
+    auto left = startup_deadline_ ? std::chrono::duration_cast<std::chrono::seconds>(
+                                        *startup_deadline_ - std::chrono::steady_clock::now()).count() + 1
+                                  : int64_t(srv_->options.idle_timeout_seconds);
+    timeval tv{std::max<int64_t>(1, left), 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ERR_clear_error();
+    if (SSL_accept(ssl_.get()) != 1) {
+      std::string why = auth::OpenSslErrors();
+      Audit("auth_failure", "TLS handshake", why.empty() ? "the client ended the handshake" : why);
+      ssl_.reset();
+      return false;
+    }
+    timeval idle{srv_->options.idle_timeout_seconds, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
+    return true;
+  }
+
   bool Flush() {
     size_t off = 0;
     while (off < out_.size()) {
-      ssize_t n = ::send(fd_, out_.data() + off, out_.size() - off, MSG_NOSIGNAL);
+      ssize_t n = Send(out_.data() + off, out_.size() - off);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         out_.clear();
@@ -196,6 +257,12 @@ class Session {
       }
       switch (p->kind) {
         case StartupPacket::Kind::kSslRequest:
+          if (srv_->options.tls && !ssl_) {
+            out_ = "S";
+            if (!Flush() || !StartTls()) return false;
+            continue;
+          }
+          [[fallthrough]];
         case StartupPacket::Kind::kGssEncRequest:
           out_ = "N";
           if (!Flush()) return false;
@@ -209,6 +276,11 @@ class Session {
         Fatal("53300", refusal_);
         return false;
       }
+      if (srv_->options.tls && srv_->options.tls->required() && !ssl_) {
+        Audit("denied", "startup", "a plain connection where TLS is required");
+        Fatal("28000", "TLS is required: connect with sslmode=require or verify-full");
+        return false;
+      }
       if (auto it = p->params.find("application_name"); it != p->params.end())
         state_.ApplySetting("application_name", it->second, nullptr).IgnoreError();
       state_.KeepAsResetValues();
@@ -216,6 +288,7 @@ class Session {
       // As PostgreSQL: the database defaults to the user name.
       database_ = user_;
       if (auto it = p->params.find("database"); it != p->params.end() && !it->second.empty()) database_ = it->second;
+      if (!Authenticate()) return false;
       WriteAuthenticationOk(&out_);
       for (const auto& [name, value] : state_.ReportedParams()) WriteParameterStatus(&out_, name, value);
       WriteBackendKeyData(&out_, id_, key_);
@@ -224,6 +297,114 @@ class Session {
     }
     Fatal("08P01", "too many SSL/GSS negotiation requests");
     return false;
+  }
+
+  // ---- Authentication and authorization (auth/guard.h) ----
+
+  std::string Remote() const {
+    boost::system::error_code ec;
+    auto ep = socket_.remote_endpoint(ec);
+    return ec ? std::string("unknown") : ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+
+  void Audit(const char* event, const std::string& what, const std::string& outcome) {
+    if (auth::Guard* g = srv_->options.guard)
+      g->Audit({event, user_, principal_.kind, "pg", Remote(), what, outcome});
+  }
+
+  // A FATAL authentication failure: audited, and the same answer whatever was wrong (an unknown
+  // user, a wrong password), as PostgreSQL answers.
+  bool AuthFailed(const std::string& why) {
+    Audit("auth_failure", "startup", why);
+    Fatal("28P01", fmt::format("password authentication failed for user \"{}\"", user_));
+    return false;
+  }
+
+  // The body of the client's next 'p' message (SASLInitialResponse, SASLResponse or
+  // PasswordMessage); nullopt after a FATAL error or when the connection ended.
+  std::optional<std::string> ReadPasswordMessage() {
+    if (!Flush()) return std::nullopt;
+    uint8_t head[5];
+    if (ReadExact(head, 5) != ReadStatus::kOk) return std::nullopt;
+    if (head[0] != 'p') {
+      Fatal("08P01", fmt::format("expected a password message, got message type \"{}\"", char(head[0])));
+      return std::nullopt;
+    }
+    auto len = DecodeMessageLength('p', head + 1, 10'000);
+    if (!len.ok()) {
+      Fatal("08P01", "invalid password message: " + len.status().message());
+      return std::nullopt;
+    }
+    std::string body(*len, '\0');
+    if (*len > 0 && ReadExact(body.data(), *len) != ReadStatus::kOk) return std::nullopt;
+    return body;
+  }
+
+  // Who the session is: with authentication on, the startup's user must prove its password with
+  // SCRAM-SHA-256 (or in clear text when [auth] allow_cleartext_passwords is set); without it,
+  // every session is the anonymous principal. False: the connection closes (FATAL sent).
+  bool Authenticate() {
+    auth::Guard* g = srv_->options.guard;
+    if (!g || !g->enabled()) {
+      principal_ = auth::Principal::Anonymous();
+      return true;
+    }
+    std::optional<auth::UserEntry> entry = g->FindUser(user_);
+    std::optional<auth::ScramVerifier> verifier;
+    if (entry) {
+      auto v = auth::ParseVerifier(entry->verifier);
+      if (v.ok()) verifier = std::move(*v);
+    }
+    if (g->config().allow_cleartext_passwords) {
+      WriteAuthenticationCleartextPassword(&out_);
+      auto body = ReadPasswordMessage();
+      if (!body) return false;
+      auto password = DecodePasswordMessage(*body);
+      if (!password.ok()) return AuthFailed(password.status().message());
+      if (!verifier) return AuthFailed("unknown user");
+      auth::ScramVerifier typed = auth::MakeVerifier(*password, verifier->salt, verifier->iterations);
+      if (!(typed == *verifier)) return AuthFailed("wrong password");
+    } else {
+      WriteAuthenticationSasl(&out_, {std::string(auth::kScramMechanism)});
+      auto first = ReadPasswordMessage();
+      if (!first) return false;
+      auto initial = DecodeSaslInitialResponse(*first);
+      if (!initial.ok()) return AuthFailed(initial.status().message());
+      if (initial->mechanism != auth::kScramMechanism) {
+        Audit("auth_failure", "startup", "unsupported SASL mechanism " + initial->mechanism);
+        Fatal("28000", fmt::format("SASL authentication mechanism \"{}\" is not supported: the server offers {}",
+                                   initial->mechanism, auth::kScramMechanism));
+        return false;
+      }
+      auth::ScramExchange exchange(user_, verifier);
+      auto server_first = exchange.ClientFirst(initial->data);
+      if (!server_first.ok()) return AuthFailed(server_first.status().message());
+      WriteAuthenticationSaslContinue(&out_, *server_first);
+      auto final_body = ReadPasswordMessage();
+      if (!final_body) return false;
+      auto server_final = exchange.ClientFinal(*final_body);
+      if (!server_final.ok()) return AuthFailed(entry ? "wrong password" : "unknown user");
+      WriteAuthenticationSaslFinal(&out_, *server_final);
+    }
+    principal_ = auth::Principal{user_, "user", entry->scopes, entry->limits};
+    return true;
+  }
+
+  // Whether the session may run `stmt` (auth::StatementAccess): a refusal is audited, and so is
+  // every statement that needs admin (by its kind: a role statement's text holds a password).
+  Status Authorize(const sql::Statement& stmt) {
+    const std::string& kind = stmt.kind;
+    // The frequent kinds never need admin: no need to read their trees for an admin session.
+    if (principal_.admin() && (kind == "SelectStmt" || kind == "InsertStmt" || kind == "ExplainStmt")) return Status::OK();
+    ASSIGN_OR_RETURN(std::vector<auth::Access> need, auth::StatementAccess(stmt));
+    for (const auth::Access& a : need) {
+      if (Status st = auth::Authorize(principal_, a, sql::DescribeKind(kind)); !st.ok()) {
+        Audit("denied", sql::DescribeKind(kind), st.message());
+        return st;
+      }
+      if (a.kind == auth::Access::Kind::kAdmin) Audit("admin", sql::DescribeKind(kind), "allowed");
+    }
+    return Status::OK();
   }
 
   void SendError(const Status& st) { SendError(SqlStateFor(st), st.message()); }
@@ -267,6 +448,7 @@ class Session {
     using Clock = std::chrono::steady_clock;
     auto now = Clock::now();
     int64_t timeout = srv_->engine->options().query.timeout_micros;
+    if (int64_t own = sql_session_.query_timeout_micros; own > 0 && (timeout <= 0 || own < timeout)) timeout = own;
     auto deadline = statement_start_ + std::chrono::microseconds(timeout > 0 ? timeout : 0);
     // NaN and negative durations end at once; very long ones are bounded by the timeout.
     double capped = std::isnan(seconds) ? 0 : std::clamp(seconds, 0.0, 1e9);
@@ -290,6 +472,8 @@ class Session {
     sql_session_.user = user_;
     sql_session_.database = database_;
     sql_session_.backend_pid = id_;
+    sql_session_.query_timeout_micros = int64_t(principal_.limits.query_timeout_seconds * 1e6);
+    sql_session_.query_max_memory_bytes = uint64_t(principal_.limits.query_max_memory_mb) << 20;
     sql_session_.settings.clear();
     for (const auto& [lower, param] : state_.params()) sql_session_.settings.push_back(param);
     setting_changes_.clear();
@@ -520,6 +704,10 @@ class Session {
   // One statement of a Query message (`depth`: EXECUTEs around it); false after an error was
   // sent (the rest of the message is skipped) or when the connection failed.
   bool RunOne(const sql::Statement& stmt, int depth) {
+    if (Status st = Authorize(stmt); !st.ok()) {
+      SendError(st);
+      return false;
+    }
     if (auto done = PgwireStatement(stmt, depth)) return *done;
     auto answer = SessionAnswer(stmt);
     if (!answer && (stmt.kind == "SelectStmt" || stmt.kind == "ExplainStmt")) {
@@ -722,6 +910,11 @@ class Session {
       p.stmt = bound->stmt;
       p.params = std::move(bound->params);
     }
+    if (p.stmt->parsed)
+      if (Status st = Authorize(*p.stmt->parsed); !st.ok()) {
+        SendError(st);
+        return;
+      }
     p.result_formats = m.result_formats;
     portals_[m.portal] = std::move(p);
     WriteBindComplete(&out_);
@@ -817,6 +1010,7 @@ class Session {
 
   // The columns of the engine SELECT `stmt`, planned but not run.
   Result<Outcome> DescribeSelect(const sql::Statement& stmt) {
+    RETURN_IF_ERROR(Authorize(stmt));
     BeginStatement();
     Outcome o;
     o.returns_rows = true;
@@ -880,8 +1074,13 @@ class Session {
   tcp::socket socket_;
   int fd_;
   int32_t id_, key_;
+  struct SslFree {
+    void operator()(SSL* s) const { SSL_free(s); }
+  };
+  std::unique_ptr<SSL, SslFree> ssl_;  // after StartTls; SSL_new keeps its context alive
   std::string refusal_;  // non-empty: the FATAL message the startup gets (too many connections)
   std::string user_ = "laminar", database_ = "laminar";  // from the startup packet
+  auth::Principal principal_;                              // who the session is (Authenticate)
   // Set by a CancelRequest (PgServer::Impl::Cancel, another thread); cleared when a statement
   // starts; polled by the engine's queries and by pg_sleep.
   std::atomic<bool> cancel_{false};

@@ -60,6 +60,8 @@
 #include <string>
 
 #include "common/status.h"
+#include "auth/guard.h"
+#include "auth/tls.h"
 #include "engine/engine.h"
 
 namespace laminar::pgwire {
@@ -76,6 +78,12 @@ struct PgOptions {
   // The whole startup (SSL/GSS negotiation and the startup packet) must arrive within this, as
   // PostgreSQL's authentication_timeout: half-sent startups cannot hold the connection slots.
   int startup_timeout_seconds = 10;
+  // Authentication (SCRAM-SHA-256 against its users), scopes and the audit log; not owned.
+  // nullptr or a Guard with authentication off: trust, every session may do everything.
+  auth::Guard* guard = nullptr;
+  // TLS (auth/tls.h): SSLRequest answered 'S' and the session encrypted; with `required`, a
+  // plain startup gets FATAL 28000. nullptr: SSLRequest answered 'N'.
+  std::shared_ptr<auth::TlsContext> tls;
 };
 
 class PgServer {

@@ -9,6 +9,7 @@
 
 #include "common/sqlstate.h"
 #include "common/time_util.h"
+#include "sql/session.h"
 
 namespace laminar::server {
 namespace {
@@ -42,6 +43,7 @@ HttpResponse Error(const Status& st, bool body_limit = false, bool query = false
     case StatusCode::kDeadlineExceeded: code = 408; break;
     case StatusCode::kCancelled: code = 499; break;
     case StatusCode::kPermissionDenied: code = 403; break;
+    case StatusCode::kUnauthenticated: code = 401; break;
     case StatusCode::kUnavailable: code = 503; break;
     default: code = 500;
   }
@@ -81,12 +83,13 @@ std::string MediaType(const std::string& content_type) {
   return t;
 }
 
-HttpResponse HandleIngest(engine::Engine* e, const HttpRequest& req, const std::string& stream) {
+HttpResponse HandleIngest(engine::Engine* e, const HttpRequest& req, const std::string& stream, uint64_t* accepted) {
   const bool keyed = req.headers.count("idempotency-key") > 0;
   const std::string key = req.Header("idempotency-key");
   if (keyed && key.empty()) return Error(InvalidArgument("Idempotency-Key must be 1 to 255 printable ASCII characters"));
   auto r = e->Ingest(stream, MediaType(req.Header("content-type")), req.Header("content-encoding"), req.body, key);
   if (!r.ok()) return Error(r.status(), /*body_limit=*/true);
+  *accepted = r->replayed ? 0 : r->accepted;
   json errors = json::array();
   for (const auto& err : r->errors) {
     json j = {{"index", err.index}, {"reason", err.reason}};
@@ -114,7 +117,9 @@ HttpResponse StreamQuery(engine::Engine* e, std::string sql) {
     return Error(InvalidArgument("a streamed query must be one SELECT statement"), false, true);
   HttpResponse resp;
   resp.content_type = "application/x-ndjson";
-  resp.stream = [e, sql = std::move(sql)](const HttpResponse::Writer& write) {
+  // The rows are produced after the handler returns: the caller's session goes with them.
+  resp.stream = [e, sql = std::move(sql), session = sql::Session::Current()](const HttpResponse::Writer& write) {
+    sql::ScopedSession pin(&session);
     std::string buf;
     std::atomic<bool> gone{false};
     auto flush = [&](bool force) -> Status {
@@ -183,13 +188,41 @@ HttpResponse HandleQuery(engine::Engine* e, const HttpRequest& req) {
   return resp;
 }
 
-HttpResponse HandleSql(engine::Engine* e, const HttpRequest& req) {
-  auto r = e->ExecuteSql(req.body);
-  if (!r.ok()) return Error(r.status(), false, /*query=*/true);
+// POST /v1/sql: every statement is checked against the caller's scopes before any runs (all or
+// none are allowed); statements that need admin are audited with their outcome, by kind (a role
+// statement's text holds a password).
+HttpResponse HandleSql(engine::Engine* e, const HttpRequest& req, const auth::Principal& who, auth::Guard* guard) {
+  auto parsed = sql::Parse(req.body);
+  if (!parsed.ok()) return Error(parsed.status(), false, /*query=*/true);
+  if (parsed->empty()) return Error(InvalidArgument("no SQL statement given"), false, true);
+  std::vector<bool> admin(parsed->size());
+  for (size_t i = 0; i < parsed->size(); i++) {
+    const sql::Statement& stmt = (*parsed)[i];
+    auto need = auth::StatementAccess(stmt);
+    if (!need.ok()) return Error(need.status(), false, true);
+    for (const auth::Access& a : *need) {
+      admin[i] = admin[i] || a.kind == auth::Access::Kind::kAdmin;
+      if (Status st = auth::Authorize(who, a, sql::DescribeKind(stmt.kind)); !st.ok()) {
+        guard->Audit({"denied", who.name, who.kind, "http", req.remote, "POST /v1/sql: " + sql::DescribeKind(stmt.kind),
+                      "403 " + st.message()});
+        return Error(st);
+      }
+    }
+  }
   json results = json::array();
-  for (const auto& sr : *r) {
-    if (sr.is_query) results.push_back(json::parse(QueryResultJson(sr.query)));
-    else results.push_back({{"tag", sr.tag}});
+  for (size_t i = 0; i < parsed->size(); i++) {
+    const sql::Statement& stmt = (*parsed)[i];
+    auto r = e->Execute(stmt);
+    if (admin[i])
+      guard->Audit({"admin", who.name, who.kind, "http", req.remote, "POST /v1/sql: " + sql::DescribeKind(stmt.kind),
+                    r.ok() ? std::string("ok") : r.status().message()});
+    if (!r.ok()) {
+      Status st = parsed->size() == 1 ? r.status()
+                                      : r.status().WithContext(fmt::format("statement {} ({})", i + 1, stmt.text.substr(0, 60)));
+      return Error(st, false, /*query=*/true);
+    }
+    if (r->is_query) results.push_back(json::parse(QueryResultJson(r->query)));
+    else results.push_back({{"tag", r->tag}});
   }
   return Json(200, {{"results", results}});
 }
@@ -366,74 +399,221 @@ std::optional<HttpResponse> CsrfRefusal(const HttpRequest& req) {
                     {"code", "InvalidArgument"}});
 }
 
+namespace {
+
+// What a route's caller needs (auth/scopes.h): the route table declares one for every route, and
+// the dispatcher checks it before the handler runs.
+enum class Policy {
+  kPublic,         // anyone (GET /healthz: liveness; details only with a valid token)
+  kAuthenticated,  // any valid token (POST /v1/sql checks each statement itself)
+  kQuery,
+  kIngest,         // ingest:{stream}
+  kAdmin,
+};
+
+const char* PolicyName(Policy p) {
+  switch (p) {
+    case Policy::kPublic: return "public";
+    case Policy::kAuthenticated: return "authenticated";
+    case Policy::kQuery: return "query";
+    case Policy::kIngest: return "ingest:{stream}";
+    case Policy::kAdmin: return "admin";
+  }
+  return "";
+}
+
+// One request being answered: the route's parameters ({stream}), the caller, and what the handler
+// reports back (accepted events, for the event rate limit).
+struct Call {
+  engine::Engine* e;
+  const HttpRequest& req;
+  std::map<std::string, std::string> params;
+  const auth::Principal& who;
+  bool authenticated;  // credentials were given and valid (or authentication is off)
+  auth::Guard* guard;
+  const ApiOptions& options;
+  uint64_t events = 0;
+};
+
+struct Route {
+  const char* method;   // GET (HEAD too) or POST
+  const char* pattern;  // segments; "{stream}" matches one non-empty segment
+  Policy policy;
+  const char* summary;
+  HttpResponse (*handle)(Call& c);
+};
+
+HttpResponse Text(std::string body, const char* type) {
+  HttpResponse r;
+  r.content_type = type;
+  r.body = std::move(body);
+  return r;
+}
+
+HttpResponse Healthz(Call& c) {
+  std::vector<std::string> problems = c.e->Health();
+  if (problems.empty()) return Json(200, {{"status", "ok"}});
+  if (!c.authenticated) return Json(503, {{"status", "degraded"}});  // liveness only without a token
+  return Json(503, {{"status", "degraded"}, {"problems", problems}});
+}
+
+HttpResponse Routes(Call& c);
+
+const std::vector<Route>& Table() {
+  static const std::vector<Route> kRoutes = {
+      {"GET", "/healthz", Policy::kPublic, "liveness (problems with a token)", Healthz},
+      {"GET", "/", Policy::kAuthenticated, "this server's endpoints, as a page",
+       [](Call&) { return Text(kIndexHtml, "text/html; charset=utf-8"); }},
+      {"GET", "/v1/routes", Policy::kAuthenticated, "every route, its policy and whether the caller may use it", Routes},
+      {"POST", "/v1/query", Policy::kQuery, "one SELECT: {\"sql\": ...}", [](Call& c) { return HandleQuery(c.e, c.req); }},
+      {"POST", "/v1/sql", Policy::kAuthenticated, "SQL statements, each checked against the caller's scopes",
+       [](Call& c) { return HandleSql(c.e, c.req, c.who, c.guard); }},
+      {"POST", "/v1/streams/{stream}/events", Policy::kIngest, "events (NDJSON or a JSON array)",
+       [](Call& c) { return HandleIngest(c.e, c.req, c.params["stream"], &c.events); }},
+      {"POST", "/v1/firehose/{stream}", Policy::kIngest, "Amazon Data Firehose's HTTP endpoint delivery",
+       [](Call& c) { return HandleFirehose(c.e, c.req, c.params["stream"], c.options.firehose, &c.events); }},
+      {"POST", "/v1/batch/run", Policy::kAdmin, "run the batch layer", [](Call& c) { return HandleBatchRun(c.e, c.req); }},
+      {"POST", "/v1/verify", Policy::kAdmin, "compare served views with a recomputation",
+       [](Call& c) { return HandleVerify(c.e, c.req); }},
+      {"POST", "/v1/lake/attach", Policy::kAdmin, "attach a Parquet file on the server to a stream's lake",
+       [](Call& c) { return HandleLakeAttach(c.e, c.req); }},
+      {"GET", "/v1/lake", Policy::kQuery, "the lake's files", [](Call& c) { return HandleLakeList(c.e, ""); }},
+      {"GET", "/v1/lake/{stream}", Policy::kQuery, "one stream's lake files",
+       [](Call& c) { return HandleLakeList(c.e, c.params["stream"]); }},
+      {"GET", "/v1/streams", Policy::kQuery, "streams", [](Call& c) { return Text(c.e->DescribeStreamsJson(), "application/json"); }},
+      {"GET", "/v1/views", Policy::kQuery, "views", [](Call& c) { return Text(c.e->DescribeViewsJson(), "application/json"); }},
+      {"GET", "/v1/sources", Policy::kQuery, "subscriptions' sources",
+       [](Call& c) { return Text(c.e->DescribeSourcesJson(), "application/json"); }},
+      {"GET", "/metrics", Policy::kQuery, "Prometheus metrics",
+       [](Call& c) { return Text(c.e->MetricsText(), "text/plain; version=0.0.4"); }},
+  };
+  return kRoutes;
+}
+
+// Matches `path` against a route's pattern, filling its parameters.
+bool Match(const char* pattern, const std::string& path, std::map<std::string, std::string>* params) {
+  std::string_view pat(pattern), p(path);
+  params->clear();
+  while (!pat.empty() || !p.empty()) {
+    if (pat.empty() || p.empty() || pat.front() != '/' || p.front() != '/') return false;
+    pat.remove_prefix(1);
+    p.remove_prefix(1);
+    std::string_view ps = pat.substr(0, pat.find('/')), xs = p.substr(0, p.find('/'));
+    if (ps.size() > 2 && ps.front() == '{' && ps.back() == '}') {
+      if (xs.empty()) return false;
+      (*params)[std::string(ps.substr(1, ps.size() - 2))] = std::string(xs);
+    } else if (ps != xs) {
+      return false;
+    }
+    pat.remove_prefix(ps.size());
+    p.remove_prefix(xs.size());
+  }
+  return true;
+}
+
+auth::Access AccessOf(const Route& r, const std::map<std::string, std::string>& params) {
+  switch (r.policy) {
+    case Policy::kPublic:
+    case Policy::kAuthenticated: return auth::Access::Authenticated();
+    case Policy::kQuery: return auth::Access::Query();
+    case Policy::kIngest: return auth::Access::Ingest(params.at("stream"));
+    case Policy::kAdmin: return auth::Access::Admin();
+  }
+  return auth::Access::Admin();
+}
+
+HttpResponse Routes(Call& c) {
+  json out = json::array();
+  for (const Route& r : Table()) {
+    json j = {{"method", r.method}, {"path", r.pattern}, {"policy", PolicyName(r.policy)}, {"summary", r.summary}};
+    if (r.policy != Policy::kIngest) j["allowed"] = auth::Allows(c.who, AccessOf(r, {}));
+    out.push_back(j);
+  }
+  return Json(200, {{"routes", out}});
+}
+
+// An error answer that also goes to the audit log.
+HttpResponse Refuse(auth::Guard* guard, const char* event, const auth::Principal* who, const HttpRequest& req,
+                    int status, const Status& st) {
+  guard->Audit({event, who ? who->name : "", who ? who->kind : "", "http", req.remote, req.method + " " + req.path,
+                fmt::format("{} {}", status, st.message())});
+  HttpResponse r = Json(status, ErrorJson(st));
+  return r;
+}
+
+}  // namespace
+
+std::vector<RouteInfo> ApiRoutes() {
+  std::vector<RouteInfo> out;
+  for (const Route& r : Table()) out.push_back({r.method, r.pattern, PolicyName(r.policy), r.summary});
+  return out;
+}
+
 Handler MakeApiHandler(engine::Engine* e, ApiOptions options) {
-  return [e, options = std::move(options)](const HttpRequest& req) -> HttpResponse {
-    const std::string& p = req.path;
-    bool get = req.method == "GET" || req.method == "HEAD", post = req.method == "POST";
-    if (post && p != "/v1/query")  // a query changes nothing; every other POST does
+  auto owned = options.guard ? nullptr : std::shared_ptr<auth::Guard>(auth::Guard::Open());
+  if (owned) options.guard = owned.get();
+  return [e, options = std::move(options), owned](const HttpRequest& req) -> HttpResponse {
+    auth::Guard* guard = options.guard;
+    const bool get = req.method == "GET" || req.method == "HEAD";
+    const Route* route = nullptr;
+    bool path_known = false;
+    std::map<std::string, std::string> params;
+    for (const Route& r : Table()) {
+      if (!Match(r.pattern, req.path, &params)) continue;
+      path_known = true;
+      if ((get && std::string_view(r.method) == "GET") || req.method == r.method) {
+        route = &r;
+        break;
+      }
+    }
+    // Who is asking, before anything about the route is said: without credentials every path is
+    // 401, so endpoints cannot be discovered. A Firehose delivery carries its key in its own header.
+    const bool firehose = req.path.rfind("/v1/firehose/", 0) == 0;
+    auto who = guard->FromHttp(req.Header("authorization"), firehose ? req.Header("x-amz-firehose-access-key") : "");
+    if (!who.ok() && !(route && route->policy == Policy::kPublic)) {
+      HttpResponse r = Refuse(guard, "auth_failure", nullptr, req, 401, who.status());
+      r.headers["WWW-Authenticate"] = "Bearer realm=\"laminar\"";
+      return r;
+    }
+    if (!route) {
+      if (path_known) return Json(405, {{"error", "method " + req.method + " not allowed on " + req.path}});
+      return Json(404, {{"error", "no such endpoint: " + req.method + " " + req.path}});
+    }
+    const auth::Principal anonymous_caller{"", "", {}, {}};
+    const auth::Principal& caller = who.ok() ? *who : anonymous_caller;
+    auth::Access need = AccessOf(*route, params);
+    if (route->policy != Policy::kPublic) {
+      if (Status st = auth::Authorize(caller, need, req.method + " " + req.path); !st.ok())
+        return Refuse(guard, "denied", &caller, req, 403, st);
+      auth::RateLimiter::Decision d = guard->limiter().AdmitRequest(caller);
+      if (d.admitted && route->policy == Policy::kIngest) d = guard->limiter().AdmitEvents(caller);
+      if (!d.admitted) {
+        HttpResponse r = Refuse(guard, "rate_limited", &caller, req, 429,
+                                ResourceExhausted("rate limit {} of {} \"{}\" reached; retry after {} s", d.limit,
+                                                  caller.kind, caller.name, d.retry_after_seconds));
+        r.headers["Retry-After"] = std::to_string(d.retry_after_seconds);
+        return r;
+      }
+    }
+    if (req.method == "POST" && req.path != "/v1/query")  // a query changes nothing; every other POST does
       if (auto refused = CsrfRefusal(req)) return *refused;
-    if (p == "/healthz" && get) {
-      std::vector<std::string> problems = e->Health();
-      if (problems.empty()) return Json(200, {{"status", "ok"}});
-      return Json(503, {{"status", "degraded"}, {"problems", problems}});
+    Call call{e, req, std::move(params), caller, who.ok(), guard, options};
+    // The caller as SQL sees it (current_user) and its own query limits; the default session
+    // (no copy) for the anonymous caller of a server without authentication.
+    std::optional<sql::Session> session;
+    if (who.ok() && !caller.anonymous()) {
+      session = sql::Session::Default();
+      session->user = caller.name;
+      session->query_timeout_micros = int64_t(caller.limits.query_timeout_seconds * 1e6);
+      session->query_max_memory_bytes = uint64_t(caller.limits.query_max_memory_mb) << 20;
     }
-    if (p == "/v1/query" && post) return HandleQuery(e, req);
-    if (p == "/v1/sql" && post) return HandleSql(e, req);
-    if (p == "/v1/batch/run" && post) return HandleBatchRun(e, req);
-    if (p == "/v1/verify" && post) return HandleVerify(e, req);
-    if (p == "/v1/lake/attach" && post) return HandleLakeAttach(e, req);
-    if (p == "/v1/lake" && get) return HandleLakeList(e, "");
-    if (StartsWith(p, "/v1/lake/") && p != "/v1/lake/attach" && get) {
-      std::string stream = p.substr(9);
-      if (stream.empty() || stream.find('/') != std::string::npos)
-        return Json(404, {{"error", "no such endpoint: " + p}});
-      return HandleLakeList(e, stream);
-    }
-    if (StartsWith(p, "/v1/streams/") && p.size() > 19 && p.substr(p.size() - 7) == "/events") {
-      std::string stream = p.substr(12, p.size() - 12 - 7);
-      if (!post) return Json(405, {{"error", "use POST to send events"}});
-      if (stream.empty() || stream.find('/') != std::string::npos)
-        return Json(404, {{"error", "no such endpoint: " + p}});
-      return HandleIngest(e, req, stream);
-    }
-    if (StartsWith(p, "/v1/firehose/")) {
-      std::string stream = p.substr(13);
-      if (stream.empty() || stream.find('/') != std::string::npos)
-        return Json(404, {{"error", "no such endpoint: " + p}});
-      if (!post) return Json(405, {{"error", "use POST to deliver records"}});
-      return HandleFirehose(e, req, stream, options.firehose);
-    }
-    if (p == "/v1/streams" && get) {
-      HttpResponse r;
-      r.body = e->DescribeStreamsJson();
-      return r;
-    }
-    if (p == "/v1/views" && get) {
-      HttpResponse r;
-      r.body = e->DescribeViewsJson();
-      return r;
-    }
-    if (p == "/v1/sources" && get) {
-      HttpResponse r;
-      r.body = e->DescribeSourcesJson();
-      return r;
-    }
-    if (p == "/metrics" && get) {
-      HttpResponse r;
-      r.content_type = "text/plain; version=0.0.4";
-      r.body = e->MetricsText();
-      return r;
-    }
-    if (p == "/" && get) {
-      HttpResponse r;
-      r.content_type = "text/html; charset=utf-8";
-      r.body = kIndexHtml;
-      return r;
-    }
-    if (p == "/v1/query" || p == "/v1/sql" || p == "/v1/streams" || p == "/v1/views" || p == "/v1/sources" || p == "/v1/batch/run" ||
-        p == "/v1/verify" || p == "/v1/lake" || p == "/v1/lake/attach")
-      return Json(405, {{"error", "method " + req.method + " not allowed on " + p}});
-    return Json(404, {{"error", "no such endpoint: " + req.method + " " + p}});
+    sql::ScopedSession pin(session ? &*session : &sql::Session::Current());
+    HttpResponse resp = route->handle(call);
+    if (call.events) guard->limiter().SpendEvents(caller, call.events);
+    if (route->policy == Policy::kAdmin)
+      guard->Audit({"admin", caller.name, caller.kind, "http", req.remote, req.method + " " + req.path,
+                    std::to_string(resp.status)});
+    return resp;
   };
 }
 

@@ -14,8 +14,16 @@
 //   GET  /v1/streams, GET /v1/views     descriptions
 //   GET  /metrics                       Prometheus text
 //   GET  /                              a short HTML page naming the endpoints
+//   GET  /v1/routes                     the route table with each route's policy
 //
-// Status mapping, from the StatusCode alone: InvalidArgument/Unimplemented → 400, NotFound → 404,
+// Every route declares its policy in one table (api.cc): public (/healthz only), authenticated,
+// query, ingest:{stream} or admin. With authentication on (auth/guard.h) a request without valid
+// credentials gets 401 on every path but /healthz (WWW-Authenticate: Bearer), whether or not the
+// path exists; a caller without the route's scope 403; POST /v1/sql checks each statement
+// (auth::StatementAccess) before running any. Rate limits per token answer 429 with Retry-After.
+// Refusals, authentication failures and admin routes and statements go to the audit log.
+//
+// Status mapping, from the StatusCode alone: Unauthenticated → 401, PermissionDenied → 403, InvalidArgument/Unimplemented → 400, NotFound → 404,
 // AlreadyExists → 409, ResourceExhausted → 413 for bodies and 400 for queries; every error of a
 // SQL statement is 400 (an unknown relation too), DeadlineExceeded → 408, Unavailable → 503,
 // others → 500. Error bodies: {"error": "message", "code": "InvalidArgument", "sqlstate":
@@ -25,6 +33,7 @@
 // Thread safety: the handler is thread-safe (the Engine is).
 #pragma once
 
+#include "auth/guard.h"
 #include "engine/engine.h"
 #include "server/firehose.h"
 #include "server/http_server.h"
@@ -33,9 +42,19 @@ namespace laminar::server {
 
 struct ApiOptions {
   FirehoseOptions firehose;
+  // Authentication, scopes, rate limits and the audit log; not owned. nullptr: authentication off.
+  auth::Guard* guard = nullptr;
 };
 
 Handler MakeApiHandler(engine::Engine* engine, ApiOptions options = {});
+
+// The route table: every route with the policy its caller must satisfy ("public",
+// "authenticated", "query", "ingest:{stream}", "admin"). GET /v1/routes answers the same (with
+// whether the caller may use each).
+struct RouteInfo {
+  std::string method, path, policy, summary;
+};
+std::vector<RouteInfo> ApiRoutes();
 
 // JSON text of a query result: {"columns":[{"name","type"}],"rows":[[...]],"stats":{...}}.
 std::string QueryResultJson(const serving::QueryResult& r);

@@ -22,7 +22,8 @@ bool KeyMatches(const std::string& given, const std::vector<std::string>& keys) 
 }  // namespace
 
 HttpResponse HandleFirehose(engine::Engine* e, const HttpRequest& req, const std::string& stream,
-                            const FirehoseOptions& options) {
+                            const FirehoseOptions& options, uint64_t* accepted) {
+  *accepted = 0;
   std::string request_id = req.Header("x-amz-firehose-request-id");
   auto answer = [&](int status, const std::string& error) {
     HttpResponse r;
@@ -66,6 +67,7 @@ HttpResponse HandleFirehose(engine::Engine* e, const HttpRequest& req, const std
                      : 503;
     return answer(status, r.status().message());
   }
+  *accepted = r->accepted;
   return answer(200, "");
 }
 

@@ -9,7 +9,9 @@
 // requestId (engine/idempotency.h), so a redelivered request appends nothing twice. Events that
 // do not fit the stream go to the dead-letter store, as over /v1/streams/{stream}/events; the
 // answer is still 200 (Firehose has no per-record answer). With `[firehose] access_keys`
-// configured, a request must carry one of them (compared in constant time): 401 otherwise.
+// configured, a request must carry one of them (compared in constant time): 401 otherwise. With
+// authentication on ([auth], auth/guard.h) the access key may also be a token with the scope
+// ingest:<stream> (the API checks it before this handler runs).
 //
 // Thread safety: stateless.
 #pragma once
@@ -26,7 +28,8 @@ struct FirehoseOptions {
   std::vector<std::string> access_keys;  // empty: no key is asked for
 };
 
+// `*accepted`: the events the delivery appended (for the caller's event rate limit).
 HttpResponse HandleFirehose(engine::Engine* e, const HttpRequest& req, const std::string& stream,
-                            const FirehoseOptions& options);
+                            const FirehoseOptions& options, uint64_t* accepted);
 
 }  // namespace laminar::server

@@ -804,6 +804,10 @@ Result<HttpResponse> HttpCall(const std::string& host, uint16_t port, const std:
     req.target(target);
     req.set(http::field::host, where);
     req.set(http::field::user_agent, "laminar");
+    // The CLI's credentials: a token in LAMINAR_TOKEN (never on the command line, where `ps`
+    // shows it) unless the caller gave an Authorization header.
+    if (const char* token = std::getenv("LAMINAR_TOKEN"); token && *token)
+      req.set(http::field::authorization, std::string("Bearer ") + token);
     bool framed = false;
     for (const auto& [name, value] : headers) {
       if (beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding")) {

@@ -119,7 +119,8 @@ class HttpServer {
 // A small blocking HTTP/1.1 client for the CLI (laminar ingest/query) and tests.
 // One request per call, new connection each time. IOError on connection failure naming
 // host:port; DeadlineExceeded naming host:port when the whole exchange takes longer than
-// timeout_seconds; the response is returned whatever its status. Sets Host, User-Agent and
+// timeout_seconds; the response is returned whatever its status. Sets Host, User-Agent,
+// Authorization (Bearer $LAMINAR_TOKEN when that variable is set and `headers` has none) and
 // Content-Length (when there is a body or the method is POST/PUT/PATCH) unless given.
 // `target` is sent as is (percent-encode it yourself).
 Result<HttpResponse> HttpCall(const std::string& host, uint16_t port, const std::string& method,

@@ -45,6 +45,10 @@ struct Session {
   std::string user = "laminar";
   std::string database = "laminar";
   int32_t backend_pid = 0;
+  // The limits of the session's principal (auth: a token's or user's query_timeout_seconds and
+  // query_max_memory_mb; 0: none): a query runs under the smaller of these and the server's.
+  int64_t query_timeout_micros = 0;
+  uint64_t query_max_memory_bytes = 0;
   // The session's parameters as SHOW sees them: (canonical name, value); looked up ignoring case.
   std::vector<std::pair<std::string, std::string>> settings;
   // The relations of the catalog the statement sees (for ::regclass, pg_get_viewdef), made on
