@@ -94,9 +94,13 @@ Result<Running> StartServer(ServerConfig cfg, const std::string& catalog_file) {
   if (cfg.tls.enabled()) {
     ASSIGN_OR_RETURN(r.tls, auth::TlsContext::Load(cfg.tls));
     cfg.pg.tls = r.tls;
-    spdlog::info("TLS on the PostgreSQL protocol{} ({}); SIGHUP reloads the certificate", cfg.tls.required ? ", required" : "",
-                 cfg.tls.cert_file);
+    cfg.http.tls = r.tls;
+    spdlog::info("TLS on HTTP and the PostgreSQL protocol{} ({}); SIGHUP reloads the certificate",
+                 cfg.tls.required ? ", required" : "", cfg.tls.cert_file);
   }
+  cfg.http.on_refusal = [guard = r.guard.get()](const std::string& remote, const std::string& why) {
+    guard->Audit({"denied", "", "", "http", remote, "connection", why});
+  };
   if (!catalog_file.empty()) {
     ASSIGN_OR_RETURN(std::string text, ReadFile(catalog_file));
     RETURN_IF_ERROR(r.engine->ApplyCatalogFile(text));

@@ -29,8 +29,12 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/ssl.h>
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
@@ -263,7 +267,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Start() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->id_) {
+      if (self->id_ && self->state_->options.tls) {
+        self->DetectTls();
+      } else if (self->id_) {
         self->ReadHeader();
       } else {
         self->SendError(503, 11,
@@ -281,6 +287,57 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   enum class Phase { kIdle, kBusy, kLingering, kClosed };
+
+  // Runs `f` on the connection's stream: TLS once the handshake is done, else the TCP stream.
+  template <typename F>
+  void OnStream(F&& f) {
+    if (tls_) {
+      f(*tls_);
+    } else {
+      f(stream_);
+    }
+  }
+
+  // With TLS configured: a connection whose first bytes are a TLS ClientHello is encrypted (the
+  // handshake within the header timeout); a plain one is answered 400 when TLS is required and
+  // served as it is otherwise.
+  void DetectTls() {
+    SetTimeout(std::chrono::seconds(std::min(state_->options.header_timeout_seconds,
+                                             state_->options.request_timeout_seconds)));
+    beast::async_detect_ssl(stream_, buffer_, [self = shared_from_this()](beast::error_code ec, bool is_tls) {
+      if (ec) {
+        self->Close();
+      } else if (is_tls) {
+        self->Handshake();
+      } else if (self->state_->options.tls->required()) {
+        self->phase_ = Phase::kBusy;
+        if (self->state_->options.on_refusal) self->state_->options.on_refusal(self->remote_, "a plain connection where TLS is required");
+        self->SendError(400, 11, "TLS is required: use https://");
+      } else {
+        self->ReadHeader();
+      }
+    });
+  }
+
+  void Handshake() {
+    // asio's context owns its SSL_CTX: it gets a reference of the current one (a SIGHUP reload
+    // replaces that for later connections only).
+    std::shared_ptr<SSL_CTX> ctx = state_->options.tls->Current();
+    SSL_CTX_up_ref(ctx.get());
+    ssl_ctx_ = std::make_unique<asio::ssl::context>(ctx.get());
+    tls_.emplace(stream_, *ssl_ctx_);
+    tls_->async_handshake(asio::ssl::stream_base::server, buffer_.data(),
+                          [self = shared_from_this()](beast::error_code ec, size_t used) {
+                            if (ec) {
+                              if (self->state_->options.on_refusal) self->state_->options.on_refusal(self->remote_, "TLS handshake: " + ec.message());
+                              self->tls_.reset();
+                              self->Close();
+                              return;
+                            }
+                            self->buffer_.consume(used);
+                            self->ReadHeader();
+                          });
+  }
 
   void SetTimeout(std::chrono::seconds limit) {
     if (limit.count() > 0) {
@@ -304,8 +361,9 @@ class Session : public std::enable_shared_from_this<Session> {
     ConfigureParser(&*parser_, state_->options);
     SetTimeout(std::chrono::seconds(std::min(state_->options.header_timeout_seconds,
                                              state_->options.request_timeout_seconds)));
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+    OnStream([&](auto& s) {
+      http::async_read_header(s, buffer_, *parser_, beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+    });
   }
 
   void OnHeader(beast::error_code ec, size_t) {
@@ -326,14 +384,15 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto& req = parser_->get();
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       continue_.emplace(http::status::continue_, req.version());
-      http::async_write(stream_, *continue_,
-                        [self = shared_from_this()](beast::error_code ec, size_t) {
-                          if (ec) {
-                            self->Close();
-                          } else {
-                            self->ReadBody();
-                          }
-                        });
+      OnStream([&](auto& s) {
+        http::async_write(s, *continue_, [self = shared_from_this()](beast::error_code ec, size_t) {
+          if (ec) {
+            self->Close();
+          } else {
+            self->ReadBody();
+          }
+        });
+      });
       return;
     }
     ReadBody();
@@ -344,14 +403,15 @@ class Session : public std::enable_shared_from_this<Session> {
     // Beast reads at most the buffer's free capacity (512 bytes at least): without room, a
     // large body arrives 512 bytes per read, each a trip through the reactor and the strand.
     buffer_.reserve(kBodyReadBytes);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       if (ec) {
-                         self->OnReadError(ec);
-                       } else {
-                         self->Dispatch();
-                       }
-                     });
+    OnStream([&](auto& s) {
+      http::async_read(s, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+        if (ec) {
+          self->OnReadError(ec);
+        } else {
+          self->Dispatch();
+        }
+      });
+    });
   }
 
   void OnReadError(beast::error_code ec) {
@@ -440,7 +500,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     res_->keep_alive(keep_alive);
     SetTimeout(RequestTimeout());
-    http::async_write(stream_, *res_,
+    OnStream([&](auto& s) {
+    http::async_write(s, *res_,
                       [self = shared_from_this(), keep_alive, linger](beast::error_code ec,
                                                                       size_t) {
                         self->res_.reset();
@@ -454,11 +515,13 @@ class Session : public std::enable_shared_from_this<Session> {
                           self->ReadHeader();
                         }
                       });
+    });
   }
 
   // Writes all of `data` to the socket, waiting for the client at most write_timeout_seconds
   // between progress (poll on the descriptor: asio's blocking writes wait forever).
   Status WriteWithTimeout(std::string_view data) {
+    if (tls_) return WriteTlsWithTimeout(data);
     int fd = stream_.socket().native_handle();
     const int timeout_ms = std::max(1, state_->options.write_timeout_seconds) * 1000;
     while (!data.empty()) {
@@ -478,6 +541,24 @@ class Session : public std::enable_shared_from_this<Session> {
                                 state_->options.write_timeout_seconds);
       if (r < 0) return IOError("waiting for the client: {}", std::strerror(errno));
     }
+    return Status::OK();
+  }
+
+  // The same through TLS: asio's TLS stream writes through its own buffers, so the socket is put
+  // in blocking mode with a send timeout for the answer (asio switches it back for its next
+  // asynchronous operation) and each write blocks at most write_timeout_seconds.
+  Status WriteTlsWithTimeout(std::string_view data) {
+    beast::error_code ec;
+    if (!tls_blocking_) {
+      stream_.socket().non_blocking(false, ec);
+      timeval tv{std::max(1, state_->options.write_timeout_seconds), 0};
+      setsockopt(stream_.socket().native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+      tls_blocking_ = true;
+    }
+    asio::write(*tls_, asio::buffer(data.data(), data.size()), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again || ec == beast::errc::timed_out)
+      return DeadlineExceeded("the client read nothing for {} s: the answer is cut", state_->options.write_timeout_seconds);
+    if (ec) return IOError("writing to the client: {}", ec.message());
     return Status::OK();
   }
 
@@ -543,14 +624,15 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void DrainSome() {
-    stream_.async_read_some(asio::buffer(drain_),
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
-                              if (ec) {
-                                self->Close();
-                              } else {
-                                self->DrainSome();
-                              }
-                            });
+    OnStream([&](auto& s) {
+      s.async_read_some(asio::buffer(drain_), [self = shared_from_this()](beast::error_code ec, size_t) {
+        if (ec) {
+          self->Close();
+        } else {
+          self->DrainSome();
+        }
+      });
+    });
   }
 
   void Close() {
@@ -562,6 +644,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  std::unique_ptr<asio::ssl::context> ssl_ctx_;                // with TLS: outlives tls_
+  std::optional<beast::ssl_stream<beast::tcp_stream&>> tls_;  // after the handshake
+  bool tls_blocking_ = false;                                  // WriteTlsWithTimeout set the socket up
   ServerState* state_;
   std::optional<uint64_t> id_;  // nullopt: a rejecting session
  public:

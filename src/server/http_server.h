@@ -13,6 +13,7 @@
 // per request, streamed
 // answers at once (503 beyond max_streams) and the time a streamed answer waits for a client that
 // reads nothing (write_timeout_seconds: then it is cut and the connection closed).
+// TLS (Options::tls): HTTPS and plain HTTP on the same port, told apart by the first bytes.
 // Error answers are JSON {"error": "..."}: 400 malformed HTTP or percent-encoding, 413 body too
 // large, 431 header too large, 501 a Transfer-Encoding other than `chunked` (the body could not
 // be framed, so a smuggled request must not be read as the next one), 503 too many connections
@@ -34,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/tls.h"
 #include "common/status.h"
 
 namespace laminar::server {
@@ -97,6 +99,14 @@ struct HttpOptions {
   // rebinding: `localhost`, any IP literal and the bound host are always accepted; "*" accepts
   // any. Another name gets 403 naming it. A request without Host (HTTP/1.0) is accepted.
   std::vector<std::string> allowed_hosts;
+  // TLS (auth/tls.h): a connection that starts with a TLS ClientHello is encrypted with the
+  // context's current certificate (a reload applies to later connections); a plain one is served
+  // as it is, or answered 400 "TLS is required" and closed when the context says required.
+  // nullptr: plain HTTP only.
+  std::shared_ptr<auth::TlsContext> tls;
+  // Told (on an I/O thread) of connections refused before any request: a plain one where TLS is
+  // required, a failed TLS handshake — the client's "ip:port" and why (the audit log).
+  std::function<void(const std::string& remote, const std::string& why)> on_refusal;
 };
 
 // True when a Host header value (`name[:port]`, `[v6]:port`) is one `options` accepts.

@@ -1,4 +1,4 @@
-// TLS on the PostgreSQL protocol, as clients meet it: a test CA and server certificate made with
+// TLS on the PostgreSQL protocol and HTTP, as clients meet it: a test CA and server certificate made with
 // the openssl CLI, `[tls] required = true`, users with SCRAM. psql, psycopg2 and pgJDBC connect
 // with sslmode=verify-full; a client trusting another CA, and a plain connection, are refused with
 // the right errors; SIGHUP swaps the certificate for new connections while an open one goes on,
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { BIN, tempDir, removeDir, startServer, waitFor } from './lib.mjs';
 
 const PASSWORD = 'tls-pw-1';
-let dir, srv;
+let dir, srv, token;
 
 function openssl(args, input) {
   const r = spawnSync('openssl', args, { encoding: 'utf8', input, cwd: dir });
@@ -46,9 +46,13 @@ before(async () => {
   fs.copyFileSync(file('first.key'), file('server.key'));
   const user = spawnSync(BIN, ['user', 'create', 'analyst', '--scopes', 'query'], { input: PASSWORD + '\n', encoding: 'utf8' });
   assert.equal(user.status, 0, user.stderr);
+  const made = spawnSync(BIN, ['token', 'create', '--name', 'reader', '--scopes', 'query'], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  token = made.stdout.split('\n')[0];
+  const tokenEntry = made.stdout.slice(made.stdout.indexOf('[[auth.tokens]]'));
   fs.writeFileSync(file('laminar.toml'), `[tls]\ncert_file = "${file('server.pem')}"\nkey_file = "${file('server.key')}"\n` +
-    `required = true\n${user.stdout}`);
-  srv = await startServer({ dataDir: file('data'), args: ['--config', file('laminar.toml'), '--pg', '127.0.0.1:0'] });
+    `required = true\n${user.stdout}${tokenEntry}`);
+  srv = await startServer({ dataDir: file('data'), args: ['--config', file('laminar.toml'), '--pg', '127.0.0.1:0'], health: false });
 });
 
 after(async () => {
@@ -67,9 +71,10 @@ function psql(extra, sql) {
 }
 
 // The PEM certificate a new TLS connection is shown (openssl speaks PostgreSQL's SSLRequest).
-function servedCertificate() {
-  const r = spawnSync('openssl', ['s_client', '-starttls', 'postgres', '-connect', `127.0.0.1:${srv.pgPort}`],
-                      { input: '', encoding: 'utf8', timeout: 20000 });
+function servedCertificate(protocol = 'pg') {
+  const args = protocol === 'pg' ? ['-starttls', 'postgres', '-connect', `127.0.0.1:${srv.pgPort}`]
+                                 : ['-connect', `127.0.0.1:${srv.port}`];
+  const r = spawnSync('openssl', ['s_client', ...args], { input: '', encoding: 'utf8', timeout: 20000 });
   const m = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(r.stdout);
   assert.ok(m, `no certificate from s_client: ${r.stdout}\n${r.stderr}`);
   return m[0];
@@ -133,6 +138,35 @@ public class JdbcTls {
   assert.equal(j.stdout, 'user analyst\nrefused 08006\n');
 });
 
+// curl over HTTPS, trusting `ca`, resolving localhost to the server's loopback address.
+function curl(ca, p, extra = []) {
+  return spawnSync('curl', ['-sS', '--cacert', file(ca), '--resolve', `localhost:${srv.port}:127.0.0.1`,
+                            `https://localhost:${srv.port}${p}`, ...extra], { encoding: 'utf8', timeout: 30000 });
+}
+
+test('HTTPS with the same certificate; plain HTTP refused when TLS is required', async () => {
+  const health = curl('ca.pem', '/healthz');
+  assert.equal(health.status, 0, health.stderr);
+  assert.deepEqual(JSON.parse(health.stdout), { status: 'ok' });
+  const wrongCa = curl('otherca.pem', '/healthz');
+  assert.equal(wrongCa.status, 60, 'curl: the peer certificate cannot be authenticated');
+  // A streamed answer (written synchronously through TLS) arrives whole.
+  const rows = curl('ca.pem', '/v1/query', ['-H', 'content-type: application/json', '-H', `authorization: Bearer ${token}`, '-d',
+                                           JSON.stringify({ sql: 'SELECT g FROM generate_series(1, 50000) g', stream: true }),
+                                           // then a second request on the same (kept-alive) connection
+                                           '--next', '--cacert', file('ca.pem'), '--resolve', `localhost:${srv.port}:127.0.0.1`,
+                                           '-w', '\n%{num_connects}\n', `https://localhost:${srv.port}/healthz`]);
+  assert.equal(rows.status, 0, rows.stderr);
+  const lines = rows.stdout.trim().split('\n');
+  assert.deepEqual(lines.splice(-2), ['{"status":"ok"}', '0'], 'the second request reused the connection');
+  assert.equal(lines.length, 50002);
+  assert.deepEqual(JSON.parse(lines.at(-1)).row_count, 50000);
+  const plain = await fetch(`${srv.url}/healthz`);
+  assert.equal(plain.status, 400);
+  assert.match((await plain.json()).error, /TLS is required/);
+  assert.match(fs.readFileSync(file('data/audit.log'), 'utf8'), /"protocol":"http".*a plain connection where TLS is required/);
+});
+
 test('SIGHUP reloads the certificate; open connections go on; a broken file keeps the old one', async () => {
   assert.equal(servedCertificate(), pemOf('first.pem'));
   // A connection that stays open across the reload.
@@ -154,6 +188,7 @@ cur = c.cursor(); cur.execute("SELECT 41 + 1"); print("after reload", cur.fetcho
   fs.copyFileSync(file('second.key'), file('server.key'));
   srv.proc.kill('SIGHUP');
   await waitFor('the new certificate', () => ({ ok: servedCertificate() === pemOf('second.pem') }), 20000);
+  assert.equal(servedCertificate('http'), pemOf('second.pem'));
   held.stdin.write('go\n');
   assert.equal(await done, 0, out);
   assert.match(out, /after reload 42/);
@@ -163,6 +198,7 @@ cur = c.cursor(); cur.execute("SELECT 41 + 1"); print("after reload", cur.fetcho
   srv.proc.kill('SIGHUP');
   await waitFor('the reload error', () => ({ ok: /the TLS certificate was not reloaded/.test(srv.output()) }), 20000);
   assert.equal(servedCertificate(), pemOf('second.pem'));
+  assert.equal(servedCertificate('http'), pemOf('second.pem'));
   const still = psql(`sslmode=verify-full sslrootcert=${file('ca.pem')}`, 'SELECT current_user');
   assert.equal(still.status, 0, still.stderr);
 });
