@@ -99,10 +99,9 @@ Status LoadAuthSection(const toml::table& t, auth::AuthConfig* out) {
     out->users.push_back(std::move(entry));
     return Status::OK();
   }));
+  // On when credentials are configured; `enabled = true` alone turns it on for roles made in SQL.
   out->enabled = !out->tokens.empty() || !out->users.empty();
   RETURN_IF_ERROR(Read(t, "auth", "enabled", &out->enabled));
-  if (out->enabled && out->tokens.empty() && out->users.empty())
-    return InvalidArgument("config: [auth] enabled = true needs at least one [[auth.tokens]] or [[auth.users]] entry");
   RETURN_IF_ERROR(Read(t, "auth", "allow_cleartext_passwords", &out->allow_cleartext_passwords));
   RETURN_IF_ERROR(Read(t, "auth", "audit_log", &out->audit_log));
   return Status::OK();

@@ -89,6 +89,17 @@ Result<Running> StartServer(ServerConfig cfg, const std::string& catalog_file) {
   } else {
     spdlog::info("authentication off: listening on loopback only (configure [auth] to serve other machines)");
   }
+  // Roles made in SQL (catalog/roles.cc) log in as users do; a config user of the same name wins.
+  r.guard->set_role_lookup([engine = r.engine.get()](const std::string& name) -> std::optional<auth::UserEntry> {
+    catalog::SnapshotPtr snap = engine->catalog();
+    auto it = snap->roles.find(name);
+    if (it == snap->roles.end() || !it->second->login || it->second->verifier.empty()) return std::nullopt;
+    auth::UserEntry user{name, it->second->verifier, {}, {}};
+    for (const std::string& text : it->second->scopes)
+      if (auto scope = auth::ParseScope(text); scope.ok()) user.scopes.push_back(*scope);
+    if (it->second->superuser) user.scopes.push_back(auth::Scope{auth::ScopeKind::kAdmin, {}});
+    return user;
+  });
   cfg.api.guard = r.guard.get();
   cfg.pg.guard = r.guard.get();
   if (cfg.tls.enabled()) {

@@ -27,6 +27,8 @@ constexpr int kFormatVersion = 1;
 constexpr int kFormatVersionDimensions = 2;
 // 3: also subscriptions (written only when there are some).
 constexpr int kFormatVersionSubscriptions = 3;
+// 4: also roles (written only when there are some).
+constexpr int kFormatVersionRoles = 4;
 
 // CRC-32C of the document's compact JSON (keys sorted), without its "crc32c" field.
 uint32_t Checksum(const json& doc) {
@@ -264,6 +266,9 @@ Status Apply(const sql::Statement& stmt, Snapshot* s, Change* change) {
   if (stmt.kind == "CreateSubscriptionStmt") return CreateSubscription(stmt, s, change);
   if (stmt.kind == "AlterSubscriptionStmt") return AlterSubscription(stmt, s, change);
   if (stmt.kind == "DropSubscriptionStmt") return DropSubscription(stmt, s, change);
+  if (stmt.kind == "CreateRoleStmt" || stmt.kind == "AlterRoleStmt") return internal::ApplyRole(stmt, s, change);
+  if (stmt.kind == "DropRoleStmt") return internal::DropRole(stmt, s, change);
+  if (stmt.kind == "GrantStmt") return internal::Grant(stmt, s, change);
   return InvalidArgument("not a DDL statement: {}", sql::DescribeKind(stmt.kind));
 }
 
@@ -273,7 +278,8 @@ Status Load(const json& doc, Snapshot* s) {
   if (!doc.is_object() || doc.value("format", "") != kFormat)
     return Corruption("not a Laminar catalog (format is not \"{}\")", kFormat);
   int fv = doc.value("format_version", 0);
-  if (fv != kFormatVersion && fv != kFormatVersionDimensions && fv != kFormatVersionSubscriptions)
+  if (fv != kFormatVersion && fv != kFormatVersionDimensions && fv != kFormatVersionSubscriptions &&
+      fv != kFormatVersionRoles)
     return Corruption("unsupported catalog format_version {}", fv);
   s->version = doc.value("version", uint64_t{0});
   auto parse_one = [](const json& obj, const char* what) -> Result<sql::Statement> {
@@ -341,6 +347,17 @@ Status Load(const json& doc, Snapshot* s) {
     auto sub = std::make_shared<SubscriptionDef>(**def);
     sub->enabled = obj.value("enabled", true);
     s->subscriptions[name] = std::move(sub);
+  }
+  for (const auto& obj : sql::Field(doc, "roles")) {  // absent before format_version 4
+    auto role = std::make_shared<RoleDef>();
+    role->name = obj.value("name", "");
+    role->verifier = obj.value("verifier", "");
+    role->login = obj.value("login", false);
+    role->superuser = obj.value("superuser", false);
+    for (const auto& scope : sql::Field(obj, "scopes"))
+      if (scope.is_string()) role->scopes.insert(scope.get<std::string>());
+    if (role->name.empty() || s->roles.count(role->name)) return Corruption("role \"{}\": no name or a duplicate", role->name);
+    s->roles[role->name] = std::move(role);
   }
   for (const auto& name : sql::Field(doc, "loaded_dimensions")) {  // absent when none
     if (!name.is_string() || !s->dimensions.count(name.get<std::string>()))
@@ -460,13 +477,15 @@ Result<std::vector<std::string>> Catalog::WriteRecovered(const std::string& data
 bool Catalog::IsDdl(const sql::Statement& stmt) {
   return stmt.kind == "CreateStmt" || stmt.kind == "CreateTableAsStmt" || stmt.kind == "DropStmt" ||
          stmt.kind == "CreateSubscriptionStmt" || stmt.kind == "AlterSubscriptionStmt" ||
-         stmt.kind == "DropSubscriptionStmt";
+         stmt.kind == "DropSubscriptionStmt" || stmt.kind == "CreateRoleStmt" || stmt.kind == "AlterRoleStmt" ||
+         stmt.kind == "DropRoleStmt" || stmt.kind == "GrantStmt";
 }
 
 Status Catalog::Persist(const Snapshot& s) {
   json doc;
   doc["format"] = kFormat;
-  doc["format_version"] = !s.subscriptions.empty() ? kFormatVersionSubscriptions
+  doc["format_version"] = !s.roles.empty()           ? kFormatVersionRoles
+                          : !s.subscriptions.empty() ? kFormatVersionSubscriptions
                           : s.dimensions.empty()     ? kFormatVersion
                                                      : kFormatVersionDimensions;
   doc["version"] = s.version;
@@ -486,6 +505,12 @@ Status Catalog::Persist(const Snapshot& s) {
     doc["subscriptions"] = json::array();
     for (const auto& [name, sub] : s.subscriptions)
       doc["subscriptions"].push_back({{"name", name}, {"sql", sub->sql}, {"enabled", sub->enabled}});
+  }
+  if (!s.roles.empty()) {
+    doc["roles"] = json::array();
+    for (const auto& [name, role] : s.roles)
+      doc["roles"].push_back({{"name", name}, {"verifier", role->verifier}, {"login", role->login},
+                              {"superuser", role->superuser}, {"scopes", role->scopes}});
   }
   if (!s.dropping.empty()) doc["dropping"] = s.dropping;
   if (!s.loaded_dimensions.empty()) doc["loaded_dimensions"] = s.loaded_dimensions;

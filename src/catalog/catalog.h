@@ -27,6 +27,12 @@
 //     A source feeding one stream (PUBLICATION names it); connection and options are checked by
 //     sources/source_spec.h. ALTER SUBSCRIPTION sub ENABLE | DISABLE; DROP SUBSCRIPTION [IF
 //     EXISTS] sub. DROP TABLE of a stream that subscriptions feed needs CASCADE (which drops them).
+//   CREATE ROLE | USER r [WITH] [LOGIN | NOLOGIN] [PASSWORD 'pw' | NULL] [SUPERUSER | NOSUPERUSER],
+//   ALTER ROLE | USER r [WITH] ..., DROP ROLE | USER [IF EXISTS] r, ...: PostgreSQL users with
+//     SCRAM-SHA-256 verifiers (a password in clear text is turned into one; a verifier is kept as
+//     given; md5 is refused). GRANT | REVOKE SELECT ON ALL TABLES IN SCHEMA public → the scope
+//     query; INSERT ON t, ... → ingest:t; INSERT ON ALL TABLES IN SCHEMA public → ingest:*; ALL →
+//     both. Other privileges, per-table SELECT and role membership are Unimplemented.
 //
 // Names are case-folded as PostgreSQL does (unquoted → lower case). Stream, dimension table and
 // view names share one namespace (`relation "x" already exists`).
@@ -62,6 +68,18 @@ struct SubscriptionDef {
 };
 using SubscriptionPtr = std::shared_ptr<const SubscriptionDef>;
 
+// A role made in SQL (CREATE ROLE / USER, ALTER ROLE, GRANT, REVOKE; catalog/roles.cc): a user of
+// the PostgreSQL protocol when it may log in and has a password. Only the password's SCRAM-SHA-256
+// verifier is kept (auth/scram.h), never the password.
+struct RoleDef {
+  std::string name;
+  std::string verifier;          // "" : no password (cannot log in)
+  bool login = false;            // LOGIN (CREATE USER's default)
+  bool superuser = false;        // SUPERUSER: the scope admin
+  std::set<std::string> scopes;  // from GRANT: "query", "ingest:<table>", "ingest:*" (auth/scopes.h)
+};
+using RolePtr = std::shared_ptr<const RoleDef>;
+
 struct Snapshot {
   std::map<std::string, StreamPtr> streams;
   std::map<std::string, views::ViewDefPtr> views;
@@ -81,6 +99,8 @@ struct Snapshot {
   std::set<std::string> loaded_dimensions;
   // Subscriptions by name (their own namespace, as in PostgreSQL).
   std::map<std::string, SubscriptionPtr> subscriptions;
+  // Roles by name (their own namespace).
+  std::map<std::string, RolePtr> roles;
 };
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 
@@ -97,6 +117,7 @@ enum class ChangeKind {
   kCreateSubscription,
   kAlterSubscription,
   kDropSubscription,
+  kRole,  // CREATE / ALTER / DROP ROLE, GRANT, REVOKE: nothing for the engine to do
   kNone
 };
 

@@ -669,6 +669,58 @@ TEST_F(CatalogTest, DimensionTablesPersist) {
   EXPECT_TRUE(cat_->snapshot()->dimensions.empty());
 }
 
+TEST_F(CatalogTest, RolesKeepVerifiersAndScopesAndPersist) {
+  MustExec(kPageviews);
+  MustExec("CREATE ROLE writer LOGIN PASSWORD 'pw-1'; CREATE USER reader PASSWORD 'pw-2'; CREATE ROLE group1");
+  auto s = cat_->snapshot();
+  ASSERT_EQ(3u, s->roles.size());
+  EXPECT_TRUE(s->roles.at("reader")->login);   // CREATE USER: LOGIN
+  EXPECT_FALSE(s->roles.at("group1")->login);  // CREATE ROLE: NOLOGIN
+  EXPECT_EQ("", s->roles.at("group1")->verifier);
+  EXPECT_EQ(0u, s->roles.at("writer")->verifier.rfind("SCRAM-SHA-256$4096:", 0)) << s->roles.at("writer")->verifier;
+  MustExec("GRANT INSERT ON pageviews TO writer");
+  MustExec("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader, writer");
+  MustExec("GRANT INSERT ON ALL TABLES IN SCHEMA public TO reader");
+  EXPECT_EQ((std::set<std::string>{"ingest:pageviews", "query"}), cat_->snapshot()->roles.at("writer")->scopes);
+  EXPECT_EQ((std::set<std::string>{"ingest:*", "query"}), cat_->snapshot()->roles.at("reader")->scopes);
+  MustExec("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM reader");
+  EXPECT_TRUE(cat_->snapshot()->roles.at("reader")->scopes.empty());
+  MustExec("ALTER ROLE writer WITH SUPERUSER PASSWORD NULL");
+  EXPECT_TRUE(cat_->snapshot()->roles.at("writer")->superuser);
+  EXPECT_EQ("", cat_->snapshot()->roles.at("writer")->verifier);
+  const std::string verifier = "SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d8oPm3OtcPnkdi4Uo7BkeZkBFzpcXkuLmtbsT4qY=:wfPLwcE6nTWhTAmQ7tl2KeoiWGPlZqQxSrmfPwDl2dU=";
+  MustExec("ALTER USER writer PASSWORD '" + verifier + "'");  // what psql's \password sends
+  EXPECT_EQ(verifier, cat_->snapshot()->roles.at("writer")->verifier);
+
+  EXPECT_EQ("AlreadyExists: role \"writer\" already exists", Exec("CREATE ROLE writer"));
+  EXPECT_EQ("NotFound: role \"nobody\" does not exist", Exec("ALTER ROLE nobody PASSWORD 'x'"));
+  EXPECT_EQ("NotFound: role \"nobody\" does not exist", Exec("GRANT INSERT ON pageviews TO nobody"));
+  EXPECT_TRUE(Contains(Exec("GRANT INSERT ON missing TO writer"), "relation \"missing\" does not exist")) << Exec("GRANT INSERT ON missing TO writer");
+  EXPECT_TRUE(Contains(Exec("GRANT SELECT ON pageviews TO writer"), "SELECT on single tables is not supported"));
+  EXPECT_TRUE(Contains(Exec("GRANT UPDATE ON pageviews TO writer"), "privilege update is not supported"));
+  EXPECT_TRUE(Contains(Exec("GRANT SELECT ON ALL TABLES IN SCHEMA other TO writer"), "schema \"other\" does not exist"));
+  EXPECT_TRUE(Contains(Exec("CREATE ROLE x CREATEDB"), "role option createdb is not supported"));
+  EXPECT_TRUE(Contains(Exec("CREATE ROLE x PASSWORD 'md5" + std::string(32, 'a') + "'"), "md5 passwords are not supported"));
+  EXPECT_TRUE(Contains(Exec("CREATE ROLE x PASSWORD 'SCRAM-SHA-256$bad'"), "verifier"));
+  EXPECT_NE(StatusCode::kOk, Code("GRANT group1 TO writer"));  // role membership: not a statement the catalog runs
+
+  auto text = ReadFile(JoinPath(dir_, "catalog"));
+  ASSERT_TRUE(text.ok());
+  EXPECT_TRUE(Contains(*text, "\"format_version\": 4")) << *text;
+  EXPECT_FALSE(Contains(*text, "pw-2")) << "a password in the catalog file";
+  Reopen();
+  s = cat_->snapshot();
+  ASSERT_EQ(3u, s->roles.size());
+  EXPECT_EQ(verifier, s->roles.at("writer")->verifier);
+  EXPECT_TRUE(s->roles.at("writer")->superuser);
+  EXPECT_EQ((std::set<std::string>{"ingest:pageviews", "query"}), s->roles.at("writer")->scopes);
+  MustExec("DROP ROLE IF EXISTS group1, nobody");
+  EXPECT_EQ("NotFound: role \"group1\" does not exist", Exec("DROP ROLE group1"));
+  MustExec("DROP USER writer, reader");
+  text = ReadFile(JoinPath(dir_, "catalog"));
+  EXPECT_TRUE(Contains(*text, "\"format_version\": 1")) << *text;  // no roles: readable by older versions
+}
+
 TEST_F(CatalogTest, OldFileWithoutDimensionsLoadsAndBadDimensionEntriesAreCorruption) {
   ASSERT_TRUE(WriteFileAtomic(JoinPath(dir_, "catalog"),
                               R"j({"format":"laminar-catalog","format_version":1,"version":3,)j"
@@ -699,8 +751,8 @@ TEST_F(CatalogTest, OldFileWithoutDimensionsLoadsAndBadDimensionEntriesAreCorrup
                 R"j("streams":[{"name":"d","sql":"CREATE TABLE d (ts timestamptz NOT NULL)"}],)j"
                 R"j("dimensions":[{"name":"d","sql":"CREATE TABLE d (x bigint) WITH (kind = 'dimension')"}]})j");
   EXPECT_TRUE(Contains(e, "name mismatch or duplicate")) << e;
-  e = open_with(R"j({"format":"laminar-catalog","format_version":4,"version":1})j");
-  EXPECT_TRUE(Contains(e, "unsupported catalog format_version 4")) << e;
+  e = open_with(R"j({"format":"laminar-catalog","format_version":5,"version":1})j");
+  EXPECT_TRUE(Contains(e, "unsupported catalog format_version 5")) << e;
   EXPECT_EQ("OK", open_with(head + R"j("dimensions":[{"name":"d","sql":"CREATE TABLE d (x bigint) WITH (kind = 'dimension')"}]})j"));
 }
 

@@ -29,6 +29,11 @@ Status CheckObjectName(const std::string& name, const char* what);
 Result<std::string> RelationName(const sql::ast::RangeName& relation);
 Result<std::string> RelationName(const nlohmann::json& range_var);
 
+// Role statements (roles.cc): CREATE/ALTER ROLE or USER, DROP ROLE or USER, GRANT/REVOKE.
+Status ApplyRole(const sql::Statement& stmt, Snapshot* s, Change* change);
+Status DropRole(const sql::Statement& stmt, Snapshot* s, Change* change);
+Status Grant(const sql::Statement& stmt, Snapshot* s, Change* change);
+
 // The name of a DROP object as written (optionally schema-qualified with public).
 Result<std::string> DropObjectName(const std::vector<std::string>& names);
 

@@ -134,6 +134,34 @@ struct DropSubscription {
   bool if_exists = false;
 };
 
+// CREATE ROLE | USER name [[WITH] option ...] and ALTER ROLE | USER name [[WITH] option ...]: the
+// options Laminar knows (PASSWORD, SUPERUSER, LOGIN) and the names of the others, to be refused.
+struct RoleStmt {
+  bool create = true;
+  bool user = false;  // CREATE USER (LOGIN unless NOLOGIN)
+  std::string name;
+  bool password_given = false;
+  std::optional<std::string> password;  // PASSWORD NULL: given, without a value
+  std::optional<bool> superuser, login;
+  std::vector<std::string> other_options;  // "createdb", "connectionlimit", ...
+};
+
+// DROP ROLE | USER [IF EXISTS] name, ...
+struct DropRoleStmt {
+  std::vector<std::string> names;
+  bool if_exists = false;
+};
+
+// GRANT | REVOKE privilege, ... ON [TABLE] name, ... | ON ALL TABLES IN SCHEMA schema, ... TO | FROM role, ...
+struct GrantStmt {
+  bool grant = true;
+  bool all_in_schema = false;
+  std::string object_type;               // "table" for tables (and views); else the grammar's word
+  std::vector<std::string> objects;      // relation names, or schema names with all_in_schema
+  std::vector<std::string> privileges;   // lower case; empty: ALL [PRIVILEGES]
+  std::vector<std::string> grantees;
+};
+
 // PREPARE name [(type, ...)] AS statement (the statement as parsed: its node and kind, with the
 // PREPARE's text, for the session to prepare as it would a Parse message's); EXECUTE name
 // [(arg, ...)]; DEALLOCATE [PREPARE] name | ALL (name nullopt).

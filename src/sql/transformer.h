@@ -87,6 +87,11 @@ Result<ast::InsertStmt> TransformInsert(const Statement& statement);
 Result<ast::CreateSubscription> TransformCreateSubscription(const Statement& statement);
 Result<ast::AlterSubscription> TransformAlterSubscription(const Statement& statement);
 Result<ast::DropSubscription> TransformDropSubscription(const Statement& statement);
+// CREATE/ALTER ROLE or USER, DROP ROLE or USER, GRANT/REVOKE on relations (transformer_role.cc).
+// GRANT role TO role (GrantRoleStmt) is another kind, not made here.
+Result<ast::RoleStmt> TransformRoleStmt(const Statement& statement);
+Result<ast::DropRoleStmt> TransformDropRole(const Statement& statement);
+Result<ast::GrantStmt> TransformGrant(const Statement& statement);
 Result<ast::PrepareStmt> TransformPrepare(const Statement& statement);
 Result<ast::ExecuteStmt> TransformExecute(const Statement& statement);
 Result<ast::DeallocateStmt> TransformDeallocate(const Statement& statement);

@@ -248,6 +248,48 @@ test('psql authenticates with SCRAM-SHA-256 and each user is allowed what its sc
   assert.match(prep.stderr, /permission denied/);
 });
 
+test('roles made in SQL: CREATE ROLE, GRANT, REVOKE, ALTER ROLE PASSWORD, DROP ROLE, kept across a restart', async () => {
+  const boss = (sql) => psql('boss', PASSWORDS.boss, sql);
+  const ok = (r, what) => assert.equal(r.status, 0, `${what}: ${r.stderr}`);
+  const denied = (r, what) => { assert.notEqual(r.status, 0, `${what} should be refused`); assert.match(r.stderr, /permission denied/, what); };
+  // Only admin may make roles.
+  denied(psql('analyst', PASSWORDS.analyst, `CREATE ROLE sneaky LOGIN PASSWORD 'x'`), 'CREATE ROLE by analyst');
+  ok(boss(`CREATE ROLE writer LOGIN PASSWORD 'wr1ter-pw'`), 'CREATE ROLE');
+  ok(boss('GRANT INSERT ON pv TO writer'), 'GRANT INSERT');
+  const writer = (sql, pw = 'wr1ter-pw') => psql('writer', pw, sql);
+  ok(writer(`INSERT INTO pv VALUES ('2026-01-05T00:00:00Z', 11)`), 'INSERT by writer');
+  denied(writer('SELECT count(*) FROM pv'), 'SELECT by writer before GRANT SELECT');
+  ok(boss('GRANT SELECT ON ALL TABLES IN SCHEMA public TO writer'), 'GRANT SELECT');
+  ok(writer('SELECT count(*) FROM pv'), 'SELECT by writer');
+  ok(boss('REVOKE INSERT ON pv FROM writer'), 'REVOKE INSERT');
+  denied(writer(`INSERT INTO pv VALUES ('2026-01-05T00:00:00Z', 12)`), 'INSERT after REVOKE');
+  ok(boss(`ALTER ROLE writer PASSWORD 'n3w-pw'`), 'ALTER ROLE PASSWORD');
+  assert.match(writer('SELECT 1').stderr, /password authentication failed for user "writer"/);
+  ok(writer('SELECT 1', 'n3w-pw'), 'the new password');
+  // A role without LOGIN cannot connect; SUPERUSER is admin.
+  ok(boss(`CREATE ROLE nologin PASSWORD 'n0login-pw'`), 'CREATE ROLE without LOGIN');
+  assert.match(psql('nologin', 'n0login-pw', 'SELECT 1').stderr, /password authentication failed/);
+  ok(boss('ALTER ROLE writer SUPERUSER'), 'ALTER ROLE SUPERUSER');
+  ok(writer('CREATE TABLE t3 (ts timestamptz NOT NULL); DROP TABLE t3', 'n3w-pw'), 'DDL by a superuser role');
+  // What Laminar cannot map is refused by name.
+  assert.match(boss('GRANT SELECT ON pv TO writer').stderr, /SELECT on single tables is not supported/);
+  assert.match(boss('CREATE ROLE other2 CREATEDB').stderr, /role option createdb is not supported/);
+  assert.match(boss(`CREATE ROLE other3 PASSWORD 'md5${'a'.repeat(32)}'`).stderr, /md5 passwords are not supported/);
+  // Only the verifier is kept.
+  const catalog = fs.readFileSync(path.join(dir, 'data', 'catalog'), 'utf8');
+  assert.ok(!catalog.includes('n3w-pw') && !catalog.includes('wr1ter-pw'), 'a password in the catalog file');
+  assert.match(catalog, /SCRAM-SHA-256\$4096:/);
+  const audit = fs.readFileSync(path.join(dir, 'data', 'audit.log'), 'utf8');
+  assert.match(audit, /"who":"boss".*"what":"CREATE ROLE"/);
+  assert.ok(!audit.includes('n3w-pw'), 'a password in the audit log');
+  // Kept across a restart.
+  await srv.stop();
+  srv = await startServer({ dataDir: path.join(dir, 'data'), args: ['--config', configPath, '--pg', '127.0.0.1:0'] });
+  ok(writer('SELECT count(*) FROM pv', 'n3w-pw'), 'the role after a restart');
+  ok(boss('DROP ROLE writer, nologin'), 'DROP ROLE');
+  assert.match(writer('SELECT 1', 'n3w-pw').stderr, /password authentication failed/);
+});
+
 test('psycopg2 and pgJDBC authenticate with SCRAM-SHA-256', () => {
   const py = spawnSync('/usr/bin/python3', ['-c', `
 import sys, psycopg2
