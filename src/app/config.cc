@@ -1,5 +1,6 @@
 #include "app/config.h"
 #include "app/config_internal.h"
+#include "common/base64.h"
 
 #include <toml++/toml.h>
 
@@ -69,7 +70,24 @@ Status LoadConfigFile(const std::string& path, ServerConfig* c) {
                            e.source().begin.line);
   }
   RETURN_IF_ERROR(CheckKeys(
-      root, "", {"data_dir", "server", "log", "ingest", "query", "batch", "lake", "import", "firehose", "auth", "tls"}));
+      root, "", {"data_dir", "server", "log", "ingest", "query", "batch", "lake", "import", "firehose", "auth", "tls", "encryption"}));
+  if (auto* s = root["encryption"].as_table()) {
+    // The key itself, or the name of the environment variable that holds it (base64, 32 bytes).
+    RETURN_IF_ERROR(CheckKeys(*s, "encryption", {"key", "key_env"}));
+    std::string key, env;
+    RETURN_IF_ERROR(Read(*s, "encryption", "key", &key));
+    RETURN_IF_ERROR(Read(*s, "encryption", "key_env", &env));
+    if (key.empty() == env.empty()) return InvalidArgument("config: [encryption] needs one of key and key_env");
+    if (!env.empty()) {
+      const char* value = std::getenv(env.c_str());
+      if (!value || !*value) return InvalidArgument("config: [encryption] key_env: the variable {} is not set", env);
+      key = value;
+    }
+    auto raw = Base64Decode(key);
+    if (!raw.ok() || raw->size() != 32)
+      return InvalidArgument("config: [encryption] the key must be base64 of 32 bytes (openssl rand -base64 32)");
+    c->engine.encryption_key = std::move(raw).value();
+  }
   if (auto* s = root["tls"].as_table()) {
     RETURN_IF_ERROR(CheckKeys(*s, "tls", {"cert_file", "key_file", "required"}));
     RETURN_IF_ERROR(Read(*s, "tls", "cert_file", &c->tls.cert_file));

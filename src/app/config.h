@@ -24,6 +24,7 @@
 //                             requests_burst, events_per_second, events_burst,
 //                             query_timeout_seconds, query_max_memory_mb
 //             [[auth.users]]  name, password = "SCRAM-SHA-256$...", scopes, the same limits
+//   [encryption] key = "<base64 of 32 bytes>" | key_env = "VARIABLE" (the lake and views encrypted)
 //   [tls]     cert_file, key_file (PEM)   required = false (plain PostgreSQL connections refused)
 // Unknown keys are errors naming the key (a typo must not silently keep a default).
 #pragma once

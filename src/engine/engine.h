@@ -84,6 +84,9 @@ struct EngineOptions {
   // `prefix/views/` in S3, with the endpoint, region and credentials of `s3` (empty fields taken
   // from the AWS_* environment variables). The log always stays in the data directory.
   std::string lake_url;
+  // [encryption]: 32 raw bytes; the lake's and the views' objects are written encrypted
+  // (objstore/encrypted_store.h). Empty: not encrypted.
+  std::string encryption_key;
   objstore::S3Options s3;
   uint64_t attach_max_rows = 50'000'000;  // rows one `lake attach` may bring
   uint64_t dimension_max_rows = 10'000'000;  // rows one dimension table may hold (COPY)

@@ -1,11 +1,14 @@
 #include "engine/stores.h"
 
 #include "common/file_util.h"
+#include "objstore/encrypted_store.h"
 
 namespace laminar::engine {
 
-Status OpenStores(const EngineOptions& options, std::shared_ptr<objstore::ObjectStore>* lake,
-                  std::shared_ptr<objstore::ObjectStore>* views) {
+namespace {
+
+Status OpenPlainStores(const EngineOptions& options, std::shared_ptr<objstore::ObjectStore>* lake,
+                       std::shared_ptr<objstore::ObjectStore>* views) {
   const std::string& url = options.lake_url;
   if (url.rfind("s3://", 0) == 0) {
     objstore::S3Options o = options.s3;
@@ -32,6 +35,20 @@ Status OpenStores(const EngineOptions& options, std::shared_ptr<objstore::Object
   }
   ASSIGN_OR_RETURN(auto l, objstore::OpenLocal(JoinPath(root, "lake")));
   ASSIGN_OR_RETURN(auto v, objstore::OpenLocal(JoinPath(root, "views")));
+  *lake = std::move(l);
+  *views = std::move(v);
+  return Status::OK();
+}
+
+}  // namespace
+
+// Both stores go through objstore::EncryptedStore: with [encryption] key what they write is
+// encrypted; without it, reading an encrypted object says so instead of failing as bad Parquet.
+Status OpenStores(const EngineOptions& options, std::shared_ptr<objstore::ObjectStore>* lake,
+                  std::shared_ptr<objstore::ObjectStore>* views) {
+  RETURN_IF_ERROR(OpenPlainStores(options, lake, views));
+  ASSIGN_OR_RETURN(auto l, objstore::WrapEncrypted(std::move(*lake), options.encryption_key));
+  ASSIGN_OR_RETURN(auto v, objstore::WrapEncrypted(std::move(*views), options.encryption_key));
   *lake = std::move(l);
   *views = std::move(v);
   return Status::OK();
