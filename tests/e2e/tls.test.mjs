@@ -104,6 +104,17 @@ test('a client trusting another CA, and a plain connection, are refused', () => 
   assert.match(audit, /a plain connection where TLS is required/);
 });
 
+const LIBPQ = process.env.LAMINAR_LIBPQ_CLIENT;
+test('a libpq program over verify-full: queries, and a cancel request (sent unencrypted) still taken', {
+  skip: !LIBPQ && 'LAMINAR_LIBPQ_CLIENT is not set (ctest sets it)',
+}, () => {
+  const r = spawnSync(LIBPQ, [conninfo(`sslmode=verify-full sslrootcert=${file('ca.pem')}`), 'cancel'],
+                      { encoding: 'utf8', timeout: 60000, env: { ...process.env, PGPASSWORD: PASSWORD } });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^cancel: sqlstate 57014: canceling statement due to user request$/m);
+  assert.match(r.stdout, /^finish: ok$/m);
+});
+
 test('psycopg2 and pgJDBC connect with verify-full', () => {
   const py = spawnSync('/usr/bin/python3', ['-c', `
 import sys, psycopg2
