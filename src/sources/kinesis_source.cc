@@ -161,9 +161,14 @@ void KinesisSource::Run() {
     return ::laminar::Status::OK();
   };
   // A failed call on a shard: reported, the shard waits (0.2 s doubling to kMaxBackoffMs), and a
-  // missing stream or shard has the list read again at once.
+  // missing stream or shard has the list read again at once. Throttling (ResourceExhausted) is
+  // only noted: the subscription keeps running while it backs off.
   auto back_off = [&](Shard& sh, const ::laminar::Status& st) {
-    SetError(st.message());
+    if (st.code() == StatusCode::kResourceExhausted) {
+      NoteError(st.message());
+    } else {
+      SetError(st.message());
+    }
     sh.backoff_ms = std::clamp(sh.backoff_ms * 2, 200, kMaxBackoffMs);
     sh.next_poll = MonotonicMicros() + int64_t{sh.backoff_ms} * 1000;
     if (st.code() == StatusCode::kNotFound) next_list = 0;
@@ -249,6 +254,7 @@ void KinesisSource::Run() {
         back_off(sh, got.status());
         continue;
       }
+      if (sh.backoff_ms > 0) SetState("running");  // the shard's calls succeed again
       sh.backoff_ms = 0;
       static const json kNone = json::array();
       const json& records = got->contains("Records") ? (*got)["Records"] : kNone;

@@ -63,6 +63,13 @@ SourceStatus Source::Status() const {
   return s;
 }
 
+void Source::NoteError(const std::string& what) {
+  spdlog::info("subscription {}: {} (retried)", subscription_, what);
+  std::lock_guard<std::mutex> l(mu_);
+  status_.last_error = what;
+  status_.last_error_at = NowMicros();
+}
+
 void Source::SetError(const std::string& what) {
   spdlog::warn("subscription {}: {}", subscription_, what);
   std::lock_guard<std::mutex> l(mu_);

@@ -85,6 +85,9 @@ class Source {
   // Records `what` as the latest error (state "error", last_error) and logs it; the next
   // delivered batch sets the state back to "running".
   void SetError(const std::string& what);
+  // Records `what` as the latest error (last_error) without changing the state: a condition the
+  // source rides out by itself, such as throttling, which is normal under load.
+  void NoteError(const std::string& what);
 
  protected:
   virtual void Run() = 0;  // on the source's thread until stopping()

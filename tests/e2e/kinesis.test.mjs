@@ -6,11 +6,14 @@
 //   - a shard split during consumption: the parent drained before its children, nothing lost or
 //     counted twice;
 //   - a stream that does not exist: an error state naming it; GET /v1/sources and
-//     laminar_subscriptions list the shards.
+//     laminar_subscriptions list the shards;
+//   - throttling: a proxy before kinesalite (which never throttles) answers most GetRecords with
+//     ProvisionedThroughputExceededException; every record still arrives exactly once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -168,4 +171,67 @@ test('a stream that does not exist: an error state naming it', async () => {
   });
   assert.match(s.last_error, /nope/);
   assert.equal((await srv.sql('DROP SUBSCRIPTION gone')).status, 200);
+});
+
+// A proxy before kinesalite that answers GetRecords with Kinesis's throttling error except every
+// `every`-th call, and forwards everything else unchanged.
+async function startThrottlingProxy(target, every) {
+  const stats = { getRecords: 0, throttled: 0 };
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      if ((req.headers['x-amz-target'] ?? '').endsWith('.GetRecords') && ++stats.getRecords % every !== 0) {
+        stats.throttled++;
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify({ __type: 'ProvisionedThroughputExceededException',
+                                 message: 'Rate exceeded for shard shardId-000000000000 in stream slow under account 000000000000.' }));
+        return;
+      }
+      const url = new URL(target);
+      const up = http.request({ host: url.hostname, port: url.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode, r.headers);
+        r.pipe(res);
+      });
+      up.on('error', () => { res.writeHead(502); res.end(); });
+      up.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, stats, close: () => server.close() };
+}
+
+test('throttling (ProvisionedThroughputExceededException) is retried: every record once', async () => {
+  await call('CreateStream', { StreamName: 'slow', ShardCount: 1 });
+  await waitFor('the stream active', async () => {
+    const d = await call('DescribeStream', { StreamName: 'slow' });
+    return { ok: d.StreamDescription.StreamStatus === 'ACTIVE' };
+  });
+  const proxy = await startThrottlingProxy(endpoint, 3);
+  try {
+    assert.equal((await srv.sql('CREATE TABLE ev2 (ts timestamptz NOT NULL, k bigint NOT NULL)')).status, 200);
+    const r = await srv.sql(`CREATE SUBSCRIPTION slow CONNECTION 'kinesis://us-east-1/slow' PUBLICATION ev2 WITH (endpoint = '${proxy.url}', access_key_id = 'AKID', secret_access_key = 'secret')`);
+    assert.equal(r.status, 200, r.text);
+    const records = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ ts: new Date(Date.UTC(2024, 0, 2, 0, 0, i % 3600)).toISOString(), k: i + 1 }));
+    for (let i = 0; i < records.length; i += 250) {
+      await call('PutRecords', { StreamName: 'slow', Records: records.slice(i, i + 250).map((d, j) => ({ Data: Buffer.from(d).toString('base64'), PartitionKey: `p${i + j}` })) });
+      await sleep(100);  // records arrive while reads are being throttled
+    }
+    const expected = { n: 2000, s: 2000 * 2001 / 2 };
+    const got = await waitFor('every throttled record', async () => {
+      const q = await srv.query('SELECT count(*), sum(k) FROM ev2');
+      const c = { n: q.json.rows[0][0], s: q.json.rows[0][1] ?? 0 };
+      return { ...c, ok: c.n >= expected.n };
+    }, 90000);
+    await sleep(500);
+    const q = await srv.query('SELECT count(*), sum(k) FROM ev2');
+    assert.deepEqual({ n: q.json.rows[0][0], s: q.json.rows[0][1] }, expected, JSON.stringify(got));
+    assert.ok(proxy.stats.throttled >= 5, `throttled ${JSON.stringify(proxy.stats)}`);
+    const s = await source('slow');
+    assert.equal(s.state, 'running', 'throttling is ridden out, not an error state');
+    assert.match(s.last_error ?? '', /ProvisionedThroughputExceededException/, 'but it is reported');
+    assert.equal((await srv.sql('DROP SUBSCRIPTION slow')).status, 200);
+  } finally {
+    proxy.close();
+  }
 });
