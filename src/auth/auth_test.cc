@@ -238,3 +238,21 @@ TEST(Tls, LoadErrorsNameTheFile) {
 
 }  // namespace
 }  // namespace laminar::auth
+
+#include "auth/scram.h"
+
+namespace laminar::auth {
+namespace {
+
+TEST(Scram, VerifyPasswordForClearTextLogins) {
+  ScramVerifier v = MakeVerifier("right-pw");
+  EXPECT_TRUE(VerifyPassword(v, "right-pw"));
+  EXPECT_FALSE(VerifyPassword(v, "wrong-pw"));
+  EXPECT_FALSE(VerifyPassword(v, ""));
+  ScramVerifier broken = v;
+  broken.iterations = 0;
+  EXPECT_FALSE(VerifyPassword(broken, "right-pw"));
+}
+
+}  // namespace
+}  // namespace laminar::auth

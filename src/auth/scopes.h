@@ -79,6 +79,8 @@ Status Authorize(const Principal& who, const Access& access, std::string_view ac
 // when it runs); anything else: admin. Errors of the statement's own syntax tree are returned.
 Result<std::vector<Access>> StatementAccess(const sql::Statement& stmt);
 // Authorize for every access `stmt` needs; the action named is the statement's kind.
-Status AuthorizeStatement(const Principal& who, const sql::Statement& stmt);
+// `*needs_admin` (when given): whether the statement needs the scope admin (the edges audit
+// those). SELECT, INSERT and EXPLAIN never do: an admin's are allowed without reading their trees.
+Status AuthorizeStatement(const Principal& who, const sql::Statement& stmt, bool* needs_admin = nullptr);
 
 }  // namespace laminar::auth

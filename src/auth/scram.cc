@@ -240,6 +240,14 @@ ScramVerifier MakeVerifier(std::string_view password, std::string_view salt, int
   return v;
 }
 
+bool VerifyPassword(const ScramVerifier& v, std::string_view password) {
+  if (v.iterations < 1) return false;
+  ScramVerifier typed = MakeVerifier(password, v.salt, v.iterations);
+  return typed.stored_key.size() == v.stored_key.size() && typed.server_key.size() == v.server_key.size() &&
+         CRYPTO_memcmp(typed.stored_key.data(), v.stored_key.data(), v.stored_key.size()) == 0 &&
+         CRYPTO_memcmp(typed.server_key.data(), v.server_key.data(), v.server_key.size()) == 0;
+}
+
 ScramExchange::ScramExchange(std::string user, std::optional<ScramVerifier> verifier)
     : user_(std::move(user)),
       verifier_(verifier ? std::move(*verifier) : MockVerifier(user_)),

@@ -64,6 +64,10 @@ Result<ScramVerifier> ParseVerifier(std::string_view text);
 ScramVerifier MakeVerifier(std::string_view password, int iterations = 4096);
 ScramVerifier MakeVerifier(std::string_view password, std::string_view salt, int iterations);
 
+// Whether `password` is the one `v` was made from (for clear-text password authentication); the
+// keys are compared in constant time.
+bool VerifyPassword(const ScramVerifier& v, std::string_view password);
+
 // One authentication exchange for one connection.
 class ScramExchange {
  public:

@@ -198,16 +198,15 @@ HttpResponse HandleSql(engine::Engine* e, const HttpRequest& req, const auth::Pr
   std::vector<bool> admin(parsed->size());
   for (size_t i = 0; i < parsed->size(); i++) {
     const sql::Statement& stmt = (*parsed)[i];
-    auto need = auth::StatementAccess(stmt);
-    if (!need.ok()) return Error(need.status(), false, true);
-    for (const auth::Access& a : *need) {
-      admin[i] = admin[i] || a.kind == auth::Access::Kind::kAdmin;
-      if (Status st = auth::Authorize(who, a, sql::DescribeKind(stmt.kind)); !st.ok()) {
-        guard->Audit({"denied", who.name, who.kind, "http", req.remote, "POST /v1/sql: " + sql::DescribeKind(stmt.kind),
-                      "403 " + st.message()});
-        return Error(st);
-      }
+    bool needs_admin = false;
+    Status st = auth::AuthorizeStatement(who, stmt, &needs_admin);
+    if (st.code() == StatusCode::kPermissionDenied) {
+      guard->Audit({"denied", who.name, who.kind, "http", req.remote, "POST /v1/sql: " + sql::DescribeKind(stmt.kind),
+                    "403 " + st.message()});
+      return Error(st);
     }
+    if (!st.ok()) return Error(st, false, true);
+    admin[i] = needs_admin;
   }
   json results = json::array();
   for (size_t i = 0; i < parsed->size(); i++) {
@@ -441,6 +440,9 @@ struct Route {
   Policy policy;
   const char* summary;
   HttpResponse (*handle)(Call& c);
+  // A header that may carry the token when Authorization does not (what a client that cannot
+  // send Authorization sends instead), lower case; nullptr: none.
+  const char* token_header = nullptr;
 };
 
 HttpResponse Text(std::string body, const char* type) {
@@ -471,7 +473,8 @@ const std::vector<Route>& Table() {
       {"POST", "/v1/streams/{stream}/events", Policy::kIngest, "events (NDJSON or a JSON array)",
        [](Call& c) { return HandleIngest(c.e, c.req, c.params["stream"], &c.events); }},
       {"POST", "/v1/firehose/{stream}", Policy::kIngest, "Amazon Data Firehose's HTTP endpoint delivery",
-       [](Call& c) { return HandleFirehose(c.e, c.req, c.params["stream"], c.options.firehose, &c.events); }},
+       [](Call& c) { return HandleFirehose(c.e, c.req, c.params["stream"], c.options.firehose, &c.events); },
+       "x-amz-firehose-access-key"},
       {"POST", "/v1/batch/run", Policy::kAdmin, "run the batch layer", [](Call& c) { return HandleBatchRun(c.e, c.req); }},
       {"POST", "/v1/verify", Policy::kAdmin, "compare served views with a recomputation",
        [](Call& c) { return HandleVerify(c.e, c.req); }},
@@ -568,8 +571,8 @@ Handler MakeApiHandler(engine::Engine* e, ApiOptions options) {
     }
     // Who is asking, before anything about the route is said: without credentials every path is
     // 401, so endpoints cannot be discovered. A Firehose delivery carries its key in its own header.
-    const bool firehose = req.path.rfind("/v1/firehose/", 0) == 0;
-    auto who = guard->FromHttp(req.Header("authorization"), firehose ? req.Header("x-amz-firehose-access-key") : "");
+    auto who = guard->FromHttp(req.Header("authorization"),
+                               route && route->token_header ? req.Header(route->token_header) : "");
     if (!who.ok() && !(route && route->policy == Policy::kPublic)) {
       HttpResponse r = Refuse(guard, "auth_failure", nullptr, req, 401, who.status());
       r.headers["WWW-Authenticate"] = "Bearer realm=\"laminar\"";
