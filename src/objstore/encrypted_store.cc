@@ -3,9 +3,6 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "common/file_util.h"
 
 namespace laminar::objstore {

@@ -302,15 +302,13 @@ class Session : public std::enable_shared_from_this<Session> {
   // handshake within the header timeout); a plain one is answered 400 when TLS is required and
   // served as it is otherwise.
   void DetectTls() {
-    SetTimeout(std::chrono::seconds(std::min(state_->options.header_timeout_seconds,
-                                             state_->options.request_timeout_seconds)));
+    SetTimeout(HeaderTimeout());
     beast::async_detect_ssl(stream_, buffer_, [self = shared_from_this()](beast::error_code ec, bool is_tls) {
       if (ec) {
         self->Close();
       } else if (is_tls) {
         self->Handshake();
       } else if (self->state_->options.tls->required()) {
-        self->phase_ = Phase::kBusy;
         if (self->state_->options.on_refusal) self->state_->options.on_refusal(self->remote_, "a plain connection where TLS is required");
         self->SendError(400, 11, "TLS is required: use https://");
       } else {
@@ -346,6 +344,11 @@ class Session : public std::enable_shared_from_this<Session> {
       stream_.expires_never();
     }
   }
+  // Waiting for a request's header (or a connection's first bytes): the header timeout, within
+  // the request timeout.
+  std::chrono::seconds HeaderTimeout() const {
+    return std::chrono::seconds(std::min(state_->options.header_timeout_seconds, state_->options.request_timeout_seconds));
+  }
   std::chrono::seconds RequestTimeout() const {
     return std::chrono::seconds(state_->options.request_timeout_seconds);
   }
@@ -359,8 +362,7 @@ class Session : public std::enable_shared_from_this<Session> {
     idle_.store(true);
     parser_.emplace();
     ConfigureParser(&*parser_, state_->options);
-    SetTimeout(std::chrono::seconds(std::min(state_->options.header_timeout_seconds,
-                                             state_->options.request_timeout_seconds)));
+    SetTimeout(HeaderTimeout());
     OnStream([&](auto& s) {
       http::async_read_header(s, buffer_, *parser_, beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
     });
